@@ -1,0 +1,264 @@
+"""The library API, json-module style: load/loads, dump/dumps, convert, iter_load.
+
+Readers and writers stream; ``loads``/``load`` collect the records into a ``Result``
+that also carries every diagnostic, so callers never parse stderr.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TextIO
+
+from . import registry
+from .diagnostics import ConversionError, Diagnostic, Reporter, Severity, UsageError
+from .model import Record
+from .options import Options
+
+HEAD_SIZE = 8192
+
+
+@dataclass
+class Result:
+    """Records read from one input, with the diagnostics and the format used."""
+
+    records: list[Record]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    format: str | None = None
+    failed: int = 0  # records that could not be converted
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, index: int) -> Record:
+        return self.records[index]
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+
+@dataclass
+class Conversion:
+    """What ``convert`` returns: the output text and everything said on the way."""
+
+    text: str
+    count: int
+    diagnostics: list[Diagnostic]
+    failed: int
+    from_format: str
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+def _reader_format(head: str, fmt: str | None, name: str | None, report: Reporter) -> registry.Format:
+    if fmt:
+        chosen = registry.get(fmt)
+        if not chosen.can_read:
+            readable = ", ".join(f.name for f in registry.readers())
+            raise UsageError(f"refconv cannot read '{chosen.name}' yet; readable formats: {readable}")
+        return chosen
+    chosen, why = registry.guess(head, name)
+    if chosen is None:
+        raise ConversionError(
+            f"{name or '<input>'}: cannot tell the input format ({why}); pass --from / format=",
+            report.diagnostics,
+        )
+    report.info("read.detected", f"read as {chosen.name}: {why}")
+    return chosen
+
+
+def _guarded(records: Iterator[Record], report: Reporter) -> Iterator[Record]:
+    """Undecodable bytes end the input with a diagnostic, never a traceback."""
+    try:
+        yield from records
+    except UnicodeDecodeError as exc:
+        report.error(
+            "read.encoding",
+            f"input is not valid {exc.encoding}: byte 0x{exc.object[exc.start]:02x} at offset {exc.start} "
+            "of the chunk being decoded",
+            hint="pass --encoding (latin-1, cp1252, gbk, ...) if the file is not UTF-8",
+        )
+
+
+def _stream(stream: TextIO, fmt: str | None, name: str | None, report: Reporter,
+            options: Options) -> tuple[registry.Format, Iterator[Record]]:
+    head = stream.read(HEAD_SIZE)
+    chosen = _reader_format(head, fmt, name, report)
+    report.format = chosen.name
+    rest: TextIO | Iterable[str]
+    if stream.seekable():
+        stream.seek(0)
+        rest = stream
+    else:
+        rest = _Rejoined(head, stream)
+    return chosen, _guarded(chosen.load("reader")(rest, report, options), report)
+
+
+class _Rejoined(io.TextIOBase):
+    """A non-seekable stream with its already-read head put back in front."""
+
+    def __init__(self, head: str, stream: TextIO):
+        self._head = io.StringIO(head)
+        self._stream = stream
+        self._lines = itertools.chain(self._head, stream)
+
+    def read(self, size: int = -1) -> str:
+        return self._head.read() + self._stream.read()
+
+    def __iter__(self):
+        # the head may end mid-line: join the pieces back into whole lines
+        pending = ""
+        for piece in self._lines:
+            pending += piece
+            if pending.endswith("\n"):
+                yield pending
+                pending = ""
+        if pending:
+            yield pending
+
+    def readable(self) -> bool:
+        return True
+
+
+def loads(text: str, format: str | None = None, *, source: str = "<string>", **options) -> Result:
+    opts = Options.from_kwargs(**options)
+    report = Reporter(source)
+    chosen, records = _stream(io.StringIO(text), format, None, report, opts)
+    return Result(list(records), report.diagnostics, chosen.name, report.failed)
+
+
+def _open_input(path_or_file: str | os.PathLike | IO, encoding: str) -> tuple[TextIO, str, bool]:
+    if isinstance(path_or_file, (str, os.PathLike)):
+        path = os.fspath(path_or_file)
+        if path == "-":
+            import sys
+
+            return io.TextIOWrapper(sys.stdin.buffer, encoding=encoding, newline=""), "<stdin>", False
+        return open(path, encoding=encoding, newline=""), path, True
+    stream = path_or_file
+    if isinstance(stream, io.BufferedIOBase) or "b" in getattr(stream, "mode", ""):
+        stream = io.TextIOWrapper(stream, encoding=encoding, newline="")  # type: ignore[arg-type]
+    return stream, getattr(path_or_file, "name", "<stream>"), False  # type: ignore[return-value]
+
+
+def iter_load(path_or_file, format: str | None = None, *, encoding: str = "utf-8",
+              diagnostics: list[Diagnostic] | None = None, report: Reporter | None = None,
+              **options) -> Iterator[Record]:
+    """Yield records as they are read; diagnostics are appended to ``diagnostics``."""
+    opts = Options.from_kwargs(**options)
+    stream, name, owned = _open_input(path_or_file, encoding)
+    report = report or Reporter(name)
+    if diagnostics is not None:
+        report.diagnostics = diagnostics
+    try:
+        try:
+            _, records = _stream(stream, format, name, report, opts)
+        except UnicodeDecodeError:
+            report.error("read.encoding", f"{name} is not valid {encoding}",
+                         hint="pass --encoding (latin-1, cp1252, gbk, ...)")
+            return
+        yield from records
+    finally:
+        if owned:
+            stream.close()
+
+
+def load(path_or_file, format: str | None = None, *, encoding: str = "utf-8", **options) -> Result:
+    report = Reporter()
+    records = list(iter_load(path_or_file, format, encoding=encoding, report=report, **options))
+    return Result(records, report.diagnostics, report.format, report.failed)
+
+
+def write_records(records: Iterable[Record], out: TextIO, format: str, report: Reporter,
+                  options: Options) -> int:
+    chosen = registry.get(format)
+    if not chosen.can_write:
+        writable = ", ".join(f.name for f in registry.writers())
+        raise UsageError(f"refconv cannot write '{chosen.name}'; writable formats: {writable}")
+    return chosen.load("writer")(records, out, report, options)
+
+
+def dumps(records: Iterable[Record], format: str, *, diagnostics: list[Diagnostic] | None = None,
+          **options) -> str:
+    opts = Options.from_kwargs(**options)
+    report = Reporter("<output>", diagnostics if diagnostics is not None else [])
+    out = io.StringIO(newline="")
+    write_records(records, out, format, report, opts)
+    return out.getvalue()
+
+
+def dump(records: Iterable[Record], path_or_file, format: str, *, diagnostics: list[Diagnostic] | None = None,
+         **options) -> int:
+    """Write records; a path is written atomically (temporary file, then rename)."""
+    opts = Options.from_kwargs(**options)
+    report = Reporter(str(path_or_file), diagnostics if diagnostics is not None else [])
+    if isinstance(path_or_file, (str, os.PathLike)):
+        with atomic_output(path_or_file) as out:
+            return write_records(records, out, format, report, opts)
+    return write_records(records, path_or_file, format, report, opts)
+
+
+class atomic_output:
+    """Open a temporary file beside ``path``; on success rename it over ``path``.
+
+    On an exception (or ``discard()``) the temporary file is removed and ``path`` is
+    untouched: readers of ``path`` see the old file or the whole new one, never a part.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._discard = False
+
+    def __enter__(self) -> TextIO:
+        directory = self.path.parent if str(self.path.parent) else Path(".")
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+        self.file = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return self.file
+
+    def discard(self) -> None:
+        self._discard = True
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None and not self._discard:
+                self.file.flush()
+                os.fsync(self.file.fileno())
+            self.file.close()
+        finally:
+            if exc_type is None and not self._discard:
+                mode = 0o666 & ~_umask()
+                os.chmod(self.tmp, mode)
+                os.replace(self.tmp, self.path)
+            elif os.path.exists(self.tmp):
+                os.unlink(self.tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def convert(text: str, to: str, from_: str | None = None, **options) -> Conversion:
+    """Convert a string: reader(from_) then writer(to)."""
+    opts = Options.from_kwargs(**options)
+    report = Reporter("<string>")
+    chosen, records = _stream(io.StringIO(text), from_, None, report, opts)
+    out = io.StringIO(newline="")
+    count = write_records(records, out, to, report, opts)
+    return Conversion(out.getvalue(), count, report.diagnostics, report.failed, chosen.name)

@@ -1,0 +1,146 @@
+"""``refconv``: a thin click layer over the library API.
+
+Exit codes: 0 every record converted; 1 some records failed (the rest are written);
+2 usage errors. Diagnostics go to stderr as ``file:line: severity: message``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("refconv")
+    except PackageNotFoundError:  # running from a source tree
+        return "0+unknown"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), "--version", prog_name="refconv", message="%(prog)s %(version)s")
+def main() -> None:
+    """Convert bibliographic records between arXiv listings, BibTeX, BibLaTeX, RIS,
+    CSL-JSON and JATS."""
+
+
+@main.command()
+def formats() -> None:
+    """List the formats refconv reads and writes."""
+    from . import registry
+
+    rows = [("name", "read", "write", "aliases", "extensions", "description")]
+    for fmt in registry.all_formats():
+        rows.append((fmt.name, "yes" if fmt.can_read else "-", "yes" if fmt.can_write else "-",
+                     ",".join(fmt.aliases) or "-", ",".join(fmt.extensions) or "-", fmt.description))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5])
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("--from", "from_", metavar="FORMAT", help="Input format (default: guessed from extension and content).")
+@click.option("--to", "to", required=True, metavar="FORMAT", help="Output format (see 'refconv formats').")
+@click.option("-o", "--output", default="-", metavar="FILE", show_default=True,
+              help="Output file, written atomically; '-' is stdout.")
+@click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the inputs.")
+@click.option("--tex", "tex", type=click.Choice(["utf8", "ascii", "minimal"]),
+              help="BibTeX output encoding: ascii (BibTeX default), utf8 (BibLaTeX default), minimal.")
+@click.option("--plain-math", is_flag=True, help="Write maths as Unicode text in CSL-JSON and RIS.")
+@click.option("--no-protect-case", is_flag=True, help="Do not brace inner-capital words in BibTeX titles.")
+@click.option("--new-keys", is_flag=True, help="Make new citation keys even where the input has keys.")
+@click.option("--ris-type", "ris_type", default="UNPB", show_default=True,
+              type=click.Choice(["UNPB", "JOUR", "GEN", "MANSCPT", "INPR", "RPRT", "ELEC"]),
+              help="RIS TY for preprints.")
+@click.option("--jats-mode", type=click.Choice(["references", "articles"]), default="references",
+              show_default=True, help="JATS: one article with a ref-list, or one full article per record.")
+@click.option("--ndjson", is_flag=True, help="CSL-JSON: one item per line.")
+@click.option("--strict", is_flag=True, help="Warnings fail the run (exit 1).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also info diagnostics (format guesses, fields a target cannot carry).")
+def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_case, new_keys, ris_type, jats_mode,
+            ndjson, strict, quiet, verbose) -> None:
+    """Convert INPUT files ('-' for stdin) to one output in --to FORMAT."""
+    from . import api, registry
+    from .diagnostics import ConversionError, Reporter, Severity, UsageError
+    from .options import Options
+
+    try:
+        target = registry.get(to)
+        if not target.can_write:
+            raise UsageError(f"refconv cannot write '{target.name}'")
+        if from_:
+            registry.get(from_)
+        options = Options(tex=tex, plain_math=plain_math, protect_case=not no_protect_case, keep_keys=not new_keys,
+                          ris_preprint_type=ris_type, jats_mode=jats_mode, ndjson=ndjson)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+
+    reports: list[Reporter] = []
+    shown = {Severity.ERROR} | (set() if quiet else {Severity.WARNING}) | ({Severity.INFO} if verbose else set())
+
+    def emit(report: Reporter) -> None:
+        for diag in report.diagnostics[report_printed.get(id(report), 0):]:
+            if diag.severity in shown:
+                click.echo(diag.render(), err=True)
+        report_printed[id(report)] = len(report.diagnostics)
+
+    report_printed: dict[int, int] = {}
+
+    def records():
+        for name in inputs:
+            report = Reporter(name if name != "-" else "<stdin>")
+            reports.append(report)
+            try:
+                yield from api.iter_load(name, from_, encoding=encoding, report=report,
+                                         **_read_options(options))
+            except FileNotFoundError:
+                report.error("read.missing", f"no such file: {name}")
+            except IsADirectoryError:
+                report.error("read.directory", f"{name} is a directory")
+            except ConversionError as exc:
+                report.error("read.format", str(exc), hint="pass --from FORMAT")
+            emit(report)
+
+    out_report = Reporter(output if output != "-" else "<stdout>")
+    try:
+        if output == "-":
+            stdout = click.get_text_stream("stdout")
+            if hasattr(stdout, "reconfigure"):
+                stdout.reconfigure(newline="")
+            written = api.write_records(records(), stdout, target.name, out_report, options)
+        else:
+            with api.atomic_output(output) as out:
+                written = api.write_records(records(), out, target.name, out_report, options)
+                if written == 0 and any(r.failed for r in reports):
+                    out.discard()  # nothing converted: leave no output file behind
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    emit(out_report)
+
+    failed = sum(r.failed for r in reports)
+    warnings = sum(d.severity is Severity.WARNING for r in (*reports, out_report) for d in r.diagnostics)
+    if not quiet:
+        total = written + failed
+        summary = f"{written} of {total} records converted"
+        if failed:
+            summary += f"; {failed} failed"
+        if warnings:
+            summary += f"; {warnings} warning{'s' if warnings != 1 else ''}"
+        click.echo(summary, err=True)
+    if failed or (strict and warnings):
+        sys.exit(EXIT_FAILED)
+
+
+def _read_options(options) -> dict:
+    return {"jats_front": options.jats_front}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

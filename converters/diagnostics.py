@@ -1,0 +1,106 @@
+"""Diagnostics are values with positions; the CLI renders them, the library returns them.
+
+Severity rules: an ``error`` means a record (or a whole input) was not converted;
+a ``warning`` means it was converted but something needs a look; ``info`` records a
+decision the user may want to know about (a field a target cannot carry, a guess).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str  # stable machine name, e.g. "listing.bad-id"
+    severity: Severity
+    message: str
+    source: str | None = None
+    line: int | None = None
+    column: int | None = None
+    key: str | None = None  # the record's key or id (or the last good one before it)
+    hint: str | None = None
+    field: str | None = None  # the field concerned, for losses and field-level problems
+
+    def render(self) -> str:
+        """``file:line[:col]: severity: message [record] (hint)`` as compilers print it."""
+        where = self.source or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: {self.severity}: {self.message}"
+        if self.key:
+            text += f" [{self.key}]"
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+    def to_json(self) -> str:
+        return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, ensure_ascii=False)
+
+
+@dataclass
+class Reporter:
+    """Collects the diagnostics of one input or output; readers and writers get one."""
+
+    source: str | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    failed: int = 0  # records not converted
+    format: str | None = None  # the format read or written, once known
+
+    def add(
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        key: str | None = None,
+        hint: str | None = None,
+        field: str | None = None,
+    ) -> Diagnostic:
+        diag = Diagnostic(code, severity, message, self.source, line, column, key, hint, field)
+        self.diagnostics.append(diag)
+        return diag
+
+    def error(self, code: str, message: str, **where) -> Diagnostic:
+        """A record was not converted: counts one failure."""
+        self.failed += 1
+        return self.add(Severity.ERROR, code, message, **where)
+
+    def warning(self, code: str, message: str, **where) -> Diagnostic:
+        return self.add(Severity.WARNING, code, message, **where)
+
+    def info(self, code: str, message: str, **where) -> Diagnostic:
+        return self.add(Severity.INFO, code, message, **where)
+
+    def lost(self, key: str | None, field_name: str, target: str, where: str | None = None) -> Diagnostic:
+        """A value the target cannot carry: say where it went instead, or that it was dropped."""
+        if where:
+            message = f"{target} has no field for '{field_name}'; written to {where}"
+        else:
+            message = f"{target} cannot carry '{field_name}'; dropped"
+        return self.add(Severity.INFO, "write.lost" if not where else "write.moved", message,
+                        key=key, field=field_name)
+
+
+class ConversionError(Exception):
+    """Raised by the library when an input cannot be read at all (not per-record problems)."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None):
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
+
+
+class UsageError(ValueError):
+    """A caller asked for something that does not exist (unknown format, bad option)."""

@@ -1,0 +1,284 @@
+"""The plain-text arXiv listing.
+
+Per record, paragraphs separated by blank lines::
+
+    Title line                      } optional header: a title line immediately
+    Author, Author, Author          } followed by a comma-separated author line
+    <blank>
+    Abstract paragraph (TeX), possibly wrapped over several lines
+    <blank>
+    Optional comments paragraph ("13 pages, 5 figures")
+    <blank>
+    arXiv:ID[vN][ - doi: DOI [DOI ...]]
+    [Key: value trailer lines]
+    Created: YYYY-MM-DD
+
+``Created:`` closes a record. The reader streams: it holds one record's lines at a
+time. How paragraphs are told apart (the header is a two-line first paragraph whose
+second line reads as a list of names; after the abstract, a last paragraph is the
+comments) is documented in the README.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from ..diagnostics import Reporter
+from ..model import Date, Identifiers, Position, Record, Syntax, Text
+from ..options import Options
+from ..text.ids import ArxivIdError, is_doi, parse_arxiv_id, strip_doi
+from ..text.names import split_author_line, split_display_name
+
+NAME = "arxiv-listing"
+
+_ARXIV_LINE = re.compile(r"^arXiv:(?P<id>\S*)(?P<rest>.*)$")
+_DOI_TAIL = re.compile(r"^\s+-\s+doi:\s*(?P<dois>.*)$", re.I)
+_CREATED = re.compile(r"^Created:\s*(?P<date>.*?)\s*$")
+_TRAILER = re.compile(r"^(?P<key>[A-Z][A-Za-z]*(?:[- ][A-Za-z]+)*):\s*(?P<value>.*)$")
+_DOI_SPLIT = re.compile(r"[\s,;]+")
+
+# Trailer keys with a place in the model; every other key is kept in extras.
+_KNOWN_TRAILERS = {"journal-ref", "categories", "report-no", "doi", "comments", "msc-class", "acm-class", "license"}
+
+Line = tuple[int, str]
+
+
+def detect(head: str) -> bool:
+    return bool(re.search(r"(?m)^arXiv:\S+", head) and re.search(r"(?m)^Created:\s*\d", head))
+
+
+@dataclass
+class _Block:
+    """The lines of one record, grouped into paragraphs."""
+
+    paragraphs: list[list[Line]] = field(default_factory=list)
+    current: list[Line] = field(default_factory=list)
+    arxiv_para: int | None = None  # index of the paragraph holding the arXiv: line
+
+    def end_paragraph(self) -> None:
+        if self.current:
+            self.paragraphs.append(self.current)
+            self.current = []
+
+    def add(self, line: Line) -> None:
+        if _ARXIV_LINE.match(line[1]) and self.arxiv_para is None:
+            self.arxiv_para = len(self.paragraphs)
+        self.current.append(line)
+
+    @property
+    def empty(self) -> bool:
+        return not self.paragraphs and not self.current
+
+    @property
+    def first_line(self) -> int:
+        return (self.paragraphs[0] if self.paragraphs else self.current)[0][0]
+
+
+def _lines(stream: TextIO | Iterable[str]) -> Iterator[Line]:
+    for number, raw in enumerate(stream, 1):
+        line = raw.rstrip("\r\n").rstrip()
+        if number == 1:
+            line = line.lstrip("\ufeff")
+        yield number, line
+
+
+def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
+    block = _Block()
+    last_key: str | None = None
+    for number, line in _lines(stream):
+        if not line.strip():
+            block.end_paragraph()
+            continue
+        match = _ARXIV_LINE.match(line)
+        if match and block.arxiv_para is not None:
+            # a second arXiv: line before any Created: the previous record never closed
+            block.end_paragraph()
+            done = _Block(block.paragraphs[: block.arxiv_para + 1], arxiv_para=block.arxiv_para)
+            rest = block.paragraphs[block.arxiv_para + 1 :]
+            report.error(
+                "listing.missing-created",
+                "record has no 'Created: YYYY-MM-DD' line before the next record's arXiv: line",
+                line=done.paragraphs[-1][-1][0], key=_id_of(done) or last_key,
+                hint=f"add 'Created:' after line {done.paragraphs[-1][-1][0]}",
+            )
+            block = _Block(rest)
+        block.add((number, line))
+        if _CREATED.match(line):
+            block.end_paragraph()
+            record = _parse(block, report, last_key)
+            if record is not None:
+                last_key = record.label
+                yield record
+            block = _Block()
+    block.end_paragraph()
+    if not block.empty:
+        report.error(
+            "listing.truncated",
+            "input ends inside a record (no 'Created:' line closes it)",
+            line=block.first_line, key=_id_of(block) or last_key,
+            hint="the file may have been cut short",
+        )
+
+
+def _id_of(block: _Block) -> str | None:
+    if block.arxiv_para is None:
+        return None
+    for _, text in block.paragraphs[block.arxiv_para]:
+        match = _ARXIV_LINE.match(text)
+        if match:
+            return f"arXiv:{match['id']}"
+    return None
+
+
+def _parse(block: _Block, report: Reporter, last_key: str | None) -> Record | None:
+    key = _id_of(block) or last_key
+    if block.arxiv_para is None:
+        report.error("listing.missing-id", "record has no 'arXiv:ID' line", line=block.first_line,
+                     key=last_key, hint="each record ends with 'arXiv:ID' then 'Created: YYYY-MM-DD'")
+        return None
+    errors_before = report.failed
+    content = block.paragraphs[: block.arxiv_para]
+    trailer_lines = [line for para in block.paragraphs[block.arxiv_para :] for line in para]
+    # lines before the arXiv: line in its own paragraph are content, not trailer
+    while trailer_lines and not _ARXIV_LINE.match(trailer_lines[0][1]):
+        content.append([trailer_lines.pop(0)])
+        while trailer_lines and not _ARXIV_LINE.match(trailer_lines[0][1]):
+            content[-1].append(trailer_lines.pop(0))
+
+    fields: dict = {"extras": {}}
+    ids: dict = {}
+    _parse_trailer(trailer_lines, fields, ids, report, key)
+    _parse_content(content, fields, report, key)
+    if report.failed > errors_before:
+        return None
+    return Record(
+        type="article",
+        publisher="arXiv",
+        ids=Identifiers(**ids),
+        position=Position(report.source, block.first_line),
+        **fields,
+    )
+
+
+def _parse_trailer(lines: list[Line], fields: dict, ids: dict, report: Reporter, key: str | None) -> None:
+    extras = fields["extras"]
+    dois: list[str] = []
+    for number, text in lines:
+        match = _ARXIV_LINE.match(text)
+        if match and "arxiv" not in ids:
+            try:
+                arxiv_id, version, subject = parse_arxiv_id(match["id"])
+            except ArxivIdError as exc:
+                report.error("listing.bad-id", str(exc), line=number, column=7, key=key)
+                ids["arxiv"] = None
+                continue
+            ids["arxiv"] = arxiv_id
+            ids["arxiv_version"] = version
+            if subject:
+                ids["arxiv_class"] = arxiv_id.split("/")[0] + "." + subject
+            rest = match["rest"]
+            if rest.strip():
+                doi_match = _DOI_TAIL.match(rest)
+                if doi_match and doi_match["dois"].strip():
+                    dois.extend(_dois(doi_match["dois"], number, len(text) - len(rest) + 1, report, key))
+                else:
+                    report.warning("listing.stray-text", f"unexpected text after the arXiv id: '{rest.strip()}'",
+                                   line=number, column=len(text) - len(rest) + 1, key=key,
+                                   hint="expected ' - doi: DOI'; the text is kept in extras")
+                    extras["arxiv:unparsed"] = _join(extras.get("arxiv:unparsed"), rest.strip())
+            continue
+        match = _CREATED.match(text)
+        if match:
+            try:
+                day = dt.date.fromisoformat(match["date"]) if re.fullmatch(r"\d{4}-\d\d-\d\d", match["date"]) else None
+            except ValueError:
+                day = None
+            if day is None:
+                report.error("listing.bad-date",
+                             f"bad Created date '{match['date']}': expected a real calendar date YYYY-MM-DD",
+                             line=number, column=match.start("date") + 1, key=key)
+            else:
+                fields["issued"] = Date(day.year, day.month, day.day)
+            continue
+        match = _TRAILER.match(text)
+        if match:
+            name = match["key"].lower().replace(" ", "-")
+            value = match["value"].strip()
+            if name == "categories":
+                categories = tuple(value.split())
+                fields["keywords"] = categories
+                if categories:
+                    ids["arxiv_class"] = categories[0]
+            elif name == "doi":
+                dois.extend(_dois(value, number, len(text) - len(match["value"]) + 1, report, key))
+            elif name == "report-no":
+                fields["number"] = value
+                extras["arxiv:report-no"] = value
+            elif name == "comments":
+                fields["note"] = Text(value, Syntax.TEX)
+            else:
+                extras[f"arxiv:{name}"] = _join(extras.get(f"arxiv:{name}"), value)
+            continue
+        report.warning("listing.stray-text", f"unexpected line in the record trailer: '{text[:60]}'",
+                       line=number, column=1, key=key,
+                       hint="trailer lines are 'arXiv:ID', 'Key: value' and 'Created: YYYY-MM-DD'; the text is kept in extras")
+        extras["arxiv:unparsed"] = _join(extras.get("arxiv:unparsed"), text)
+    if dois:
+        ids["doi"] = tuple(dict.fromkeys(dois))
+
+
+def _dois(text: str, line: int, column: int, report: Reporter, key: str | None) -> list[str]:
+    out = []
+    for token in _DOI_SPLIT.split(text.strip()):
+        if not token:
+            continue
+        doi = strip_doi(token)
+        if not is_doi(doi):
+            report.warning("listing.bad-doi", f"'{token}' does not look like a DOI (10.NNNN/suffix); kept as given",
+                           line=line, column=column + text.find(token), key=key)
+        out.append(doi)
+    return out
+
+
+def _join(old: str | None, new: str) -> str:
+    return f"{old}\n{new}" if old else new
+
+
+def _looks_like_author_line(text: str) -> bool:
+    names = split_author_line(text)
+    if not names or text.rstrip().endswith("."):
+        return False
+    return all(1 <= len(name.split()) <= 6 for name in names)
+
+
+def _parse_content(paragraphs: list[list[Line]], fields: dict, report: Reporter, key: str | None) -> None:
+    if len(paragraphs) >= 2 and len(paragraphs[0]) == 2 and _looks_like_author_line(paragraphs[0][1][1]):
+        (_, title), (_, authors) = paragraphs[0]
+        fields["title"] = Text(title.strip(), Syntax.TEX)
+        fields["authors"] = tuple(split_display_name(name) for name in split_author_line(authors))
+        paragraphs = paragraphs[1:]
+    if not paragraphs:
+        report.warning("listing.no-abstract", "record has no abstract paragraph", key=key)
+        return
+    fields["abstract"] = Text(_unwrap(paragraphs[0]), Syntax.TEX)
+    if len(paragraphs) >= 2:
+        comments = _unwrap(paragraphs[-1])
+        fields["note"] = Text(comments, Syntax.TEX) if "note" not in fields else Text(
+            f"{comments}; {fields['note'].value}", Syntax.TEX)
+    if len(paragraphs) > 2:
+        middle = paragraphs[1:-1]
+        report.warning(
+            "listing.extra-paragraphs",
+            f"{len(paragraphs)} paragraphs between header and trailer; the middle {len(middle)} are taken as "
+            "more abstract",
+            line=middle[0][0][0], key=key, hint="the layout has one abstract and at most one comments paragraph",
+        )
+        fields["abstract"] = Text("\n\n".join(_unwrap(p) for p in paragraphs[:-1]), Syntax.TEX)
+
+
+def _unwrap(paragraph: list[Line]) -> str:
+    return " ".join(text.strip() for _, text in paragraph)

@@ -1,0 +1,257 @@
+"""BibTeX and BibLaTeX writer (the reader lives beside it once written).
+
+Decisions (see MAPPING.md and the README): preprints are ``@misc`` in BibTeX and
+``@online`` in BibLaTeX; the arXiv id travels as ``eprint`` with both
+``archivePrefix`` and ``eprinttype`` (Zotero reads only the latter); DOIs are bare;
+classic BibTeX output is ASCII with TeX macros, BibLaTeX output UTF-8.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..diagnostics import Reporter
+from ..keys import KeyAllocator
+from ..model import Date, Name, Record, Text
+from ..options import Options
+from ..text import tex
+from ..text.markup import to_tex
+
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+# CSL type -> (BibTeX type, BibLaTeX type). Types Zotero discards (@preprint) are never written.
+ENTRY_TYPES: dict[str, tuple[str, str]] = {
+    "article": ("misc", "online"),
+    "article-journal": ("article", "article"),
+    "article-magazine": ("article", "article"),
+    "article-newspaper": ("article", "article"),
+    "review": ("article", "article"),
+    "review-book": ("article", "article"),
+    "book": ("book", "book"),
+    "classic": ("book", "book"),
+    "collection": ("book", "collection"),
+    "chapter": ("incollection", "incollection"),
+    "entry": ("incollection", "inreference"),
+    "entry-dictionary": ("incollection", "inreference"),
+    "entry-encyclopedia": ("incollection", "inreference"),
+    "paper-conference": ("inproceedings", "inproceedings"),
+    "event": ("misc", "misc"),
+    "report": ("techreport", "report"),
+    "thesis": ("phdthesis", "thesis"),
+    "manuscript": ("unpublished", "unpublished"),
+    "pamphlet": ("booklet", "booklet"),
+    "webpage": ("misc", "online"),
+    "post": ("misc", "online"),
+    "post-weblog": ("misc", "online"),
+    "dataset": ("misc", "dataset"),
+    "software": ("misc", "software"),
+    "patent": ("misc", "patent"),
+    "standard": ("misc", "standard"),
+    "periodical": ("misc", "periodical"),
+}
+DEFAULT_ENTRY_TYPE = ("misc", "misc")
+
+# Where the container title goes, by entry type.
+CONTAINER_FIELD = {
+    "article": ("journal", "journaltitle"),
+    "incollection": ("booktitle", "booktitle"),
+    "inproceedings": ("booktitle", "booktitle"),
+    "inreference": ("booktitle", "booktitle"),
+}
+
+_PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
+
+
+def detect(head: str) -> bool:
+    return re.search(r"(?m)^\s*@[A-Za-z]+\s*[{(]", head) is not None
+
+
+def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
+    return _write(records, out, report, options or Options(), biblatex=False)
+
+
+def write_biblatex(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
+    return _write(records, out, report, options or Options(), biblatex=True)
+
+
+def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options, *, biblatex: bool) -> int:
+    mode = options.tex or ("utf8" if biblatex else "ascii")
+    target = "BibLaTeX" if biblatex else "BibTeX"
+    keys = KeyAllocator(options.keep_keys)
+    count = 0
+    for record in records:
+        key = keys.key_for(record)
+        entry_type, fields = _fields(record, key, mode, options, biblatex, report, target)
+        if count:
+            out.write("\n")
+        out.write(f"@{entry_type}{{{key},\n")
+        for name, value in fields:
+            out.write(f"  {name} = {value},\n")
+        out.write("}\n")
+        count += 1
+    return count
+
+
+def _braced(value: str) -> str:
+    return "{" + value + "}"
+
+
+def _verbatim(value: str) -> str:
+    """url/doi/eprint are verbatim: only braces could break out, so they are percent-encoded."""
+    if tex.is_balanced(value):
+        return _braced(value)
+    return _braced(value.replace("{", "%7B").replace("}", "%7D"))
+
+
+def _fields(record: Record, key: str, mode: str, options: Options, biblatex: bool, report: Reporter,
+            target: str) -> tuple[str, list[tuple[str, str]]]:
+    dialect = 1 if biblatex else 0
+    original = record.extras.get("bibtex:type")
+    entry_type = original.lower() if original else ENTRY_TYPES.get(record.type, DEFAULT_ENTRY_TYPE)[dialect]
+    fields: list[tuple[str, str]] = []
+
+    def text(value: Text, *, protect: bool = False) -> str:
+        return _braced(to_tex(value, mode=mode, protect_case=protect and options.protect_case))
+
+    def plain(value: str) -> str:
+        return _braced(tex.escape_plain(value, mode))
+
+    if record.authors:
+        fields.append(("author", _braced(_names(record.authors, record.authors_etal, mode))))
+    if record.editors:
+        fields.append(("editor", _braced(_names(record.editors, record.editors_etal, mode))))
+    if record.title:
+        fields.append(("title", text(record.title, protect=True)))
+    else:
+        report.warning("write.no-title", f"record has no title; {target} styles and biber will warn",
+                       key=key, field="title")
+    if record.container_title:
+        container = CONTAINER_FIELD.get(entry_type, ("howpublished", "howpublished"))[dialect]
+        fields.append((container, text(record.container_title, protect=container == "booktitle")))
+    fields.extend(_date_fields(record.issued, biblatex, report, key))
+    if record.volume:
+        fields.append(("volume", plain(record.volume)))
+    number = record.issue if entry_type == "article" else record.number
+    if number:
+        fields.append(("number", plain(number)))
+    if record.issue and entry_type != "article":
+        fields.append(("issue" if biblatex else "number", plain(record.issue)))
+    if record.pages:
+        match = _PAGE_RANGE.match(record.pages)
+        fields.append(("pages", plain(f"{match[1]}--{match[2]}" if match else record.pages)))
+    if record.publisher and not (record.ids.arxiv and record.publisher == "arXiv"):
+        fields.append(("publisher", plain(record.publisher)))
+    if record.publisher_place:
+        fields.append(("location" if biblatex else "address", plain(record.publisher_place)))
+    if record.edition:
+        fields.append(("edition", plain(record.edition)))
+    ids = record.ids
+    if ids.arxiv:
+        fields.append(("eprint", _verbatim(ids.arxiv)))
+        fields.append(("eprinttype", "{arxiv}"))
+        if not biblatex:
+            fields.append(("archivePrefix", "{arXiv}"))
+        if ids.arxiv_class:
+            fields.append(("eprintclass" if biblatex else "primaryClass", _verbatim(ids.arxiv_class)))
+        if biblatex and ids.arxiv_version:
+            fields.append(("version", _braced(str(ids.arxiv_version))))
+    if ids.primary_doi:
+        fields.append(("doi", _verbatim(ids.primary_doi)))
+        for extra in ids.doi[1:]:
+            report.lost(key, f"doi {extra}", target)
+    if ids.primary_url:
+        fields.append(("url", _verbatim(ids.primary_url)))
+    if ids.isbn:
+        fields.append(("isbn", plain(ids.isbn[0])))
+    if ids.issn:
+        fields.append(("issn", plain(ids.issn[0])))
+    if ids.pmid:
+        fields.append(("pmid", plain(ids.pmid)))
+    if record.abstract:
+        fields.append(("abstract", text(record.abstract)))
+    if record.keywords:
+        fields.append(("keywords", plain(", ".join(record.keywords))))
+    if record.language:
+        fields.append(("langid" if biblatex else "language", plain(record.language)))
+    if record.note:
+        fields.append(("note", text(record.note)))
+    if record.accessed and biblatex:
+        fields.append(("urldate", _braced(_iso(record.accessed))))
+    elif record.accessed:
+        report.lost(key, "accessed", target)
+    if not biblatex and not record.authors and not record.editors:
+        # plain.bst sorts by author and warns "to sort, need author or key" without one
+        fields.append(("key", plain(f"arXiv:{ids.arxiv}" if ids.arxiv else key)))
+    written = {name.lower() for name, _ in fields}
+    for extra_key, value in record.extras.items():
+        namespace, _, field_name = extra_key.partition(":")
+        if namespace == "bibtex" and field_name not in ("type",) and field_name.lower() not in written:
+            fields.append((field_name, _braced(value) if tex.is_balanced(value) else plain(value)))
+        elif namespace != "bibtex":
+            report.lost(key, extra_key, target)
+    return entry_type, fields
+
+
+def _names(names: tuple[Name, ...], etal: bool, mode: str) -> str:
+    parts = [_name(name, mode) for name in names]
+    if etal:
+        parts.append("others")
+    return " and ".join(parts)
+
+
+def _needs_group(part: str) -> bool:
+    words = part.split()
+    return (
+        " and " in f" {part.lower()} "
+        or "," in part
+        or any(w[:1].islower() for w in words)  # would be read as a von part
+    )
+
+
+def _name(name: Name, mode: str) -> str:
+    esc = lambda s: tex.escape_plain(s, mode)  # noqa: E731
+    if name.is_literal:
+        return "{" + esc(name.literal) + "}"
+    family = esc(name.family or "")
+    if name.family and _needs_group(name.family):
+        family = "{" + family + "}"
+    particle = name.non_dropping_particle or name.dropping_particle
+    last = f"{esc(particle)} {family}" if particle else family
+    given = esc(name.given) if name.given else ""
+    if name.given and ("," in name.given or " and " in f" {name.given} "):
+        given = "{" + given + "}"
+    if name.suffix:
+        return f"{last}, {esc(name.suffix)}, {given}"
+    return f"{last}, {given}" if given else last
+
+
+def _iso(date: Date) -> str:
+    text = date.iso() or ""
+    if date.end and date.end.iso():
+        text += "/" + date.end.iso()
+    if date.circa:
+        text += "~"
+    return text
+
+
+def _date_fields(date: Date | None, biblatex: bool, report: Reporter, key: str) -> list[tuple[str, str]]:
+    if date is None:
+        return []
+    if date.year is None:
+        if date.literal:
+            report.warning("write.literal-date", f"date '{date.literal}' is not structured; written as year",
+                           key=key, field="issued")
+            return [("year", _braced(tex.escape_plain(date.literal)))]
+        return []
+    if biblatex:
+        return [("date", _braced(_iso(date)))]
+    fields = [("year", _braced(str(date.year)))]
+    if date.month:
+        fields.append(("month", MONTH_MACROS[date.month - 1]))
+    if date.day:
+        fields.append(("day", _braced(str(date.day))))
+    if date.end:
+        report.lost(key, "issued (end of range)", "BibTeX")
+    return fields

@@ -1,0 +1,324 @@
+"""JATS 1.4 Archiving writer (the reader lives beside it once written).
+
+Two shapes (Options.jats_mode):
+
+* ``references`` (default): one ``<article>`` whose ``<back><ref-list>`` holds one
+  ``<ref><element-citation>`` per record: valid against the Archiving (Green) DTD,
+  which, unlike Publishing, needs no journal metadata.
+* ``articles``: one ``<article>`` with full front matter per record. One record is a
+  standalone document; several are wrapped in ``<pmc-articleset>`` (the container
+  PubMed Central uses for article sets), each ``<article>`` valid on its own.
+
+XML is built as text: records stream out one at a time, and every value passes
+through ``_esc`` (characters XML 1.0 forbids are dropped, markup escaped).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..diagnostics import Reporter
+from ..keys import KeyAllocator, xml_id
+from ..model import Date, Name, Record, Text
+from ..options import Options
+from ..text.markup import spans
+
+PUBLIC_ID = "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.4 20241031//EN"
+SYSTEM_ID = "JATS-archivearticle1-4.dtd"
+DTD_VERSION = "1.4"
+XLINK = "http://www.w3.org/1999/xlink"
+MML = "http://www.w3.org/1998/Math/MathML"
+
+# CSL type -> element-citation/@publication-type (JATS4R's recommended values)
+PUBLICATION_TYPES: dict[str, str] = {
+    "article": "preprint",
+    "article-journal": "journal",
+    "article-magazine": "magazine",
+    "article-newspaper": "newspaper",
+    "review": "journal",
+    "book": "book",
+    "classic": "book",
+    "collection": "book",
+    "chapter": "book",
+    "entry-encyclopedia": "book",
+    "entry-dictionary": "book",
+    "paper-conference": "confproc",
+    "report": "report",
+    "thesis": "thesis",
+    "webpage": "webpage",
+    "post": "webpage",
+    "post-weblog": "blog",
+    "dataset": "data",
+    "software": "software",
+    "patent": "patent",
+    "standard": "standard",
+    "manuscript": "working-paper",
+}
+DEFAULT_PUBLICATION_TYPE = "other"
+# types whose own title is the <source> (a whole book), not an <article-title>
+_TITLE_IS_SOURCE = {"book", "classic", "collection", "report", "thesis", "dataset", "software", "webpage",
+                    "standard", "patent"}
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def detect(head: str) -> bool:
+    return re.search(r"<(article|ref-list|element-citation|mixed-citation|pmc-articleset)[\s>]", head) is not None
+
+
+def _esc(value: str, quote: bool = False) -> str:
+    value = _XML_FORBIDDEN.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace('"', "&quot;") if quote else value
+
+
+def _el(tag: str, content: str, **attrs: str) -> str:
+    attr_text = "".join(f' {k.replace("__", ":").replace("_", "-")}="{_esc(v, True)}"' for k, v in attrs.items())
+    return f"<{tag}{attr_text}>{content}</{tag}>"
+
+
+_INLINE = {"i": "italic", "b": "bold", "sc": "sc", "sup": "sup", "sub": "sub"}
+
+
+def _rich(text: Text) -> str:
+    """Text as JATS mixed content: maths become <inline-formula><tex-math>."""
+    out = []
+    for kind, content in spans(text):
+        if kind == "math":
+            out.append(_el("inline-formula", _el("tex-math", _esc(content))))
+        elif kind in _INLINE:
+            out.append(_el(_INLINE[kind], _esc(content)))
+        else:
+            out.append(_esc(content))
+    return "".join(out)
+
+
+def _name(name: Name) -> str:
+    if name.is_literal:
+        return _el("collab", _esc(name.literal))
+    surname = " ".join(p for p in (name.non_dropping_particle, name.family) if p)
+    given = " ".join(p for p in (name.given, name.dropping_particle) if p)
+    if not surname:
+        return _el("string-name", _esc(given))
+    parts = _el("surname", _esc(surname))
+    if given:
+        parts += _el("given-names", _esc(given))
+    if name.suffix:
+        parts += _el("suffix", _esc(name.suffix))
+    return _el("name", parts)
+
+
+def _date_parts(date: Date, order: str) -> str:
+    """Citation order is year, month, day; pub-date wants day, month, year."""
+    pieces = {}
+    if date.year is not None:
+        iso = date.iso()
+        pieces["year"] = _el("year", str(date.year), **({"iso_8601_date": iso} if order == "ymd" else {}))
+    if date.month:
+        pieces["month"] = _el("month", f"{date.month:02d}")
+    if date.day:
+        pieces["day"] = _el("day", f"{date.day:02d}")
+    keys = ("year", "month", "day") if order == "ymd" else ("day", "month", "year")
+    return "".join(pieces[k] for k in keys if k in pieces)
+
+
+def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
+    options = options or Options()
+    if options.jats_mode == "articles":
+        return _write_articles(records, out, report, options)
+    keys = KeyAllocator(options.keep_keys)
+    ref_ids = KeyAllocator(keep_input_keys=True)
+    out.write(_prolog())
+    out.write(_article_open("research-article"))
+    out.write("<front>\n<article-meta>\n<title-group>\n<article-title>References</article-title>\n"
+              "</title-group>\n</article-meta>\n</front>\n<back>\n<ref-list>\n")
+    count = 0
+    for record in records:
+        key = keys.key_for(record)
+        ref_id = ref_ids.key_for(record.evolve(key=xml_id(key)))
+        out.write(_el("ref", _citation(record, key, report), id=ref_id) + "\n")
+        count += 1
+    out.write("</ref-list>\n</back>\n</article>\n")
+    return count
+
+
+def _prolog() -> str:
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE article PUBLIC "{PUBLIC_ID}" "{SYSTEM_ID}">\n'
+
+
+def _article_open(article_type: str) -> str:
+    return (f'<article xmlns:xlink="{XLINK}" xmlns:mml="{MML}" dtd-version="{DTD_VERSION}" '
+            f'article-type="{article_type}" xml:lang="en">\n')
+
+
+def _citation(record: Record, key: str, report: Reporter) -> str:
+    pub_type = PUBLICATION_TYPES.get(record.type, DEFAULT_PUBLICATION_TYPE)
+    parts: list[str] = []
+    for role, names, etal in (("author", record.authors, record.authors_etal),
+                              ("editor", record.editors, record.editors_etal)):
+        if names or etal:
+            inner = "".join(_name(n) for n in names) + ("<etal/>" if etal else "")
+            parts.append(_el("person-group", inner, person_group_type=role))
+    if not record.authors:
+        report.warning("write.no-authors", "record has no authors; JATS4R asks for a typed person-group",
+                       key=key, field="authors")
+    ids = record.ids
+    source = record.container_title
+    if record.title and record.type in _TITLE_IS_SOURCE and not source:
+        parts.append(_el("source", _rich(record.title)))
+    else:
+        if record.title:
+            tag = "chapter-title" if record.type in ("chapter", "entry-encyclopedia", "entry-dictionary") else "article-title"
+            parts.append(_el(tag, _rich(record.title)))
+        else:
+            report.warning("write.no-title", "record has no title; JATS4R asks for an article-title",
+                           key=key, field="title")
+        if source:
+            parts.append(_el("source", _rich(source)))
+        elif record.type == "article" and ids.arxiv:
+            parts.append(_el("source", "arXiv"))
+    if record.issued:
+        if record.issued.year is not None:
+            parts.append(_date_parts(record.issued, "ymd"))
+        elif record.issued.literal:
+            parts.append(_el("string-date", _esc(record.issued.literal)))
+    if record.volume:
+        parts.append(_el("volume", _esc(record.volume)))
+    if record.issue:
+        parts.append(_el("issue", _esc(record.issue)))
+    if record.edition:
+        parts.append(_el("edition", _esc(record.edition)))
+    if record.publisher and not (ids.arxiv and record.publisher == "arXiv"):
+        parts.append(_el("publisher-name", _esc(record.publisher)))
+    if record.publisher_place:
+        parts.append(_el("publisher-loc", _esc(record.publisher_place)))
+    if record.pages:
+        first, _, last = record.pages.replace("–", "-").partition("-")
+        parts.append(_el("fpage", _esc(first.strip())))
+        if last.strip():
+            parts.append(_el("lpage", _esc(last.strip())))
+    if record.number and not ids.arxiv:
+        parts.append(_el("elocation-id", _esc(record.number)))
+    if ids.arxiv:
+        parts.append(_el("pub-id", _esc(ids.arxiv), pub_id_type="arxiv"))
+    for doi in ids.all_dois:
+        parts.append(_el("pub-id", _esc(doi), pub_id_type="doi"))
+    if ids.pmid:
+        parts.append(_el("pub-id", _esc(ids.pmid), pub_id_type="pmid"))
+    if ids.pmcid:
+        parts.append(_el("pub-id", _esc(ids.pmcid), pub_id_type="pmcid"))
+    for isbn in ids.isbn:
+        parts.append(_el("isbn", _esc(isbn)))
+    for issn in ids.issn:
+        parts.append(_el("issn", _esc(issn)))
+    if ids.primary_url:
+        parts.append(_el("ext-link", _esc(ids.primary_url), ext_link_type="uri", xlink__href=ids.primary_url))
+    if record.accessed and record.accessed.year is not None:
+        parts.append(_el("date-in-citation", _esc(record.accessed.iso() or ""), content_type="access-date",
+                         iso_8601_date=record.accessed.iso() or ""))
+    if record.note:
+        parts.append(_el("comment", _rich(record.note)))
+    if record.abstract:
+        report.lost(key, "abstract", "JATS element-citation")
+    for name in ("keywords", "language"):
+        if getattr(record, name):
+            report.lost(key, name, "JATS element-citation")
+    for extra_key in record.extras:
+        report.lost(key, extra_key, "JATS")
+    return _el("element-citation", "".join(parts), publication_type=pub_type)
+
+
+def _write_articles(records: Iterable[Record], out: TextIO, report: Reporter, options: Options) -> int:
+    """One <article> per record; a second record switches to a <pmc-articleset> wrapper."""
+    keys = KeyAllocator(options.keep_keys)
+    iterator = iter(records)
+    first = next(iterator, None)
+    if first is None:
+        report.warning("write.empty", "no records to write; JATS needs at least one article")
+        return 0
+    second = next(iterator, None)
+    if second is None:
+        out.write(_prolog())
+        out.write(_front_article(first, keys.key_for(first), report))
+        return 1
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n<pmc-articleset>\n')
+    count = 0
+    for record in _chain(first, second, iterator):
+        out.write(_front_article(record, keys.key_for(record), report))
+        count += 1
+    out.write("</pmc-articleset>\n")
+    return count
+
+
+def _chain(first: Record, second: Record, rest: Iterable[Record]):
+    yield first
+    yield second
+    yield from rest
+
+
+def _front_article(record: Record, key: str, report: Reporter) -> str:
+    ids = record.ids
+    meta: list[str] = []
+    if ids.arxiv:
+        meta.append(_el("article-id", _esc(ids.arxiv), pub_id_type="arxiv"))
+    own_doi = ids.derived_doi or (ids.doi[0] if ids.doi else None)
+    if own_doi:
+        meta.append(_el("article-id", _esc(own_doi), pub_id_type="doi"))
+    if ids.arxiv_version:
+        meta.append(_el("article-version", f"v{ids.arxiv_version}", article_version_type="arxiv-version"))
+    if ids.arxiv_class or record.keywords:
+        subjects = [ids.arxiv_class] if ids.arxiv_class else []
+        subjects += [k for k in record.keywords if k != ids.arxiv_class and ids.arxiv_class]
+        if subjects:
+            meta.append(_el("article-categories", _el("subj-group", "".join(_el("subject", _esc(s)) for s in subjects),
+                                                      subj_group_type="arxiv-categories")))
+    title = _el("article-title", _rich(record.title)) if record.title else ""
+    if not record.title:
+        report.warning("write.no-title", "record has no title", key=key, field="title")
+    meta.append(_el("title-group", title) if title else "")
+    contribs = []
+    for role, names, etal in (("author", record.authors, record.authors_etal),
+                              ("editor", record.editors, record.editors_etal)):
+        inner = "".join(_el("contrib", _name(n), contrib_type=role) for n in names)
+        if etal:
+            inner += "<etal/>"
+        if inner:
+            contribs.append(_el("contrib-group", inner))
+    meta.extend(contribs)
+    if record.issued and record.issued.year is not None:
+        meta.append(_el("pub-date", _date_parts(record.issued, "dmy"), date_type="preprint" if ids.arxiv else "pub",
+                        iso_8601_date=record.issued.iso() or ""))
+    if record.volume:
+        meta.append(_el("volume", _esc(record.volume)))
+    if record.issue:
+        meta.append(_el("issue", _esc(record.issue)))
+    if record.pages:
+        first, _, last = record.pages.replace("–", "-").partition("-")
+        meta.append(_el("fpage", _esc(first.strip())) + (_el("lpage", _esc(last.strip())) if last.strip() else ""))
+    if ids.primary_url:
+        meta.append(_el("self-uri", _esc(ids.primary_url), xlink__href=ids.primary_url))
+    for doi in ids.doi if ids.arxiv else ids.doi[1:]:
+        meta.append(_el("related-article", "", related_article_type="published-article" if ids.arxiv else "companion",
+                        ext_link_type="doi", xlink__href=doi, id=f"ra-{xml_id(doi)}"))
+    if record.abstract:
+        paragraphs = record.abstract.value.split("\n\n")
+        body = "".join(_el("p", _rich(Text(p, record.abstract.syntax))) for p in paragraphs)
+        meta.append(_el("abstract", body))
+    if record.keywords and not ids.arxiv_class:
+        meta.append(_el("kwd-group", "".join(_el("kwd", _esc(k)) for k in record.keywords)))
+    custom = []
+    if record.note:
+        custom.append(("comments", record.note.plain()))
+    for extra_key, value in record.extras.items():
+        custom.append((extra_key, value))
+    if record.container_title:
+        custom.append(("container-title", record.container_title.plain()))
+    if record.publisher:
+        custom.append(("publisher", record.publisher))
+    if custom:
+        meta.append(_el("custom-meta-group", "".join(
+            _el("custom-meta", _el("meta-name", _esc(k)) + _el("meta-value", _esc(v))) for k, v in custom)))
+    front = _el("front", _el("article-meta", "".join(meta)))
+    article_type = "preprint" if record.type == "article" else "research-article"
+    return _article_open(article_type) + front + "\n</article>\n"

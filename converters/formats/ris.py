@@ -1,0 +1,184 @@
+"""RIS writer (the reader lives beside it once written).
+
+Lines are ``TG  - value`` with CRLF endings, as the spec asks. RIS has no preprint
+type: preprints get ``TY  - UNPB`` by default (an option), ``T2``/``PB`` arXiv and the
+id in ``AN``. Values are single lines: newlines inside a value become spaces, so a
+value can never start a tag of its own (``ER  -``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..diagnostics import Reporter
+from ..keys import KeyAllocator
+from ..model import Date, Name, Record, Text
+from ..options import Options
+from ..text.markup import to_plain
+
+# CSL type -> RIS TY. "article" (preprint) is decided by Options.ris_preprint_type.
+RIS_TYPES: dict[str, str] = {
+    "article-journal": "JOUR",
+    "article-magazine": "MGZN",
+    "article-newspaper": "NEWS",
+    "book": "BOOK",
+    "classic": "CLSWK",
+    "collection": "EDBOOK",
+    "chapter": "CHAP",
+    "paper-conference": "CPAPER",
+    "report": "RPRT",
+    "thesis": "THES",
+    "manuscript": "MANSCPT",
+    "webpage": "ELEC",
+    "post": "BLOG",
+    "post-weblog": "BLOG",
+    "dataset": "DATA",
+    "software": "COMP",
+    "patent": "PAT",
+    "map": "MAP",
+    "motion_picture": "MPCT",
+    "broadcast": "VIDEO",
+    "entry-dictionary": "DICT",
+    "entry-encyclopedia": "ENCYC",
+    "legal_case": "CASE",
+    "legislation": "STAT",
+    "bill": "BILL",
+    "hearing": "HEAR",
+    "pamphlet": "PAMP",
+    "personal_communication": "PCOMM",
+    "song": "SOUND",
+    "standard": "STAND",
+    "graphic": "ART",
+    "figure": "FIGURE",
+    "interview": "PCOMM",
+    "speech": "SLIDE",
+    "review": "JOUR",
+    "review-book": "JOUR",
+    "musical_score": "MUSIC",
+    "periodical": "JFULL",
+}
+DEFAULT_RIS_TYPE = "GEN"
+
+_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
+
+
+def detect(head: str) -> bool:
+    return re.search(r"(?m)^\ufeff?TY {1,2}- ", head) is not None
+
+
+def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
+    options = options or Options()
+    keys = KeyAllocator(options.keep_keys)
+    count = 0
+    for record in records:
+        key = keys.key_for(record)
+        if count:
+            out.write("\r\n")
+        for tag, value in _tags(record, key, options, report):
+            out.write(f"{tag}  - {_line(value)}\r\n")
+        out.write("ER  - \r\n")
+        count += 1
+    return count
+
+
+def _line(value: str) -> str:
+    return _CONTROL.sub("", _NEWLINES.sub(" ", value)).strip()
+
+
+def _text(value: Text, options: Options) -> str:
+    return to_plain(value, plain_math=options.plain_math)
+
+
+def _name(name: Name) -> str:
+    if name.is_literal:
+        return name.literal
+    family = " ".join(p for p in (name.non_dropping_particle, name.family) if p)
+    given = " ".join(p for p in (name.given, name.dropping_particle) if p)
+    parts = [family, given] + ([name.suffix] if name.suffix else [])
+    return ", ".join(parts) if given or name.suffix else family
+
+
+def _da(date: Date) -> str:
+    parts = [f"{date.year:04d}", f"{date.month:02d}" if date.month else "", f"{date.day:02d}" if date.day else ""]
+    return "/".join(parts) + "/"
+
+
+def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[tuple[str, str]]:
+    original = record.extras.get("ris:TY")
+    if original:
+        ty = original
+    elif record.type == "article":
+        ty = options.ris_preprint_type
+    else:
+        ty = RIS_TYPES.get(record.type, DEFAULT_RIS_TYPE)
+    tags: list[tuple[str, str]] = [("TY", ty)]
+    if record.title:
+        tags.append(("TI", _text(record.title, options)))
+    tags.extend(("AU", _name(n)) for n in record.authors)
+    if record.authors_etal:
+        report.lost(key, "et al. marker", "RIS")
+    tags.extend(("ED", _name(n)) for n in record.editors)
+    if record.issued:
+        if record.issued.year is not None:
+            tags.append(("PY", f"{record.issued.year:04d}"))
+            tags.append(("DA", _da(record.issued)))
+        elif record.issued.literal:
+            tags.append(("PY", record.issued.literal))
+    ids = record.ids
+    is_preprint = record.type == "article" and ids.arxiv
+    if record.container_title:
+        tags.append(("T2", _text(record.container_title, options)))
+    elif is_preprint:
+        tags.append(("T2", "arXiv"))
+    if record.publisher:
+        tags.append(("PB", record.publisher))
+    if record.publisher_place:
+        tags.append(("CY", record.publisher_place))
+    if record.volume:
+        tags.append(("VL", record.volume))
+    if record.issue:
+        tags.append(("IS", record.issue))
+    if record.number:
+        tags.append(("M1", record.number))
+    if record.edition:
+        tags.append(("ET", record.edition))
+    if record.pages:
+        match = _PAGE_RANGE.match(record.pages)
+        tags.extend([("SP", match[1]), ("EP", match[2])] if match else [("SP", record.pages)])
+    if record.abstract:
+        tags.append(("AB", _text(record.abstract, options)))
+    if record.note:
+        tags.append(("N1", _text(record.note, options)))
+    if ids.primary_doi:
+        tags.append(("DO", ids.primary_doi))
+        for extra in ids.doi[1:]:
+            report.lost(key, f"doi {extra}", "RIS")
+    if ids.primary_url:
+        tags.append(("UR", ids.primary_url))
+    if ids.arxiv:
+        tags.append(("AN", f"arXiv:{ids.arxiv}"))
+    tags.extend(("SN", value) for value in (*ids.isbn, *ids.issn))
+    if ids.arxiv_class and ids.arxiv_class not in record.keywords:
+        tags.append(("KW", ids.arxiv_class))
+    tags.extend(("KW", kw) for kw in record.keywords)
+    if record.language:
+        tags.append(("LA", record.language))
+    if record.accessed and record.accessed.year:
+        tags.append(("Y2", _da(record.accessed)))
+    if ids.pmid:  # RIS has no PMID tag; exporters put it in AN, which an arXiv id already holds
+        if ids.arxiv:
+            report.lost(key, "pmid", "RIS")
+        else:
+            tags.append(("AN", ids.pmid))
+    written = {tag for tag, _ in tags}
+    for extra_key, value in record.extras.items():
+        namespace, _, tag = extra_key.partition(":")
+        if namespace == "ris" and tag != "TY" and tag not in written:
+            tags.extend((tag, v) for v in value.split("\n"))
+        elif namespace != "ris":
+            report.lost(key, extra_key, "RIS")
+    return tags

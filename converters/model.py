@@ -1,0 +1,255 @@
+"""The canonical record every reader produces and every writer consumes.
+
+Shaped like CSL (typed names, structured dates, a CSL item type) so that any
+reader pairs with any writer. Values that are derivable (the arXiv DataCite DOI,
+the arXiv abstract URL) are computed by properties, never stored, so that a round
+trip through a format that writes them compares equal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, Mapping
+
+
+class Syntax(StrEnum):
+    """How the characters of a text value are to be read."""
+
+    PLAIN = "plain"  # literal characters, nothing special
+    TEX = "tex"  # TeX/LaTeX source (arXiv titles and abstracts): braces only group
+    BIBTEX = "bibtex"  # TeX from a .bib file: top-level braces protect case
+    HTML = "html"  # CSL rich text: <i>, <b>, <sup>, <sub>, <span class="nocase">
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text value and the syntax it is written in."""
+
+    value: str
+    syntax: Syntax = Syntax.PLAIN
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, str):
+            raise TypeError(f"Text.value must be str, got {type(self.value).__name__}")
+        object.__setattr__(self, "syntax", Syntax(self.syntax))
+
+    def __str__(self) -> str:
+        return self.value
+
+    def plain(self) -> str:
+        """The value as Unicode text (maths kept as $...$ TeX)."""
+        from .text.markup import to_plain
+
+        return to_plain(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A person (family/given/particles/suffix) or an organisation (literal)."""
+
+    family: str | None = None
+    given: str | None = None
+    dropping_particle: str | None = None  # "van" in "Ludwig van Beethoven" (CSL)
+    non_dropping_particle: str | None = None  # "van der" sorted with family (CSL)
+    suffix: str | None = None
+    literal: str | None = None  # organisations and names that must not be split
+
+    def __post_init__(self) -> None:
+        if self.literal is not None and (self.family or self.given):
+            raise ValueError("a Name is either literal or has family/given parts, not both")
+        if not (self.literal or self.family or self.given):
+            raise ValueError("a Name needs a family, given or literal part")
+
+    @property
+    def is_literal(self) -> bool:
+        return self.literal is not None
+
+    @property
+    def particle(self) -> str | None:
+        return self.non_dropping_particle or self.dropping_particle
+
+    def display(self) -> str:
+        """"Given particle Family, Suffix" for people, the literal for organisations."""
+        if self.literal is not None:
+            return self.literal
+        parts = [self.given, self.dropping_particle, self.non_dropping_particle, self.family]
+        text = " ".join(p for p in parts if p)
+        return f"{text}, {self.suffix}" if self.suffix else text
+
+
+@dataclass(frozen=True, slots=True)
+class Date:
+    """A calendar date, possibly partial, a range (end), approximate, or literal."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    season: int | None = None  # 1 spring .. 4 winter (CSL seasons)
+    circa: bool = False
+    end: Date | None = None
+    literal: str | None = None  # a date that could not be structured, kept as written
+
+    def __post_init__(self) -> None:
+        if self.year is None and self.literal is None:
+            raise ValueError("a Date needs a year or a literal")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month must be 1..12, got {self.month}")
+        if self.day is not None:
+            if self.month is None:
+                raise ValueError("a day needs a month")
+            if not 1 <= self.day <= 31:
+                raise ValueError(f"day must be 1..31, got {self.day}")
+        if self.season is not None and not 1 <= self.season <= 4:
+            raise ValueError(f"season must be 1..4, got {self.season}")
+
+    def parts(self) -> list[int]:
+        out = [self.year] if self.year is not None else []
+        if self.month is not None:
+            out.append(self.month)
+            if self.day is not None:
+                out.append(self.day)
+        return out
+
+    def iso(self) -> str | None:
+        """ISO 8601 text of the start (YYYY, YYYY-MM or YYYY-MM-DD)."""
+        if self.year is None:
+            return None
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+            if self.day is not None:
+                text += f"-{self.day:02d}"
+        return text
+
+
+NEW_ARXIV_ID = re.compile(r"^(?P<yymm>\d{4})\.(?P<num>\d{4,5})$")
+OLD_ARXIV_ID = re.compile(r"^(?P<archive>[a-z][a-z-]*)(?P<sc>\.[A-Z]{2})?/(?P<yymm>\d{4})(?P<num>\d{3})$")
+
+
+def arxiv_doi(arxiv_id: str) -> str:
+    """The DataCite DOI arXiv assigns to every paper (old ids keep their slash)."""
+    return f"10.48550/arXiv.{arxiv_id}"
+
+
+def arxiv_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Identifiers:
+    """Persistent identifiers. DOIs are stored bare (no resolver prefix)."""
+
+    arxiv: str | None = None  # without version, e.g. "2501.12948" or "hep-th/9901001"
+    arxiv_version: int | None = None
+    arxiv_class: str | None = None  # primary category, e.g. "cs.CL"
+    doi: tuple[str, ...] = ()  # given DOIs, most important first; the arXiv DOI is derived
+    url: str | None = None  # given URL; the arXiv abstract page is derived
+    isbn: tuple[str, ...] = ()
+    issn: tuple[str, ...] = ()
+    pmid: str | None = None
+    pmcid: str | None = None
+
+    @property
+    def derived_doi(self) -> str | None:
+        return arxiv_doi(self.arxiv) if self.arxiv else None
+
+    @property
+    def primary_doi(self) -> str | None:
+        """The given DOI when there is one (the journal version), else the arXiv DOI."""
+        return self.doi[0] if self.doi else self.derived_doi
+
+    @property
+    def all_dois(self) -> tuple[str, ...]:
+        derived = self.derived_doi
+        if derived and not any(d.lower() == derived.lower() for d in self.doi):
+            return (*self.doi, derived)
+        return self.doi
+
+    @property
+    def primary_url(self) -> str | None:
+        return self.url or (arxiv_url(self.arxiv) if self.arxiv else None)
+
+
+# CSL item types (the csl-data.json vocabulary); writers must only ever emit these.
+CSL_TYPES = frozenset(
+    """article article-journal article-magazine article-newspaper bill book broadcast chapter
+    classic collection dataset document entry entry-dictionary entry-encyclopedia event figure
+    graphic hearing interview legal_case legislation manuscript map motion_picture musical_score
+    pamphlet paper-conference patent performance periodical personal_communication post
+    post-weblog regulation report review review-book software song speech standard thesis treaty
+    webpage""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where a record came from, for diagnostics."""
+
+    source: str | None = None
+    line: int | None = None
+
+
+def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str]:
+    return MappingProxyType(dict(value or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One bibliographic item.
+
+    ``extras`` keeps everything a reader could not map, keyed ``"<format>:<field>"``
+    (``"bibtex:howpublished"``, ``"arxiv:journal-ref"``), so nothing is lost and a
+    writer of the same format can put it back.
+    """
+
+    type: str = "article"  # CSL item type; "article" is CSL's preprint type
+    key: str | None = None  # citation key given by the source, if any
+    title: Text | None = None
+    authors: tuple[Name, ...] = ()
+    authors_etal: bool = False  # the list was truncated ("and others", <etal/>)
+    editors: tuple[Name, ...] = ()
+    editors_etal: bool = False
+    issued: Date | None = None
+    accessed: Date | None = None
+    abstract: Text | None = None
+    note: Text | None = None
+    container_title: Text | None = None
+    publisher: str | None = None
+    publisher_place: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    number: str | None = None  # report number and the like
+    edition: str | None = None
+    keywords: tuple[str, ...] = ()
+    language: str | None = None
+    ids: Identifiers = field(default_factory=Identifiers)
+    extras: Mapping[str, str] = field(default_factory=dict)
+    position: Position | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.type not in CSL_TYPES:
+            raise ValueError(f"unknown CSL item type {self.type!r}")
+        object.__setattr__(self, "extras", _frozen_mapping(self.extras))
+
+    __hash__ = None  # type: ignore[assignment]  # extras is a mapping
+
+    def evolve(self, **changes: Any) -> Record:
+        return replace(self, **changes)
+
+    @property
+    def label(self) -> str:
+        """A short human reference for messages: the key, else the arXiv id, else the title."""
+        if self.key:
+            return self.key
+        if self.ids.arxiv:
+            return f"arXiv:{self.ids.arxiv}"
+        if self.title:
+            return self.title.value[:40]
+        return "<untitled>"
+
+
+RECORD_FIELDS = tuple(f.name for f in fields(Record))

@@ -1,0 +1,1 @@
+"""Shared text machinery: TeX <-> Unicode, markup spans, names, identifiers."""

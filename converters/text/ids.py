@@ -1,0 +1,98 @@
+"""Identifier normalisation: DOIs, arXiv ids, ISBN/ISSN (validated with python-stdnum)."""
+
+from __future__ import annotations
+
+import re
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|info:doi/)", re.I)
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+def strip_doi(value: str) -> str:
+    """Remove resolver and scheme prefixes and surrounding space; never changes case."""
+    value = value.strip()
+    while True:
+        stripped = _DOI_PREFIX.sub("", value)
+        if stripped == value:
+            return value
+        value = stripped.strip()
+
+
+def is_doi(value: str) -> bool:
+    return _DOI.match(value) is not None
+
+
+def same_doi(a: str, b: str) -> bool:
+    """DOIs are case-insensitive (the DOI Handbook, 2.4)."""
+    return strip_doi(a).lower() == strip_doi(b).lower()
+
+
+_ARXIV_PREFIX = re.compile(r"^(?:arxiv:|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)", re.I)
+_NEW_ID = re.compile(r"^(?P<yy>\d\d)(?P<mm>\d\d)\.(?P<num>\d{4,5})(?:v(?P<v>\d+))?$")
+_OLD_ID = re.compile(r"^(?P<archive>[a-z][a-z-]*)(?:\.(?P<sc>[A-Z]{2}))?/(?P<yy>\d\d)(?P<mm>\d\d)(?P<num>\d{3})(?:v(?P<v>\d+))?$")
+
+
+class ArxivIdError(ValueError):
+    pass
+
+
+def parse_arxiv_id(value: str) -> tuple[str, int | None, str | None]:
+    """Return (id without version, version, subject class of an old id) or raise ArxivIdError.
+
+    New ids are YYMM.NNNN from 0704 to 1412 and YYMM.NNNNN from 1501; old ids are
+    archive(.SC)/YYMMNNN from 1991 to 2007, written without the subject class.
+    """
+    text = _ARXIV_PREFIX.sub("", value.strip())
+    if text.lower().endswith(".pdf"):
+        text = text[:-4]
+    match = _NEW_ID.match(text)
+    if match:
+        yy, mm = int(match["yy"]), int(match["mm"])
+        digits = len(match["num"])
+        if not 1 <= mm <= 12:
+            raise ArxivIdError(f"month {match['mm']} in arXiv id '{value}' is not 01-12")
+        yymm = yy * 100 + mm
+        if yymm < 704:
+            raise ArxivIdError(f"new-style arXiv ids start at 0704; '{value}' is earlier")
+        if (yymm <= 1412 and digits != 4) or (yymm >= 1501 and digits != 5):
+            expected = 4 if yymm <= 1412 else 5
+            raise ArxivIdError(f"arXiv ids from {match['yy']}{match['mm']} have {expected} digits after the dot; got '{value}'")
+        return f"{match['yy']}{match['mm']}.{match['num']}", _version(match["v"]), None
+    match = _OLD_ID.match(text)
+    if match:
+        yy, mm = int(match["yy"]), int(match["mm"])
+        if not 1 <= mm <= 12:
+            raise ArxivIdError(f"month {match['mm']} in arXiv id '{value}' is not 01-12")
+        if 8 <= yy <= 90:
+            raise ArxivIdError(f"old-style arXiv ids run from 1991 to 2007; '{value}' is outside")
+        return f"{match['archive']}/{match['yy']}{match['mm']}{match['num']}", _version(match["v"]), match["sc"]
+    raise ArxivIdError(
+        f"'{value}' is not an arXiv id: expected YYMM.NNNNN or archive/YYMMNNN, optionally with vN"
+    )
+
+
+def _version(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+def arxiv_id_date(arxiv_id: str) -> tuple[int, int]:
+    """(year, month) of submission encoded in an arXiv id."""
+    yymm = arxiv_id.split("/")[-1][:4] if "/" in arxiv_id else arxiv_id[:4]
+    yy, mm = int(yymm[:2]), int(yymm[2:])
+    return (1900 + yy if yy >= 91 else 2000 + yy), mm
+
+
+def normalize_isbn(value: str) -> tuple[str, bool]:
+    """(compact ISBN, valid?) — invalid ones are kept by callers and reported."""
+    from stdnum import isbn
+
+    compact = isbn.compact(value)
+    return compact, isbn.is_valid(compact)
+
+
+def normalize_issn(value: str) -> tuple[str, bool]:
+    from stdnum import issn
+
+    compact = issn.compact(value)
+    valid = issn.is_valid(compact)
+    return (issn.format(compact) if valid else value.strip()), valid

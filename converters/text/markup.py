@@ -1,0 +1,205 @@
+"""Text values as flat spans, and the renderings every writer needs.
+
+A span is (kind, content). Kinds: ``text``, ``math`` (TeX source without the
+dollars), ``nocase`` (case-protected text), ``i``, ``b``, ``sc``, ``sup``, ``sub``.
+Content is Unicode (NFC) for every kind but ``math``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from ..model import Syntax, Text
+from . import tex
+
+
+class Span(NamedTuple):
+    kind: str
+    content: str
+
+
+_STYLE_MACROS = {
+    "emph": "i", "textit": "i", "mkbibemph": "i", "textsl": "i", "it": "i", "em": "i",
+    "textbf": "b", "mkbibbold": "b", "bf": "b",
+    "textsc": "sc", "sc": "sc",
+    "textsuperscript": "sup", "mkbibsuperscript": "sup",
+    "textsubscript": "sub", "mkbibsubscript": "sub",
+}
+
+
+def spans(text: Text) -> tuple[Span, ...]:
+    return _spans(text.value, text.syntax)
+
+
+@lru_cache(maxsize=65536)
+def _spans(value: str, syntax: Syntax) -> tuple[Span, ...]:
+    if syntax is Syntax.PLAIN:
+        return (Span("text", value),) if value else ()
+    if syntax is Syntax.HTML:
+        return _html_spans(value)
+    if not tex.has_tex(value):
+        return (Span("text", value),) if value else ()
+    return _merge(_tex_spans(tex.walk(value), protect=syntax is Syntax.BIBTEX))
+
+
+def _tex_spans(nodes, *, protect: bool) -> list[Span]:
+    from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode, LatexMathNode
+
+    out: list[Span] = []
+    pending: list = []
+
+    def flush() -> None:
+        if pending:
+            out.append(Span("text", tex.nodes_to_text(pending)))
+            pending.clear()
+
+    for node in nodes:
+        if isinstance(node, LatexMathNode):
+            flush()
+            out.append(Span("math", "".join(n.latex_verbatim() for n in node.nodelist)))
+        elif isinstance(node, LatexGroupNode) and protect and not _is_special_char(node):
+            flush()
+            out.append(Span("nocase", tex.nodes_to_text(node.nodelist)))
+        elif isinstance(node, LatexGroupNode):
+            flush()
+            out.extend(_tex_spans(node.nodelist, protect=False))
+        elif isinstance(node, LatexMacroNode) and node.macroname in _STYLE_MACROS and node.nodeargd:
+            flush()
+            args = [a for a in node.nodeargd.argnlist if a is not None]
+            content = tex.nodes_to_text(args[-1:]) if args else ""
+            out.append(Span(_STYLE_MACROS[node.macroname], content))
+        else:
+            pending.append(node)
+    flush()
+    return out
+
+
+def _is_special_char(group) -> bool:
+    """BibTeX's "special character" form ``{\\'e}``: a group opening with a macro."""
+    from pylatexenc.latexwalker import LatexMacroNode
+
+    return bool(group.nodelist) and isinstance(group.nodelist[0], LatexMacroNode)
+
+
+_HTML_TAG = re.compile(
+    r'<(?P<close>/)?(?P<tag>i|b|sup|sub|span)(?P<attrs>(?:\s+[a-z-]+="[^"]*")*)\s*>', re.I
+)
+_HTML_KIND = {"i": "i", "b": "b", "sup": "sup", "sub": "sub"}
+
+
+def _html_spans(value: str) -> tuple[Span, ...]:
+    out: list[Span] = []
+    stack: list[str] = []
+    pos = 0
+    for match in _HTML_TAG.finditer(value):
+        if match.start() > pos:
+            out.append(Span(stack[-1] if stack else "text", html.unescape(value[pos : match.start()])))
+        pos = match.end()
+        if match.group("close"):
+            if stack:
+                stack.pop()
+            continue
+        tag = match.group("tag").lower()
+        attrs = match.group("attrs") or ""
+        if tag == "span":
+            kind = "nocase" if "nocase" in attrs else "sc" if "small-caps" in attrs else "text"
+        else:
+            kind = _HTML_KIND[tag]
+        stack.append(kind)
+    if pos < len(value):
+        out.append(Span(stack[-1] if stack else "text", html.unescape(value[pos:])))
+    return tuple(_merge(out))
+
+
+def _merge(items: list[Span]) -> tuple[Span, ...]:
+    merged: list[Span] = []
+    for span in items:
+        if not span.content:
+            continue
+        if merged and merged[-1].kind == span.kind and span.kind != "math":
+            merged[-1] = Span(span.kind, merged[-1].content + span.content)
+        else:
+            merged.append(span)
+    return tuple(merged)
+
+
+# --- renderings ---------------------------------------------------------------------
+
+
+def to_plain(text: Text, *, plain_math: bool = False) -> str:
+    """Unicode text; maths stays as ``$TeX$`` unless plain_math asks for Unicode."""
+    parts = []
+    for kind, content in spans(text):
+        if kind == "math":
+            parts.append(tex.tex_to_unicode(content, math="text") if plain_math else f"${content}$")
+        else:
+            parts.append(content)
+    return "".join(parts)
+
+
+_TAGLIKE = re.compile(r"<(?=[A-Za-z/!?])")
+
+_CSL_WRAP = {
+    "nocase": ('<span class="nocase">', "</span>"),
+    "i": ("<i>", "</i>"),
+    "b": ("<b>", "</b>"),
+    "sup": ("<sup>", "</sup>"),
+    "sub": ("<sub>", "</sub>"),
+    "sc": ('<span style="font-variant:small-caps;">', "</span>"),
+}
+
+
+def to_csl(text: Text, *, plain_math: bool = False) -> str:
+    """CSL rich text: citeproc's HTML-like tags; a literal ``<`` that could open a tag is escaped."""
+    parts = []
+    for kind, content in spans(text):
+        if kind == "math":
+            body = tex.tex_to_unicode(content, math="text") if plain_math else f"${content}$"
+            parts.append(_TAGLIKE.sub("&lt;", body))
+            continue
+        body = _TAGLIKE.sub("&lt;", content)
+        if kind in _CSL_WRAP:
+            start, end = _CSL_WRAP[kind]
+            parts.append(f"{start}{body}{end}")
+        else:
+            parts.append(body)
+    return "".join(parts)
+
+
+_TEX_WRAP = {"i": r"\textit", "b": r"\textbf", "sc": r"\textsc", "sup": r"\textsuperscript",
+             "sub": r"\textsubscript"}
+
+
+def to_tex(text: Text, *, mode: str = "utf8", protect_case: bool = True) -> str:
+    """TeX for BibTeX output from any syntax.
+
+    TeX source is kept as written (only completed with case protection and, in ascii
+    mode, macros for non-ASCII); anything else is escaped so it cannot break out of
+    its field. Unbalanced TeX is treated as plain text.
+    """
+    if text.syntax in (Syntax.TEX, Syntax.BIBTEX) and tex.is_balanced(text.value):
+        value = text.value
+        if text.syntax is Syntax.TEX and protect_case:
+            value = tex.protect_case_tex(value)
+        return tex.encode_non_ascii(value) if mode == "ascii" else value
+    if text.syntax in (Syntax.TEX, Syntax.BIBTEX):
+        text = Text(text.value, Syntax.PLAIN)
+    parts = []
+    for kind, content in spans(text):
+        if kind == "math":
+            parts.append(f"${content}$")
+        elif kind == "nocase":
+            parts.append("{" + tex.escape_plain(content, mode) + "}")
+        elif kind in _TEX_WRAP:
+            parts.append(_TEX_WRAP[kind] + "{" + tex.escape_plain(content, mode) + "}")
+        elif protect_case:
+            parts.extend(
+                "{" + tex.escape_plain(chunk, mode) + "}" if protect else tex.escape_plain(chunk, mode)
+                for protect, chunk in tex.protect_words(content)
+            )
+        else:
+            parts.append(tex.escape_plain(content, mode))
+    return "".join(parts)

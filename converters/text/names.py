@@ -1,0 +1,129 @@
+"""Personal and organisational names.
+
+One splitter for every format: BibTeX's own rules (first/von/last/jr), as implemented
+by bibtexparser, applied to the TeX source before accents are decoded so braces keep
+their meaning. Organisations are recognised by the words in ``ORGANISATION_WORDS``
+(data, so users can extend it) or by being a single token.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Name
+from .tex import has_tex, tex_to_unicode
+
+ORGANISATION_WORDS = frozenset(
+    """collaboration collaborations consortium team group project committee society association
+    institute institution university laboratory laboratories lab initiative network alliance
+    council organization organisation foundation survey collaborators centre center agency
+    department inc ltd corporation company working party members investigators""".split()
+)
+
+SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd"})
+
+_TOKEN = re.compile(r"[\w.'’-]+")
+
+
+def is_organisation(text: str) -> bool:
+    words = [w.lower().strip(".") for w in _TOKEN.findall(tex_to_unicode(text))]
+    if len(words) <= 1:
+        return True  # "DeepSeek-AI": nothing to split into given and family
+    return any(w in ORGANISATION_WORDS for w in words)
+
+
+def _decode(parts: list[str]) -> str | None:
+    if not parts:
+        return None
+    text = " ".join(parts)
+    text = tex_to_unicode(text) if has_tex(text) else text
+    return text.strip() or None
+
+
+def split_bibtex_name(text: str) -> Name:
+    """Split one BibTeX name ("First von Last", "von Last, First", "von Last, Jr, First").
+
+    A name wholly in braces (``{ATLAS Collaboration}``) is literal, as BibTeX treats it.
+    """
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    text = " ".join(text.split())
+    if text.startswith("{") and text.endswith("}") and _one_group(text):
+        return Name(literal=tex_to_unicode(text[1:-1]) or text[1:-1])
+    parts = parse_single_name_into_parts(text, strict=False)
+    family = _decode(parts.last)
+    given = _decode(parts.first)
+    if family is None:
+        return Name(literal=tex_to_unicode(text))
+    return Name(
+        family=family,
+        given=given,
+        non_dropping_particle=_decode(parts.von),
+        suffix=_decode(parts.jr),
+    )
+
+
+def _one_group(text: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch == "{"
+        depth -= ch == "}"
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
+
+
+def split_display_name(text: str) -> Name:
+    """A name as people write it in running text ("Z. F. Wu", "Ludwig van Beethoven",
+    "John Smith Jr."): organisations literal, a trailing suffix split off."""
+    text = " ".join(text.split())
+    if is_organisation(text):
+        return Name(literal=tex_to_unicode(text))
+    tokens = text.split(" ")
+    suffix = None
+    if len(tokens) > 2 and tokens[-1].lower() in SUFFIXES:
+        suffix = tokens.pop()
+    name = split_bibtex_name(" ".join(tokens))
+    if suffix and not name.is_literal:
+        from dataclasses import replace
+
+        name = replace(name, suffix=suffix)
+    return name
+
+
+def split_top_level(text: str, separator: str = ",") -> list[str]:
+    """Split on a separator outside braces (TeX groups may hold commas)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        elif ch == separator and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out
+
+
+_AND = re.compile(r"^and\s+|\s+and\s+", re.I)
+
+
+def split_author_line(line: str) -> list[str]:
+    """"A, B, and C" / "A, B and C" / "A, B, C" -> ["A", "B", "C"]."""
+    out = []
+    for chunk in split_top_level(line):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        pieces = [p.strip() for p in _AND.split(chunk)]
+        if len(pieces) > 1 and all(_looks_personal(p) for p in pieces if p):
+            out.extend(p for p in pieces if p)
+        else:
+            out.append(chunk[4:].strip() if chunk.lower().startswith("and ") else chunk)
+    return out
+
+
+def _looks_personal(text: str) -> bool:
+    tokens = text.split()
+    return 1 <= len(tokens) <= 4 and not is_organisation(text)

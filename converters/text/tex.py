@@ -1,0 +1,181 @@
+"""TeX <-> Unicode, on top of pylatexenc (we never hand-write accent tables).
+
+Everything here works on strings; ``markup.py`` turns Text values into spans.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Characters that can make a string mean something other than itself in TeX. A string
+# with none of them is returned as it is, which keeps TeX decoding off the hot path.
+_TEX_TRIGGERS = re.compile(r"[\\{}$~%]|--|``|''|!`|\?`")
+
+_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+
+
+def has_tex(value: str) -> bool:
+    return _TEX_TRIGGERS.search(value) is not None
+
+
+@lru_cache(maxsize=1)
+def _latex2text(math_mode: str = "verbatim"):
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode=math_mode, strict_latex_spaces=False, keep_braced_groups=False)
+
+
+@lru_cache(maxsize=2)
+def _walker_context():
+    from pylatexenc.latexwalker import get_default_latex_context_db
+
+    return get_default_latex_context_db()
+
+
+def walk(value: str):
+    """The pylatexenc node list for a TeX string (``%`` is literal in bibliographic data)."""
+    from pylatexenc.latexwalker import LatexWalker
+
+    value = _UNESCAPED_PERCENT.sub(r"\\%", value)
+    walker = LatexWalker(value, latex_context=_walker_context(), tolerant_parsing=True)
+    nodes, _, _ = walker.get_latex_nodes()
+    return nodes
+
+
+def nodes_to_text(nodes, *, math: str = "verbatim") -> str:
+    return nfc(_latex2text(math).nodelist_to_text(nodes))
+
+
+def tex_to_unicode(value: str, *, math: str = "verbatim") -> str:
+    """Decode accents, ligatures and symbols; maths stays ``$...$`` unless math="text"."""
+    if not has_tex(value):
+        return value
+    return nodes_to_text(walk(value), math=math)
+
+
+def nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+# --- Unicode -> TeX -----------------------------------------------------------------
+
+_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "#": r"\#",
+    "$": r"\$",
+    "%": r"\%",
+    "&": r"\&",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIALS_RE = re.compile("|".join(re.escape(c) for c in _SPECIALS))
+
+TEX_MODES = ("utf8", "ascii", "minimal")
+
+
+@lru_cache(maxsize=1)
+def _ascii_encoder():
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",
+        unknown_char_policy="keep",
+    )
+
+
+def escape_plain(value: str, mode: str = "utf8") -> str:
+    """Plain text to TeX: specials get macros; non-ASCII too in ``ascii`` mode."""
+    escaped = _SPECIALS_RE.sub(lambda m: _SPECIALS[m.group()], value)
+    return encode_non_ascii(escaped) if mode == "ascii" else escaped
+
+
+def encode_non_ascii(tex: str) -> str:
+    """Replace non-ASCII characters in TeX source by TeX macros (``ö`` -> ``{\\"o}``)."""
+    if tex.isascii():
+        return tex
+    return _ascii_encoder().unicode_to_latex(nfc(tex))
+
+
+def is_balanced(tex: str) -> bool:
+    """True when every unescaped ``{`` has its ``}`` (BibTeX cannot read anything else)."""
+    depth = 0
+    escaped = False
+    for ch in tex:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+# --- case protection ------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+
+
+def needs_protection(word: str) -> bool:
+    """Words a sentence-casing style must not lowercase: inner capitals or all caps."""
+    core = word.rstrip("'’-")
+    return any(c.isupper() for c in core[1:])
+
+
+def protect_words(text: str) -> list[tuple[bool, str]]:
+    """Split plain text into (protect?, chunk) pieces."""
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for match in _WORD.finditer(text):
+        if needs_protection(match.group()):
+            if match.start() > pos:
+                out.append((False, text[pos : match.start()]))
+            out.append((True, match.group()))
+            pos = match.end()
+    if pos < len(text):
+        out.append((False, text[pos:]))
+    return out
+
+
+def protect_case_tex(tex: str) -> str:
+    """Brace words needing protection in TeX source, outside groups, maths and macro names."""
+    out: list[str] = []
+    depth = 0
+    in_math = False
+    i = 0
+    n = len(tex)
+    while i < n:
+        ch = tex[i]
+        if ch == "\\":
+            match = re.match(r"\\([A-Za-z]+|.)", tex[i:])
+            token = match.group() if match else ch
+            out.append(token)
+            i += len(token)
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == "$":
+            in_math = not in_math
+        elif depth == 0 and not in_math:
+            match = _WORD.match(tex, i)
+            if match:
+                word = match.group()
+                # a word glued to a following group ("Schr{\"o}dinger") is left alone
+                glued = match.end() < n and tex[match.end()] in "{\\"
+                out.append("{" + word + "}" if needs_protection(word) and not glued else word)
+                i = match.end()
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
