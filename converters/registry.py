@@ -66,6 +66,8 @@ FORMATS: tuple[Format, ...] = (
            ".csl_json:detect", None, ".csl_json:write", ".json"),
     Format("jats", "JATS XML 1.4 Archiving (references or full articles)", ("jats-xml", "xml"),
            (".xml", ".jats", ".nxml"), ".jats:detect", None, ".jats:write", ".xml"),
+    Format("refconv-json", "the canonical record, one JSON object per line (lossless)", ("refconv",), (".ndjson",),
+           ".refconv_json:detect", ".refconv_json:read", ".refconv_json:write", ".ndjson"),
 )
 
 

@@ -32,6 +32,7 @@ from ..model import Date, Identifiers, Position, Record, Syntax, Text
 from ..options import Options
 from ..text.ids import ArxivIdError, is_doi, parse_arxiv_id, strip_doi
 from ..text.names import split_author_line, split_display_name
+from ..text.tex import tex_to_unicode
 
 NAME = "arxiv-listing"
 
@@ -155,13 +156,17 @@ def _parse(block: _Block, report: Reporter, last_key: str | None) -> Record | No
     _parse_content(content, fields, report, key)
     if report.failed > errors_before:
         return None
-    return Record(
-        type="article",
-        publisher="arXiv",
-        ids=Identifiers(**ids),
-        position=Position(report.source, block.first_line),
-        **fields,
-    )
+    try:
+        return Record(
+            type="article",
+            publisher="arXiv",
+            ids=Identifiers(**ids),
+            position=Position(report.source, block.first_line),
+            **fields,
+        )
+    except ValueError as exc:  # the model refused what the text gave: this record only
+        report.error("listing.invalid", f"record cannot be built: {exc}", line=block.first_line, key=key)
+        return None
 
 
 def _parse_trailer(lines: list[Line], fields: dict, ids: dict, report: Reporter, key: str | None) -> None:
@@ -257,9 +262,9 @@ def _looks_like_author_line(text: str) -> bool:
 
 def _parse_content(paragraphs: list[list[Line]], fields: dict, report: Reporter, key: str | None) -> None:
     if len(paragraphs) >= 2 and len(paragraphs[0]) == 2 and _looks_like_author_line(paragraphs[0][1][1]):
-        (_, title), (_, authors) = paragraphs[0]
+        (_, title), (author_line, authors) = paragraphs[0]
         fields["title"] = Text(title.strip(), Syntax.TEX)
-        fields["authors"] = tuple(split_display_name(name) for name in split_author_line(authors))
+        fields["authors"] = _authors(authors, author_line, report, key)
         paragraphs = paragraphs[1:]
     if not paragraphs:
         report.warning("listing.no-abstract", "record has no abstract paragraph", key=key)
@@ -278,6 +283,17 @@ def _parse_content(paragraphs: list[list[Line]], fields: dict, report: Reporter,
             line=middle[0][0][0], key=key, hint="the layout has one abstract and at most one comments paragraph",
         )
         fields["abstract"] = Text("\n\n".join(_unwrap(p) for p in paragraphs[:-1]), Syntax.TEX)
+
+
+def _authors(line: str, number: int, report: Reporter, key: str | None) -> tuple:
+    names = []
+    for text in split_author_line(line):
+        if not tex_to_unicode(text).strip():  # e.g. a stray TeX line break "\\"
+            report.warning("listing.empty-name", f"author entry '{text}' has no letters; skipped",
+                           line=number, column=line.find(text) + 1, key=key)
+            continue
+        names.append(split_display_name(text))
+    return tuple(names)
 
 
 def _unwrap(paragraph: list[Line]) -> str:

@@ -106,24 +106,34 @@ def split_top_level(text: str, separator: str = ",") -> list[str]:
     return out
 
 
-_AND = re.compile(r"^and\s+|\s+and\s+", re.I)
+_AND = re.compile(r"^(?:and|&)\s+|\s+(?:and|&)\s+", re.I)
+_LEADING_AND = re.compile(r"^(?:and|&)\s+", re.I)
 
 
 def split_author_line(line: str) -> list[str]:
-    """"A, B, and C" / "A, B and C" / "A, B, C" -> ["A", "B", "C"]."""
+    """"A, B, and C" / "A, B and C" / "A & B" / "The X Collaboration: A, B" -> names.
+
+    "and" splits only where every side is a person or every side an organisation,
+    so "The CMS and LHCb Collaborations" stays one name.
+    """
     out = []
-    for chunk in split_top_level(line):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        pieces = [p.strip() for p in _AND.split(chunk)]
-        if len(pieces) > 1 and all(_looks_personal(p) for p in pieces if p):
-            out.extend(p for p in pieces if p)
-        else:
-            out.append(chunk[4:].strip() if chunk.lower().startswith("and ") else chunk)
+    for group in split_top_level(line, ":"):
+        for chunk in split_top_level(group):
+            chunk = chunk.strip()
+            if not chunk:
+                continue
+            pieces = [p.strip() for p in _AND.split(chunk) if p.strip()]
+            if len(pieces) > 1 and (all(map(_looks_personal, pieces)) or all(map(_looks_organisational, pieces))):
+                out.extend(pieces)
+            else:
+                out.append(_LEADING_AND.sub("", chunk))
     return out
 
 
 def _looks_personal(text: str) -> bool:
     tokens = text.split()
     return 1 <= len(tokens) <= 4 and not is_organisation(text)
+
+
+def _looks_organisational(text: str) -> bool:
+    return len(text.split()) > 1 and is_organisation(text)

@@ -1,0 +1,42 @@
+"""``refconv-json``: the canonical record itself, one JSON object per line.
+
+Lossless by construction (every field, text syntax and extra), so it is the format
+for debugging a conversion and for pipelines that transform records in between.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import TextIO
+
+from ..diagnostics import Reporter
+from ..model import Record
+from ..options import Options
+from ..serialize import record_from_dict, record_to_dict
+
+
+def detect(head: str) -> bool:
+    first = head.lstrip("\ufeff").split("\n", 1)[0]
+    return first.startswith("{") and '"ids"' in first and '"type"' in first and '"date-parts"' not in first
+
+
+def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
+    for number, line in enumerate(stream, 1):
+        line = line.strip().lstrip("\ufeff")
+        if not line:
+            continue
+        try:
+            yield record_from_dict(json.loads(line))
+        except json.JSONDecodeError as exc:
+            report.error("refconv-json.syntax", f"invalid JSON: {exc.msg}", line=number, column=exc.colno)
+        except (TypeError, ValueError, KeyError) as exc:
+            report.error("refconv-json.record", f"not a refconv record: {exc}", line=number)
+
+
+def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
+    count = 0
+    for record in records:
+        out.write(json.dumps(record_to_dict(record), ensure_ascii=False) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,85 @@
+"""The canonical record as JSON-ready data (described by schemas/record.schema.json).
+
+Used by the lossless ``refconv-json`` format and by tests that compare records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from .model import Date, Identifiers, Name, Position, Record, Syntax, Text
+
+
+def _text(value: Text | None) -> dict | None:
+    return None if value is None else {"value": value.value, "syntax": value.syntax.value}
+
+
+def _date(value: Date | None) -> dict | None:
+    if value is None:
+        return None
+    out = {f.name: getattr(value, f.name) for f in fields(Date) if f.name != "end"}
+    out["end"] = _date(value.end)
+    return _compact(out)
+
+
+def _compact(data: dict) -> dict:
+    return {k: v for k, v in data.items() if v not in (None, (), [], {}, False)}
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in fields(Record):
+        value = getattr(record, f.name)
+        if f.name == "position":
+            value = None if value is None else _compact({"source": value.source, "line": value.line})
+        elif isinstance(value, Text):
+            value = _text(value)
+        elif isinstance(value, Date):
+            value = _date(value)
+        elif f.name in ("authors", "editors"):
+            value = [_compact({g.name: getattr(n, g.name) for g in fields(Name)}) for n in value]
+        elif f.name == "ids":
+            value = _compact({g.name: (list(v) if isinstance(v := getattr(value, g.name), tuple) else v)
+                              for g in fields(Identifiers)})
+        elif f.name == "extras":
+            value = dict(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    return _compact(out) | {"type": record.type}
+
+
+def _text_in(data: dict | None) -> Text | None:
+    return None if data is None else Text(data["value"], Syntax(data.get("syntax", "plain")))
+
+
+def _date_in(data: dict | None) -> Date | None:
+    if data is None:
+        return None
+    data = dict(data)
+    data["end"] = _date_in(data.get("end"))
+    return Date(**data)
+
+
+_TEXT_FIELDS = {f.name for f in fields(Record) if "Text" in str(f.type)}
+_DATE_FIELDS = {f.name for f in fields(Record) if "Date" in str(f.type)}
+
+
+def record_from_dict(data: dict[str, Any]) -> Record:
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _TEXT_FIELDS:
+            value = _text_in(value)
+        elif key in _DATE_FIELDS:
+            value = _date_in(value)
+        elif key in ("authors", "editors"):
+            value = tuple(Name(**n) for n in value)
+        elif key == "ids":
+            value = Identifiers(**{k: tuple(v) if isinstance(v, list) else v for k, v in value.items()})
+        elif key == "position":
+            value = Position(**value)
+        elif key == "keywords":
+            value = tuple(value)
+        kwargs[key] = value
+    return Record(**kwargs)
