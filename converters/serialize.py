@@ -27,12 +27,14 @@ def _compact(data: dict) -> dict:
     return {k: v for k, v in data.items() if v not in (None, (), [], {}, False)}
 
 
-def record_to_dict(record: Record) -> dict[str, Any]:
+def record_to_dict(record: Record, *, position: bool = False) -> dict[str, Any]:
+    """JSON-ready data; ``position`` (where the record was read) only when asked, since
+    it is provenance, not data, and would make output depend on the input's path."""
     out: dict[str, Any] = {}
     for f in fields(Record):
         value = getattr(record, f.name)
         if f.name == "position":
-            value = None if value is None else _compact({"source": value.source, "line": value.line})
+            value = None if value is None or not position else _compact({"source": value.source, "line": value.line})
         elif isinstance(value, Text):
             value = _text(value)
         elif isinstance(value, Date):

@@ -131,9 +131,9 @@ def test_doi_one_or_several_with_prefixes_stripped():
         ("2501.12948", "2501.12948", None, None),
         ("2501.12948v3", "2501.12948", 3, None),
         ("0704.0001v2", "0704.0001", 2, None),
-        ("hep-th/9711200v3", "hep-th/9711200", 3, None),
+        ("hep-th/9711200v3", "hep-th/9711200", 3, "hep-th"),
         ("math.CA/0611800v2", "math/0611800", 2, "math.CA"),
-        ("cond-mat/9912345", "cond-mat/9912345", None, None),
+        ("cond-mat/9912345", "cond-mat/9912345", None, "cond-mat"),
     ],
 )
 def test_old_and_new_style_ids_with_versions(written, arxiv, version, subject):

@@ -183,8 +183,8 @@ def _parse_trailer(lines: list[Line], fields: dict, ids: dict, report: Reporter,
                 continue
             ids["arxiv"] = arxiv_id
             ids["arxiv_version"] = version
-            if subject:
-                ids["arxiv_class"] = arxiv_id.split("/")[0] + "." + subject
+            if "/" in arxiv_id:  # an old-style id names its primary archive (and subject class)
+                ids["arxiv_class"] = arxiv_id.split("/")[0] + (f".{subject}" if subject else "")
             rest = match["rest"]
             if rest.strip():
                 doi_match = _DOI_TAIL.match(rest)

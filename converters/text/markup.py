@@ -188,6 +188,7 @@ def to_tex(text: Text, *, mode: str = "utf8", protect_case: bool = True) -> str:
     if text.syntax in (Syntax.TEX, Syntax.BIBTEX):
         text = Text(text.value, Syntax.PLAIN)
     parts = []
+    first = True
     for kind, content in spans(text):
         if kind == "math":
             parts.append(f"${content}$")
@@ -198,8 +199,9 @@ def to_tex(text: Text, *, mode: str = "utf8", protect_case: bool = True) -> str:
         elif protect_case:
             parts.extend(
                 "{" + tex.escape_plain(chunk, mode) + "}" if protect else tex.escape_plain(chunk, mode)
-                for protect, chunk in tex.protect_words(content)
+                for protect, chunk in tex.protect_words(content, first)
             )
         else:
             parts.append(tex.escape_plain(content, mode))
+        first = first and not content.strip()
     return "".join(parts)

@@ -125,18 +125,22 @@ def is_balanced(tex: str) -> bool:
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 
 
-def needs_protection(word: str) -> bool:
-    """Words a sentence-casing style must not lowercase: inner capitals or all caps."""
+def needs_protection(word: str, first: bool = False) -> bool:
+    """Words a sentence-casing style must not lowercase: inner capitals, all caps, and a
+    lone capital that is a symbol ("Large N Limit", "Part I"), not the article "A"."""
     core = word.rstrip("'’-")
+    if len(core) == 1:
+        return core.isupper() and not first and core != "A"
     return any(c.isupper() for c in core[1:])
 
 
-def protect_words(text: str) -> list[tuple[bool, str]]:
+def protect_words(text: str, first: bool = True) -> list[tuple[bool, str]]:
     """Split plain text into (protect?, chunk) pieces."""
     out: list[tuple[bool, str]] = []
     pos = 0
     for match in _WORD.finditer(text):
-        if needs_protection(match.group()):
+        is_first, first = first, False
+        if needs_protection(match.group(), is_first):
             if match.start() > pos:
                 out.append((False, text[pos : match.start()]))
             out.append((True, match.group()))
@@ -151,6 +155,7 @@ def protect_case_tex(tex: str) -> str:
     out: list[str] = []
     depth = 0
     in_math = False
+    first = True
     i = 0
     n = len(tex)
     while i < n:
@@ -173,7 +178,8 @@ def protect_case_tex(tex: str) -> str:
                 word = match.group()
                 # a word glued to a following group ("Schr{\"o}dinger") is left alone
                 glued = match.end() < n and tex[match.end()] in "{\\"
-                out.append("{" + word + "}" if needs_protection(word) and not glued else word)
+                out.append("{" + word + "}" if needs_protection(word, first) and not glued else word)
+                first = False
                 i = match.end()
                 continue
         out.append(ch)
