@@ -12,7 +12,7 @@ from .api import Conversion, Result, convert, dump, dumps, iter_load, load, load
 from .diagnostics import ConversionError, Diagnostic, Severity, UsageError
 from .model import Date, Identifiers, Name, Record, Syntax, Text
 from .options import Options
-from .registry import Format, all_formats as formats
+from .registry import Format, all_formats
 
 __all__ = [
     "Conversion",
@@ -29,10 +29,10 @@ __all__ = [
     "Syntax",
     "Text",
     "UsageError",
+    "all_formats",
     "convert",
     "dump",
     "dumps",
-    "formats",
     "iter_load",
     "load",
     "loads",

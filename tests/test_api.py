@@ -1,0 +1,122 @@
+"""The library API: json-module style, diagnostics as values, atomic files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+import converters
+from converters import Diagnostic, Severity, UsageError
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "arxiv-listing.txt"
+BROKEN = "Good.\n\narXiv:2101.00001\nCreated: 2021-01-01\n\nBad.\n\narXiv:2101.00002\nCreated: 2021-13-01\n"
+
+
+def test_public_names_are_exactly_all():
+    public = {name for name in dir(converters) if not name.startswith("_")}
+    modules = {"api", "diagnostics", "model", "options", "registry", "formats", "text", "keys", "serialize", "cli"}
+    assert public - modules == set(converters.__all__)
+
+
+def test_loads_guesses_the_format_and_returns_records_and_diagnostics():
+    result = converters.loads(SAMPLE.read_text(encoding="utf-8"))
+    assert result.format == "arxiv-listing" and len(result) == 10 and result.ok
+    assert all(isinstance(d, Diagnostic) for d in result.diagnostics)
+
+
+def test_load_accepts_paths_text_and_binary_files():
+    assert len(converters.load(SAMPLE)) == 10
+    assert len(converters.load(str(SAMPLE))) == 10
+    with open(SAMPLE, encoding="utf-8") as handle:
+        assert len(converters.load(handle)) == 10
+    with open(SAMPLE, "rb") as handle:
+        assert len(converters.load(handle)) == 10
+
+
+def test_load_reads_non_seekable_streams():
+    class Pipe(io.StringIO):
+        def seekable(self):
+            return False
+
+    assert len(converters.load(Pipe(SAMPLE.read_text(encoding="utf-8")))) == 10
+
+
+def test_failures_are_values_not_exceptions():
+    result = converters.loads(BROKEN, "arxiv-listing")
+    assert len(result) == 1 and result.failed == 1 and not result.ok
+    (error,) = result.errors
+    assert error.severity is Severity.ERROR and error.line == 9 and error.key == "arXiv:2101.00002"
+    assert error.render() == "<string>:9:10: error: bad Created date '2021-13-01': expected a real calendar date YYYY-MM-DD [arXiv:2101.00002]"
+
+
+def test_convert_returns_text_and_diagnostics():
+    conversion = converters.convert(BROKEN, to="ris")
+    assert conversion.from_format == "arxiv-listing" and conversion.count == 1 and conversion.failed == 1
+    assert conversion.text.startswith("TY  - UNPB\r\n")
+
+
+def test_dumps_and_dump(tmp_path):
+    records = converters.load(SAMPLE).records
+    text = converters.dumps(records, "bibtex")
+    target = tmp_path / "out.bib"
+    assert converters.dump(records, target, "bibtex") == 10
+    assert target.read_text(encoding="utf-8") == text
+    buffer = io.StringIO()
+    converters.dump(records, buffer, "bibtex")
+    assert buffer.getvalue() == text
+
+
+def test_dump_is_atomic_when_the_writer_fails(tmp_path):
+    target = tmp_path / "out.bib"
+    target.write_text("old", encoding="utf-8")
+
+    def records():
+        yield from converters.load(SAMPLE).records[:2]
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        converters.dump(records(), target, "bibtex")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.bib"]
+
+
+def test_iter_load_streams_records_and_collects_diagnostics():
+    diagnostics: list = []
+    stream = io.StringIO(BROKEN)
+    iterator = converters.iter_load(stream, "arxiv-listing", diagnostics=diagnostics)
+    first = next(iterator)
+    assert first.ids.arxiv == "2101.00001" and diagnostics == []
+    assert list(iterator) == []
+    assert [d.code for d in diagnostics] == ["listing.bad-date"]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: converters.dumps([], "docx"),
+        lambda: converters.dumps([], "bibtex", colour="red"),
+        lambda: converters.dumps([], "bibtex", tex="latin1"),
+        lambda: converters.loads("x", "bibtex-ish"),
+        lambda: converters.dumps([], "arxiv-listing"),  # a format refconv reads but does not write
+    ],
+)
+def test_bad_requests_raise_usage_error(call):
+    with pytest.raises(UsageError):
+        call()
+
+
+def test_undetectable_text_raises_conversion_error():
+    with pytest.raises(converters.ConversionError, match="cannot tell the input format"):
+        converters.loads("plain words, nothing bibliographic")
+
+
+def test_formats_table_has_the_required_names_and_aliases():
+    from converters import registry
+
+    names = {f.name for f in converters.all_formats()}
+    assert {"arxiv-listing", "bibtex", "biblatex", "ris", "csl-json", "jats"} <= names
+    assert registry.get("csljson").name == "csl-json"
+    assert registry.get("CSL-JSON").name == "csl-json"

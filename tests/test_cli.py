@@ -1,0 +1,159 @@
+"""The command line as a user meets it: exit codes, stdin/stdout, detection, messages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from converters.cli import main
+
+from .validators import assert_valid_csl, assert_valid_jats, parse_bibtex, parse_ris
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = str(ROOT / "samples" / "arxiv-listing.txt")
+BROKEN = "Good one.\n\narXiv:2101.00001\nCreated: 2021-01-01\n\nBad one.\n\narXiv:2101.00002\nCreated: 2021-02-31\n"
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "check"),
+    [
+        ("bibtex", lambda text: len(parse_bibtex(text).entries)),
+        ("biblatex", lambda text: len(parse_bibtex(text).entries)),
+        ("ris", lambda text: len(parse_ris(text))),
+        ("csl-json", lambda text: len(assert_valid_csl(text))),
+        ("jats", lambda text: len(assert_valid_jats(text)[0].findall(".//ref"))),
+    ],
+)
+def test_convert_the_sample_to_each_format(tmp_path, fmt, check):
+    out = tmp_path / "out"
+    result = run("convert", SAMPLE, "--to", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert check(out.read_text(encoding="utf-8")) == 10
+    assert "10 of 10 records converted" in result.stderr
+
+
+def test_stdin_to_stdout_with_dash():
+    text = Path(SAMPLE).read_text(encoding="utf-8")
+    result = run("convert", "-", "--to", "csl-json", "-q", input=text)
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 10
+    assert result.stderr == ""
+
+
+def test_input_format_is_detected_and_reported_in_verbose_mode():
+    result = run("convert", SAMPLE, "--to", "ris", "-v")
+    assert result.exit_code == 0
+    assert re.search(r"info: read as arxiv-listing: extension and content both say arxiv-listing", result.stderr)
+
+
+def test_some_records_failed_exits_1_and_writes_the_rest(tmp_path):
+    source = tmp_path / "listing.txt"
+    source.write_text(BROKEN, encoding="utf-8")
+    out = tmp_path / "out.json"
+    result = run("convert", str(source), "--to", "csl-json", "-o", str(out))
+    assert result.exit_code == 1
+    assert f"{source}:9:10: error: bad Created date '2021-02-31'" in result.stderr
+    assert "[arXiv:2101.00002]" in result.stderr
+    assert "1 of 2 records converted; 1 failed" in result.stderr
+    assert [item["number"] for item in json.loads(out.read_text())] == ["arXiv:2101.00001"]
+
+
+def test_nothing_converted_leaves_no_output_file(tmp_path):
+    source = tmp_path / "listing.txt"
+    source.write_text("Abstract.\n\narXiv:nope\nCreated: 2021-01-01\n", encoding="utf-8")
+    out = tmp_path / "out.bib"
+    result = run("convert", str(source), "--to", "bibtex", "-o", str(out))
+    assert result.exit_code == 1
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [source]  # no temporary file left behind either
+
+
+def test_a_failed_run_keeps_the_previous_output(tmp_path):
+    out = tmp_path / "out.bib"
+    out.write_text("previous", encoding="utf-8")
+    source = tmp_path / "listing.txt"
+    source.write_text("Abstract.\n\narXiv:nope\nCreated: 2021-01-01\n", encoding="utf-8")
+    run("convert", str(source), "--to", "bibtex", "-o", str(out))
+    assert out.read_text() == "previous"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("convert", SAMPLE),  # no --to
+        ("convert", SAMPLE, "--to", "docx"),
+        ("convert", SAMPLE, "--to", "bibtex", "--from", "marc"),
+        ("convert", SAMPLE, "--to", "bibtex", "--tex", "latin1"),
+        ("convert", "--to", "bibtex"),  # no input
+        ("frobnicate",),
+    ],
+)
+def test_usage_errors_exit_2(args):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "Error" in result.output or "Usage" in result.output
+
+
+def test_unknown_format_names_the_known_ones():
+    result = run("convert", SAMPLE, "--to", "docx")
+    assert "unknown format 'docx'; known formats: arxiv-listing, bibtex" in result.output
+
+
+def test_missing_input_is_an_error_for_that_input_only(tmp_path):
+    result = run("convert", str(tmp_path / "nope.txt"), SAMPLE, "--to", "ris", "-q")
+    assert result.exit_code == 1
+    assert "no such file" in result.stderr
+    assert len(parse_ris(result.stdout)) == 10
+
+
+def test_several_inputs_make_one_output_with_unique_keys(tmp_path):
+    result = run("convert", SAMPLE, SAMPLE, "--to", "bibtex", "-q")
+    keys = [e.key for e in parse_bibtex(result.stdout).entries]
+    assert len(keys) == 20 and len(set(keys)) == 20
+
+
+def test_undetectable_input_says_to_pass_from(tmp_path):
+    source = tmp_path / "mystery.dat"
+    source.write_text("nothing recognisable here\n", encoding="utf-8")
+    result = run("convert", str(source), "--to", "ris")
+    assert result.exit_code == 1
+    assert "cannot tell the input format" in result.stderr and "--from" in result.stderr
+
+
+def test_strict_makes_warnings_fail(tmp_path):
+    source = tmp_path / "listing.txt"
+    source.write_text("Abstract.\n\narXiv:2101.00001 - doi: nonsense\nCreated: 2021-01-01\n", encoding="utf-8")
+    assert run("convert", str(source), "--to", "ris").exit_code == 0
+    assert run("convert", str(source), "--to", "ris", "--strict").exit_code == 1
+
+
+def test_formats_lists_readers_and_writers():
+    result = run("formats")
+    assert result.exit_code == 0
+    lines = {line.split()[0]: line.split()[1:3] for line in result.stdout.splitlines()[1:]}
+    assert lines["arxiv-listing"][0] == "yes"
+    for name in ("bibtex", "biblatex", "ris", "csl-json", "jats"):
+        assert lines[name][1] == "yes"
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.startswith("refconv ")
+
+
+def test_undecodable_bytes_are_reported_with_an_offset(tmp_path):
+    source = tmp_path / "listing.txt"
+    source.write_bytes("Caf\u00e9 abstract.\n\narXiv:2101.00001\nCreated: 2021-01-01\n".encode("latin-1"))
+    result = run("convert", str(source), "--to", "ris", "--from", "arxiv-listing")
+    assert result.exit_code == 1
+    assert "not valid utf-8: byte 0xe9 at offset 3" in result.stderr
+    ok = run("convert", str(source), "--to", "ris", "--from", "arxiv-listing", "--encoding", "latin-1")
+    assert ok.exit_code == 0 and "Café" in ok.stdout
