@@ -64,15 +64,17 @@ class KeyAllocator:
     def __init__(self, keep_input_keys: bool = True):
         self.keep_input_keys = keep_input_keys
         self.used: set[str] = set()
+        self.next_suffix: dict[str, int] = {}  # per base: where the last clash search ended
 
     def key_for(self, record: Record) -> str:
         base = record.key if (self.keep_input_keys and record.key) else default_key(record)
         base = _UNSAFE_KEY.sub("", base) or "ref"
         key = base
-        suffix = 0
+        suffix = self.next_suffix.get(base, 0)
         while key in self.used:
             key = base + _letters(suffix)
             suffix += 1
+        self.next_suffix[base] = suffix
         self.used.add(key)
         return key
 

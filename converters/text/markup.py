@@ -42,6 +42,8 @@ def _spans(value: str, syntax: Syntax) -> tuple[Span, ...]:
         return _html_spans(value)
     if not tex.has_tex(value):
         return (Span("text", value),) if value else ()
+    if tex.only_inline_math(value):
+        return tuple(Span("math" if is_math else "text", chunk) for is_math, chunk in tex.split_inline_math(value))
     return _merge(_tex_spans(tex.walk(value), protect=syntax is Syntax.BIBTEX))
 
 

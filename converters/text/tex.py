@@ -50,9 +50,37 @@ def nodes_to_text(nodes, *, math: str = "verbatim") -> str:
 
 def tex_to_unicode(value: str, *, math: str = "verbatim") -> str:
     """Decode accents, ligatures and symbols; maths stays ``$...$`` unless math="text"."""
-    if not has_tex(value):
+    if not has_tex(value) or (math == "verbatim" and only_inline_math(value)):
         return value
+    return _decode(value, math)
+
+
+@lru_cache(maxsize=65536)
+def _decode(value: str, math: str) -> str:
     return nodes_to_text(walk(value), math=math)
+
+
+_INLINE_MATH = re.compile(r"(?<![\\$])\$([^$]+)\$(?!\$)")
+
+
+def only_inline_math(value: str) -> bool:
+    """True when the only TeX in ``value`` is ``$...$`` maths, the common case in arXiv
+    abstracts: then the text outside the maths needs no decoding at all."""
+    return "$" in value and not has_tex(_INLINE_MATH.sub("", value))
+
+
+def split_inline_math(value: str) -> list[tuple[bool, str]]:
+    """(is_math, chunk) pieces of a string for which only_inline_math() holds."""
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for match in _INLINE_MATH.finditer(value):
+        if match.start() > pos:
+            out.append((False, value[pos : match.start()]))
+        out.append((True, match.group(1)))
+        pos = match.end()
+    if pos < len(value):
+        out.append((False, value[pos:]))
+    return out
 
 
 def nfc(value: str) -> str:
