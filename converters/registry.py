@@ -61,7 +61,7 @@ FORMATS: tuple[Format, ...] = (
     Format("biblatex", "BibLaTeX for biber (UTF-8, date, eprinttype)", (), (),
            None, None, ".bibtex:write_biblatex", ".bib"),
     Format("ris", "RIS (Research Information Systems) tagged format", (), (".ris",),
-           ".ris:detect", None, ".ris:write", ".ris"),
+           ".ris:detect", ".ris:read", ".ris:write", ".ris"),
     Format("csl-json", "CSL-JSON (citeproc, Zotero, pandoc)", ("csljson", "csl", "json"), (".json", ".csl.json"),
            ".csl_json:detect", None, ".csl_json:write", ".json"),
     Format("jats", "JATS XML 1.4 Archiving (references or full articles)", ("jats-xml", "xml"),

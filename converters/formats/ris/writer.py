@@ -1,9 +1,10 @@
-"""RIS writer (the reader lives beside it once written).
+"""RIS writer.
 
 Lines are ``TG  - value`` with CRLF endings, as the spec asks. RIS has no preprint
 type: preprints get ``TY  - UNPB`` by default (an option), ``T2``/``PB`` arXiv and the
 id in ``AN``. Values are single lines: newlines inside a value become spaces, so a
-value can never start a tag of its own (``ER  -``).
+value can never start a tag of its own (``ER  -``). A citation key given by the input
+goes to ``ID`` (the reader takes it back from there).
 """
 
 from __future__ import annotations
@@ -12,54 +13,13 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..diagnostics import Reporter
-from ..keys import KeyAllocator
-from ..model import Date, Name, Record, Text
-from ..options import Options
-from ..text.markup import to_plain
+from ...diagnostics import Reporter
+from ...keys import KeyAllocator
+from ...model import Date, Name, Record, Text
+from ...options import Options
+from ...text.markup import to_plain
+from .tables import DEFAULT_RIS_TYPE, RIS_TYPES
 
-# CSL type -> RIS TY. "article" (preprint) is decided by Options.ris_preprint_type.
-RIS_TYPES: dict[str, str] = {
-    "article-journal": "JOUR",
-    "article-magazine": "MGZN",
-    "article-newspaper": "NEWS",
-    "book": "BOOK",
-    "classic": "CLSWK",
-    "collection": "EDBOOK",
-    "chapter": "CHAP",
-    "paper-conference": "CPAPER",
-    "report": "RPRT",
-    "thesis": "THES",
-    "manuscript": "MANSCPT",
-    "webpage": "ELEC",
-    "post": "BLOG",
-    "post-weblog": "BLOG",
-    "dataset": "DATA",
-    "software": "COMP",
-    "patent": "PAT",
-    "map": "MAP",
-    "motion_picture": "MPCT",
-    "broadcast": "VIDEO",
-    "entry-dictionary": "DICT",
-    "entry-encyclopedia": "ENCYC",
-    "legal_case": "CASE",
-    "legislation": "STAT",
-    "bill": "BILL",
-    "hearing": "HEAR",
-    "pamphlet": "PAMP",
-    "personal_communication": "PCOMM",
-    "song": "SOUND",
-    "standard": "STAND",
-    "graphic": "ART",
-    "figure": "FIGURE",
-    "interview": "PCOMM",
-    "speech": "SLIDE",
-    "review": "JOUR",
-    "review-book": "JOUR",
-    "musical_score": "MUSIC",
-    "periodical": "JFULL",
-}
-DEFAULT_RIS_TYPE = "GEN"
 
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -67,7 +27,7 @@ _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
 
 def detect(head: str) -> bool:
-    return re.search(r"(?m)^\ufeff?TY {1,2}- ", head) is not None
+    return re.search(r"(?m)^\ufeff?TY[ \t]{1,2}-[ \t]", head) is not None
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
@@ -116,6 +76,8 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     else:
         ty = RIS_TYPES.get(record.type, DEFAULT_RIS_TYPE)
     tags: list[tuple[str, str]] = [("TY", ty)]
+    if record.key and options.keep_keys:
+        tags.append(("ID", key))
     if record.title:
         tags.append(("TI", _text(record.title, options)))
     tags.extend(("AU", _name(n)) for n in record.authors)

@@ -1,0 +1,724 @@
+"""RIS reader: one pass, line by line, holding one record's lines at a time.
+
+Line grammar (what real exporters write, not only what the spec allows):
+
+- a tag line is a tag (a capital letter, then a capital or a digit), one or two spaces
+  or a tab, a hyphen, then a space and the value, or the end of the line: ``SP  -``
+  is an empty value, never a continuation;
+- any other non-blank line inside a record continues the previous tag's value: with a
+  line break for AB, N1, N2 and KW (paragraphs, and Rayyan's one keyword per line),
+  with a space for every other tag (wrapped titles);
+- ``TY`` opens a record and ``ER`` closes it; text outside records (exporter headers
+  such as "Record #1 of 2", numbering) is ignored and reported as info.
+
+Tags map to the model through ``tables.TAG_SLOTS``; every value that does not make it
+into the model is kept in ``extras["ris:<TAG>"]`` (several values joined with a line
+break, which the writer splits back into several lines).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from ...diagnostics import Reporter
+from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_url
+from ...options import Options
+from ...text.ids import ArxivIdError, is_doi, normalize_isbn, normalize_issn, parse_arxiv_id, strip_doi
+from ...text.names import ORGANISATION_WORDS, is_organisation, split_display_name
+from .tables import (
+    BT_IS_TITLE,
+    DEFAULT_RIS_TYPE,
+    DOI_FALLBACK_TAGS,
+    MULTILINE_TAGS,
+    PREPRINT_TYS,
+    RIS_TO_CSL,
+    RIS_TYPE_NAMES,
+    RIS_TYPES,
+    SLOT_ORDER,
+)
+
+_TAG_LINE = re.compile(r"([A-Z][A-Z0-9])[ \t]{1,2}-(?:[ \t](.*))?$")
+# Formats that look tagged but are not RIS: said once, instead of an error per line.
+_OTHER_FORMATS = (
+    (re.compile(r"PMID- "), "MEDLINE/PubMed (.nbib)"),
+    (re.compile(r"(?:FN|PT|VR) "), "Web of Science field-tagged"),
+)
+
+
+@dataclass
+class _Entry:
+    tag: str
+    value: str
+    line: int
+    column: int
+
+
+@dataclass
+class _Pending:
+    """The lines of the record being read."""
+
+    line: int  # of its TY
+    entries: list[_Entry]
+    stray: list[tuple[int, str]] = field(default_factory=list)  # text right after TY
+
+    def label(self) -> str | None:
+        for tag in ("ID", "TI", "T1"):
+            for entry in self.entries:
+                if entry.tag == tag and entry.value:
+                    return entry.value[:40]
+        return None
+
+
+def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
+    reader = _Reader(report, options or Options())
+    for number, raw in enumerate(stream, 1):
+        record = reader.feed(number, raw)
+        if record is not None:
+            yield record
+        if reader.stopped:
+            return
+    reader.finish()
+
+
+class _Reader:
+    """The line state machine: inside a record, outside (noise), or in a block without TY."""
+
+    def __init__(self, report: Reporter, options: Options):
+        self.report = report
+        self.options = options
+        self.current: _Pending | None = None
+        self.orphan: tuple[int, list[str]] | None = None  # first line and tags of lines no TY opened
+        self.noise: list[tuple[int, str]] = []  # first noise line and count, per gap
+        self.noise_lines = 0
+        self.seen_content = False
+        self.stopped = False
+        self.records = 0
+        self.last_label: str | None = None
+
+    def feed(self, number: int, raw: str) -> Record | None:
+        line = raw.rstrip("\r\n")
+        if line.startswith("\ufeff"):
+            line = line[1:]
+        if not self.seen_content and line.strip():
+            self.seen_content = True
+            if self._other_format(number, line):
+                return None
+        match = _TAG_LINE.match(line)
+        if match is None:
+            self._text(number, line)
+            return None
+        tag, value = match[1], match[2] or ""
+        stripped = value.strip()
+        column = match.start(2) + 1 + len(value) - len(value.lstrip()) if match[2] is not None else len(line) + 1
+        if tag == "TY":
+            self._open(_Entry(tag, stripped, number, column))
+        elif self.current is None:
+            self._outside(number, tag)
+        elif tag == "ER":
+            return self._close()
+        else:
+            self.current.entries.append(_Entry(tag, stripped, number, column))
+        return None
+
+    def finish(self) -> None:
+        self._flush_noise()
+        self._flush_orphan()
+        if self.current is not None:
+            self.report.error(
+                "ris.truncated",
+                f"input ends inside the record starting at line {self.current.line} (no 'ER  - ' closes it); "
+                "record not converted",
+                line=self.current.line, key=self.current.label() or self.last_label,
+                hint="the file may have been cut short",
+            )
+        elif self.records == 0 and self.seen_content and not self.stopped and self.report.failed == 0:
+            self.report.warning("ris.no-records", "no RIS record found (no 'TY  - ' line)", line=1)
+
+    def _other_format(self, number: int, line: str) -> bool:
+        for pattern, name in _OTHER_FORMATS:
+            if pattern.match(line):
+                self.report.error("ris.not-ris", f"input looks like {name} format, not RIS; nothing converted",
+                                  line=number, column=1, hint="export the records as RIS, or convert them first")
+                self.stopped = True
+                return True
+        return False
+
+    def _text(self, number: int, line: str) -> None:
+        if not line.strip():
+            return
+        current = self.current
+        if current is None:
+            if self.orphan is None:  # text inside a block without TY belongs to that block
+                if not self.noise:
+                    self.noise.append((number, line.strip()))
+                self.noise_lines += 1
+            return
+        last = current.entries[-1]
+        if last.tag == "TY":
+            current.stray.append((number, line.strip()))
+            return
+        text = line.strip()
+        if not last.value:
+            last.value = text
+        else:
+            last.value += ("\n" if last.tag in MULTILINE_TAGS else " ") + text
+
+    def _open(self, entry: _Entry) -> None:
+        self._flush_noise()
+        self._flush_orphan()
+        if self.current is not None:
+            self.report.error(
+                "ris.missing-er",
+                f"record starting at line {self.current.line} has no 'ER  - ' line before the next 'TY' "
+                f"(line {entry.line}); record not converted",
+                line=self.current.line, key=self.current.label() or self.last_label,
+                hint=f"add 'ER  - ' before line {entry.line}",
+            )
+        self.current = _Pending(entry.line, [entry])
+
+    def _outside(self, number: int, tag: str) -> None:
+        """Tag lines no TY opened: a record without TY if an ER closes them, else exporter trailer."""
+        self._flush_noise()
+        if tag != "ER":
+            if self.orphan is None:
+                self.orphan = (number, [])
+            self.orphan[1].append(tag)
+            return
+        if self.orphan is None:
+            self.report.warning("ris.stray-er", "'ER' line outside a record (no 'TY' before it); ignored",
+                                line=number, column=1, key=self.last_label)
+            return
+        first, tags = self.orphan
+        self.orphan = None
+        self.report.error(
+            "ris.missing-ty",
+            f"record without a 'TY  - ' line (tags {', '.join(dict.fromkeys(tags))}, lines {first}-{number}); "
+            "not converted",
+            line=first, column=1, key=self.last_label,
+            hint="each record starts with 'TY  - <type>' and ends with 'ER  - '",
+        )
+
+    def _flush_orphan(self) -> None:
+        """Tag lines after an ER that no ER closes (Ovid writes 'NL  - ' there): said, not converted."""
+        if self.orphan is not None:
+            first, tags = self.orphan
+            self.orphan = None
+            self.report.warning(
+                "ris.after-er",
+                f"tag line{'s' if len(tags) > 1 else ''} {', '.join(dict.fromkeys(tags))} after 'ER', outside any "
+                "record; ignored",
+                line=first, column=1, key=self.last_label,
+                hint="the exporter wrote them after the record's end",
+            )
+
+    def _close(self) -> Record | None:
+        pending, self.current = self.current, None
+        try:
+            record = _Builder(pending, self.report, self.options, self.last_label).build()
+        except Exception as exc:  # a bug must cost one record, never the batch
+            self.report.error("ris.internal", f"record could not be converted: {type(exc).__name__}: {exc}",
+                              line=pending.line, key=pending.label() or self.last_label)
+            return None
+        self.records += 1
+        self.last_label = record.label
+        return record
+
+    def _flush_noise(self) -> None:
+        if self.noise:
+            number, first = self.noise[0]
+            count = self.noise_lines
+            self.report.info(
+                "ris.noise",
+                f"{count} line{'s' if count > 1 else ''} of text outside any record ignored "
+                f"(exporter noise), starting '{first[:60]}'",
+                line=number, column=1, key=self.last_label,
+            )
+            self.noise.clear()
+            self.noise_lines = 0
+
+
+# --- building a record from its tag lines -----------------------------------------------
+
+
+class _Builder:
+    """Maps one record's tag lines to a Record; each slot takes its tags and leaves the rest."""
+
+    def __init__(self, pending: _Pending, report: Reporter, options: Options, last_label: str | None):
+        self.pending = pending
+        self.report = report
+        self.options = options
+        self.key = pending.label() or last_label
+        self.ty = pending.entries[0]
+        self.tags: dict[str, list[_Entry]] = {}
+        for entry in pending.entries[1:]:
+            if entry.value:  # an empty tag carries nothing
+                self.tags.setdefault(entry.tag, []).append(entry)
+        self.fields: dict = {}
+        self.ids: dict = {}
+        self.extras: dict[str, str] = {}
+
+    # -- helpers
+
+    def take(self, *tags: str) -> list[_Entry]:
+        return [entry for tag in tags for entry in self.tags.pop(tag, [])]
+
+    def keep(self, entry: _Entry) -> None:
+        key = f"ris:{entry.tag}"
+        self.extras[key] = f"{self.extras[key]}\n{entry.value}" if key in self.extras else entry.value
+
+    def warn(self, code: str, message: str, entry: _Entry | None = None, **more) -> None:
+        where = {"line": entry.line, "column": entry.column} if entry else {"line": self.pending.line}
+        self.report.warning(code, message, key=self.key, **where, **more)
+
+    def info(self, code: str, message: str, entry: _Entry | None = None, **more) -> None:
+        where = {"line": entry.line, "column": entry.column} if entry else {"line": self.pending.line}
+        self.report.info(code, message, key=self.key, **where, **more)
+
+    def pick(self, tags: Iterable[str]) -> _Entry | None:
+        """The first value by precedence; differing others are kept in extras."""
+        entries = self.take(*tags)
+        if not entries:
+            return None
+        chosen = entries[0]
+        for other in entries[1:]:
+            if _norm(other.value) != _norm(chosen.value):
+                self.keep(other)
+        return chosen
+
+    # -- the record
+
+    def build(self) -> Record:
+        self._stray()
+        ty_code, csl_type = self._type()
+        key = self.pick(["ID"])
+        self._texts(ty_code)
+        self._names()
+        self._dates()
+        self._simple()
+        self._pages()
+        self._keywords()
+        self._identifiers()
+        csl_type = self._preprint(ty_code, csl_type)
+        self._arxiv_class()
+        for entries in list(self.tags.values()):  # everything unmapped is kept
+            for entry in entries:
+                self.keep(entry)
+        if self.ty.value and _writer_ty(csl_type, self.options) != self.ty.value:
+            self.extras["ris:TY"] = self.ty.value  # the writer would not give it back
+        return Record(
+            type=csl_type,
+            key=key.value if key else None,
+            ids=Identifiers(**self.ids),
+            extras=self.extras,
+            position=Position(self.report.source, self.pending.line),
+            **self.fields,
+        )
+
+    def _stray(self) -> None:
+        for number, text in self.pending.stray:
+            self.report.warning("ris.stray-text", f"untagged text after the TY line, kept in extras: '{text[:60]}'",
+                                line=number, column=1, key=self.key)
+            self.extras["ris:unparsed"] = _join(self.extras.get("ris:unparsed"), text)
+
+    def _type(self) -> tuple[str, str]:
+        raw = self.ty.value
+        if not raw:
+            self.warn("ris.no-type", "empty TY; read as a generic document", self.ty)
+            return "GEN", "document"
+        code = raw.upper()
+        code = code if code in RIS_TO_CSL else RIS_TYPE_NAMES.get(code, code)
+        if code not in RIS_TO_CSL:
+            self.warn("ris.unknown-type",
+                      f"unknown RIS type '{raw}'; read as a generic document (kept for RIS output)", self.ty)
+            return code, "document"
+        if code != raw.upper():
+            self.info("ris.type-name", f"type name '{raw}' read as RIS type {code}", self.ty)
+        return code, RIS_TO_CSL[code]
+
+    def _texts(self, ty_code: str) -> None:
+        title_tags = SLOT_ORDER["title"]
+        if ty_code in BT_IS_TITLE and not any(tag in self.tags for tag in title_tags):
+            title_tags = (*title_tags, "BT")
+        title = self.pick(title_tags)
+        if title:
+            self.fields["title"] = Text(title.value, Syntax.PLAIN)
+        container = self.pick(SLOT_ORDER["container"])
+        if container:
+            self.fields["container_title"] = Text(container.value, Syntax.PLAIN)
+        abstract, other = self.take("AB"), self.take("N2")
+        if not abstract:
+            abstract, other = other, []
+        if abstract:
+            text = "\n".join(e.value for e in abstract)
+            self.fields["abstract"] = Text(text, Syntax.PLAIN)
+            for entry in other:
+                if _norm(entry.value) not in _norm(text):
+                    self.keep(entry)
+        notes = self.take("N1")
+        if notes:
+            self.fields["note"] = Text("\n".join(e.value for e in notes), Syntax.PLAIN)
+
+    def _names(self) -> None:
+        authors, etal = self._name_list(self.take("AU", "A1"))
+        editors, editors_etal = self._name_list(self.take("A2", "ED"))
+        self.fields.update(authors=authors, authors_etal=etal, editors=editors, editors_etal=editors_etal)
+
+    def _name_list(self, entries: list[_Entry]) -> tuple[tuple[Name, ...], bool]:
+        names: list[Name] = []
+        etal = False
+        for entry in sorted(entries, key=lambda e: e.line):
+            if _ETAL.match(entry.value):
+                etal = True
+                continue
+            parts = _several_names(entry.value)
+            if parts:
+                self.warn("ris.several-names", f"{len(parts)} names in one {entry.tag} line; split at ';'", entry,
+                          hint="RIS wants one name per line", field=entry.tag)
+            elif ";" in entry.value:
+                self.warn("ris.several-names", f"{entry.tag} line holds ';' but does not split into names; "
+                          "kept as one name", entry, field=entry.tag)
+            for part in parts or [entry.value]:
+                name, doubt = parse_name(part)
+                if doubt:
+                    self.warn("ris.name", doubt, entry, field=entry.tag)
+                if name is None:
+                    self.keep(entry)
+                else:
+                    names.append(name)
+        return tuple(names), etal
+
+    def _dates(self) -> None:
+        issued = self._first_date(self.take(*SLOT_ORDER["issued"]), literal=True)
+        if issued:
+            self.fields["issued"] = issued
+        accessed = self._first_date(self.take("Y2"), literal=False)
+        if accessed:
+            self.fields["accessed"] = accessed
+
+    def _first_date(self, entries: list[_Entry], *, literal: bool) -> Date | None:
+        chosen: Date | None = None
+        unread: list[_Entry] = []
+        for entry in entries:
+            if not entry.value.strip("/ "):
+                continue  # "///": the exporter had no date
+            date, exact = parse_date(entry.value)
+            if date is None:
+                unread.append(entry)
+            elif chosen is None:
+                chosen = date
+                if not exact:
+                    self.info("ris.partial-date", f"{entry.tag} '{entry.value}': only {date.iso()} read; "
+                              "the value is kept in extras", entry)
+                    self.keep(entry)
+            elif not exact or not _agrees(date, chosen):
+                self.info("ris.other-date", f"{entry.tag} '{entry.value}' differs from the date used "
+                          f"({chosen.iso()}); kept in extras", entry)
+                self.keep(entry)
+        if chosen is None and literal and unread:
+            entry = unread.pop(0)
+            chosen = Date(literal=entry.value)
+            self.warn("ris.bad-date", f"{entry.tag} '{entry.value}' is not a RIS date (YYYY/MM/DD/other); "
+                      "kept as a literal date", entry)
+        for entry in unread:
+            self.warn("ris.bad-date", f"{entry.tag} '{entry.value}' is not a RIS date (YYYY/MM/DD/other); "
+                      "kept in extras", entry)
+            self.keep(entry)
+        return chosen
+
+    def _simple(self) -> None:
+        for tag, name in (("VL", "volume"), ("IS", "issue"), ("PB", "publisher"), ("CY", "publisher_place"),
+                          ("ET", "edition"), ("LA", "language"), ("M1", "number")):
+            entry = self.pick([tag])
+            if entry:
+                self.fields[name] = entry.value
+
+    def _pages(self) -> None:
+        start, end = self.pick(["SP"]), self.pick(["EP"])
+        if start and end:
+            if _norm(start.value) == _norm(end.value):
+                self.fields["pages"] = start.value
+            elif _RANGE.search(start.value):
+                self.fields["pages"] = start.value
+                self.keep(end)
+            else:
+                self.fields["pages"] = f"{start.value}-{end.value}"
+        elif start:
+            self.fields["pages"] = start.value
+        elif end:
+            self.info("ris.end-page-only", "EP without SP; kept in extras", end)
+            self.keep(end)
+
+    def _keywords(self) -> None:
+        words = [word.strip() for e in self.take("KW") for word in e.value.split("\n")]
+        self.fields["keywords"] = tuple(w for w in words if w)
+
+    def _identifiers(self) -> None:
+        for entry in self.take("AN"):
+            if "arxiv" not in self.ids and entry.value.lower().startswith("arxiv:"):
+                self._set_arxiv(entry.value, entry)
+            else:
+                self.keep(entry)
+        dois = self._dois()
+        urls = [(url, e) for e in self.take("UR") for url in _SPLIT_URLS.split(e.value) if url]
+        if "arxiv" not in self.ids:
+            for doi in dois:
+                match = _ARXIV_DOI.match(doi)
+                if match and self._set_arxiv(match[1]):
+                    break
+        if "arxiv" not in self.ids:
+            for url, _ in urls:
+                if _ARXIV_URL.match(url) and self._set_arxiv(url):
+                    break
+        if "arxiv" in self.ids:  # derived by the model: never stored
+            derived = Identifiers(arxiv=self.ids["arxiv"])
+            dois = [d for d in dois if d.lower() != derived.derived_doi.lower()]
+            urls = [(u, e) for u, e in urls if u != arxiv_url(self.ids["arxiv"])]
+        if dois:
+            self.ids["doi"] = tuple(dict.fromkeys(dois))
+        if urls:
+            self.ids["url"] = urls[0][0]
+            for url, entry in urls[1:]:
+                self.keep(_Entry("UR", url, entry.line, entry.column))
+        self._isbn_issn()
+
+    def _set_arxiv(self, value: str, entry: _Entry | None = None) -> bool:
+        try:
+            arxiv_id, version, subject = parse_arxiv_id(value)
+        except ArxivIdError as exc:
+            if entry is not None:
+                self.warn("ris.bad-arxiv-id", f"{exc}; kept in extras", entry)
+                self.keep(entry)
+            return False
+        self.ids["arxiv"] = arxiv_id
+        if version:
+            self.ids["arxiv_version"] = version
+        if subject:
+            self.ids["arxiv_class"] = f"{arxiv_id.split('/')[0]}.{subject}"
+        return True
+
+    def _dois(self) -> list[str]:
+        dois: list[str] = []
+        for entry in self.take("DO"):
+            found = [strip_doi(t) for t in entry.value.split() if is_doi(strip_doi(t))]
+            rest = " ".join(t for t in entry.value.split() if not is_doi(strip_doi(t)))
+            if rest:  # "DOI", or a DOI with the next line glued on (Rayyan)
+                self.warn("ris.bad-doi", f"'{rest[:60]}' in DO is not a DOI (10.NNNN/suffix); kept in extras", entry)
+                self.keep(_Entry("DO", rest, entry.line, entry.column))
+            dois.extend(found)
+        if not dois:
+            for tag in DOI_FALLBACK_TAGS:
+                for entry in self.tags.get(tag, []):
+                    doi = strip_doi(entry.value)
+                    if is_doi(doi) and (tag != "UR" or doi != entry.value):
+                        self.info("ris.doi-elsewhere", f"no DO line; DOI {doi} taken from {tag} (also kept there)",
+                                  entry)
+                        return [doi]
+        return dois
+
+    def _isbn_issn(self) -> None:
+        isbn: list[str] = []
+        issn: list[str] = []
+        for entry in self.take("SN"):
+            tokens, leftover = _sn_tokens(entry.value)
+            bad = [t for t in tokens if not (_valid_isbn(t) or normalize_issn(t)[1])]
+            for token in tokens:
+                if _valid_isbn(token):
+                    isbn.append(normalize_isbn(token)[0])
+                elif normalize_issn(token)[1]:
+                    issn.append(normalize_issn(token)[0])
+            if bad or not tokens:
+                self.warn("ris.bad-sn", f"SN '{entry.value[:60]}' holds no valid ISBN or ISSN"
+                          f"{' (' + ', '.join(bad) + ')' if bad else ''}; kept in extras", entry)
+                self.keep(entry)
+            elif leftover:
+                self.info("ris.sn-text", f"SN '{entry.value[:60]}': text besides the numbers kept in extras", entry)
+                self.keep(entry)
+        if isbn:
+            self.ids["isbn"] = tuple(dict.fromkeys(isbn))
+        if issn:
+            self.ids["issn"] = tuple(dict.fromkeys(issn))
+
+    def _preprint(self, ty_code: str, csl_type: str) -> str:
+        """Our writer's arXiv preprint (UNPB, T2/PB arXiv, AN arXiv:ID) reads back as CSL's preprint."""
+        container = self.fields.get("container_title")
+        on_arxiv = _is_arxiv(self.fields.get("publisher")) or (container is not None and _is_arxiv(container.value))
+        if not (self.ids.get("arxiv") and ty_code in PREPRINT_TYS and on_arxiv):
+            return csl_type
+        if container is not None and _is_arxiv(container.value):
+            del self.fields["container_title"]
+            self.fields.setdefault("publisher", "arXiv")
+        return "article"
+
+    def _arxiv_class(self) -> None:
+        keywords = self.fields.get("keywords")
+        if self.ids.get("arxiv") and "arxiv_class" not in self.ids and keywords and _ARXIV_CLASS.match(keywords[0]):
+            self.ids["arxiv_class"] = keywords[0]
+
+
+# --- values -------------------------------------------------------------------------------
+
+_ETAL = re.compile(r"^et\.?\s*al\.?$", re.I)
+_INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
+_RANGE = re.compile(r"\w\s*[-–—]+\s*\w")
+_SPLIT_URLS = re.compile(r"[;\s]+")
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
+_ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/", re.I)
+_ARXIV_ARCHIVES = (
+    "astro-ph|cond-mat|cs|econ|eess|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math|math-ph|nlin|nucl-ex|nucl-th|"
+    "physics|q-bio|q-fin|quant-ph|stat|acc-phys|adap-org|alg-geom|ao-sci|atom-ph|bayes-an|chao-dyn|chem-ph|"
+    "cmp-lg|comp-gas|dg-ga|funct-an|mtrl-th|patt-sol|plasm-ph|q-alg|solv-int|supr-con"
+)
+_ARXIV_CLASS = re.compile(rf"^(?:{_ARXIV_ARCHIVES})(?:\.[A-Za-z-]+)?$")
+_SN_QUALIFIER = re.compile(r"\([^)]*\)")
+_SN_NUMBER = re.compile(r"\d[\dXx-]*")
+_SLASH_DATE = re.compile(r"^(?P<y>\d{4})(?:/(?P<m>\d{1,2})?(?:/(?P<d>\d{1,2})?(?:/(?P<o>.*))?)?)?$")
+_ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?(?P<o>[T ].*)?$")
+_YEAR_FIRST = re.compile(r"^(?P<y>\d{4})\b")
+PARTICLES = frozenset("van von de der den du da di del della des la le ten ter zu dos das do".split())
+
+
+def _norm(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def _join(old: str | None, new: str) -> str:
+    return f"{old}\n{new}" if old else new
+
+
+def _is_arxiv(value: str | None) -> bool:
+    return value is not None and value.strip().casefold() == "arxiv"
+
+
+def _writer_ty(csl_type: str, options: Options) -> str:
+    return options.ris_preprint_type if csl_type == "article" else RIS_TYPES.get(csl_type, DEFAULT_RIS_TYPE)
+
+
+def _agrees(date: Date, chosen: Date) -> bool:
+    return date.year == chosen.year and all(
+        getattr(date, part) in (None, getattr(chosen, part)) for part in ("month", "day"))
+
+
+def parse_date(text: str) -> tuple[Date | None, bool]:
+    """A RIS date (``YYYY/MM/DD/other``, ``YYYY``, ``YYYY///``; ISO ``YYYY-MM-DD`` too).
+
+    Returns the date and whether all of the text was read (False: "other" text, a
+    time, an impossible day, or words after the year).
+    """
+    text = text.strip()
+    match = _SLASH_DATE.match(text) or _ISO_DATE.match(text)
+    exact = True
+    if match is None:
+        match = _YEAR_FIRST.match(text)
+        if match is None:
+            return None, False
+        return Date(int(match["y"])), False
+    groups = match.groupdict()
+    if groups.get("o"):
+        exact = False
+    year = int(groups["y"])
+    month = int(groups["m"]) if groups.get("m") else None
+    day = int(groups["d"]) if groups.get("d") else None
+    month, day = month or None, day or None  # 00 means "not given"
+    if month is not None and not 1 <= month <= 12:
+        month, day, exact = None, None, False
+    if day is not None and (month is None or not 1 <= day <= calendar.monthrange(year, month)[1]):
+        day, exact = None, False
+    return Date(year, month, day), exact
+
+
+def _several_names(value: str) -> list[str] | None:
+    """"Smith, J.; Doe, K." -> the names, when every piece is clearly a name."""
+    parts = [p.strip() for p in value.split(";") if p.strip()]
+    if len(parts) < 2 or not all(_name_shaped(p) for p in parts):
+        return None
+    return parts
+
+
+def _name_shaped(text: str) -> bool:
+    pieces = [p.strip() for p in text.split(",")]
+    if any(ch.isdigit() for ch in text) or len(pieces) > 3:
+        return False
+    if len(pieces) > 1:
+        return bool(pieces[0]) and bool(pieces[1]) and len(pieces[0].split()) <= 4
+    return 2 <= len(text.split()) <= 4
+
+
+def _has_organisation_word(text: str) -> bool:
+    return any(word.lower().strip(".") in ORGANISATION_WORDS for word in re.findall(r"[\w.'’-]+", text))
+
+
+def parse_name(value: str) -> tuple[Name | None, str | None]:
+    """A RIS name: ``Family, Given[, Suffix]``; without a comma an organisation (literal),
+    ``Family Initials`` (``Liu R.``, Embase) or a name as written (``John Smith``).
+
+    Returns the name (None for an empty value) and a doubt worth a warning.
+    """
+    text = " ".join(value.split()).strip(" ,")
+    if not text:
+        return None, None
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) == 1:
+        return _name_without_comma(text), None
+    if len(parts) > 3:
+        return Name(literal=text), f"name '{text[:60]}' has {len(parts) - 1} commas; kept as one literal name"
+    family, given = parts[0], parts[1] or None
+    suffix = parts[2] if len(parts) == 3 and parts[2] else None
+    if not family:
+        return (Name(given=given, suffix=suffix) if given else None), None
+    if len(family.split()) > 1 and _has_organisation_word(family):
+        return Name(literal=text), None
+    particle, family = _leading_particle(family)
+    given, dropping = _trailing_particle(given)
+    return Name(family=family, given=given, non_dropping_particle=particle, dropping_particle=dropping,
+                suffix=suffix), None
+
+
+def _name_without_comma(text: str) -> Name:
+    if is_organisation(text):
+        return Name(literal=text)
+    tokens = text.split()
+    if len(tokens) >= 2 and _INITIALS.match(tokens[-1]) and not _INITIALS.match(tokens[0]):
+        return Name(family=" ".join(tokens[:-1]), given=tokens[-1])
+    return split_display_name(text)
+
+
+def _leading_particle(family: str) -> tuple[str | None, str]:
+    """"van der Berg" -> ("van der", "Berg"): lowercase words before the last (BibTeX's von)."""
+    tokens = family.split()
+    count = 0
+    while count < len(tokens) - 1 and tokens[count][:1].islower():
+        count += 1
+    return (" ".join(tokens[:count]) or None), " ".join(tokens[count:])
+
+
+def _trailing_particle(given: str | None) -> tuple[str | None, str | None]:
+    """"Ludwig van" -> ("Ludwig", "van"): known particles after the given names."""
+    if not given:
+        return given, None
+    tokens = given.split()
+    count = len(tokens)
+    while count > 1 and tokens[count - 1] in PARTICLES:
+        count -= 1
+    return " ".join(tokens[:count]), (" ".join(tokens[count:]) or None)
+
+
+def _sn_tokens(value: str) -> tuple[list[str], str]:
+    """ISBNs/ISSNs in an SN value ("03064530 (ISSN)", "1478-6435 1478-6443", '["1932-8494" "1932-8486"]',
+    "0 19 852663 6") and the text left besides them and their qualifiers."""
+    text = _SN_QUALIFIER.sub(" ", value).strip()
+    if _valid_isbn(text) or normalize_issn(text)[1]:
+        return [text], ""
+    tokens = _SN_NUMBER.findall(text)
+    leftover = _SN_NUMBER.sub("", text).strip(" \t;,[]\"'")
+    return tokens, leftover
+
+
+def _valid_isbn(value: str) -> bool:
+    try:
+        return normalize_isbn(value)[1]
+    except Exception:  # stdnum raises on characters it cannot compact
+        return False
