@@ -20,18 +20,36 @@ def has_tex(value: str) -> bool:
     return _TEX_TRIGGERS.search(value) is not None
 
 
-@lru_cache(maxsize=1)
-def _latex2text(math_mode: str = "verbatim"):
-    from pylatexenc.latex2text import LatexNodes2Text
-
-    return LatexNodes2Text(math_mode=math_mode, strict_latex_spaces=False, keep_braced_groups=False)
-
-
 @lru_cache(maxsize=2)
+def _latex2text(math_mode: str = "verbatim"):
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    db = get_default_latex_context_db().filter_context()  # a copy we may extend
+    db.add_context_category("refconv", prepend=True, macros=[
+        MacroTextSpec("symbol", simplify_repl=_symbol_text),  # our ASCII form of any character
+        MacroTextSpec("textasciicircum", "^"),  # pylatexenc says U+02C6; LaTeX means U+005E
+    ])
+    return LatexNodes2Text(latex_context=db, math_mode=math_mode, strict_latex_spaces=False,
+                           keep_braced_groups=False)
+
+
+def _symbol_text(node, l2tobj=None) -> str:
+    arg = node.nodeargd.argnlist[-1] if node.nodeargd and node.nodeargd.argnlist else None
+    code = arg.latex_verbatim().strip("{} ") if arg is not None else ""
+    try:
+        return chr(int(code[1:], 16) if code.startswith('"') else int(code))
+    except ValueError:
+        return node.latex_verbatim()
+
+
+@lru_cache(maxsize=1)
 def _walker_context():
     from pylatexenc.latexwalker import get_default_latex_context_db
+    from pylatexenc.macrospec import MacroSpec
 
-    return get_default_latex_context_db()
+    db = get_default_latex_context_db().filter_context()
+    db.add_context_category("refconv", prepend=True, macros=[MacroSpec("symbol", "{")])
+    return db
 
 
 def walk(value: str):
@@ -106,15 +124,57 @@ _SPECIALS_RE = re.compile("|".join(re.escape(c) for c in _SPECIALS))
 TEX_MODES = ("utf8", "ascii", "minimal")
 
 
+# TeX's accent commands. What each means in Unicode is taken from pylatexenc's decoder,
+# not written here: see _combining_marks().
+ACCENT_COMMANDS = ("'", "`", "^", '"', "~", "=", ".", "u", "v", "H", "c", "k", "r", "d", "b")
+
+
 @lru_cache(maxsize=1)
 def _ascii_encoder():
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-    return UnicodeToLatexEncoder(
-        non_ascii_only=True,
-        replacement_latex_protection="braces-all",
-        unknown_char_policy="keep",
-    )
+    return UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all",
+                                 unknown_char_policy="fail")
+
+
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict[str, str]:
+    """Combining mark -> TeX accent command, by decoding each command with pylatexenc."""
+    marks: dict[str, str] = {}
+    for command in ACCENT_COMMANDS:
+        decoded = unicodedata.normalize("NFD", tex_to_unicode(f"\\{command}{{o}}"))
+        if decoded[:1] == "o" and len(decoded) == 2 and unicodedata.combining(decoded[1]):
+            marks.setdefault(decoded[1], command)
+    return marks
+
+
+@lru_cache(maxsize=None)
+def encode_char(char: str) -> str:
+    """One non-ASCII character as ASCII TeX that decodes back to exactly that character.
+
+    pylatexenc's own encoding first; where it is missing or wrong (it writes ű as \\'u),
+    the accents of the decomposed character; else LaTeX's \\symbol{"XXXX}.
+    """
+    try:
+        encoded = _ascii_encoder().unicode_to_latex(char)
+        if encoded.isascii() and tex_to_unicode(encoded) == char:
+            return encoded
+    except ValueError:
+        pass
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
+    table = _combining_marks()
+    if marks and base.isascii() and base.isalpha() and all(m in table for m in marks):
+        encoded = base
+        for mark in marks:
+            encoded = f"\\{table[mark]}{{{encoded}}}"
+        encoded = "{" + encoded + "}"
+        if tex_to_unicode(encoded) == char:
+            return encoded
+    return '{\\symbol{"%04X}}' % ord(char)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def escape_plain(value: str, mode: str = "utf8") -> str:
@@ -127,7 +187,7 @@ def encode_non_ascii(tex: str) -> str:
     """Replace non-ASCII characters in TeX source by TeX macros (``ö`` -> ``{\\"o}``)."""
     if tex.isascii():
         return tex
-    return _ascii_encoder().unicode_to_latex(nfc(tex))
+    return _NON_ASCII.sub(lambda m: encode_char(m.group()), nfc(tex))
 
 
 def is_balanced(tex: str) -> bool:

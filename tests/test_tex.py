@@ -1,0 +1,178 @@
+"""TeX <-> Unicode: a table of cases checked by hand, maths untouched, round trips."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from converters.model import Syntax, Text
+from converters.text import tex
+from converters.text.markup import Span, spans, to_csl, to_plain, to_tex
+
+# (TeX source, Unicode it means)
+DECODE = [
+    # acute, grave, circumflex, diaeresis, tilde, macron, dot, breve, caron, double acute
+    (r"\'e", "é"), (r"\'{e}", "é"), (r"{\'e}", "é"), (r"\'E", "É"), (r"\'{A}", "Á"),
+    (r"\`a", "à"), (r"\`{E}", "È"), (r"{\`u}", "ù"),
+    (r"\^o", "ô"), (r"\^{I}", "Î"), (r"{\^e}", "ê"),
+    (r'\"u', "ü"), (r'\"{o}', "ö"), (r'{\"O}', "Ö"), (r'\"{y}', "ÿ"),
+    (r"\~n", "ñ"), (r"\~{N}", "Ñ"), (r"{\~a}", "ã"),
+    (r"\=a", "ā"), (r"\={o}", "ō"), (r"{\=E}", "Ē"),
+    (r"\.z", "ż"), (r"\.{Z}", "Ż"), (r"{\.I}", "İ"),
+    (r"\u{g}", "ğ"), (r"\u{a}", "ă"), (r"{\u A}", "Ă"),
+    (r"\v{s}", "š"), (r"{\v s}", "š"), (r"\v{c}", "č"), (r"\v{Z}", "Ž"), (r"\v{r}", "ř"), (r"\v{C}", "Č"),
+    (r"\v{e}", "ě"), (r"\v{n}", "ň"),
+    (r"\H{o}", "ő"), (r"\H{O}", "Ő"), (r"\H{u}", "ű"),
+    # cedilla, ogonek, ring
+    (r"\c{c}", "ç"), (r"\c c", "ç"), (r"{\c{C}}", "Ç"), (r"\c{s}", "ş"), (r"\c{S}", "Ş"),
+    (r"\k{a}", "ą"), (r"\k{e}", "ę"), (r"\k{E}", "Ę"),
+    (r"\r{a}", "å"), (r"\r{u}", "ů"), (r"\r{U}", "Ů"),
+    # dotless i and j under accents
+    (r"{\'\i}", "í"), (r"\'{\i}", "í"), (r"\^{\i}", "î"), (r'\"{\i}', "ï"), (r"\`{\i}", "ì"),
+    # letters that are macros of their own
+    (r"{\ss}", "ß"), (r"\ss{}", "ß"), (r"{\o}", "ø"), (r"{\O}", "Ø"), (r"{\ae}", "æ"), (r"{\AE}", "Æ"),
+    (r"{\oe}", "œ"), (r"{\OE}", "Œ"), (r"{\aa}", "å"), (r"{\AA}", "Å"), (r"{\l}", "ł"), (r"{\L}", "Ł"),
+    (r"{\i}", "ı"),
+    # ligatures, spaces, quotes
+    ("a--b", "a–b"), ("a---b", "a—b"), ("a~b", "a\u00a0b"), ("``q''", "“q”"),
+    # single quotes stay ASCII: in data they are mostly apostrophes, not TeX quotes
+    ("O'Brien", "O'Brien"),
+    # escaped specials
+    (r"\&", "&"), (r"\%", "%"), (r"\$", "$"), (r"\#", "#"), (r"\_", "_"), (r"\{", "{"), (r"\}", "}"),
+    # bare % is literal in bibliographic data, not a TeX comment
+    ("50% of", "50% of"),
+    # words and names as they appear in real bibliographies
+    (r'Schr{\"o}dinger', "Schrödinger"), (r"Erd{\H{o}}s", "Erdős"), (r"Dvo{\v{r}}{\'a}k", "Dvořák"),
+    (r'G{\"o}del', "Gödel"), (r"Poincar{\'e}", "Poincaré"), (r"Fran{\c{c}}ois", "François"),
+    (r"Bj{\o}rn", "Bjørn"), (r"{\L}ukasz", "Łukasz"), (r"Gau{\ss}", "Gauß"), (r"Jos{\'e}", "José"),
+    (r'M{\"u}ller', "Müller"), (r"Ku{\v{c}}era", "Kučera"), (r"Pr{\'\i}stup", "Prístup"),
+    (r'{\AA}ngstr{\"o}m', "Ångström"), (r"Bal\'azs", "Balázs"), (r"Tom\`as", "Tomàs"), (r"{\O}bro", "Øbro"),
+    (r"{\v{S}}koda", "Škoda"), (r"Wroc{\l}aw", "Wrocław"), (r"Sm{\'\i}d", "Smíd"), (r"{\'E}mile Zola", "Émile Zola"),
+    (r"Ca{\~n}ada", "Cañada"), (r"S{\~a}o Paulo", "São Paulo"), (r"Krak{\'o}w", "Kraków"),
+    (r"Gr{\"u}{\ss}e", "Grüße"), (r"Ha{\v{s}}ek", "Hašek"), (r"{\c{C}}elik", "Çelik"),
+    (r"Pe{\~n}a", "Peña"), (r"N{\o}rskov", "Nørskov"), (r"{\AE}sop", "Æsop"),
+    # braces only group
+    ("{DNA} and {RNA}", "DNA and RNA"), ("{{nested}}", "nested"),
+]
+
+# maths must come out exactly as it went in
+MATH = [
+    r"$\omega$", r"$x^2$", r"$\alpha + \beta$", r"$\mathcal{O}(n)$", r"$E = mc^2$", r"$\frac{1}{2}$",
+    r"$\sqrt{2}$", r"$\{x_i\}$", r"$a_{ij}$", r"$\bar{\mathbf{G}}$", r"$SU(3)\times SU(2)$", r"$d \le 8$",
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), DECODE)
+def test_tex_decodes_to_nfc_unicode(source, expected):
+    decoded = tex.tex_to_unicode(source)
+    assert decoded == expected
+    assert unicodedata.is_normalized("NFC", decoded)
+
+
+@pytest.mark.parametrize("math", MATH)
+def test_maths_is_never_decoded(math):
+    assert tex.tex_to_unicode(math) == math
+    assert tex.tex_to_unicode(f"before {math} after") == f"before {math} after"
+    assert spans(Text(f"a {math} b", Syntax.TEX)) == (Span("text", "a "), Span("math", math[1:-1]), Span("text", " b"))
+
+
+@pytest.mark.parametrize("math", MATH)
+def test_maths_survives_every_text_rendering(math):
+    value = Text(rf"Accent {{\'e}} then {math}", Syntax.TEX)
+    assert to_plain(value) == f"Accent é then {math}"
+    assert to_csl(value).endswith(math)
+    assert to_tex(value, mode="ascii").endswith(math)
+
+
+# (Unicode, TeX written in ascii mode): what 8-bit BibTeX needs
+ENCODE_ASCII = [
+    ("é", r"{\'e}"), ("É", r"{\'E}"), ("à", r"{\`a}"), ("ô", r"{\^o}"), ("ö", r'{\"o}'), ("Ö", r'{\"O}'),
+    ("ñ", r"{\~n}"), ("ç", r"{\c{c}}"), ("š", r"{\v{s}}"), ("ő", r"{\H{o}}"), ("ß", r"{\ss}"), ("ø", r"{\o}"),
+    ("Ø", r"{\O}"), ("æ", r"{\ae}"), ("Å", r"{\r{A}}"), ("ł", r"{\l}"), ("Ł", r"{\L}"), ("ı", r"{\i}"),
+    ("Schrödinger", r'Schr{\"o}dinger'), ("Dvořák", r"Dvo{\v{r}}{\'a}k"), ("Øbro", r"{\O}bro"),
+    # pylatexenc writes ű as \'u (wrong accent): we check every encoding and mend it
+    ("Erdős Szűcs", r"Erd{\H{o}}s Sz{\H{u}}cs"), ("Ű", r"{\H{U}}"),
+    # ș has a comma below, not the cedilla of \c{s} (ş): no standard macro, so \symbol
+    ("ș", r'{\symbol{"0219}}'), ("ş", r"{\c{s}}"),
+    ("中", r'{\symbol{"4E2D}}'), ("Ħ", r'{\symbol{"0126}}'),
+]
+
+
+@pytest.mark.parametrize(("unicode", "expected"), ENCODE_ASCII)
+def test_unicode_encodes_to_tex_macros_in_ascii_mode(unicode, expected):
+    assert tex.escape_plain(unicode, "ascii") == expected
+    assert tex.tex_to_unicode(expected) == unicode
+
+
+@pytest.mark.parametrize("mode", ["utf8", "minimal"])
+def test_utf8_and_minimal_modes_keep_unicode(mode):
+    assert tex.escape_plain("Schrödinger & Søn", mode) == r"Schrödinger \& Søn"
+
+
+SPECIALS = [
+    ("50%", r"50\%"), ("A & B", r"A \& B"), ("a_b", r"a\_b"), ("#1", r"\#1"), ("$5", r"\$5"),
+    ("{x}", r"\{x\}"), ("a\\b", r"a\textbackslash{}b"), ("a~b", r"a\textasciitilde{}b"),
+    ("x^2", r"x\textasciicircum{}2"),
+]
+
+
+@pytest.mark.parametrize(("plain", "expected"), SPECIALS)
+def test_plain_specials_are_escaped_and_decode_back(plain, expected):
+    assert tex.escape_plain(plain) == expected
+    assert tex.tex_to_unicode(expected) == plain
+
+
+def test_the_table_is_at_least_a_hundred_cases():
+    assert len(DECODE) + len(MATH) + len(ENCODE_ASCII) + len(SPECIALS) >= 100
+
+
+LATIN = "".join(chr(c) for c in range(0xC0, 0x180) if unicodedata.category(chr(c)).startswith("L") and chr(c) not in "ĸŉſ")
+
+
+@given(st.text(alphabet=LATIN + "abcXYZ -.,", max_size=40))
+def test_ascii_encoding_round_trips_latin_text(value):
+    encoded = tex.escape_plain(value, "ascii")
+    assert encoded.isascii()
+    assert tex.tex_to_unicode(encoded) == unicodedata.normalize("NFC", value)
+
+
+@given(st.text(alphabet="abc {}\\$%&#_~^ xyz", max_size=30))
+def test_any_plain_text_escapes_to_balanced_tex_that_decodes_back(value):
+    encoded = tex.escape_plain(value)
+    assert tex.is_balanced(encoded)
+    assert tex.tex_to_unicode(encoded) == value.replace("~", "~")
+
+
+# --- case protection ----------------------------------------------------------------
+
+PROTECT = [
+    ("DeepSeek-R1: Incentivizing Reasoning in LLMs", "{DeepSeek-R1}: Incentivizing Reasoning in {LLMs}"),
+    ("The Large N Limit", "The Large {N} Limit"),
+    ("A study of mRNA and DNA", "A study of {mRNA} and {DNA}"),
+    (r"Schr{\"o}dinger equations", r"Schr{\"o}dinger equations"),
+    ("Part I of $N$ parts", "Part {I} of $N$ parts"),
+    (r"Already {DNA} braced", r"Already {DNA} braced"),
+    (r"\LaTeX\ for iOS", r"\LaTeX\ for {iOS}"),
+]
+
+
+@pytest.mark.parametrize(("title", "expected"), PROTECT)
+def test_case_protection_braces_only_what_needs_it(title, expected):
+    assert tex.protect_case_tex(title) == expected
+    assert not tex.protect_case_tex(title).startswith("{{")
+
+
+def test_bibtex_braces_become_csl_nocase_and_come_back():
+    value = Text("The {DNA} of {\\'E}mile", Syntax.BIBTEX)
+    assert to_csl(value) == 'The <span class="nocase">DNA</span> of Émile'
+    html = Text('The <span class="nocase">DNA</span> of Émile', Syntax.HTML)
+    assert to_tex(html, mode="utf8") == "The {DNA} of Émile"
+
+
+def test_csl_rich_text_markup_renders_per_target():
+    value = Text("<i>E. coli</i> and H<sub>2</sub>O &amp; <b>x</b>", Syntax.HTML)
+    assert to_plain(value) == "E. coli and H2O & x"
+    assert to_tex(value, protect_case=False) == r"\textit{E. coli} and H\textsubscript{2}O \& \textbf{x}"
