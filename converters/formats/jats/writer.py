@@ -1,4 +1,4 @@
-"""JATS 1.4 Archiving writer (the reader lives beside it once written).
+"""JATS 1.4 Archiving writer (the reader is ``reader.py`` beside it).
 
 Two shapes (Options.jats_mode):
 
@@ -19,11 +19,12 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..diagnostics import Reporter
-from ..keys import KeyAllocator, xml_id
-from ..model import Date, Name, Record, Text
-from ..options import Options
-from ..text.markup import spans
+from ...diagnostics import Reporter
+from ...keys import KeyAllocator, xml_id
+from ...model import Date, Name, Record, Text
+from ...options import Options
+from ...text.markup import spans
+from .types import CSL_TYPES, TITLE_IS_SOURCE
 
 PUBLIC_ID = "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.4 20241031//EN"
 SYSTEM_ID = "JATS-archivearticle1-4.dtd"
@@ -57,15 +58,9 @@ PUBLICATION_TYPES: dict[str, str] = {
     "manuscript": "working-paper",
 }
 DEFAULT_PUBLICATION_TYPE = "other"
-# types whose own title is the <source> (a whole book), not an <article-title>
-_TITLE_IS_SOURCE = {"book", "classic", "collection", "report", "thesis", "dataset", "software", "webpage",
-                    "standard", "patent"}
 
+_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")  # BCP 47 shape, as xml:lang wants
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def detect(head: str) -> bool:
-    return re.search(r"<(article|ref-list|element-citation|mixed-citation|pmc-articleset)[\s>]", head) is not None
 
 
 def _esc(value: str, quote: bool = False) -> str:
@@ -147,13 +142,16 @@ def _prolog() -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE article PUBLIC "{PUBLIC_ID}" "{SYSTEM_ID}">\n'
 
 
-def _article_open(article_type: str) -> str:
+def _article_open(article_type: str, language: str | None = "en") -> str:
+    """An article is in the record's language when it has one; the references list is in English."""
+    lang = f' xml:lang="{language}"' if language and _LANGUAGE.fullmatch(language) else ""
     return (f'<article xmlns:xlink="{XLINK}" xmlns:mml="{MML}" dtd-version="{DTD_VERSION}" '
-            f'article-type="{article_type}" xml:lang="en">\n')
+            f'article-type="{_esc(article_type, True)}"{lang}>\n')
 
 
 def _citation(record: Record, key: str, report: Reporter) -> str:
-    pub_type = PUBLICATION_TYPES.get(record.type, DEFAULT_PUBLICATION_TYPE)
+    pub_type = _original("jats:publication-type", record) or PUBLICATION_TYPES.get(record.type,
+                                                                                  DEFAULT_PUBLICATION_TYPE)
     parts: list[str] = []
     for role, names, etal in (("author", record.authors, record.authors_etal),
                               ("editor", record.editors, record.editors_etal)):
@@ -165,7 +163,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
                        key=key, field="authors")
     ids = record.ids
     source = record.container_title
-    if record.title and record.type in _TITLE_IS_SOURCE and not source:
+    if record.title and record.type in TITLE_IS_SOURCE and not source:
         parts.append(_el("source", _rich(record.title)))
     else:
         if record.title:
@@ -225,8 +223,19 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
         if getattr(record, name):
             report.lost(key, name, "JATS element-citation")
     for extra_key in record.extras:
-        report.lost(key, extra_key, "JATS")
+        if extra_key != "jats:publication-type":
+            report.lost(key, extra_key, "JATS")
     return _el("element-citation", "".join(parts), publication_type=pub_type)
+
+
+def _original(extra_key: str, record: Record) -> str | None:
+    """The publication-type/article-type the input gave, while it still names the record's type."""
+    value = record.extras.get(extra_key)
+    if value is None:
+        return None
+    if extra_key == "jats:article-type":
+        return value if (value == "preprint") == (record.type == "article") else None
+    return value if CSL_TYPES.get(value.strip().lower()) == record.type else None
 
 
 def _write_articles(records: Iterable[Record], out: TextIO, report: Reporter, options: Options) -> int:
@@ -311,7 +320,8 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
     if record.note:
         custom.append(("comments", record.note.plain()))
     for extra_key, value in record.extras.items():
-        custom.append((extra_key, value))
+        if extra_key != "jats:article-type":  # the article-type attribute carries it
+            custom.append((extra_key, value))
     if record.container_title:
         custom.append(("container-title", record.container_title.plain()))
     if record.publisher:
@@ -320,5 +330,6 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
         meta.append(_el("custom-meta-group", "".join(
             _el("custom-meta", _el("meta-name", _esc(k)) + _el("meta-value", _esc(v))) for k, v in custom)))
     front = _el("front", _el("article-meta", "".join(meta)))
-    article_type = "preprint" if record.type == "article" else "research-article"
-    return _article_open(article_type) + front + "\n</article>\n"
+    article_type = _original("jats:article-type", record) or (
+        "preprint" if record.type == "article" else "research-article")
+    return _article_open(article_type, record.language) + front + "\n</article>\n"
