@@ -1,0 +1,11 @@
+"""JATS XML: the reader (safe against hostile XML) and the writer.
+
+``reader`` reads references and, with ``Options.jats_front``, front matter;
+``writer`` writes JATS 1.4 Archiving. ``safety`` holds every guard on the XML
+(entities, DTDs, XInclude, size, broken documents).
+"""
+
+from .reader import detect, read
+from .writer import DEFAULT_PUBLICATION_TYPE, PUBLICATION_TYPES, write
+
+__all__ = ["DEFAULT_PUBLICATION_TYPE", "PUBLICATION_TYPES", "detect", "read", "write"]

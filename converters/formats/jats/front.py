@@ -1,0 +1,247 @@
+"""An article's own front matter (``<article-meta>``, ``<journal-meta>``) as one record.
+
+Read with ``Options.jats_front``; it is how ``--jats-mode articles`` output reads back.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...model import Record, Text
+from .inline import Builder, element_text, local, plain, rich
+from .parts import NAME_ELEMENTS, Context, Draft, add_identifier, href, parts_date, read_name
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_VERSION = re.compile(r"v?(\d+)")
+# pub-date kinds, most wanted first: JATS 1.1+ date-type, then JATS 1.0 pub-type
+_DATE_RANK = {"preprint": 0, "pub": 0, "epub": 1, "epub-ppub": 2, "ppub": 2, "collection": 3}
+
+
+def child(element, name: str):
+    return next((c for c in element if local(c) == name), None) if element is not None else None
+
+
+def read_article_front(article, ctx: Context, source: str | None) -> Record | None:
+    front = child(article, "front")
+    meta = child(front, "article-meta")
+    if meta is None:
+        return None
+    return read_meta(meta, ctx, source, journal=child(front, "journal-meta"), article=article)
+
+
+def is_references_front(meta) -> bool:
+    """The front our writer gives a references-only document: a title "References", nothing else."""
+    names = {local(c) for c in meta if local(c)}
+    return names == {"title-group"} and plain(child(child(meta, "title-group"), "article-title")) == "References"
+
+
+def read_meta(meta, ctx: Context, source: str | None, journal=None, article=None) -> Record | None:
+    if is_references_front(meta):
+        return None
+    draft = Draft(line=meta.sourceline)
+    article_type = article.get("article-type") if article is not None else None
+    if article_type:
+        draft.extras["jats:article-type"] = article_type
+    draft.type = "article" if article_type == "preprint" else "article-journal"
+    if article is not None and article.get(XML_LANG):
+        draft.language = article.get(XML_LANG)
+    state = {"version": None, "dates": []}
+    for element in meta:
+        handler = _HANDLERS.get(local(element))
+        if handler is not None:
+            handler(element, draft, ctx, state)
+    _finish(draft, ctx, state)
+    if journal is not None:
+        _journal(journal, draft)
+    draft.drop_derived_arxiv_values()
+    try:
+        return draft.build(source)
+    except ValueError as exc:
+        ctx.report.error("jats.bad-front", f"front matter not converted: {exc}", line=meta.sourceline)
+        return None
+
+
+def _article_id(el, draft, ctx, state):
+    kind = el.get("pub-id-type") or ""
+    if not add_identifier(kind, element_text(el), draft, ctx, el.sourceline, None, "article-id"):
+        draft.extra(f"article-id:{kind.lower()}" if kind else "article-id", element_text(el))
+
+
+def _article_version(el, draft, ctx, state):
+    match = _VERSION.fullmatch(element_text(el))
+    if match and state["version"] is None:
+        state["version"] = int(match.group(1))
+    else:
+        draft.extra("article-version", element_text(el))
+
+
+def _categories(el, draft, ctx, state):
+    for group in el.iter("{*}subj-group"):
+        subjects = [element_text(s) for s in group if local(s) == "subject" and element_text(s)]
+        if (group.get("subj-group-type") or "").lower() == "arxiv-categories":
+            draft.keywords.extend(subjects)
+            draft.arxiv_class = draft.arxiv_class or (subjects[0] if subjects else None)
+        else:
+            for subject in subjects:
+                draft.extra("subject", subject)
+
+
+def _title_group(el, draft, ctx, state):
+    builder = Builder()
+    title = child(el, "article-title")
+    if title is not None:
+        builder.walk(title)
+    subtitle = child(el, "subtitle")
+    if subtitle is not None:
+        builder.text(": ")
+        builder.walk(subtitle)
+    draft.title = builder.build()
+    for group in el:
+        if local(group) == "trans-title-group":
+            draft.extra("trans-title", plain(group))
+        elif local(group) == "alt-title":
+            draft.extra("alt-title", plain(group))
+
+
+def _contrib_group(el, draft, ctx, state):
+    roles = []
+    for contrib in el:
+        if local(contrib) == "etal":
+            role = roles[-1] if roles else "author"
+            if role == "editor":
+                draft.editors_etal = True
+            else:
+                draft.authors_etal = True
+            continue
+        if local(contrib) != "contrib":
+            continue
+        role = (contrib.get("contrib-type") or "author").lower()
+        roles.append(role)
+        name_el = next((c for c in contrib if local(c) in NAME_ELEMENTS), None)
+        name = read_name(name_el, ctx, None, draft) if name_el is not None else None
+        if name is None:
+            continue
+        if role == "author":
+            draft.authors.append(name)
+        elif role == "editor":
+            draft.editors.append(name)
+        else:
+            draft.extra(f"contrib:{role}", name.display())
+
+
+def _pub_date(el, draft, ctx, state):
+    state["dates"].append(el)
+
+
+def _simple(attribute):
+    def handler(el, draft, ctx, state):
+        draft.set_once(attribute, element_text(el) or None, local(el))
+    return handler
+
+
+def _pages(el, draft, ctx, state):
+    state[local(el)] = element_text(el)
+
+
+def _self_uri(el, draft, ctx, state):
+    target = href(el)
+    if re.match(r"https?://", target):
+        draft.set_once("url", target, "self-uri")
+
+
+def _related(el, draft, ctx, state):
+    kind = (el.get("related-article-type") or "").lower()
+    target = href(el)
+    if (el.get("ext-link-type") or "").lower() == "doi" and kind in ("published-article", "companion"):
+        add_identifier("doi", target, draft, ctx, el.sourceline, None, "related-article")
+    elif target:
+        draft.extra(f"related-article:{kind}" if kind else "related-article", target)
+
+
+def _abstract(el, draft, ctx, state):
+    kind = el.get("abstract-type")
+    builder = Builder()
+    _paragraphs(el, builder, top=True)
+    text = builder.build()
+    if kind or draft.abstract is not None:
+        draft.extra(f"abstract:{kind}" if kind else "abstract", text.plain() if text else None)
+    else:
+        draft.abstract = text
+
+
+def _paragraphs(el, builder: Builder, top: bool = False) -> None:
+    """Paragraphs and section titles of an abstract, a blank line between them.
+
+    The abstract's own title ("Abstract", "Resumen") is a heading, not content."""
+    blocks = [c for c in el if local(c) in ("p", "sec") or (local(c) == "title" and not top)]
+    if not blocks:
+        builder.walk(el, frozenset({"title", "label"}))
+        return
+    for block in blocks:
+        if local(block) == "sec":
+            _paragraphs(block, builder)
+        else:
+            builder.paragraph()
+            builder.walk(block)
+
+
+def _keywords(el, draft, ctx, state):
+    draft.keywords.extend(element_text(k) for k in el if local(k) == "kwd" and element_text(k))
+
+
+def _custom_meta(el, draft, ctx, state):
+    for meta in el.iter("{*}custom-meta"):
+        name = element_text(child(meta, "meta-name")) if child(meta, "meta-name") is not None else ""
+        value_el = child(meta, "meta-value")
+        value = element_text(value_el) if value_el is not None else ""
+        if not name or not value:
+            continue
+        if name == "comments":
+            draft.notes.append(Text(value))
+        elif name == "container-title":
+            draft.container_title = rich(value_el)
+        elif name == "publisher":
+            draft.publisher = value
+        elif ":" in name:
+            draft.extras[name] = value  # an extra our writer put here, under its own key
+        else:
+            draft.extra(f"custom-meta:{name}", value)
+
+
+_HANDLERS = {
+    "article-id": _article_id, "article-version": _article_version, "article-categories": _categories,
+    "title-group": _title_group, "contrib-group": _contrib_group, "pub-date": _pub_date,
+    "volume": _simple("volume"), "issue": _simple("issue"), "elocation-id": _simple("number"),
+    "fpage": _pages, "lpage": _pages, "page-range": _pages, "self-uri": _self_uri,
+    "related-article": _related, "abstract": _abstract, "kwd-group": _keywords,
+    "custom-meta-group": _custom_meta, "custom-meta-wrap": _custom_meta,
+}
+
+
+def _finish(draft: Draft, ctx: Context, state: dict) -> None:
+    if state["version"] is not None:
+        if draft.arxiv:
+            draft.arxiv_version = state["version"]
+        else:
+            draft.extra("article-version", str(state["version"]))
+    if state.get("page-range"):
+        draft.pages = state["page-range"]
+    elif state.get("fpage"):
+        draft.pages = state["fpage"] + (f"-{state['lpage']}" if state.get("lpage") else "")
+    if state["dates"]:
+        best = min(state["dates"], key=lambda d: _DATE_RANK.get(
+            (d.get("date-type") or d.get("pub-type") or "").lower(), 4))
+        draft.issued = parts_date(best, draft, ctx, None)
+
+
+def _journal(journal, draft: Draft) -> None:
+    title = next((e for e in journal.iter("{*}journal-title")), None)
+    if title is not None and draft.container_title is None:
+        draft.container_title = rich(title)
+    draft.issn.extend(element_text(e) for e in journal if local(e) == "issn" and element_text(e))
+    publisher = child(journal, "publisher")
+    name, place = child(publisher, "publisher-name"), child(publisher, "publisher-loc")
+    if name is not None and draft.publisher is None:
+        draft.publisher = element_text(name) or None
+    if place is not None and draft.publisher_place is None:
+        draft.publisher_place = element_text(place) or None

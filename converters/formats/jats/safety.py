@@ -1,0 +1,236 @@
+"""Turning untrusted JATS text into an lxml tree without letting the document act.
+
+What a hostile file could ask for, and what happens instead:
+
+* entity declarations (billion laughs, quadratic blowup, ``SYSTEM "file:///etc/passwd"``
+  external entities, parameter entities): a document whose text declares any entity
+  is refused before lxml sees it; the parser also runs with ``resolve_entities=False``;
+* an external DTD (``<!DOCTYPE article SYSTEM "http://...">``): never loaded
+  (``load_dtd=False``, ``no_network=True``); real JATS files name one, so the
+  DOCTYPE itself is fine;
+* XInclude: never processed (lxml only includes on ``xinclude()``, which is never
+  called); ``xi:include`` elements are reported;
+* size: inputs over ``MAX_CHARS`` characters are refused; ``huge_tree=False`` keeps
+  libxml2's limits on depth and text node size.
+
+Named entities such as ``&nbsp;`` are legal in JATS only through its external DTD,
+which is not loaded: the HTML5 names (a superset of the ISO sets the JATS DTD
+declares) become character references; other names are kept as literal text and
+reported. A document that is not well-formed is read again one ``<ref>`` (and one
+``<article-meta>``) at a time, so one broken reference costs only itself.
+"""
+
+from __future__ import annotations
+
+import html.entities
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ...diagnostics import Reporter
+
+MAX_CHARS = 200_000_000  # refuse larger inputs (characters, ~bytes for Latin text)
+_CHUNK = 1 << 20
+
+XINCLUDE = "http://www.w3.org/2001/XInclude"
+_PREDEFINED = ("amp", "lt", "gt", "quot", "apos")
+_ENTITY_DECL = re.compile(r"<!ENTITY\s*(%\s*)?([^\s>\"']*)")
+# the next named reference, comment or CDATA section (comments and CDATA are skipped whole)
+_SCAN = re.compile(r"<!--|<!\[CDATA\[|&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_][\w.-]*);")
+_REF_START = re.compile(r"<ref(?=[\s>/])")
+_REF_END = "</ref>"
+_META = re.compile(r"<article-meta(?=[\s>]).*?</article-meta>", re.S)
+_NS_DECL = re.compile(r"""\sxmlns(:[A-Za-z_][\w.-]*)?\s*=\s*("[^"]*"|'[^']*')""")
+_ID_ATTR = re.compile(r"""\sid\s*=\s*["']([^"']*)["']""")
+
+
+@dataclass
+class Loaded:
+    """A parsed document, or, for a broken one, the fragments that parsed on their own."""
+
+    root: etree._Element | None = None
+    fragments: list[etree._Element] = field(default_factory=list)
+
+    @property
+    def salvaged(self) -> bool:
+        return self.root is None
+
+
+def line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def read_text(stream, report: Reporter, limit: int | None = None) -> str | None:
+    """The whole input, or None (with an error) when it is larger than the limit."""
+    limit = MAX_CHARS if limit is None else limit
+    parts: list[str] = []
+    total = 0
+    pieces: Iterable[str] = _chunks(stream) if hasattr(stream, "read") else stream
+    for piece in pieces:
+        total += len(piece)
+        if total > limit:
+            report.error("jats.too-large",
+                         f"input is larger than the JATS reader's limit of {limit:,} characters; nothing read",
+                         line=1, hint="split the file, or raise converters.formats.jats.safety.MAX_CHARS")
+            return None
+        parts.append(piece)
+    return "".join(parts).removeprefix("\ufeff")
+
+
+def _chunks(stream) -> Iterator[str]:
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            return
+        yield chunk
+
+
+def refuse_entity_declarations(text: str, report: Reporter) -> bool:
+    """True (after reporting) when the document declares entities; nothing is then read."""
+    match = _ENTITY_DECL.search(text)
+    if match is None:
+        return False
+    kind = "parameter entity" if match.group(1) else "entity"
+    report.error(
+        "jats.entity-declaration",
+        f"the document declares {kind} '{match.group(2)}' in its DTD; documents that declare entities are "
+        "refused (entity expansion bombs and external entities), nothing was read from it",
+        line=line_at(text, match.start()), column=match.start() - text.rfind("\n", 0, match.start()),
+        hint="remove the internal DTD subset; write characters or &#NNNN; references instead",
+    )
+    return True
+
+
+def replace_named_entities(text: str, report: Reporter) -> str:
+    """HTML5 named references become numeric ones; unknown names become literal text.
+
+    Comments and CDATA sections are skipped whole: a reference there is not one.
+    """
+    out: list[str] = []
+    copied = search = 0
+    unknown: dict[str, list[int]] = {}  # name -> [first offset, count]
+    while (match := _SCAN.search(text, search)) is not None:
+        token = match.group()
+        if token in ("<!--", "<![CDATA["):
+            end = text.find("-->" if token == "<!--" else "]]>", match.end())
+            if end < 0:
+                break  # unterminated: the parser reports it
+            search = end + 3
+            continue
+        name = match.group(1)
+        value = html.entities.html5.get(name + ";")
+        if value is None:
+            unknown.setdefault(name, [match.start(), 0])[1] += 1
+            replacement = "&amp;" + name + ";"
+        else:
+            replacement = "".join(f"&#x{ord(ch):X};" for ch in value)
+        out.append(text[copied : match.start()])
+        out.append(replacement)
+        copied = search = match.end()
+    for name, (offset, count) in unknown.items():
+        times = f" ({count} times)" if count > 1 else ""
+        report.warning("jats.unknown-entity",
+                       f"entity '&{name};'{times} is neither XML's nor HTML's and the DTD is not loaded; "
+                       "kept as the literal text '&" + name + ";'",
+                       line=line_at(text, offset), hint="replace it by the character it stands for")
+    if not out:
+        return text
+    out.append(text[copied:])
+    return "".join(out)
+
+
+def _parser() -> etree.XMLParser:
+    # A new parser per document: lxml parsers are not thread-safe. Not collect_ids=False:
+    # with it libxml2 tries to load the external DTD (no_network stops http, not file:).
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, remove_comments=True, remove_pis=True, encoding="utf-8")
+
+
+def load(text: str, report: Reporter, *, front: bool = False) -> Loaded | None:
+    """Parse safely; None (after an error) when nothing may be read from the document."""
+    if refuse_entity_declarations(text, report):
+        return None
+    text = replace_named_entities(text, report)
+    try:
+        root = etree.fromstring(text.encode("utf-8", "replace"), _parser())
+    except etree.XMLSyntaxError as exc:
+        return _salvage(text, exc, report, front)
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and next(iter(dtd.iterentities()), None) is not None:  # belt and braces
+        report.error("jats.entity-declaration", "the document's DTD declares entities; nothing was read from it",
+                     line=1)
+        return None
+    _report_xinclude(root, report)
+    return Loaded(root)
+
+
+def _report_xinclude(root: etree._Element, report: Reporter) -> None:
+    for element in root.iter(f"{{{XINCLUDE}}}include"):
+        report.warning("jats.xinclude",
+                       f"XInclude of '{element.get('href', '')}' is never processed; nothing was included",
+                       line=element.sourceline, hint="include the content in the file itself")
+
+
+_POSITION_SUFFIX = re.compile(r",\s*line \d+, column \d+$")
+
+
+def _message(exc: etree.XMLSyntaxError) -> str:
+    return _POSITION_SUFFIX.sub("", str(exc.msg or exc))
+
+
+def _salvage(text: str, exc: etree.XMLSyntaxError, report: Reporter, front: bool) -> Loaded:
+    """Parse each <ref> (and <article-meta>) on its own; report what still fails."""
+    line, column = exc.position if exc.position else (exc.lineno, None)
+    namespaces: dict[str, str] = {}
+    for match in _NS_DECL.finditer(text):
+        namespaces.setdefault(match.group(1) or "", match.group(2))
+    wrapper = "<salvage" + "".join(f" xmlns{p}={uri}" for p, uri in namespaces.items()) + ">"
+    loaded = Loaded()
+    spans = [(m.start(), m.end()) for m in _META.finditer(text)] if front else []
+    spans += list(_ref_spans(text))
+    failed: list[tuple[int, int]] = []  # line ranges of fragments that failed too
+    for start, end in sorted(spans):
+        fragment, first_line = _fragment(text, start, end, wrapper, report)
+        if fragment is None:
+            failed.append((first_line, line_at(text, end)))
+        else:
+            loaded.fragments.append(fragment)
+    if not any(first <= line <= last for first, last in failed):
+        report.error("jats.malformed", f"the document is not well-formed XML: {_message(exc)}",
+                     line=line, column=column, hint="fix the XML at this position")
+    total = len(spans)
+    report.info("jats.salvaged", f"the document is not well-formed; read {total - len(failed)} of {total} "
+                "<ref>/<article-meta> elements one by one", line=line)
+    return loaded
+
+
+def _ref_spans(text: str) -> Iterator[tuple[int, int]]:
+    starts = [m.start() for m in _REF_START.finditer(text)]
+    for i, start in enumerate(starts):
+        limit = starts[i + 1] if i + 1 < len(starts) else len(text)
+        end = text.rfind(_REF_END, start, limit)
+        yield start, (limit if end < 0 else end + len(_REF_END))
+
+
+def _fragment(text: str, start: int, end: int, wrapper: str, report: Reporter):
+    """Parse text[start:end] inside the wrapper; element lines are made those of the file."""
+    first_line = line_at(text, start)
+    first_column = start - text.rfind("\n", 0, start)
+    try:
+        root = etree.fromstring((wrapper + text[start:end] + "</salvage>").encode("utf-8", "replace"), _parser())
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (exc.lineno or 1, None)
+        if line == 1 and column is not None:
+            column = first_column + column - len(wrapper) - 1
+        ref_id = _ID_ATTR.search(text, start, min(end, text.find(">", start) + 1 or end))
+        report.error("jats.malformed", f"reference is not well-formed XML: {_message(exc)}; skipped",
+                     line=first_line + line - 1, column=column, key=ref_id.group(1) if ref_id else None,
+                     hint="the references around it were read")
+        return None, first_line
+    for element in root.iter():
+        if element.sourceline is not None:
+            element.sourceline += first_line - 1
+    _report_xinclude(root, report)
+    return root, first_line

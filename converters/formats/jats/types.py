@@ -1,0 +1,41 @@
+"""JATS publication-type <-> CSL item type, as data.
+
+``CSL_TYPES`` reads ``publication-type`` (JATS) and ``citation-type`` (NLM 2.x) values,
+lower-cased: the inverse of the writer's ``PUBLICATION_TYPES`` where that is one to
+one, plus the values real files carry (TaxPub's "article", ACS's "weblink" and
+"computer-program", NLM's "commun" and "gov"). The original value always travels in
+``extras["jats:publication-type"]``, and our writer writes it back.
+"""
+
+from __future__ import annotations
+
+CSL_TYPES: dict[str, str] = {
+    # journals and other periodicals
+    "journal": "article-journal", "article": "article-journal", "journal-article": "article-journal",
+    "magazine": "article-magazine", "newspaper": "article-newspaper", "news": "article-newspaper",
+    "periodical": "periodical", "review": "review", "book-review": "review-book",
+    # preprints (CSL "article")
+    "preprint": "article", "eprint": "article", "e-print": "article",
+    # books
+    "book": "book", "chapter": "chapter", "book-chapter": "chapter", "inbook": "chapter",
+    "encyclopedia": "entry-encyclopedia", "dictionary": "entry-dictionary",
+    # conferences, reports, theses
+    "confproc": "paper-conference", "conf-proc": "paper-conference", "conference": "paper-conference",
+    "proceedings": "paper-conference", "report": "report", "gov": "report", "government": "report",
+    "working-paper": "manuscript", "manuscript": "manuscript", "unpublished": "manuscript",
+    "thesis": "thesis", "dissertation": "thesis", "standard": "standard", "patent": "patent",
+    # the web, data, software
+    "webpage": "webpage", "web": "webpage", "website": "webpage", "weblink": "webpage", "webcite": "webpage",
+    "blog": "post-weblog", "data": "dataset", "dataset": "dataset", "database": "dataset",
+    "software": "software", "computer-program": "software", "program": "software", "code": "software",
+    # the rest
+    "commun": "personal_communication", "communication": "personal_communication",
+    "personal-communication": "personal_communication", "letter": "personal_communication",
+    "legislation": "legislation", "law": "legislation", "map": "map", "video": "motion_picture",
+    "film": "motion_picture", "clinicaltrial": "document", "clinical-trial": "document",
+    "discussion": "document", "list": "document", "other": "document",
+}
+
+# CSL types whose own title JATS puts in <source> (a whole book, report, data set)
+TITLE_IS_SOURCE = frozenset({"book", "classic", "collection", "report", "thesis", "dataset", "software",
+                             "webpage", "standard", "patent"})
