@@ -1,4 +1,4 @@
-"""BibTeX and BibLaTeX writer (the reader lives beside it once written).
+"""BibTeX and BibLaTeX writer.
 
 Decisions (see MAPPING.md and the README): preprints are ``@misc`` in BibTeX and
 ``@online`` in BibLaTeX; the arXiv id travels as ``eprint`` with both
@@ -12,13 +12,14 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..diagnostics import Reporter
-from ..keys import KeyAllocator
-from ..model import Date, Name, Record, Text
-from ..options import Options
-from ..text import tex
-from ..text.markup import to_tex
+from ...diagnostics import Reporter
+from ...keys import KeyAllocator
+from ...model import Date, Name, Record, Text
+from ...options import Options
+from ...text import tex
+from ...text.markup import to_tex
 
+SEASONS = ("Spring", "Summer", "Autumn", "Winter")
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 # CSL type -> (BibTeX type, BibLaTeX type). Types Zotero discards (@preprint) are never written.
@@ -61,11 +62,21 @@ CONTAINER_FIELD = {
     "inreference": ("booktitle", "booktitle"),
 }
 
+# BibTeX type -> (BibTeX, BibLaTeX) field for the publisher: standard styles want a thesis'
+# school and a report's institution.
+PUBLISHER_FIELD = {
+    "phdthesis": ("school", "school"),
+    "mastersthesis": ("school", "school"),
+    "thesis": ("school", "institution"),
+    "techreport": ("institution", "institution"),
+    "report": ("institution", "institution"),
+}
+
+# Reader's meta keys in extras (``bibtex:@string:<field>``, ``bibtex:field:type``) hold a second colon.
+_STRING_META = "bibtex:@string:"
+_MACRO_NAME = re.compile(r"^[A-Za-z][^\s\"#%'(),={}]*$")
+
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
-
-
-def detect(head: str) -> bool:
-    return re.search(r"(?m)^\s*@[A-Za-z]+\s*[{(]", head) is not None
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
@@ -80,18 +91,46 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
     mode = options.tex or ("utf8" if biblatex else "ascii")
     target = "BibLaTeX" if biblatex else "BibTeX"
     keys = KeyAllocator(options.keep_keys)
+    strings: dict[str, str] = {}  # @string macros written so far: name -> value
     count = 0
     for record in records:
         key = keys.key_for(record)
         entry_type, fields = _fields(record, key, mode, options, biblatex, report, target)
+        fields, new_strings = _with_macros(record, fields, strings)
         if count:
             out.write("\n")
+        for name, value in new_strings:
+            out.write(f"@string{{{name} = {value}}}\n\n")
         out.write(f"@{entry_type}{{{key},\n")
         for name, value in fields:
             out.write(f"  {name} = {value},\n")
         out.write("}\n")
         count += 1
     return count
+
+
+def _with_macros(record: Record, fields: list[tuple[str, str]], strings: dict[str, str]
+                 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Write a field as the @string macro it was read with (``bibtex:@string:<field>``).
+
+    The macro is defined, before the first entry using it, with the value this writer
+    would have written; a later record whose value differs gets the value in braces.
+    """
+    out: list[tuple[str, str]] = []
+    new: list[tuple[str, str]] = []
+    for name, value in fields:
+        macro = record.extras.get(_STRING_META + name.lower())
+        usable = macro and _MACRO_NAME.match(macro) and macro.lower() not in MONTH_MACROS and value.startswith("{")
+        if usable:
+            known = strings.get(macro.lower())
+            if known is None:
+                strings[macro.lower()] = value
+                new.append((macro, value))
+            if known is None or known == value:
+                out.append((name, macro))
+                continue
+        out.append((name, value))
+    return out, new
 
 
 def _braced(value: str) -> str:
@@ -137,12 +176,16 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if number:
         fields.append(("number", plain(number)))
     if record.issue and entry_type != "article":
-        fields.append(("issue" if biblatex else "number", plain(record.issue)))
+        # BibTeX has no issue field for non-articles: it is the number unless there is one
+        fields.append(("issue" if biblatex or record.number else "number", plain(record.issue)))
     if record.pages:
         match = _PAGE_RANGE.match(record.pages)
         fields.append(("pages", plain(f"{match[1]}--{match[2]}" if match else record.pages)))
     if record.publisher and not (record.ids.arxiv and record.publisher == "arXiv"):
-        fields.append(("publisher", plain(record.publisher)))
+        name = PUBLISHER_FIELD.get(entry_type, ("publisher", "publisher"))[dialect]
+        if f"bibtex:{name}" in record.extras:  # the input had both, e.g. publisher and institution
+            name = "publisher"
+        fields.append((name, plain(record.publisher)))
     if record.publisher_place:
         fields.append(("location" if biblatex else "address", plain(record.publisher_place)))
     if record.edition:
@@ -164,11 +207,13 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if ids.primary_url:
         fields.append(("url", _verbatim(ids.primary_url)))
     if ids.isbn:
-        fields.append(("isbn", plain(ids.isbn[0])))
+        fields.append(("isbn", plain(", ".join(ids.isbn))))
     if ids.issn:
-        fields.append(("issn", plain(ids.issn[0])))
+        fields.append(("issn", plain(", ".join(ids.issn))))
     if ids.pmid:
         fields.append(("pmid", plain(ids.pmid)))
+    if ids.pmcid:
+        fields.append(("pmcid", plain(ids.pmcid)))
     if record.abstract:
         fields.append(("abstract", text(record.abstract)))
     if record.keywords:
@@ -181,13 +226,17 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("urldate", _braced(_iso(record.accessed))))
     elif record.accessed:
         report.lost(key, "accessed", target)
-    if not biblatex and not record.authors and not record.editors:
+    if not biblatex and not record.authors and not record.editors and "bibtex:key" not in record.extras:
         # plain.bst sorts by author and warns "to sort, need author or key" without one
         fields.append(("key", plain(f"arXiv:{ids.arxiv}" if ids.arxiv else key)))
     written = {name.lower() for name, _ in fields}
     for extra_key, value in record.extras.items():
         namespace, _, field_name = extra_key.partition(":")
-        if namespace == "bibtex" and field_name not in ("type",) and field_name.lower() not in written:
+        if extra_key == "bibtex:field:type":
+            field_name = "type"
+        elif namespace == "bibtex" and (":" in field_name or field_name == "type"):
+            continue  # the reader's meta keys, not fields
+        if namespace == "bibtex" and field_name.lower() not in written:
             fields.append((field_name, _braced(value) if tex.is_balanced(value) else plain(value)))
         elif namespace != "bibtex":
             report.lost(key, extra_key, target)
@@ -228,12 +277,19 @@ def _name(name: Name, mode: str) -> str:
 
 
 def _iso(date: Date) -> str:
-    text = date.iso() or ""
+    text = _iso_part(date)
     if date.end and date.end.iso():
-        text += "/" + date.end.iso()
+        text += "/" + _iso_part(date.end)
     if date.circa:
         text += "~"
     return text
+
+
+def _iso_part(date: Date) -> str:
+    """ISO 8601, with EDTF's seasons (21 spring .. 24 winter) as biblatex reads them."""
+    if date.season and date.month is None and date.year is not None:
+        return f"{date.year:04d}-{20 + date.season}"
+    return date.iso() or ""
 
 
 def _date_fields(date: Date | None, biblatex: bool, report: Reporter, key: str) -> list[tuple[str, str]]:
@@ -250,6 +306,8 @@ def _date_fields(date: Date | None, biblatex: bool, report: Reporter, key: str) 
     fields = [("year", _braced(str(date.year)))]
     if date.month:
         fields.append(("month", MONTH_MACROS[date.month - 1]))
+    elif date.season:
+        fields.append(("month", _braced(SEASONS[date.season - 1])))
     if date.day:
         fields.append(("day", _braced(str(date.day))))
     if date.end:

@@ -1,0 +1,208 @@
+"""Dates: BibTeX ``year``/``month``/``day`` and BibLaTeX ``date``/``urldate`` (ISO 8601 / EDTF level 1).
+
+Functions return a ``Date`` (or None) plus problems as values; they never raise.
+A value that cannot be structured is kept, never dropped: as a literal date, or
+in extras by the caller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ...model import Date
+from ...text.tex import tex_to_unicode
+
+MONTHS: dict[str, int] = {}
+for _number, _name in enumerate(("january february march april may june july august september october "
+                                 "november december").split(), 1):
+    MONTHS[_name] = MONTHS[_name[:3]] = _number
+MONTHS["sept"] = 9
+# French and German names, met in real files (Beebe's, archaeologie-examples.bib)
+for _number, _names in enumerate(("janvier januar", "février februar", "mars märz", "avril", "mai", "juin juni",
+                                  "juillet juli", "août", "septembre", "octobre oktober", "novembre",
+                                  "décembre dezember"), 1):
+    MONTHS.update(dict.fromkeys(_names.split(), _number))
+SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}  # CSL's season numbers
+
+_EDTF = re.compile(r"^(?P<year>-?\d{1,4})(?:-(?P<month>\d\d)(?:-(?P<day>\d\d))?)?(?P<qualifier>[~?%])?$")
+_YEAR = re.compile(r"^\d{1,4}$")
+_YEAR_RANGE = re.compile(r"^(?P<start>\d{4})\s*(?:-{1,3}|–|—|/)\s*(?P<end>\d{2}|\d{4})$")
+_SLASH = re.compile(r"\\slash\b\s*")
+NOOPSORT = re.compile(r"\\noopsort\s*\{[^{}]*\}")  # \def\noopsort#1{}: a sort key that prints nothing
+_TOKENS = re.compile(r"[^\W\d_]+\.?|\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    field: str
+    code: str
+    message: str
+    hint: str | None = None
+    info: bool = False  # a known convention, not a mistake
+
+
+def parse_iso(text: str, field: str) -> tuple[Date | None, list[Problem]]:
+    """``2020``, ``2020-05``, ``2020-05-17``, ranges ``1984/1986``, qualifiers ``~ ? %``, seasons ``2020-21``."""
+    text = text.strip()
+    start_text, slash, end_text = text.partition("/")
+    try:
+        start = _edtf_part(start_text) if start_text not in ("", "..") else None
+        end = _edtf_part(end_text) if slash and end_text not in ("", "..") else None
+    except ValueError as exc:
+        return Date(literal=text), [Problem(field, "bibtex.bad-date", f"{field} '{text}': {exc}; kept as a literal date",
+                                           "expected ISO 8601: YYYY, YYYY-MM, YYYY-MM-DD or a range A/B")]
+    if start is None or (slash and end is None):
+        return Date(literal=text), [Problem(field, "bibtex.open-date", f"{field} '{text}' is an open range; "
+                                            "kept as a literal date")]
+    if end is not None:
+        start = Date(start.year, start.month, start.day, start.season, start.circa or end.circa, end=end)
+    return start, []
+
+
+def _edtf_part(text: str) -> Date:
+    match = _EDTF.match(text.strip())
+    if not match:
+        raise ValueError("not an ISO 8601 date")
+    year = int(match["year"])
+    month = int(match["month"]) if match["month"] else None
+    day = int(match["day"]) if match["day"] else None
+    season = None
+    if month is not None and 21 <= month <= 24:
+        if day is not None:
+            raise ValueError("a season has no day")
+        season, month = month - 20, None
+    elif month is not None and not 1 <= month <= 12:
+        raise ValueError(f"month {month:02d} is not 01-12")
+    if day is not None:
+        _check_day(year, month, day)
+    return Date(year, month, day, season, circa=match["qualifier"] is not None)
+
+
+def _check_day(year: int, month: int, day: int) -> None:
+    try:
+        dt.date(max(year, 1), month, day)
+    except ValueError:
+        raise ValueError(f"day {day} does not exist in {year:04d}-{month:02d}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Month:
+    """What a month field says: a month or a season, perhaps a day, perhaps a range."""
+
+    month: int | None = None
+    season: int | None = None
+    day: int | None = None
+    end_month: int | None = None
+    end_day: int | None = None
+
+
+def parse_parts(year: str | None, month: str | None, day: str | None
+                ) -> tuple[Date | None, list[Problem], dict[str, str]]:
+    """BibTeX's year/month/day fields; returns the date, problems and fields to keep as they are."""
+    keep: dict[str, str] = {}
+    problems: list[Problem] = []
+    if year is None:
+        keep.update({k: v for k, v in (("month", month), ("day", day)) if v is not None})
+        if keep:
+            problems.append(Problem(next(iter(keep)), "bibtex.date-without-year",
+                                    f"{', '.join(keep)} without a year; kept as written"))
+        return None, problems, keep
+    plain_year = tex_to_unicode(NOOPSORT.sub("", year)).strip()
+    date = _year(plain_year)
+    if date is None:
+        keep.update({k: v for k, v in (("month", month), ("day", day)) if v is not None})
+        problems.append(Problem("year", "bibtex.bad-year", f"year '{plain_year}' is not a number; kept as a literal date",
+                                "a year is digits, e.g. 2024; ranges as 1984--1986"))
+        return Date(literal=plain_year), problems, keep
+    parsed = None
+    if month is not None:
+        parsed = _month(month)
+        if parsed is None and re.fullmatch(r"\s*\?+\s*", month):
+            problems.append(Problem("month", "bibtex.unknown-month", f"month '{month}' means unknown; kept as written",
+                                    info=True))
+            keep["month"] = month
+        elif parsed is None:
+            problems.append(Problem("month", "bibtex.bad-month", f"month '{month}' is not a month; kept as written",
+                                    "use jan .. dec, a month name, 1 .. 12 or a season"))
+            keep["month"] = month
+        elif date.end is not None:
+            problems.append(Problem("month", "bibtex.bad-month", "a month with a range of years is ambiguous; "
+                                    "month kept as written"))
+            keep["month"] = month
+            parsed = None
+    if day is not None:
+        parsed = _with_day(parsed, day, problems, keep)
+    if parsed is None:
+        return date, problems, keep
+    return _assemble(date.year, parsed, problems, keep), problems, keep
+
+
+def _with_day(parsed: _Month | None, day: str, problems: list[Problem], keep: dict[str, str]) -> _Month | None:
+    """Add the day field ("17" or a range "8--9") to a single month."""
+    match = re.fullmatch(r"\s*(\d{1,2})\s*(?:(?:-{1,3}|–)\s*(\d{1,2})\s*)?", day)
+    single = parsed is not None and parsed.month is not None and parsed.end_month is None and parsed.day is None
+    if not (match and single):
+        problems.append(Problem("day", "bibtex.bad-day", f"day '{day}' needs a single month and a day 1-31 "
+                                "(or a range 8--9); kept as written"))
+        keep["day"] = day
+        return parsed
+    first, last = int(match[1]), int(match[2]) if match[2] else None
+    return _Month(parsed.month, day=first, end_month=parsed.month if last else None, end_day=last)
+
+
+def _assemble(year: int, parsed: _Month, problems: list[Problem], keep: dict[str, str]) -> Date:
+    try:
+        if parsed.day is not None:
+            _check_day(year, parsed.month, parsed.day)
+        if parsed.end_day is not None:
+            _check_day(year, parsed.end_month, parsed.end_day)
+    except ValueError as exc:
+        problems.append(Problem("day", "bibtex.bad-day", f"{exc}; day kept as written"))
+        keep["day"] = str(parsed.day)
+        parsed = _Month(parsed.month, parsed.season, end_month=parsed.end_month)
+    end = Date(year, parsed.end_month, parsed.end_day) if parsed.end_month is not None else None
+    return Date(year, parsed.month, parsed.day, parsed.season, end=end)
+
+
+def _year(text: str) -> Date | None:
+    if _YEAR.match(text):
+        return Date(int(text))
+    match = _YEAR_RANGE.match(text)
+    if match:
+        start, end = int(match["start"]), match["end"]
+        end_year = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
+        if end_year > start:
+            return Date(start, end=Date(end_year))
+    return None
+
+
+def _month(text: str) -> _Month | None:
+    """'January', 'jan', '5', 'jan~15', 'June/July', 'Winter'; None when it is none of these."""
+    tokens = _TOKENS.findall(tex_to_unicode(_SLASH.sub("/", text)).replace("\xa0", " "))
+    words = [t.lower().rstrip(".") for t in tokens if not t.isdigit()]
+    numbers = [int(t) for t in tokens if t.isdigit()]
+    if len(words) == 1 and words[0] in SEASONS and not numbers:
+        return _Month(season=SEASONS[words[0]])
+    months = [MONTHS.get(w) for w in words]
+    if None in months:
+        return None
+    if not months and len(numbers) == 1 and 1 <= numbers[0] <= 12:
+        return _Month(numbers[0])
+    if len(months) == 1 and len(numbers) <= 1:
+        day = numbers[0] if numbers else None
+        return _Month(months[0], day=day) if day is None or 1 <= day <= 31 else None
+    if len(months) == 2 and not numbers and months[1] > months[0]:
+        return _Month(months[0], end_month=months[1])
+    return None
+
+
+def agree(date: Date, year: str | None, month: str | None) -> bool:
+    """Whether BibTeX year/month fields say the same as a biblatex date."""
+    if year is not None and tex_to_unicode(NOOPSORT.sub("", year)).strip() != str(date.year):
+        return False
+    if month is not None:
+        parsed = _month(month)
+        return parsed is not None and parsed.month == date.month
+    return True

@@ -1,0 +1,120 @@
+"""crossref and xdata inheritance: a child gets the fields it lacks from its parents.
+
+The rules are biber's defaults (biblatex manual, appendix B), which classic BibTeX
+files also satisfy: a field the child has always wins; some fields are renamed on the
+way (a proceedings' ``title`` is its papers' ``booktitle``); some are never inherited.
+``xdata`` parents are applied before the ``crossref`` parent, and both cascade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from .values import Value
+
+# Never inherited (biber: "ids crossref xref entryset entrysubtype execute label options presort
+# related* shorthand* sortkey"), plus xdata itself.
+NOT_INHERITED = frozenset(
+    """ids crossref xref xdata entryset entrysubtype execute label options presort related relatedoptions
+    relatedstring relatedtype shorthand shorthandintro sortkey""".split()
+)
+
+_AS_MAIN = {"title": "maintitle", "subtitle": "mainsubtitle", "titleaddon": "maintitleaddon", "shorttitle": None}
+_AS_BOOK = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon", "shorttitle": None}
+_AS_JOURNAL = {"title": "journaltitle", "subtitle": "journalsubtitle", "shorttitle": None}
+
+# (parent types, child types, {parent field: child field, or None: not inherited})
+RENAMES: tuple[tuple[frozenset[str], frozenset[str], Mapping[str, str | None]], ...] = (
+    (frozenset({"mvbook"}), frozenset({"book", "inbook", "bookinbook", "suppbook"}), _AS_MAIN),
+    (frozenset({"mvcollection", "mvreference"}),
+     frozenset({"collection", "reference", "incollection", "inreference", "suppcollection"}), _AS_MAIN),
+    (frozenset({"mvproceedings"}), frozenset({"proceedings", "inproceedings"}), _AS_MAIN),
+    (frozenset({"book"}), frozenset({"inbook", "bookinbook", "suppbook"}), _AS_BOOK),
+    (frozenset({"collection", "reference"}), frozenset({"incollection", "inreference", "suppcollection"}), _AS_BOOK),
+    (frozenset({"proceedings"}), frozenset({"inproceedings", "conference"}), _AS_BOOK),
+    (frozenset({"periodical"}), frozenset({"article", "suppperiodical"}), _AS_JOURNAL),
+)
+
+# Fields that say the same thing: a child with one of a group inherits none of it
+# (a child's year must not be completed by its parent's date).
+SAME_DATUM: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
+    "date year month day", "location address", "journaltitle journal", "annotation annote",
+    "institution school", "eprinttype archiveprefix", "eprintclass primaryclass",
+))
+_GROUP_OF = {name: group for group in SAME_DATUM for name in group}
+
+Fields = dict[str, Value]
+Warn = Callable[[str, str, str, Value | None, str | None], None]  # (code, message, key, where, hint)
+
+
+def renames_for(parent_type: str, child_type: str) -> Mapping[str, str | None]:
+    for parents, children, renames in RENAMES:
+        if parent_type in parents and child_type in children:
+            return renames
+    return {}
+
+
+def inherit(child_type: str, fields: Fields, parent_type: str, parent_fields: Fields, parent_key: str,
+            *, renaming: bool = True) -> Fields:
+    """The child's fields completed from one parent's (already resolved) fields."""
+    out = dict(fields)
+    renames = renames_for(parent_type, child_type) if renaming else {}
+    for name, value in parent_fields.items():
+        if name in NOT_INHERITED:
+            continue
+        target = renames.get(name, name)
+        if target is None or target in out or any(other in fields for other in _GROUP_OF.get(target, ())):
+            continue
+        out[target] = Value(value.text, value.line, value.column, value.macro, value.inherited_from or parent_key)
+    return out
+
+
+class Resolver:
+    """Resolves every entry's inheritance once, detecting missing parents and cycles."""
+
+    def __init__(self, entries: Mapping[str, tuple[str, Fields]], warn: Warn):
+        self.entries = entries  # key -> (entry type, own fields)
+        self.lower = {key.lower(): key for key in reversed(list(entries))}
+        self.warn = warn
+        self.done: dict[str, Fields] = {}
+        self.active: list[str] = []
+
+    def find(self, key: str) -> str | None:
+        if key in self.entries:
+            return key
+        return self.lower.get(key.lower())
+
+    def resolve(self, key: str) -> Fields:
+        if key in self.done:
+            return self.done[key]
+        entry_type, fields = self.entries[key]
+        self.active.append(key)
+        try:
+            for parent in _keys(fields.get("xdata")):
+                fields = self._from(key, entry_type, fields, parent, "xdata", renaming=False)
+            for parent in _keys(fields.get("crossref"))[:1]:
+                fields = self._from(key, entry_type, fields, parent, "crossref", renaming=True)
+        finally:
+            self.active.pop()
+        self.done[key] = fields
+        return fields
+
+    def _from(self, key: str, entry_type: str, fields: Fields, parent: str, via: str, *, renaming: bool) -> Fields:
+        where = fields.get(via)
+        found = self.find(parent)
+        if found is None:
+            self.warn("bibtex.missing-parent", f"{via} '{parent}' is not in this file; nothing inherited", key, where,
+                      f"add the @{'xdata' if via == 'xdata' else 'proceedings/book/...'} entry '{parent}'")
+            return fields
+        if found in self.active:
+            chain = " -> ".join([*self.active[self.active.index(found):], found])
+            self.warn("bibtex.inheritance-cycle", f"{via} cycle {chain}; that link is ignored", key, where, None)
+            return fields
+        parent_type = self.entries[found][0]
+        return inherit(entry_type, fields, parent_type, self.resolve(found), found, renaming=renaming)
+
+
+def _keys(value: Value | None) -> list[str]:
+    if value is None:
+        return []
+    return [k.strip() for k in value.text.split(",") if k.strip()]

@@ -1,0 +1,512 @@
+"""BibTeX/BibLaTeX entries to canonical records: the tables first, then the code applying them.
+
+Every field lands somewhere: in a model slot, or verbatim (TeX source) in
+``extras["bibtex:<field>"]``. The original entry type is ``extras["bibtex:type"]``.
+Meta keys use a second colon so the writer never mistakes them for fields:
+``bibtex:@string:<field>`` is the @string macro a field was written with (a BibTeX
+writer can write the macro again), ``bibtex:field:type`` the ``type`` field (its
+plain name is taken by the entry type).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ...diagnostics import Reporter
+from ...model import Identifiers, Name, Position, Record, Syntax, Text
+from ...text.ids import ArxivIdError, is_doi, parse_arxiv_id, strip_doi
+from ...text.names import split_bibtex_name, split_top_level
+from ...text.tex import tex_to_unicode
+from . import dates
+from .values import Value
+
+# --- tables ---------------------------------------------------------------------------
+
+# Entry type -> CSL type. Decisions: @manual, @collection, @proceedings, @reference and
+# the @mv* types are books (as pandoc and Zotero read them); @inbook, @bookinbook and
+# @supp* parts are chapters; @inreference an encyclopedia entry.
+ENTRY_TYPES: dict[str, str] = {
+    # BibTeX
+    "article": "article-journal",
+    "book": "book",
+    "booklet": "pamphlet",
+    "conference": "paper-conference",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "manual": "book",
+    "mastersthesis": "thesis",
+    "misc": "document",
+    "phdthesis": "thesis",
+    "proceedings": "book",
+    "techreport": "report",
+    "unpublished": "manuscript",
+    # BibLaTeX
+    "bookinbook": "chapter",
+    "collection": "book",
+    "dataset": "dataset",
+    "electronic": "webpage",
+    "inreference": "entry-encyclopedia",
+    "mvbook": "book",
+    "mvcollection": "book",
+    "mvproceedings": "book",
+    "mvreference": "book",
+    "online": "webpage",
+    "patent": "patent",
+    "periodical": "periodical",
+    "reference": "book",
+    "report": "report",
+    "software": "software",
+    "suppbook": "chapter",
+    "suppcollection": "chapter",
+    "suppperiodical": "article-journal",
+    "thesis": "thesis",
+    "www": "webpage",
+    # BibLaTeX "non-standard" types (manual 2.1.3) and a common extension
+    "artwork": "graphic",
+    "audio": "song",
+    "image": "graphic",
+    "jurisdiction": "legal_case",
+    "legal": "treaty",
+    "legislation": "legislation",
+    "letter": "personal_communication",
+    "movie": "motion_picture",
+    "music": "song",
+    "performance": "performance",
+    "review": "review",
+    "standard": "standard",
+    "video": "motion_picture",
+    "preprint": "article",
+}
+UNKNOWN_TYPE = "document"
+
+# These types become CSL "article" (a preprint) when they carry an arXiv eprint.
+PREPRINT_TYPES = frozenset({"misc", "online", "electronic", "www", "preprint"})
+
+# biblatex @article entrysubtype -> CSL type
+ARTICLE_SUBTYPES = {"magazine": "article-magazine", "newspaper": "article-newspaper"}
+
+# Entries that are not bibliographic items: reported (info) and not converted.
+NOT_RECORDS = {
+    "set": "a biblatex entry set; its member entries are converted",
+    "xdata": "an @xdata container; entries naming it inherit its fields",
+    "ieeetranbstctl": "an IEEEtran.bst control entry",
+}
+
+# Entry type -> fields holding the container title, first present wins.
+CONTAINER_FIELDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("article", "suppperiodical"), ("journaltitle", "journal")),
+    **dict.fromkeys(("inbook", "incollection", "inproceedings", "conference", "inreference", "bookinbook",
+                     "suppbook", "suppcollection"), ("booktitle",)),
+}
+DEFAULT_CONTAINER_FIELDS = ("journaltitle", "journal")
+
+# Entry types whose `number` is a journal issue (the writer's rule, mirrored).
+ISSUE_TYPES = frozenset({"article", "periodical", "suppperiodical"})
+
+# CSL type -> fields holding the publisher, first present wins (a thesis has a school).
+PUBLISHER_FIELDS: dict[str, tuple[str, ...]] = {
+    "thesis": ("publisher", "school", "institution"),
+    "report": ("publisher", "institution"),
+}
+
+# Model slot <- BibTeX fields (first present wins; the others stay in extras) and the reading.
+FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("title", ("title",), "text"),
+    ("abstract", ("abstract",), "text"),
+    ("note", ("note",), "text"),
+    ("authors", ("author",), "names"),
+    ("editors", ("editor",), "names"),
+    ("publisher_place", ("location", "address"), "plain"),
+    ("volume", ("volume",), "plain"),
+    ("edition", ("edition",), "plain"),
+    ("pages", ("pages",), "pages"),
+    ("keywords", ("keywords",), "keywords"),
+    ("language", ("langid", "language"), "plain"),
+)
+
+# Fields read by code below (dates and identifiers), never copied to extras when used.
+ARXIV_TYPE_FIELDS = ("eprinttype", "archiveprefix")
+ARXIV_CLASS_FIELDS = ("eprintclass", "primaryclass")
+
+_TEX_ESCAPE_IN_VERBATIM = re.compile(r"\\([_%&#$~])")
+_URL_MACRO = re.compile(r"^\\url\s*\{(.*)\}$", re.S)
+_DASHES = re.compile(r"\s*(?:-{1,3}|–|—)\s*")
+_LIST_SEPARATORS = re.compile(r"[,;]")
+_INTEGER = re.compile(r"^\d+$")
+_QUALIFIED = re.compile(r"^\s*(?P<number>[^\s(][^(]*?)\s*(?P<qualifier>\(.*\))?\s*$")
+
+
+# --- code -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EntryInfo:
+    type: str  # lower case, as written otherwise
+    written_type: str
+    key: str | None
+    line: int | None
+    column: int | None = None
+
+
+class _Builder:
+    """Consumes an entry's fields into Record arguments; what is left goes to extras."""
+
+    def __init__(self, entry: EntryInfo, fields: dict[str, Value], report: Reporter):
+        self.entry = entry
+        self.fields = fields
+        self.report = report
+        self.used: set[str] = set()
+        self.args: dict = {}
+        self.ids: dict = {}
+
+    # -- helpers
+    def take(self, *names: str) -> tuple[str, Value] | None:
+        """The first present (non-empty) field of names, marked used; the others stay for extras."""
+        for name in names:
+            value = self.fields.get(name)
+            if value is not None and value.text != "":
+                self.used.add(name)
+                return name, value
+        return None
+
+    def drop(self, *names: str) -> None:
+        """Mark fields as consumed without a slot (derived values the model recomputes)."""
+        self.used.update(names)
+
+    def warn(self, code: str, message: str, value: Value | None = None, field: str | None = None,
+             hint: str | None = None) -> None:
+        if value is not None and value.inherited_from:
+            message += f" (inherited from '{value.inherited_from}')"
+        self.report.warning(code, message, line=value.line if value else self.entry.line,
+                            column=value.column if value else None, key=self.entry.key, hint=hint, field=field)
+
+    # -- the mapping
+    def build(self) -> Record:
+        csl_type = self.csl_type()
+        for slot, names, how in FIELDS:
+            found = self.take(*names)
+            if found:
+                READERS[how](self, slot, *found)
+        self.container()
+        self.publisher(csl_type)
+        self.numbers()
+        self.issued()
+        self.accessed()
+        self.identifiers()
+        self.drop_derived_key()
+        if csl_type == "article" and self.ids.get("arxiv") and not self.args.get("publisher"):
+            self.args["publisher"] = "arXiv"
+        return Record(
+            type=csl_type,
+            key=self.entry.key or None,
+            ids=Identifiers(**self.ids),
+            extras=self.extras(),
+            position=Position(self.report.source, self.entry.line),
+            **self.args,
+        )
+
+    def csl_type(self) -> str:
+        entry_type = self.entry.type
+        if entry_type in PREPRINT_TYPES and self.is_arxiv():
+            return "article"
+        if entry_type == "article":
+            subtype = self.fields.get("entrysubtype")
+            if subtype is not None and subtype.text.strip().lower() in ARTICLE_SUBTYPES:
+                return ARTICLE_SUBTYPES[subtype.text.strip().lower()]
+        if entry_type not in ENTRY_TYPES:
+            self.report.info("bibtex.unknown-type", f"unknown entry type @{self.entry.written_type}; read as "
+                             f"'{UNKNOWN_TYPE}'", line=self.entry.line, column=self.entry.column,
+                             key=self.entry.key, hint="the type is kept in extras as bibtex:type")
+        return ENTRY_TYPES.get(entry_type, UNKNOWN_TYPE)
+
+    def is_arxiv(self) -> bool:
+        kind = next((self.fields[n].text for n in ARXIV_TYPE_FIELDS if n in self.fields), None)
+        if kind is not None:
+            return kind.strip().lower() == "arxiv"
+        eprint = self.fields.get("eprint")
+        if eprint is not None and eprint.text.strip().lower().startswith("arxiv:"):
+            return True
+        doi = self.fields.get("doi")
+        return doi is not None and strip_doi(_verbatim(doi.text)).lower().startswith("10.48550/arxiv.")
+
+    def container(self) -> None:
+        found = self.take(*CONTAINER_FIELDS.get(self.entry.type, DEFAULT_CONTAINER_FIELDS))
+        if found:
+            self.args["container_title"] = Text(found[1].text, Syntax.BIBTEX)
+
+    def publisher(self, csl_type: str) -> None:
+        found = self.take(*PUBLISHER_FIELDS.get(csl_type, ("publisher",)))
+        if found:
+            self.args["publisher"] = _plain(found[1].text)
+
+    def numbers(self) -> None:
+        number = self.take("number")
+        issue = self.take("issue")
+        if self.entry.type in ISSUE_TYPES:
+            if number:
+                self.args["issue"] = _plain(number[1].text)
+                if issue:  # biblatex: number is the issue number, issue e.g. "Spring"
+                    self.used.discard("issue")
+            elif issue:
+                self.args["issue"] = _plain(issue[1].text)
+        else:
+            if number:
+                self.args["number"] = _plain(number[1].text)
+            if issue:
+                self.args["issue"] = _plain(issue[1].text)
+
+    def issued(self) -> None:
+        date = self.take("date")
+        year, month, day = (self.fields.get(n) for n in ("year", "month", "day"))
+        if date:
+            parsed, problems = dates.parse_iso(date[1].text, "date")
+            if parsed.year is None and year is not None:
+                self.warn("bibtex.bad-date", f"date '{date[1].text}' is not ISO 8601; year/month used instead and "
+                          "date kept in extras", date[1], "date", "biblatex dates are YYYY-MM-DD")
+                self.used.discard("date")
+                date = None
+        if date:
+            self.report_dates(problems, {"date": date[1]})
+            self.args["issued"] = parsed
+            if parsed.year is not None and dates.agree(parsed, year and year.text, month and month.text):
+                self.drop("year", "month")  # biber: date wins; these say the same
+            elif year or month:
+                self.warn("bibtex.conflicting-date", f"date '{date[1].text}' and year/month disagree; date used, "
+                          "year/month kept in extras", date[1], "date")
+            return
+        if not (year or month or day):
+            return
+        parsed, problems, keep = dates.parse_parts(*(v.text if v else None for v in (year, month, day)))
+        self.report_dates(problems, {"year": year, "month": month, "day": day})
+        self.args["issued"] = parsed
+        self.drop(*(n for n, v in (("year", year), ("month", month), ("day", day)) if v and n not in keep))
+
+    def report_dates(self, problems: list[dates.Problem], values: dict[str, Value | None]) -> None:
+        for problem in problems:
+            value = values.get(problem.field)
+            if problem.info:
+                self.report.info(problem.code, problem.message, line=value.line if value else self.entry.line,
+                                 column=value.column if value else None, key=self.entry.key, field=problem.field)
+            else:
+                self.warn(problem.code, problem.message, value, problem.field, problem.hint)
+
+    def accessed(self) -> None:
+        found = self.take("urldate")
+        if found:
+            parsed, problems = dates.parse_iso(found[1].text, "urldate")
+            self.report_dates(problems, {"urldate": found[1]})
+            self.args["accessed"] = parsed
+
+    def identifiers(self) -> None:
+        self.dois()
+        self.arxiv()
+        self.urls()
+        for slot, name, reader in (("isbn", "isbn", _isbn), ("issn", "issn", _issn)):
+            found = self.take(name)
+            if found:
+                self.ids[slot] = reader(self, found[1])
+        for slot in ("pmid", "pmcid"):
+            found = self.take(slot)
+            if found:
+                self.ids[slot] = _plain(found[1].text)
+
+    def dois(self) -> None:
+        found = self.take("doi")
+        if not found:
+            return
+        dois = tuple(strip_doi(d) for d in _verbatim(found[1].text).split())
+        for doi in dois:
+            if not is_doi(doi):
+                self.warn("bibtex.bad-doi", f"'{doi}' does not look like a DOI (10.NNNN/suffix); kept as given",
+                          found[1], "doi")
+        self.ids["doi"] = dois
+
+    def arxiv(self) -> None:
+        derived = _arxiv_doi_id(self.ids.get("doi", ()))
+        eprint = self.fields.get("eprint")
+        if not self.is_arxiv() or (eprint is None and derived is None):
+            if eprint is not None and self.type_of_eprint() == "pubmed" and "pmid" not in self.fields:
+                self.ids["pmid"] = _plain(self.take("eprint")[1].text)
+                self.drop(*ARXIV_TYPE_FIELDS)
+            return
+        text = eprint.text.strip() if eprint is not None else derived
+        try:
+            arxiv_id, version, subject = parse_arxiv_id(text)
+        except ArxivIdError as exc:
+            self.warn("bibtex.bad-arxiv-id", f"{exc}; eprint kept in extras", eprint, "eprint")
+            return
+        self.drop("eprint", *ARXIV_TYPE_FIELDS)
+        self.ids["arxiv"] = arxiv_id
+        version_field = self.fields.get("version")
+        if version is None and version_field is not None and _INTEGER.match(version_field.text.strip()):
+            version = int(version_field.text.strip())
+            self.drop("version")
+        self.ids["arxiv_version"] = version
+        found = self.take(*ARXIV_CLASS_FIELDS)
+        if found:
+            self.ids["arxiv_class"] = _verbatim(found[1].text)
+        elif subject:
+            self.ids["arxiv_class"] = f"{arxiv_id.split('/')[0]}.{subject}"
+        derived_doi = Identifiers(arxiv=arxiv_id).derived_doi.lower()
+        self.ids["doi"] = tuple(d for d in self.ids.get("doi", ()) if d.lower() != derived_doi)
+
+    def type_of_eprint(self) -> str | None:
+        kind = next((self.fields[n].text for n in ARXIV_TYPE_FIELDS if n in self.fields), None)
+        return kind.strip().lower() if kind else None
+
+    def urls(self) -> None:
+        found = self.take("url")
+        if not found:
+            return
+        url = _verbatim(found[1].text)
+        arxiv_id = self.ids.get("arxiv")
+        if arxiv_id and re.fullmatch(rf"https?://(?:www\.)?arxiv\.org/abs/{re.escape(arxiv_id)}", url, re.I):
+            return  # the model derives it
+        self.ids["url"] = url
+
+    def drop_derived_key(self) -> None:
+        """The writer adds `key` (BibTeX's sort key) when there is no author: don't read it back as data."""
+        found = self.fields.get("key")
+        if found is None:
+            return
+        text = found.text.strip()
+        arxiv_id = self.ids.get("arxiv")
+        if (arxiv_id and text == f"arXiv:{arxiv_id}") or (self.entry.key and text == self.entry.key):
+            self.drop("key")
+
+    def extras(self) -> dict[str, str]:
+        extras = {"bibtex:type": self.entry.written_type}
+        for name, value in self.fields.items():
+            if value.macro and name != "month":
+                extras[f"bibtex:@string:{name}"] = value.macro
+            if name in self.used:
+                continue
+            extras["bibtex:field:type" if name == "type" else f"bibtex:{name}"] = value.text
+        return extras
+
+
+def _read_text(builder: _Builder, slot: str, name: str, value: Value) -> None:
+    builder.args[slot] = Text(value.text, Syntax.BIBTEX)
+
+
+def _read_plain(builder: _Builder, slot: str, name: str, value: Value) -> None:
+    builder.args[slot] = _plain(value.text)
+
+
+def _read_pages(builder: _Builder, slot: str, name: str, value: Value) -> None:
+    builder.args[slot] = _plain(_DASHES.sub("-", value.text))
+
+
+def _read_keywords(builder: _Builder, slot: str, name: str, value: Value) -> None:
+    words = (_plain(part) for part in split_top_level(_LIST_SEPARATORS.sub(",", value.text)))
+    builder.args[slot] = tuple(w for w in words if w)
+
+
+def _read_names(builder: _Builder, slot: str, name: str, value: Value) -> None:
+    names, etal = read_names(value.text, lambda message, hint=None: builder.warn(
+        "bibtex.bad-name", message, value, name, hint))
+    builder.args[slot] = names
+    builder.args[f"{slot}_etal"] = etal
+
+
+READERS: dict[str, Callable[[_Builder, str, str, Value], None]] = {
+    "text": _read_text,
+    "plain": _read_plain,
+    "pages": _read_pages,
+    "keywords": _read_keywords,
+    "names": _read_names,
+}
+
+
+def read_names(text: str, warn: Callable[..., None]) -> tuple[tuple[Name, ...], bool]:
+    """Split on top-level "and" and each name by BibTeX's rules; "and others" sets et al."""
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
+    parts = split_multiple_persons_names(text)
+    names: list[Name] = []
+    etal = False
+    for index, part in enumerate(parts):
+        part = part.strip()
+        lowered = part.lower()
+        if lowered == "others":
+            if index != len(parts) - 1:
+                warn("'others' before the last name; read as et al.", "write 'and others' at the end")
+            etal = True
+            continue
+        if lowered.rstrip(".") == "et al":
+            warn(f"'{part}' as a name; read as et al.", "BibTeX spells it 'and others'")
+            etal = True
+            continue
+        if len(split_top_level(part)) > 3:
+            warn(f"name '{part}' has more than two commas; the extra parts join the first names",
+                 "BibTeX names are 'First von Last', 'von Last, First' or 'von Last, Jr, First'")
+        try:
+            names.append(split_bibtex_name(part))
+        except ValueError:
+            if not part:
+                warn(f"empty name in position {index + 1}; skipped", "look for a doubled 'and'")
+                continue
+            warn(f"name '{part}' decodes to no text (a macro defined in the document?); kept as TeX source",
+                 "define the name in the .bib itself, e.g. {H{\\`a}n Th{\\^e} Th{\\`a}nh}")
+            names.append(Name(literal=part))
+    return tuple(names), etal
+
+
+def _isbn(builder: _Builder, value: Value) -> tuple[str, ...]:
+    from stdnum import isbn
+
+    return _checked(builder, value, "isbn", isbn.is_valid)
+
+
+def _issn(builder: _Builder, value: Value) -> tuple[str, ...]:
+    from stdnum import issn
+
+    return _checked(builder, value, "issn", issn.is_valid)
+
+
+def _checked(builder: _Builder, value: Value, name: str, valid: Callable[[str], bool]) -> tuple[str, ...]:
+    """ISBNs/ISSNs separated by , or ; each maybe qualified: "0-201-13447-0 (paperback)"."""
+    out = []
+    for part in _LIST_SEPARATORS.split(_plain(value.text)):
+        match = _QUALIFIED.match(part)
+        if not match:
+            continue
+        number = match["number"]
+        if set(number) == {"?"}:  # Beebe's "unknown"
+            builder.used.discard(name)
+            continue
+        if match["qualifier"]:
+            builder.used.discard(name)  # the qualifiers live on in extras, with the numbers
+        if not valid(number):
+            builder.warn(f"bibtex.bad-{name}", f"{name.upper()} '{number}' has a wrong check digit or length; "
+                         "kept as given", value, name)
+        out.append(number)
+    return tuple(out)
+
+
+def _plain(text: str) -> str:
+    return tex_to_unicode(dates.NOOPSORT.sub("", text)).strip()
+
+
+def _verbatim(text: str) -> str:
+    """url/doi/eprint are verbatim, but .bib files often TeX-escape `_` or `%` in them, or wrap \\url{}."""
+    text = text.strip()
+    match = _URL_MACRO.match(text)
+    if match:
+        text = match.group(1).strip()
+    return _TEX_ESCAPE_IN_VERBATIM.sub(r"\1", text)
+
+
+def _arxiv_doi_id(dois: tuple[str, ...]) -> str | None:
+    for doi in dois:
+        if doi.lower().startswith("10.48550/arxiv."):
+            return doi[len("10.48550/arxiv."):]
+    return None
+
+
+def to_record(entry: EntryInfo, fields: dict[str, Value], report: Reporter) -> Record:
+    return _Builder(entry, fields, report).build()
+
