@@ -22,7 +22,29 @@ def _version() -> str:
         return "0+unknown"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_INTERNAL = 3
+
+
+class _Group(click.Group):
+    """Our own bugs get one clear line and exit 3, not a traceback (REFCONV_DEBUG=1 shows it)."""
+
+    def invoke(self, ctx):
+        import os
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("REFCONV_DEBUG") == "1":
+                raise
+            click.echo(f"refconv: internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo("refconv: this is a bug in refconv; rerun with REFCONV_DEBUG=1 for the traceback "
+                       "and report it", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(_version(), "--version", prog_name="refconv", message="%(prog)s %(version)s")
 def main() -> None:
     """Convert bibliographic records between arXiv listings, BibTeX, BibLaTeX, RIS,
@@ -61,11 +83,13 @@ def formats() -> None:
 @click.option("--jats-mode", type=click.Choice(["references", "articles"]), default="references",
               show_default=True, help="JATS: one article with a ref-list, or one full article per record.")
 @click.option("--ndjson", is_flag=True, help="CSL-JSON: one item per line.")
+@click.option("--log", "log_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Diagnostics as text with source excerpts, or as JSON lines for machines.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also info diagnostics (format guesses, fields a target cannot carry).")
 def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_case, new_keys, ris_type, jats_mode,
-            ndjson, strict, quiet, verbose) -> None:
+            ndjson, log_format, strict, quiet, verbose) -> None:
     """Convert INPUT files ('-' for stdin) to one output in --to FORMAT."""
     from . import api, registry
     from .diagnostics import ConversionError, Reporter, Severity, UsageError
@@ -86,10 +110,16 @@ def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_cas
     shown = {Severity.ERROR} | (set() if quiet else {Severity.WARNING}) | ({Severity.INFO} if verbose else set())
 
     def emit(report: Reporter) -> None:
-        for diag in report.diagnostics[report_printed.get(id(report), 0):]:
-            if diag.severity in shown:
-                click.echo(diag.render(), err=True)
+        fresh = [d for d in report.diagnostics[report_printed.get(id(report), 0):] if d.severity in shown]
         report_printed[id(report)] = len(report.diagnostics)
+        if log_format == "json":
+            for diag in fresh:
+                click.echo(diag.to_json(), err=True)
+        else:
+            from .render import render_all
+
+            for text in render_all(fresh, encoding):
+                click.echo(text, err=True)
 
     report_printed: dict[int, int] = {}
 
@@ -126,7 +156,11 @@ def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_cas
 
     failed = sum(r.failed for r in reports)
     warnings = sum(d.severity is Severity.WARNING for r in (*reports, out_report) for d in r.diagnostics)
-    if not quiet:
+    if log_format == "json":
+        import json
+
+        click.echo(json.dumps({"summary": {"converted": written, "failed": failed, "warnings": warnings}}), err=True)
+    elif not quiet:
         total = written + failed
         summary = f"{written} of {total} records converted"
         if failed:
@@ -135,6 +169,41 @@ def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_cas
             summary += f"; {warnings} warning{'s' if warnings != 1 else ''}"
         click.echo(summary, err=True)
     if failed or (strict and warnings):
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE...")
+@click.option("--from", "from_", metavar="FORMAT", help="Input format (default: guessed).")
+@click.option("--encoding", default="utf-8", show_default=True)
+@click.option("--schemas", metavar="DIR", envvar="REFCONV_SCHEMAS",
+              help="Folder with csl/csl-data.json and jats/1.4/ DTDs: also check CSL-JSON and JATS against them.")
+@click.option("--log", "log_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-q", "--quiet", is_flag=True, help="Only errors, no summary.")
+def validate(inputs, from_, encoding, schemas, log_format, quiet) -> None:
+    """Read FILEs and report every problem, writing nothing."""
+    from .diagnostics import Severity
+    from .render import render_all
+    from .validate import schema_dir, validate as check
+
+    folder = schema_dir(schemas)
+    total = failed = warnings = 0
+    for name in inputs:
+        report, count = check(name, from_, folder, encoding)
+        shown = [d for d in report.diagnostics
+                 if d.severity is Severity.ERROR or (not quiet and d.severity is Severity.WARNING)]
+        lines = [d.to_json() for d in shown] if log_format == "json" else render_all(shown, encoding)
+        for line in lines:
+            click.echo(line, err=True)
+        errors = sum(d.severity is Severity.ERROR for d in report.diagnostics)
+        total += count
+        failed += errors
+        warnings += sum(d.severity is Severity.WARNING for d in report.diagnostics)
+    if not quiet:
+        schema_note = "" if folder else " (no --schemas: reader checks only)"
+        click.echo(f"{len(inputs)} file(s), {total} records read; {failed} error(s), {warnings} warning(s)"
+                   f"{schema_note}", err=True)
+    if failed:
         sys.exit(EXIT_FAILED)
 
 

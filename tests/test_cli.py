@@ -157,3 +157,64 @@ def test_undecodable_bytes_are_reported_with_an_offset(tmp_path):
     assert "not valid utf-8: byte 0xe9 at offset 3" in result.stderr
     ok = run("convert", str(source), "--to", "ris", "--from", "arxiv-listing", "--encoding", "latin-1")
     assert ok.exit_code == 0 and "Café" in ok.stdout
+
+
+def test_errors_show_the_source_line_and_a_caret(tmp_path):
+    source = tmp_path / "listing.txt"
+    source.write_text(BROKEN, encoding="utf-8")
+    result = run("convert", str(source), "--from", "arxiv-listing", "--to", "refconv-json")
+    lines = result.stderr.splitlines()
+    at = next(i for i, line in enumerate(lines) if "error: bad Created date" in line)
+    assert lines[at + 1] == "    9 | Created: 2021-02-31"
+    assert lines[at + 2] == "      |          ^"
+
+
+def test_log_json_is_one_object_per_diagnostic_and_a_summary(tmp_path):
+    source = tmp_path / "listing.txt"
+    source.write_text(BROKEN, encoding="utf-8")
+    result = run("convert", str(source), "--from", "arxiv-listing", "--to", "refconv-json", "--log", "json")
+    objects = [json.loads(line) for line in result.stderr.splitlines()]
+    assert objects[0] | {"source": None} == {
+        "code": "listing.bad-date", "severity": "error", "source": None, "line": 9, "column": 10,
+        "key": "arXiv:2101.00002",
+        "message": "bad Created date '2021-02-31': expected a real calendar date YYYY-MM-DD"}
+    assert objects[-1] == {"summary": {"converted": 1, "failed": 1, "warnings": 0}}
+
+
+def test_validate_reads_only_and_reports(tmp_path):
+    source = tmp_path / "listing.txt"
+    source.write_text(BROKEN, encoding="utf-8")
+    result = run("validate", str(source), "--from", "arxiv-listing")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "1 file(s), 1 records read; 1 error(s)" in result.stderr
+    assert run("validate", SAMPLE).exit_code == 0
+
+
+def test_validate_checks_our_outputs_against_the_real_schemas(tmp_path):
+    from .shared import shared_path
+
+    schemas = shared_path("schemas")
+    good = tmp_path / "good.json"
+    run("convert", SAMPLE, "--to", "csl-json", "-o", str(good))
+    assert run("validate", str(good), "--schemas", str(schemas)).exit_code == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"id": "x", "type": "article", "title": "T", "colour": "red"}]', encoding="utf-8")
+    result = run("validate", str(bad), "--from", "csl-json", "--schemas", str(schemas))
+    assert result.exit_code == 1 and "validate.csl-schema" not in result.stderr
+    assert "Additional properties are not allowed ('colour' was unexpected)" in result.stderr
+    jats = tmp_path / "refs.xml"
+    run("convert", SAMPLE, "--to", "jats", "-o", str(jats))
+    assert run("validate", str(jats), "--schemas", str(schemas)).exit_code == 0
+
+
+def test_an_internal_error_is_one_line_and_exit_3(monkeypatch):
+    from converters import api
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(api, "write_records", boom)
+    result = run("convert", SAMPLE, "--to", "ris")
+    assert result.exit_code == 3
+    assert "refconv: internal error: RuntimeError: simulated bug" in result.stderr
+    assert "Traceback" not in result.stderr
