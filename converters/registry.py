@@ -68,6 +68,11 @@ FORMATS: tuple[Format, ...] = (
            (".xml", ".jats", ".nxml"), ".jats:detect", ".jats:read", ".jats:write", ".xml"),
     Format("refconv-json", "the canonical record, one JSON object per line (lossless)", ("refconv",), (".ndjson",),
            ".refconv_json:detect", ".refconv_json:read", ".refconv_json:write", ".ndjson"),
+    Format("arxiv-abs", "arXiv .abs metadata file", (), (".abs",), ".arxiv.abs:detect", ".arxiv.abs:read"),
+    Format("arxiv-mailing", "arXiv mailings/listings", (), (), ".arxiv.mailing:detect", ".arxiv.mailing:read"),
+    Format("arxiv-atom", "arXiv API Atom response", (), (".atom",), ".arxiv.atom:detect", ".arxiv.atom:read"),
+    Format("arxiv-oai", "arXiv OAI-PMH (arXiv, arXivRaw)", (), (), ".arxiv.oai:detect", ".arxiv.oai:read"),
+    Format("arxiv-json", "arXiv metadata snapshot lines", (), (), ".arxiv.snapshot:detect", ".arxiv.snapshot:read"),
 )
 
 

@@ -1,0 +1,192 @@
+"""arXiv author strings (``.abs`` ``Authors:``, snapshot ``authors``, arXivRaw ``<authors>``).
+
+The string is TeX, comma/``and``-separated, with affiliations in parentheses after a
+name (``Andrea Brignole (CERN-TH)``) or numbered, the numbers resolved by a trailing
+block (``A. Author (1), B. Author (1 and 2) ((1) MIT, (2) CERN)``). Affiliations are
+taken out before the names are split (``names.split_author_line`` then
+``names.split_display_name``, as the listing reader does), so commas and "and" inside
+them never split a name. Each affiliation group is remembered by a private-use
+character glued to the preceding word, which the splitter treats as part of that word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ...model import Name
+from ...text.names import SUFFIXES, is_organisation, split_author_line, split_display_name
+from ...text.tex import has_tex, tex_to_unicode
+
+_MARK_BASE = 0xE000  # Unicode private use area: never in real metadata, not a \w character
+_MARKS = re.compile("[\ue000-\uf8ff]")
+_NUMBERED_BLOCK_ITEM = re.compile(r"\(\s*(\d+)\s*\)")
+_NUMBER_REFS = re.compile(r"^\s*\d+(?:\s*(?:,|and|&)\s*\d+)*\s*$")
+_ETAL = re.compile(r"^(?:and\s+)?et\.?\s*al\.?$", re.I)
+_TRAILING_ETAL = re.compile(r"\s+et\.?\s*al\.?$", re.I)
+
+
+@dataclass
+class ParsedAuthors:
+    names: list[Name] = field(default_factory=list)
+    affiliations: list[tuple[str, list[str]]] = field(default_factory=list)  # (display name, affiliations)
+    etal: bool = False
+    problems: list[str] = field(default_factory=list)  # messages for warnings
+
+
+def parse_author_string(text: str) -> ParsedAuthors:
+    """Names (Unicode), their affiliations and whether the list ends with "et al"."""
+    out = ParsedAuthors()
+    text = _balance(" ".join(text.split()), out)
+    text, numbered = _numbered_block(text)
+    marked, groups = _mark_groups(text, out)
+    pieces = _merge_suffixes(split_author_line(marked))
+    for piece in pieces:
+        indices = [ord(m) - _MARK_BASE for m in _MARKS.findall(piece)]
+        name_text = " ".join(_MARKS.sub(" ", piece).split())
+        if _ETAL.match(name_text):
+            out.etal = True
+            continue
+        if _TRAILING_ETAL.search(name_text):  # "A. Author et al." without a comma
+            out.etal = True
+            name_text = _TRAILING_ETAL.sub("", name_text)
+        if not name_text or not tex_to_unicode(name_text).strip(" .,;"):
+            if name_text:
+                out.problems.append(f"author entry '{name_text}' has no letters; skipped")
+            continue
+        name = split_display_name(name_text)
+        out.names.append(name)
+        affiliations = [a for i in indices for a in _resolve(groups[i], numbered)]
+        if affiliations:
+            out.affiliations.append((name.display(), affiliations))
+    return out
+
+
+def _balance(text: str, out: ParsedAuthors) -> str:
+    """Close parentheses left open at the end (a cut-off affiliation block), with a warning."""
+    missing = text.count("(") - text.count(")")
+    if missing <= 0:
+        return text
+    out.problems.append(f"{missing} unclosed '(' in the author list; closed at the end")
+    return text + ")" * missing
+
+
+def _numbered_block(text: str) -> tuple[str, dict[str, str]]:
+    """Split off a trailing ``((1) X, (2) Y)`` block; return the rest and {number: affiliation}."""
+    if not text.endswith(")"):
+        return text, {}
+    start = _group_start(text, len(text) - 1)
+    if start is None or not re.match(r"\(\s*\(\s*\d+\s*\)", text[start:]):
+        return text, {}
+    inner = text[start + 1 : -1]
+    numbered: dict[str, str] = {}
+    items = list(_NUMBERED_BLOCK_ITEM.finditer(inner))
+    for i, item in enumerate(items):
+        end = items[i + 1].start() if i + 1 < len(items) else len(inner)
+        numbered[item[1]] = _clean_affiliation(inner[item.end() : end])
+    return text[:start].rstrip(), numbered
+
+
+def _group_start(text: str, close: int) -> int | None:
+    """Index of the ``(`` matching the ``)`` at ``close``."""
+    depth = 0
+    for i in range(close, -1, -1):
+        if text[i] == ")":
+            depth += 1
+        elif text[i] == "(":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _mark_groups(text: str, out: ParsedAuthors) -> tuple[str, list[str]]:
+    """Replace each top-level ``(...)`` by a marker glued to the word before it."""
+    groups: list[str] = []
+    result: list[str] = []
+    depth, brace, start = 0, 0, 0
+    for i, ch in enumerate(text):
+        if ch == "{":
+            brace += 1
+        elif ch == "}":
+            brace = max(0, brace - 1)
+        elif ch == "(" and brace == 0:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")" and brace == 0 and depth:
+            depth -= 1
+            if depth == 0:
+                groups.append(text[start + 1 : i])
+                _append_mark(result, len(groups) - 1)
+            continue
+        if depth == 0:
+            result.append(ch)
+    if depth:  # an unclosed "(": keep what follows as one affiliation
+        out.problems.append(f"unbalanced '(' in the author list near '{text[start:start + 30]}'")
+        groups.append(text[start + 1 :])
+        _append_mark(result, len(groups) - 1)
+    return "".join(result), groups
+
+
+def _append_mark(result: list[str], index: int) -> None:
+    while result and result[-1] == " ":
+        result.pop()
+    result.append(chr(_MARK_BASE + index))
+
+
+def _resolve(group: str, numbered: dict[str, str]) -> list[str]:
+    if numbered and _NUMBER_REFS.match(group):
+        return [numbered.get(n, n) for n in re.findall(r"\d+", group)]
+    return [_clean_affiliation(group)] if group.strip() else []
+
+
+def _clean_affiliation(text: str) -> str:
+    text = " ".join(text.split()).strip(" ,;")
+    return tex_to_unicode(text) if has_tex(text) else text
+
+
+def _merge_suffixes(pieces: list[str]) -> list[str]:
+    """"John Smith, Jr." splits at the comma: put the suffix back on its name."""
+    out: list[str] = []
+    for piece in pieces:
+        bare = _MARKS.sub("", piece).strip()
+        if out and bare.lower() in SUFFIXES:
+            out[-1] = f"{out[-1]} {piece.strip()}"
+        else:
+            out.append(piece)
+    return out
+
+
+# --- names given in parts (snapshot authors_parsed, OAI keyname/forenames) -------------
+
+
+def name_from_parts(family: str, given: str = "", suffix: str = "") -> Name | None:
+    """A Name from already-split parts: organisations literal (as the display splitter
+    decides), lowercase leading family words ("van der Tak") as the particle."""
+    family, given, suffix = (_decode(p) for p in (family, given, suffix))
+    if not (family or given):
+        return None
+    if not given and not suffix and is_organisation(family):
+        return Name(literal=family)
+    particle = None
+    words = family.split()
+    lead = 0
+    while lead < len(words) - 1 and words[lead][:1].islower():
+        lead += 1
+    if lead:
+        particle, family = " ".join(words[:lead]), " ".join(words[lead:])
+    if not family:
+        return Name(literal=given)
+    return Name(family=family, given=given or None, non_dropping_particle=particle, suffix=suffix or None)
+
+
+def _decode(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return tex_to_unicode(text).strip() if has_tex(text) else text
+
+
+def affiliation_lines(affiliations: list[tuple[str, list[str]]]) -> str | None:
+    """``extras["arxiv:affiliations"]``: one ``Name: affiliation; affiliation`` line per author."""
+    lines = [f"{name}: {'; '.join(dict.fromkeys(affs))}" for name, affs in affiliations if affs]
+    return "\n".join(lines) or None

@@ -1,0 +1,248 @@
+"""One mapping from raw arXiv metadata to the canonical record, for every arXiv reader.
+
+Readers fill a ``Draft`` with the values as their source spells them; ``build`` does
+the rest exactly as ``arxiv_listing`` does: type ``article``, publisher ``arXiv``,
+TeX title/abstract/comments, the id without version plus ``arxiv_version``, the
+primary category as ``arxiv_class``, categories as keywords, journal DOIs only (the
+arXiv DOI and abstract URL are derived by the model), ``issued`` = the v1 date and
+everything else in ``extras["arxiv:<field>"]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from dataclasses import dataclass, field
+
+from ...diagnostics import Reporter
+from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
+from ...text.ids import ArxivIdError, arxiv_id_date, is_doi, parse_arxiv_id, same_doi, strip_doi
+from .authors import affiliation_lines
+from .journal_ref import normalise, parse_journal_ref
+
+_DOI_SPLIT = re.compile(r"[\s,;]+")
+_SIZE = re.compile(r"\s*\([^)]*\)\s*$")  # "(443kb)" or "(0kb,I)" after an .abs date
+# UTF-8 read as Latin-1 turns "ü" into "Ã¼": worth a warning, never a silent repair
+_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]")
+
+
+@dataclass
+class Draft:
+    """Raw values of one paper, as the source gives them (text still TeX)."""
+
+    line: int | None = None
+    raw_id: str | None = None
+    version: int | None = None  # the latest version, when the source says
+    title: str | None = None
+    authors: list[Name] = field(default_factory=list)
+    authors_etal: bool = False
+    affiliations: list[tuple[str, list[str]]] = field(default_factory=list)
+    abstract: str | None = None
+    comments: str | None = None
+    categories: list[str] = field(default_factory=list)
+    primary: str | None = None
+    dois: list[str] = field(default_factory=list)  # each may hold several DOIs
+    journal_ref: str | None = None
+    report_no: str | None = None
+    submitted: Date | None = None  # the v1 date
+    versions: list[tuple[int, str]] = field(default_factory=list)  # (n, "2007-04-02T19:18:42Z (443kb)")
+    extras: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # source line per field, for diagnostics
+
+    @property
+    def key(self) -> str | None:
+        return f"arXiv:{self.raw_id}" if self.raw_id else None
+
+    def where(self, name: str) -> int | None:
+        return self.lines.get(name, self.line)
+
+    def add_extra(self, name: str, value: str) -> None:
+        """Keep a value under ``arxiv:<name>``; a repeated field keeps every value, one per line."""
+        value = value.strip()
+        if not value:
+            return
+        name = f"arxiv:{name.lower().replace(' ', '-')}"
+        self.extras[name] = f"{self.extras[name]}\n{value}" if name in self.extras else value
+
+
+def build(draft: Draft, report: Reporter, code: str) -> Record | None:
+    """The canonical record for a draft, or None (with an error) when it has no valid id.
+
+    ``code`` prefixes diagnostic codes (``abs``, ``atom``, ...) so users can tell readers apart.
+    """
+    key = draft.key
+    ids = _identifiers(draft, report, code)
+    if ids is None:
+        return None
+    key = f"arXiv:{ids['arxiv']}"
+    fields: dict = {"extras": dict(draft.extras)}
+    _texts(draft, fields, report, code, key)
+    _journal(draft, fields)
+    if draft.report_no:
+        fields["number"] = normalise(draft.report_no)
+        fields["extras"]["arxiv:report-no"] = fields["number"]
+    if draft.categories or draft.primary:
+        fields["keywords"] = tuple(dict.fromkeys(([draft.primary] if draft.primary else []) + draft.categories))
+    fields["issued"] = draft.submitted or _issued_from_id(ids["arxiv"], draft, report, code, key)
+    if draft.versions:
+        fields["extras"]["arxiv:versions"] = "\n".join(f"v{n} {text}" for n, text in sorted(draft.versions))
+    affiliations = affiliation_lines(draft.affiliations)
+    if affiliations:
+        fields["extras"]["arxiv:affiliations"] = affiliations
+    _warn_mojibake(draft, report, code, key)
+    try:
+        return Record(
+            type="article",
+            publisher="arXiv",
+            authors=tuple(draft.authors),
+            authors_etal=draft.authors_etal,
+            ids=Identifiers(**ids),
+            position=Position(report.source, draft.line),
+            **fields,
+        )
+    except ValueError as exc:  # the model refused a value: this record only
+        report.error(f"{code}.invalid", f"record cannot be built: {exc}", line=draft.line, key=key)
+        return None
+
+
+def _identifiers(draft: Draft, report: Reporter, code: str) -> dict | None:
+    if not draft.raw_id:
+        report.error(f"{code}.missing-id", "record has no arXiv id", line=draft.line, key=draft.key)
+        return None
+    try:
+        arxiv_id, version, subject = parse_arxiv_id(draft.raw_id)
+    except ArxivIdError as exc:
+        report.error(f"{code}.bad-id", str(exc), line=draft.where("id"), key=draft.key)
+        return None
+    ids: dict = {"arxiv": arxiv_id, "arxiv_version": draft.version or version}
+    primary = draft.primary or (draft.categories[0] if draft.categories else None)
+    if primary:
+        ids["arxiv_class"] = primary
+    elif subject:
+        ids["arxiv_class"] = f"{arxiv_id.split('/')[0]}.{subject}"
+    dois = _dois(draft, arxiv_id, report, code)
+    if dois:
+        ids["doi"] = dois
+    return ids
+
+
+def _dois(draft: Draft, arxiv_id: str, report: Reporter, code: str) -> tuple[str, ...]:
+    key = f"arXiv:{arxiv_id}"
+    out: list[str] = []
+    for text in draft.dois:
+        for token in _DOI_SPLIT.split(text.strip()):
+            if not token:
+                continue
+            doi = strip_doi(token)
+            if same_doi(doi, arxiv_doi(arxiv_id)):
+                report.info(f"{code}.arxiv-doi", f"'{doi}' is the arXiv DOI, which is derived from the id; not "
+                            "stored as a journal DOI", line=draft.where("doi"), key=key, field="doi")
+                continue
+            if not is_doi(doi):
+                report.warning(f"{code}.bad-doi", f"'{token}' does not look like a DOI (10.NNNN/suffix); kept as given",
+                               line=draft.where("doi"), key=key, field="doi")
+            if not any(same_doi(doi, seen) for seen in out):
+                out.append(doi)
+    return tuple(out)
+
+
+def _texts(draft: Draft, fields: dict, report: Reporter, code: str, key: str) -> None:
+    if draft.title and draft.title.strip():
+        fields["title"] = Text(normalise(draft.title), Syntax.TEX)
+    else:
+        report.warning(f"{code}.no-title", "record has no title", line=draft.where("title"), key=key,
+                       field="title")
+    if draft.abstract and draft.abstract.strip():
+        fields["abstract"] = Text(normalise_abstract(draft.abstract), Syntax.TEX)
+    if draft.comments and draft.comments.strip():
+        fields["note"] = Text(normalise(draft.comments), Syntax.TEX)
+
+
+def _journal(draft: Draft, fields: dict) -> None:
+    if not draft.journal_ref or not draft.journal_ref.strip():
+        return
+    verbatim = normalise(draft.journal_ref)
+    fields["extras"]["arxiv:journal-ref"] = verbatim
+    parsed = parse_journal_ref(verbatim)
+    if parsed is None:
+        return
+    fields["container_title"] = Text(parsed.journal, Syntax.PLAIN)
+    fields["volume"] = parsed.volume
+    fields["pages"] = parsed.pages
+    if parsed.issue:
+        fields["issue"] = parsed.issue
+    fields["extras"]["arxiv:journal-year"] = str(parsed.year)  # issued stays the arXiv date
+
+
+def _issued_from_id(arxiv_id: str, draft: Draft, report: Reporter, code: str, key: str) -> Date:
+    year, month = arxiv_id_date(arxiv_id)
+    report.info(f"{code}.issued-from-id", f"no v1 date given; issued is {year}-{month:02d}, the month in the id",
+                line=draft.line, key=key, field="issued")
+    return Date(year, month)
+
+
+def _warn_mojibake(draft: Draft, report: Reporter, code: str, key: str) -> None:
+    texts = [draft.title or "", *(n.display() for n in draft.authors)]
+    for text in texts:
+        match = _MOJIBAKE.search(text)
+        if match:
+            word = next(w for w in text.split() if _MOJIBAKE.search(w))
+            report.warning(f"{code}.mojibake", f"'{word}' looks like UTF-8 read as Latin-1 in the source; kept as given",
+                           line=draft.line, key=key)
+            return
+
+
+# --- text shapes shared by the sources -------------------------------------------------
+
+
+def normalise_abstract(text: str) -> str:
+    """Unwrap an arXiv abstract: an indented line (or a blank line) starts a paragraph;
+    paragraphs are joined by a blank line, as the listing reader joins them."""
+    paragraphs: list[list[str]] = []
+    current: list[str] = []
+    for line in text.strip("\r\n").splitlines():
+        if not line.strip() or (line[:1].isspace() and current):
+            if current:
+                paragraphs.append(current)
+            current = []
+        if line.strip():
+            current.append(line.strip())
+    if current:
+        paragraphs.append(current)
+    return "\n\n".join(" ".join(" ".join(p).split()) for p in paragraphs)
+
+
+def split_categories(text: str | None) -> list[str]:
+    return list(dict.fromkeys((text or "").split()))
+
+
+def parse_rfc2822(text: str) -> tuple[Date, str] | None:
+    """``Mon, 2 Apr 2007 19:18:42 GMT   (443kb)`` -> (the UTC day, ``2007-04-02T19:18:42Z (443kb)``)."""
+    size = _SIZE.search(text)
+    stamp = text[: size.start()] if size else text
+    try:
+        moment = email.utils.parsedate_to_datetime(stamp.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc)
+    iso = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if size:
+        iso += " " + size.group().strip()
+    return Date(moment.year, moment.month, moment.day), iso
+
+
+def parse_iso_date(text: str) -> Date | None:
+    """``2017-07-27T08:18:33Z`` or ``2014-12-29`` -> the (UTC) day."""
+    text = text.strip()
+    try:
+        if "T" in text:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(dt.timezone.utc)
+            return Date(moment.year, moment.month, moment.day)
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return Date(day.year, day.month, day.day)
