@@ -77,6 +77,8 @@ def formats() -> None:
 @click.option("--plain-math", is_flag=True, help="Write maths as Unicode text in CSL-JSON and RIS.")
 @click.option("--no-protect-case", is_flag=True, help="Do not brace inner-capital words in BibTeX titles.")
 @click.option("--new-keys", is_flag=True, help="Make new citation keys even where the input has keys.")
+@click.option("--key-pattern", metavar="PATTERN",
+              help="Citation key pattern, e.g. '[auth:lower][year][shorttitle:3]' (see README).")
 @click.option("--ris-type", "ris_type", default="UNPB", show_default=True,
               type=click.Choice(["UNPB", "JOUR", "GEN", "MANSCPT", "INPR", "RPRT", "ELEC"]),
               help="RIS TY for preprints.")
@@ -88,7 +90,8 @@ def formats() -> None:
 @click.option("--strict", is_flag=True, help="Warnings fail the run (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also info diagnostics (format guesses, fields a target cannot carry).")
-def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_case, new_keys, ris_type, jats_mode,
+def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_case, new_keys, key_pattern, ris_type,
+            jats_mode,
             ndjson, log_format, strict, quiet, verbose) -> None:
     """Convert INPUT files ('-' for stdin) to one output in --to FORMAT."""
     from . import api, registry
@@ -102,7 +105,7 @@ def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_cas
         if from_:
             registry.get(from_)
         options = Options(tex=tex, plain_math=plain_math, protect_case=not no_protect_case, keep_keys=not new_keys,
-                          ris_preprint_type=ris_type, jats_mode=jats_mode, ndjson=ndjson)
+                          key_pattern=key_pattern, ris_preprint_type=ris_type, jats_mode=jats_mode, ndjson=ndjson)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
 

@@ -10,7 +10,6 @@ the same keys.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .model import Record
 
@@ -24,9 +23,10 @@ _UNSAFE_KEY = re.compile(r"[\s,{}()=#%\"'\\~]")
 
 
 def ascii_fold(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.replace("ß", "ss").replace("ø", "o").replace("Ø", "O")
-                                   .replace("ł", "l").replace("Ł", "L").replace("æ", "ae").replace("đ", "d"))
-    return folded.encode("ascii", "ignore").decode("ascii")
+    """Transliterate to ASCII (Øbro -> Obro, Gauß -> Gauss, 王小明 -> WangXiaoMing)."""
+    from anyascii import anyascii
+
+    return anyascii(text)
 
 
 def _slug(text: str) -> str:
@@ -58,16 +58,108 @@ def default_key(record: Record) -> str:
     return f"ref{year}"
 
 
+# --- key patterns ---------------------------------------------------------------------
+# "[auth:lower][year][shorttitle:3]": fields in brackets, modifiers after colons, any
+# other text literal (the legacy Better BibTeX syntax people already know).
+
+_PATTERN_PART = re.compile(r"\[([a-z]+)((?::[a-z0-9]+)*)\]|([^\[\]]+)")
+
+
+def _significant_words(record: Record) -> list[str]:
+    if not record.title:
+        return []
+    words = [_slug_keep_case(w) for w in record.title.plain().split() if not w.startswith("$")]
+    return [w for w in words if w and w.lower() not in STOPWORDS]
+
+
+def _slug_keep_case(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", ascii_fold(text))
+
+
+def _families(record: Record) -> list[str]:
+    names = record.authors or record.editors
+    return [_slug_keep_case(n.literal or n.family or n.given or "") for n in names]
+
+
+def _field(record: Record, name: str, count: int | None) -> str:
+    words = _significant_words(record)
+    families = _families(record)
+    if name == "auth":
+        return families[0] if families else ""
+    if name == "authors":
+        return "".join(families[: count or 3])
+    if name == "year":
+        return str(record.issued.year) if record.issued and record.issued.year else ""
+    if name in ("title", "veryshorttitle"):
+        return words[0] if words else ""
+    if name == "shorttitle":
+        return "".join(w[:1].upper() + w[1:] for w in words[: count or 3])
+    if name == "firstpage":
+        return (record.pages or "").split("-")[0].strip()
+    if name == "arxiv":
+        return record.ids.arxiv.replace("/", "") if record.ids.arxiv else ""
+    if name == "key":
+        return record.key or ""
+    raise ValueError(f"unknown key pattern field [{name}]")
+
+
+PATTERN_FIELDS = ("auth", "authors", "year", "title", "veryshorttitle", "shorttitle", "firstpage", "arxiv", "key")
+
+
+def check_pattern(pattern: str) -> None:
+    """Raise ValueError for a pattern with unknown fields or modifiers."""
+    for match in _PATTERN_PART.finditer(pattern):
+        if match.group(1):
+            if match.group(1) not in PATTERN_FIELDS:
+                raise ValueError(f"unknown key pattern field [{match.group(1)}]; known: {', '.join(PATTERN_FIELDS)}")
+            for modifier in filter(None, match.group(2).split(":")):
+                if modifier not in ("lower", "upper") and not modifier.isdigit():
+                    raise ValueError(f"unknown key pattern modifier :{modifier}; known: :lower, :upper, :N")
+    if "".join(m.group() for m in _PATTERN_PART.finditer(pattern)) != pattern:
+        raise ValueError(f"key pattern {pattern!r} has an unbalanced '[' or ']'")
+
+
+def pattern_key(record: Record, pattern: str) -> str:
+    out = []
+    for match in _PATTERN_PART.finditer(pattern):
+        if match.group(3):
+            out.append(match.group(3))
+            continue
+        modifiers = [m for m in match.group(2).split(":") if m]
+        count = next((int(m) for m in modifiers if m.isdigit()), None)
+        value = _field(record, match.group(1), count)
+        if count and match.group(1) not in ("authors", "shorttitle"):  # there :N counts words
+            value = value[:count]
+        if "lower" in modifiers:
+            value = value.lower()
+        if "upper" in modifiers:
+            value = value.upper()
+        out.append(value)
+    return "".join(out)
+
+
 class KeyAllocator:
     """Hands out keys for one output file."""
 
-    def __init__(self, keep_input_keys: bool = True):
+    def __init__(self, keep_input_keys: bool = True, pattern: str | None = None):
         self.keep_input_keys = keep_input_keys
+        self.pattern = pattern
         self.used: set[str] = set()
         self.next_suffix: dict[str, int] = {}  # per base: where the last clash search ended
 
+    @classmethod
+    def for_options(cls, options) -> KeyAllocator:
+        return cls(options.keep_keys, options.key_pattern)
+
+    def _make(self, record: Record) -> str:
+        if self.pattern:
+            key = pattern_key(record, self.pattern)
+            if key.strip():
+                return key
+        return default_key(record)
+
     def key_for(self, record: Record) -> str:
-        base = record.key if (self.keep_input_keys and record.key) else default_key(record)
+        base = record.key if (self.keep_input_keys and record.key) else self._make(record)
         base = _UNSAFE_KEY.sub("", base) or "ref"
         key = base
         suffix = self.next_suffix.get(base, 0)

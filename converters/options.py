@@ -15,6 +15,7 @@ class Options:
     plain_math: bool = False  # write maths as Unicode text instead of TeX in CSL/RIS
     protect_case: bool = True  # brace inner-capital words in BibTeX titles
     keep_keys: bool = True  # keep citation keys the input gives
+    key_pattern: str | None = None  # e.g. "[auth:lower][year][shorttitle:3]"; None: the default (keys.py)
     ris_preprint_type: str = "UNPB"  # RIS TY for preprints (see MAPPING: RIS has no preprint type)
     jats_mode: str = "references"  # references: one <article> with a <ref-list>; articles: one <article> per record
     jats_front: bool = False  # JATS reader: also read the article's own front matter as a record
@@ -25,6 +26,13 @@ class Options:
             raise UsageError(f"tex mode must be utf8, ascii or minimal, got {self.tex!r}")
         if self.jats_mode not in ("references", "articles"):
             raise UsageError(f"jats_mode must be 'references' or 'articles', got {self.jats_mode!r}")
+        if self.key_pattern is not None:
+            from .keys import check_pattern
+
+            try:
+                check_pattern(self.key_pattern)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
         if self.ris_preprint_type not in RIS_TYPES_FOR_PREPRINT:
             raise UsageError(
                 f"ris_preprint_type must be one of {', '.join(RIS_TYPES_FOR_PREPRINT)}, got {self.ris_preprint_type!r}"
