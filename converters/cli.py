@@ -87,12 +87,14 @@ def formats() -> None:
 @click.option("--ndjson", is_flag=True, help="CSL-JSON: one item per line.")
 @click.option("--log", "log_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Diagnostics as text with source excerpts, or as JSON lines for machines.")
+@click.option("--report", "report_path", metavar="FILE.json",
+              help="Write the loss report: per record and field, what the target could not carry.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also info diagnostics (format guesses, fields a target cannot carry).")
 def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_case, new_keys, key_pattern, ris_type,
             jats_mode,
-            ndjson, log_format, strict, quiet, verbose) -> None:
+            ndjson, log_format, report_path, strict, quiet, verbose) -> None:
     """Convert INPUT files ('-' for stdin) to one output in --to FORMAT."""
     from . import api, registry
     from .diagnostics import ConversionError, Reporter, Severity, UsageError
@@ -156,6 +158,19 @@ def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_cas
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     emit(out_report)
+
+    from .loss import loss_report, summary_lines
+
+    losses = loss_report(out_report.diagnostics, target.name)
+    if report_path:
+        import json
+
+        with api.atomic_output(report_path) as handle:
+            json.dump(losses, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+    if not quiet and log_format == "text" and not verbose:  # -v showed every loss already
+        for line in summary_lines(losses):
+            click.echo(f"not carried: {line}", err=True)
 
     failed = sum(r.failed for r in reports)
     warnings = sum(d.severity is Severity.WARNING for r in (*reports, out_report) for d in r.diagnostics)

@@ -84,14 +84,23 @@ class Reporter:
     def info(self, code: str, message: str, **where) -> Diagnostic:
         return self.add(Severity.INFO, code, message, **where)
 
-    def lost(self, key: str | None, field_name: str, target: str, where: str | None = None) -> Diagnostic:
-        """A value the target cannot carry: say where it went instead, or that it was dropped."""
+    def lost(self, key: str | None, field_name: str, target: str, where: str | None = None, *,
+             record=None, value: str | None = None) -> Diagnostic:
+        """A value the target cannot carry: say where it went instead, or that it was dropped.
+
+        With ``record``, the diagnostic points at the record's place in its input.
+        """
+        shown = f"'{field_name}'" + (f" ({value})" if value else "")
         if where:
-            message = f"{target} has no field for '{field_name}'; written to {where}"
+            message = f"{target} has no field for {shown}; written to {where}"
         else:
-            message = f"{target} cannot carry '{field_name}'; dropped"
-        return self.add(Severity.INFO, "write.lost" if not where else "write.moved", message,
-                        key=key, field=field_name)
+            message = f"{target} cannot carry {shown}; dropped"
+        position = getattr(record, "position", None)
+        diag = Diagnostic("write.lost" if not where else "write.moved", Severity.INFO, message,
+                          position.source if position else self.source,
+                          position.line if position else None, None, key, None, field_name)
+        self.diagnostics.append(diag)
+        return diag
 
 
 class ConversionError(Exception):

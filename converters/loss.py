@@ -1,0 +1,51 @@
+"""The loss report: per record and field, what the target could not carry.
+
+Built from the writers' ``write.lost`` (dropped) and ``write.moved`` (written
+elsewhere) diagnostics, so a writer reports a loss once and every consumer (the
+JSON report, the stderr summary, the library caller) sees the same facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from .diagnostics import Diagnostic
+
+LOSS_CODES = ("write.lost", "write.moved")
+_MOVED_TO = re.compile(r"; written to (?P<to>.+)$")
+
+
+def _entry(diag: Diagnostic) -> dict:
+    entry = {"field": diag.field, "status": "moved" if diag.code == "write.moved" else "dropped"}
+    match = _MOVED_TO.search(diag.message)
+    if match:
+        entry["to"] = match["to"]
+    return entry
+
+
+def loss_report(diagnostics: Iterable[Diagnostic], target: str) -> dict:
+    records: dict[tuple, dict] = {}
+    totals: Counter = Counter()
+    for diag in diagnostics:
+        if diag.code not in LOSS_CODES:
+            continue
+        where = (diag.key, diag.source, diag.line)
+        record = records.setdefault(where, {"key": diag.key, "source": diag.source, "line": diag.line, "fields": []})
+        entry = _entry(diag)
+        record["fields"].append(entry)
+        totals[(entry["field"], entry["status"])] += 1
+    return {
+        "target": target,
+        "records": [{k: v for k, v in r.items() if v is not None} for r in records.values()],
+        "totals": [{"field": f, "status": s, "records": n} for (f, s), n in sorted(totals.items())],
+    }
+
+
+def summary_lines(report: dict) -> list[str]:
+    lines = []
+    for total in report["totals"]:
+        verb = "moved" if total["status"] == "moved" else "dropped"
+        lines.append(f"{report['target']}: '{total['field']}' {verb} in {total['records']} record(s)")
+    return lines
