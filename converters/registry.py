@@ -63,7 +63,7 @@ FORMATS: tuple[Format, ...] = (
     Format("ris", "RIS (Research Information Systems) tagged format", (), (".ris",),
            ".ris:detect", ".ris:read", ".ris:write", ".ris"),
     Format("csl-json", "CSL-JSON (citeproc, Zotero, pandoc)", ("csljson", "csl", "json"), (".json", ".csl.json"),
-           ".csl_json:detect", None, ".csl_json:write", ".json"),
+           ".csl_json:detect", ".csl_json:read", ".csl_json:write", ".json"),
     Format("jats", "JATS XML 1.4 Archiving (references or full articles)", ("jats-xml", "xml"),
            (".xml", ".jats", ".nxml"), ".jats:detect", ".jats:read", ".jats:write", ".xml"),
     Format("refconv-json", "the canonical record, one JSON object per line (lossless)", ("refconv",), (".ndjson",),

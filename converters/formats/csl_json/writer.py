@@ -1,9 +1,14 @@
-"""CSL-JSON writer (the reader lives beside it once written).
+"""CSL-JSON writer.
 
 Only schema types and schema keys are written (one bad item makes Zotero reject the
 whole file). Everything without a CSL variable goes to ``custom``, which the schema
 keeps for exactly that. Titles are CSL rich text (``<span class="nocase">``);
 abstracts and notes plain text; maths stays TeX unless plain_math is asked for.
+
+Extras read from CSL-JSON come back where they were: ``csl:<variable>`` as the
+top-level variable when the item does not already have it and the value has the
+shape the schema asks for (names, dates and ``categories`` are stored as JSON text;
+anything else goes to ``custom``), ``csl:custom.<key>`` (JSON text) as ``custom[key]``.
 """
 
 from __future__ import annotations
@@ -13,31 +18,18 @@ import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from ..diagnostics import Reporter
-from ..keys import KeyAllocator
-from ..model import Date, Name, Record
-from ..options import Options
-from ..text.markup import to_csl, to_plain
-
-# CSL variables a "csl:" extra may be written back to (the schema's item keys).
-CSL_VARIABLES = frozenset(
-    """DOI ISBN ISSN PMCID PMID URL abstract accessed annote archive archive-place archive_collection
-    archive_location author authority available-date call-number categories chair chapter-number
-    citation-key citation-label citation-number collection-editor collection-number collection-title
-    compiler composer container-author container-title container-title-short contributor curator
-    dimensions director division edition editor editorial-director event event-date event-place
-    event-title executive-producer first-reference-note-number genre guest host illustrator interviewer
-    issue issued journalAbbreviation jurisdiction keyword language locator medium narrator note number
-    number-of-pages number-of-volumes organizer original-author original-date original-publisher
-    original-publisher-place original-title page page-first part part-title performer printing producer
-    publisher publisher-place recipient references reviewed-author reviewed-genre reviewed-title scale
-    script-writer section series-creator shortTitle source status submitted supplement title title-short
-    translator version volume volume-title volume-title-short year-suffix""".split()
-)
-
+from ...diagnostics import Reporter
+from ...keys import KeyAllocator
+from ...model import Date, Name, Record
+from ...options import Options
+from ...text.markup import to_csl, to_plain
+from .tables import ARRAY_VARIABLES, CSL_VARIABLES, DATE_KEYS, DATE_VARIABLES, NAME_KEYS, NAME_VARIABLES
 
 def detect(head: str) -> bool:
     text = head.lstrip("\ufeff \t\r\n")
+    first_line = text.split("\n", 1)[0]
+    if first_line.startswith("{") and '"ids"' in first_line and '"date-parts"' not in first_line:
+        return False  # refconv-json: the canonical record, not CSL
     return text[:1] in "[{" and '"type"' in head and ('"id"' in head or '"title"' in head)
 
 
@@ -77,7 +69,10 @@ def _date(date: Date) -> dict[str, Any]:
         return {"literal": date.literal}
     parts = [date.parts()]
     if date.end and date.end.year is not None:
-        parts.append(date.end.parts())
+        end = date.end.parts()
+        if date.end.season and date.end.month is None:
+            end.append(20 + date.end.season)  # CSL writes a season as month 21-24
+        parts.append(end)
     out: dict[str, Any] = {"date-parts": parts}
     if date.season:
         out["season"] = date.season
@@ -146,10 +141,70 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
         item["note"] = to_plain(record.note, plain_math=plain_math)
     for extra_key, value in record.extras.items():
         namespace, _, name = extra_key.partition(":")
-        if namespace == "csl" and name in CSL_VARIABLES and name not in item:
-            item[name] = value
+        if namespace == "csl" and name.startswith("custom."):
+            custom.setdefault(name[len("custom."):], _loads(value, value))
+            continue
+        variable = _as_variable(name, value) if namespace == "csl" and name not in item else None
+        if variable is not None:
+            item[name] = variable
         else:
             custom[extra_key] = value
     if custom:
         item["custom"] = custom
     return item
+
+
+def _loads(text: str, default: Any = None) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def _as_variable(name: str, value: str) -> Any:
+    """A "csl:" extra as the top-level variable's value, or None when it has no schema-valid shape."""
+    if name not in CSL_VARIABLES:
+        return None
+    if name in NAME_VARIABLES:
+        names = _loads(value)
+        return names if _valid_names(names) else None
+    if name in DATE_VARIABLES:
+        date = _loads(value)
+        return date if _valid_date(date) else None
+    if name in ARRAY_VARIABLES:
+        items = _loads(value)
+        ok = isinstance(items, list) and all(isinstance(i, str) for i in items)
+        return items if ok else None
+    return value
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _valid_names(names: Any) -> bool:
+    if not isinstance(names, list):
+        return False
+    for name in names:
+        if not isinstance(name, dict) or not set(name) <= NAME_KEYS:
+            return False
+        for key, value in name.items():
+            flag = key in ("comma-suffix", "static-ordering", "parse-names")
+            if not (isinstance(value, str) or (flag and (_scalar(value) or isinstance(value, bool)))):
+                return False
+    return True
+
+
+def _valid_date(date: Any) -> bool:
+    if not isinstance(date, dict) or not set(date) <= DATE_KEYS:
+        return False
+    parts = date.get("date-parts", [[0]])
+    if not (isinstance(parts, list) and 1 <= len(parts) <= 2):
+        return False
+    if not all(isinstance(p, list) and 1 <= len(p) <= 3 and all(_scalar(x) for x in p) for p in parts):
+        return False
+    if "season" in date and not _scalar(date["season"]):
+        return False
+    if "circa" in date and not (_scalar(date["circa"]) or isinstance(date["circa"], bool)):
+        return False
+    return all(isinstance(date[k], str) for k in ("literal", "raw") if k in date)

@@ -1,0 +1,764 @@
+"""CSL-JSON reader: an array of items, one item, or items one per line (NDJSON); CSL-YAML
+too when PyYAML happens to be importable (it is not a dependency).
+
+Position-aware: each item is decoded on its own with ``json.JSONDecoder.raw_decode`` at
+its offset, so every diagnostic carries the item's line (or the line of the variable
+concerned). A syntax error is one error with the decoder's line and column; reading
+resumes at the next item that starts a line at the same indentation (pretty-printed
+arrays, NDJSON) and stops otherwise.
+
+Mapping (what real producers write, not only what the schema allows): titles are CSL
+rich text (``Syntax.HTML``), abstract and note plain; strings given as lists
+(Crossref's ``container-title``, ``ISSN``) take their first value; numbers become
+strings; ``date-parts`` may hold strings, be empty, carry seasons (21-24), ``circa``,
+ranges, ``raw`` or ``literal``. What the model has no field for is kept in extras:
+``csl:<variable>`` (strings as they are, any other JSON value as JSON text),
+``csl:<variable>-meta`` (name keys such as ORCID or affiliation, JSON, one object per
+name), ``csl:<variable>:raw`` (a value of a known variable the reader could not use as
+given), ``csl:custom.<key>`` (members of ``custom`` that are not ours, JSON) and, as
+they are, ``custom`` members named ``<namespace>:<field>`` (extras of other formats
+written by our writer). The writer puts each back where it came from.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import Any, TextIO
+
+from ...diagnostics import Reporter
+from ...model import CSL_TYPES, Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_url
+from ...options import Options
+from ...text.ids import ArxivIdError, is_doi, normalize_isbn, normalize_issn, parse_arxiv_id, strip_doi
+from .tables import DATE_VARIABLES, DEFAULT_TYPE, NAME_VARIABLES, TYPE_ALIASES
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\r\n]*")
+_MISSING = object()
+
+
+def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
+    text = stream.read() if hasattr(stream, "read") else "".join(stream)
+    if text.startswith("\ufeff"):
+        text = " " + text[1:]  # same length: offsets and columns stay right
+    reader = _Reader(text, report, options or Options())
+    for value, start, end in reader.values():
+        record = reader.convert(value, start, end)
+        if record is not None:
+            yield record
+
+
+class _Reader:
+    def __init__(self, text: str, report: Reporter, options: Options):
+        self.text = text
+        self.report = report
+        self.options = options
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.last_label: str | None = None
+
+    # -- positions
+
+    def line(self, offset: int) -> int:
+        return bisect_right(self.line_starts, offset)
+
+    def column(self, offset: int) -> int:
+        return offset - self.line_starts[self.line(offset) - 1] + 1
+
+    def at(self, offset: int) -> dict:
+        return {"line": self.line(offset), "column": self.column(offset)}
+
+    def skip(self, pos: int) -> int:
+        return _SPACE.match(self.text, pos).end()
+
+    # -- splitting the input into items
+
+    def values(self) -> Iterator[tuple[Any, int, int]]:
+        text = self.text
+        pos = self.skip(0)
+        if pos == len(text):
+            self.report.warning("csl.empty", "input is empty: no CSL-JSON items", line=1)
+            return
+        if text[pos] not in "[{":
+            yield from self.yaml_values(pos)
+            return
+        while pos < len(text):
+            if text[pos] == "[":
+                pos = yield from self.array(pos)
+            else:
+                pos = yield from self.single(pos)
+            if pos is None:
+                return
+            pos = self.skip(pos)
+
+    def array(self, pos: int):
+        """Items of an array from its '['; returns the offset after its ']' (None: stop)."""
+        text = self.text
+        pos = self.skip(pos + 1)
+        while pos < len(text):
+            if text[pos] == "]":
+                return pos + 1
+            if text[pos] == ",":
+                self.report.warning("csl.extra-comma", "extra ',' in the array ignored", **self.at(pos),
+                                    key=self.last_label)
+                pos = self.skip(pos + 1)
+                continue
+            try:
+                value, end = _DECODER.raw_decode(text, pos)
+            except json.JSONDecodeError as exc:
+                pos = self.syntax_error(exc, pos)
+                if pos is None:
+                    return None
+                continue
+            yield value, pos, end
+            pos = self.skip(end)
+            if pos < len(text) and text[pos] == ",":
+                pos = self.skip(pos + 1)
+            elif pos < len(text) and text[pos] != "]":
+                self.report.warning("csl.missing-comma", "missing ',' between items", **self.at(pos),
+                                    key=self.last_label)
+        self.report.warning("csl.unclosed", "input ends inside the array (no closing ']')",
+                            **self.at(len(text)), key=self.last_label, hint="the file may have been cut short")
+        return None
+
+    def single(self, pos: int):
+        """One top-level value (an item, or the next line of NDJSON)."""
+        try:
+            value, end = _DECODER.raw_decode(self.text, pos)
+        except json.JSONDecodeError as exc:
+            return self.syntax_error(exc, pos)
+        if isinstance(value, dict) and "type" not in value and isinstance(value.get("items", value.get("references")),
+                                                                          list):
+            self.report.warning("csl.wrapped", "items read from the object's 'items'/'references' list",
+                                **self.at(pos))
+            for item in value.get("items", value.get("references")):
+                yield item, pos, end
+        else:
+            yield value, pos, end
+        return end
+
+    def syntax_error(self, exc: json.JSONDecodeError, start: int) -> int | None:
+        """Report invalid JSON once; the offset of the next item on a line of its own, if any."""
+        key = _id_in(self.text[start:exc.pos]) or self.last_label
+        self.report.error("csl.syntax", f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno, key=key,
+                          hint="the item is skipped; reading goes on at the next item")
+        line_start = self.text.rfind("\n", 0, start) + 1
+        indent = self.text[line_start:start]
+        if indent.strip():
+            return None  # the item does not start its own line: no safe place to resume
+        found = re.compile(r"\n" + re.escape(indent) + r"[{\[]").search(self.text, exc.pos)
+        return found.end() - 1 if found else None
+
+    def yaml_values(self, pos: int) -> Iterator[tuple[Any, int, int]]:
+        try:
+            import yaml
+        except ImportError:
+            self.report.error("csl.not-json", "input is not CSL-JSON: expected '[' or '{'", **self.at(pos),
+                              hint="CSL-YAML is read only when PyYAML is installed")
+            return
+        try:
+            root = next(iter(yaml.compose_all(self.text, Loader=yaml.SafeLoader)), None)
+            data = next(iter(yaml.safe_load_all(self.text)), None)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = {"line": mark.line + 1, "column": mark.column + 1} if mark else self.at(pos)
+            self.report.error("csl.syntax", f"input is neither JSON nor valid YAML: {exc}".split("\n")[0], **where)
+            return
+        if isinstance(data, dict) and isinstance(data.get("references"), list):  # pandoc metadata block
+            node = next(v for k, v in root.value if k.value == "references")
+            items, nodes = data["references"], node.value
+        elif isinstance(data, list):
+            items, nodes = data, root.value
+        else:
+            items, nodes = [data], [root]
+        for item, node in zip(items, nodes):
+            yield _from_yaml(item), node.start_mark.index, node.end_mark.index
+
+    # -- items to records
+
+    def convert(self, value: Any, start: int, end: int) -> Record | None:
+        if not isinstance(value, dict):
+            self.report.error("csl.not-an-item", f"item is not an object (got {_json_type(value)}); not converted",
+                              **self.at(start), key=self.last_label)
+            return None
+        try:
+            record = _Item(value, self, start, end).build()
+        except Exception as exc:  # a bug must cost one item, never the batch
+            self.report.error("csl.internal", f"item could not be converted: {type(exc).__name__}: {exc}",
+                              **self.at(start), key=_label(value) or self.last_label)
+            return None
+        self.last_label = record.label
+        return record
+
+
+class _Item:
+    """One item to a Record: each step takes its variables; what is left goes to extras."""
+
+    def __init__(self, item: dict, reader: _Reader, start: int, end: int):
+        self.item = dict(item)
+        self.reader = reader
+        self.report = reader.report
+        self.start, self.end = start, end
+        self.key = _label(item) or reader.last_label
+        self.fields: dict = {}
+        self.ids: dict = {}
+        self.extras: dict[str, str] = {}
+
+    # -- helpers
+
+    def where(self, var: str | None) -> dict:
+        if var is not None:
+            found = self.reader.text.find(f'"{var}"', self.start, self.end)
+            if found >= 0:
+                return self.reader.at(found)
+        return self.reader.at(self.start)
+
+    def warn(self, code: str, message: str, var: str | None = None, **more) -> None:
+        self.report.warning(code, message, key=self.key, field=var, **self.where(var), **more)
+
+    def info(self, code: str, message: str, var: str | None = None) -> None:
+        self.report.info(code, message, key=self.key, field=var, **self.where(var))
+
+    def take(self, var: str) -> Any:
+        return self.item.pop(var, _MISSING)
+
+    def keep(self, name: str, value: Any) -> None:
+        self.extras[f"csl:{name}"] = value if isinstance(value, str) else _dumps(value)
+
+    def string(self, var: str) -> str | None:
+        """A text variable: numbers become strings, a list of strings its first value."""
+        value = self.take(var)
+        if value is _MISSING or value is None:
+            return None
+        if isinstance(value, str):
+            return value if value.strip() else None
+        if _is_number(value):
+            return str(value)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            values = [v for v in value if v.strip()]
+            if len(values) > 1:
+                self.warn("csl.several-values", f"'{var}' has {len(values)} values; the first is used, "
+                          f"all are kept in extras", var)
+                self.keep(f"{var}:raw", value)
+            return values[0] if values else None
+        self.warn("csl.bad-value", f"'{var}' should be text, got {_json_type(value)}; kept in extras", var)
+        self.keep(f"{var}:raw", value)
+        return None
+
+    # -- the record
+
+    def build(self) -> Record:
+        custom = self._custom()
+        key = self._key(custom)
+        csl_type = self._type()
+        self._texts()
+        self._names(custom)
+        self._dates()
+        for var, name in (("publisher", "publisher"), ("publisher-place", "publisher_place"), ("volume", "volume"),
+                          ("issue", "issue"), ("page", "pages"), ("edition", "edition"), ("language", "language")):
+            value = self.string(var)
+            if value is not None:
+                self.fields[name] = value
+        self._keywords()
+        self._identifiers(custom)
+        self._rest_of_custom(custom)
+        for var, value in self.item.items():  # unknown and unmodelled variables
+            self.keep(var, value)
+        return Record(
+            type=csl_type,
+            key=key,
+            ids=Identifiers(**self.ids),
+            extras=self.extras,
+            position=Position(self.report.source, self.reader.line(self.start)),
+            **self.fields,
+        )
+
+    def _custom(self) -> dict:
+        custom = self.take("custom")
+        if custom is _MISSING or custom is None:
+            return {}
+        if not isinstance(custom, dict):
+            self.warn("csl.bad-value", f"'custom' should be an object, got {_json_type(custom)}; kept in extras",
+                      "custom")
+            self.keep("custom:raw", custom)
+            return {}
+        return dict(custom)
+
+    def _key(self, custom: dict) -> str | None:
+        value = self.take("id")
+        original = custom.pop("original-key", None)
+        if value is _MISSING or value is None or value == "":
+            self.warn("csl.no-id", "item has no 'id' (the schema requires one); a key is made when writing")
+        elif not isinstance(value, (str, int)) or isinstance(value, bool):
+            self.warn("csl.bad-value", f"'id' should be a string or number, got {_json_type(value)}", "id")
+            self.keep("id:raw", value)
+            value = None
+        if isinstance(original, str) and original:
+            return original
+        return str(value) if value not in (_MISSING, None, "") else None
+
+    def _type(self) -> str:
+        value = self.take("type")
+        if isinstance(value, str) and value in CSL_TYPES:
+            return value
+        if value is _MISSING or value in (None, ""):
+            self.warn("csl.no-type", f"item has no 'type' (the schema requires one); read as '{DEFAULT_TYPE}'")
+            return DEFAULT_TYPE
+        self.keep("type", value)
+        nearest = TYPE_ALIASES.get(value.strip().lower()) if isinstance(value, str) else None
+        if nearest:
+            self.warn("csl.type", f"type '{value}' is not a CSL type; read as '{nearest}' (original kept in extras)",
+                      "type")
+            return nearest
+        self.warn("csl.type", f"unknown type {_dumps(value)}; read as '{DEFAULT_TYPE}' (original kept in extras)",
+                  "type")
+        return DEFAULT_TYPE
+
+    def _texts(self) -> None:
+        for var, name, syntax in (("title", "title", Syntax.HTML), ("container-title", "container_title", Syntax.HTML),
+                                  ("abstract", "abstract", Syntax.PLAIN), ("note", "note", Syntax.PLAIN)):
+            value = self.string(var)
+            if value is not None:
+                self.fields[name] = Text(value, syntax)
+
+    # -- names
+
+    def _names(self, custom: dict) -> None:
+        for var, name in (("author", "authors"), ("editor", "editors")):
+            value = self.take(var)
+            names, etal = self._name_list(var, value) if value is not _MISSING else ((), False)
+            self.fields[name] = names
+            self.fields[f"{name}_etal"] = etal or _truthy(custom.pop(f"{var}-etal", False))
+
+    def _name_list(self, var: str, value: Any) -> tuple[tuple[Name, ...], bool]:
+        if value is None:
+            return (), False
+        if not isinstance(value, list):
+            self.warn("csl.bad-value", f"'{var}' should be a list of names, got {_json_type(value)}; kept in extras",
+                      var)
+            self.keep(var, value)
+            return (), False
+        names: list[Name] = []
+        metas: list[dict] = []
+        etal = lost = False
+        for raw in value:
+            name, meta, is_etal = self._name(var, raw)
+            etal = etal or is_etal
+            if name is not None:
+                names.append(name)
+                metas.append(meta)
+            elif not is_etal:
+                lost = True
+        if lost:
+            self.keep(var, value)  # the whole list, as given
+        if any(metas):
+            self.keep(f"{var}-meta", metas)
+        return tuple(names), etal
+
+    def _name(self, var: str, raw: Any) -> tuple[Name | None, dict, bool]:
+        if isinstance(raw, str) and raw.strip():
+            self.warn("csl.name", f"a name in '{var}' is a bare string '{raw[:40]}'; read as a literal name", var)
+            return Name(literal=raw.strip()), {}, False
+        if not isinstance(raw, dict):
+            self.warn("csl.name", f"a name in '{var}' is {_json_type(raw)}, not an object; kept in extras", var)
+            return None, {}, False
+        parts = {k: _text_or_none(raw.get(k)) for k in _NAME_PARTS}
+        meta = {k: v for k, v in raw.items() if k not in _NAME_PARTS and k != "parse-names"}
+        if not any(parts.values()) and isinstance(meta.get("name"), str):  # Crossref organisations
+            parts["literal"] = meta.pop("name")
+        literal = parts["literal"]
+        if literal and _ETAL.match(literal) or parts["family"] and _ETAL.match(parts["family"]):
+            return None, {}, True
+        if literal and (parts["family"] or parts["given"]):
+            self.warn("csl.name", f"a name in '{var}' has both literal and family/given parts; the parts are used, "
+                      "the literal kept in extras", var)
+            meta["literal"] = literal
+            literal = None
+        if literal:
+            return Name(literal=literal), meta, False
+        if not (parts["family"] or parts["given"]):
+            self.warn("csl.name", f"a name in '{var}' has no family, given or literal part; kept in extras", var)
+            return None, {}, False
+        family, given = parts["family"], parts["given"]
+        dropping, non_dropping = parts["dropping-particle"], parts["non-dropping-particle"]
+        if _truthy(raw.get("parse-names")) and not (dropping or non_dropping):
+            non_dropping, family = _leading_particle(family)
+            given, dropping = _trailing_particle(given)
+        return Name(family=family, given=given, dropping_particle=dropping, non_dropping_particle=non_dropping,
+                    suffix=parts["suffix"]), meta, False
+
+    # -- dates
+
+    def _dates(self) -> None:
+        for var in ("issued", "accessed"):
+            value = self.take(var)
+            if value is _MISSING or value is None:
+                continue
+            date, complete, problem = parse_date(value)
+            if problem:
+                self.warn("csl.date", f"'{var}': {problem}", var)
+            if not complete:
+                self.keep(var, value)
+            if date is not None:
+                self.fields[var] = date
+
+    # -- identifiers and numbers
+
+    def _keywords(self) -> None:
+        value = self.take("keyword")
+        if value is _MISSING or value is None:
+            return
+        if isinstance(value, str):
+            words = value.split(",")
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            words = value
+        else:
+            self.warn("csl.bad-value", f"'keyword' should be text, got {_json_type(value)}; kept in extras", "keyword")
+            self.keep("keyword:raw", value)
+            return
+        self.fields["keywords"] = tuple(w.strip() for w in words if w.strip())
+
+    def _identifiers(self, custom: dict) -> None:
+        dois = self._dois(custom)
+        self._arxiv(custom, dois)
+        url = self.string("URL")
+        if "arxiv" in self.ids:  # derived by the model: never stored
+            derived = Identifiers(arxiv=self.ids["arxiv"]).derived_doi.lower()
+            dois = [d for d in dois if d.lower() != derived]
+            url = None if url == arxiv_url(self.ids["arxiv"]) else url
+        if dois:
+            self.ids["doi"] = tuple(dict.fromkeys(dois))
+        if url:
+            self.ids["url"] = url
+        self._isbn_issn()
+        for var, name in (("PMID", "pmid"), ("PMCID", "pmcid")):
+            value = self.string(var)
+            if value:
+                self.ids[name] = value
+
+    def _dois(self, custom: dict) -> list[str]:
+        value = self.take("DOI")
+        given = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        if value is not _MISSING and value is not None and not all(isinstance(v, str) for v in given):
+            self.warn("csl.bad-value", f"'DOI' should be text, got {_json_type(value)}; kept in extras", "DOI")
+            self.keep("DOI:raw", value)
+            given = []
+        dois = [strip_doi(t) for v in given for t in v.split()]
+        listed = custom.pop("DOIs", None)  # our writer: every DOI, given ones first, then the arXiv one
+        if isinstance(listed, list) and all(isinstance(d, str) for d in listed):
+            listed = [strip_doi(d) for d in listed]
+            dois = [d for d in dois if d.lower() not in {x.lower() for x in listed}] + listed
+        elif listed is not None:
+            custom["DOIs"] = listed  # not ours: kept as it is
+        for doi in dois:
+            if not is_doi(doi):
+                self.warn("csl.bad-doi", f"'{doi}' does not look like a DOI (10.NNNN/suffix); kept as given", "DOI")
+        return dois
+
+    def _arxiv(self, custom: dict, dois: list[str]) -> None:
+        number = self.string("number")
+        on_arxiv = (self.fields.get("publisher") or "").strip().casefold() == "arxiv"
+        if number and on_arxiv and self._set_arxiv(number[6:] if number.lower().startswith("arxiv:") else number):
+            number = None
+        if "arxiv" not in self.ids:
+            for doi in dois:
+                match = _ARXIV_DOI.match(doi)
+                if match and self._set_arxiv(match[1]):
+                    break
+        if "arxiv" in self.ids:
+            moved = custom.pop("number", None)  # our writer moves the record's own number there
+            number = number or (moved if isinstance(moved, str) else None)
+            self._version()
+            primary = custom.pop("arxiv-primary-class", None)
+            if isinstance(primary, str) and primary:
+                self.ids["arxiv_class"] = primary
+        if number:
+            self.fields["number"] = number
+
+    def _set_arxiv(self, value: str) -> bool:
+        try:
+            arxiv_id, version, subject = parse_arxiv_id(value)
+        except ArxivIdError:
+            return False
+        self.ids["arxiv"] = arxiv_id
+        if version:
+            self.ids["arxiv_version"] = version
+        if subject:
+            self.ids["arxiv_class"] = f"{arxiv_id.split('/')[0]}.{subject}"
+        return True
+
+    def _version(self) -> None:
+        version = self.item.get("version")
+        if isinstance(version, (str, int)) and str(version).strip().lstrip("v").isdigit():
+            number = int(str(version).strip().lstrip("v"))
+            if self.ids.get("arxiv_version") in (None, number):
+                self.ids["arxiv_version"] = number
+                self.take("version")
+
+    def _isbn_issn(self) -> None:
+        for var, name, normalise in (("ISBN", "isbn", _isbn), ("ISSN", "issn", normalize_issn)):
+            value = self.take(var)
+            if value is _MISSING or value is None:
+                continue
+            values = [value] if isinstance(value, str) else value if isinstance(value, list) else None
+            if values is None or not all(isinstance(v, str) for v in values):
+                self.warn("csl.bad-value", f"'{var}' should be text, got {_json_type(value)}; kept in extras", var)
+                self.keep(f"{var}:raw", value)
+                continue
+            found = []
+            for token in (t for v in values for t in re.split(r"[\s,;]+", v) if t):
+                number, valid = normalise(token)
+                if not valid:
+                    self.warn("csl.bad-id", f"'{token}' is not a valid {var}; kept as given", var)
+                found.append(number if valid else token)
+            if found:
+                self.ids[name] = tuple(dict.fromkeys(found))
+
+    def _rest_of_custom(self, custom: dict) -> None:
+        for key, value in custom.items():
+            if ":" in key:  # "<namespace>:<field>": an extra our writer put there
+                self.extras[key] = value if isinstance(value, str) else _dumps(value)
+            else:
+                self.extras[f"csl:custom.{key}"] = _dumps(value)
+
+
+# --- values -------------------------------------------------------------------------------
+
+_NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal")
+_ETAL = re.compile(r"^(?:et\.?\s*al\.?|others)$", re.I)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
+_ID_IN_TEXT = re.compile(r'"id"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+))')
+_EDTF = re.compile(r"^(?P<y>-?\d{1,4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[?~%])?$")
+_SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "text", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _text_or_none(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    return str(value) if _is_number(value) else None
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "no")
+    return bool(value)
+
+
+def _label(item: dict) -> str | None:
+    value = item.get("id")
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and value != "":
+        return str(value)
+    title = item.get("title")
+    return title[:40] if isinstance(title, str) and title else None
+
+
+def _id_in(fragment: str) -> str | None:
+    match = _ID_IN_TEXT.search(fragment)
+    return (match[1] or match[2]) if match else None
+
+
+def _isbn(value: str) -> tuple[str, bool]:
+    try:
+        return normalize_isbn(value)
+    except Exception:  # stdnum cannot compact some strings
+        return value, False
+
+
+def _from_yaml(value: Any) -> Any:
+    """YAML's own dates and numbers as CSL-JSON would have them."""
+    import datetime as dt
+
+    if isinstance(value, dict):
+        return {str(k): _from_yaml(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_yaml(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _leading_particle(family: str | None) -> tuple[str | None, str | None]:
+    """parse-names: "de la Fontaine" -> ("de la", "Fontaine")."""
+    if not family:
+        return None, family
+    tokens = family.split()
+    count = 0
+    while count < len(tokens) - 1 and tokens[count][:1].islower():
+        count += 1
+    return (" ".join(tokens[:count]) or None), " ".join(tokens[count:])
+
+
+def _trailing_particle(given: str | None) -> tuple[str | None, str | None]:
+    """parse-names: "Ludwig van" -> ("Ludwig", "van")."""
+    if not given:
+        return given, None
+    tokens = given.split()
+    count = len(tokens)
+    while count > 1 and tokens[count - 1][:1].islower():
+        count -= 1
+    return " ".join(tokens[:count]), (" ".join(tokens[count:]) or None)
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        return int(value)
+    return None
+
+
+def parse_date(value: Any) -> tuple[Date | None, bool, str | None]:
+    """A CSL date variable -> (date, complete?, problem). Incomplete means the caller keeps
+    the original: the model could not hold all of it."""
+    if isinstance(value, str):
+        return parse_edtf(value) or Date(literal=value), True, None
+    if _is_number(value) and _int(value) is not None:
+        return Date(_int(value)), True, None
+    if isinstance(value, list):
+        value = {"date-parts": value}
+        problem = "a bare list taken as date-parts"
+    elif isinstance(value, dict):
+        problem = None
+    else:
+        return None, False, f"not a date ({_json_type(value)}); kept in extras"
+    complete = set(value) <= {"date-parts", "season", "circa", "literal", "raw"}
+    start, parts_ok, parts_problem = _date_parts(value.get("date-parts"))
+    complete = complete and parts_ok
+    problem = problem or parts_problem
+    for key in ("raw", "literal"):
+        text = value.get(key)
+        if isinstance(text, str) and text.strip():
+            if start is None:
+                start = (parse_edtf(text) if key == "raw" else None) or Date(literal=text)
+            else:
+                complete = False  # both a structured date and text: keep the original
+        elif text is not None:
+            complete, problem = False, problem or f"'{key}' is not text"
+    if start is None:
+        nothing = not any(value.get(k) for k in ("season", "circa", "literal", "raw"))
+        return None, complete and nothing, problem
+    season, season_ok = _season(value.get("season"))
+    if not season_ok:
+        complete, problem = False, problem or f"season {value.get('season')!r} is not 1-4 or a season name"
+    if start.year is not None:
+        start = replace(start, season=season or start.season, circa=_truthy(value.get("circa")) or start.circa)
+    elif season or _truthy(value.get("circa")):
+        complete = False
+    return start, complete, problem
+
+
+def _date_parts(parts: Any) -> tuple[Date | None, bool, str | None]:
+    if parts is None:
+        return None, True, None
+    if not isinstance(parts, list):
+        return None, False, "date-parts is not a list"
+    complete = len(parts) <= 2
+    problem = None if complete else "more than two dates in date-parts (a range has two)"
+    dates = []
+    for part in parts[:2]:
+        date, ok, part_problem = _one_date(part)
+        complete, problem = complete and ok, problem or part_problem
+        dates.append(date)
+    if not dates or dates[0] is None:
+        return None, complete and not any(dates), problem
+    start = dates[0]
+    if len(dates) > 1 and dates[1] is not None:
+        start = replace(start, end=dates[1])
+    return start, complete, problem
+
+
+def _one_date(part: Any) -> tuple[Date | None, bool, str | None]:
+    if not isinstance(part, list):
+        return None, False, "a date-parts entry is not a list"
+    if not part or part[0] in (None, ""):
+        return None, True, None  # [[]] and [[null]]: the producer had no date
+    complete = len(part) <= 3
+    problem = None if complete else f"{len(part)} date parts (at most year, month, day); the rest kept in extras"
+    numbers = [_int(x) for x in part[:3]]
+    if None in numbers:
+        cut = numbers.index(None)
+        numbers = numbers[:cut]
+        complete, problem = False, problem or f"date part {part[cut]!r} is not a number"
+        if not numbers:
+            return None, False, problem
+    year, month, day = (numbers + [None, None])[:3]
+    season = None
+    if month is not None and 21 <= month <= 24:  # CSL's seasons as months
+        season, month = month - 20, None
+        complete = complete and day is None
+        day = None
+    if month is not None and not 1 <= month <= 12:
+        complete = False
+        problem = problem or f"month {month} is not 1-12"
+        month = day = None
+    if day is not None and (month is None or not 1 <= day <= calendar.monthrange(year if year > 0 else 2000,
+                                                                                    month)[1]):
+        complete = False
+        problem = problem or f"day {day} does not exist in that month"
+        day = None
+    return Date(year, month, day, season=season), complete, problem
+
+
+def _season(value: Any) -> tuple[int | None, bool]:
+    if value is None or value == "":
+        return None, True
+    number = _int(value)
+    if number is not None:
+        if 1 <= number <= 4:
+            return number, True
+        if 21 <= number <= 24:
+            return number - 20, True
+        return None, False
+    if isinstance(value, str) and value.strip().lower() in _SEASONS:
+        return _SEASONS[value.strip().lower()], True
+    return None, False
+
+
+def parse_edtf(text: str) -> Date | None:
+    """The EDTF subset CSL producers write: YYYY, YYYY-MM, YYYY-MM-DD, a '/' range, '~'/'?' as circa."""
+    text = text.strip()
+    if "/" in text:
+        first, _, second = text.partition("/")
+        start = _edtf_one(first)
+        end = _edtf_one(second) if second not in ("", "..") else None
+        if start is None or (end is None and second not in ("", "..")):
+            return None
+        return replace(start, end=end) if end else start
+    return _edtf_one(text)
+
+
+def _edtf_one(text: str) -> Date | None:
+    match = _EDTF.match(text.strip())
+    if match is None:
+        return None
+    year = int(match["y"])
+    month = int(match["m"]) if match["m"] else None
+    day = int(match["d"]) if match["d"] else None
+    season = None
+    if month is not None and 21 <= month <= 24 and day is None:
+        season, month = month - 20, None
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None and not 1 <= day <= calendar.monthrange(year if year > 0 else 2000, month)[1]:
+        return None
+    return Date(year, month, day, season=season, circa=match["q"] is not None)

@@ -1,0 +1,69 @@
+"""CSL-JSON vocabulary as data: variables by kind (from csl-data.json) and type aliases."""
+
+from __future__ import annotations
+
+# The schema's item keys (except id, type, custom): what a "csl:" extra may be written
+# back to. tests/test_csl_json_reader.py checks these sets against the schema.
+NAME_VARIABLES = frozenset(
+    """author chair collection-editor compiler composer container-author contributor curator director
+    editor editorial-director executive-producer guest host interviewer illustrator narrator organizer
+    original-author performer producer recipient reviewed-author script-writer series-creator
+    translator""".split()
+)
+DATE_VARIABLES = frozenset("accessed available-date event-date issued original-date submitted".split())
+ARRAY_VARIABLES = frozenset({"categories"})  # arrays of strings
+TEXT_VARIABLES = frozenset(
+    """DOI ISBN ISSN PMCID PMID URL abstract annote archive archive-place archive_collection
+    archive_location authority call-number chapter-number citation-key citation-label citation-number
+    collection-number collection-title container-title container-title-short dimensions division edition
+    event event-place event-title first-reference-note-number genre issue journalAbbreviation jurisdiction
+    keyword language locator medium note number number-of-pages number-of-volumes original-publisher
+    original-publisher-place original-title page page-first part part-title printing publisher
+    publisher-place references reviewed-genre reviewed-title scale section shortTitle source status
+    supplement title title-short version volume volume-title volume-title-short year-suffix""".split()
+)  # strings (some also numbers)
+CSL_VARIABLES = NAME_VARIABLES | DATE_VARIABLES | ARRAY_VARIABLES | TEXT_VARIABLES
+
+# Name-object keys the schema allows, and what their values may be.
+NAME_KEYS = frozenset(
+    "family given dropping-particle non-dropping-particle suffix literal comma-suffix static-ordering "
+    "parse-names".split()
+)
+DATE_KEYS = frozenset("date-parts season circa literal raw".split())
+
+# Item types met in the wild that are not CSL types -> the nearest CSL type. Crossref's
+# own vocabulary appears in CSL from some tools; "preprint" is CSL 1.1's name.
+TYPE_ALIASES: dict[str, str] = {
+    "preprint": "article",
+    "posted-content": "article",
+    "working-paper": "article",
+    "journal-article": "article-journal",
+    "journal_article": "article-journal",
+    "book-chapter": "chapter",
+    "book-section": "chapter",
+    "book-part": "chapter",
+    "proceedings-article": "paper-conference",
+    "conference-paper": "paper-conference",
+    "dissertation": "thesis",
+    "monograph": "book",
+    "edited-book": "book",
+    "reference-book": "book",
+    "book-set": "book",
+    "reference-entry": "entry",
+    "report-series": "report",
+    "journal": "periodical",
+    "proceedings": "book",
+    "web": "webpage",
+    "website": "webpage",
+    "data": "dataset",
+    "computer-program": "software",
+    "blog-post": "post-weblog",
+    "newspaper-article": "article-newspaper",
+    "magazine-article": "article-magazine",
+    "audio": "song",
+    "video": "motion_picture",
+    "film": "motion_picture",
+    "case": "legal_case",
+    "statute": "legislation",
+}
+DEFAULT_TYPE = "document"
