@@ -116,6 +116,8 @@ SPECIALS = [
     ("50%", r"50\%"), ("A & B", r"A \& B"), ("a_b", r"a\_b"), ("#1", r"\#1"), ("$5", r"\$5"),
     ("{x}", r"\{x\}"), ("a\\b", r"a\textbackslash{}b"), ("a~b", r"a\textasciitilde{}b"),
     ("x^2", r"x\textasciicircum{}2"),
+    # TeX would join these into one glyph: plain text keeps them apart
+    ("1--2", "1-{}-2"), ("a---b", "a-{}-{}-b"), ("``x''", "`{}`x'{}'"), ("!`", "!{}`"),
 ]
 
 
@@ -132,7 +134,7 @@ def test_the_table_is_at_least_a_hundred_cases():
 LATIN = "".join(chr(c) for c in range(0xC0, 0x180) if unicodedata.category(chr(c)).startswith("L") and chr(c) not in "ĸŉſ")
 
 
-@given(st.text(alphabet=LATIN + "abcXYZ -.,", max_size=40))
+@given(st.text(alphabet=LATIN + "abcXYZ -.,'`!?", max_size=40))
 def test_ascii_encoding_round_trips_latin_text(value):
     encoded = tex.escape_plain(value, "ascii")
     assert encoded.isascii()
@@ -176,3 +178,27 @@ def test_csl_rich_text_markup_renders_per_target():
     value = Text("<i>E. coli</i> and H<sub>2</sub>O &amp; <b>x</b>", Syntax.HTML)
     assert to_plain(value) == "E. coli and H2O & x"
     assert to_tex(value, protect_case=False) == r"\textit{E. coli} and H\textsubscript{2}O \& \textbf{x}"
+
+
+# --- the fast path agrees with pylatexenc ------------------------------------------
+
+_PIECES = [r"\'e", r"\'{E}", r"{\'\i}", r"\v{s}", r"\v s", r"{\ss}", r"\o ", r"{\L}", r"\&", r"\%", r"\_",
+           "--", "---", "~", "``", "''", "$x^2$", r"$\alpha$", "{DNA}", "{", "}", "word", " ", "A", "-", "'",
+           r"Schr{\"o}dinger", r"\c{c}", r"\H{o}", "{Nested {group}}", r"\textit{x}", r"\\", "$",
+           r"\alpha ", r"\alpha x", r"\bold{R}", r"\cite{a,b}", r"\LaTeX{}", r"\ ", r"\,", r"\-", r"\mathbf{x}",
+           r"\footnote[1]{n}", r"\ldots", r"\dag"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
+def test_fast_decoding_agrees_with_pylatexenc(value):
+    from converters.text.markup import _merge, _tex_spans
+
+    if not tex.is_balanced(value):
+        return  # unbalanced text is escaped as plain by writers, never decoded
+    assert tex.tex_to_unicode(value) == tex._decode(value, "verbatim")
+    for protect in (False, True):
+        fast = tex.scan(value, protect=protect)
+        if fast is not None:
+            slow = _merge(_tex_spans(tex.walk(value), protect=protect))
+            got = _merge([Span(kind, text if kind == "math" else tex.nfc(text)) for kind, text in fast])
+            assert got == slow

@@ -44,6 +44,9 @@ def _spans(value: str, syntax: Syntax) -> tuple[Span, ...]:
         return (Span("text", value),) if value else ()
     if tex.only_inline_math(value):
         return tuple(Span("math" if is_math else "text", chunk) for is_math, chunk in tex.split_inline_math(value))
+    pieces = tex.scan(value, protect=syntax is Syntax.BIBTEX)
+    if pieces is not None:
+        return _merge([Span(kind, content if kind == "math" else tex.nfc(content)) for kind, content in pieces])
     return _merge(_tex_spans(tex.walk(value), protect=syntax is Syntax.BIBTEX))
 
 

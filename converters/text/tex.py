@@ -70,7 +70,149 @@ def tex_to_unicode(value: str, *, math: str = "verbatim") -> str:
     """Decode accents, ligatures and symbols; maths stays ``$...$`` unless math="text"."""
     if not has_tex(value) or (math == "verbatim" and only_inline_math(value)):
         return value
+    if math == "verbatim":
+        pieces = scan(value, protect=False)
+        if pieces is not None:
+            return nfc("".join(f"${text}$" if kind == "math" else text for kind, text in pieces))
     return _decode(value, math)
+
+
+# --- the fast path ---------------------------------------------------------------------
+# Most TeX in bibliographic data is accents, letter macros, escapes, ligatures, groups
+# and inline maths. scan() splits such text into pieces and has pylatexenc decode each
+# distinct atom once (cached); anything else (other macros, environments, display
+# maths) returns None and the whole string goes to pylatexenc.
+
+_ATOM = re.compile(r"""
+    \\[`'^"~=.](?:\{\\?[A-Za-z]\}|\\[ij](?![A-Za-z])|[A-Za-z])      # \'e \'{e} \'\i \'{\i}
+  | \\[uvHckrdb](?:\{\\?[A-Za-z]\}|\ +[A-Za-z])                   # \v{s} \v s
+  | \\(?:ss|o|O|l|L|ae|AE|oe|OE|aa|AA|i|j)(?![A-Za-z])(?:\{\}|\ *)  # letters that are macros
+  | \\[&%$\#_{}]                                                 # escaped specials
+  | ---|--|``|''|~
+""", re.X)
+
+
+def scan(value: str, *, protect: bool) -> list[tuple[str, str]] | None:
+    """(kind, text) pieces, kind "text", "math" or (protect=True: BibTeX) "nocase"; or None."""
+    pieces: list[tuple[str, str]] = []
+    buffer: list[str] = []
+    depth = 0
+    nocase_at = -1  # depth at which the current case-protected group opened
+    i, n = 0, len(value)
+
+    def flush(kind: str) -> None:
+        if buffer:
+            pieces.append((kind, "".join(buffer)))
+            buffer.clear()
+
+    while i < n:
+        ch = value[i]
+        if ch == "\\" or ch in "-`'~":
+            match = _ATOM.match(value, i)
+            if match:
+                buffer.append(_atom(match.group()))
+                i = match.end()
+                continue
+            if ch == "\\":
+                end = _macro_end(value, i)
+                if end is None:
+                    return None
+                buffer.append(_atom(value[i:end]))
+                i = end
+                continue
+        elif ch == "$":
+            match = _INLINE_MATH.match(value, i)
+            if not match or nocase_at >= 0:
+                return None
+            flush("text")
+            pieces.append(("math", match.group(1)))
+            i = match.end()
+            continue
+        elif ch == "{":
+            if protect and depth == 0 and not value.startswith("\\", i + 1):
+                flush("text")
+                nocase_at = depth
+            depth += 1
+            i += 1
+            continue
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == nocase_at:
+                flush("nocase")
+                nocase_at = -1
+            i += 1
+            continue
+        elif ch == "%":
+            pass  # literal in bibliographic data
+        buffer.append(ch)
+        i += 1
+    if depth != 0:
+        return None
+    flush("text")
+    return pieces
+
+
+@lru_cache(maxsize=65536)
+def _atom(atom: str) -> str:
+    return _decode(atom, "verbatim")
+
+
+_MACRO = re.compile(r"\\(?:([A-Za-z]+)\*?\s*|[^A-Za-z])")
+# Macros the span renderer turns into markup, and structure we do not take apart.
+_NOT_AN_ATOM = {"begin", "end", "emph", "textit", "mkbibemph", "textsl", "it", "em", "textbf", "mkbibbold", "bf",
+                "textsc", "sc", "textsuperscript", "mkbibsuperscript", "textsubscript", "mkbibsubscript",
+                "url", "href", "verb", "def", "newcommand", "renewcommand", "input", "include"}
+
+
+def _macro_end(value: str, start: int) -> int | None:
+    """End of a macro with exactly the arguments pylatexenc's spec gives it, or None."""
+    match = _MACRO.match(value, start)
+    if not match or (match.group(1) or "") in _NOT_AN_ATOM:
+        return None
+    end = match.end()
+    if not match.group(1):
+        return end  # a control symbol such as \\, \, or \-
+    spec = _walker_context().get_macro_spec(match.group(1))
+    argspec = getattr(getattr(spec, "args_parser", None), "argspec", "") if spec else ""
+    for kind in argspec:
+        while end < len(value) and value[end].isspace():
+            end += 1
+        if end >= len(value):
+            return None if kind == "{" else end
+        if kind == "*":
+            end += value[end] == "*"
+        elif kind == "[" and value[end] == "[" or kind == "{" and value[end] == "{":
+            close = _group_end(value, end)
+            if close is None:
+                return None
+            end = close
+        elif kind == "{":
+            if value[end] in "\\}$%":
+                return None  # a macro or something odd as the argument: leave it to pylatexenc
+            end += 1
+    return end
+
+
+def _group_end(value: str, start: int) -> int | None:
+    opening = value[start]
+    closing = "}" if opening == "{" else "]"
+    depth = 0
+    i = start
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == opening:
+            depth += 1
+        elif ch == closing:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
 
 
 @lru_cache(maxsize=65536)
@@ -177,9 +319,15 @@ def encode_char(char: str) -> str:
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
+# Character pairs TeX would join into one glyph (-- is an en dash); plain text keeps them
+# apart with an empty group.
+_LIGATURES = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
+
+
 def escape_plain(value: str, mode: str = "utf8") -> str:
     """Plain text to TeX: specials get macros; non-ASCII too in ``ascii`` mode."""
     escaped = _SPECIALS_RE.sub(lambda m: _SPECIALS[m.group()], value)
+    escaped = _LIGATURES.sub("{}", escaped)
     return encode_non_ascii(escaped) if mode == "ascii" else escaped
 
 
