@@ -6,6 +6,7 @@ that also carries every diagnostic, so callers never parse stderr.
 
 from __future__ import annotations
 
+import codecs
 import io
 import itertools
 import os
@@ -19,6 +20,7 @@ from . import registry
 from .diagnostics import ConversionError, Diagnostic, Reporter, Severity, UsageError
 from .model import Record
 from .options import Options
+from .textio import DecodedLines, InputDecodeError
 
 HEAD_SIZE = 8192
 
@@ -83,16 +85,17 @@ def _reader_format(head: str, fmt: str | None, name: str | None, report: Reporte
 
 
 def _guarded(records: Iterator[Record], report: Reporter) -> Iterator[Record]:
-    """Undecodable bytes end the input with a diagnostic, never a traceback."""
+    """Undecodable bytes end the input with a diagnostic, never a traceback; the
+    records before them are kept."""
     try:
         yield from records
-    except UnicodeDecodeError as exc:
-        report.error(
-            "read.encoding",
-            f"input is not valid {exc.encoding}: byte 0x{exc.object[exc.start]:02x} at offset {exc.start} "
-            "of the chunk being decoded",
-            hint="pass --encoding (latin-1, cp1252, gbk, ...) if the file is not UTF-8",
-        )
+    except InputDecodeError as exc:
+        report.error("read.encoding", str(exc).split(" (line")[0], line=exc.line, column=exc.column,
+                     hint="pass --encoding (latin-1, cp1252, gbk, ...) if the file is not "
+                          f"{exc.encoding}; records before this point were kept")
+    except UnicodeDecodeError as exc:  # a caller's own text stream
+        report.error("read.encoding", f"input is not valid {exc.encoding}: byte 0x{exc.object[exc.start]:02x}",
+                     hint="pass --encoding (latin-1, cp1252, gbk, ...)")
 
 
 def _stream(stream: TextIO, fmt: str | None, name: str | None, report: Reporter,
@@ -143,16 +146,21 @@ def loads(text: str, format: str | None = None, *, source: str = "<string>", **o
 
 
 def _open_input(path_or_file: str | os.PathLike | IO, encoding: str) -> tuple[TextIO, str, bool]:
+    """A text stream that reports undecodable bytes with their file offset and line."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(f"unknown encoding '{encoding}'") from None
     if isinstance(path_or_file, (str, os.PathLike)):
         path = os.fspath(path_or_file)
         if path == "-":
             import sys
 
-            return io.TextIOWrapper(sys.stdin.buffer, encoding=encoding, newline=""), "<stdin>", False
-        return open(path, encoding=encoding, newline=""), path, True
+            return DecodedLines(sys.stdin.buffer, encoding, "<stdin>"), "<stdin>", False
+        return DecodedLines(open(path, "rb"), encoding, path), path, True
     stream = path_or_file
     if isinstance(stream, io.BufferedIOBase) or "b" in getattr(stream, "mode", ""):
-        stream = io.TextIOWrapper(stream, encoding=encoding, newline="")  # type: ignore[arg-type]
+        stream = DecodedLines(stream, encoding)  # type: ignore[arg-type]
     return stream, getattr(path_or_file, "name", "<stream>"), False  # type: ignore[return-value]
 
 
@@ -166,12 +174,7 @@ def iter_load(path_or_file, format: str | None = None, *, encoding: str = "utf-8
     if diagnostics is not None:
         report.diagnostics = diagnostics
     try:
-        try:
-            _, records = _stream(stream, format, name, report, opts)
-        except UnicodeDecodeError:
-            report.error("read.encoding", f"{name} is not valid {encoding}",
-                         hint="pass --encoding (latin-1, cp1252, gbk, ...)")
-            return
+        _, records = _stream(stream, format, name, report, opts)
         yield from records
     finally:
         if owned:

@@ -100,6 +100,8 @@ def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_cas
     from .diagnostics import ConversionError, Reporter, Severity, UsageError
     from .options import Options
 
+    _exit_cleanly_on_sigterm()
+
     try:
         target = registry.get(to)
         if not target.can_write:
@@ -141,20 +143,23 @@ def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_cas
                 report.error("read.directory", f"{name} is a directory")
             except ConversionError as exc:
                 report.error("read.format", str(exc), hint="pass --from FORMAT")
+            except UsageError as exc:
+                raise click.UsageError(str(exc)) from None
             emit(report)
 
     out_report = Reporter(output if output != "-" else "<stdout>")
     try:
         if output == "-":
-            stdout = click.get_text_stream("stdout")
+            stdout = sys.stdout
             if hasattr(stdout, "reconfigure"):
                 stdout.reconfigure(newline="")
             written = api.write_records(records(), stdout, target.name, out_report, options)
         else:
-            with api.atomic_output(output) as out:
+            sink = api.atomic_output(output)
+            with sink as out:
                 written = api.write_records(records(), out, target.name, out_report, options)
                 if written == 0 and any(r.failed for r in reports):
-                    out.discard()  # nothing converted: leave no output file behind
+                    sink.discard()  # nothing converted: leave no output file behind
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     emit(out_report)
@@ -223,6 +228,20 @@ def validate(inputs, from_, encoding, schemas, log_format, quiet) -> None:
                    f"{schema_note}", err=True)
     if failed:
         sys.exit(EXIT_FAILED)
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so the atomic output removes its temporary file.
+    (SIGKILL cannot be caught: the target is still never partial, a stray .tmp may stay.)"""
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        pass
 
 
 def _read_options(options) -> dict:

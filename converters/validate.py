@@ -56,12 +56,15 @@ def _check_csl(path: str, schema_path: Path, records, report: Reporter, encoding
         return  # the reader has reported it already
     items = data if isinstance(data, list) else [data]
     lines = [r.position.line if r.position else None for r in records]
-    for index, item in enumerate(items):
-        for error in validator.iter_errors(item):
-            where = "/".join(str(p) for p in error.absolute_path) or "(item)"
-            report.error("validate.csl-schema", f"item {index + 1}: {where}: {error.message}",
-                         line=lines[index] if index < len(lines) else None,
-                         key=item.get("id") if isinstance(item, dict) else None)
+    for error in validator.iter_errors(items):  # the schema describes the whole array
+        path = list(error.absolute_path)
+        index = path[0] if path and isinstance(path[0], int) else None
+        item = items[index] if index is not None else None
+        where = "/".join(str(p) for p in path[1:]) or "(item)"
+        report.error("validate.csl-schema",
+                     f"item {index + 1}: {where}: {error.message}" if index is not None else error.message,
+                     line=lines[index] if index is not None and index < len(lines) else None,
+                     key=item.get("id") if isinstance(item, dict) else None)
 
 
 def _check_jats(path: str, dtd_path: Path, report: Reporter) -> None:

@@ -218,3 +218,19 @@ def test_an_internal_error_is_one_line_and_exit_3(monkeypatch):
     assert result.exit_code == 3
     assert "refconv: internal error: RuntimeError: simulated bug" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_bad_bytes_are_reported_with_file_offset_line_and_column(tmp_path):
+    source = tmp_path / "listing.txt"
+    good = "Fine abstract.\n\narXiv:2101.00001\nCreated: 2021-01-01\n\n"
+    source.write_bytes(good.encode() + "Bad caf\u00e9.\n\narXiv:2101.00002\nCreated: 2021-01-02\n".encode("latin-1"))
+    result = run("convert", str(source), "--from", "arxiv-listing", "--to", "refconv-json")
+    assert result.exit_code == 1
+    offset = len(good.encode()) + len("Bad caf")
+    assert f"{source}:6:8: error: input is not valid utf-8: byte 0xe9 at offset {offset}" in result.stderr
+    assert "--encoding" in result.stderr
+    assert result.stdout.count('"arxiv": "2101.00001"') == 1  # the record before the bad bytes is kept
+
+
+def test_unknown_encoding_is_a_usage_error():
+    assert run("convert", SAMPLE, "--to", "ris", "--encoding", "klingon").exit_code == 2
