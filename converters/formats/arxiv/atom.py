@@ -56,7 +56,8 @@ def read(stream: Iterable[str], report: Reporter, options: Options | None = None
         record = _entry(element, report, seen)
         if record is not None:
             yield record
-    _page_notes(feed, entries, report)
+    if not any(d.code == f"{CODE}.xml" for d in report.diagnostics):  # a cut-off page says nothing about paging
+        _page_notes(feed, entries, report)
 
 
 def _int(text: str | None) -> int:

@@ -15,6 +15,7 @@ the other lines convert.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 from ...diagnostics import Reporter
@@ -26,6 +27,7 @@ from .common import Draft, build, parse_rfc2822, split_categories
 NAME = "arxiv-json"
 CODE = "arxiv-json"
 
+_ID = re.compile(r'"id"\s*:\s*"([^"]+)"')
 _TEXT_FIELDS = {"title": "title", "abstract": "abstract", "comments": "comments", "journal-ref": "journal_ref",
                 "report-no": "report_no"}
 _STRUCTURED = {"id", "authors", "authors_parsed", "categories", "doi", "versions", "update_date", "submitter",
@@ -57,8 +59,9 @@ def _load(text: str, number: int, report: Reporter) -> dict | None:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        found = _ID.search(text)  # name the paper if the broken line still shows its id
         report.error(f"{CODE}.bad-line", f"not valid JSON: {exc.msg}", line=number, column=exc.colno,
-                     hint="each line must be one JSON object")
+                     key=f"arXiv:{found[1]}" if found else None, hint="each line must be one JSON object")
         return None
     if not isinstance(data, dict):
         report.error(f"{CODE}.bad-line", f"expected a JSON object, got {type(data).__name__}", line=number)
