@@ -41,6 +41,7 @@ from .tables import (
     SLOT_ORDER,
 )
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9])[ \t]{1,2}-(?:[ \t](.*))?$")
 # Formats that look tagged but are not RIS: said once, instead of an error per line.
 _OTHER_FORMATS = (
@@ -75,13 +76,24 @@ class _Pending:
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
     reader = _Reader(report, options or Options())
-    for number, raw in enumerate(stream, 1):
-        record = reader.feed(number, raw)
+    for number, line in _lines(stream):
+        record = reader.feed(number, line)
         if record is not None:
             yield record
         if reader.stopped:
             return
     reader.finish()
+
+
+def _lines(stream: TextIO | Iterable[str]) -> Iterator[tuple[int, str]]:
+    """Numbered lines without their ends; a lone CR (old Mac files) ends a line too."""
+    number = 0
+    for raw in stream:
+        text = raw.rstrip("\r\n")
+        pieces = _LINE_BREAK.split(text) if "\r" in text else (text,)
+        for piece in pieces:
+            number += 1
+            yield number, piece
 
 
 class _Reader:
@@ -99,8 +111,7 @@ class _Reader:
         self.records = 0
         self.last_label: str | None = None
 
-    def feed(self, number: int, raw: str) -> Record | None:
-        line = raw.rstrip("\r\n")
+    def feed(self, number: int, line: str) -> Record | None:
         if line.startswith("\ufeff"):
             line = line[1:]
         if not self.seen_content and line.strip():
@@ -307,8 +318,9 @@ class _Builder:
         for entries in list(self.tags.values()):  # everything unmapped is kept
             for entry in entries:
                 self.keep(entry)
-        if self.ty.value and _writer_ty(csl_type, self.options) != self.ty.value:
-            self.extras["ris:TY"] = self.ty.value  # the writer would not give it back
+        original = ty_code if ty_code in RIS_TO_CSL else self.ty.value  # a long name counts as its code
+        if self.ty.value and _writer_ty(csl_type, self.options) != original:
+            self.extras["ris:TY"] = original  # the writer would not give it back
         return Record(
             type=csl_type,
             key=key.value if key else None,
@@ -657,7 +669,7 @@ def parse_name(value: str) -> tuple[Name | None, str | None]:
 
     Returns the name (None for an empty value) and a doubt worth a warning.
     """
-    text = " ".join(value.split()).strip(" ,")
+    text = " ".join(value.split()).rstrip(" ,")  # a leading comma means "no family name"
     if not text:
         return None, None
     parts = [p.strip() for p in text.split(",")]
@@ -669,9 +681,9 @@ def parse_name(value: str) -> tuple[Name | None, str | None]:
     suffix = parts[2] if len(parts) == 3 and parts[2] else None
     if not family:
         return (Name(given=given, suffix=suffix) if given else None), None
-    if len(family.split()) > 1 and _has_organisation_word(family):
-        return Name(literal=text), None
     particle, family = _leading_particle(family)
+    if len(family.split()) > 1 and _has_organisation_word(family):
+        return Name(literal=text), None  # "Department of Health, UK"
     given, dropping = _trailing_particle(given)
     return Name(family=family, given=given, non_dropping_particle=particle, dropping_particle=dropping,
                 suffix=suffix), None
@@ -681,8 +693,14 @@ def _name_without_comma(text: str) -> Name:
     if is_organisation(text):
         return Name(literal=text)
     tokens = text.split()
-    if len(tokens) >= 2 and _INITIALS.match(tokens[-1]) and not _INITIALS.match(tokens[0]):
-        return Name(family=" ".join(tokens[:-1]), given=tokens[-1])
+    initials = 0  # "Liu R.", "Brownstein C D", "Smith JA": Vancouver order, family first
+    while initials < len(tokens) - 1 and _INITIALS.match(tokens[len(tokens) - 1 - initials]):
+        initials += 1
+    if initials and not _INITIALS.match(tokens[0]):
+        return Name(family=" ".join(tokens[:-initials]), given=" ".join(tokens[-initials:]))
+    if tokens[0][:1].islower():  # "van der Berg": particles and a family name, no given name
+        particle, family = _leading_particle(text)
+        return Name(family=family, non_dropping_particle=particle)
     return split_display_name(text)
 
 

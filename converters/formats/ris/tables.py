@@ -162,3 +162,9 @@ DOI_FALLBACK_TAGS = ("L3", "M3", "UR", "L1", "L2", "L4")
 
 # Book-like types whose BT is the record's own title, not a container.
 BT_IS_TITLE = frozenset({"BOOK", "EBOOK", "EDBOOK", "UNPB", "CLSWK", "MANSCPT", "THES", "RPRT"})
+
+# Tags that may occur several times in a record (rispy's list tags, plus editors and
+# file links): an extra for one of these is written even when the record already
+# filled the tag. A second value of any other tag would replace the first in most
+# importers, so such an extra is reported as lost instead.
+REPEATABLE_TAGS = frozenset({"A1", "A2", "A3", "A4", "AU", "ED", "KW", "N1", "UR", "L1", "L2", "L3", "L4"})

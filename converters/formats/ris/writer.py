@@ -18,11 +18,12 @@ from ...keys import KeyAllocator
 from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...text.markup import to_plain
-from .tables import DEFAULT_RIS_TYPE, RIS_TYPES
+from .tables import DEFAULT_RIS_TYPE, REPEATABLE_TAGS, RIS_TYPES
 
 
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TAG = re.compile(r"^[A-Z][A-Z0-9]$")
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
 
@@ -77,7 +78,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
         ty = RIS_TYPES.get(record.type, DEFAULT_RIS_TYPE)
     tags: list[tuple[str, str]] = [("TY", ty)]
     if record.key and options.keep_keys:
-        tags.append(("ID", key))
+        tags.append(("ID", record.key))  # as given: RIS ids need not be unique or key-safe
     if record.title:
         tags.append(("TI", _text(record.title, options)))
     tags.extend(("AU", _name(n)) for n in record.authors)
@@ -139,8 +140,10 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     written = {tag for tag, _ in tags}
     for extra_key, value in record.extras.items():
         namespace, _, tag = extra_key.partition(":")
-        if namespace == "ris" and tag != "TY" and tag not in written:
+        if namespace == "ris" and tag == "TY":
+            continue
+        if namespace == "ris" and _TAG.match(tag) and (tag not in written or tag in REPEATABLE_TAGS):
             tags.extend((tag, v) for v in value.split("\n"))
-        elif namespace != "ris":
+        else:  # another format's field, or a second value most importers would take instead of the first
             report.lost(key, extra_key, "RIS")
     return tags

@@ -1,0 +1,520 @@
+"""The RIS reader: features on hand-checked fixtures, failure recovery, the shared corpus
+(against rispy's record counts and across ~20 exporters), and round trips through the
+writer."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+
+import converters
+from converters.diagnostics import Reporter, Severity
+from converters.formats.ris import reader as ris_reader
+from converters.formats.ris.tables import RIS_TO_CSL, RIS_TYPES
+from converters.keys import KeyAllocator
+from converters.model import Date, Identifiers, Name, Record, Syntax, Text
+from converters.options import Options
+
+from .shared import SHARED, shared_files, shared_path
+from .strategies import records
+from .validators import parse_ris
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ris"
+DIVERGENCES = Path(__file__).parent / "known_divergences"
+
+
+def load(name: str, **options) -> converters.Result:
+    return converters.load(FIXTURES / name, format="ris", **options)
+
+
+def read(text: str, **options) -> converters.Result:
+    return converters.loads(text, "ris", **options)
+
+
+def codes(result, severity: Severity | None = None) -> list[str]:
+    return [d.code for d in result.diagnostics if severity is None or d.severity is severity]
+
+
+# --- line grammar ---------------------------------------------------------------------------
+
+
+def test_one_or_two_spaces_or_a_tab_before_the_hyphen():
+    (record,) = load("two-spaces-or-one-before-hyphen.ris")
+    assert record.title == Text("One space or two before the hyphen", Syntax.PLAIN)
+    assert record.authors == (Name(family="Smith", given="John"), Name(family="Doe", given="Jane"),
+                              Name(family="Tab", given="Tabitha"))
+    assert record.issued == Date(2020)
+
+
+def test_bom_crlf_lf_and_lone_cr_line_ends():
+    result = load("bom-crlf-lf-and-lone-cr.ris")
+    assert [r.title.value for r in result] == ["First, with CRLF", "Second, with LF", "Third, with lone CR"]
+    assert result.diagnostics == []
+    assert [r.position.line for r in result] == [1, 5, 8]
+
+
+def test_exporter_noise_is_ignored_and_reported_as_info_with_its_line():
+    result = load("exporter-noise-before-and-after-records.ris")
+    assert [r.title.value for r in result] == ["After the header", "Between records"]
+    noise = [(d.line, d.severity) for d in result.diagnostics]
+    assert noise == [(1, Severity.INFO), (10, Severity.INFO), (16, Severity.INFO)]
+    assert "4 lines" in result.diagnostics[0].message and "Record #1 of 2" in result.diagnostics[0].message
+
+
+def test_an_empty_tag_is_an_empty_value_not_a_continuation():
+    (record,) = load("empty-tag-is-an-empty-value.ris")
+    assert record.pages is None and record.abstract is None
+    assert record.keywords == ("not part of N2",)
+    assert record.extras == {"ris:EP": "12"}  # an end page without a start page is kept, not made a range
+
+
+def test_continuation_lines_unwrap_titles_and_keep_paragraphs_and_keywords():
+    (record,) = load("continuation-lines.ris")
+    assert record.title.value == "A title wrapped over two lines"
+    assert record.abstract.value == "First paragraph.\nSecond paragraph."
+    assert record.note.value == "first line\n* second line"
+    assert record.keywords == ("Health Facility Administration", "Joint Commission", "Standards")
+
+
+def test_text_that_looks_like_er_inside_a_value_does_not_end_the_record():
+    text = "TY  - JOUR\nN2  - first line,\nER then second line\nER  - \n"
+    (record,) = read(text)
+    assert record.abstract.value == "first line,\nER then second line"
+
+
+# --- tags to the model ------------------------------------------------------------------------
+
+
+def test_legacy_tags():
+    (record,) = load("legacy-tags.ris")
+    assert record.key == "2006713348"
+    assert record.title.value == "Legacy primary title"
+    assert record.authors == (Name(family="Fanning", given="E."), Name(family="Liu", given="R."))
+    assert record.issued == Date(2020)
+    assert record.abstract.value == "Background: legacy abstract tag."
+    assert record.container_title.value == "Orthopaedic Journal of Sports Medicine"  # JF over JO and JA
+    assert record.ids.doi == ("10.1177/2325967120950040",)
+    assert record.ids.issn == ("2325-9671",)
+    assert dict(record.extras) == {
+        "ris:JO": "Orthop J Sports Med", "ris:JA": "Orthop. J. Sports Med.", "ris:M3": "Article",
+        "ris:U1": "102199192", "ris:L1": "https://example.org/full.pdf", "ris:L2": "https://example.org/landing",
+        "ris:L4": "Figure",
+    }
+
+
+def test_unknown_tags_are_kept_in_extras_never_dropped():
+    (record,) = load("unknown-tags-kept-in-extras.ris")
+    assert dict(record.extras) == {"ris:JP": "CRISPR\nDirect Current", "ris:DC": "Direct Current",
+                                   "ris:C1": "Custom 1", "ris:AD": "Bell Labs"}
+    written = converters.dumps([record], "ris")
+    assert "JP  - CRISPR\r\nJP  - Direct Current\r\n" in written  # and the writer puts them back
+
+
+def test_several_authors_in_one_line_are_split_when_clearly_separable_and_warned():
+    result = load("several-authors-in-one-au-line.ris")
+    (record,) = result
+    assert record.authors == (Name(family="Smith", given="J."), Name(family="Doe", given="K."),
+                              Name(family="Berg", given="Anna", non_dropping_particle="van der"),
+                              Name(literal="Mendes; Lab"))
+    warnings = [(d.code, d.line, d.column) for d in result.diagnostics]
+    assert warnings == [("ris.several-names", 3, 7), ("ris.several-names", 4, 7)]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Shannon, Claude E.", Name(family="Shannon", given="Claude E.")),
+    ("Shannon,Claude E.", Name(family="Shannon", given="Claude E.")),
+    ("Phillips,A.J.,Sr.", Name(family="Phillips", given="A.J.", suffix="Sr.")),
+    ("van de Schoot, Rens", Name(family="Schoot", given="Rens", non_dropping_particle="van de")),
+    ("Beethoven, Ludwig van", Name(family="Beethoven", given="Ludwig", dropping_particle="van")),
+    ("Smith, , Jr.", Name(family="Smith", suffix="Jr.")),
+    ("Liu R.", Name(family="Liu", given="R.")),
+    ("Brownstein C D", Name(family="Brownstein", given="C D")),
+    ("Adler D.G.", Name(family="Adler", given="D.G.")),
+    ("John Smith", Name(family="Smith", given="John")),
+    ("LIGO Scientific Collaboration", Name(literal="LIGO Scientific Collaboration")),
+    ("DeepSeek-AI", Name(literal="DeepSeek-AI")),
+    ("Department of Health, UK", Name(literal="Department of Health, UK")),
+    ("Banks, Ferdinand E. ", Name(family="Banks", given="Ferdinand E.")),
+])
+def test_ris_names(value, expected):
+    assert ris_reader.parse_name(value) == (expected, None)
+
+
+def test_et_al_sets_the_truncation_flag():
+    (record,) = read("TY  - JOUR\nAU  - Smith, J.\nAU  - et al.\nER  - \n")
+    assert record.authors == (Name(family="Smith", given="J."),) and record.authors_etal
+
+
+def test_dates_da_over_py_over_y1_and_y2_only_as_access_date():
+    first, second, third, fourth, fifth = load("date-precedence-da-py-y1-never-y2.ris")
+    assert first.issued == Date(2012, 7, 3) and first.accessed == Date(2021, 2, 1)
+    assert first.extras == {"ris:DA": "2012/07/03/online first"}  # the "other" part is kept
+    assert second.issued == Date(2012) and second.extras == {"ris:Y1": "2011//"}  # a disagreeing date is kept
+    assert third.issued is None and third.accessed == Date(2021, 2, 1)
+    assert fourth.issued == Date(1948, 7)
+    assert fifth.issued == Date(2024, 2, 1)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2020", (Date(2020), True)),
+    ("2020///", (Date(2020), True)),
+    ("2014//", (Date(2014), True)),
+    ("1948/07//", (Date(1948, 7), True)),
+    ("1988/03/1", (Date(1988, 3, 1), True)),
+    ("2024/04/03/", (Date(2024, 4, 3), True)),
+    ("2020/06/25/SuperConf", (Date(2020, 6, 25), False)),
+    ("2024-02-01", (Date(2024, 2, 1), True)),
+    ("2021/02/30", (Date(2021, 2), False)),
+    ("2021/13/01", (Date(2021), False)),
+    ("2019 Mar 5", (Date(2019), False)),
+    ("Publication Year", (None, False)),
+])
+def test_ris_dates(text, expected):
+    assert ris_reader.parse_date(text) == expected
+
+
+def test_unreadable_date_is_kept_as_a_literal_with_a_warning():
+    result = read("TY  - JOUR\nPY  - in press\nER  - \n")
+    assert result[0].issued == Date(literal="in press")
+    assert [(d.code, d.line, d.column) for d in result.diagnostics] == [("ris.bad-date", 2, 7)]
+
+
+def test_isbn_and_issn_told_apart_with_check_digits():
+    result = load("sn-isbn-or-issn.ris")
+    (record,) = result
+    assert record.ids.isbn == ("9780306406157",)
+    assert record.ids.issn == ("0306-4530", "1478-6435", "1478-6443")
+    assert record.extras == {"ris:SN": "12345"}
+    assert [(d.code, d.line) for d in result.diagnostics] == [("ris.bad-sn", 6)]
+
+
+def test_doi_is_normalised_and_taken_from_l3_when_there_is_no_do():
+    (record,) = read("TY  - JOUR\nDO  - https://doi.org/10.1000/ABC\nER  - \n")
+    assert record.ids.doi == ("10.1000/ABC",)
+    result = read("TY  - JOUR\nL3  - 10.1371/journal.pone.0298242\nER  - \n")
+    assert result[0].ids.doi == ("10.1371/journal.pone.0298242",)
+    assert result[0].extras == {"ris:L3": "10.1371/journal.pone.0298242"}
+    assert codes(result) == ["ris.doi-elsewhere"]
+
+
+def test_urls_first_to_ids_the_rest_to_extras():
+    (record,) = read("TY  - JOUR\nUR  - http://example.com; http://www.example.com\nUR  - http://c.org\nER  - \n")
+    assert record.ids.url == "http://example.com"
+    assert record.extras == {"ris:UR": "http://www.example.com\nhttp://c.org"}
+
+
+def test_pages_from_sp_and_ep():
+    assert read("TY  - JOUR\nSP  - 379\nEP  - 423\nER  - \n")[0].pages == "379-423"
+    assert read("TY  - JOUR\nSP  - 105752\nEP  - 105752\nER  - \n")[0].pages == "105752"
+    assert read("TY  - JOUR\nSP  - 1-5\nER  - \n")[0].pages == "1-5"
+
+
+def test_types_by_table_with_the_original_kept_when_the_writer_would_not_give_it_back():
+    result = load("types.ris")
+    assert [(r.type, r.extras.get("ris:TY")) for r in result] == [
+        ("article", None), ("article-journal", "INPR"), ("manuscript", None), ("article-journal", "EJOUR"),
+        ("article-journal", None), ("document", "FOO"), ("document", None)]
+    assert [(d.code, d.line) for d in result.diagnostics] == [
+        ("ris.type-name", 13), ("ris.unknown-type", 16), ("ris.no-type", 19)]
+    # RIS -> RIS keeps the exporter's type
+    assert converters.dumps(result.records[1:2], "ris").startswith("TY  - INPR\r\n")
+
+
+def test_type_table_is_the_writers_inverse_where_that_is_one_to_one():
+    for csl_type, ty in RIS_TYPES.items():
+        assert RIS_TO_CSL[ty] in (csl_type, *[c for c, t in RIS_TYPES.items() if t == ty])
+
+
+def test_our_arxiv_preprint_reads_back_as_a_preprint_with_derived_ids_not_stored():
+    (record,) = load("arxiv-preprint-as-our-writer-writes-it.ris")
+    assert record.type == "article" and record.publisher == "arXiv" and record.container_title is None
+    assert record.ids == Identifiers(arxiv="0704.0001", arxiv_class="hep-ph")  # DOI and URL are derived
+    assert record.keywords == ("hep-ph",)
+    assert record.extras == {}
+
+
+def test_a_journal_doi_on_a_preprint_is_kept():
+    text = "TY  - UNPB\nPB  - arXiv\nAN  - arXiv:0704.0001\nDO  - 10.1103/PhysRevD.76.013009\nER  - \n"
+    assert read(text)[0].ids.doi == ("10.1103/PhysRevD.76.013009",)
+
+
+def test_preprint_type_option_is_honoured_when_reading_back():
+    record = Record(title=Text("T"), publisher="arXiv", ids=Identifiers(arxiv="2101.00001"))
+    text = converters.dumps([record], "ris", ris_preprint_type="JOUR")
+    (back,) = read(text, ris_preprint_type="JOUR")
+    assert back.type == "article" and back.extras == {}
+    (default,) = read(text)
+    assert default.type == "article" and default.extras == {"ris:TY": "JOUR"}
+
+
+def test_key_goes_out_as_id_and_comes_back():
+    record = Record(type="article-journal", key="Knuth:1984", title=Text("T"))
+    assert read(converters.dumps([record], "ris"))[0].key == "Knuth:1984"
+
+
+def test_reader_streams_line_by_line():
+    lines = iter(["TY  - JOUR\n", "TI  - One\n", "ER  - \n", "TY  - JOUR\n", "TI  - Two\n", "ER  - \n"])
+    records = ris_reader.read(lines, Reporter(), Options())
+    assert next(records).title.value == "One"
+    assert next(lines) == "TY  - JOUR\n"  # the second record is not read yet
+
+
+# --- failure recovery -------------------------------------------------------------------------
+
+GOOD_BEFORE = "TY  - JOUR\nTI  - Before\nER  - \n"
+GOOD_AFTER = "TY  - JOUR\nTI  - After\nER  - \n"
+
+
+@pytest.mark.parametrize(("snippet", "code", "line"), [
+    ("TY  - JOUR\nTI  - No ER\n", "ris.missing-er", 4),
+    ("TY  - JOUR\nTI  - No ER, then text\n\nsome exporter text\n", "ris.missing-er", 4),
+    ("TI  - No TY\nAU  - Doe, J.\nER  - \n", "ris.missing-ty", 4),
+    ("TY- JOUR\nTI  - Malformed TY line\nER  - \n", "ris.missing-ty", 5),
+    ("TY  JOUR\nTI  - TY without hyphen\nER  - \n", "ris.missing-ty", 5),
+], ids=["missing-er", "missing-er-then-text", "missing-ty", "malformed-ty", "ty-without-hyphen"])
+def test_a_broken_record_costs_one_error_with_its_line_and_the_neighbours_convert(snippet, code, line):
+    result = read(GOOD_BEFORE + snippet + GOOD_AFTER)
+    assert [r.title.value for r in result] == ["Before", "After"]
+    errors = result.errors
+    assert [(e.code, e.line) for e in errors] == [(code, line)]
+    assert result.failed == 1
+
+
+def test_a_file_ending_inside_a_record_is_an_error_naming_the_line():
+    result = read(GOOD_BEFORE + "TY  - JOUR\nTI  - Cut sh")
+    assert [r.title.value for r in result] == ["Before"]
+    assert [(e.code, e.line, e.key) for e in result.errors] == [("ris.truncated", 4, "Cut sh")]
+
+
+def test_tags_after_er_are_warned_not_failed():
+    result = read(GOOD_BEFORE + "NL  - Clin Psychol Psychother\n\nLink to the full text\n" + GOOD_AFTER)
+    assert len(result) == 2 and result.ok
+    assert [(d.code, d.line) for d in result.diagnostics] == [("ris.after-er", 4)]
+
+
+@pytest.mark.parametrize(("head", "name"), [("PMID- 30922926\nOWN - NLM\n", "MEDLINE"),
+                                             ("FN Clarivate Analytics Web of Science\nVR 1.0\n", "Web of Science")])
+def test_other_tagged_formats_are_named_once(head, name):
+    result = read(head + "TI  - Not RIS\n")
+    assert len(result) == 0
+    assert [(e.code, e.line) for e in result.errors] == [("ris.not-ris", 1)]
+    assert name in result.errors[0].message
+
+
+def test_no_records_is_a_warning():
+    result = read("just some text\n")
+    assert len(result) == 0 and result.ok
+    assert codes(result, Severity.WARNING) == ["ris.no-records"]
+
+
+# --- the shared corpus --------------------------------------------------------------------------
+
+CORPUS = [p for p in shared_files("corpus/ris", "*.ris", "*.txt") if p.name != "PROVENANCE.txt"]
+
+
+def _relative(path: Path) -> str:
+    return str(path.relative_to(SHARED / "corpus" / "ris"))
+
+
+def _divergences(name: str) -> dict:
+    return json.loads((DIVERGENCES / name).read_text(encoding="utf-8"))
+
+
+def _rispy_count(path: Path) -> int:
+    import rispy
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return len(rispy.load(handle))
+
+
+@pytest.mark.skipif(not CORPUS, reason="../shared/corpus/ris is absent")
+@pytest.mark.parametrize("path", CORPUS, ids=[_relative(p) for p in CORPUS])
+def test_corpus_file_reads_with_rispys_count_and_positioned_diagnostics(path):
+    result = converters.load(path, format="ris")  # never raises
+    assert all(d.line is not None for d in result.diagnostics), [d.render() for d in result.diagnostics]
+    known = _divergences("ris.json")
+    if _relative(path) in known:
+        assert result.errors or len(result) != _rispy_count(path), "stale entry in known_divergences/ris.json"
+        return
+    assert len(result) == _rispy_count(path)
+    assert not result.errors, [e.render() for e in result.errors]
+    assert all(r.type in converters.model.CSL_TYPES for r in result)
+
+
+def _norm(text: str | None) -> str | None:
+    if text is None:
+        return None
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"[\W_]+", "", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+COMPARED = ("title", "first-author", "year", "doi")
+
+
+def _facts(record: Record) -> dict:
+    first = record.authors[0] if record.authors else None
+    return {
+        "title": _norm(record.title.value) if record.title else None,
+        "first-author": _norm(first.family or first.literal or first.given) if first else None,
+        "year": record.issued.year if record.issued else None,
+        "doi": tuple(sorted(d.lower() for d in record.ids.doi)) or None,
+    }
+
+
+@pytest.fixture(scope="module")
+def exporters():
+    folder = shared_path("corpus", "ris", "citation-file-formatting")
+    out = {}
+    for path in sorted(folder.glob("*.ris")):
+        name = path.stem.removeprefix("_baseline").lstrip("_") or "lens"
+        out[name] = converters.load(path, format="ris")
+    return out
+
+
+def _clusters(exporters) -> list[list[tuple[str, Record]]]:
+    """The same work across exporters: by DOI, then DOI-less records by normalised title."""
+    by_doi: dict[str, list] = defaultdict(list)
+    for name, result in exporters.items():
+        for record in result:
+            if record.ids.doi:
+                by_doi[record.ids.doi[0].lower()].append((name, record))
+    by_title = defaultdict(set)
+    for key, members in by_doi.items():
+        for _, record in members:
+            by_title[_facts(record)["title"]].add(key)
+    for name, result in exporters.items():
+        for record in result:
+            if not record.ids.doi:
+                keys = by_title.get(_facts(record)["title"], set())
+                by_doi[next(iter(keys)) if len(keys) == 1 else f"title:{_facts(record)['title']}"].append((name, record))
+    return [m for m in by_doi.values() if len({name for name, _ in m}) > 1]
+
+
+def test_exporters_agree_on_title_first_author_year_and_doi(exporters):
+    losses = _divergences("ris-exporters.json")
+    clusters = _clusters(exporters)
+    assert len(clusters) > 100
+    disagreements = []
+    for members in clusters:
+        for fact in COMPARED:
+            values = {name: _facts(record)[fact] for name, record in members
+                      if fact not in losses.get(name, {}).get("loses", [])}
+            if len(set(values.values())) > 1:
+                disagreements.append((fact, values))
+    assert disagreements == []
+
+
+def test_exporters_that_do_not_lose_a_fact_have_it_for_every_record(exporters):
+    losses = _divergences("ris-exporters.json")
+    missing = []
+    for name, result in exporters.items():
+        lost = losses.get(name, {}).get("loses", [])
+        for record in result:
+            missing.extend((name, fact, record.label) for fact in COMPARED
+                           if fact not in lost and _facts(record)[fact] is None)
+    assert missing == []
+
+
+def test_listed_exporter_losses_are_real(exporters):
+    """Each entry of known_divergences/ris-exporters.json is checked against the data."""
+    initials = re.compile(r"^(?:[A-Z]\.?[- ]?)+$")
+    for name, entry in _divergences("ris-exporters.json").items():
+        assert entry["evidence"], name
+        result = exporters[name]
+        for loss in entry["loses"]:
+            if loss == "records":
+                assert len(result) == 0 and [e.code for e in result.errors] == ["ris.not-ris"]
+            elif loss == "given-names":
+                givens = [n.given for r in result for n in r.authors if n.given]
+                assert givens and sum(bool(initials.match(g)) for g in givens) >= 0.9 * len(givens), name
+            elif loss == "abstract":
+                assert any(r.abstract is None for r in result), name
+            else:
+                assert any(_facts(r)[loss] is None for r in result), (name, loss)
+
+
+# --- round trips through the writer --------------------------------------------------------------
+
+
+def _as_ris_can_carry(name: Name) -> Name:
+    """RIS has no way to mark a family-only personal name: it reads back as a literal."""
+    if not name.literal and not name.given and not name.suffix and not name.non_dropping_particle:
+        return Name(literal=name.family)
+    return name
+
+
+def _plain(text: Text | None) -> str | None:
+    return " ".join(text.plain().split()) if text else None
+
+
+def _ris_view(record: Record) -> dict:
+    """The fields RIS can carry. It cannot carry: the et-al flag, the arXiv version, DOIs
+    after the first, text syntax (values are plain text), line breaks inside values."""
+    ids = record.ids
+    return {
+        "type": record.type, "key": record.key,
+        "title": _plain(record.title),
+        "authors": tuple(_as_ris_can_carry(n) for n in record.authors),
+        "editors": tuple(_as_ris_can_carry(n) for n in record.editors),
+        "issued": record.issued, "accessed": record.accessed,
+        "abstract": _plain(record.abstract), "note": _plain(record.note), "container": _plain(record.container_title),
+        "publisher": record.publisher, "place": record.publisher_place, "volume": record.volume,
+        "issue": record.issue, "pages": record.pages, "number": record.number, "edition": record.edition,
+        "language": record.language,
+        "keywords": tuple(k for k in record.keywords if k != ids.arxiv_class),
+        "arxiv": ids.arxiv, "arxiv_class": ids.arxiv_class, "doi": ids.doi[:1], "url": ids.url,
+        "isbn": ids.isbn, "issn": ids.issn,
+    }
+
+
+@given(records)
+def test_round_trip_through_ris(record):
+    text = converters.dumps([record], "ris")
+    assert len(parse_ris(text)) == 1  # rispy agrees it is one RIS record
+    result = read(text)
+    assert result.ok and not result.diagnostics
+    (back,) = result
+    assert _ris_view(back) == _ris_view(record)
+    assert back.extras == {}
+
+
+def test_listing_sample_round_trips_through_ris():
+    original = converters.load(shared_path("samples", "arxiv-listing.txt")).records
+    text = converters.dumps(original, "ris")
+    assert len(parse_ris(text)) == len(original)
+    back = read(text)
+    assert back.ok
+    assert [_ris_view(r) for r in back] == [_ris_view(r) for r in original]
+
+
+def _one_page(pages: str | None) -> str | None:
+    """"22-22" is written as SP 22, EP 22 and read back as "22"."""
+    match = re.fullmatch(r"(\w+)-(\w+)", pages or "")
+    return match[1] if match and match[1] == match[2] else pages
+
+
+@pytest.mark.skipif(not CORPUS, reason="../shared/corpus/ris is absent")
+def test_ris_corpus_round_trips_through_our_writer_and_nothing_is_dropped_silently():
+    for path in CORPUS:
+        first = converters.load(path, format="ris")
+        diagnostics: list = []
+        again = read(converters.dumps(first.records, "ris", diagnostics=diagnostics))
+        view = [{**_ris_view(r), "pages": _one_page(r.pages)} for r in first]
+        assert [{**_ris_view(r), "pages": _one_page(r.pages)} for r in again] == view, path
+        reported = {(d.key, d.field) for d in diagnostics}
+        allocator = KeyAllocator()
+        for before, after in zip(first, again):
+            written_key = allocator.key_for(before)  # the key the writer reports under
+            for key, value in before.extras.items():
+                kept = set(value.split("\n")) <= set(after.extras.get(key, "").split("\n"))
+                assert kept or (written_key, key) in reported, (path, key)
+        # a second pass changes nothing
+        assert read(converters.dumps(again.records, "ris")).records == again.records, path
