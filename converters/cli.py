@@ -70,7 +70,11 @@ def formats() -> None:
 @click.option("--from", "from_", metavar="FORMAT", help="Input format (default: guessed from extension and content).")
 @click.option("--to", "to", required=True, metavar="FORMAT", help="Output format (see 'refconv formats').")
 @click.option("-o", "--output", default="-", metavar="FILE", show_default=True,
-              help="Output file, written atomically; '-' is stdout.")
+              help="One output for all inputs, written atomically; '-' is stdout.")
+@click.option("--out-dir", metavar="DIR", help="One output per input in DIR, named after it, with the target's extension.")
+@click.option("-r", "--recursive", is_flag=True, help="Convert the files under directories given as inputs.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="With --out-dir: convert this many inputs at once, in separate processes.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the inputs.")
 @click.option("--tex", "tex", type=click.Choice(["utf8", "ascii", "minimal"]),
               help="BibTeX output encoding: ascii (BibTeX default), utf8 (BibLaTeX default), minimal.")
@@ -84,108 +88,89 @@ def formats() -> None:
               help="RIS TY for preprints.")
 @click.option("--jats-mode", type=click.Choice(["references", "articles"]), default="references",
               show_default=True, help="JATS: one article with a ref-list, or one full article per record.")
+@click.option("--jats-front", is_flag=True, help="JATS input: also read the article's own front matter as a record.")
 @click.option("--ndjson", is_flag=True, help="CSL-JSON: one item per line.")
 @click.option("--log", "log_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Diagnostics as text with source excerpts, or as JSON lines for machines.")
 @click.option("--report", "report_path", metavar="FILE.json",
               help="Write the loss report: per record and field, what the target could not carry.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run (exit 1).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr, no summary.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also info diagnostics (format guesses, fields a target cannot carry).")
-def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_case, new_keys, key_pattern, ris_type,
-            jats_mode,
-            ndjson, log_format, report_path, strict, quiet, verbose) -> None:
-    """Convert INPUT files ('-' for stdin) to one output in --to FORMAT."""
-    from . import api, registry
-    from .diagnostics import ConversionError, Reporter, Severity, UsageError
+def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, plain_math, no_protect_case,
+            new_keys, key_pattern, ris_type, jats_mode, jats_front, ndjson, log_format, report_path, strict, quiet,
+            verbose) -> None:
+    """Convert INPUT files ('-' for stdin, directories with -r, quoted globs) to --to FORMAT."""
+    from . import batch, registry
+    from .diagnostics import Severity, UsageError
     from .options import Options
 
     _exit_cleanly_on_sigterm()
-
     try:
         target = registry.get(to)
         if not target.can_write:
             raise UsageError(f"refconv cannot write '{target.name}'")
-        if from_:
-            registry.get(from_)
+        if from_ and not registry.get(from_).can_read:
+            raise UsageError(f"refconv cannot read '{from_}'")
+        if out_dir and output != "-":
+            raise UsageError("give either -o/--output (one output) or --out-dir (one output per input), not both")
+        if jobs > 1 and not out_dir:
+            raise UsageError("--jobs works with --out-dir (one output per input)")
         options = Options(tex=tex, plain_math=plain_math, protect_case=not no_protect_case, keep_keys=not new_keys,
-                          key_pattern=key_pattern, ris_preprint_type=ris_type, jats_mode=jats_mode, ndjson=ndjson)
+                          key_pattern=key_pattern, ris_preprint_type=ris_type, jats_mode=jats_mode,
+                          jats_front=jats_front, ndjson=ndjson)
+        import codecs
+
+        codecs.lookup(encoding)
+    except LookupError:
+        raise click.UsageError(f"unknown encoding '{encoding}'") from None
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
 
-    reports: list[Reporter] = []
     shown = {Severity.ERROR} | (set() if quiet else {Severity.WARNING}) | ({Severity.INFO} if verbose else set())
+    progress = _Progress(enabled=not quiet and log_format == "text" and sys.stderr.isatty())
 
-    def emit(report: Reporter) -> None:
-        fresh = [d for d in report.diagnostics[report_printed.get(id(report), 0):] if d.severity in shown]
-        report_printed[id(report)] = len(report.diagnostics)
+    def emit(diagnostics) -> None:
+        fresh = [d for d in diagnostics if d.severity in shown]
+        if not fresh:
+            return
+        progress.clear()
         if log_format == "json":
-            for diag in fresh:
-                click.echo(diag.to_json(), err=True)
+            lines = [d.to_json() for d in fresh]
         else:
             from .render import render_all
 
-            for text in render_all(fresh, encoding):
-                click.echo(text, err=True)
+            lines = render_all(fresh, encoding)
+        for line in lines:
+            click.echo(line, err=True)
 
-    report_printed: dict[int, int] = {}
+    paths, problems = batch.expand_inputs(inputs, recursive)
+    emit(problems)
+    if out_dir:
+        progress.total_files = len(paths)
 
-    def records():
-        for name in inputs:
-            report = Reporter(name if name != "-" else "<stdin>")
-            reports.append(report)
-            try:
-                yield from api.iter_load(name, from_, encoding=encoding, report=report,
-                                         **_read_options(options))
-            except FileNotFoundError:
-                report.error("read.missing", f"no such file: {name}")
-            except IsADirectoryError:
-                report.error("read.directory", f"{name} is a directory")
-            except ConversionError as exc:
-                report.error("read.format", str(exc), hint="pass --from FORMAT")
-            except UsageError as exc:
-                raise click.UsageError(str(exc)) from None
-            emit(report)
+        def done(result: batch.InputResult) -> None:
+            emit(result.diagnostics)
+            progress.file_done(result.records)
 
-    out_report = Reporter(output if output != "-" else "<stdout>")
-    try:
-        if output == "-":
-            stdout = sys.stdout
-            if hasattr(stdout, "reconfigure"):
-                stdout.reconfigure(newline="")
-            written = api.write_records(records(), stdout, target.name, out_report, options)
-        else:
-            sink = api.atomic_output(output)
-            with sink as out:
-                written = api.write_records(records(), out, target.name, out_report, options)
-                if written == 0 and any(r.failed for r in reports):
-                    sink.discard()  # nothing converted: leave no output file behind
-    except UsageError as exc:
-        raise click.UsageError(str(exc)) from None
-    emit(out_report)
-
-    from .loss import loss_report, summary_lines
-
-    losses = loss_report(out_report.diagnostics, target.name)
-    if report_path:
-        import json
-
-        with api.atomic_output(report_path) as handle:
-            json.dump(losses, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
-    if not quiet and log_format == "text" and not verbose:  # -v showed every loss already
-        for line in summary_lines(losses):
-            click.echo(f"not carried: {line}", err=True)
-
-    failed = sum(r.failed for r in reports)
-    warnings = sum(d.severity is Severity.WARNING for r in (*reports, out_report) for d in r.diagnostics)
+        results = batch.convert_each(paths, out_dir, target.name, from_, encoding, options, jobs, done)
+        written = sum(r.records for r in results)
+        out_diagnostics = [d for r in results for d in r.diagnostics]
+    else:
+        results, written, out_diagnostics = _convert_to_one(paths, output, target.name, from_, encoding, options,
+                                                            emit, progress)
+    progress.clear()
+    failed = sum(r.failed for r in results) + sum(d.severity is Severity.ERROR for d in problems)
+    warnings = sum(r.warnings for r in results) + sum(d.severity is Severity.WARNING for d in problems)
+    _report_losses(out_diagnostics, target.name, report_path, quiet or log_format == "json" or verbose)
     if log_format == "json":
         import json
 
         click.echo(json.dumps({"summary": {"converted": written, "failed": failed, "warnings": warnings}}), err=True)
     elif not quiet:
-        total = written + failed
-        summary = f"{written} of {total} records converted"
+        summary = f"{written} of {written + failed} records converted"
+        if out_dir:
+            summary += f" from {len(results)} input(s) into {out_dir}"
         if failed:
             summary += f"; {failed} failed"
         if warnings:
@@ -193,6 +178,105 @@ def convert(inputs, from_, to, output, encoding, tex, plain_math, no_protect_cas
         click.echo(summary, err=True)
     if failed or (strict and warnings):
         sys.exit(EXIT_FAILED)
+
+
+def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress):
+    """All inputs into one output (stdout or an atomically written file)."""
+    from . import api, batch
+    from .diagnostics import Reporter
+
+    reports: list[Reporter] = []
+
+    def records():
+        for name, _ in paths:
+            report = Reporter(name if name != "-" else "<stdin>")
+            reports.append(report)
+            for record in batch.read_input(name, from_, encoding, options, report):
+                progress.record()
+                yield record
+            emit(report.diagnostics)
+            progress.file_done(0)
+
+    out_report = Reporter(output if output != "-" else "<stdout>")
+    if output == "-":
+        stdout = sys.stdout
+        if hasattr(stdout, "reconfigure"):
+            stdout.reconfigure(newline="")
+        written = api.write_records(records(), stdout, to, out_report, options)
+    else:
+        sink = api.atomic_output(output)
+        with sink as out:
+            written = api.write_records(records(), out, to, out_report, options)
+            if written == 0 and any(r.failed for r in reports):
+                sink.discard()  # nothing converted: leave no output file behind
+    emit(out_report.diagnostics)
+    results = [batch.InputResult(r.source or "", 0, r.failed, r.diagnostics) for r in reports]
+    results.append(batch.InputResult(output, 0, 0, out_report.diagnostics))  # the writer's warnings
+    return results, written, out_report.diagnostics
+
+
+def _report_losses(diagnostics, target: str, report_path: str | None, silent: bool) -> None:
+    from . import api
+    from .loss import loss_report, summary_lines
+
+    losses = loss_report(diagnostics, target)
+    if report_path:
+        import json
+
+        with api.atomic_output(report_path) as handle:
+            json.dump(losses, handle, ensure_ascii=False, indent=2)
+            handle.write("\n")
+    if not silent:
+        for line in summary_lines(losses):
+            click.echo(f"not carried: {line}", err=True)
+
+
+class _Progress:
+    """One self-rewriting line on a terminal: records, rate, files, ETA."""
+
+    def __init__(self, enabled: bool):
+        import time
+
+        self.enabled = enabled
+        self.records = 0
+        self.files = 0
+        self.total_files = 0
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def record(self) -> None:
+        self.records += 1
+        if self.enabled and self.records % 256 == 0:
+            self._draw()
+
+    def file_done(self, records: int) -> None:
+        self.files += 1
+        self.records += records
+        if self.enabled:
+            self._draw(force=True)
+
+    def _draw(self, force: bool = False) -> None:
+        import time
+
+        now = time.monotonic()
+        if not force and now - self.last < 0.2:
+            return
+        self.last = now
+        elapsed = max(now - self.started, 1e-6)
+        text = f"{self.records:,} records  {self.records / elapsed:,.0f}/s"
+        if self.total_files:
+            text += f"  {self.files}/{self.total_files} files"
+            if self.files:
+                remaining = elapsed / self.files * (self.total_files - self.files)
+                text += f"  ETA {int(remaining // 60)}:{int(remaining % 60):02d}"
+        click.echo(f"\r{text}\x1b[K", err=True, nl=False)
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
+            self.shown = False
 
 
 @main.command()
@@ -242,10 +326,6 @@ def _exit_cleanly_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, stop)
     except ValueError:  # not the main thread (embedded use): leave signals alone
         pass
-
-
-def _read_options(options) -> dict:
-    return {"jats_front": options.jats_front}
 
 
 if __name__ == "__main__":  # pragma: no cover

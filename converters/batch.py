@@ -1,0 +1,156 @@
+"""Batch conversion: many inputs into one output, or one output per input in parallel.
+
+The CLI renders what these return; nothing here prints. A failing input costs only
+itself: its problems come back as diagnostics and the other inputs still convert.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import api, registry
+from .diagnostics import ConversionError, Diagnostic, Reporter, Severity
+from .model import Record
+from .options import Options
+
+
+@dataclass
+class InputResult:
+    """What became of one input."""
+
+    name: str
+    records: int = 0  # records written
+    failed: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    output: str | None = None
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity is Severity.WARNING for d in self.diagnostics)
+
+
+# --- inputs ---------------------------------------------------------------------------
+
+_GLOB_CHARS = set("*?[")
+
+
+def reader_extensions() -> tuple[str, ...]:
+    return tuple(sorted({ext for fmt in registry.readers() for ext in fmt.extensions}))
+
+
+def expand_inputs(inputs: Iterable[str], recursive: bool) -> tuple[list[tuple[str, str | None]], list[Diagnostic]]:
+    """(path, root it was found under) for each input; directories and globs expanded.
+
+    The root lets --out-dir mirror a directory's layout instead of flattening it.
+    """
+    found: list[tuple[str, str | None]] = []
+    problems: list[Diagnostic] = []
+    extensions = reader_extensions()
+    for name in inputs:
+        if name == "-" or os.path.isfile(name):
+            found.append((name, None))
+        elif os.path.isdir(name):
+            if not recursive:
+                problems.append(Diagnostic("batch.directory", Severity.ERROR, f"{name} is a directory",
+                                           source=name, hint="pass --recursive to convert the files under it"))
+                continue
+            files = sorted(str(p) for p in Path(name).rglob("*") if p.is_file() and p.name.lower().endswith(extensions))
+            if not files:
+                problems.append(Diagnostic("batch.empty", Severity.WARNING,
+                                           f"no files with a known extension under {name}", source=name))
+            found.extend((f, name) for f in files)
+        elif _GLOB_CHARS & set(name):
+            matches = sorted(glob.glob(name, recursive=recursive))
+            if not matches:
+                problems.append(Diagnostic("batch.no-match", Severity.ERROR, f"no file matches {name}", source=name))
+            found.extend((m, None) for m in matches if os.path.isfile(m))
+        else:
+            found.append((name, None))  # reading it will report that it is missing
+    return found, problems
+
+
+def read_input(name: str, from_: str | None, encoding: str, options: Options, report: Reporter) -> Iterator[Record]:
+    """Records of one input; a missing, unreadable or unrecognised input becomes an error."""
+    try:
+        yield from api.iter_load(name, from_, encoding=encoding, report=report, jats_front=options.jats_front)
+    except FileNotFoundError:
+        report.error("read.missing", f"no such file: {name}")
+    except IsADirectoryError:
+        report.error("read.directory", f"{name} is a directory", hint="pass --recursive")
+    except PermissionError:
+        report.error("read.permission", f"cannot read {name}: permission denied")
+    except ConversionError as exc:
+        report.error("read.format", str(exc), hint="pass --from FORMAT")
+
+
+# --- one output per input ---------------------------------------------------------------
+
+
+def output_path(name: str, root: str | None, out_dir: str, extension: str) -> Path:
+    """Where one input's output goes: its name with the target's extension, under out_dir,
+    keeping the layout below a directory given with --recursive."""
+    if name == "-":
+        return Path(out_dir, "stdin" + extension)
+    source = Path(name)
+    relative = source.relative_to(root) if root else Path(source.name)
+    stem = relative.name
+    for ext in sorted(reader_extensions(), key=len, reverse=True):
+        if stem.lower().endswith(ext):
+            stem = stem[: -len(ext)]
+            break
+    return Path(out_dir, relative.parent, stem + extension)
+
+
+def convert_file(name: str, target_path: str, to: str, from_: str | None, encoding: str,
+                 options: Options) -> InputResult:
+    """Convert one input to one output file (atomically). Safe to run in a worker process."""
+    report = Reporter(name if name != "-" else "<stdin>")
+    out_report = Reporter(target_path)
+    os.makedirs(os.path.dirname(target_path) or ".", exist_ok=True)
+    sink = api.atomic_output(target_path)
+    with sink as out:
+        written = api.write_records(read_input(name, from_, encoding, options, report), out, to, out_report, options)
+        if written == 0 and report.failed:
+            sink.discard()
+    return InputResult(name, written, report.failed, report.diagnostics + out_report.diagnostics,
+                       target_path if written or not report.failed else None)
+
+
+def convert_each(inputs: list[tuple[str, str | None]], out_dir: str, to: str, from_: str | None, encoding: str,
+                 options: Options, jobs: int = 1,
+                 done: Callable[[InputResult], None] | None = None) -> list[InputResult]:
+    """One output per input under out_dir; with jobs > 1, inputs convert in parallel processes."""
+    extension = registry.get(to).output_extension
+    targets: dict[str, str] = {}
+    taken: set[Path] = set()
+    results: list[InputResult] = []
+    for name, root in inputs:
+        path = output_path(name, root, out_dir, extension)
+        counter = 2
+        while path in taken:  # two inputs with the same name: keep both outputs
+            path = path.with_name(f"{path.stem}-{counter}{path.suffix}")
+            counter += 1
+        taken.add(path)
+        targets[name] = str(path)
+    if jobs <= 1 or len(inputs) <= 1:
+        for name, _ in inputs:
+            result = convert_file(name, targets[name], to, from_, encoding, options)
+            results.append(result)
+            if done:
+                done(result)
+        return results
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(convert_file, name, targets[name], to, from_, encoding, options): name
+                   for name, _ in inputs}
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            if done:
+                done(result)
+    order = {name: i for i, (name, _) in enumerate(inputs)}
+    return sorted(results, key=lambda r: order[r.name])

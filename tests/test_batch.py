@@ -1,0 +1,87 @@
+"""Batch conversion: directories, globs, one output per input, parallel jobs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from converters.batch import expand_inputs, output_path
+from converters.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = (ROOT / "samples" / "arxiv-listing.txt").read_text(encoding="utf-8")
+BAD = "Abstract.\n\narXiv:not-an-id\nCreated: 2021-01-01\n"
+
+
+def _tree(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    (src / "a").mkdir(parents=True)
+    (src / "b").mkdir()
+    (src / "a" / "one.txt").write_text(SAMPLE, encoding="utf-8")
+    (src / "b" / "two.txt").write_text(SAMPLE, encoding="utf-8")
+    (src / "b" / "broken.txt").write_text(BAD, encoding="utf-8")
+    (src / "b" / "notes.md").write_text("not bibliographic", encoding="utf-8")
+    return src
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_directories_need_recursive(tmp_path):
+    src = _tree(tmp_path)
+    found, problems = expand_inputs([str(src)], recursive=False)
+    assert found == [] and problems[0].code == "batch.directory" and "--recursive" in problems[0].hint
+    found, problems = expand_inputs([str(src)], recursive=True)
+    assert [Path(p).name for p, _ in found] == ["one.txt", "broken.txt", "two.txt"]  # known extensions only
+    assert problems == []
+
+
+def test_quoted_globs_expand(tmp_path):
+    src = _tree(tmp_path)
+    found, _ = expand_inputs([str(src / "*" / "*.txt")], recursive=False)
+    assert len(found) == 3
+    _, problems = expand_inputs([str(src / "*.nothing")], recursive=False)
+    assert problems[0].code == "batch.no-match"
+
+
+def test_output_names_mirror_the_tree_with_the_target_extension(tmp_path):
+    assert output_path(str(tmp_path / "src/a/one.txt"), str(tmp_path / "src"), "out", ".bib") == Path("out/a/one.bib")
+    assert output_path("refs.csl.json", None, "out", ".ris") == Path("out/refs.ris")
+    assert output_path("-", None, "out", ".xml") == Path("out/stdin.xml")
+
+
+def test_out_dir_writes_one_output_per_input_and_a_bad_input_costs_only_itself(tmp_path):
+    src = _tree(tmp_path)
+    out = tmp_path / "out"
+    result = run("convert", str(src), "-r", "--to", "csl-json", "--out-dir", str(out), "--jobs", "2")
+    assert result.exit_code == 1
+    assert len(json.loads((out / "a" / "one.json").read_text())) == 10
+    assert len(json.loads((out / "b" / "two.json").read_text())) == 10
+    assert not (out / "b" / "broken.json").exists()
+    assert "20 of 21 records converted from 3 input(s)" in result.stderr
+    assert "broken.txt:3:7: error:" in result.stderr
+
+
+def test_same_names_from_different_places_do_not_overwrite_each_other(tmp_path):
+    src = _tree(tmp_path)
+    (src / "c").mkdir()
+    (src / "c" / "one.txt").write_text(SAMPLE, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("convert", str(src / "a" / "one.txt"), str(src / "c" / "one.txt"), "--to", "ris", "--out-dir", str(out))
+    assert result.exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["one-2.ris", "one.ris"]
+
+
+def test_combined_output_from_a_directory(tmp_path):
+    src = _tree(tmp_path)
+    (src / "b" / "broken.txt").unlink()
+    result = run("convert", str(src), "-r", "--to", "bibtex", "-q")
+    assert result.exit_code == 0 and result.stdout.count("@misc{") == 20
+
+
+def test_jobs_need_out_dir_and_out_dir_excludes_output(tmp_path):
+    assert run("convert", "x.txt", "--to", "ris", "--jobs", "2").exit_code == 2
+    assert run("convert", "x.txt", "--to", "ris", "-o", "a.ris", "--out-dir", "d").exit_code == 2
