@@ -46,9 +46,6 @@ _EMAIL = re.compile(r"<[^>]*>|\S+@\S+")
 
 Line = tuple[int, str]
 
-# header names whose values have a place in the record; all others go to extras
-_MAPPED = {"title", "authors", "categories", "comments", "report-no", "journal-ref", "doi", "from", "date"}
-
 
 @dataclass
 class Block:
@@ -169,7 +166,7 @@ def to_record(block: Block, report: Reporter, code: str) -> Record | None:
     for number, key, values in block.headers:
         _apply_header(draft, number, key, values, report, code)
     if block.replaced:
-        _apply_replaced(draft, block.replaced, report, code)
+        _apply_replaced(draft, block.replaced[1])
     if block.abstract:
         draft.abstract = "\n".join(block.abstract)
     for number, text in block.stray:
@@ -232,9 +229,8 @@ def _apply_date(draft: Draft, number: int, value: str, revised: re.Match | None,
     draft.version = max(draft.version or 1, n)
 
 
-def _apply_replaced(draft: Draft, replaced: Line, report: Reporter, code: str) -> None:
+def _apply_replaced(draft: Draft, value: str) -> None:
     """A mailing's replacement gives the new version's date, not v1's, nor its number."""
-    number, value = replaced
     draft.add_extra("announcement", "replacement")
     parsed = parse_rfc2822(value)
     draft.add_extra("replaced", parsed[1] if parsed else value)

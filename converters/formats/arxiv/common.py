@@ -71,7 +71,6 @@ def build(draft: Draft, report: Reporter, code: str) -> Record | None:
 
     ``code`` prefixes diagnostic codes (``abs``, ``atom``, ...) so users can tell readers apart.
     """
-    key = draft.key
     ids = _identifiers(draft, report, code)
     if ids is None:
         return None

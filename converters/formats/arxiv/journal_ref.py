@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 _JOURNAL = r"(?P<journal>[A-Za-z][A-Za-z.&'’:\- ]*?[A-Za-z.])"
-_VOL_WORD = r"(?:,?\s*(?:vol\.?|volume|v\.)\s*)?"
+_VOL_WORD = r"(?:,?\s*\b(?:vol\.?|volume|v\.)\s*)?"
 _VOLUME = r"(?P<volume>\d+)"
 _PAGE = r"[A-Za-z]{0,2}\d+[a-z]?"
 _PAGES = rf"(?P<pages>{_PAGE}(?:\s*-{{1,2}}\s*{_PAGE})?)"
