@@ -14,7 +14,9 @@ from .parts import NAME_ELEMENTS, Context, Draft, add_identifier, href, parts_da
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _VERSION = re.compile(r"v?(\d+)")
 # pub-date kinds, most wanted first: JATS 1.1+ date-type, then JATS 1.0 pub-type
-_DATE_RANK = {"preprint": 0, "pub": 0, "epub": 1, "epub-ppub": 2, "ppub": 2, "collection": 3}
+_DATE_RANK = {"preprint": 0, "pub": 0, "version-of-record": 0, "epub": 1, "epub-ppub": 2, "ppub": 2,
+              "collection": 3}
+_ONLINE = ("electronic", "online")
 
 
 def child(element, name: str):
@@ -30,9 +32,11 @@ def read_article_front(article, ctx: Context, source: str | None) -> Record | No
 
 
 def is_references_front(meta) -> bool:
-    """The front our writer gives a references-only document: a title "References", nothing else."""
+    """The front our writer gives a references-only document: empty (earlier versions: a title
+    "References" and nothing else)."""
     names = {local(c) for c in meta if local(c)}
-    return names == {"title-group"} and plain(child(child(meta, "title-group"), "article-title")) == "References"
+    return not names or (names == {"title-group"}
+                         and plain(child(child(meta, "title-group"), "article-title")) == "References")
 
 
 def read_meta(meta, ctx: Context, source: str | None, journal=None, article=None) -> Record | None:
@@ -229,8 +233,9 @@ def _finish(draft: Draft, ctx: Context, state: dict) -> None:
     elif state.get("fpage"):
         draft.pages = state["fpage"] + (f"-{state['lpage']}" if state.get("lpage") else "")
     if state["dates"]:
-        best = min(state["dates"], key=lambda d: _DATE_RANK.get(
-            (d.get("date-type") or d.get("pub-type") or "").lower(), 4))
+        best = min(state["dates"], key=lambda d: (
+            _DATE_RANK.get((d.get("date-type") or d.get("pub-type") or "").lower(), 4),
+            (d.get("publication-format") or "").lower() not in _ONLINE))
         draft.issued = parts_date(best, draft, ctx, None)
 
 

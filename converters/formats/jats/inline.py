@@ -30,7 +30,7 @@ _DROP = frozenset({"xref", "fn", "inline-graphic", "graphic", "media", "label", 
 # elements whose children are words of their own even when the XML puts no space between them
 _SPACED = frozenset({"name", "string-name", "person-group", "name-alternatives"})
 _MATH = frozenset({"inline-formula", "disp-formula", "tex-math", "math"})
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"[ \t\r\n]+")  # XML white space; a no-break space is content
 _DOCUMENT = re.compile(r"\\begin\{document\}(.*)\\end\{document\}", re.S)
 _DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
 # TeX ligatures that would change plain text ("--" is an en dash, ``...'' quotes)

@@ -277,13 +277,14 @@ def date_from(year_el, month_el, day_el, season_el, draft: Draft, ctx: Context, 
     iso = iso_date(year_el.get("iso-8601-date")) if year_el is not None and iso is None else iso
     match = _YEAR.search(year_text)
     year = int(match.group(1)) if match else (iso.year if iso else None)
-    if year_text and year_text != str(year):
-        draft.extra("year", year_text)  # "2003a", "in press", "1997/1998": the text as given
+    if year is not None and year_text and year_text != str(year):
+        draft.extra("year", year_text)  # "2003a", "1997/1998": the text as given
     month = day = None
     if month_el is not None:
-        month = month_number(element_text(month_el))
-        if month is None:
-            draft.extra("month", element_text(month_el))
+        month_text = element_text(month_el)
+        month = month_number(month_text)
+        if month is None or not (month_text.isdigit() or month_text.lower().rstrip(".") in MONTHS):
+            draft.extra("month", month_text)  # "13", "Jan-Feb": kept as given
     if day_el is not None:
         day_text = element_text(day_el)
         day = int(day_text) if day_text.isdigit() and 1 <= int(day_text) <= 31 else None

@@ -28,7 +28,9 @@ _JATS = re.compile(r"<!DOCTYPE\s+(?:article|pmc-articleset)\b|-//NLM//DTD|"
 
 
 def detect(head: str) -> bool:
-    return _HTML.search(head) is None and _JATS.search(head) is not None
+    """XML (it starts with markup), not HTML, and JATS's DOCTYPE or elements."""
+    return (head.lstrip("\ufeff \t\r\n").startswith("<") and _HTML.search(head) is None
+            and _JATS.search(head) is not None)
 
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
@@ -41,7 +43,7 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
         return
     ctx = Context(report)
     count = 0
-    roots = [loaded.root] if loaded.root is not None else loaded.fragments
+    roots = loaded.fragments if loaded.salvaged else [loaded.root]
     for root in roots:
         for record in _records(root, ctx, report.source, options.jats_front):
             count += 1

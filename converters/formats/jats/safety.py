@@ -43,6 +43,7 @@ _REF_START = re.compile(r"<ref(?=[\s>/])")
 _REF_END = "</ref>"
 _META = re.compile(r"<article-meta(?=[\s>]).*?</article-meta>", re.S)
 _NS_DECL = re.compile(r"""\sxmlns(:[A-Za-z_][\w.-]*)?\s*=\s*("[^"]*"|'[^']*')""")
+_WRAPPER = "salvaged-fragment"  # the element each fragment of a broken document is parsed in
 _ID_ATTR = re.compile(r"""\sid\s*=\s*["']([^"']*)["']""")
 
 
@@ -176,8 +177,12 @@ def _report_xinclude(root: etree._Element, report: Reporter) -> None:
 _POSITION_SUFFIX = re.compile(r",\s*line \d+, column \d+$")
 
 
-def _message(exc: etree.XMLSyntaxError) -> str:
-    return _POSITION_SUFFIX.sub("", str(exc.msg or exc))
+def _message(exc: etree.XMLSyntaxError, first_line: int = 1) -> str:
+    """lxml's message without its position; inner line numbers made the file's."""
+    message = _POSITION_SUFFIX.sub("", str(exc.msg or exc))
+    if first_line > 1:
+        message = re.sub(r"\bline (\d+)", lambda m: f"line {int(m.group(1)) + first_line - 1}", message)
+    return message.replace(f"<{_WRAPPER}>", "the end of the input").replace(_WRAPPER, "the end of the input")
 
 
 def _salvage(text: str, exc: etree.XMLSyntaxError, report: Reporter, front: bool) -> Loaded:
@@ -186,23 +191,26 @@ def _salvage(text: str, exc: etree.XMLSyntaxError, report: Reporter, front: bool
     namespaces: dict[str, str] = {}
     for match in _NS_DECL.finditer(text):
         namespaces.setdefault(match.group(1) or "", match.group(2))
-    wrapper = "<salvage" + "".join(f" xmlns{p}={uri}" for p, uri in namespaces.items()) + ">"
+    wrapper = f"<{_WRAPPER}" + "".join(f" xmlns{p}={uri}" for p, uri in namespaces.items()) + ">"
     loaded = Loaded()
     spans = [(m.start(), m.end()) for m in _META.finditer(text)] if front else []
     spans += list(_ref_spans(text))
     failed: list[tuple[int, int]] = []  # line ranges of fragments that failed too
+    line_of = _LineCounter(text)
     for start, end in sorted(spans):
-        fragment, first_line = _fragment(text, start, end, wrapper, report)
+        first_line = line_of(start)
+        fragment = _fragment(text, start, end, first_line, wrapper, report)
         if fragment is None:
-            failed.append((first_line, line_at(text, end)))
+            failed.append((first_line, first_line + text.count("\n", start, end)))
         else:
             loaded.fragments.append(fragment)
     if not any(first <= line <= last for first, last in failed):
         report.error("jats.malformed", f"the document is not well-formed XML: {_message(exc)}",
                      line=line, column=column, hint="fix the XML at this position")
     total = len(spans)
-    report.info("jats.salvaged", f"the document is not well-formed; read {total - len(failed)} of {total} "
-                "<ref>/<article-meta> elements one by one", line=line)
+    if total:
+        report.info("jats.salvaged", f"the document is not well-formed; read {total - len(failed)} of {total} "
+                    "<ref>/<article-meta> elements one by one", line=line)
     return loaded
 
 
@@ -214,23 +222,34 @@ def _ref_spans(text: str) -> Iterator[tuple[int, int]]:
         yield start, (limit if end < 0 else end + len(_REF_END))
 
 
-def _fragment(text: str, start: int, end: int, wrapper: str, report: Reporter):
+class _LineCounter:
+    """Line numbers of increasing offsets, counted once over the text (not from the start each time)."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.offset, self.line = text, 0, 1
+
+    def __call__(self, offset: int) -> int:
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
+def _fragment(text: str, start: int, end: int, first_line: int, wrapper: str, report: Reporter):
     """Parse text[start:end] inside the wrapper; element lines are made those of the file."""
-    first_line = line_at(text, start)
     first_column = start - text.rfind("\n", 0, start)
     try:
-        root = etree.fromstring((wrapper + text[start:end] + "</salvage>").encode("utf-8", "replace"), _parser())
+        root = etree.fromstring((wrapper + text[start:end] + f"</{_WRAPPER}>").encode("utf-8", "replace"), _parser())
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (exc.lineno or 1, None)
         if line == 1 and column is not None:
             column = first_column + column - len(wrapper) - 1
         ref_id = _ID_ATTR.search(text, start, min(end, text.find(">", start) + 1 or end))
-        report.error("jats.malformed", f"reference is not well-formed XML: {_message(exc)}; skipped",
+        report.error("jats.malformed", f"reference is not well-formed XML: {_message(exc, first_line)}; skipped",
                      line=first_line + line - 1, column=column, key=ref_id.group(1) if ref_id else None,
                      hint="the references around it were read")
-        return None, first_line
+        return None
     for element in root.iter():
         if element.sourceline is not None:
             element.sourceline += first_line - 1
     _report_xinclude(root, report)
-    return root, first_line
+    return root

@@ -126,8 +126,9 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     ref_ids = KeyAllocator(keep_input_keys=True)
     out.write(_prolog())
     out.write(_article_open("research-article"))
-    out.write("<front>\n<article-meta>\n<title-group>\n<article-title>References</article-title>\n"
-              "</title-group>\n</article-meta>\n</front>\n<back>\n<ref-list>\n")
+    # the document has no metadata of its own: an empty article-meta (all optional in
+    # Archiving); "References" heads the ref-list, where a reader does not take it for a title
+    out.write("<front>\n<article-meta></article-meta>\n</front>\n<back>\n<ref-list>\n<title>References</title>\n")
     count = 0
     for record in records:
         key = keys.key_for(record)
@@ -309,7 +310,7 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
         meta.append(_el("self-uri", _esc(ids.primary_url), xlink__href=ids.primary_url))
     for doi in ids.doi if ids.arxiv else ids.doi[1:]:
         meta.append(_el("related-article", "", related_article_type="published-article" if ids.arxiv else "companion",
-                        ext_link_type="doi", xlink__href=doi, id=f"ra-{xml_id(doi)}"))
+                        ext_link_type="doi", xlink__href=doi))
     if record.abstract:
         paragraphs = record.abstract.value.split("\n\n")
         body = "".join(_el("p", _rich(Text(p, record.abstract.syntax))) for p in paragraphs)
