@@ -277,6 +277,15 @@ def test_monthly_listing_with_paper_headers_and_unnumbered_revisions():
     assert (witten.container_title.value, witten.volume, witten.pages) == ("Adv.Theor.Math.Phys.", "2", "253-291")
 
 
+def test_a_bare_list_of_ids_gives_id_only_records():
+    result = converters.loads("arXiv:2303.08774\narXiv:1706.03762v7\nPaper: hep-th/9711200\n")
+    assert result.format == "arxiv-mailing" and result.ok
+    assert [(r.ids.arxiv, r.ids.arxiv_version, r.issued) for r in result] == [
+        ("2303.08774", None, Date(2023, 3)), ("1706.03762", 7, Date(2017, 6)), ("hep-th/9711200", None, Date(1997, 11))]
+    assert all(r.title is None for r in result)
+    assert {d.severity for d in result.diagnostics} == {"info"}  # expected gaps, not warnings
+
+
 # --- arxiv-atom ---------------------------------------------------------------------------
 
 

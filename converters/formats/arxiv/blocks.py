@@ -98,9 +98,10 @@ def scan(stream: Iterable[str], report: Reporter, code: str) -> Iterator[Block]:
             else:
                 block.abstract.append(line)
             continue
-        if ID_LINE.match(line) and (block.headers or block.replaced):
-            report.warning(f"{code}.unclosed", "record has no '\\\\' line before the next record",
-                           line=number, key=_key(block))
+        if ID_LINE.match(line):  # a new record: the previous one never closed, or was an id alone
+            if block.headers or block.replaced:
+                report.warning(f"{code}.unclosed", "record has no '\\\\' line before the next record",
+                               line=number, key=_key(block))
             yield block
             block = Block((number, line), section)
             continue
@@ -169,6 +170,8 @@ def to_record(block: Block, report: Reporter, code: str) -> Record | None:
         _apply_replaced(draft, block.replaced[1])
     if block.abstract:
         draft.abstract = "\n".join(block.abstract)
+    if not (block.headers or block.replaced or block.abstract):
+        draft.id_only = True  # a list of ids: the record is the id
     for number, text in block.stray:
         report.warning(f"{code}.stray-text", f"unexpected line in the record header: '{text.strip()[:60]}'",
                        line=number, key=draft.key, hint="kept in extras['arxiv:unparsed']")

@@ -49,6 +49,7 @@ class Draft:
     versions: list[tuple[int, str]] = field(default_factory=list)  # (n, "2007-04-02T19:18:42Z (443kb)")
     extras: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)  # source line per field, for diagnostics
+    id_only: bool = False  # the source lists ids only: a missing title is expected
 
     @property
     def key(self) -> str | None:
@@ -149,6 +150,8 @@ def _dois(draft: Draft, arxiv_id: str, report: Reporter, code: str) -> tuple[str
 def _texts(draft: Draft, fields: dict, report: Reporter, code: str, key: str) -> None:
     if draft.title and draft.title.strip():
         fields["title"] = Text(normalise(draft.title), Syntax.TEX)
+    elif draft.id_only:
+        report.info(f"{code}.id-only", "the source gives the id only", line=draft.line, key=key)
     else:
         report.warning(f"{code}.no-title", "record has no title", line=draft.where("title"), key=key,
                        field="title")
