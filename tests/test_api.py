@@ -18,7 +18,7 @@ BROKEN = "Good.\n\narXiv:2101.00001\nCreated: 2021-01-01\n\nBad.\n\narXiv:2101.0
 def test_public_names_are_exactly_all():
     public = {name for name in dir(converters) if not name.startswith("_")}
     modules = {"api", "diagnostics", "model", "options", "registry", "formats", "text", "keys", "serialize", "cli",
-               "render", "loss", "textio", "validate"}
+               "render", "loss", "textio", "validate", "batch"}
     assert public - modules == set(converters.__all__)
 
 

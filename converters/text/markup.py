@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from typing import NamedTuple
 
 from ..model import Syntax, Text
+from .cache import cache_short
 from . import tex
 
 
@@ -34,7 +34,7 @@ def spans(text: Text) -> tuple[Span, ...]:
     return _spans(text.value, text.syntax)
 
 
-@lru_cache(maxsize=65536)
+@cache_short(maxsize=8192)
 def _spans(value: str, syntax: Syntax) -> tuple[Span, ...]:
     if syntax is Syntax.PLAIN:
         return (Span("text", value),) if value else ()

@@ -9,9 +9,9 @@ their meaning. Organisations are recognised by the words in ``ORGANISATION_WORDS
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..model import Name
+from .cache import cache_short
 from .tex import has_tex, tex_to_unicode
 
 ORGANISATION_WORDS = frozenset(
@@ -41,7 +41,7 @@ def _decode(parts: list[str]) -> str | None:
     return text.strip() or None
 
 
-@lru_cache(maxsize=65536)
+@cache_short(maxsize=8192)
 def split_bibtex_name(text: str) -> Name:
     """Split one BibTeX name ("First von Last", "von Last, First", "von Last, Jr, First").
 
@@ -75,7 +75,7 @@ def _one_group(text: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=65536)  # authors recur across papers; Names are immutable
+@cache_short(maxsize=8192)  # authors recur across papers; Names are immutable
 def split_display_name(text: str) -> Name:
     """A name as people write it in running text ("Z. F. Wu", "Ludwig van Beethoven",
     "John Smith Jr."): organisations literal, a trailing suffix split off."""

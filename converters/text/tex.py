@@ -9,6 +9,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .cache import cache_short
+
 # Characters that can make a string mean something other than itself in TeX. A string
 # with none of them is returned as it is, which keeps TeX decoding off the hot path.
 _TEX_TRIGGERS = re.compile(r"[\\{}$~%]|--|``|''|!`|\?`")
@@ -154,7 +156,7 @@ def scan(value: str, *, protect: bool) -> list[tuple[str, str]] | None:
     return pieces
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)  # atoms are a few characters each
 def _atom(atom: str) -> str:
     return _decode(atom, "verbatim")
 
@@ -215,7 +217,7 @@ def _group_end(value: str, start: int) -> int | None:
     return None
 
 
-@lru_cache(maxsize=65536)
+@cache_short(maxsize=8192)
 def _decode(value: str, math: str) -> str:
     return nodes_to_text(walk(value), math=math)
 
