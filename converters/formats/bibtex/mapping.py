@@ -397,7 +397,7 @@ def _read_plain(builder: _Builder, slot: str, name: str, value: Value) -> None:
 
 
 def _read_pages(builder: _Builder, slot: str, name: str, value: Value) -> None:
-    builder.args[slot] = _plain(_DASHES.sub("-", value.text))
+    builder.args[slot] = _DASHES.sub("-", _plain(value.text))  # TeX's -- and --- decode to – and —
 
 
 def _read_keywords(builder: _Builder, slot: str, name: str, value: Value) -> None:
@@ -430,6 +430,12 @@ def read_names(text: str, warn: Callable[..., None]) -> tuple[tuple[Name, ...], 
     etal = False
     for index, part in enumerate(parts):
         part = part.strip()
+        while part.lower().startswith("and ") or part.lower() == "and":
+            warn(f"doubled 'and' before '{part[3:].strip()}'; read as one separator", "remove one 'and'")
+            part = part[3:].strip()
+        while part.lower().endswith(" and"):
+            warn(f"'and' after the last name '{part[:-4].strip()}'; ignored", "remove the trailing 'and'")
+            part = part[:-4].strip()
         lowered = part.lower()
         if lowered == "others":
             if index != len(parts) - 1:
@@ -444,7 +450,7 @@ def read_names(text: str, warn: Callable[..., None]) -> tuple[tuple[Name, ...], 
             warn(f"name '{part}' has more than two commas; the extra parts join the first names",
                  "BibTeX names are 'First von Last', 'von Last, First' or 'von Last, Jr, First'")
         try:
-            names.append(split_bibtex_name(part))
+            names.append(split_name(part))
         except ValueError:
             if not part:
                 warn(f"empty name in position {index + 1}; skipped", "look for a doubled 'and'")
@@ -453,6 +459,25 @@ def read_names(text: str, warn: Callable[..., None]) -> tuple[tuple[Name, ...], 
                  "define the name in the .bib itself, e.g. {H{\\`a}n Th{\\^e} Th{\\`a}nh}")
             names.append(Name(literal=part))
     return tuple(names), etal
+
+
+def split_name(text: str) -> Name:
+    """``split_bibtex_name`` with two departures of bibtexparser's splitter from BibTeX undone.
+
+    BibTeX (and pybtex) read "van Aa" as von + Last and "Aa, Jr., " as Last + Jr with an
+    empty First; bibtexparser reads them as First + Last and Last + First. Both forms are
+    what a writer produces for a person with a particle or suffix but no given name. An
+    empty First written as ``{}`` decodes to nothing, so both are rewritten to that.
+    """
+    text = " ".join(text.split())
+    sections = split_top_level(text)
+    if len(sections) == 3 and not sections[2].strip():
+        return split_bibtex_name(f"{sections[0]},{sections[1]}, {{}}")
+    if len(sections) == 1 and len([w for w in split_top_level(text.replace("~", " "), " ") if w]) == 2:
+        probe = split_bibtex_name(f"{text}, {{}}")
+        if probe.non_dropping_particle:
+            return probe
+    return split_bibtex_name(text)
 
 
 def _isbn(builder: _Builder, value: Value) -> tuple[str, ...]:

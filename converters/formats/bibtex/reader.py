@@ -28,10 +28,11 @@ from .values import BadValue, Macros, Value, evaluate
 # (a NullHandler stops Python's last-resort handler printing to stderr).
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
-_ENTRY_HEAD = re.compile(r"@\s*(?P<type>[\w-]*)\s*[{(]\s*(?P<key>[^,\s{}()=\"#%']*)")
-_STRAY_AT = re.compile(r"(?m)^[ \t]*@[\w-]+")
+_ENTRY_HEAD = re.compile(r"@[ \t]*(?P<type>[\w-]*)[ \t]*[{(][ \t]*(?P<key>[^@,\s{}()=\"#%']*)")
+_STRAY_AT = re.compile(r"(?m)^[ \t]*@(?!comment\b)[\w-]+", re.I)  # "@comment text" is a comment
 _COMMENT_LINE = re.compile(r"%[^\n]*(?:\n|$)")
 _NAME = re.compile(r"[^\s\"#%'(),={}]+")
+_NOT_ENTRIES = ("string", "preamble", "comment")
 _STRAY_FIELD = re.compile(r"(?m)^[\s,]*(?P<name>[A-Za-z][\w-]*)\s*=\s*[\"{\w]")
 _SWALLOWED = re.compile(r"\n[ \t]*[A-Za-z][\w-]*[ \t]*=")
 _FIELD_NAME = re.compile(r"(?:^|[,{(\s])(?P<name>[^\s\"#%'(),={}]+)\s*=")
@@ -172,14 +173,15 @@ class _State:
     def failed(self, block, offset: int) -> None:
         line, column = self.where(offset)
         head = _ENTRY_HEAD.match(block.raw or "")
-        key = head["key"] if head and head["key"] else None
+        name = head["key"] if head and head["key"] else None
+        key = name if head and head["type"].lower() not in _NOT_ENTRIES else None  # a macro name is no record key
         kind = f"@{head['type']}" if head else "block"
         hint, hint_at = _diagnose(block.raw or "", getattr(block.error, "abort_reason", ""))
         if hint_at is not None:
             at_line, _ = self.where(offset + hint_at)
             hint = hint.replace("{line}", str(at_line))
         reason = getattr(block.error, "abort_reason", str(block.error)).strip()
-        self.report.error("bibtex.syntax", f"cannot read {kind}{f' {key!r}' if key else ''}: {_tidy(reason)}",
+        self.report.error("bibtex.syntax", f"cannot read {kind}{f' {name!r}' if name else ''}: {_tidy(reason)}",
                           line=line, column=column, key=key or self.last_key, hint=hint)
 
     def entry(self, block, offset: int) -> None:
@@ -212,7 +214,7 @@ class _State:
         same = "" if first.info.key == key else f" (as '{first.info.key}': keys differ only in case)"
         self.report.warning("bibtex.duplicate-key", f"key '{key}' already used at line {first.info.line}{same}; "
                             "both entries are converted", line=entry.info.line, column=entry.info.column, key=key,
-                            hint="BibTeX keeps the first and biber the first; rename one")
+                            hint="BibTeX and biber would keep only the first; rename one")
 
     def field(self, entry: _Entry, fld, name_offset: int | None, value_offset: int | None) -> bool:
         name = _COMMENT_LINE.sub("", fld.key).strip().lower()  # biber allows % comments between fields

@@ -90,7 +90,7 @@ def write_biblatex(records: Iterable[Record], out: TextIO, report: Reporter, opt
 def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options, *, biblatex: bool) -> int:
     mode = options.tex or ("utf8" if biblatex else "ascii")
     target = "BibLaTeX" if biblatex else "BibTeX"
-    keys = KeyAllocator(options.keep_keys)
+    keys = KeyAllocator.for_options(options)
     strings: dict[str, str] = {}  # @string macros written so far: name -> value
     count = 0
     for record in records:
@@ -180,7 +180,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("issue" if biblatex or record.number else "number", plain(record.issue)))
     if record.pages:
         match = _PAGE_RANGE.match(record.pages)
-        fields.append(("pages", plain(f"{match[1]}--{match[2]}" if match else record.pages)))
+        # `--` is TeX's en dash here, so it is written raw, not escaped as plain text
+        pages = "--".join(tex.escape_plain(end, mode) for end in match.groups()) if match else None
+        fields.append(("pages", _braced(pages) if pages else plain(record.pages)))
     if record.publisher and not (record.ids.arxiv and record.publisher == "arXiv"):
         name = PUBLISHER_FIELD.get(entry_type, ("publisher", "publisher"))[dialect]
         if f"bibtex:{name}" in record.extras:  # the input had both, e.g. publisher and institution
@@ -200,6 +202,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             fields.append(("eprintclass" if biblatex else "primaryClass", _verbatim(ids.arxiv_class)))
         if biblatex and ids.arxiv_version:
             fields.append(("version", _braced(str(ids.arxiv_version))))
+        elif ids.arxiv_version:
+            report.lost(key, "arxiv_version", target)  # arXiv's own export drops it too
     if ids.primary_doi:
         fields.append(("doi", _verbatim(ids.primary_doi)))
         for extra in ids.doi[1:]:
