@@ -34,7 +34,7 @@ from ...diagnostics import Reporter
 from ...model import CSL_TYPES, Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_url
 from ...options import Options
 from ...text.ids import ArxivIdError, is_doi, normalize_isbn, normalize_issn, parse_arxiv_id, strip_doi
-from .tables import DATE_VARIABLES, DEFAULT_TYPE, NAME_VARIABLES, TYPE_ALIASES
+from .tables import DEFAULT_TYPE, TEXT_VARIABLES, TYPE_ALIASES
 
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\r\n]*")
@@ -116,7 +116,10 @@ class _Reader:
             yield value, pos, end
             pos = self.skip(end)
             if pos < len(text) and text[pos] == ",":
-                pos = self.skip(pos + 1)
+                comma, pos = pos, self.skip(pos + 1)
+                if pos < len(text) and text[pos] == "]":
+                    self.report.warning("csl.extra-comma", "trailing ',' before ']' ignored", **self.at(comma),
+                                        key=self.last_label)
             elif pos < len(text) and text[pos] != "]":
                 self.report.warning("csl.missing-comma", "missing ',' between items", **self.at(pos),
                                     key=self.last_label)
@@ -149,7 +152,8 @@ class _Reader:
         indent = self.text[line_start:start]
         if indent.strip():
             return None  # the item does not start its own line: no safe place to resume
-        found = re.compile(r"\n" + re.escape(indent) + r"[{\[]").search(self.text, exc.pos)
+        resume = max(start + 1, self.text.rfind("\n", 0, exc.pos))  # the next item may start the error's line
+        found = re.compile(r"\n" + re.escape(indent) + r"[{\[]").search(self.text, resume)
         return found.end() - 1 if found else None
 
     def yaml_values(self, pos: int) -> Iterator[tuple[Any, int, int]]:
@@ -265,8 +269,13 @@ class _Item:
         self._keywords()
         self._identifiers(custom)
         self._rest_of_custom(custom)
-        for var, value in self.item.items():  # unknown and unmodelled variables
-            self.keep(var, value)
+        for var in list(self.item):  # unmodelled and unknown variables
+            if var in TEXT_VARIABLES:
+                value = self.string(var)  # the same coercions as for modelled text
+                if value is not None:
+                    self.keep(var, value)
+            else:
+                self.keep(var, self.item.pop(var))
         return Record(
             type=csl_type,
             key=key,
