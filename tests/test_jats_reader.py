@@ -10,6 +10,7 @@ import json
 import socket
 import threading
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -494,9 +495,15 @@ def _corpus_name(path: Path) -> str:
     return str(path.relative_to(SHARED / "corpus" / "jats"))
 
 
+@lru_cache(maxsize=None)
+def corpus_result(path: Path, front: bool = False) -> converters.Result:
+    """Each corpus file is read once per option set for all the tests below."""
+    return converters.load(path, "jats", jats_front=front)
+
+
 @pytest.mark.parametrize("path", CORPUS, ids=ids_for(CORPUS))
 def test_corpus_file(path):
-    result = converters.load(path, "jats")
+    result = corpus_result(path)
     expected = len(plain_tree(path).xpath(CITATIONS))
     if _corpus_name(path) in DIVERGENCES:
         assert len(result) < expected
@@ -508,7 +515,8 @@ def test_corpus_file(path):
 
 @pytest.mark.parametrize("path", CORPUS, ids=ids_for(CORPUS))
 def test_corpus_to_our_writers(path):
-    result = converters.load(path, "jats", jats_front=True)
+    result = corpus_result(path, front=True)
+    assert len(result) == len(corpus_result(path)) + 1
     front = plain_tree(path).xpath("/article/front/article-meta")[0]
     assert (result[0].key, result[0].position.line) == (None, front.sourceline)  # the article itself first
     assert_valid_csl(converters.dumps(result.records, "csl-json"))
@@ -522,7 +530,7 @@ def test_corpus_to_our_writers(path):
 def test_divergent_corpus_counts():
     if not CORPUS:
         pytest.skip("the JATS corpus is absent")
-    counts = {_corpus_name(p): len(converters.load(p, "jats")) for p in CORPUS if _corpus_name(p) in DIVERGENCES}
+    counts = {_corpus_name(p): len(corpus_result(p)) for p in CORPUS if _corpus_name(p) in DIVERGENCES}
     assert counts == {"jats4r-participant-hub/63543879003.xml": 41,
                       "jats4r-participant-hub/PubHist.example.VoR-issue.xml": 0}
 
@@ -538,7 +546,7 @@ def test_corpus_total_against_inventory():
     # 2156 refs: 2 hold no citation (ACS notes), 53 hold several (105 more) -> 2259 citation elements;
     # 40 SciELO pairs are one work each and one citation is empty -> 2218 records
     assert sum(len(t.xpath(CITATIONS)) for t in trees) == 2259
-    assert sum(len(converters.load(p, "jats")) for p in CORPUS) == 2218
+    assert sum(len(corpus_result(p)) for p in CORPUS) == 2218
 
 
 # --- round trips through our writer ---------------------------------------------------------
@@ -597,6 +605,20 @@ def test_sample_listing_round_trips_as_articles():
     assert_valid_articles(text)
     back = converters.loads(text, "jats", jats_front=True)
     assert [comparable(r, drop=()) for r in back] == [comparable(r, drop=()) for r in originals]
+
+
+def test_repo_sample_round_trips_whole_as_articles():
+    """Front matter carries everything: version, primary class, keywords, extras (as custom-meta)."""
+    originals = converters.load(Path(__file__).parents[1] / "samples" / "arxiv-listing.txt", "arxiv-listing").records
+    text = converters.dumps(originals, "jats", jats_mode="articles")
+    assert_valid_articles(text)
+    back = converters.loads(text, "jats", jats_front=True)
+    assert [comparable(r, drop=()) for r in back] == [comparable(r, drop=()) for r in originals]
+    assert [{k: v for k, v in r.extras.items() if k != "jats:article-type"} for r in back] == [
+        dict(r.extras) for r in originals]
+    # an element-citation has no place for the version and primary class: only the front keeps them
+    cited = converters.loads(converters.dumps(originals, "jats"), "jats")
+    assert [r.ids.arxiv_version for r in cited] == [None] * len(originals)
 
 
 def test_our_references_document_has_no_front_record():

@@ -83,8 +83,10 @@ def _categories(el, draft, ctx, state):
     for group in el.iter("{*}subj-group"):
         subjects = [element_text(s) for s in group if local(s) == "subject" and element_text(s)]
         if (group.get("subj-group-type") or "").lower() == "arxiv-categories":
-            draft.keywords.extend(subjects)
+            # our writer gives the primary class alone (keywords in kwd-group); a list is all categories
             draft.arxiv_class = draft.arxiv_class or (subjects[0] if subjects else None)
+            if len(subjects) > 1:
+                draft.keywords.extend(subjects)
         else:
             for subject in subjects:
                 draft.extra("subject", subject)

@@ -40,7 +40,9 @@ _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
 def local(element) -> str:
     """The element name without namespace ('' for comments and the like)."""
     tag = element.tag
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2] if tag.startswith("{") else tag
 
 
 class Builder:
@@ -107,7 +109,16 @@ class Builder:
         return Text(_render(tokens, str, {}, {}), Syntax.PLAIN)
 
 
+    def plain(self) -> str:
+        """The text without formatting, maths as $TeX$ (what Text.plain() gives, without parsing)."""
+        parts = {"t": lambda v: v, "m": lambda v: f"${v}$", "p": lambda v: "\n\n"}
+        return "".join(parts[kind](value) for kind, value in _normalise(self.tokens) if kind in parts)
+
+
 def rich(element, skip: frozenset[str] = frozenset()) -> Text | None:
+    if len(element) == 0:  # the common case: text only
+        text = _SPACE.sub(" ", element.text or "").strip()
+        return Text(text) if text else None
     return Builder().walk(element, skip).build()
 
 
@@ -115,8 +126,9 @@ def plain(element, skip: frozenset[str] = frozenset()) -> str:
     """The element's text with whitespace collapsed, formatting dropped."""
     if element is None:
         return ""
-    text = rich(element, skip)
-    return text.plain() if text else ""
+    if len(element) == 0:
+        return _SPACE.sub(" ", element.text or "").strip()
+    return Builder().walk(element, skip).plain()
 
 
 def _tex_source(source: str) -> str | None:

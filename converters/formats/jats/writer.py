@@ -277,12 +277,9 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
         meta.append(_el("article-id", _esc(own_doi), pub_id_type="doi"))
     if ids.arxiv_version:
         meta.append(_el("article-version", f"v{ids.arxiv_version}", article_version_type="arxiv-version"))
-    if ids.arxiv_class or record.keywords:
-        subjects = [ids.arxiv_class] if ids.arxiv_class else []
-        subjects += [k for k in record.keywords if k != ids.arxiv_class and ids.arxiv_class]
-        if subjects:
-            meta.append(_el("article-categories", _el("subj-group", "".join(_el("subject", _esc(s)) for s in subjects),
-                                                      subj_group_type="arxiv-categories")))
+    if ids.arxiv_class:  # the primary class alone; all keywords (categories too) go in kwd-group
+        meta.append(_el("article-categories", _el("subj-group", _el("subject", _esc(ids.arxiv_class)),
+                                                  subj_group_type="arxiv-categories")))
     title = _el("article-title", _rich(record.title)) if record.title else ""
     if not record.title:
         report.warning("write.no-title", "record has no title", key=key, field="title")
@@ -315,7 +312,7 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
         paragraphs = record.abstract.value.split("\n\n")
         body = "".join(_el("p", _rich(Text(p, record.abstract.syntax))) for p in paragraphs)
         meta.append(_el("abstract", body))
-    if record.keywords and not ids.arxiv_class:
+    if record.keywords:
         meta.append(_el("kwd-group", "".join(_el("kwd", _esc(k)) for k in record.keywords)))
     custom = []
     if record.note:
