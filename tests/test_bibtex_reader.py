@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -74,6 +74,12 @@ def test_string_macros_concatenation_and_redefinition():
     assert recs["redefined"].extras["bibtex:@string:journal"] == "JCP"
     assert recs["undefined"].container_title == bib("nosuchjournal")
     assert problems(report) == [("bibtex.duplicate-string", 16, 1), ("bibtex.undefined-macro", 26, 13)]
+
+
+def test_macro_used_before_its_definition_is_expanded_with_a_warning():
+    records, report = read_text("@article{early, journal = later, title = {T}}\n@string{later = {Defined Later}}\n")
+    assert records[0].container_title == bib("Defined Later")
+    assert problems(report) == [("bibtex.macro-order", 1, 27)]
 
 
 def test_macros_survive_a_bibtex_round_trip():
@@ -159,6 +165,15 @@ def test_crossref_and_xdata_inheritance():
     assert (recs["own"].publisher, recs["own"].publisher_place) == ("Own", "Berlin")
     assert "pubdata" not in recs  # @xdata is a container, not an item
     assert problems(report) == [("bibtex.not-a-record", 29, 1), ("bibtex.missing-parent", 51, 3)]
+
+
+def test_an_entry_with_a_duplicate_key_still_inherits():
+    text = "@inproceedings{p, title={A}, crossref={c}}\n@inproceedings{p, title={B}, crossref={c}}\n" \
+           "@proceedings{c, title={Procs}, year=1999}\n"
+    records, report = read_text(text)
+    assert [(r.title, r.container_title, r.issued) for r in records] == [
+        (bib("A"), bib("Procs"), Date(1999)), (bib("B"), bib("Procs"), Date(1999)), (bib("Procs"), None, Date(1999))]
+    assert problems(report) == [("bibtex.duplicate-key", 2, 1)]
 
 
 def test_crossref_cycle_is_reported_once():
@@ -462,7 +477,7 @@ def _bibtexparser_entries(text: str) -> int:
     return sum(isinstance(b.ignore_error_block if isinstance(b, wrapped) else b, model.Entry) for b in library.blocks)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _corpus_read(relative: str) -> tuple[str, list[Record], Reporter]:
     path = CORPUS / relative
     text = path.read_text(encoding=ENCODINGS.get(relative, "utf-8"))

@@ -6,7 +6,14 @@ diagnostics); ``mapping.py`` holds the type and field tables; ``writer.py`` writ
 
 from .mapping import ENTRY_TYPES as READ_ENTRY_TYPES
 from .reader import detect, read
-from .writer import CONTAINER_FIELD, DEFAULT_ENTRY_TYPE, ENTRY_TYPES, MONTH_MACROS, write, write_biblatex
+from .writer import (
+    CONTAINER_FIELD,
+    DEFAULT_ENTRY_TYPE,
+    ENTRY_TYPES,
+    MONTH_MACROS,
+    write,
+    write_biblatex,
+)
 
 __all__ = ["CONTAINER_FIELD", "DEFAULT_ENTRY_TYPE", "ENTRY_TYPES", "MONTH_MACROS", "READ_ENTRY_TYPES", "detect",
            "read", "write", "write_biblatex"]

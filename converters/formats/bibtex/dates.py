@@ -15,8 +15,9 @@ from ...model import Date
 from ...text.tex import tex_to_unicode
 
 MONTHS: dict[str, int] = {}
-for _number, _name in enumerate(("january february march april may june july august september october "
-                                 "november december").split(), 1):
+_ENGLISH = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+            "november", "december"]
+for _number, _name in enumerate(_ENGLISH, 1):
     MONTHS[_name] = MONTHS[_name[:3]] = _number
 MONTHS["sept"] = 9
 # French and German names, met in real files (Beebe's, archaeologie-examples.bib)
@@ -51,7 +52,8 @@ def parse_iso(text: str, field: str) -> tuple[Date | None, list[Problem]]:
         start = _edtf_part(start_text) if start_text not in ("", "..") else None
         end = _edtf_part(end_text) if slash and end_text not in ("", "..") else None
     except ValueError as exc:
-        return Date(literal=text), [Problem(field, "bibtex.bad-date", f"{field} '{text}': {exc}; kept as a literal date",
+        message = f"{field} '{text}': {exc}; kept as a literal date"
+        return Date(literal=text), [Problem(field, "bibtex.bad-date", message,
                                            "expected ISO 8601: YYYY, YYYY-MM, YYYY-MM-DD or a range A/B")]
     if start is None or (slash and end is None):
         return Date(literal=text), [Problem(field, "bibtex.open-date", f"{field} '{text}' is an open range; "
@@ -113,8 +115,8 @@ def parse_parts(year: str | None, month: str | None, day: str | None
     date = _year(plain_year)
     if date is None:
         keep.update({k: v for k, v in (("month", month), ("day", day)) if v is not None})
-        problems.append(Problem("year", "bibtex.bad-year", f"year '{plain_year}' is not a number; kept as a literal date",
-                                "a year is digits, e.g. 2024; ranges as 1984--1986"))
+        problems.append(Problem("year", "bibtex.bad-year", f"year '{plain_year}' is not a number; kept as a "
+                                "literal date", "a year is digits, e.g. 2024; ranges as 1984--1986"))
         return Date(literal=plain_year), problems, keep
     parsed = None
     if month is not None:

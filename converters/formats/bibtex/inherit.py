@@ -15,8 +15,8 @@ from .values import Value
 # Never inherited (biber: "ids crossref xref entryset entrysubtype execute label options presort
 # related* shorthand* sortkey"), plus xdata itself.
 NOT_INHERITED = frozenset(
-    """ids crossref xref xdata entryset entrysubtype execute label options presort related relatedoptions
-    relatedstring relatedtype shorthand shorthandintro sortkey""".split()
+    ["ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label", "options", "presort",
+     "related", "relatedoptions", "relatedstring", "relatedtype", "shorthand", "shorthandintro", "sortkey"]
 )
 
 _AS_MAIN = {"title": "maintitle", "subtitle": "mainsubtitle", "titleaddon": "maintitleaddon", "shorttitle": None}
@@ -88,6 +88,11 @@ class Resolver:
         if key in self.done:
             return self.done[key]
         entry_type, fields = self.entries[key]
+        self.done[key] = fields = self.complete(key, entry_type, fields)
+        return fields
+
+    def complete(self, key: str, entry_type: str, fields: Fields) -> Fields:
+        """One entry's fields completed from its xdata and crossref parents."""
         self.active.append(key)
         try:
             for parent in _keys(fields.get("xdata")):
@@ -96,7 +101,6 @@ class Resolver:
                 fields = self._from(key, entry_type, fields, parent, "crossref", renaming=True)
         finally:
             self.active.pop()
-        self.done[key] = fields
         return fields
 
     def _from(self, key: str, entry_type: str, fields: Fields, parent: str, via: str, *, renaming: bool) -> Fields:

@@ -132,7 +132,7 @@ ARXIV_TYPE_FIELDS = ("eprinttype", "archiveprefix")
 ARXIV_CLASS_FIELDS = ("eprintclass", "primaryclass")
 
 _TEX_ESCAPE_IN_VERBATIM = re.compile(r"\\([_%&#$~])")
-_URL_MACRO = re.compile(r"^\\url\s*\{(.*)\}$", re.S)
+_URL_MACRO = re.compile(r"^\\url\s*\{(.*)\}$", re.DOTALL)
 _DASHES = re.compile(r"\s*(?:-{1,3}|–|—)\s*")
 _LIST_SEPARATORS = re.compile(r"[,;]")
 _INTEGER = re.compile(r"^\d+$")
@@ -363,7 +363,7 @@ class _Builder:
             return
         url = _verbatim(found[1].text)
         arxiv_id = self.ids.get("arxiv")
-        if arxiv_id and re.fullmatch(rf"https?://(?:www\.)?arxiv\.org/abs/{re.escape(arxiv_id)}", url, re.I):
+        if arxiv_id and re.fullmatch(rf"https?://(?:www\.)?arxiv\.org/abs/{re.escape(arxiv_id)}", url, re.IGNORECASE):
             return  # the model derives it
         self.ids["url"] = url
 

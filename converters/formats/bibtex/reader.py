@@ -29,7 +29,7 @@ from .values import BadValue, Macros, Value, evaluate
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
 
 _ENTRY_HEAD = re.compile(r"@[ \t]*(?P<type>[\w-]*)[ \t]*[{(][ \t]*(?P<key>[^@,\s{}()=\"#%']*)")
-_STRAY_AT = re.compile(r"(?m)^[ \t]*@(?!comment\b)[\w-]+", re.I)  # "@comment text" is a comment
+_STRAY_AT = re.compile(r"(?m)^[ \t]*@(?!comment\b)[\w-]+", re.IGNORECASE)  # "@comment text" is a comment
 _COMMENT_LINE = re.compile(r"%[^\n]*(?:\n|$)")
 _NAME = re.compile(r"[^\s\"#%'(),={}]+")
 _NOT_ENTRIES = ("string", "preamble", "comment")
@@ -133,15 +133,16 @@ class _State:
         return out
 
     def string(self, block, offset: int) -> None:
-        line, _ = self.where(offset)
+        line, column = self.where(offset)
         if not re.fullmatch(r"[^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*", block.key):
             self.report.error("bibtex.bad-string", f"@string name '{block.key}' is not a valid name", line=line,
-                              column=1, key=self.last_key, hint="a name is letters, digits and -_.:+/ (not first a digit)")
+                              column=column, key=self.last_key,
+                              hint="a name is letters, digits and -_.:+/ (not first a digit)")
             return
         try:
             evaluated = evaluate(block.value, self.macros, block.key)
         except BadValue as exc:
-            self.report.error("bibtex.syntax", f"@string '{block.key}': {exc.message}", line=line, column=1,
+            self.report.error("bibtex.syntax", f"@string '{block.key}': {exc.message}", line=line, column=column,
                               key=self.last_key, hint=exc.hint)
             return
         for code, message, _, hint in evaluated.warnings:
@@ -149,7 +150,7 @@ class _State:
         previous = self.macros.define(block.key, evaluated.text, line)
         if previous is not None and previous[0] != evaluated.text:
             self.report.warning("bibtex.duplicate-string", f"@string '{block.key}' redefined (first defined at line "
-                                f"{previous[1]}); entries below use the new value", line=line, column=1,
+                                f"{previous[1]}); entries below use the new value", line=line, column=column,
                                 key=self.last_key)
 
     def stray_text(self, block, offset: int) -> None:
@@ -193,12 +194,12 @@ class _State:
         if not key:
             self.report.warning("bibtex.no-key", f"@{written_type} entry has no citation key", line=line,
                                 column=column, key=self.last_key, hint="write @type{key, ...}")
-        self.duplicate_key(entry)
         for fld, where in zip(block.fields, _field_offsets(block.raw or "", block.fields)):
             if not self.field(entry, fld, *(None if w is None else offset + w for w in where)):
                 entry.ok = False
                 break
         if entry.ok:
+            self.duplicate_key(entry)
             self.entries.append(entry)
         if key:
             self.last_key = key
@@ -256,12 +257,13 @@ class _State:
         for entry in self.entries:
             info = entry.info
             if info.type in NOT_RECORDS:
-                self.report.info("bibtex.not-a-record", f"@{info.written_type}{{{info.key}}} is {NOT_RECORDS[info.type]}",
-                                 line=info.line, column=info.column, key=info.key)
+                self.report.info("bibtex.not-a-record", f"@{info.written_type}{{{info.key}}} is "
+                                 f"{NOT_RECORDS[info.type]}", line=info.line, column=info.column, key=info.key)
                 continue
-            fields = entry.fields
-            if info.key and by_key.get(info.key, (None, None))[1] is fields:
+            if info.key and by_key.get(info.key, (None, None))[1] is entry.fields:
                 fields = resolver.resolve(info.key)
+            else:  # a duplicate key or no key: completed, but not a parent others can find
+                fields = resolver.complete(info.key or "", info.type, entry.fields)
             yield to_record(info, fields, self.report)
 
     def _inherit_warning(self, code: str, message: str, key: str, where: Value | None, hint: str | None) -> None:

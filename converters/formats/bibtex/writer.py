@@ -99,11 +99,9 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
         fields, new_strings = _with_macros(record, fields, strings)
         if count:
             out.write("\n")
-        for name, value in new_strings:
-            out.write(f"@string{{{name} = {value}}}\n\n")
+        out.writelines(f"@string{{{name} = {value}}}\n\n" for name, value in new_strings)
         out.write(f"@{entry_type}{{{key},\n")
-        for name, value in fields:
-            out.write(f"  {name} = {value},\n")
+        out.writelines(f"  {name} = {value},\n" for name, value in fields)
         out.write("}\n")
         count += 1
     return count
@@ -264,7 +262,7 @@ def _needs_group(part: str) -> bool:
 
 
 def _name(name: Name, mode: str) -> str:
-    esc = lambda s: tex.escape_plain(s, mode)  # noqa: E731
+    esc = lambda s: tex.escape_plain(s, mode)
     if name.is_literal:
         return "{" + esc(name.literal) + "}"
     family = esc(name.family or "")
