@@ -369,6 +369,23 @@ def test_lines_stay_right_after_values_ending_in_a_backslash():
     assert problems(report) == [("bibtex.duplicate-field", 7, 18)]
 
 
+def test_crlf_reads_like_lf():
+    text = (FIXTURES / "identifiers-and-plain-fields.bib").read_text(encoding="utf-8")
+    lf, lf_report = read_text(text)
+    crlf, crlf_report = read_text(text.replace("\n", "\r\n"))
+    assert crlf == lf
+    assert [r.position.line for r in crlf] == [r.position.line for r in lf]
+    assert problems(crlf_report) == problems(lf_report)
+
+
+def test_both_registry_names_read():
+    text = "@online{k, title={T}, date={2024-12-17}, eprint={2412.12557}, eprinttype={arxiv}}"
+    for name in ("bibtex", "biblatex", "bib"):
+        result = converters.loads(text, name)
+        assert result.format == ("bibtex" if name == "bib" else name)
+        assert result[0].ids.arxiv == "2412.12557"
+
+
 def test_reading_never_prints(capfd):
     read_text("@article{broken,\n title = {unclosed,\n}\n@article{ok, title={x}}\n")
     captured = capfd.readouterr()
