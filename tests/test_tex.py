@@ -202,3 +202,17 @@ def test_fast_decoding_agrees_with_pylatexenc(value):
             slow = _merge(_tex_spans(tex.walk(value), protect=protect))
             got = _merge([Span(kind, text if kind == "math" else tex.nfc(text)) for kind, text in fast])
             assert got == slow
+
+
+@given(st.lists(st.sampled_from(["Ann", "Z.", "F.", "C.-P.", "Jean-Paul", "Øbro", "DeepSeek-AI", "O'Brien", "MacLeod",
+                                 "É.", "Li", "Ng"]), min_size=1, max_size=4).map(" ".join))
+def test_the_simple_name_fast_path_agrees_with_bibtex_rules(name):
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    from converters.text.names import _simple_first_last
+
+    fast = _simple_first_last(name)
+    assert fast is not None
+    parts = parse_single_name_into_parts(name, strict=False)
+    assert (fast.family, fast.given) == (" ".join(parts.last), " ".join(parts.first) or None)
+    assert not parts.von and not parts.jr

@@ -52,6 +52,9 @@ def split_bibtex_name(text: str) -> Name:
     text = " ".join(text.split())
     if text.startswith("{") and text.endswith("}") and _one_group(text):
         return Name(literal=tex_to_unicode(text[1:-1]) or text[1:-1])
+    simple = _simple_first_last(text)
+    if simple is not None:
+        return simple
     parts = parse_single_name_into_parts(text, strict=False)
     family = _decode(parts.last)
     given = _decode(parts.first)
@@ -63,6 +66,20 @@ def split_bibtex_name(text: str) -> Name:
         non_dropping_particle=_decode(parts.von),
         suffix=_decode(parts.jr),
     )
+
+
+_PLAIN_NAME = re.compile(r"[^\\{},~$]+")
+
+
+def _simple_first_last(text: str) -> Name | None:
+    """BibTeX's rule for the common "First Last" name without braces, TeX, commas or a
+    lowercase (von) word: the last word is the family name. None for anything else."""
+    if not _PLAIN_NAME.fullmatch(text):
+        return None
+    words = text.split(" ")
+    if any(not w[:1].isupper() for w in words):
+        return None
+    return Name(family=words[-1], given=" ".join(words[:-1]) or None)
 
 
 def _one_group(text: str) -> bool:
@@ -96,6 +113,8 @@ def split_display_name(text: str) -> Name:
 
 def split_top_level(text: str, separator: str = ",") -> list[str]:
     """Split on a separator outside braces (TeX groups may hold commas)."""
+    if "{" not in text:
+        return text.split(separator)
     out, depth, start = [], 0, 0
     for i, ch in enumerate(text):
         if ch == "{":
