@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -42,7 +43,7 @@ from .tables import (
 )
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
-_TAG_LINE = re.compile(r"([A-Z][A-Z0-9])[ \t]{1,2}-(?:[ \t](.*))?$")
+_TAG_LINE = re.compile(r"([A-Z][A-Z0-9])[ \t]{1,2}-(?:[ \t]|$)")  # the value is the rest of the line
 # Formats that look tagged but are not RIS: said once, instead of an error per line.
 _OTHER_FORMATS = (
     (re.compile(r"PMID- "), "MEDLINE/PubMed (.nbib)"),
@@ -50,7 +51,7 @@ _OTHER_FORMATS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     tag: str
     value: str
@@ -58,7 +59,7 @@ class _Entry:
     column: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending:
     """The lines of the record being read."""
 
@@ -122,9 +123,9 @@ class _Reader:
         if match is None:
             self._text(number, line)
             return None
-        tag, value = match[1], match[2] or ""
+        tag, value = match[1], line[match.end():]
         stripped = value.strip()
-        column = match.start(2) + 1 + len(value) - len(value.lstrip()) if match[2] is not None else len(line) + 1
+        column = match.end() + 1 + (value.find(stripped[:1]) if stripped else len(value))
         if tag == "TY":
             self._open(_Entry(tag, stripped, number, column))
         elif self.current is None:
@@ -532,16 +533,14 @@ class _Builder:
         return dois
 
     def _isbn_issn(self) -> None:
-        isbn: list[str] = []
-        issn: list[str] = []
+        found: dict[str, list[str]] = {"isbn": [], "issn": []}
         for entry in self.take("SN"):
             tokens, leftover = _sn_tokens(entry.value)
-            bad = [t for t in tokens if not (_valid_isbn(t) or normalize_issn(t)[1])]
-            for token in tokens:
-                if _valid_isbn(token):
-                    isbn.append(normalize_isbn(token)[0])
-                elif normalize_issn(token)[1]:
-                    issn.append(normalize_issn(token)[0])
+            kinds = [_sn_kind(t) for t in tokens]
+            for kind, number in kinds:
+                if kind:
+                    found[kind].append(number)
+            bad = [t for t, (kind, _) in zip(tokens, kinds) if kind is None]
             if bad or not tokens:
                 self.warn("ris.bad-sn", f"SN '{entry.value[:60]}' holds no valid ISBN or ISSN"
                           f"{' (' + ', '.join(bad) + ')' if bad else ''}; kept in extras", entry)
@@ -549,10 +548,9 @@ class _Builder:
             elif leftover:
                 self.info("ris.sn-text", f"SN '{entry.value[:60]}': text besides the numbers kept in extras", entry)
                 self.keep(entry)
-        if isbn:
-            self.ids["isbn"] = tuple(dict.fromkeys(isbn))
-        if issn:
-            self.ids["issn"] = tuple(dict.fromkeys(issn))
+        for kind, numbers in found.items():
+            if numbers:
+                self.ids[kind] = tuple(dict.fromkeys(numbers))
 
     def _preprint(self, ty_code: str, csl_type: str) -> str:
         """Our writer's arXiv preprint (UNPB, T2/PB arXiv, AN arXiv:ID) reads back as CSL's preprint."""
@@ -728,15 +726,27 @@ def _sn_tokens(value: str) -> tuple[list[str], str]:
     """ISBNs/ISSNs in an SN value ("03064530 (ISSN)", "1478-6435 1478-6443", '["1932-8494" "1932-8486"]',
     "0 19 852663 6") and the text left besides them and their qualifiers."""
     text = _SN_QUALIFIER.sub(" ", value).strip()
-    if _valid_isbn(text) or normalize_issn(text)[1]:
+    if _sn_kind(text)[0]:
         return [text], ""
     tokens = _SN_NUMBER.findall(text)
     leftover = _SN_NUMBER.sub("", text).strip(" \t;,[]\"'")
     return tokens, leftover
 
 
-def _valid_isbn(value: str) -> bool:
-    try:
-        return normalize_isbn(value)[1]
-    except Exception:  # stdnum raises on characters it cannot compact
-        return False
+@lru_cache(maxsize=4096)
+def _sn_kind(token: str) -> tuple[str | None, str]:
+    """("isbn" | "issn" | None, normalised): check digits by python-stdnum, which is slow, so only
+    for tokens of the right length, and cached (a file repeats its journals' ISSNs)."""
+    digits = re.sub(r"[\s-]", "", token)
+    if len(digits) in (10, 13):
+        try:
+            number, valid = normalize_isbn(token)
+        except Exception:  # stdnum cannot compact some strings
+            valid = False
+        if valid:
+            return "isbn", number
+    if len(digits) == 8:
+        number, valid = normalize_issn(token)
+        if valid:
+            return "issn", number
+    return None, token
