@@ -39,7 +39,8 @@ from .tables import (
     RIS_TO_CSL,
     RIS_TYPE_NAMES,
     RIS_TYPES,
-    SLOT_ORDER,
+    TEXT_SLOTS,
+    tags_for,
 )
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
@@ -306,7 +307,7 @@ class _Builder:
     def build(self) -> Record:
         self._stray()
         ty_code, csl_type = self._type()
-        key = self.pick(["ID"])
+        key = self.pick(tags_for("key"))
         self._texts(ty_code)
         self._names()
         self._dates()
@@ -353,16 +354,17 @@ class _Builder:
         return code, RIS_TO_CSL[code]
 
     def _texts(self, ty_code: str) -> None:
-        title_tags = SLOT_ORDER["title"]
+        title_tags = tags_for("title")
         if ty_code in BT_IS_TITLE and not any(tag in self.tags for tag in title_tags):
             title_tags = (*title_tags, "BT")
         title = self.pick(title_tags)
         if title:
             self.fields["title"] = Text(title.value, Syntax.PLAIN)
-        container = self.pick(SLOT_ORDER["container"])
+        container = self.pick(tags_for("container"))
         if container:
             self.fields["container_title"] = Text(container.value, Syntax.PLAIN)
-        abstract, other = self.take("AB"), self.take("N2")
+        first, *rest = tags_for("abstract")  # all lines of the first tag present; the others if they differ
+        abstract, other = self.take(first), self.take(*rest)
         if not abstract:
             abstract, other = other, []
         if abstract:
@@ -371,13 +373,13 @@ class _Builder:
             for entry in other:
                 if _norm(entry.value) not in _norm(text):
                     self.keep(entry)
-        notes = self.take("N1")
+        notes = self.take(*tags_for("note"))
         if notes:
             self.fields["note"] = Text("\n".join(e.value for e in notes), Syntax.PLAIN)
 
     def _names(self) -> None:
-        authors, etal = self._name_list(self.take("AU", "A1"))
-        editors, editors_etal = self._name_list(self.take("A2", "ED"))
+        authors, etal = self._name_list(self.take(*tags_for("authors")))
+        editors, editors_etal = self._name_list(self.take(*tags_for("editors")))
         self.fields.update(authors=authors, authors_etal=etal, editors=editors, editors_etal=editors_etal)
 
     def _name_list(self, entries: list[_Entry]) -> tuple[tuple[Name, ...], bool]:
@@ -405,10 +407,10 @@ class _Builder:
         return tuple(names), etal
 
     def _dates(self) -> None:
-        issued = self._first_date(self.take(*SLOT_ORDER["issued"]), literal=True)
+        issued = self._first_date(self.take(*tags_for("issued")), literal=True)
         if issued:
             self.fields["issued"] = issued
-        accessed = self._first_date(self.take("Y2"), literal=False)
+        accessed = self._first_date(self.take(*tags_for("accessed")), literal=False)
         if accessed:
             self.fields["accessed"] = accessed
 
@@ -443,14 +445,13 @@ class _Builder:
         return chosen
 
     def _simple(self) -> None:
-        for tag, name in (("VL", "volume"), ("IS", "issue"), ("PB", "publisher"), ("CY", "publisher_place"),
-                          ("ET", "edition"), ("LA", "language"), ("M1", "number")):
-            entry = self.pick([tag])
+        for name in TEXT_SLOTS:
+            entry = self.pick(tags_for(name))
             if entry:
                 self.fields[name] = entry.value
 
     def _pages(self) -> None:
-        start, end = self.pick(["SP"]), self.pick(["EP"])
+        start, end = self.pick(tags_for("start_page")), self.pick(tags_for("end_page"))
         if start and end:
             if _norm(start.value) == _norm(end.value):
                 self.fields["pages"] = start.value
@@ -466,17 +467,17 @@ class _Builder:
             self.keep(end)
 
     def _keywords(self) -> None:
-        words = [word.strip() for e in self.take("KW") for word in e.value.split("\n")]
+        words = [word.strip() for e in self.take(*tags_for("keywords")) for word in e.value.split("\n")]
         self.fields["keywords"] = tuple(w for w in words if w)
 
     def _identifiers(self) -> None:
-        for entry in self.take("AN"):
+        for entry in self.take(*tags_for("accession")):
             if "arxiv" not in self.ids and entry.value.lower().startswith("arxiv:"):
                 self._set_arxiv(entry.value, entry)
             else:
                 self.keep(entry)
         dois = self._dois()
-        urls = [(url, e) for e in self.take("UR") for url in _SPLIT_URLS.split(e.value) if url]
+        urls = [(url, e) for e in self.take(*tags_for("url")) for url in _SPLIT_URLS.split(e.value) if url]
         if "arxiv" not in self.ids:
             for doi in dois:
                 match = _ARXIV_DOI.match(doi)
@@ -515,7 +516,7 @@ class _Builder:
 
     def _dois(self) -> list[str]:
         dois: list[str] = []
-        for entry in self.take("DO"):
+        for entry in self.take(*tags_for("doi")):
             found = [strip_doi(t) for t in entry.value.split() if is_doi(strip_doi(t))]
             rest = " ".join(t for t in entry.value.split() if not is_doi(strip_doi(t)))
             if rest:  # "DOI", or a DOI with the next line glued on (Rayyan)
@@ -534,7 +535,7 @@ class _Builder:
 
     def _isbn_issn(self) -> None:
         found: dict[str, list[str]] = {"isbn": [], "issn": []}
-        for entry in self.take("SN"):
+        for entry in self.take(*tags_for("isbn_issn")):
             tokens, leftover = _sn_tokens(entry.value)
             kinds = [_sn_kind(t) for t in tokens]
             for kind, number in kinds:

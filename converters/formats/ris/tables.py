@@ -109,9 +109,14 @@ RIS_TYPE_NAMES: dict[str, str] = {
     "MAGAZINE ARTICLE": "MGZN",
 }
 
-# Tag -> slot of the model. Slots with several tags take them in the order of SLOT_ORDER;
+# Tag -> slot of the model: the reader takes each slot's tags from here, so a mapping
+# is changed by editing this table. Slots named like a Record field fill that field;
+# "container" is container_title, "start_page"/"end_page" make pages, "isbn_issn" is
+# told apart by check digits, "accession" holds arXiv ids (other values stay extras).
+# Within a slot, tags are taken in SLOT_ORDER where given, else in the order below;
 # a value that does not make it into the model stays in extras["ris:<TAG>"].
 TAG_SLOTS: dict[str, str] = {
+    "ID": "key",
     "TI": "title", "T1": "title", "CT": "title",
     "AU": "authors", "A1": "authors",
     "A2": "editors", "ED": "editors",
@@ -128,14 +133,13 @@ TAG_SLOTS: dict[str, str] = {
     "SP": "start_page",
     "EP": "end_page",
     "PB": "publisher",
-    "CY": "place",
+    "CY": "publisher_place",
     "ET": "edition",
     "LA": "language",
     "AN": "accession",
     "M1": "number",
     "DA": "issued", "PY": "issued", "Y1": "issued",
     "Y2": "accessed",
-    "ID": "key",
 }
 
 # Precedence inside a slot (first present wins). Dates: DA over PY over Y1, never Y2.
@@ -146,6 +150,15 @@ SLOT_ORDER: dict[str, tuple[str, ...]] = {
     "abstract": ("AB", "N2"),
     "issued": ("DA", "PY", "Y1"),
 }
+
+# Slots that are plain text fields of the Record (first value wins).
+TEXT_SLOTS = ("volume", "issue", "publisher", "publisher_place", "edition", "language", "number")
+
+
+def tags_for(slot: str) -> tuple[str, ...]:
+    """The tags of a slot, in precedence order."""
+    return SLOT_ORDER.get(slot) or tuple(tag for tag, name in TAG_SLOTS.items() if name == slot)
+
 
 # Tags whose wrapped (continuation) lines keep their line breaks; the others are
 # unwrapped with a space. KW continuation lines are further keywords (Rayyan writes
