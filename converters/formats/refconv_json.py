@@ -27,10 +27,16 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
         if not line:
             continue
         try:
-            yield record_from_dict(json.loads(line))
+            data = json.loads(line)
         except json.JSONDecodeError as exc:
             report.error("refconv-json.syntax", f"invalid JSON: {exc.msg}", line=number, column=exc.colno)
-        except (TypeError, ValueError, KeyError) as exc:
+            continue
+        if not isinstance(data, dict):
+            report.error("refconv-json.record", f"expected a JSON object, found {type(data).__name__}", line=number)
+            continue
+        try:
+            yield record_from_dict(data)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
             report.error("refconv-json.record", f"not a refconv record: {exc}", line=number)
 
 
