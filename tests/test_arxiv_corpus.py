@@ -177,6 +177,8 @@ def test_corpus_records_are_valid_in_every_writer(shape, writer):
     records = [record for _, result in corpus_results(shape) for record in result]
     if not records:
         pytest.skip(f"../shared/corpus/arxiv/{SHAPES[shape][0]} is absent")
+    if shape == "mailing":
+        records = records[::3]  # 1,353 of the 4,058 header blocks, all shapes of file: keeps the run short
     diagnostics: list = []
     text = converters.dumps(records, writer, diagnostics=diagnostics)
     assert WRITERS[writer](text) == len(records)
