@@ -65,12 +65,17 @@ def _citations(ref) -> list[tuple[object, str | None]]:
                 others = [plain(c) for c in group if c is not chosen and local(c) == "mixed-citation"]
                 found.append((chosen, "\n".join(others) or None))
     if len(found) == 2:
-        bare = [c for c, _ in found if local(c) == "mixed-citation" and len(c) == 0]
+        bare = [c for c, _ in found if local(c) == "mixed-citation" and not _tagged(c)]
         if len(bare) == 1:
             structured = next(c for c, _ in found if c is not bare[0])
-            if len(structured):
+            if _tagged(structured):
                 return [(structured, plain(bare[0]) or None)]
     return found
+
+
+def _tagged(citation) -> bool:
+    """Whether a citation tags any field (formatting alone does not count)."""
+    return any(local(d) in _HANDLERS or local(d) in NAME_ELEMENTS for d in citation.iterdescendants())
 
 
 @dataclass
@@ -132,7 +137,7 @@ def _walk(element, draft: Draft, got: _Collected, ctx: Context, key: str | None)
             _add_name(child, "author", draft, got, ctx, key)
             got.fields += 1
         elif name in STYLES or name in _TRANSPARENT or child.tag.startswith("{"):
-            if any(local(d) in _HANDLERS or local(d) in NAME_ELEMENTS for d in child.iterdescendants()):
+            if _tagged(child):
                 _walk(child, draft, got, ctx, key)  # formatting around tagged fields
             else:
                 got.loose.append(element_text(child))  # formatting of untagged text

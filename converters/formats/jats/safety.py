@@ -63,9 +63,9 @@ def line_at(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def read_text(stream, report: Reporter, limit: int | None = None) -> str | None:
-    """The whole input, or None (with an error) when it is larger than the limit."""
-    limit = MAX_CHARS if limit is None else limit
+def read_text(stream, report: Reporter) -> str | None:
+    """The whole input, or None (with an error) when it is larger than MAX_CHARS."""
+    limit = MAX_CHARS
     parts: list[str] = []
     total = 0
     pieces: Iterable[str] = _chunks(stream) if hasattr(stream, "read") else stream
