@@ -171,6 +171,8 @@ def iter_load(path_or_file, format: str | None = None, *, encoding: str = "utf-8
     opts = Options.from_kwargs(**options)
     stream, name, owned = _open_input(path_or_file, encoding)
     report = report or Reporter(name)
+    if report.source is None:
+        report.source = name
     if diagnostics is not None:
         report.diagnostics = diagnostics
     try:

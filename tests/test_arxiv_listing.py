@@ -355,3 +355,15 @@ def test_real_records_write_valid_output_in_every_format(rendered_from_abs):
     assert len(parse_bibtex(converters.dumps(records, "bibtex")).entries) == len(records)
     assert len(parse_bibtex(converters.dumps(records, "biblatex")).entries) == len(records)
     assert len(parse_ris(converters.dumps(records, "ris"))) == len(records)
+
+
+def test_glued_initials_are_a_person_not_an_organisation():
+    record = read(record_text(header=("Title", "A.O.Barvinsky, G.-B. Lee")))[0]
+    assert record.authors == (Name(family="Barvinsky", given="A.O."), Name(family="Lee", given="G.-B."))
+
+
+def test_diagnostics_of_a_loaded_file_name_the_file(tmp_path):
+    source = tmp_path / "listing.txt"
+    source.write_text("Abstract.\n\narXiv:bad\nCreated: 2021-01-01\n", encoding="utf-8")
+    (error,) = converters.load(source).errors
+    assert error.source == str(source)

@@ -97,6 +97,7 @@ def split_display_name(text: str) -> Name:
     """A name as people write it in running text ("Z. F. Wu", "Ludwig van Beethoven",
     "John Smith Jr."): organisations literal, a trailing suffix split off."""
     text = " ".join(text.split())
+    text = _unglue_initials(text)
     if is_organisation(text):
         return Name(literal=tex_to_unicode(text))
     tokens = text.split(" ")
@@ -109,6 +110,15 @@ def split_display_name(text: str) -> Name:
 
         name = replace(name, suffix=suffix)
     return name
+
+
+_GLUED_INITIALS = re.compile(r"^((?:[A-Z][a-z]?\.-?)+)([A-Z][\w'’-]+)$")
+
+
+def _unglue_initials(text: str) -> str:
+    """"A.O.Barvinsky" -> "A.O. Barvinsky": as one token it would read as an organisation."""
+    match = _GLUED_INITIALS.match(text)
+    return f"{match[1]} {match[2]}" if match else text
 
 
 def split_top_level(text: str, separator: str = ",") -> list[str]:

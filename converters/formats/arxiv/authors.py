@@ -22,7 +22,6 @@ _MARK_BASE = 0xE000  # Unicode private use area: never in real metadata, not a \
 _MARKS = re.compile("[\ue000-\uf8ff]")
 _NUMBERED_BLOCK_ITEM = re.compile(r"\(\s*(\d+)\s*\)")
 _NUMBER_REFS = re.compile(r"^\s*\d+(?:\s*(?:,|and|&)\s*\d+)*\s*$")
-_GLUED_INITIALS = re.compile(r"^((?:[A-Z][a-z]?\.-?)+)([A-Z][\w'’-]+)$")
 _ETAL = re.compile(r"^(?:and\s+)?et\.?\s*al\.?$", re.I)
 _TRAILING_ETAL = re.compile(r"\s+et\.?\s*al\.?$", re.I)
 
@@ -55,7 +54,7 @@ def parse_author_string(text: str) -> ParsedAuthors:
             if name_text:
                 out.problems.append(f"author entry '{name_text}' has no letters; skipped")
             continue
-        name = split_display_name(_unglue_initials(name_text))
+        name = split_display_name(name_text)
         out.names.append(name)
         affiliations = [a for i in indices for a in _resolve(groups[i], numbered)]
         if affiliations:
@@ -70,12 +69,6 @@ def _balance(text: str, out: ParsedAuthors) -> str:
         return text
     out.problems.append(f"{missing} unclosed '(' in the author list; closed at the end")
     return text + ")" * missing
-
-
-def _unglue_initials(text: str) -> str:
-    """"A.O.Barvinsky" -> "A.O. Barvinsky": one token would read as an organisation."""
-    match = _GLUED_INITIALS.match(text)
-    return f"{match[1]} {match[2]}" if match else text
 
 
 def _numbered_block(text: str) -> tuple[str, dict[str, str]]:
