@@ -10,7 +10,7 @@ import json
 import socket
 import threading
 import time
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -361,7 +361,7 @@ def trap_server(monkeypatch):
     hits: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (http.server's name)
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(200)
             self.end_headers()
@@ -495,7 +495,7 @@ def _corpus_name(path: Path) -> str:
     return str(path.relative_to(SHARED / "corpus" / "jats"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def corpus_result(path: Path, front: bool = False) -> converters.Result:
     """Each corpus file is read once per option set for all the tests below."""
     return converters.load(path, "jats", jats_front=front)
