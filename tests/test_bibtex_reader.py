@@ -613,7 +613,7 @@ ORACLE_NAMES = [
 def test_name_split_matches_pybtex(text):
     from pybtex.database import Person
 
-    from converters.formats.bibtex.mapping import split_name
+    from converters.text.names import split_bibtex_name as split_name
     from converters.text.tex import tex_to_unicode
 
     def decoded(parts):

@@ -55,7 +55,7 @@ def split_bibtex_name(text: str) -> Name:
     simple = _simple_first_last(text)
     if simple is not None:
         return simple
-    parts = parse_single_name_into_parts(text, strict=False)
+    parts = parse_single_name_into_parts(_as_bibtex_reads_it(text), strict=False)
     family = _decode(parts.last)
     given = _decode(parts.first)
     if family is None:
@@ -66,6 +66,23 @@ def split_bibtex_name(text: str) -> Name:
         non_dropping_particle=_decode(parts.von),
         suffix=_decode(parts.jr),
     )
+
+
+def _as_bibtex_reads_it(text: str) -> str:
+    """Two forms bibtexparser splits differently from BibTeX and pybtex, both of which
+    writers produce for a person without a given name: "van Aa" (von + Last, not First +
+    Last) and "Aa, Jr., " (Last + Jr with an empty First). An explicit empty First ``{}``
+    makes bibtexparser agree."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    sections = split_top_level(text)
+    if len(sections) == 3 and not sections[2].strip():
+        return f"{sections[0]},{sections[1]}, {{}}"
+    if len(sections) == 1 and len([w for w in split_top_level(text.replace("~", " "), " ") if w]) == 2:
+        probe = f"{text}, {{}}"
+        if parse_single_name_into_parts(probe, strict=False).von:
+            return probe
+    return text
 
 
 _PLAIN_NAME = re.compile(r"[^\\{},~$]+")

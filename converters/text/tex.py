@@ -277,8 +277,9 @@ ACCENT_COMMANDS = ("'", "`", "^", '"', "~", "=", ".", "u", "v", "H", "c", "k", "
 def _ascii_encoder():
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
+    # characters it has no macro for are ours to handle (encode_char): no log line for them
     return UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all",
-                                 unknown_char_policy="fail")
+                                 unknown_char_policy="fail", unknown_char_warning=False)
 
 
 @lru_cache(maxsize=1)

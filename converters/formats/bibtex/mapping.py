@@ -450,7 +450,7 @@ def read_names(text: str, warn: Callable[..., None]) -> tuple[tuple[Name, ...], 
             warn(f"name '{part}' has more than two commas; the extra parts join the first names",
                  "BibTeX names are 'First von Last', 'von Last, First' or 'von Last, Jr, First'")
         try:
-            names.append(split_name(part))
+            names.append(split_bibtex_name(part))
         except ValueError:
             if not part:
                 warn(f"empty name in position {index + 1}; skipped", "look for a doubled 'and'")
@@ -459,25 +459,6 @@ def read_names(text: str, warn: Callable[..., None]) -> tuple[tuple[Name, ...], 
                  "define the name in the .bib itself, e.g. {H{\\`a}n Th{\\^e} Th{\\`a}nh}")
             names.append(Name(literal=part))
     return tuple(names), etal
-
-
-def split_name(text: str) -> Name:
-    """``split_bibtex_name`` with two departures of bibtexparser's splitter from BibTeX undone.
-
-    BibTeX (and pybtex) read "van Aa" as von + Last and "Aa, Jr., " as Last + Jr with an
-    empty First; bibtexparser reads them as First + Last and Last + First. Both forms are
-    what a writer produces for a person with a particle or suffix but no given name. An
-    empty First written as ``{}`` decodes to nothing, so both are rewritten to that.
-    """
-    text = " ".join(text.split())
-    sections = split_top_level(text)
-    if len(sections) == 3 and not sections[2].strip():
-        return split_bibtex_name(f"{sections[0]},{sections[1]}, {{}}")
-    if len(sections) == 1 and len([w for w in split_top_level(text.replace("~", " "), " ") if w]) == 2:
-        probe = split_bibtex_name(f"{text}, {{}}")
-        if probe.non_dropping_particle:
-            return probe
-    return split_bibtex_name(text)
 
 
 def _isbn(builder: _Builder, value: Value) -> tuple[str, ...]:
