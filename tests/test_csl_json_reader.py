@@ -155,6 +155,13 @@ def test_ndjson_single_object_and_yaml():
     assert lamport.issued == Date(1994) and lamport.position.line == 12
 
 
+def test_yaml_that_is_no_list_of_items_is_an_error_not_an_exception():
+    pytest.importorskip("yaml")
+    assert [(e.code, e.line) for e in read("- &x [*x]\n").errors] == [("csl.syntax", 1)]
+    assert [(e.code, e.line) for e in read("# only a comment\n").errors] == [("csl.not-json", 1)]
+    assert [e.code for e in read("- !!binary aGVsbG8=\n").errors] == ["csl.not-an-item"]
+
+
 def test_our_arxiv_preprint_reads_back_with_everything_custom_carries():
     (record,) = load("arxiv-preprint-as-our-writer-writes-it.json")
     assert record.key == "Balazs:2007 diphoton"  # custom original-key over the sanitised id

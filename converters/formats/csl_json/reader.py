@@ -166,10 +166,13 @@ class _Reader:
         try:
             root = next(iter(yaml.compose_all(self.text, Loader=yaml.SafeLoader)), None)
             data = next(iter(yaml.safe_load_all(self.text)), None)
-        except yaml.YAMLError as exc:
+        except Exception as exc:  # YAMLError, or a document too deep to build
             mark = getattr(exc, "problem_mark", None)
             where = {"line": mark.line + 1, "column": mark.column + 1} if mark else self.at(pos)
             self.report.error("csl.syntax", f"input is neither JSON nor valid YAML: {exc}".split("\n")[0], **where)
+            return
+        if root is None:
+            self.report.error("csl.not-json", "input is not CSL-JSON (nor CSL-YAML): no items", **self.at(pos))
             return
         if isinstance(data, dict) and isinstance(data.get("references"), list):  # pandoc metadata block
             node = next(v for k, v in root.value if k.value == "references")
@@ -179,7 +182,12 @@ class _Reader:
         else:
             items, nodes = [data], [root]
         for item, node in zip(items, nodes):
-            yield _from_yaml(item), node.start_mark.index, node.end_mark.index
+            try:
+                value = _from_yaml(item, ())
+            except ValueError as exc:  # an alias that contains itself
+                self.report.error("csl.syntax", f"YAML item cannot be read: {exc}", **self.at(node.start_mark.index))
+                continue
+            yield value, node.start_mark.index, node.end_mark.index
 
     # -- items to records
 
@@ -299,6 +307,8 @@ class _Item:
     def _key(self, custom: dict) -> str | None:
         value = self.take("id")
         original = custom.pop("original-key", None)
+        if original is not None and not isinstance(original, str):
+            custom["original-key"] = original  # not ours: kept with the rest of custom
         if value is _MISSING or value is None or value == "":
             self.warn("csl.no-id", "item has no 'id' (the schema requires one); a key is made when writing")
         elif not isinstance(value, (str, int)) or isinstance(value, bool):
@@ -545,12 +555,12 @@ _SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, default=str)  # default: YAML's own types
 
 
 def _json_type(value: Any) -> str:
     names = {dict: "an object", list: "a list", str: "text", bool: "a boolean", type(None): "null"}
-    return names.get(type(value), "a number")
+    return names.get(type(value)) or ("a number" if _is_number(value) else type(value).__name__)
 
 
 def _is_number(value: Any) -> bool:
@@ -589,14 +599,17 @@ def _isbn(value: str) -> tuple[str, bool]:
         return value, False
 
 
-def _from_yaml(value: Any) -> Any:
-    """YAML's own dates and numbers as CSL-JSON would have them."""
+def _from_yaml(value: Any, active: tuple[int, ...]) -> Any:
+    """YAML's own dates as CSL-JSON would have them; recursive aliases refused."""
     import datetime as dt
 
-    if isinstance(value, dict):
-        return {str(k): _from_yaml(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_from_yaml(v) for v in value]
+    if isinstance(value, (dict, list)):
+        if id(value) in active:
+            raise ValueError("a YAML alias refers to itself")
+        inner = (*active, id(value))
+        if isinstance(value, dict):
+            return {str(k): _from_yaml(v, inner) for k, v in value.items()}
+        return [_from_yaml(v, inner) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value
