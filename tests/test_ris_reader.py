@@ -4,12 +4,10 @@ writer."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 
 import pytest

@@ -31,9 +31,26 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from ...diagnostics import Reporter
-from ...model import CSL_TYPES, Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_url
+from ...model import (
+    CSL_TYPES,
+    Date,
+    Identifiers,
+    Name,
+    Position,
+    Record,
+    Syntax,
+    Text,
+    arxiv_url,
+)
 from ...options import Options
-from ...text.ids import ArxivIdError, is_doi, normalize_isbn, normalize_issn, parse_arxiv_id, strip_doi
+from ...text.ids import (
+    ArxivIdError,
+    is_doi,
+    normalize_isbn,
+    normalize_issn,
+    parse_arxiv_id,
+    strip_doi,
+)
 from .tables import DEFAULT_TYPE, TEXT_VARIABLES, TYPE_ALIASES
 
 _DECODER = json.JSONDecoder()
@@ -547,8 +564,8 @@ class _Item:
 # --- values -------------------------------------------------------------------------------
 
 _NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal")
-_ETAL = re.compile(r"^(?:et\.?\s*al\.?|others)$", re.I)
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
+_ETAL = re.compile(r"^(?:et\.?\s*al\.?|others)$", re.IGNORECASE)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _ID_IN_TEXT = re.compile(r'"id"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+))')
 _EDTF = re.compile(r"^(?P<y>-?\d{1,4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[?~%])?$")
 _SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}

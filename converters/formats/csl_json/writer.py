@@ -14,7 +14,6 @@ anything else goes to ``custom``), ``csl:custom.<key>`` (JSON text) as ``custom[
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -23,7 +22,15 @@ from ...keys import KeyAllocator
 from ...model import Date, Name, Record
 from ...options import Options
 from ...text.markup import to_csl, to_plain
-from .tables import ARRAY_VARIABLES, CSL_VARIABLES, DATE_KEYS, DATE_VARIABLES, NAME_KEYS, NAME_VARIABLES
+from .tables import (
+    ARRAY_VARIABLES,
+    CSL_VARIABLES,
+    DATE_KEYS,
+    DATE_VARIABLES,
+    NAME_KEYS,
+    NAME_VARIABLES,
+)
+
 
 def detect(head: str) -> bool:
     text = head.lstrip("\ufeff \t\r\n")

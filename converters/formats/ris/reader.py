@@ -20,15 +20,22 @@ from __future__ import annotations
 
 import calendar
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TextIO
 
 from ...diagnostics import Reporter
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_url
 from ...options import Options
-from ...text.ids import ArxivIdError, is_doi, normalize_isbn, normalize_issn, parse_arxiv_id, strip_doi
+from ...text.ids import (
+    ArxivIdError,
+    is_doi,
+    normalize_isbn,
+    normalize_issn,
+    parse_arxiv_id,
+    strip_doi,
+)
 from ...text.names import ORGANISATION_WORDS, is_organisation, split_display_name
 from .tables import (
     BT_IS_TITLE,
@@ -106,16 +113,14 @@ class _Reader:
         self.options = options
         self.current: _Pending | None = None
         self.orphan: tuple[int, list[str]] | None = None  # first line and tags of lines no TY opened
-        self.noise: list[tuple[int, str]] = []  # first noise line and count, per gap
-        self.noise_lines = 0
+        self.noise: tuple[int, str, int] | None = None  # first line, its text, line count, per gap
         self.seen_content = False
         self.stopped = False
         self.records = 0
         self.last_label: str | None = None
 
     def feed(self, number: int, line: str) -> Record | None:
-        if line.startswith("\ufeff"):
-            line = line[1:]
+        line = line.removeprefix("\ufeff")
         if not self.seen_content and line.strip():
             self.seen_content = True
             if self._other_format(number, line):
@@ -166,9 +171,8 @@ class _Reader:
         current = self.current
         if current is None:
             if self.orphan is None:  # text inside a block without TY belongs to that block
-                if not self.noise:
-                    self.noise.append((number, line.strip()))
-                self.noise_lines += 1
+                first, text, count = self.noise or (number, line.strip(), 0)
+                self.noise = (first, text, count + 1)
             return
         last = current.entries[-1]
         if last.tag == "TY":
@@ -242,16 +246,14 @@ class _Reader:
 
     def _flush_noise(self) -> None:
         if self.noise:
-            number, first = self.noise[0]
-            count = self.noise_lines
+            number, first, count = self.noise
+            self.noise = None
             self.report.info(
                 "ris.noise",
                 f"{count} line{'s' if count > 1 else ''} of text outside any record ignored "
                 f"(exporter noise), starting '{first[:60]}'",
                 line=number, column=1, key=self.last_label,
             )
-            self.noise.clear()
-            self.noise_lines = 0
 
 
 # --- building a record from its tag lines -----------------------------------------------
@@ -572,12 +574,12 @@ class _Builder:
 
 # --- values -------------------------------------------------------------------------------
 
-_ETAL = re.compile(r"^et\.?\s*al\.?$", re.I)
+_ETAL = re.compile(r"^et\.?\s*al\.?$", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 _RANGE = re.compile(r"\w\s*[-–—]+\s*\w")
 _SPLIT_URLS = re.compile(r"[;\s]+")
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
-_ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/", re.I)
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+_ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
 _ARXIV_ARCHIVES = (
     "astro-ph|cond-mat|cs|econ|eess|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math|math-ph|nlin|nucl-ex|nucl-th|"
     "physics|q-bio|q-fin|quant-ph|stat|acc-phys|adap-org|alg-geom|ao-sci|atom-ph|bayes-an|chao-dyn|chem-ph|"

@@ -20,7 +20,6 @@ from ...options import Options
 from ...text.markup import to_plain
 from .tables import DEFAULT_RIS_TYPE, REPEATABLE_TAGS, RIS_TYPES
 
-
 _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(r"^[A-Z][A-Z0-9]$")
