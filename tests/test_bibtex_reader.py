@@ -68,7 +68,7 @@ def test_string_macros_concatenation_and_redefinition():
     assert first.publisher == "North-Holland"
     assert first.note == bib("See J. Chem. Phys., vol. 3")
     # a field that is exactly one macro remembers it; concatenations are expanded
-    assert dict(first.extras) == {"bibtex:type": "article", "bibtex:@string:journal": "jcp",
+    assert dict(first.extras) == {"bibtex:@string:journal": "jcp",
                                   "bibtex:@string:publisher": "pub"}
     assert recs["redefined"].container_title == bib("Journal of Chemical Physics")
     assert recs["redefined"].extras["bibtex:@string:journal"] == "JCP"
@@ -245,12 +245,12 @@ def test_arxiv_preprints_normalised_for_round_trips():
     export = recs["arxiv-export"]
     assert export.type == "article" and export.publisher == "arXiv"
     assert export.ids == Identifiers(arxiv="1706.03762", arxiv_version=7, arxiv_class="cs.CL")
-    assert dict(export.extras) == {"bibtex:type": "misc"}  # derived doi/url and the eprint fields consumed
+    assert dict(export.extras) == {}  # derived doi/url and the eprint fields consumed; @misc is re-derived
     online = recs["biblatex-style"]
     assert online.type == "article" and online.issued == Date(2024, 12, 17)
     assert online.ids == Identifiers(arxiv="2412.12557", arxiv_version=2, arxiv_class="physics.bio-ph",
                                      doi=("10.1016/j.physrep.2024.10.008",))
-    assert dict(online.extras) == {"bibtex:type": "online"}  # key = {arXiv:ID} is the writer's sort key
+    assert dict(online.extras) == {}  # key = {arXiv:ID} is the writer's sort key
     published = recs["published"]
     assert published.type == "article-journal" and published.publisher is None
     assert published.ids == Identifiers(arxiv="hep-th/9901001")
@@ -275,7 +275,7 @@ def test_identifiers_and_plain_fields():
     assert book.abstract == bib("About \\TeX.\n\nSecond paragraph.")  # spaces collapsed, paragraphs kept
     assert book.ids == Identifiers(doi=("10.1000/ABC_def",), url="https://example.org/x_y",
                                    isbn=("0-201-13447-0", "0-201-13448-9"), issn=("0036-8733",), pmid="12345")
-    assert dict(book.extras) == {"bibtex:type": "book", "bibtex:series": r"Computers \& Typesetting",
+    assert dict(book.extras) == {"bibtex:series": r"Computers \& Typesetting",
                                  "bibtex:isbn": "0-201-13447-0 (paperback); 0-201-13448-9"}
     report_ = recs["report"]
     assert (report_.type, report_.publisher, report_.number) == ("report", "CERN", "CERN-TH-1")
@@ -329,9 +329,14 @@ def test_thesis_school_and_report_type_field_round_trip():
     ("@ARTICLE{k, title={T}}", "article-journal"),
 ])
 def test_entry_type_table(entry, csl_type):
+    from converters.formats.bibtex.writer import ENTRY_TYPES
+
     records, report = read_text(entry)
     assert records[0].type == csl_type
-    assert records[0].extras["bibtex:type"] == entry[1:entry.index("{")].lower()
+    # the original type is kept unless a writer would choose it again from the CSL type
+    written = entry[1:entry.index("{")].lower()
+    kept = records[0].extras.get("bibtex:type")
+    assert kept == written if written not in ENTRY_TYPES.get(csl_type, ()) else kept is None
     assert problems(report, Severity.WARNING) == []
 
 
@@ -344,8 +349,7 @@ def test_unknown_type_is_a_document_and_reported():
 def test_unmapped_fields_are_kept_verbatim_in_extras():
     records, _ = read_text("@book{k, title={T}, series = {Lecture Notes in {C}omputer Science},"
                            " Annote = {Kept \\emph{as} TeX}}")
-    assert dict(records[0].extras) == {"bibtex:type": "book",
-                                       "bibtex:series": "Lecture Notes in {C}omputer Science",
+    assert dict(records[0].extras) == {"bibtex:series": "Lecture Notes in {C}omputer Science",
                                        "bibtex:annote": "Kept \\emph{as} TeX"}
 
 

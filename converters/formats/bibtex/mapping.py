@@ -203,7 +203,7 @@ class _Builder:
             type=csl_type,
             key=self.entry.key or None,
             ids=Identifiers(**self.ids),
-            extras=self.extras(),
+            extras=self.extras(csl_type),
             position=Position(self.report.source, self.entry.line),
             **self.args,
         )
@@ -377,8 +377,14 @@ class _Builder:
         if (arxiv_id and text == f"arXiv:{arxiv_id}") or (self.entry.key and text == self.entry.key):
             self.drop("key")
 
-    def extras(self) -> dict[str, str]:
-        extras = {"bibtex:type": self.entry.written_type}
+    def extras(self, csl_type: str) -> dict[str, str]:
+        from .writer import ENTRY_TYPES as WRITTEN_TYPES
+
+        # the entry type is kept only where a writer would not choose it again from the
+        # CSL type: @article and a preprint's @misc round-trip exactly, @conference is remembered
+        extras = {}
+        if self.entry.written_type.lower() not in WRITTEN_TYPES.get(csl_type, ()):
+            extras["bibtex:type"] = self.entry.written_type
         for name, value in self.fields.items():
             if value.macro and name != "month":
                 extras[f"bibtex:@string:{name}"] = value.macro

@@ -109,6 +109,7 @@ class Draft:
                 self.url = None
 
     def build(self, source: str | None) -> Record:
+        self._drop_rederived_types()
         note = None
         if self.notes:
             note = self.notes[0] if len(self.notes) == 1 else Text("; ".join(n.plain() for n in self.notes))
@@ -124,6 +125,20 @@ class Draft:
             keywords=tuple(dict.fromkeys(self.keywords)), language=self.language, ids=ids, extras=self.extras,
             position=Position(source, self.line),
         )
+
+
+    def _drop_rederived_types(self) -> None:
+        """Keep the input's publication-type/article-type only where our writer would not
+        write the same again from the CSL type: round trips then compare equal, and other
+        targets are not told about a value that was never lost."""
+        from .writer import PUBLICATION_TYPES
+
+        csl_type = self.type or "document"
+        if "jats:publication-type" in self.extras and \
+                self.extras["jats:publication-type"] == PUBLICATION_TYPES.get(csl_type):
+            del self.extras["jats:publication-type"]
+        if self.extras.get("jats:article-type") == ("preprint" if csl_type == "article" else "research-article"):
+            del self.extras["jats:article-type"]
 
 
 # --- names ------------------------------------------------------------------------------
