@@ -164,14 +164,14 @@ class KeyAllocator:
         key = base
         suffix = self.next_suffix.get(base, 0)
         while key in self.used:
-            key = base + _letters(suffix)
+            key = base + suffix_letters(suffix)
             suffix += 1
         self.next_suffix[base] = suffix
         self.used.add(key)
         return key
 
 
-def _letters(n: int) -> str:
+def suffix_letters(n: int) -> str:
     """0 -> a, 25 -> z, 26 -> aa, ..."""
     out = ""
     n += 1

@@ -20,7 +20,7 @@ from lxml import etree
 
 import converters
 from converters.diagnostics import Reporter, Severity
-from converters.formats.jats import PUBLICATION_TYPES, detect, read, safety
+from converters.formats.jats import detect, read, safety
 from converters.model import Date, Name, Record, Syntax, Text
 from converters.options import Options
 

@@ -216,3 +216,9 @@ def test_the_simple_name_fast_path_agrees_with_bibtex_rules(name):
     parts = parse_single_name_into_parts(name, strict=False)
     assert (fast.family, fast.given) == (" ".join(parts.last), " ".join(parts.first) or None)
     assert not parts.von and not parts.jr
+
+
+def test_markup_macros_pylatexenc_does_not_know_keep_their_argument():
+    value = Text(r"H\textsubscript{2}O, x\textsuperscript{2}, \mkbibemph{E. coli}, {H\textsubscript{2}}", Syntax.BIBTEX)
+    assert to_csl(value) == 'H<sub>2</sub>O, x<sup>2</sup>, <i>E. coli</i>, <span class="nocase">H2</span>'
+    assert tex.tex_to_unicode(r"H\textsubscript{2}O") == "H2O"

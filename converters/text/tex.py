@@ -30,6 +30,9 @@ def _latex2text(math_mode: str = "verbatim"):
     db.add_context_category("refconv", prepend=True, macros=[
         MacroTextSpec("symbol", simplify_repl=_symbol_text),  # our ASCII form of any character
         MacroTextSpec("textasciicircum", "^"),  # pylatexenc says U+02C6; LaTeX means U+005E
+        # markup macros pylatexenc does not know: keep their argument's text
+        *(MacroTextSpec(name, "%s") for name in ("textsuperscript", "textsubscript", "mkbibemph", "mkbibbold",
+                                                 "mkbibsuperscript", "mkbibsubscript")),
     ])
     return LatexNodes2Text(latex_context=db, math_mode=math_mode, strict_latex_spaces=False,
                            keep_braced_groups=False)
@@ -50,7 +53,11 @@ def _walker_context():
     from pylatexenc.macrospec import MacroSpec
 
     db = get_default_latex_context_db().filter_context()
-    db.add_context_category("refconv", prepend=True, macros=[MacroSpec("symbol", "{")])
+    # macros pylatexenc does not know take an argument; without these their argument
+    # would be read as a separate group (and lose its markup)
+    db.add_context_category("refconv", prepend=True, macros=[
+        MacroSpec(name, "{") for name in ("symbol", "textsuperscript", "textsubscript", "mkbibemph",
+                                          "mkbibbold", "mkbibsuperscript", "mkbibsubscript")])
     return db
 
 

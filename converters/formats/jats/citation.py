@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ...keys import _letters
+from ...keys import suffix_letters
 from ...model import Name, Record, Text
 from ...text.ids import ArxivIdError, parse_arxiv_id
 from .inline import STYLES, element_text, local, plain, rich
@@ -40,7 +40,7 @@ def read_ref(ref, ctx: Context, source: str | None) -> Iterator[Record]:
                         line=ref.sourceline, key=ref_id)
         return
     for i, (element, alternative) in enumerate(citations):
-        key = f"{ref_id}{_letters(i)}" if ref_id and len(citations) > 1 else ref_id
+        key = f"{ref_id}{suffix_letters(i)}" if ref_id and len(citations) > 1 else ref_id
         record = read_citation(element, key, ctx, source, alternative)
         if record is not None:
             yield record
