@@ -699,9 +699,6 @@ def _name_without_comma(text: str) -> Name:
         initials += 1
     if initials and not _INITIALS.match(tokens[0]):
         return Name(family=" ".join(tokens[:-initials]), given=" ".join(tokens[-initials:]))
-    if tokens[0][:1].islower():  # "van der Berg": particles and a family name, no given name
-        particle, family = _leading_particle(text)
-        return Name(family=family, non_dropping_particle=particle)
     return split_display_name(text)
 
 
