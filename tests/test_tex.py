@@ -107,9 +107,13 @@ def test_unicode_encodes_to_tex_macros_in_ascii_mode(unicode, expected):
     assert tex.tex_to_unicode(expected) == unicode
 
 
-@pytest.mark.parametrize("mode", ["utf8", "minimal"])
-def test_utf8_and_minimal_modes_keep_unicode(mode):
-    assert tex.escape_plain("Schrödinger & Søn", mode) == r"Schrödinger \& Søn"
+def test_utf8_mode_keeps_unicode_and_escapes_specials():
+    assert tex.escape_plain("Schrödinger & Søn -- 50%", "utf8") == r"Schrödinger \& Søn -{}- 50\%"
+
+
+def test_minimal_mode_escapes_only_what_would_break_the_field():
+    assert tex.escape_plain("Schrödinger & Søn -- 50% {x} a\\b", "minimal") == \
+        r"Schrödinger & Søn -- 50% \{x\} a\textbackslash{}b"
 
 
 SPECIALS = [

@@ -334,8 +334,19 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _LIGATURES = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
 
 
+_STRUCTURAL = re.compile(r"[\\{}]")
+
+
 def escape_plain(value: str, mode: str = "utf8") -> str:
-    """Plain text to TeX: specials get macros; non-ASCII too in ``ascii`` mode."""
+    """Plain text to TeX.
+
+    ``utf8``: TeX's specials (``# $ % & _ { } ~ ^ \\``) get macros, Unicode stays;
+    ``ascii``: the same, and non-ASCII characters become macros (8-bit BibTeX);
+    ``minimal``: only ``\\ { }``, which would change the structure of a .bib value or
+    start a command, are escaped; everything else is written as it is.
+    """
+    if mode == "minimal":
+        return _STRUCTURAL.sub(lambda m: _SPECIALS[m.group()], value)
     escaped = _SPECIALS_RE.sub(lambda m: _SPECIALS[m.group()], value)
     escaped = _LIGATURES.sub("{}", escaped)
     return encode_non_ascii(escaped) if mode == "ascii" else escaped
