@@ -167,7 +167,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.container_title:
         container = CONTAINER_FIELD.get(entry_type, ("howpublished", "howpublished"))[dialect]
         fields.append((container, text(record.container_title, protect=container == "booktitle")))
-    fields.extend(_date_fields(record.issued, biblatex, report, key))
+    fields.extend(_date_fields(record, biblatex, report, key))
     if record.volume:
         fields.append(("volume", plain(record.volume)))
     number = record.issue if entry_type == "article" else record.number
@@ -201,11 +201,11 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         if biblatex and ids.arxiv_version:
             fields.append(("version", _braced(str(ids.arxiv_version))))
         elif ids.arxiv_version:
-            report.lost(key, "arxiv_version", target)  # arXiv's own export drops it too
+            report.lost(key, "ids.arxiv_version", target, record=record)  # arXiv's own export drops it too
     if ids.primary_doi:
         fields.append(("doi", _verbatim(ids.primary_doi)))
         for extra in ids.doi[1:]:
-            report.lost(key, f"doi {extra}", target)
+            report.lost(key, "ids.doi", target, record=record, value=extra)
     if ids.primary_url:
         fields.append(("url", _verbatim(ids.primary_url)))
     if ids.isbn:
@@ -227,7 +227,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.accessed and biblatex:
         fields.append(("urldate", _braced(_iso(record.accessed))))
     elif record.accessed:
-        report.lost(key, "accessed", target)
+        report.lost(key, "accessed", target, record=record)
     if not biblatex and not record.authors and not record.editors and "bibtex:key" not in record.extras:
         # plain.bst sorts by author and warns "to sort, need author or key" without one
         fields.append(("key", plain(f"arXiv:{ids.arxiv}" if ids.arxiv else key)))
@@ -241,7 +241,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         if namespace == "bibtex" and field_name.lower() not in written:
             fields.append((field_name, _braced(value) if tex.is_balanced(value) else plain(value)))
         elif namespace != "bibtex":
-            report.lost(key, extra_key, target)
+            report.lost(key, extra_key, target, record=record)
     return entry_type, fields
 
 
@@ -294,7 +294,8 @@ def _iso_part(date: Date) -> str:
     return date.iso() or ""
 
 
-def _date_fields(date: Date | None, biblatex: bool, report: Reporter, key: str) -> list[tuple[str, str]]:
+def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str) -> list[tuple[str, str]]:
+    date = record.issued
     if date is None:
         return []
     if date.year is None:
@@ -313,5 +314,5 @@ def _date_fields(date: Date | None, biblatex: bool, report: Reporter, key: str) 
     if date.day:
         fields.append(("day", _braced(str(date.day))))
     if date.end:
-        report.lost(key, "issued (end of range)", "BibTeX")
+        report.lost(key, "issued", "BibTeX", record=record, value=f"end of range {date.end.iso()}")
     return fields

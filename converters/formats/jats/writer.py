@@ -122,7 +122,7 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     options = options or Options()
     if options.jats_mode == "articles":
         return _write_articles(records, out, report, options)
-    keys = KeyAllocator(options.keep_keys)
+    keys = KeyAllocator.for_options(options)
     ref_ids = KeyAllocator(keep_input_keys=True)
     out.write(_prolog())
     out.write(_article_open("research-article"))
@@ -218,14 +218,17 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
                          iso_8601_date=record.accessed.iso() or ""))
     if record.note:
         parts.append(_el("comment", _rich(record.note)))
-    if record.abstract:
-        report.lost(key, "abstract", "JATS element-citation")
-    for name in ("keywords", "language"):
+    target = "JATS element-citation"
+    for name in ("abstract", "keywords", "language"):
         if getattr(record, name):
-            report.lost(key, name, "JATS element-citation")
+            report.lost(key, name, target, record=record)
+    if ids.arxiv_version:
+        report.lost(key, "ids.arxiv_version", target, record=record)
+    if ids.arxiv_class:
+        report.lost(key, "ids.arxiv_class", target, record=record)
     for extra_key in record.extras:
         if extra_key != "jats:publication-type":
-            report.lost(key, extra_key, "JATS")
+            report.lost(key, extra_key, target, record=record)
     return _el("element-citation", "".join(parts), publication_type=pub_type)
 
 
@@ -241,7 +244,7 @@ def _original(extra_key: str, record: Record) -> str | None:
 
 def _write_articles(records: Iterable[Record], out: TextIO, report: Reporter, options: Options) -> int:
     """One <article> per record; a second record switches to a <pmc-articleset> wrapper."""
-    keys = KeyAllocator(options.keep_keys)
+    keys = KeyAllocator.for_options(options)
     iterator = iter(records)
     first = next(iterator, None)
     if first is None:

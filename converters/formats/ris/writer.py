@@ -32,7 +32,7 @@ def detect(head: str) -> bool:
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
     options = options or Options()
-    keys = KeyAllocator(options.keep_keys)
+    keys = KeyAllocator.for_options(options)
     count = 0
     for record in records:
         key = keys.key_for(record)
@@ -67,6 +67,18 @@ def _da(date: Date) -> str:
     return "/".join(parts) + "/"
 
 
+def _report_uncarried(record: Record, key: str, report: Reporter) -> None:
+    """What RIS has no tag for, said once per record."""
+    if record.editors_etal:
+        report.lost(key, "editors_etal", "RIS", record=record)
+    if record.ids.arxiv_version:
+        report.lost(key, "ids.arxiv_version", "RIS", record=record)
+    date = record.issued
+    if date and (date.end or date.season or date.circa):
+        what = "end of range" if date.end else "season" if date.season else "circa"
+        report.lost(key, "issued", "RIS", record=record, value=what)
+
+
 def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[tuple[str, str]]:
     original = record.extras.get("ris:TY")
     if original:
@@ -82,8 +94,9 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
         tags.append(("TI", _text(record.title, options)))
     tags.extend(("AU", _name(n)) for n in record.authors)
     if record.authors_etal:
-        report.lost(key, "et al. marker", "RIS")
+        report.lost(key, "authors_etal", "RIS", record=record)
     tags.extend(("ED", _name(n)) for n in record.editors)
+    _report_uncarried(record, key, report)
     if record.issued:
         if record.issued.year is not None:
             tags.append(("PY", f"{record.issued.year:04d}"))
@@ -118,7 +131,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     if ids.primary_doi:
         tags.append(("DO", ids.primary_doi))
         for extra in ids.doi[1:]:
-            report.lost(key, f"doi {extra}", "RIS")
+            report.lost(key, "ids.doi", "RIS", record=record, value=extra)
     if ids.primary_url:
         tags.append(("UR", ids.primary_url))
     if ids.arxiv:
@@ -133,7 +146,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
         tags.append(("Y2", _da(record.accessed)))
     if ids.pmid:  # RIS has no PMID tag; exporters put it in AN, which an arXiv id already holds
         if ids.arxiv:
-            report.lost(key, "pmid", "RIS")
+            report.lost(key, "ids.pmid", "RIS", record=record)
         else:
             tags.append(("AN", ids.pmid))
     written = {tag for tag, _ in tags}
@@ -144,5 +157,5 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
         if namespace == "ris" and _TAG.match(tag) and (tag not in written or tag in REPEATABLE_TAGS):
             tags.extend((tag, v) for v in value.split("\n"))
         else:  # another format's field, or a second value most importers would take instead of the first
-            report.lost(key, extra_key, "RIS")
+            report.lost(key, extra_key, "RIS", record=record)
     return tags
