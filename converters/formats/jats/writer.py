@@ -180,6 +180,9 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     if record.issued:
         if record.issued.year is not None:
             parts.append(_date_parts(record.issued, "ymd"))
+            if record.issued.end or record.issued.circa:
+                report.lost(key, "issued", "JATS element-citation", record=record,
+                            value="end of range" if record.issued.end else "circa")
         elif record.issued.literal:
             parts.append(_el("string-date", _esc(record.issued.literal)))
     if record.volume:

@@ -73,6 +73,8 @@ def _report_uncarried(record: Record, key: str, report: Reporter) -> None:
         report.lost(key, "editors_etal", "RIS", record=record)
     if record.ids.arxiv_version:
         report.lost(key, "ids.arxiv_version", "RIS", record=record)
+    if record.ids.pmcid:
+        report.lost(key, "ids.pmcid", "RIS", record=record)
     date = record.issued
     if date and (date.end or date.season or date.circa):
         what = "end of range" if date.end else "season" if date.season else "circa"
@@ -149,6 +151,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
             report.lost(key, "ids.pmid", "RIS", record=record)
         else:
             tags.append(("AN", ids.pmid))
+            report.lost(key, "ids.pmid", "RIS", "AN (reads back as an accession number)", record=record)
     written = {tag for tag, _ in tags}
     for extra_key, value in record.extras.items():
         namespace, _, tag = extra_key.partition(":")
