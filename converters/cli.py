@@ -291,7 +291,8 @@ def validate(inputs, from_, encoding, schemas, log_format, quiet) -> None:
     """Read FILEs and report every problem, writing nothing."""
     from .diagnostics import Severity
     from .render import render_all
-    from .validate import schema_dir, validate as check
+    from .validate import schema_dir
+    from .validate import validate as check
 
     folder = schema_dir(schemas)
     total = failed = warnings = 0

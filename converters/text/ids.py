@@ -32,6 +32,15 @@ _NEW_ID = re.compile(r"^(?P<yy>\d\d)(?P<mm>\d\d)\.(?P<num>\d{4,5})(?:v(?P<v>\d+)
 _OLD_ID = re.compile(r"^(?P<archive>[a-z][a-z-]*)(?:\.(?P<sc>[A-Z]{2}))?/(?P<yy>\d\d)(?P<mm>\d\d)(?P<num>\d{3})(?:v(?P<v>\d+))?$")
 
 
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+
+
+def arxiv_id_in_doi(doi: str) -> str | None:
+    """The arXiv id inside arXiv's own DataCite DOI (10.48550/arXiv.ID), or None."""
+    match = _ARXIV_DOI.match(doi.strip())
+    return match[1] if match else None
+
+
 class ArxivIdError(ValueError):
     pass
 

@@ -138,6 +138,34 @@ def _unglue_initials(text: str) -> str:
     return f"{match[1]} {match[2]}" if match else text
 
 
+# Particles as they appear after given names in "Family, Given particle" forms
+# ("Beethoven, Ludwig van"), where case alone would also catch initials like "d'".
+PARTICLES = frozenset("van von de der den du da di del della des la le ten ter zu dos das do".split())
+
+
+def leading_particle(family: str | None) -> tuple[str | None, str | None]:
+    """"van der Berg" -> ("van der", "Berg"): lowercase words before the last (BibTeX's von)."""
+    if not family:
+        return None, family
+    tokens = family.split()
+    count = 0
+    while count < len(tokens) - 1 and tokens[count][:1].islower():
+        count += 1
+    return (" ".join(tokens[:count]) or None), " ".join(tokens[count:])
+
+
+def trailing_particle(given: str | None, known: frozenset[str] | None = None) -> tuple[str | None, str | None]:
+    """"Ludwig van" -> ("Ludwig", "van"): lowercase words after the given names, or only
+    words in ``known`` when given."""
+    if not given:
+        return given, None
+    tokens = given.split()
+    count = len(tokens)
+    while count > 1 and (tokens[count - 1] in known if known is not None else tokens[count - 1][:1].islower()):
+        count -= 1
+    return " ".join(tokens[:count]), (" ".join(tokens[count:]) or None)
+
+
 def split_top_level(text: str, separator: str = ",") -> list[str]:
     """Split on a separator outside braces (TeX groups may hold commas)."""
     if "{" not in text:

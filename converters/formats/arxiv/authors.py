@@ -15,7 +15,12 @@ import re
 from dataclasses import dataclass, field
 
 from ...model import Name
-from ...text.names import SUFFIXES, is_organisation, split_author_line, split_display_name
+from ...text.names import (
+    SUFFIXES,
+    is_organisation,
+    split_author_line,
+    split_display_name,
+)
 from ...text.tex import has_tex, tex_to_unicode
 
 _MARK_BASE = 0xE000  # Unicode private use area: never in real metadata, not a \w character

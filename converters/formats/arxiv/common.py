@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 
 from ...diagnostics import Reporter
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
-from ...text.ids import ArxivIdError, arxiv_id_date, is_doi, parse_arxiv_id, same_doi, strip_doi
+from ...text.ids import (
+    ArxivIdError,
+    arxiv_id_date,
+    is_doi,
+    parse_arxiv_id,
+    same_doi,
+    strip_doi,
+)
 from .authors import affiliation_lines
 from .journal_ref import normalise, parse_journal_ref
 

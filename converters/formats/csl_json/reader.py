@@ -45,12 +45,14 @@ from ...model import (
 from ...options import Options
 from ...text.ids import (
     ArxivIdError,
+    arxiv_id_in_doi,
     is_doi,
     normalize_isbn,
     normalize_issn,
     parse_arxiv_id,
     strip_doi,
 )
+from ...text.names import leading_particle, trailing_particle
 from .tables import DEFAULT_TYPE, TEXT_VARIABLES, TYPE_ALIASES
 
 _DECODER = json.JSONDecoder()
@@ -421,8 +423,8 @@ class _Item:
         family, given = parts["family"], parts["given"]
         dropping, non_dropping = parts["dropping-particle"], parts["non-dropping-particle"]
         if _truthy(raw.get("parse-names")) and not (dropping or non_dropping):
-            non_dropping, family = _leading_particle(family)
-            given, dropping = _trailing_particle(given)
+            non_dropping, family = leading_particle(family)
+            given, dropping = trailing_particle(given)
         return Name(family=family, given=given, dropping_particle=dropping, non_dropping_particle=non_dropping,
                     suffix=parts["suffix"]), meta, False
 
@@ -501,8 +503,8 @@ class _Item:
             number = None
         if "arxiv" not in self.ids:
             for doi in dois:
-                match = _ARXIV_DOI.match(doi)
-                if match and self._set_arxiv(match[1]):
+                found = arxiv_id_in_doi(doi)
+                if found and self._set_arxiv(found):
                     break
         if "arxiv" in self.ids:
             moved = custom.pop("number", None)  # our writer moves the record's own number there
@@ -565,7 +567,6 @@ class _Item:
 
 _NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal")
 _ETAL = re.compile(r"^(?:et\.?\s*al\.?|others)$", re.IGNORECASE)
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _ID_IN_TEXT = re.compile(r'"id"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+))')
 _EDTF = re.compile(r"^(?P<y>-?\d{1,4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[?~%])?$")
 _SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
@@ -630,28 +631,6 @@ def _from_yaml(value: Any, active: tuple[int, ...]) -> Any:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value
-
-
-def _leading_particle(family: str | None) -> tuple[str | None, str | None]:
-    """parse-names: "de la Fontaine" -> ("de la", "Fontaine")."""
-    if not family:
-        return None, family
-    tokens = family.split()
-    count = 0
-    while count < len(tokens) - 1 and tokens[count][:1].islower():
-        count += 1
-    return (" ".join(tokens[:count]) or None), " ".join(tokens[count:])
-
-
-def _trailing_particle(given: str | None) -> tuple[str | None, str | None]:
-    """parse-names: "Ludwig van" -> ("Ludwig", "van")."""
-    if not given:
-        return given, None
-    tokens = given.split()
-    count = len(tokens)
-    while count > 1 and tokens[count - 1][:1].islower():
-        count -= 1
-    return " ".join(tokens[:count]), (" ".join(tokens[count:]) or None)
 
 
 def _int(value: Any) -> int | None:

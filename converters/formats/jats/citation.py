@@ -12,8 +12,18 @@ from ...keys import suffix_letters
 from ...model import Name, Record, Text
 from ...text.ids import ArxivIdError, parse_arxiv_id
 from .inline import STYLES, element_text, local, plain, rich
-from .parts import (NAME_ELEMENTS, Context, Draft, add_identifier, date_from, href, iso_date, parts_date,
-                    read_name, text_date)
+from .parts import (
+    NAME_ELEMENTS,
+    Context,
+    Draft,
+    add_identifier,
+    date_from,
+    href,
+    iso_date,
+    parts_date,
+    read_name,
+    text_date,
+)
 from .types import CSL_TYPES, TITLE_IS_SOURCE
 
 CITATIONS = frozenset({"element-citation", "mixed-citation", "citation", "nlm-citation"})

@@ -9,7 +9,15 @@ import re
 
 from ...model import Record, Text
 from .inline import Builder, element_text, local, plain, rich
-from .parts import NAME_ELEMENTS, Context, Draft, add_identifier, href, parts_date, read_name
+from .parts import (
+    NAME_ELEMENTS,
+    Context,
+    Draft,
+    add_identifier,
+    href,
+    parts_date,
+    read_name,
+)
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _VERSION = re.compile(r"v?(\d+)")

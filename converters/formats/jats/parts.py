@@ -7,7 +7,16 @@ import re
 from dataclasses import dataclass, field
 
 from ...diagnostics import Reporter
-from ...model import Date, Identifiers, Name, Position, Record, Text, arxiv_doi, arxiv_url
+from ...model import (
+    Date,
+    Identifiers,
+    Name,
+    Position,
+    Record,
+    Text,
+    arxiv_doi,
+    arxiv_url,
+)
 from ...text.ids import ArxivIdError, parse_arxiv_id, strip_doi
 from ...text.names import split_display_name
 from .inline import element_text, local, plain

@@ -30,13 +30,21 @@ from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, ar
 from ...options import Options
 from ...text.ids import (
     ArxivIdError,
+    arxiv_id_in_doi,
     is_doi,
     normalize_isbn,
     normalize_issn,
     parse_arxiv_id,
     strip_doi,
 )
-from ...text.names import ORGANISATION_WORDS, is_organisation, split_display_name
+from ...text.names import (
+    ORGANISATION_WORDS,
+    PARTICLES,
+    is_organisation,
+    leading_particle,
+    split_display_name,
+    trailing_particle,
+)
 from .tables import (
     BT_IS_TITLE,
     DEFAULT_RIS_TYPE,
@@ -482,8 +490,8 @@ class _Builder:
         urls = [(url, e) for e in self.take(*tags_for("url")) for url in _SPLIT_URLS.split(e.value) if url]
         if "arxiv" not in self.ids:
             for doi in dois:
-                match = _ARXIV_DOI.match(doi)
-                if match and self._set_arxiv(match[1]):
+                found = arxiv_id_in_doi(doi)
+                if found and self._set_arxiv(found):
                     break
         if "arxiv" not in self.ids:
             for url, _ in urls:
@@ -578,7 +586,6 @@ _ETAL = re.compile(r"^et\.?\s*al\.?$", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 _RANGE = re.compile(r"\w\s*[-–—]+\s*\w")
 _SPLIT_URLS = re.compile(r"[;\s]+")
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
 _ARXIV_ARCHIVES = (
     "astro-ph|cond-mat|cs|econ|eess|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math|math-ph|nlin|nucl-ex|nucl-th|"
@@ -591,9 +598,6 @@ _SN_NUMBER = re.compile(r"\d[\dXx-]*")
 _SLASH_DATE = re.compile(r"^(?P<y>\d{4})(?:/(?P<m>\d{1,2})?(?:/(?P<d>\d{1,2})?(?:/(?P<o>.*))?)?)?$")
 _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?(?P<o>[T ].*)?$")
 _YEAR_FIRST = re.compile(r"^(?P<y>\d{4})\b")
-PARTICLES = frozenset("van von de der den du da di del della des la le ten ter zu dos das do".split())
-
-
 def _norm(value: str) -> str:
     return " ".join(value.split()).casefold()
 
@@ -682,10 +686,10 @@ def parse_name(value: str) -> tuple[Name | None, str | None]:
     suffix = parts[2] if len(parts) == 3 and parts[2] else None
     if not family:
         return (Name(given=given, suffix=suffix) if given else None), None
-    particle, family = _leading_particle(family)
+    particle, family = leading_particle(family)
     if len(family.split()) > 1 and _has_organisation_word(family):
         return Name(literal=text), None  # "Department of Health, UK"
-    given, dropping = _trailing_particle(given)
+    given, dropping = trailing_particle(given, PARTICLES)
     return Name(family=family, given=given, non_dropping_particle=particle, dropping_particle=dropping,
                 suffix=suffix), None
 
@@ -700,26 +704,6 @@ def _name_without_comma(text: str) -> Name:
     if initials and not _INITIALS.match(tokens[0]):
         return Name(family=" ".join(tokens[:-initials]), given=" ".join(tokens[-initials:]))
     return split_display_name(text)
-
-
-def _leading_particle(family: str) -> tuple[str | None, str]:
-    """"van der Berg" -> ("van der", "Berg"): lowercase words before the last (BibTeX's von)."""
-    tokens = family.split()
-    count = 0
-    while count < len(tokens) - 1 and tokens[count][:1].islower():
-        count += 1
-    return (" ".join(tokens[:count]) or None), " ".join(tokens[count:])
-
-
-def _trailing_particle(given: str | None) -> tuple[str | None, str | None]:
-    """"Ludwig van" -> ("Ludwig", "van"): known particles after the given names."""
-    if not given:
-        return given, None
-    tokens = given.split()
-    count = len(tokens)
-    while count > 1 and tokens[count - 1] in PARTICLES:
-        count -= 1
-    return " ".join(tokens[:count]), (" ".join(tokens[count:]) or None)
 
 
 def _sn_tokens(value: str) -> tuple[list[str], str]:
