@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from converters import UsageError, dumps
-from converters.keys import KeyAllocator, ascii_fold, check_pattern, default_key, pattern_key
+from converters.keys import (
+    KeyAllocator,
+    ascii_fold,
+    check_pattern,
+    default_key,
+    pattern_key,
+)
 from converters.model import Date, Identifiers, Name, Record, Syntax, Text
 from converters.options import Options
 

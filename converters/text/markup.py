@@ -12,8 +12,8 @@ import re
 from typing import NamedTuple
 
 from ..model import Syntax, Text
-from .cache import cache_short
 from . import tex
+from .cache import cache_short
 
 
 class Span(NamedTuple):

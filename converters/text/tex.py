@@ -24,7 +24,11 @@ def has_tex(value: str) -> bool:
 
 @lru_cache(maxsize=2)
 def _latex2text(math_mode: str = "verbatim"):
-    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+    from pylatexenc.latex2text import (
+        LatexNodes2Text,
+        MacroTextSpec,
+        get_default_latex_context_db,
+    )
 
     db = get_default_latex_context_db().filter_context()  # a copy we may extend
     db.add_context_category("refconv", prepend=True, macros=[
