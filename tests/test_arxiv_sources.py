@@ -502,3 +502,12 @@ def test_bom_and_crlf_change_nothing(fmt):
     assert windows.format == plain.format == fmt
     assert windows.records == plain.records
     assert [(d.code, d.line) for d in windows.diagnostics] == [(d.code, d.line) for d in plain.diagnostics]
+
+
+def test_absurd_dates_are_diagnostics_not_crashes():
+    """Found by atheris: a 100-digit day overflowed the date parser."""
+    text = ("\\\\\narXiv:0704.0001\nDate: Mon, 2 Apr 2007 19:18:42 GMT   (10kb)\n"
+            "Date (revised v2): Tue, " + "8" * 100 + "24 Jul 2007 20:10:27 \nTitle: T\nAuthors: A. Lee\n\\\\\n"
+            "  Abstract.\n\\\\\n")
+    result = converters.loads(text, "arxiv-abs")
+    assert len(result) == 1 and result[0].issued.year == 2007

@@ -232,10 +232,10 @@ def parse_rfc2822(text: str) -> tuple[Date, str] | None:
     stamp = text[: size.start()] if size else text
     try:
         moment = email.utils.parsedate_to_datetime(stamp.strip())
-    except (TypeError, ValueError, IndexError):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.timezone.utc)
+    except (TypeError, ValueError, IndexError, OverflowError):  # overflow: a day or year of 20 digits
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc)
     iso = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     if size:
         iso += " " + size.group().strip()
@@ -252,6 +252,6 @@ def parse_iso_date(text: str) -> Date | None:
                 moment = moment.astimezone(dt.timezone.utc)
             return Date(moment.year, moment.month, moment.day)
         day = dt.date.fromisoformat(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     return Date(day.year, day.month, day.day)
