@@ -167,7 +167,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.container_title:
         container = CONTAINER_FIELD.get(entry_type, ("howpublished", "howpublished"))[dialect]
         fields.append((container, text(record.container_title, protect=container == "booktitle")))
-    fields.extend(_date_fields(record, biblatex, report, key))
+    fields.extend(_date_fields(record, biblatex, report, key, mode))
     if record.volume:
         fields.append(("volume", plain(record.volume)))
     number = record.issue if entry_type == "article" else record.number
@@ -239,7 +239,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         elif namespace == "bibtex" and (":" in field_name or field_name == "type"):
             continue  # the reader's meta keys, not fields
         if namespace == "bibtex" and field_name.lower() not in written:
-            fields.append((field_name, _braced(value) if tex.is_balanced(value) else plain(value)))
+            kept = tex.encode_non_ascii(value) if mode == "ascii" else value
+            fields.append((field_name, _braced(kept) if tex.is_balanced(value) else plain(value)))
         elif namespace != "bibtex":
             report.lost(key, extra_key, target, record=record)
     return entry_type, fields
@@ -294,7 +295,7 @@ def _iso_part(date: Date) -> str:
     return date.iso() or ""
 
 
-def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str) -> list[tuple[str, str]]:
+def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str, mode: str) -> list[tuple[str, str]]:
     date = record.issued
     if date is None:
         return []
@@ -302,7 +303,7 @@ def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str) -> 
         if date.literal:
             report.warning("write.literal-date", f"date '{date.literal}' is not structured; written as year",
                            key=key, field="issued")
-            return [("year", _braced(tex.escape_plain(date.literal)))]
+            return [("year", _braced(tex.escape_plain(date.literal, mode)))]
         return []
     if biblatex:
         return [("date", _braced(_iso(date)))]

@@ -232,6 +232,10 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     for extra_key in record.extras:
         if extra_key != "jats:publication-type":
             report.lost(key, extra_key, target, record=record)
+    if not any(parts):  # the DTD wants content: keep the record's place, and say so
+        report.warning("write.empty-citation", "record has nothing a JATS citation can hold; written as an "
+                       "empty <comment/>", key=key, line=record.position.line if record.position else None)
+        parts.append("<comment/>")
     return _el("element-citation", "".join(parts), publication_type=pub_type)
 
 
