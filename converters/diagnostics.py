@@ -85,11 +85,13 @@ class Reporter:
         return self.add(Severity.INFO, code, message, **where)
 
     def lost(self, key: str | None, field_name: str, target: str, where: str | None = None, *,
-             record=None, value: str | None = None) -> Diagnostic:
+             record=None, value: str | None = None) -> Diagnostic | None:
         """A value the target cannot carry: say where it went instead, or that it was dropped.
 
         With ``record``, the diagnostic points at the record's place in its input.
         """
+        if ":@" in field_name:  # bookkeeping for same-format round trips, not data
+            return None
         shown = f"'{field_name}'" + (f" ({value})" if value else "")
         if where:
             message = f"{target} has no field for {shown}; written to {where}"

@@ -547,7 +547,7 @@ def test_biblatex_examples_spot_checks():
     space = recs["westfahl:space"]
     assert (space.type, space.container_title, space.issued) == ("chapter", bib("Space and Beyond"), Date(2000))
     assert (space.editors, space.publisher) == ((person("Westfahl", "Gary"),), "Greenwood")
-    assert space.publisher_place == "Westport, Conn. and London"
+    assert space.publisher_place == "Westport, Conn.; London"
     moraux = recs["moraux"]
     assert (moraux.type, moraux.publisher, moraux.language) == ("paper-conference", "Cambridge University Press",
                                                                 "french")
@@ -631,3 +631,22 @@ def test_name_split_matches_pybtex(text):
     assert actual == expected
     records, _ = read_text(f"@article{{k, author = {{{text}}}, title={{T}}}}")
     assert records[0].authors == (ours,)  # the reader uses exactly this split
+
+
+def test_subtitle_and_titleaddon_join_the_title_and_split_back_in_bibtex():
+    records, _ = read_text("@book{k, title = {The True Frontier}, subtitle = {Confronting {Space}},"
+                           " titleaddon = {A Study}}")
+    assert records[0].title.plain() == "The True Frontier: Confronting Space. A Study"
+    text = converters.dumps(records, "biblatex")
+    assert "title = {The True Frontier}," in text and "subtitle = {Confronting {Space}}," in text
+    assert "titleaddon = {A Study}," in text
+    assert converters.dumps(records, "ris").count("TI  - The True Frontier: Confronting Space. A Study") == 1
+
+
+def test_location_lists_and_eprint_links():
+    records, _ = read_text("@book{k, title={T}, location = {Durham and London}, address = {ignored},"
+                           " eprint = {4HIWAAAAYAAJ}, eprinttype = {googlebooks}}"
+                           "@book{a, title={T}, address = {Harcourt, Brace and Company}}")
+    assert records[0].publisher_place == "Durham; London"
+    assert records[0].ids.url == "https://books.google.com?id=4HIWAAAAYAAJ"
+    assert records[1].publisher_place == "Harcourt, Brace and Company"  # BibTeX's address is not a list

@@ -119,7 +119,7 @@ FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("note", ("note",), "text"),
     ("authors", ("author",), "names"),
     ("editors", ("editor",), "names"),
-    ("publisher_place", ("location", "address"), "plain"),
+    ("publisher_place", ("location", "address"), "place"),
     ("volume", ("volume",), "plain"),
     ("edition", ("edition",), "plain"),
     ("pages", ("pages",), "pages"),
@@ -129,6 +129,12 @@ FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 
 # Fields read by code below (dates and identifiers), never copied to extras when used.
 ARXIV_TYPE_FIELDS = ("eprinttype", "archiveprefix")
+# eprint types biblatex turns into links (biblatex manual, 3.14.7)
+EPRINT_URLS = {
+    "googlebooks": "https://books.google.com?id={}",
+    "jstor": "https://www.jstor.org/stable/{}",
+    "hdl": "https://hdl.handle.net/{}",
+}
 ARXIV_CLASS_FIELDS = ("eprintclass", "primaryclass")
 
 _TEX_ESCAPE_IN_VERBATIM = re.compile(r"\\([_%&#$~])")
@@ -161,6 +167,7 @@ class _Builder:
         self.used: set[str] = set()
         self.args: dict = {}
         self.ids: dict = {}
+        self.meta: dict[str, str] = {}  # bookkeeping for BibTeX round trips (bibtex:@...)
 
     # -- helpers
     def take(self, *names: str) -> tuple[str, Value] | None:
@@ -190,6 +197,7 @@ class _Builder:
             found = self.take(*names)
             if found:
                 READERS[how](self, slot, *found)
+        self.subtitles()
         self.container()
         self.publisher(csl_type)
         self.numbers()
@@ -304,6 +312,7 @@ class _Builder:
         self.dois()
         self.arxiv()
         self.urls()
+        self.eprint_url()
         for slot, name, reader in (("isbn", "isbn", _isbn), ("issn", "issn", _issn)):
             found = self.take(name)
             if found:
@@ -312,6 +321,27 @@ class _Builder:
             found = self.take(slot)
             if found:
                 self.ids[slot] = _plain(found[1].text)
+
+    def subtitles(self) -> None:
+        """biblatex prints "Title: Subtitle. Titleaddon"; every other format has only the one title.
+        The parts are remembered (``bibtex:@subtitle``) so BibTeX output can split them again."""
+        title = self.args.get("title")
+        if title is None:
+            return
+        value = title.value
+        for name, joiner in (("subtitle", ": "), ("titleaddon", ". ")):
+            found = self.take(name)
+            if found:
+                value += joiner + found[1].text
+                self.meta[f"bibtex:@{name}"] = found[1].text
+        self.args["title"] = Text(value, Syntax.BIBTEX)
+
+    def eprint_url(self) -> None:
+        """biblatex links eprints of these types; the link becomes the URL when there is none."""
+        eprint = self.fields.get("eprint")
+        template = EPRINT_URLS.get(self.type_of_eprint() or "")
+        if eprint is not None and template and "url" not in self.ids:
+            self.ids["url"] = template.format(_verbatim(eprint.text).strip())
 
     def dois(self) -> None:
         found = self.take("doi")
@@ -382,7 +412,7 @@ class _Builder:
 
         # the entry type is kept only where a writer would not choose it again from the
         # CSL type: @article and a preprint's @misc round-trip exactly, @conference is remembered
-        extras = {}
+        extras = dict(self.meta)
         if self.entry.written_type.lower() not in WRITTEN_TYPES.get(csl_type, ()):
             extras["bibtex:type"] = self.entry.written_type
         for name, value in self.fields.items():
@@ -400,6 +430,16 @@ def _read_text(builder: _Builder, slot: str, name: str, value: Value) -> None:
 
 def _read_plain(builder: _Builder, slot: str, name: str, value: Value) -> None:
     builder.args[slot] = _plain(value.text)
+
+
+def _read_place(builder: _Builder, slot: str, name: str, value: Value) -> None:
+    """biblatex's location is a list ("Durham and London"); BibTeX's address is plain text,
+    where "and" may be part of a name."""
+    if name == "location":
+        parts = [_plain(p) for p in re.split(r"\s+and\s+", value.text) if p.strip()]
+        builder.args[slot] = "; ".join(parts)
+    else:
+        builder.args[slot] = _plain(value.text)
 
 
 def _read_pages(builder: _Builder, slot: str, name: str, value: Value) -> None:
@@ -420,6 +460,7 @@ def _read_names(builder: _Builder, slot: str, name: str, value: Value) -> None:
 
 READERS: dict[str, Callable[[_Builder, str, str, Value], None]] = {
     "text": _read_text,
+    "place": _read_place,
     "plain": _read_plain,
     "pages": _read_pages,
     "keywords": _read_keywords,

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator
-from ...model import Date, Name, Record, Text
+from ...model import Date, Name, Record, Syntax, Text
 from ...options import Options
 from ...text import tex
 from ...text.markup import to_tex
@@ -160,7 +160,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.editors:
         fields.append(("editor", _braced(_names(record.editors, record.editors_etal, mode))))
     if record.title:
-        fields.append(("title", text(record.title, protect=True)))
+        title, parts = _split_subtitles(record)
+        fields.append(("title", text(title, protect=True)))
+        fields.extend((name, text(Text(part, Syntax.BIBTEX), protect=True)) for name, part in parts)
     else:
         report.warning("write.no-title", f"record has no title; {target} styles and biber will warn",
                        key=key, field="title")
@@ -244,6 +246,19 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         elif namespace != "bibtex":
             report.lost(key, extra_key, target, record=record)
     return entry_type, fields
+
+
+def _split_subtitles(record: Record) -> tuple[Text, list[tuple[str, str]]]:
+    """The title as the reader joined it ("Title: Subtitle. Addon"), split back into the
+    biblatex fields it came from while it still ends with them."""
+    title = record.title
+    parts: list[tuple[str, str]] = []
+    for name, joiner in (("titleaddon", ". "), ("subtitle", ": ")):
+        part = record.extras.get(f"bibtex:@{name}")
+        if part and title.syntax is Syntax.BIBTEX and title.value.endswith(joiner + part):
+            title = Text(title.value[: -len(joiner + part)], Syntax.BIBTEX)
+            parts.insert(0, (name, part))
+    return title, parts
 
 
 def _names(names: tuple[Name, ...], etal: bool, mode: str) -> str:
