@@ -145,7 +145,9 @@ def to_plain(text: Text, *, plain_math: bool = False) -> str:
     return "".join(parts)
 
 
-_TAGLIKE = re.compile(r"<(?=[A-Za-z/!?])")
+# citeproc reads only these tags in CSL strings; a "<" opening one of them in our text is
+# escaped, every other "<" (3<p_T<4, <br>) is just a character
+_TAGLIKE = re.compile(r"<(?=/?(?:i|b|sup|sub|sc|span)\b)", re.IGNORECASE)
 
 _CSL_WRAP = {
     "nocase": ('<span class="nocase">', "</span>"),

@@ -357,7 +357,7 @@ class _Item:
 
     def _texts(self) -> None:
         for var, name, syntax in (("title", "title", Syntax.HTML), ("container-title", "container_title", Syntax.HTML),
-                                  ("abstract", "abstract", Syntax.PLAIN), ("note", "note", Syntax.PLAIN)):
+                                  ("abstract", "abstract", Syntax.HTML), ("note", "note", Syntax.HTML)):
             value = self.string(var)
             if value is not None:
                 self.fields[name] = Text(value, syntax)

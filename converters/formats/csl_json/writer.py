@@ -21,7 +21,7 @@ from ...diagnostics import Reporter
 from ...keys import KeyAllocator
 from ...model import Date, Name, Record
 from ...options import Options
-from ...text.markup import to_csl, to_plain
+from ...text.markup import to_csl
 from .tables import (
     ARRAY_VARIABLES,
     CSL_VARIABLES,
@@ -143,9 +143,9 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
     if record.keywords:
         item["keyword"] = ", ".join(record.keywords)
     if record.abstract:
-        item["abstract"] = to_plain(record.abstract, plain_math=plain_math)
+        item["abstract"] = to_csl(record.abstract, plain_math=plain_math)  # citeproc reads markup here too
     if record.note:
-        item["note"] = to_plain(record.note, plain_math=plain_math)
+        item["note"] = to_csl(record.note, plain_math=plain_math)
     for extra_key, value in record.extras.items():
         namespace, _, name = extra_key.partition(":")
         if namespace == "csl" and name.startswith("custom."):
