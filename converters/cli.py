@@ -23,6 +23,7 @@ def _version() -> str:
 
 
 EXIT_INTERNAL = 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a pipe reader that quit
 
 
 class _Group(click.Group):
@@ -35,6 +36,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader of our stdout stopped early (| head): quiet, like other tools
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if os.environ.get("REFCONV_DEBUG") == "1":
                 raise

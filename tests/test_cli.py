@@ -234,3 +234,17 @@ def test_bad_bytes_are_reported_with_file_offset_line_and_column(tmp_path):
 
 def test_unknown_encoding_is_a_usage_error():
     assert run("convert", SAMPLE, "--to", "ris", "--encoding", "klingon").exit_code == 2
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    source = tmp_path / "big.txt"
+    source.write_text("\n\n".join([Path(SAMPLE).read_text(encoding="utf-8")] * 500), encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "converters.cli", "convert", str(source), "--to", "ris", "-q"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.read(10)
+    process.stdout.close()  # like `| head -c 10`
+    assert process.wait(timeout=60) == 141
+    assert process.stderr.read() == b""
