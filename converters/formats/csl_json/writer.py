@@ -49,7 +49,7 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     for record in records:
         item = to_item(record, keys.key_for(record), options, report)
         if options.ndjson:
-            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+            out.write(_encode(item) + "\n")
         else:
             out.write(",\n  " if count else "\n  ")
             out.write(_pretty(item))
@@ -59,12 +59,14 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     return count
 
 
+# one encoder for the whole run: json.dumps(..., ensure_ascii=False) builds a new one per call
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _pretty(item: dict[str, Any]) -> str:
     """One variable a line, each value compact: readable, and json's C encoder does the work
     (indent= falls back to its pure-Python encoder, several times slower)."""
-    lines = (f"    {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
-             for key, value in item.items())
-    return "{\n" + ",\n".join(lines) + "\n  }"
+    return "{\n" + ",\n".join(f"    {_encode(key)}: {_encode(value)}" for key, value in item.items()) + "\n  }"
 
 
 def _name(name: Name) -> dict[str, str]:
