@@ -197,7 +197,7 @@ def _macro_end(value: str, start: int) -> int | None:
         if kind == "*":
             end += value[end] == "*"
         elif kind == "[" and value[end] == "[" or kind == "{" and value[end] == "{":
-            close = _group_end(value, end)
+            close = group_end(value, end)
             if close is None:
                 return None
             end = close
@@ -208,7 +208,8 @@ def _macro_end(value: str, start: int) -> int | None:
     return end
 
 
-def _group_end(value: str, start: int) -> int | None:
+def group_end(value: str, start: int) -> int | None:
+    """Index after the `}` (or `]`) closing the group opened at start; escaped ones do not count."""
     opening = value[start]
     closing = "}" if opening == "{" else "]"
     depth = 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...text.tex import group_end
+
 # plain.bst's month macros; a file may redefine them.
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                "October", "November", "December")
@@ -152,21 +154,10 @@ def _skip_space(raw: str, pos: int) -> int:
 
 def _closing_brace(raw: str, start: int) -> int:
     """Index of the `}` closing the `{` at start (escaped braces do not count, as in the splitter)."""
-    depth = 0
-    i = start
-    while i < len(raw):
-        ch = raw[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    raise BadValue("unbalanced `{`", start, "a `}` is missing")
+    end = group_end(raw, start)
+    if end is None:
+        raise BadValue("unbalanced `{`", start, "a `}` is missing")
+    return end - 1
 
 
 def _closing_quote(raw: str, start: int) -> int:
