@@ -8,11 +8,33 @@
 Every reader produces the canonical ``Record``; every writer consumes it.
 """
 
-from .api import Conversion, Result, convert, dump, dumps, iter_load, load, loads
-from .diagnostics import ConversionError, Diagnostic, Severity, UsageError
-from .model import Date, Identifiers, Name, Record, Syntax, Text
-from .options import Options
-from .registry import Format, all_formats
+# Public names load on first use (PEP 562), so `refconv --version` and other quick
+# commands do not pay for the whole library.
+_EXPORTS = {
+    "Conversion": "api", "Result": "api", "convert": "api", "dump": "api", "dumps": "api",
+    "iter_load": "api", "load": "api", "loads": "api",
+    "ConversionError": "diagnostics", "Diagnostic": "diagnostics", "Severity": "diagnostics",
+    "UsageError": "diagnostics",
+    "Date": "model", "Identifiers": "model", "Name": "model", "Record": "model", "Syntax": "model", "Text": "model",
+    "Options": "options",
+    "Format": "registry", "all_formats": "registry",
+}
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'converters' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "Conversion",

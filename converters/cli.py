@@ -13,15 +13,6 @@ import click
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("refconv")
-    except PackageNotFoundError:  # running from a source tree
-        return "0+unknown"
-
-
 EXIT_INTERNAL = 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a pipe reader that quit
 
@@ -50,7 +41,8 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), "--version", prog_name="refconv", message="%(prog)s %(version)s")
+@click.version_option(None, "--version", package_name="refconv", prog_name="refconv",
+                      message="%(prog)s %(version)s")
 def main() -> None:
     """Convert bibliographic records between arXiv listings, BibTeX, BibLaTeX, RIS,
     CSL-JSON and JATS."""
