@@ -94,3 +94,20 @@ def test_derived_identifiers():
     assert ids.all_dois == ("10.1023/A:1026654312961", "10.48550/arXiv.hep-th/9711200")
     assert ids.primary_url == "https://arxiv.org/abs/hep-th/9711200"
     assert Identifiers(arxiv="2501.04520", doi=("10.48550/ARXIV.2501.04520",)).all_dois == ("10.48550/ARXIV.2501.04520",)
+
+
+def test_the_package_ships_the_record_schema():
+    from importlib.resources import files
+
+    shipped = json.loads(files("converters").joinpath("record.schema.json").read_text(encoding="utf-8"))
+    assert shipped == SCHEMA
+
+
+def test_refconv_json_input_is_checked_against_the_schema():
+    """Found by atheris: a record whose key was an object reached the writers."""
+    import converters
+
+    result = converters.loads('{"type": "article", "key": {"x": 1}}\n{"type": "book"}\n', "refconv-json")
+    assert len(result) == 1 and result[0].type == "book"
+    (error,) = result.errors
+    assert error.line == 1 and "key: {'x': 1} is not of type 'string'" in error.message

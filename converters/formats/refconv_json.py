@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from importlib.resources import files
 from typing import TextIO
 
 from ..diagnostics import Reporter
@@ -31,13 +33,24 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
         except json.JSONDecodeError as exc:
             report.error("refconv-json.syntax", f"invalid JSON: {exc.msg}", line=number, column=exc.colno)
             continue
-        if not isinstance(data, dict):
-            report.error("refconv-json.record", f"expected a JSON object, found {type(data).__name__}", line=number)
+        problem = next(iter(_validator().iter_errors(data)), None)
+        if problem is not None:
+            where = "/".join(str(p) for p in problem.absolute_path) or "(record)"
+            report.error("refconv-json.record", f"not a refconv record: {where}: {problem.message}", line=number,
+                         hint="the record schema is converters/record.schema.json")
             continue
         try:
             yield record_from_dict(data)
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:  # what the schema cannot say
             report.error("refconv-json.record", f"not a refconv record: {exc}", line=number)
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    schema = json.loads(files("converters").joinpath("record.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
