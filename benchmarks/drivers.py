@@ -41,7 +41,7 @@ def _refconv(source: str, target: str, path: str, output: str) -> dict:
     written = converters.dump(records, output, target)
     done = time.perf_counter()
     errors = sum(d.severity.name == "ERROR" for d in diagnostics)
-    return {"loaded": loaded, "done": done, "records": written, "errors": errors}
+    return {"loaded": loaded, "done": done, "records": written, "errors": errors, "module": converters.__file__}
 
 
 def _bibtexparser(source: str, target: str, path: str, output: str) -> dict:
@@ -93,7 +93,7 @@ def main(argv: list[str]) -> int:
     tool, source, target, path, output = argv
     result = TOOLS[tool](source, target, path, output)
     print(json.dumps({"seconds": result["done"] - result["loaded"], "import_seconds": result["loaded"] - started,
-                      "records": result["records"], "errors": result["errors"]}))
+                      "records": result["records"], "errors": result["errors"], "module": result.get("module")}))
     return 0
 
 

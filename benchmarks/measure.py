@@ -6,7 +6,8 @@ Why a wrapper: a child started by a big process (Python's subprocess uses vfork)
 process's peak RSS as its own starting ``ru_maxrss``, so run.py's memory would leak into every
 figure. This wrapper is small (about 10 MiB, the floor of any figure it reports), forks, execs CMD
 and reads CMD's ``ru_maxrss`` from ``wait4``: the largest of CMD and the children it waited for.
-Writes {"wall": s, "maxrss_kib": n, "rc": n} to RESULT.json; exits with CMD's exit code.
+Writes {"wall": s, "cpu": s, "maxrss_kib": n, "rc": n} to RESULT.json (cpu: user + system time of CMD
+and its waited-for children, so cpu / wall is how many cores it kept busy); exits with CMD's exit code.
 """
 
 import json
@@ -29,7 +30,8 @@ def main() -> int:
     wall = time.perf_counter() - started
     code = os.waitstatus_to_exitcode(status)
     with open(result, "w") as handle:
-        json.dump({"wall": wall, "maxrss_kib": usage.ru_maxrss, "rc": code}, handle)
+        json.dump({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "maxrss_kib": usage.ru_maxrss, "rc": code},
+                  handle)
     return code if code >= 0 else 128 - code
 
 

@@ -83,10 +83,16 @@ class Run:
     stdout: str
     stderr: str
     inner: dict | None = None  # the driver's JSON line
+    cpu: float = 0.0  # user + system seconds of the child and the children it waited for
+
+
+SNAPSHOT_DIR: Path | None = None  # the frozen copy's venv, when there is one
+CHILD_CWD: Path | None = None  # children run here: not the checkout, whose converters/ `python -c` would import
 
 
 def spawn(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> Run:
     """Run ``cmd`` under measure.py: wall time from its fork to its reaping, peak RSS from wait4."""
+    cwd = cwd or CHILD_CWD
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile(suffix=".json") as measured:
         child = subprocess.run([PYTHON, "-I", "-S", str(MEASURE), measured.name, *cmd], stdout=out, stderr=err,
@@ -109,12 +115,48 @@ def spawn(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> R
             except ValueError:
                 pass
             break
-    return Run(figures["wall"], figures["rc"], figures["maxrss_kib"] / 1024, stdout, stderr, inner)
+    return Run(figures["wall"], figures["rc"], figures["maxrss_kib"] / 1024, stdout, stderr, inner,
+               figures.get("cpu", 0.0))
 
 
 def refconv_command() -> list[str]:
     script = Path(PYTHON).parent / "refconv"
     return [str(script)] if script.exists() else [PYTHON, "-m", "converters.cli"]
+
+
+def make_snapshot(dest: Path) -> dict:
+    """Freeze the code under test: a venv at ``dest`` whose site-packages holds a copy of converters/
+    (as a regular, non-editable install would), with this interpreter's site-packages appended for the
+    dependencies, and a ``refconv`` script like the installed one.
+
+    Others may change converters/ while a long run goes on; every task then measures the same code."""
+    import hashlib
+    import sysconfig
+    import venv
+
+    venv.create(dest, with_pip=False, symlinks=True)
+    python = dest / "bin" / "python"
+    purelib = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                  capture_output=True, text=True, check=True).stdout.strip())
+    shutil.copytree(ROOT / "converters", purelib / "converters", ignore=shutil.ignore_patterns("__pycache__"))
+    (purelib / "refconv_benchmark_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    script = dest / "bin" / "refconv"
+    script.write_text(f"#!{python}\nimport sys\nfrom converters.cli import main\n\nif __name__ == '__main__':\n"
+                      "    sys.exit(main())\n")
+    script.chmod(0o755)
+    digest = hashlib.sha256()
+    for path in sorted((purelib / "converters").rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(purelib)).encode() + b"\0" + path.read_bytes())
+    check = subprocess.run([str(python), "-c", "import converters; print(converters.__file__)"],
+                           capture_output=True, text=True, cwd=dest)
+    if not check.stdout.strip().startswith(str(purelib)):
+        raise RuntimeError(f"the snapshot does not import its own copy: {check.stdout or check.stderr}")
+    commit = command_output(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    dirty = command_output(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "converters"])
+    return {"python": str(python), "commit": commit, "converters_modified": bool(dirty),
+            "converters_sha256": digest.hexdigest()[:16], "taken": dt.datetime.now(dt.timezone.utc).isoformat(
+                timespec="seconds")}
 
 
 def pandoc_path() -> str | None:
@@ -213,6 +255,7 @@ class Row:
     ratio_wall: float | None = None
     ratio_inner: float | None = None
     runs: int = 0
+    cpu: float | None = None  # CPU seconds of the run with the best wall time
     status: str = "ok"
     load: tuple[float, float, float] | None = None
 
@@ -275,12 +318,17 @@ class Bench:
                     row.status = f"failed (exit {run.rc}): {last_line(run.stderr) or last_line(run.stdout)}"
                     self.log(f"  {task} / {tool.name}: {row.status}")
                     continue
-                row.wall = min(row.wall or run.wall, run.wall)
+                if run.inner and run.inner.get("module") and SNAPSHOT_DIR \
+                        and not run.inner["module"].startswith(str(SNAPSHOT_DIR)):
+                    row.status = f"failed: measured {run.inner['module']}, not the frozen copy"
+                    continue
+                if row.wall is None or run.wall < row.wall:
+                    row.wall, row.cpu = run.wall, run.cpu
                 if run.inner:
                     row.inner = min(row.inner or run.inner["seconds"], run.inner["seconds"])
                 row.maxrss_mib = max(row.maxrss_mib or 0.0, run.maxrss_mib)
                 outputs[tool.name] = out
-                self.log(f"  {task} / {tool.name}: run {attempt + 1}: {run.wall:.2f}s wall"
+                self.log(f"  {task} / {tool.name}: run {attempt + 1}: {run.wall:.2f}s wall, {run.cpu:.2f}s CPU"
                          + (f", {run.inner['seconds']:.2f}s in-process" if run.inner else "")
                          + f", {run.maxrss_mib:.0f} MiB")
         load_after = os.getloadavg()
@@ -457,15 +505,20 @@ def bench_jobs(bench: Bench) -> None:
             if run.rc != 0:
                 row.status = f"failed (exit {run.rc}): {last_line(run.stderr)}"
                 continue
-            row.wall = min(row.wall or run.wall, run.wall)
+            if row.wall is None or run.wall < row.wall:
+                row.wall, row.cpu = run.wall, run.cpu
             row.maxrss_mib = max(row.maxrss_mib or 0, run.maxrss_mib)
             row.out_records = sum(count_csl(p) for p in out_dir.glob("*.json"))
-            bench.log(f"  --jobs {jobs}: run {attempt + 1}: {run.wall:.2f}s, {row.out_records:,} records out")
+            bench.log(f"  --jobs {jobs}: run {attempt + 1}: {run.wall:.2f}s, CPU {run.cpu:.2f}s "
+                      f"({run.cpu / run.wall:.2f} cores busy), load {os.getloadavg()[0]:.2f}, "
+                      f"{row.out_records:,} records out")
             shutil.rmtree(out_dir, ignore_errors=True)
     load_after = os.getloadavg()
     for row in rows.values():
         row.load = tuple(round(max(a, b), 2) for a, b in zip(load_before, load_after))
         row.check = f"{row.out_records or 0:,} records out in {len(parts)} files"
+        if row.wall and row.cpu:
+            row.check += f"; {row.cpu / row.wall:.2f} cores busy (CPU {row.cpu:.0f}s)"
     if rows[1].wall and rows[2].wall:
         bench.extra["jobs_speedup"] = rows[1].wall / rows[2].wall
         rows[2].check += f"; speed-up over --jobs 1: {rows[1].wall / rows[2].wall:.2f}x"
@@ -696,7 +749,12 @@ def report(bench: Bench, env: dict, started: float) -> None:
     rows = table_rows(bench.rows)
     targets = evaluate_targets(bench)
     elapsed = time.perf_counter() - started
-    head = (f"refconv benchmark ({bench.size}) {env['date']}\n{env['uname']}\nCPU: {env['cpu']} x{env['cpus']}, "
+    code = env.get("code_under_test", {})
+    code_line = (f"code under test: frozen copy of converters/ at git {code['commit']}"
+                 f"{' + uncommitted changes' if code.get('converters_modified') else ''} "
+                 f"(sha256 {code['converters_sha256']}, taken {code['taken']})" if "commit" in code
+                 else "code under test: the live working tree (--live)")
+    head = (f"refconv benchmark ({bench.size}) {env['date']}\n{code_line}\n{env['uname']}\nCPU: {env['cpu']} x{env['cpus']}, "
             f"{env['memory']}; Python {env['python']}\nbest of {bench.repeat} runs per timing (memory runs: one); "
             f"load average at start {bench.extra['load_start']}, at end {os.getloadavg()}")
     print("\n" + head + "\n")
@@ -719,7 +777,7 @@ def report(bench: Bench, env: dict, started: float) -> None:
     json_path = RESULTS / f"{stamp}-{bench.size}.json"
     json_path.write_text(json.dumps(data, indent=2, default=str) + "\n")
     md = [f"# refconv benchmark ({bench.size}), {env['date']}", "",
-          f"- machine: `{env['uname']}`", f"- CPU: {env['cpu']} x{env['cpus']}, memory {env['memory']}",
+          f"- {code_line}", f"- machine: `{env['uname']}`", f"- CPU: {env['cpu']} x{env['cpus']}, memory {env['memory']}",
           f"- Python {env['python']}; " + ", ".join(f"{k} {v}" for k, v in env["versions"].items() if k != "python"),
           f"- best of {bench.repeat} runs per timing, tools interleaved; memory runs once; load average at start "
           f"{bench.extra['load_start']}, at end {tuple(round(x, 2) for x in os.getloadavg())}",
@@ -754,6 +812,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, one run each: a smoke test")
     parser.add_argument("--repeat", type=int, help="runs per timing, best kept (default 3; --quick 1)")
     parser.add_argument("--only", help=f"comma-separated groups: {','.join(GROUPS)}")
+    parser.add_argument("--live", action="store_true",
+                        help="measure the working tree as it is during the run (default: a frozen copy of converters/)")
     parser.add_argument("--validate-all", action="store_true",
                         help=f"schema-check every CSL-JSON item (default: at most {VALIDATE_SAMPLE:,}, evenly spaced)")
     args = parser.parse_args(argv)
@@ -768,8 +828,19 @@ def main(argv: list[str] | None = None) -> int:
     except corpora.SharedMissing as exc:
         print(f"benchmarks: {exc}", file=sys.stderr)
         return 0
-    env = environment()
+    global PYTHON, CHILD_CWD, SNAPSHOT_DIR
     workdir = Path(tempfile.mkdtemp(prefix="out-", dir=corpora.corpus_dir(size)))
+    CHILD_CWD = workdir
+    snapshot = None
+    if not args.live:
+        snapshot = make_snapshot(workdir / "snapshot")
+        PYTHON = snapshot["python"]
+        SNAPSHOT_DIR = workdir / "snapshot"
+        print(f"measuring a frozen copy of converters/ (git {snapshot['commit']}"
+              f"{', with uncommitted changes' if snapshot['converters_modified'] else ''}, "
+              f"sha256 {snapshot['converters_sha256']}) in {workdir / 'snapshot'}", file=sys.stderr)
+    env = environment()
+    env["code_under_test"] = snapshot or {"live": "the working tree, as it was during the run"}
     bench = Bench(size, args.repeat or (1 if args.quick else 3), args.validate_all or args.quick, workdir, manifest)
     bench.extra["load_start"] = tuple(round(x, 2) for x in os.getloadavg())
     bench.extra["rss_floor_mib"] = spawn(["true"]).maxrss_mib  # what measure.py itself adds, at most
