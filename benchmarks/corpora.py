@@ -77,7 +77,7 @@ def split_bib(text: str) -> tuple[list[str], list[tuple[str, str]]]:
         block = block.strip()
         if not block.startswith("@"):
             continue
-        if re.match(r"@(string|preamble|comment)\b", block, re.I):
+        if re.match(r"@(string|preamble|comment)\b", block, re.IGNORECASE):
             strings.append(block)
             continue
         match = re.match(r"@\w+\s*\{\s*([^,\s]+)\s*,", block)

@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import corpora  # noqa: E402
+import corpora
 
 PATHS = {
     # name: (input kind, from, to, options)

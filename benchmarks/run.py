@@ -48,7 +48,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import corpora  # noqa: E402  (benchmarks/corpora.py)
+import corpora
 
 RESULTS = HERE / "results"
 PYTHON = sys.executable
@@ -96,7 +96,7 @@ def spawn(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> R
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile(suffix=".json") as measured:
         child = subprocess.run([PYTHON, "-I", "-S", str(MEASURE), measured.name, *cmd], stdout=out, stderr=err,
-                               stdin=subprocess.DEVNULL, cwd=cwd, env=env)
+                               stdin=subprocess.DEVNULL, cwd=cwd, env=env, check=False)
         out.seek(0)
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
@@ -149,13 +149,13 @@ def make_snapshot(dest: Path) -> dict:
         if path.is_file():
             digest.update(str(path.relative_to(purelib)).encode() + b"\0" + path.read_bytes())
     check = subprocess.run([str(python), "-c", "import converters; print(converters.__file__)"],
-                           capture_output=True, text=True, cwd=dest)
+                           capture_output=True, text=True, cwd=dest, check=False)
     if not check.stdout.strip().startswith(str(purelib)):
         raise RuntimeError(f"the snapshot does not import its own copy: {check.stdout or check.stderr}")
     commit = command_output(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
     dirty = command_output(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "converters"])
     return {"python": str(python), "commit": commit, "converters_modified": bool(dirty),
-            "converters_sha256": digest.hexdigest()[:16], "taken": dt.datetime.now(dt.timezone.utc).isoformat(
+            "converters_sha256": digest.hexdigest()[:16], "taken": dt.datetime.now(dt.UTC).isoformat(
                 timespec="seconds")}
 
 
@@ -185,7 +185,7 @@ def count_ris(path: Path) -> int:
 
 
 def count_bibtex(path: Path) -> int:
-    pattern = re.compile(r"^\s*@(?!string|preamble|comment)\w+\s*[{(]", re.I)
+    pattern = re.compile(r"^\s*@(?!string|preamble|comment)\w+\s*[{(]", re.IGNORECASE)
     with open(path, encoding="utf-8", errors="replace") as handle:
         return sum(1 for line in handle if pattern.match(line))
 
@@ -392,7 +392,7 @@ def refconv_tools(source_format: str, target: str, extra_cli: tuple[str, ...] = 
     return [
         Tool("refconv (CLI)", f"refconv convert IN --to {target} -o OUT" + "".join(" " + a for a in extra_cli),
              lambda i, o: [*cli, "convert", str(i), "--to", target, "-o", str(o), *extra_cli], target, refconv="cli"),
-        Tool("refconv (library)", f"converters.iter_load -> converters.dump (drivers.py)",
+        Tool("refconv (library)", "converters.iter_load -> converters.dump (drivers.py)",
              lambda i, o: [PYTHON, str(DRIVERS), "refconv", source_format, target, str(i), str(o)], target,
              refconv="library"),
     ]
@@ -430,8 +430,8 @@ def pandoc(source: str, target: str) -> Tool:
 def bibutils(reader: str, target: str, note: str = "") -> Tool:
     missing = [p for p in (reader, "xml2ris") if not shutil.which(p)]
     return Tool(f"bibutils ({reader})", f"{reader} IN | xml2ris > OUT",
-                lambda i, o: ["bash", "-c", f"set -o pipefail; {reader} {shlex.quote(str(i))} 2>/dev/null | "
-                                            f"xml2ris > {shlex.quote(str(o))} 2>/dev/null"], target,
+                lambda i, o: ["bash", "-c", (f"set -o pipefail; {reader} {shlex.quote(str(i))} 2>/dev/null | "
+                                             f"xml2ris > {shlex.quote(str(o))} 2>/dev/null")], target,
                 unavailable=("apt-get install bibutils" if missing else None), note=note)
 
 
@@ -614,23 +614,24 @@ def importtime(cmd: list[str]) -> dict:
 
 def command_output(cmd: list[str]) -> str:
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return (done.stdout or done.stderr).strip()
 
 
+def _proc_field(path: str, name: str) -> str:
+    """A 'name : value' line of /proc/cpuinfo or /proc/meminfo ('' when absent)."""
+    try:
+        with open(path) as handle:
+            return next((line.split(":", 1)[1].strip() for line in handle if line.startswith(name)), "")
+    except OSError:
+        return ""
+
+
 def environment() -> dict:
-    cpu = ""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        cpu = platform.processor()
-    mem = ""
-    try:
-        mem = next(line.split(":", 1)[1].strip() for line in open("/proc/meminfo") if line.startswith("MemTotal"))
-    except (OSError, StopIteration):
-        pass
+    cpu = _proc_field("/proc/cpuinfo", "model name") or platform.processor()
+    mem = _proc_field("/proc/meminfo", "MemTotal")
     versions = {"python": platform.python_version()}
     for dist in ("refconv", "bibtexparser", "pybtex", "rispy", "pypandoc-binary", "jsonschema", "pylatexenc",
                  "lxml", "click"):
@@ -650,7 +651,7 @@ def environment() -> dict:
         meta = NODE_MODULES / "@citation-js" / package / "package.json"
         versions[f"@citation-js/{package}"] = json.loads(meta.read_text())["version"] if meta.exists() else "not installed"
     return {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "uname": command_output(["uname", "-a"]) or " ".join(platform.uname()),
         "cpu": cpu,
         "cpus": os.cpu_count(),
@@ -784,7 +785,7 @@ def report(bench: Bench, env: dict, started: float) -> None:
             print(f"  importtime {name}: {it['total_ms']:.0f} ms in {it['modules']} modules; slowest: "
                   + ", ".join(f"{e['module']} {e['cumulative_ms']:.0f}" for e in it["slowest_cumulative"][:6]))
     RESULTS.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     data = {"environment": env, "size": bench.size, "repeat": bench.repeat, "seconds": elapsed,
             "corpora": bench.manifest, "targets": targets, "extra": bench.extra,
             "rows": [dict(vars(r), rate_wall=r.rate_wall, rate_inner=r.rate_inner) for r in bench.rows]}
@@ -793,11 +794,11 @@ def report(bench: Bench, env: dict, started: float) -> None:
     md = [f"# refconv benchmark ({bench.size}), {env['date']}", "",
           f"- {code_line}", f"- machine: `{env['uname']}`", f"- CPU: {env['cpu']} x{env['cpus']}, memory {env['memory']}",
           f"- Python {env['python']}; " + ", ".join(f"{k} {v}" for k, v in env["versions"].items() if k != "python"),
-          f"- best of {bench.repeat} runs per timing, tools interleaved; memory runs once; load average at start "
-          f"{bench.extra['load_start']}, at end {tuple(round(x, 2) for x in os.getloadavg())}",
-          "- records/s = the task's input records / time; ratio = refconv records/s / peer records/s "
-          "(wall and CPU: `refconv` CLI vs the peer's process, CPU = user + system seconds, least of the runs, "
-          "the figure a busy machine disturbs least; in-process: refconv library vs the peer's own timing)",
+          (f"- best of {bench.repeat} runs per timing, tools interleaved; memory runs once; load average at start "
+           f"{bench.extra['load_start']}, at end {tuple(round(x, 2) for x in os.getloadavg())}"),
+          ("- records/s = the task's input records / time; ratio = refconv records/s / peer records/s "
+           "(wall and CPU: `refconv` CLI vs the peer's process, CPU = user + system seconds, least of the runs, "
+           "the figure a busy machine disturbs least; in-process: refconv library vs the peer's own timing)"),
           "", markdown_table(rows), ""]
     if targets:
         md += ["## Targets", "", "| target | measured | |", "|---|---|---|"]
