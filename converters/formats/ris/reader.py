@@ -138,8 +138,9 @@ class _Reader:
             self._text(number, line)
             return None
         tag, value = match[1], line[match.end():]
-        stripped = value.strip()
-        column = match.end() + 1 + (value.find(stripped[:1]) if stripped else len(value))
+        lead = value.lstrip()
+        stripped = lead.rstrip()
+        column = match.end() + 1 + len(value) - len(lead)  # 1-based, at the value's first character
         if tag == "TY":
             self._open(_Entry(tag, stripped, number, column))
         elif self.current is None:
@@ -287,7 +288,12 @@ class _Builder:
     # -- helpers
 
     def take(self, *tags: str) -> list[_Entry]:
-        return [entry for tag in tags for entry in self.tags.pop(tag, [])]
+        present = self.tags
+        taken: list[_Entry] = []
+        for tag in tags:
+            if tag in present:
+                taken += present.pop(tag)
+        return taken
 
     def keep(self, entry: _Entry) -> None:
         key = f"ris:{entry.tag}"

@@ -7,6 +7,8 @@ real exporters write (the shared corpus).
 
 from __future__ import annotations
 
+import functools
+
 # CSL type -> RIS TY, used by the writer. "article" (preprint) is decided by
 # Options.ris_preprint_type.
 RIS_TYPES: dict[str, str] = {
@@ -155,6 +157,7 @@ SLOT_ORDER: dict[str, tuple[str, ...]] = {
 TEXT_SLOTS = ("volume", "issue", "publisher", "publisher_place", "edition", "language", "number")
 
 
+@functools.cache  # the reader asks ~15 times per record; tables edited at run time need tags_for.cache_clear()
 def tags_for(slot: str) -> tuple[str, ...]:
     """The tags of a slot, in precedence order."""
     return SLOT_ORDER.get(slot) or tuple(tag for tag, name in TAG_SLOTS.items() if name == slot)
