@@ -8,6 +8,8 @@
 Every reader produces the canonical ``Record``; every writer consumes it.
 """
 
+__version__ = "0.1.0"  # the one place the version is set; pyproject.toml reads it from here
+
 # Public names load on first use (PEP 562), so `refconv --version` and other quick
 # commands do not pay for the whole library.
 _EXPORTS = {

@@ -144,9 +144,14 @@ def test_formats_lists_readers_and_writers():
         assert lines[name][1] == "yes"
 
 
-def test_version():
+def test_version_is_the_installed_distributions():
+    from importlib.metadata import version
+
+    import converters
+
     result = run("--version")
-    assert result.exit_code == 0 and result.stdout.startswith("refconv ")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"refconv {version('refconv')}" == f"refconv {converters.__version__}"
 
 
 def test_undecodable_bytes_are_reported_with_an_offset(tmp_path):
