@@ -121,6 +121,16 @@ def convert_file(name: str, target_path: str, to: str, from_: str | None, encodi
                        target_path if written or not report.failed else None)
 
 
+def _import_formats(to: str, from_: str | None) -> None:
+    """Import the writer and the readers in the parent, so forked workers inherit them
+    instead of each importing them again (most of the work for small inputs)."""
+    registry.get(to).load("writer")
+    if from_:
+        registry.get(from_).load("reader")
+        return
+    registry.guess("")  # imports every detector, and with it the readers' modules
+
+
 def convert_each(inputs: list[tuple[str, str | None]], out_dir: str, to: str, from_: str | None, encoding: str,
                  options: Options, jobs: int = 1,
                  done: Callable[[InputResult], None] | None = None) -> list[InputResult]:
@@ -144,6 +154,7 @@ def convert_each(inputs: list[tuple[str, str | None]], out_dir: str, to: str, fr
             if done:
                 done(result)
         return results
+    _import_formats(to, from_)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(convert_file, name, targets[name], to, from_, encoding, options): name
                    for name, _ in inputs}
