@@ -9,7 +9,6 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,6 +153,8 @@ def convert_each(inputs: list[tuple[str, str | None]], out_dir: str, to: str, fr
             if done:
                 done(result)
         return results
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # ~30 ms: only when --jobs needs it
+
     _import_formats(to, from_)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(convert_file, name, targets[name], to, from_, encoding, options): name
