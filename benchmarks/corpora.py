@@ -15,7 +15,7 @@ Sources are read from ../shared (or $REFCONV_SHARED) and never copied into the p
   ``converters.dump``). refconv skips the @set entries (2 of the 92: they are groupings, not
   records), so these hold fewer records than the .bib; manifest.json has every count.
 * arXiv listings: every ``.abs`` file under ``corpus/arxiv/abs-files`` (not ``orig/``) rendered as a
-  listing record the way ``tests/test_arxiv_listing.py`` (``_parse_abs``/``_render``) does: title and
+  listing record by ``tests/abs_listing.py`` (the tests read the same rendering back): title and
   authors, abstract, comments, ``arXiv:ID - doi: DOIs``, ``Journal-ref:``, ``Created:`` (the v1 date).
   The records are replicated in order, each copy with a fresh new-style id (``1501.00001`` onwards,
   99,999 per month), so every id is unique. Written streaming: the big listing is never in memory.
@@ -24,7 +24,6 @@ Sources are read from ../shared (or $REFCONV_SHARED) and never copied into the p
 from __future__ import annotations
 
 import argparse
-import email.utils
 import hashlib
 import json
 import os
@@ -40,6 +39,9 @@ SHARED = Path(os.environ.get("REFCONV_SHARED", ROOT.parent / "shared"))
 BIB_SOURCE = SHARED / "corpus/bibtex/texlive/biblatex-examples.bib"
 ABS_SOURCE = SHARED / "corpus/arxiv/abs-files"
 OUT = HERE / "corpora"
+
+sys.path.insert(0, str(ROOT))  # the tests' .abs renderer, so the benchmark listing is the one the tests check
+from tests.abs_listing import parse_abs, render_abs  # noqa: E402
 
 SIZES = {
     # name: bib entries, listing records, listing parts (for --jobs), big listing records, JATS records
@@ -142,63 +144,10 @@ def write_with_refconv(bib: Path, targets: dict[str, Path]) -> dict:
 
 # --- arXiv listing -----------------------------------------------------------------------
 
-_ABS_FIELD = re.compile(r"^(?P<key>[A-Z][A-Za-z-]*(?: \(revised v\d+\))?):\s*(?P<value>.*)$")
-
-
-def parse_abs(path: Path) -> dict | None:
-    """Header fields and abstract of an arXiv .abs file (as in tests/test_arxiv_listing.py)."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    parts = text.split("\\\\")
-    if len(parts) < 3:
-        return None
-    header, abstract = parts[1], parts[2]
-    fields: dict[str, str] = {}
-    last = None
-    for line in header.splitlines():
-        if line.startswith((" ", "\t")) and last:
-            fields[last] += " " + line.strip()
-            continue
-        match = _ABS_FIELD.match(line.strip())
-        if match and match["key"] not in fields:
-            last = match["key"]
-            fields[last] = match["value"].strip()
-        elif line.startswith(("arXiv:", "Paper:")):
-            fields["id"] = line.split(":", 1)[1].strip()
-    fields["abstract"] = " ".join(abstract.split())
-    return fields
-
-
-def render_abs(fields: dict) -> tuple[str, str] | None:
-    """(paragraphs before the arXiv line, trailer after the id) of one listing record."""
-    if "id" not in fields or "Date" not in fields or not fields["abstract"] or "Title" not in fields:
-        return None
-    date = email.utils.parsedate_to_datetime(re.sub(r"\s*\(.*$", "", fields["Date"])).date()
-    authors = re.sub(r"\([^()]*(\([^()]*\)[^()]*)*\)", "", fields.get("Authors", "")).replace("  ", " ").strip(" ,")
-    authors = re.sub(r"\s*,\s*", ", ", authors)
-    title = " ".join(fields["Title"].split())
-    paragraphs = []
-    if authors:
-        paragraphs.append(f"{title}\n{authors}")
-    paragraphs.append(fields["abstract"])
-    if fields.get("Comments"):
-        paragraphs.append(" ".join(fields["Comments"].split()))
-    tail = ""
-    if fields.get("DOI"):
-        tail += f" - doi: {fields['DOI']}"
-    if fields.get("Journal-ref"):
-        tail += f"\nJournal-ref: {' '.join(fields['Journal-ref'].split())}"
-    tail += f"\nCreated: {date.isoformat()}"
-    return "\n\n".join(paragraphs), tail
-
-
 def abs_templates() -> list[tuple[str, str]]:
     paths = sorted(p for p in ABS_SOURCE.rglob("*.abs") if p.is_file() and "/orig/" not in str(p))
     rendered = [render_abs(f) for f in map(parse_abs, paths) if f]
-    return [r for r in rendered if r]
+    return [(r.body, r.tail) for r in rendered if r]
 
 
 def new_style_id(n: int) -> str:

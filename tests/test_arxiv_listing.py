@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 import converters
 from converters.model import Date, Name, Syntax, Text
 
+from .abs_listing import parse_abs, render_abs
 from .shared import shared_files, shared_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -253,71 +253,17 @@ def test_empty_input_gives_no_records_and_no_errors():
 
 # --- listings rendered from arXiv's own .abs metadata ------------------------------------
 
-_ABS_FIELD = re.compile(r"^(?P<key>[A-Z][A-Za-z-]*(?: \(revised v\d+\))?):\s*(?P<value>.*)$")
-
-
-def _parse_abs(path: Path) -> dict | None:
-    """An independent, minimal .abs parser: header fields and the abstract."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    parts = text.split("\\\\")
-    if len(parts) < 3:
-        return None
-    header, abstract = parts[1], parts[2]
-    fields: dict[str, str] = {}
-    last = None
-    for line in header.splitlines():
-        if line.startswith((" ", "\t")) and last:
-            fields[last] += " " + line.strip()
-            continue
-        match = _ABS_FIELD.match(line.strip())
-        if match and match["key"] not in fields:
-            last = match["key"]
-            fields[last] = match["value"].strip()
-        elif line.startswith(("arXiv:", "Paper:")):
-            fields["id"] = line.split(":", 1)[1].strip()
-    fields["abstract"] = " ".join(abstract.split())
-    return fields
-
-
-def _render(fields: dict) -> tuple[str, dict] | None:
-    import email.utils
-
-    if "id" not in fields or "Date" not in fields or not fields["abstract"] or "Title" not in fields:
-        return None
-    date = email.utils.parsedate_to_datetime(re.sub(r"\s*\(.*$", "", fields["Date"])).date()
-    authors = re.sub(r"\([^()]*(\([^()]*\)[^()]*)*\)", "", fields.get("Authors", "")).replace("  ", " ").strip(" ,")
-    authors = re.sub(r"\s*,\s*", ", ", authors)
-    title = " ".join(fields["Title"].split())
-    lines = []
-    if authors:
-        lines.append(f"{title}\n{authors}")
-    lines.append(fields["abstract"])
-    if fields.get("Comments"):
-        lines.append(" ".join(fields["Comments"].split()))
-    trailer = f"arXiv:{fields['id']}"
-    if fields.get("DOI"):
-        trailer += f" - doi: {fields['DOI']}"
-    if fields.get("Journal-ref"):
-        trailer += f"\nJournal-ref: {' '.join(fields['Journal-ref'].split())}"
-    trailer += f"\nCreated: {date.isoformat()}"
-    lines.append(trailer)
-    expect = {"id": fields["id"], "date": date, "title": title if authors else None,
-              "comments": " ".join(fields["Comments"].split()) if fields.get("Comments") else None,
-              "dois": fields.get("DOI", "").split(), "authors": authors}
-    return "\n\n".join(lines), expect
-
 
 @pytest.fixture(scope="module")
 def rendered_from_abs():
     paths = [p for p in shared_files("corpus/arxiv/abs-files", "*.abs") if "/orig/" not in str(p)]
     if not paths:
         pytest.skip("../shared/corpus/arxiv/abs-files is absent")
-    rendered = [r for r in (_render(f) for f in map(_parse_abs, paths) if f) if r]
-    return "\n\n".join(text for text, _ in rendered), [expect for _, expect in rendered]
+    rendered = [(r, f["id"], f.get("DOI", "")) for f in map(parse_abs, paths) if f and (r := render_abs(f))]
+    text = "\n\n".join(r.text(arxiv_id) for r, arxiv_id, _ in rendered)
+    expected = [{"id": arxiv_id, "date": r.created, "title": r.title if r.authors else None, "comments": r.comments,
+                 "dois": dois.split(), "authors": r.authors} for r, arxiv_id, dois in rendered]
+    return text, expected
 
 
 def test_hundreds_of_real_records_read_back_exactly(rendered_from_abs):
