@@ -41,7 +41,7 @@ ABS_SOURCE = SHARED / "corpus/arxiv/abs-files"
 OUT = HERE / "corpora"
 
 sys.path.insert(0, str(ROOT))  # the tests' .abs renderer, so the benchmark listing is the one the tests check
-from tests.abs_listing import parse_abs, render_abs  # noqa: E402
+from tests.abs_listing import parse_abs, render_abs
 
 SIZES = {
     # name: bib entries, listing records, listing parts (for --jobs), big listing records, JATS records

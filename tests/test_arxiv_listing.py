@@ -294,7 +294,7 @@ def test_hundreds_of_real_records_read_back_exactly(rendered_from_abs):
 def test_real_records_write_valid_output_in_every_format(rendered_from_abs):
     from .validators import assert_valid_csl, assert_valid_jats, parse_bibtex, parse_ris
 
-    text, expected = rendered_from_abs
+    text, _ = rendered_from_abs
     records = list(read(text))
     assert len(assert_valid_csl(converters.dumps(records, "csl-json"))) == len(records)
     assert_valid_jats(converters.dumps(records, "jats"))
