@@ -34,7 +34,8 @@ class Text:
     def __post_init__(self) -> None:
         if not isinstance(self.value, str):
             raise TypeError(f"Text.value must be str, got {type(self.value).__name__}")
-        object.__setattr__(self, "syntax", Syntax(self.syntax))
+        if type(self.syntax) is not Syntax:  # readers pass members: skip the costly enum call
+            object.__setattr__(self, "syntax", Syntax(self.syntax))
 
     def __str__(self) -> str:
         return self.value

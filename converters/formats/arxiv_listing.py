@@ -22,6 +22,7 @@ comments) is documented in the README.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from ..model import Date, Identifiers, Position, Record, Syntax, Text
 from ..options import Options
 from ..text.ids import ArxivIdError, is_doi, parse_arxiv_id, strip_doi
 from ..text.names import split_author_line, split_display_name
-from ..text.tex import tex_to_unicode
+from ..text.tex import has_tex, tex_to_unicode
 
 NAME = "arxiv-listing"
 
@@ -41,6 +42,7 @@ _DOI_TAIL = re.compile(r"^\s+-\s+doi:\s*(?P<dois>.*)$", re.I)
 _CREATED = re.compile(r"^Created:\s*(?P<date>.*?)\s*$")
 _TRAILER = re.compile(r"^(?P<key>[A-Z][A-Za-z]*(?:[- ][A-Za-z]+)*):\s*(?P<value>.*)$")
 _DOI_SPLIT = re.compile(r"[\s,;]+")
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 
 # Trailer keys with a place in the model; every other key is kept in extras.
 _KNOWN_TRAILERS = {"journal-ref", "categories", "report-no", "doi", "comments", "msc-class", "acm-class", "license"}
@@ -65,11 +67,6 @@ class _Block:
             self.paragraphs.append(self.current)
             self.current = []
 
-    def add(self, line: Line) -> None:
-        if _ARXIV_LINE.match(line[1]) and self.arxiv_para is None:
-            self.arxiv_para = len(self.paragraphs)
-        self.current.append(line)
-
     @property
     def empty(self) -> bool:
         return not self.paragraphs and not self.current
@@ -80,35 +77,38 @@ class _Block:
 
 
 def _lines(stream: TextIO | Iterable[str]) -> Iterator[Line]:
-    for number, raw in enumerate(stream, 1):
-        line = raw.rstrip("\r\n").rstrip()
-        if number == 1:
-            line = line.lstrip("\ufeff")
-        yield number, line
+    """(number, line) without the line end, trailing white space or a BOM at the start.
+
+    Built from C iterators (map, enumerate, chain), not a generator: a Python step per
+    line was a tenth of the reader's time."""
+    lines = map(str.rstrip, stream)
+    first = next(lines, None)
+    if first is None:
+        return iter(())
+    return itertools.chain([(1, first.lstrip("\ufeff"))], enumerate(lines, 2))
+
+
+def _is_arxiv_line(text: str) -> bool:
+    # the prefix test first: the pattern is anchored on it, and most lines fail it
+    return text.startswith("arXiv:") and _ARXIV_LINE.match(text) is not None
 
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
     block = _Block()
     last_key: str | None = None
-    for number, line in _lines(stream):
-        if not line.strip():
+    # The per-line work is kept inline (no method calls) and tests a line's prefix before
+    # the anchored patterns: most lines are abstract text that fails both at once.
+    for entry in _lines(stream):
+        line = entry[1]
+        if not line:  # blank: _lines removed trailing white space
             block.end_paragraph()
             continue
-        match = _ARXIV_LINE.match(line)
-        if match and block.arxiv_para is not None:
-            # a second arXiv: line before any Created: the previous record never closed
-            block.end_paragraph()
-            done = _Block(block.paragraphs[: block.arxiv_para + 1], arxiv_para=block.arxiv_para)
-            rest = block.paragraphs[block.arxiv_para + 1 :]
-            report.error(
-                "listing.missing-created",
-                "record has no 'Created: YYYY-MM-DD' line before the next record's arXiv: line",
-                line=done.paragraphs[-1][-1][0], key=_id_of(done) or last_key,
-                hint=f"add 'Created:' after line {done.paragraphs[-1][-1][0]}",
-            )
-            block = _Block(rest)
-        block.add((number, line))
-        if _CREATED.match(line):
+        if line.startswith("arXiv:") and _ARXIV_LINE.match(line):
+            if block.arxiv_para is not None:
+                block = _close_unfinished(block, report, last_key)
+            block.arxiv_para = len(block.paragraphs)
+        block.current.append(entry)
+        if line.startswith("Created:") and _CREATED.match(line):
             block.end_paragraph()
             record = _parse(block, report, last_key)
             if record is not None:
@@ -123,6 +123,20 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
             line=block.first_line, key=_id_of(block) or last_key,
             hint="the file may have been cut short",
         )
+
+
+def _close_unfinished(block: _Block, report: Reporter, last_key: str | None) -> _Block:
+    """A second arXiv: line before any Created: the previous record never closed.
+    Report it; return a block of the paragraphs after that record's arXiv: line."""
+    block.end_paragraph()
+    done = _Block(block.paragraphs[: block.arxiv_para + 1], arxiv_para=block.arxiv_para)
+    report.error(
+        "listing.missing-created",
+        "record has no 'Created: YYYY-MM-DD' line before the next record's arXiv: line",
+        line=done.paragraphs[-1][-1][0], key=_id_of(done) or last_key,
+        hint=f"add 'Created:' after line {done.paragraphs[-1][-1][0]}",
+    )
+    return _Block(block.paragraphs[block.arxiv_para + 1 :])
 
 
 def _id_of(block: _Block) -> str | None:
@@ -145,9 +159,9 @@ def _parse(block: _Block, report: Reporter, last_key: str | None) -> Record | No
     content = block.paragraphs[: block.arxiv_para]
     trailer_lines = [line for para in block.paragraphs[block.arxiv_para :] for line in para]
     # lines before the arXiv: line in its own paragraph are content, not trailer
-    while trailer_lines and not _ARXIV_LINE.match(trailer_lines[0][1]):
+    while trailer_lines and not _is_arxiv_line(trailer_lines[0][1]):
         content.append([trailer_lines.pop(0)])
-        while trailer_lines and not _ARXIV_LINE.match(trailer_lines[0][1]):
+        while trailer_lines and not _is_arxiv_line(trailer_lines[0][1]):
             content[-1].append(trailer_lines.pop(0))
 
     fields: dict = {"extras": {}}
@@ -173,7 +187,7 @@ def _parse_trailer(lines: list[Line], fields: dict, ids: dict, report: Reporter,
     extras = fields["extras"]
     dois: list[str] = []
     for number, text in lines:
-        match = _ARXIV_LINE.match(text)
+        match = _ARXIV_LINE.match(text) if text.startswith("arXiv:") else None
         if match and "arxiv" not in ids:
             try:
                 arxiv_id, version, subject = parse_arxiv_id(match["id"])
@@ -196,10 +210,10 @@ def _parse_trailer(lines: list[Line], fields: dict, ids: dict, report: Reporter,
                                    hint="expected ' - doi: DOI'; the text is kept in extras")
                     extras["arxiv:unparsed"] = _join(extras.get("arxiv:unparsed"), rest.strip())
             continue
-        match = _CREATED.match(text)
+        match = _CREATED.match(text) if text.startswith("Created:") else None
         if match:
             try:
-                day = dt.date.fromisoformat(match["date"]) if re.fullmatch(r"\d{4}-\d\d-\d\d", match["date"]) else None
+                day = dt.date.fromisoformat(match["date"]) if _ISO_DAY.fullmatch(match["date"]) else None
             except ValueError:
                 day = None
             if day is None:
@@ -253,18 +267,27 @@ def _join(old: str | None, new: str) -> str:
     return f"{old}\n{new}" if old else new
 
 
-def _looks_like_author_line(text: str) -> bool:
+def _author_line_names(text: str) -> list[str] | None:
+    """The names of a line that reads as an author list, else None. Returned (not only
+    tested) because splitting a 3,000-author collaboration line is the reader's biggest
+    cost: _authors() reuses the split."""
+    if text.rstrip().endswith("."):
+        return None
     names = split_author_line(text)
-    if not names or text.rstrip().endswith("."):
-        return False
-    return all(1 <= len(name.split()) <= 6 for name in names)
+    if not names:
+        return None
+    words = list(map(len, map(str.split, names)))  # (no Python step per name)
+    return names if 1 <= min(words) and max(words) <= 6 else None
 
 
 def _parse_content(paragraphs: list[list[Line]], fields: dict, report: Reporter, key: str | None) -> None:
-    if len(paragraphs) >= 2 and len(paragraphs[0]) == 2 and _looks_like_author_line(paragraphs[0][1][1]):
+    names = None
+    if len(paragraphs) >= 2 and len(paragraphs[0]) == 2:
+        names = _author_line_names(paragraphs[0][1][1])
+    if names is not None:
         (_, title), (author_line, authors) = paragraphs[0]
         fields["title"] = Text(title.strip(), Syntax.TEX)
-        fields["authors"] = _authors(authors, author_line, report, key)
+        fields["authors"] = _authors(names, authors, author_line, report, key)
         paragraphs = paragraphs[1:]
     if not paragraphs:
         report.warning("listing.no-abstract", "record has no abstract paragraph", key=key)
@@ -285,10 +308,12 @@ def _parse_content(paragraphs: list[list[Line]], fields: dict, report: Reporter,
         fields["abstract"] = Text("\n\n".join(_unwrap(p) for p in paragraphs[:-1]), Syntax.TEX)
 
 
-def _authors(line: str, number: int, report: Reporter, key: str | None) -> tuple:
+def _authors(split: list[str], line: str, number: int, report: Reporter, key: str | None) -> tuple:
+    """Names from the author line, already split into ``split`` (its entries)."""
     names = []
-    for text in split_author_line(line):
-        if not tex_to_unicode(text).strip():  # e.g. a stray TeX line break "\\"
+    decode = has_tex(line)  # each name is a piece of the line: no TeX in it, none in them
+    for text in split:
+        if not (tex_to_unicode(text) if decode else text).strip():  # e.g. a stray TeX line break "\\"
             report.warning("listing.empty-name", f"author entry '{text}' has no letters; skipped",
                            line=number, column=line.find(text) + 1, key=key)
             continue

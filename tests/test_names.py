@@ -1,0 +1,98 @@
+"""text/names.py: the brace-aware splitters, pinned against simple reference implementations.
+
+split_top_level and split_author_line take shortcuts for speed (only braces are visited;
+a group with no "and" skips the per-name test); the references below are the plain
+character-by-character and name-by-name versions they replaced.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from converters.text.names import split_author_line, split_top_level
+
+
+def reference_split_top_level(text: str, separator: str = ",") -> list[str]:
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        elif ch == separator and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out
+
+
+_AND = re.compile(r"^(?:and|&)\s+|\s+(?:and|&)\s+", re.I)
+_LEADING_AND = re.compile(r"^(?:and|&)\s+", re.I)
+
+
+def reference_split_author_line(line: str) -> list[str]:
+    from converters.text.names import _looks_organisational, _looks_personal
+
+    out = []
+    for group in reference_split_top_level(line, ":"):
+        for chunk in reference_split_top_level(group):
+            chunk = chunk.strip()
+            if not chunk:
+                continue
+            pieces = [p.strip() for p in _AND.split(chunk) if p.strip()]
+            if len(pieces) > 1 and (all(map(_looks_personal, pieces)) or all(map(_looks_organisational, pieces))):
+                out.extend(pieces)
+            else:
+                out.append(_LEADING_AND.sub("", chunk))
+    return out
+
+
+braced_text = st.text(alphabet="{}\\,: ab", max_size=40)
+
+
+@settings(max_examples=1000)
+@given(text=braced_text, separator=st.sampled_from([",", ":", " ", "a", "\\"]))
+def test_split_top_level_matches_the_character_loop(text, separator):
+    assert split_top_level(text, separator) == reference_split_top_level(text, separator)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a, {b, c}, d", ["a", " {b, c}", " d"]),
+    ("{a, {b, c}}, d", ["{a, {b, c}}", " d"]),  # nested group
+    ("x{a,b}y, z", ["x{a,b}y", " z"]),  # a group inside a piece
+    ("a, \\{b, c\\}", ["a", " \\{b, c\\}"]),  # a backslash does not escape a brace here
+    ("a}, b, {c, d", ["a}", " b", " {c, d"]),  # stray `}` ignored, unclosed `{` runs to the end
+    ("{}, {}", ["{}", " {}"]),
+    ("", [""]),
+])
+def test_split_top_level_examples(text, expected):
+    assert split_top_level(text) == expected == reference_split_top_level(text)
+
+
+names_line = st.lists(
+    st.sampled_from(["Ann Lee", "B. Roe", "and", "And", "AND", "&", "CMS Collaboration", "{X, Y}", "{and}", "Alexander",
+                     "Sandra", "land", ",", ", ", ":", " ", "  ", "\t", "\u00a0", "{", "}", "\\'e", "a", "x"]),
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=1000)
+@given(line=names_line)
+def test_split_author_line_matches_the_name_by_name_reference(line):
+    assert split_author_line(line) == reference_split_author_line(line)
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("A. One, B. Two and C. Three", ["A. One", "B. Two", "C. Three"]),
+    ("A. One,and B. Two", ["A. One", "B. Two"]),  # "and" right after a comma
+    ("and A. One", ["A. One"]),  # "and" starting the group
+    ("The CMS and LHCb Collaborations: V. K, A. S, Alexander Sand", [
+        "The CMS and LHCb Collaborations", "V. K", "A. S", "Alexander Sand"]),
+    ("A. {One, Jr}, B. Two", ["A. {One, Jr}", "B. Two"]),
+])
+def test_split_author_line_examples(line, expected):
+    assert split_author_line(line) == expected == reference_split_author_line(line)
