@@ -194,8 +194,10 @@ class _State:
         if not key:
             self.report.warning("bibtex.no-key", f"@{written_type} entry has no citation key", line=line,
                                 column=column, key=self.last_key, hint="write @type{key, ...}")
-        for fld, where in zip(block.fields, _field_offsets(block.raw or "", block.fields)):
-            if not self.field(entry, fld, *(None if w is None else offset + w for w in where)):
+        for fld, (name_at, value_at) in zip(block.fields, _field_offsets(block.raw or "", block.fields)):
+            if name_at is not None:  # offsets in the entry -> in the text
+                name_at, value_at = offset + name_at, offset + value_at
+            if not self.field(entry, fld, name_at, value_at):
                 entry.ok = False
                 break
         if entry.ok:
@@ -218,7 +220,10 @@ class _State:
                             hint="BibTeX and biber would keep only the first; rename one")
 
     def field(self, entry: _Entry, fld, name_offset: int | None, value_offset: int | None) -> bool:
-        name = _COMMENT_LINE.sub("", fld.key).strip().lower()  # biber allows % comments between fields
+        name = fld.key
+        if "%" in name:  # biber allows % comments between fields
+            name = _COMMENT_LINE.sub("", name)
+        name = name.strip().lower()
         line, column = self.where(name_offset) if name_offset is not None else (entry.info.line, None)
         key = entry.info.key or self.last_key
         if not _NAME.fullmatch(name):
@@ -275,13 +280,37 @@ def _field_offsets(raw: str, fields) -> Iterator[tuple[int | None, int | None]]:
     """Offsets in the entry's raw text of each field's name and value, searched in order."""
     cursor = max(raw.find(","), 0)
     for fld in fields:
-        pattern = re.compile(r"(?<![^\s,{(])" + re.escape(fld.key) + r"\s*=\s*")
-        match = pattern.search(raw, cursor)
-        if match is None:
+        found = _find_field(raw, fld.key, cursor)
+        if found is None:
             yield None, None
             continue
-        cursor = match.end() + len(fld.value)
-        yield match.start(), match.end()
+        cursor = found[1] + len(fld.value)
+        yield found
+
+
+_BEFORE_NAME = re.compile(r"[\s,{(]")
+_EQUALS = re.compile(r"\s*=\s*")
+_NEXT_NAME = re.compile(r"[\s,]*([^\s\"#%'(),={}]+)\s*=\s*")
+
+
+def _find_field(raw: str, name: str, cursor: int) -> tuple[int, int] | None:
+    r"""(name offset, value offset) of the first `name =` at or after cursor whose name
+    follows the start, white space, `,`, `{` or `(`. The same as searching for
+    ``(?<![^\s,{(])NAME\s*=\s*``, without compiling that pattern for every field of
+    every entry (which cost 8% of reading a .bib file)."""
+    # Usually the name is the next word after cursor, past the comma: one match tells.
+    # (No match can start in the skipped commas and white space: a name holds none.)
+    head = _NEXT_NAME.match(raw, cursor)
+    if head is not None and head[1] == name and head.start(1) > cursor:
+        return head.start(1), head.end()
+    start = cursor
+    while (at := raw.find(name, start)) >= 0:
+        if at == 0 or _BEFORE_NAME.match(raw, at - 1):
+            equals = _EQUALS.match(raw, at + len(name))
+            if equals:
+                return at, equals.end()
+        start = at + 1
+    return None
 
 
 def _tidy(reason: str) -> str:

@@ -22,7 +22,24 @@ _NUMBER = re.compile(r"\d+")
 _IDENTIFIER = re.compile(r"[^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*")
 _NEXT_FIELD = re.compile(r"([^\s\"#%'(),={}]+)\s*=")
 _PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_SPACE = re.compile(r"\s+")
+
+
+def _nested_group(depth: int) -> str:
+    """A pattern for a `{...}` group nested at most depth deep, where a backslash escapes
+    the next character (as in _closing_brace)."""
+    group = r"\{(?:[^{}\\]++|\\.)*+\}"
+    for _ in range(depth - 1):
+        group = rf"\{{(?:[^{{}}\\]++|\\.|{group})*+\}}"
+    return group
+
+
+# A whole value that is one braced or quoted part, braces balanced (four levels deep at
+# most; deeper goes the long way). One C-level match instead of a Python step per
+# character in _closing_brace/_closing_quote: most values in real files are like this.
+# Possessive quantifiers (++, *+) take runs of plain characters at once and never
+# backtrack, so a value that does not match fails in linear time.
+_GROUP = _nested_group(4)
+_ONE_PART = re.compile(rf'{_GROUP}|"(?:[^"{{}}\\]++|\\.|{_GROUP})*+"', re.S)
 
 
 class BadValue(Exception):
@@ -78,12 +95,21 @@ class Evaluated:
 
 def normalise_space(text: str) -> str:
     """BibTeX reads any run of white space as one space; a blank line stays a paragraph break."""
+    # " ".join(p.split()) equals re.sub(r"\s+", " ", p).strip() (str.split and \s agree on
+    # what is white space) at a fraction of the cost; without a newline there is no
+    # paragraph break to look for.
+    if "\n" not in text:
+        return " ".join(text.split())
     paragraphs = _PARAGRAPH.split(text.strip())
-    return "\n\n".join(_SPACE.sub(" ", p).strip() for p in paragraphs)
+    if len(paragraphs) == 1:  # wrapped lines, no blank line: the usual long value
+        return " ".join(paragraphs[0].split())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
 
 
 def evaluate(raw: str, macros: Macros, field_name: str | None = None) -> Evaluated:
     """Expand one raw value; raise BadValue on malformed syntax."""
+    if _ONE_PART.fullmatch(raw):  # the usual value, one {...} or "...": no macro, nothing to report
+        return Evaluated(normalise_space(raw[1:-1]), None, [])
     parts: list[str] = []
     names: list[str | None] = []
     warnings: list[tuple[str, str, int, str | None]] = []
