@@ -10,6 +10,8 @@ the same keys.
 from __future__ import annotations
 
 import re
+from array import array
+from hashlib import blake2b as _blake2b
 
 from .model import Record
 
@@ -138,14 +140,97 @@ def pattern_key(record: Record, pattern: str) -> str:
     return "".join(out)
 
 
+class DigestSet:
+    """A set of strings held as 64-bit blake2b digests in an open-addressing ``array('Q')``.
+
+    8 bytes a slot and at most half the slots full: 16-32 bytes per string, where a
+    ``set[str]`` holds 100-135 with its strings (measured for citation keys). blake2b, not
+    ``hash()``, so the same strings behave the same in every run, whatever PYTHONHASHSEED.
+
+    Two different strings with the same digest count as one: the second is taken for
+    already present. In a KeyAllocator that can only give a key a suffix it did not need;
+    it can never hand out a key twice, since the same key always has the same digest. The
+    chance of any such pair among n keys is about n^2 / 2^65: 3e-8 for 1,000,000 keys.
+    """
+
+    __slots__ = ("_count", "_mask", "_table")
+
+    def __init__(self, capacity: int = 64):
+        size = 64
+        while size < capacity * 2:
+            size *= 2
+        self._table = array("Q", _ZERO_SLOT) * size
+        self._mask = size - 1
+        self._count = 0
+
+    @staticmethod
+    def digest(text: str) -> int:
+        """Never 0: 0 marks an empty slot."""
+        return _from_bytes(_blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little") or 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __contains__(self, text: object) -> bool:
+        if not isinstance(text, str):
+            return False
+        digest = self.digest(text)
+        table, mask = self._table, self._mask
+        slot = digest & mask
+        while True:
+            found = table[slot]
+            if found == digest:
+                return True
+            if not found:
+                return False
+            slot = (slot + 1) & mask
+
+    def add(self, text: str) -> bool:
+        """Add ``text``; False if it (or a string with the same digest) was already there."""
+        digest = _from_bytes(_blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little") or 1
+        table, mask = self._table, self._mask
+        slot = digest & mask
+        while found := table[slot]:
+            if found == digest:
+                return False
+            slot = (slot + 1) & mask
+        table[slot] = digest
+        self._count += 1
+        if self._count * 2 > mask:
+            self._grow()
+        return True
+
+    def _grow(self) -> None:
+        old = self._table
+        size = len(old) * 2
+        table = array("Q", _ZERO_SLOT) * size
+        mask = size - 1
+        for digest in old:
+            if digest:
+                slot = digest & mask
+                while table[slot]:
+                    slot = (slot + 1) & mask
+                table[slot] = digest
+        self._table, self._mask = table, mask
+
+
+_ZERO_SLOT = (0,)
+_from_bytes = int.from_bytes
+
+
 class KeyAllocator:
-    """Hands out keys for one output file."""
+    """Hands out keys for one output file.
+
+    ``used`` holds digests of the keys handed out (see DigestSet: ``key in allocator.used``
+    works); ``next_suffix`` remembers, only for bases that clashed, where the suffix search
+    ended, so a base that clashes n times costs O(n) in all, not O(n^2).
+    """
 
     def __init__(self, keep_input_keys: bool = True, pattern: str | None = None):
         self.keep_input_keys = keep_input_keys
         self.pattern = pattern
-        self.used: set[str] = set()
-        self.next_suffix: dict[str, int] = {}  # per base: where the last clash search ended
+        self.used = DigestSet()
+        self.next_suffix: dict[str, int] = {}  # per clashed base: where the last clash search ended
 
     @classmethod
     def for_options(cls, options) -> KeyAllocator:
@@ -160,14 +245,21 @@ class KeyAllocator:
 
     def key_for(self, record: Record) -> str:
         base = record.key if (self.keep_input_keys and record.key) else self._make(record)
-        base = _UNSAFE_KEY.sub("", base) or "ref"
+        return self.unique(_UNSAFE_KEY.sub("", base) or "ref")
+
+    def unique(self, base: str) -> str:
+        """``base``, or the first of ``base`` + a, b, ... not yet handed out; it is handed out now."""
         key = base
+        used = self.used
+        if used.add(key):
+            return key
         suffix = self.next_suffix.get(base, 0)
-        while key in self.used:
+        while True:
             key = base + suffix_letters(suffix)
             suffix += 1
+            if used.add(key):
+                break
         self.next_suffix[base] = suffix
-        self.used.add(key)
         return key
 
 
@@ -188,3 +280,40 @@ def xml_id(key: str) -> str:
     """A key as an XML ID (NCName) for JATS ``ref/@id``."""
     value = _XML_ID_BAD.sub("-", key)
     return value if value[:1].isalpha() or value[:1] == "_" else f"r{value}"
+
+
+class XmlIdAllocator:
+    """Unique ``ref/@id`` values for the keys one KeyAllocator hands out, in the same order.
+
+    Gives exactly what a second ``KeyAllocator(keep_input_keys=True)`` fed
+    ``record.evolve(key=xml_id(key))`` gives, without holding every id a second time. Keys
+    are unique, and most keys are their own id (``xml_id(key) == key``). So only the ids
+    that differ from their record's key are held (``other``); an id that equals an earlier
+    key which is its own id was necessarily handed out then (to that record, or earlier to
+    another one, which is why that record got a suffix instead). Call ``id_for`` right after
+    ``keys.key_for``, once per key.
+    """
+
+    def __init__(self, keys: KeyAllocator):
+        self.keys = keys
+        self.other = DigestSet()  # ids handed out that differ from their record's key
+        self.next_suffix: dict[str, int] = {}  # per clashed base, as in KeyAllocator
+
+    def _taken(self, candidate: str, key: str) -> bool:
+        return candidate in self.other or (candidate != key and candidate in self.keys.used
+                                           and xml_id(candidate) == candidate)
+
+    def id_for(self, key: str) -> str:
+        base = xml_id(key)
+        candidate = base
+        if self._taken(candidate, key):
+            suffix = self.next_suffix.get(base, 0)
+            while True:
+                candidate = base + suffix_letters(suffix)
+                suffix += 1
+                if not self._taken(candidate, key):
+                    break
+            self.next_suffix[base] = suffix
+        if candidate != key:
+            self.other.add(candidate)
+        return candidate

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from converters import UsageError, dumps
 from converters.keys import (
+    DigestSet,
     KeyAllocator,
+    XmlIdAllocator,
     ascii_fold,
     check_pattern,
     default_key,
     pattern_key,
+    suffix_letters,
+    xml_id,
 )
 from converters.model import Date, Identifiers, Name, Record, Syntax, Text
 from converters.options import Options
@@ -76,3 +84,83 @@ def test_an_empty_pattern_result_falls_back_to_the_default():
 def test_the_pattern_reaches_the_writers():
     text = dumps([ZOLA], "bibtex", key_pattern="[auth][year]")
     assert text.startswith("@misc{Zola1869,")
+
+
+# --- the compact allocator against the plain one it replaced ---------------------------
+
+
+class PlainSetAllocator:
+    """KeyAllocator as it was before its keys went into a digest table: a set of str, and a
+    next_suffix entry for every base. The reference the compact one must match key for key."""
+
+    def __init__(self):
+        self.used: set[str] = set()
+        self.next_suffix: dict[str, int] = {}
+
+    def key_for(self, record: Record) -> str:
+        base = record.key if record.key else default_key(record)
+        base = re.sub(r"[\s,{}()=#%\"'\\~]", "", base) or "ref"
+        key = base
+        suffix = self.next_suffix.get(base, 0)
+        while key in self.used:
+            key = base + suffix_letters(suffix)
+            suffix += 1
+        self.next_suffix[base] = suffix
+        self.used.add(key)
+        return key
+
+
+# Few, short bases from a small alphabet: many clashes, and bases that are another base's
+# suffixed key ("x", "xa"), unsafe characters, ones that fold to empty, and ones xml_id rewrites.
+clashing_bases = st.lists(st.text(alphabet="xab:1-. ,{é", max_size=4), min_size=1, max_size=300)
+
+
+@given(clashing_bases)
+@settings(max_examples=200)
+def test_the_compact_allocator_gives_the_plain_set_allocators_keys(bases):
+    compact, plain = KeyAllocator(), PlainSetAllocator()
+    records = [Record(key=base) for base in bases]
+    assert [compact.key_for(r) for r in records] == [plain.key_for(r) for r in records]
+    assert set(compact.next_suffix.items()) <= set(plain.next_suffix.items())
+    assert all(suffix > 0 for suffix in compact.next_suffix.values())  # only bases that clashed
+
+
+@given(clashing_bases)
+@settings(max_examples=200)
+def test_xml_ids_match_a_second_allocator_fed_the_xml_ids(bases):
+    keys, reference_keys, reference_ids = KeyAllocator(), KeyAllocator(), PlainSetAllocator()
+    ids = XmlIdAllocator(keys)
+    got, expected = [], []
+    for base in bases:
+        got.append(ids.id_for(keys.key_for(Record(key=base))))
+        expected.append(reference_ids.key_for(Record(key=xml_id(reference_keys.key_for(Record(key=base))))))
+    assert got == expected
+    assert len(set(got)) == len(got)
+
+
+def test_xml_ids_clash_only_through_the_mapping():
+    keys = KeyAllocator()
+    ids = XmlIdAllocator(keys)
+    assert [ids.id_for(keys.key_for(Record(key=k))) for k in ("a:b", "a-b", "a-ba", "1x", "r1x")] == [
+        "a-b", "a-ba", "a-baa", "r1x", "r1xa"]
+    assert len(ids.other) == 5  # every one differs from its key here
+    keys = KeyAllocator()
+    ids = XmlIdAllocator(keys)
+    assert [ids.id_for(keys.key_for(Record(key=k))) for k in ("smith2020", "jones2021", "smith2020", "a:b")] == [
+        "smith2020", "jones2021", "smith2020a", "a-b"]
+    assert len(ids.other) == 1  # keys that are their own id (smith2020a too) are not held twice
+
+
+def test_the_digest_set_is_a_set_of_strings():
+    digests = DigestSet()
+    words = [f"w{i}" for i in range(5000)] + ["", "\ud800", "é"]
+    assert all(digests.add(w) for w in words)
+    assert not any(digests.add(w) for w in words)
+    assert all(w in digests for w in words) and "w5000" not in digests and 1 not in digests
+    assert len(digests) == len(words)
+
+
+def test_the_digests_are_the_same_in_every_run():
+    # blake2b, not hash(): PYTHONHASHSEED must not change which keys clash
+    assert DigestSet.digest("zola1869leducation") == DigestSet.digest("zola1869leducation") == int.from_bytes(
+        __import__("hashlib").blake2b(b"zola1869leducation", digest_size=8).digest(), "little")

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ...diagnostics import Reporter
-from ...keys import KeyAllocator, xml_id
+from ...keys import KeyAllocator, XmlIdAllocator
 from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...text.markup import spans
@@ -123,7 +123,7 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     if options.jats_mode == "articles":
         return _write_articles(records, out, report, options)
     keys = KeyAllocator.for_options(options)
-    ref_ids = KeyAllocator(keep_input_keys=True)
+    ref_ids = XmlIdAllocator(keys)  # ref/@id from the key, without a second allocator's memory
     out.write(_prolog())
     out.write(_article_open("research-article"))
     # the document has no metadata of its own: an empty article-meta (all optional in
@@ -132,7 +132,7 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     count = 0
     for record in records:
         key = keys.key_for(record)
-        ref_id = ref_ids.key_for(record.evolve(key=xml_id(key)))
+        ref_id = ref_ids.id_for(key)
         out.write(_el("ref", _citation(record, key, report), id=ref_id) + "\n")
         count += 1
     out.write("</ref-list>\n</back>\n</article>\n")
