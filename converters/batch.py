@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import api, registry
 from .diagnostics import ConversionError, Diagnostic, Reporter, Severity
+from .loss import LossTally
 from .model import Record
 from .options import Options
 
@@ -27,6 +28,7 @@ class InputResult:
     failed: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
     output: str | None = None
+    losses: LossTally | None = None  # the writer's losses, when counted instead of kept in diagnostics
 
     @property
     def warnings(self) -> int:
@@ -106,10 +108,13 @@ def output_path(name: str, root: str | None, out_dir: str, extension: str) -> Pa
 
 
 def convert_file(name: str, target_path: str, to: str, from_: str | None, encoding: str,
-                 options: Options) -> InputResult:
-    """Convert one input to one output file (atomically). Safe to run in a worker process."""
+                 options: Options, count_losses: bool = False) -> InputResult:
+    """Convert one input to one output file (atomically). Safe to run in a worker process.
+
+    With ``count_losses`` the writer's losses are counted in ``InputResult.losses``, not
+    returned one by one in its diagnostics."""
     report = Reporter(name if name != "-" else "<stdin>")
-    out_report = Reporter(target_path)
+    out_report = Reporter(target_path, losses=LossTally() if count_losses else None)
     os.makedirs(os.path.dirname(target_path) or ".", exist_ok=True)
     sink = api.atomic_output(target_path)
     with sink as out:
@@ -117,7 +122,7 @@ def convert_file(name: str, target_path: str, to: str, from_: str | None, encodi
         if written == 0 and report.failed:
             sink.discard()
     return InputResult(name, written, report.failed, report.diagnostics + out_report.diagnostics,
-                       target_path if written or not report.failed else None)
+                       target_path if written or not report.failed else None, out_report.losses)
 
 
 def _import_formats(to: str, from_: str | None) -> None:
@@ -132,7 +137,8 @@ def _import_formats(to: str, from_: str | None) -> None:
 
 def convert_each(inputs: list[tuple[str, str | None]], out_dir: str, to: str, from_: str | None, encoding: str,
                  options: Options, jobs: int = 1,
-                 done: Callable[[InputResult], None] | None = None) -> list[InputResult]:
+                 done: Callable[[InputResult], None] | None = None, *,
+                 count_losses: bool = False) -> list[InputResult]:
     """One output per input under out_dir; with jobs > 1, inputs convert in parallel processes."""
     extension = registry.get(to).output_extension
     targets: dict[str, str] = {}
@@ -148,7 +154,7 @@ def convert_each(inputs: list[tuple[str, str | None]], out_dir: str, to: str, fr
         targets[name] = str(path)
     if jobs <= 1 or len(inputs) <= 1:
         for name, _ in inputs:
-            result = convert_file(name, targets[name], to, from_, encoding, options)
+            result = convert_file(name, targets[name], to, from_, encoding, options, count_losses)
             results.append(result)
             if done:
                 done(result)
@@ -157,7 +163,7 @@ def convert_each(inputs: list[tuple[str, str | None]], out_dir: str, to: str, fr
 
     _import_formats(to, from_)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(convert_file, name, targets[name], to, from_, encoding, options): name
+        futures = {pool.submit(convert_file, name, targets[name], to, from_, encoding, options, count_losses): name
                    for name, _ in inputs}
         for future in as_completed(futures):
             result = future.result()

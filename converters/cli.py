@@ -145,6 +145,9 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
 
     paths, problems = batch.expand_inputs(inputs, recursive)
     emit(problems)
+    # losses one by one only where they are shown (-v, --log json) or written (--report);
+    # otherwise the writers count them, so memory stays flat however many records there are
+    count_losses = not (report_path or verbose or log_format == "json")
     if out_dir:
         progress.total_files = len(paths)
 
@@ -152,16 +155,18 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
             emit(result.diagnostics)
             progress.file_done(result.records)
 
-        results = batch.convert_each(paths, out_dir, target.name, from_, encoding, options, jobs, done)
+        results = batch.convert_each(paths, out_dir, target.name, from_, encoding, options, jobs, done,
+                                     count_losses=count_losses)
         written = sum(r.records for r in results)
         out_diagnostics = [d for r in results for d in r.diagnostics]
+        tallies = [r.losses for r in results if r.losses is not None]
     else:
-        results, written, out_diagnostics = _convert_to_one(paths, output, target.name, from_, encoding, options,
-                                                            emit, progress)
+        results, written, out_diagnostics, tallies = _convert_to_one(paths, output, target.name, from_, encoding,
+                                                                     options, emit, progress, count_losses)
     progress.clear()
     failed = sum(r.failed for r in results) + sum(d.severity is Severity.ERROR for d in problems)
     warnings = sum(r.warnings for r in results) + sum(d.severity is Severity.WARNING for d in problems)
-    _report_losses(out_diagnostics, target.name, report_path, quiet or log_format == "json" or verbose)
+    _report_losses(out_diagnostics, target.name, report_path, quiet or log_format == "json" or verbose, tallies)
     if log_format == "json":
         import json
 
@@ -179,10 +184,11 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
         sys.exit(EXIT_FAILED)
 
 
-def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress):
+def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress, count_losses=False):
     """All inputs into one output (stdout or an atomically written file)."""
     from . import api, batch
     from .diagnostics import Reporter
+    from .loss import LossTally
 
     reports: list[Reporter] = []
 
@@ -196,7 +202,7 @@ def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress)
             emit(report.diagnostics)
             progress.file_done(0)
 
-    out_report = Reporter(output if output != "-" else "<stdout>")
+    out_report = Reporter(output if output != "-" else "<stdout>", losses=LossTally() if count_losses else None)
     if output == "-":
         stdout = sys.stdout
         if hasattr(stdout, "reconfigure"):
@@ -211,14 +217,14 @@ def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress)
     emit(out_report.diagnostics)
     results = [batch.InputResult(r.source or "", 0, r.failed, r.diagnostics) for r in reports]
     results.append(batch.InputResult(output, 0, 0, out_report.diagnostics))  # the writer's warnings
-    return results, written, out_report.diagnostics
+    return results, written, out_report.diagnostics, [out_report.losses] if out_report.losses is not None else []
 
 
-def _report_losses(diagnostics, target: str, report_path: str | None, silent: bool) -> None:
+def _report_losses(diagnostics, target: str, report_path: str | None, silent: bool, tallies=()) -> None:
     from . import api
     from .loss import loss_report, summary_lines
 
-    losses = loss_report(diagnostics, target)
+    losses = loss_report(diagnostics, target, tallies)
     if report_path:
         import json
 

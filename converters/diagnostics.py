@@ -10,6 +10,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .loss import LossTally
 
 
 class Severity(StrEnum):
@@ -56,6 +60,9 @@ class Reporter:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failed: int = 0  # records not converted
     format: str | None = None  # the format read or written, once known
+    # given, write.lost/write.moved are counted there instead of kept in diagnostics (the CLI
+    # does this when it only prints the totals: flat memory at any size); None keeps them all
+    losses: LossTally | None = None
 
     def add(
         self,
@@ -101,7 +108,10 @@ class Reporter:
         diag = Diagnostic("write.lost" if not where else "write.moved", Severity.INFO, message,
                           position.source if position else self.source,
                           position.line if position else None, None, key, None, field_name)
-        self.diagnostics.append(diag)
+        if self.losses is not None:
+            self.losses.add(diag)
+        else:
+            self.diagnostics.append(diag)
         return diag
 
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import converters
 from converters.cli import main
-from converters.loss import loss_report
+from converters.loss import LOSS_CODES, loss_report
+
+from . import strategies
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = str(ROOT / "samples" / "arxiv-listing.txt")
@@ -39,3 +45,67 @@ def test_csl_json_carries_everything_so_its_report_is_empty(tmp_path):
     target = tmp_path / "loss.json"
     CliRunner().invoke(main, ["convert", SAMPLE, "--to", "csl-json", "--report", str(target)])
     assert json.loads(target.read_text(encoding="utf-8"))["records"] == []
+
+
+# --- counted instead of kept: the CLI's way when it prints only the totals ----------------
+
+
+@pytest.mark.parametrize("target", ["ris", "bibtex", "jats", "csl-json"])
+def test_a_tally_gives_the_same_totals_as_the_diagnostics_it_replaces(target):
+    from converters.api import write_records
+    from converters.diagnostics import Reporter
+    from converters.loss import LossTally, summary_lines
+    from converters.model import Identifiers, Record
+    from converters.options import Options
+
+    moved = Record(key="pmid", ids=Identifiers(pmid="12345"))  # RIS moves a PMID to AN
+    records = [*converters.load(SAMPLE).records * 3, moved, moved]  # clashing keys too
+    kept, counted = Reporter("<out>"), Reporter("<out>", losses=LossTally(examples=2))
+    for report in (kept, counted):
+        write_records(records, io.StringIO(), target, report, Options())
+    assert not [d for d in counted.diagnostics if d.code in LOSS_CODES]
+    assert [d for d in kept.diagnostics if d.code not in LOSS_CODES] == counted.diagnostics
+    everything, tallied = loss_report(kept.diagnostics, target), loss_report(counted.diagnostics, target, [counted.losses])
+    assert tallied["totals"] == everything["totals"]
+    assert summary_lines(tallied) == summary_lines(everything)
+    assert sum(counted.losses.counts.values()) == sum(d.code in LOSS_CODES for d in kept.diagnostics)
+    if target == "ris":
+        assert counted.losses.counts[("ids.pmid", "moved", "AN (reads back as an accession number)")] == 2
+    for group, examples in counted.losses.examples.items():  # the first ones, as they came
+        assert examples == [d for d in kept.diagnostics if d.code in LOSS_CODES
+                            and (d.field, "moved" if d.code == "write.moved" else "dropped") == group[:2]][:2]
+
+
+@given(st.lists(strategies.records, max_size=8), st.sampled_from(["ris", "bibtex", "jats"]))
+def test_counted_and_kept_losses_summarise_alike(records, target):
+    from converters.api import write_records
+    from converters.diagnostics import Reporter
+    from converters.loss import LossTally, summary_lines
+    from converters.options import Options
+
+    kept, counted = Reporter("<out>"), Reporter("<out>", losses=LossTally())
+    for report in (kept, counted):
+        write_records(records, io.StringIO(), target, report, Options())
+    assert summary_lines(loss_report(counted.diagnostics, target, [counted.losses])) == summary_lines(
+        loss_report(kept.diagnostics, target))
+
+
+def test_the_library_still_returns_every_loss():
+    diagnostics: list = []
+    records = converters.load(SAMPLE).records
+    converters.dumps(records, "jats", diagnostics=diagnostics)
+    assert sum(d.code == "write.lost" for d in diagnostics) >= len(records)  # every abstract, at least
+
+
+@pytest.mark.parametrize("target", ["ris", "jats"])
+def test_the_cli_summary_is_the_same_counted_or_kept(tmp_path, target):
+    def summary(*extra):
+        result = CliRunner().invoke(main, ["convert", SAMPLE, "--to", target, *extra])
+        assert result.exit_code == 0, result.stderr
+        return [line for line in result.stderr.splitlines() if line.startswith("not carried:")]
+
+    counted = summary("-o", str(tmp_path / "a.out"))
+    kept = summary("-o", str(tmp_path / "b.out"), "--report", str(tmp_path / "loss.json"))  # kept, for the report
+    per_input = summary("--out-dir", str(tmp_path / "dir"))
+    assert counted and counted == kept == per_input
+    assert (tmp_path / "a.out").read_bytes() == (tmp_path / "b.out").read_bytes()
