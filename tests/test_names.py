@@ -30,8 +30,8 @@ def reference_split_top_level(text: str, separator: str = ",") -> list[str]:
     return out
 
 
-_AND = re.compile(r"^(?:and|&)\s+|\s+(?:and|&)\s+", re.I)
-_LEADING_AND = re.compile(r"^(?:and|&)\s+", re.I)
+_AND = re.compile(r"^(?:and|&)\s+|\s+(?:and|&)\s+", re.IGNORECASE)
+_LEADING_AND = re.compile(r"^(?:and|&)\s+", re.IGNORECASE)
 
 
 def reference_split_author_line(line: str) -> list[str]:

@@ -212,8 +212,8 @@ _LEADING_AND = re.compile(r"^(?:and|&)\s+", re.I)
 # between top-level commas, so an "and" starting a name follows the group's start, a comma
 # or white space. A cheap pre-test for the whole group (a pattern starting with a set of
 # characters is searched 2.5x faster than one starting with `^|`).
-_AND_INSIDE = re.compile(r"[\s,](?:and|&)\s", re.I)
-_AND_FIRST = re.compile(r"(?:and|&)\s", re.I)
+_AND_INSIDE = re.compile(r"[\s,](?:and|&)\s", re.IGNORECASE)
+_AND_FIRST = re.compile(r"(?:and|&)\s", re.IGNORECASE)
 
 
 def _may_hold_and(group: str) -> bool:

@@ -39,7 +39,7 @@ def _nested_group(depth: int) -> str:
 # Possessive quantifiers (++, *+) take runs of plain characters at once and never
 # backtrack, so a value that does not match fails in linear time.
 _GROUP = _nested_group(4)
-_ONE_PART = re.compile(rf'{_GROUP}|"(?:[^"{{}}\\]++|\\.|{_GROUP})*+"', re.S)
+_ONE_PART = re.compile(rf'{_GROUP}|"(?:[^"{{}}\\]++|\\.|{_GROUP})*+"', re.DOTALL)
 
 
 class BadValue(Exception):
