@@ -15,7 +15,8 @@ from .cache import cache_short
 # with none of them is returned as it is, which keeps TeX decoding off the hot path.
 _TEX_TRIGGERS = re.compile(r"[\\{}$~%]|--|``|''|!`|\?`")
 
-_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+# a % after an even number of backslashes (\\% is a line break, then a percent sign)
+_UNESCAPED_PERCENT = re.compile(r"(?<!\\)((?:\\\\)*)%")
 
 
 def has_tex(value: str) -> bool:
@@ -27,6 +28,7 @@ def _latex2text(math_mode: str = "verbatim"):
     from pylatexenc.latex2text import (
         LatexNodes2Text,
         MacroTextSpec,
+        SpecialsTextSpec,
         get_default_latex_context_db,
     )
 
@@ -34,12 +36,31 @@ def _latex2text(math_mode: str = "verbatim"):
     db.add_context_category("refconv", prepend=True, macros=[
         MacroTextSpec("symbol", simplify_repl=_symbol_text),  # our ASCII form of any character
         MacroTextSpec("textasciicircum", "^"),  # pylatexenc says U+02C6; LaTeX means U+005E
+        # \~{} and \^{} are how LaTeX writes a literal ~ and ^ (URLs in arXiv comments);
+        # pylatexenc accents the empty group and prints nothing
+        *(MacroTextSpec(accent, simplify_repl=_literal_on_empty(accent, db.get_macro_spec(accent).simplify_repl))
+          for accent in "~^"),
         # markup macros pylatexenc does not know: keep their argument's text
         *(MacroTextSpec(name, "%s") for name in ("textsuperscript", "textsubscript", "mkbibemph", "mkbibbold",
                                                  "mkbibsuperscript", "mkbibsubscript")),
+    ], specials=[
+        SpecialsTextSpec("&", "&"),  # literal in bibliographic data, as the fast path has it; not 3 spaces
     ])
     return LatexNodes2Text(latex_context=db, math_mode=math_mode, strict_latex_spaces=False,
                            keep_braced_groups=False)
+
+
+def _literal_on_empty(char: str, accent):
+    """pylatexenc's text for an accent macro, but the character itself on an empty group."""
+    from pylatexenc.latexwalker import LatexGroupNode
+
+    def text(node, l2tobj=None) -> str:
+        arg = node.nodeargd.argnlist[0] if node.nodeargd and node.nodeargd.argnlist else None
+        if isinstance(arg, LatexGroupNode) and not arg.nodelist:
+            return char
+        return accent(node, l2tobj=l2tobj)
+
+    return text
 
 
 def _symbol_text(node, l2tobj=None) -> str:
@@ -69,7 +90,7 @@ def walk(value: str):
     """The pylatexenc node list for a TeX string (``%`` is literal in bibliographic data)."""
     from pylatexenc.latexwalker import LatexWalker
 
-    value = _UNESCAPED_PERCENT.sub(r"\\%", value)
+    value = _UNESCAPED_PERCENT.sub(r"\1\\%", value)
     walker = LatexWalker(value, latex_context=_walker_context(), tolerant_parsing=True)
     nodes, _, _ = walker.get_latex_nodes()
     return nodes
@@ -97,11 +118,11 @@ def tex_to_unicode(value: str, *, math: str = "verbatim") -> str:
 # maths) returns None and the whole string goes to pylatexenc.
 
 _ATOM = re.compile(r"""
-    \\[`'^"~=.](?:\{\\?[A-Za-z]\}|\\[ij](?![A-Za-z])|[A-Za-z])      # \'e \'{e} \'\i \'{\i}
-  | \\[uvHckrdb](?:\{\\?[A-Za-z]\}|\ +[A-Za-z])                   # \v{s} \v s
-  | \\(?:ss|o|O|l|L|ae|AE|oe|OE|aa|AA|i|j)(?![A-Za-z])(?:\{\}|\ *)  # letters that are macros
-  | \\[&%$\#_{}]                                                 # escaped specials
-  | ---|--|``|''|~
+    \\[`'^"~=.](?:\{\\?[A-Za-z]\}|\\[ij](?![^\W\d_])|[A-Za-z])       # \'e \'{e} \'\i \'{\i}
+  | \\[uvHckrdb](?:\{\\?[A-Za-z]\}|\ +[A-Za-z])                    # \v{s} \v s
+  | \\(?:ss|o|O|l|L|ae|AE|oe|OE|aa|AA|i|j)(?![^\W\d_])(?:\{\}|\s*)  # letters that are macros
+  | \\[&%$\#_{}]                                                  # escaped specials
+  | ---|--|``|''|~|!`|\?`                                           # ligatures ("!`" is ¡)
 """, re.X)
 
 
@@ -120,7 +141,7 @@ def scan(value: str, *, protect: bool) -> list[tuple[str, str]] | None:
 
     while i < n:
         ch = value[i]
-        if ch == "\\" or ch in "-`'~":
+        if ch == "\\" or ch in "-`'~!?":
             match = _ATOM.match(value, i)
             if match:
                 buffer.append(_atom(match.group()))
@@ -173,22 +194,37 @@ def _atom(atom: str) -> str:
 
 
 _MACRO = re.compile(r"\\(?:([A-Za-z]+)\*?\s*|[^A-Za-z])")
-# Macros the span renderer turns into markup, and structure we do not take apart.
+# Macros the span renderer turns into markup, and structure we do not take apart;
+# \( and \[ open maths, which only pylatexenc delimits.
 _NOT_AN_ATOM = {"begin", "end", "emph", "textit", "mkbibemph", "textsl", "it", "em", "textbf", "mkbibbold", "bf",
                 "textsc", "sc", "textsuperscript", "mkbibsuperscript", "textsubscript", "mkbibsubscript",
-                "url", "href", "verb", "def", "newcommand", "renewcommand", "input", "include"}
+                "url", "href", "verb", "def", "newcommand", "renewcommand", "input", "include", "(", ")", "[", "]"}
+
+
+_MATH_DELIMITER = re.compile(r"\$|\\[()\[\]]")
+# pylatexenc reads these as one token, so as one argument (\textrm--)
+_LIGATURES_AS_ONE_TOKEN = ("--", "``", "''", "!`", "?`")
+
+
+@lru_cache(maxsize=1024)
+def _argspec(name: str) -> str:
+    spec = _walker_context().get_macro_spec(name)
+    return getattr(getattr(spec, "args_parser", None), "argspec", "") if spec else ""
 
 
 def _macro_end(value: str, start: int) -> int | None:
     """End of a macro with exactly the arguments pylatexenc's spec gives it, or None."""
     match = _MACRO.match(value, start)
-    if not match or (match.group(1) or "") in _NOT_AN_ATOM:
+    if not match:
         return None
+    # a control symbol (\', \\, \,) has a spec too: \' takes an argument, \\ an optional one
+    name = match.group(1) or value[start + 1]
+    if name in _NOT_AN_ATOM:
+        return None
+    if match.group(1) and value[match.end(1) : match.end(1) + 1].isalpha():
+        return None  # for pylatexenc a non-ASCII letter continues the name (\alphaé)
     end = match.end()
-    if not match.group(1):
-        return end  # a control symbol such as \\, \, or \-
-    spec = _walker_context().get_macro_spec(match.group(1))
-    argspec = getattr(getattr(spec, "args_parser", None), "argspec", "") if spec else ""
+    argspec = _argspec(name)
     for kind in argspec:
         while end < len(value) and value[end].isspace():
             end += 1
@@ -198,11 +234,11 @@ def _macro_end(value: str, start: int) -> int | None:
             end += value[end] == "*"
         elif kind == "[" and value[end] == "[" or kind == "{" and value[end] == "{":
             close = group_end(value, end)
-            if close is None:
-                return None
+            if close is None or _MATH_DELIMITER.search(value, end, close):
+                return None  # maths could run past the brace that closes the argument
             end = close
         elif kind == "{":
-            if value[end] in "\\}$%":
+            if value[end] in "\\}$%" or value.startswith(_LIGATURES_AS_ONE_TOKEN, end):
                 return None  # a macro or something odd as the argument: leave it to pylatexenc
             end += 1
     return end

@@ -1,0 +1,139 @@
+"""The fast TeX path (tex.scan) gives exactly what pylatexenc gives.
+
+Every text goes either to scan() or, when scan() returns None, to pylatexenc (walk +
+markup._tex_spans). The two must agree: which one a text takes is a speed decision only.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from converters.model import Syntax, Text
+from converters.text import tex
+from converters.text.markup import Span, _merge, _tex_spans, spans
+
+
+def fast(value: str, protect: bool = False) -> tuple[Span, ...] | None:
+    pieces = tex.scan(value, protect=protect)
+    if pieces is None:
+        return None
+    return _merge([Span(kind, text if kind == "math" else tex.nfc(text)) for kind, text in pieces])
+
+
+def slow(value: str, protect: bool = False) -> tuple[Span, ...]:
+    return _merge(_tex_spans(tex.walk(value), protect=protect))
+
+
+T, I, B, SC, N, M = (lambda c, k=k: Span(k, c) for k in ("text", "i", "b", "sc", "nocase", "math"))
+
+
+# What pylatexenc would read differently from a simple braced argument: scan() gives up
+# and the whole text goes to pylatexenc, whose spans are then what writers get.
+LEFT_TO_PYLATEXENC = [
+    r"\emph*{x}",  # the star is the argument
+    r"\emph x",  # one token is the argument
+    "\\emph\n\n{x}",  # a paragraph break is the argument
+    r"\emphé{x}",  # one macro name, \emphé
+    r"\emph{x",  # unbalanced
+    r"\emph{$x}",  # maths runs past the brace
+    r"\emph{\[x\]}",  # display maths
+    r"a \( x \) b",  # inline maths in \( \)
+    r"a \[ x \] b",
+    r"\'\alpha",  # a macro as an accent's argument
+    r"\textrm--",  # -- is one token, so one argument
+    r"\footnote{\(}",  # maths inside an argument
+    r"x $$y$$ z",  # display maths
+    r"\begin{itemize}\item a\end{itemize}",
+]
+
+
+@pytest.mark.parametrize("value", LEFT_TO_PYLATEXENC)
+def test_what_only_pylatexenc_can_read_is_left_to_it(value):
+    assert tex.scan(value, protect=False) is None
+    assert spans(Text(value, Syntax.TEX)) == slow(value)
+
+
+# --- bugs of the old fast path, and of the pylatexenc path, fixed with it -------------
+
+def test_display_maths_in_brackets_stays_maths():
+    # the old fast path decoded the maths as text and lost the closing \]
+    value = Text(r"the form \[ L_{e_i} = \sum_{k} u_k \] where $u$", Syntax.TEX)
+    assert spans(value) == (T("the form "), M(r" L_{e_i} = \sum_{k} u_k "), T(" where "), M("u"))
+
+
+def test_an_accent_takes_its_argument_after_a_space():
+    assert tex.tex_to_unicode(r"A. Petojevi\' c") == "A. Petojević"  # was "Petojevi ́ c"
+
+
+def test_tilde_and_caret_on_an_empty_group_are_the_characters():
+    # how LaTeX writes ~ in a URL; was " ̃" on the fast path and nothing on pylatexenc's
+    assert tex.tex_to_unicode(r"http://example.org/\~{}user/") == "http://example.org/~user/"
+    assert tex.tex_to_unicode(r"x\^{}2") == "x^2"
+    assert slow(r"\emph{a} \~{}b") == (I("a"), T(" ~b"))
+
+
+def test_an_ampersand_is_kept_on_both_paths():
+    # pylatexenc made it three spaces (a table's column separator)
+    assert slow(r"Klimchuk & D\'emoulin") == fast(r"Klimchuk & D\'emoulin") == (T("Klimchuk & Démoulin"),)
+    assert spans(Text(r"A & B $$x$$", Syntax.TEX))[0] == T("A & B ")
+
+
+def test_a_percent_after_a_line_break_is_no_comment():
+    assert slow(r"a\\%b") == fast(r"a\\%b") == (T("a\n%b"),)
+
+
+def test_inverted_marks_are_ligatures_on_both_paths():
+    assert fast("!`Hola! ?`Qu\\'e?") == slow("!`Hola! ?`Qu\\'e?") == (T("¡Hola! ¿Qué?"),)
+
+
+def test_a_letter_macro_takes_the_newline_after_it():
+    assert fast("Gau\\ss\nx") == slow("Gau\\ss\nx") == (T("Gaußx"),)
+
+
+# --- the two paths agree on any text made of TeX's significant pieces ------------------
+
+# Lone "$" and combining marks are left out: on malformed maths (a macro that would take
+# the closing $ as its argument) and on a combining mark right after a group, the old
+# fast path and pylatexenc already differed, and these texts are rare.
+_TOKENS = [
+    r"\emph", r"\textit", r"\textbf", r"\textsc", r"\textsl", r"\mkbibemph", r"\mkbibbold", r"\textsuperscript",
+    r"\textsubscript", r"\em", r"\it", r"\bf", r"\sc", r"\em ", "{", "}", "{", "}", "{", "}", " ", " ", "\n", "\n\n",
+    "$x$", "$a b$", r"$\alpha$", "$$", "*", "[", "]", r"\(", r"\)", r"\[", r"\]",
+    r"\'", r"\`", r"\~", r"\^", r'\"', r"\c", r"\v", r"\H", r"\u", r"\=", r"\.", r"\'e", r"\'{E}", r'\"{o}',
+    r"\v s", r"\~{}", r"\'{}", r"{\'\i}", r"\ss", r"\o", r"\i", r"\aa", r"\o{}",
+    "e", "A", "x", "Ab", "é", "ı", "0", ".", "-", "--", "~", "``", "''", "`", "'", "!", "?", "&", "#", "_", "^",
+    r"\\", r"\{", r"\}", r"\%", r"\$", r"\&", "%", r"\,", r"\ ", r"\-",
+    r"\alpha", r"\alpha ", r"\LaTeX", r"\ldots{}", r"\textrm", r"\mbox", r"\mathbf{x}", r"\cite", r"\footnote",
+    r"\url", r"\href", r"\verb|x|", r"\begin{itemize}", r"\end{itemize}", r"\item", r"\symbol",
+]
+
+
+def _pylatexenc_can_read(value: str) -> bool:
+    """False where pylatexenc itself raises (a bare \\footnote or \\href at the end): no reference."""
+    try:
+        tex._decode(value, "verbatim")
+        slow(value, True)
+    except Exception:  # noqa: BLE001 - whatever pylatexenc raises
+        return False
+    return True
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_TOKENS), max_size=14).map("".join))
+def test_the_fast_path_agrees_with_pylatexenc(value):
+    logging.disable(logging.WARNING)  # pylatexenc logs each macro argument it misses
+    try:
+        if not _pylatexenc_can_read(value):
+            return
+        for protect in (False, True):
+            got = fast(value, protect)
+            if got is not None:
+                assert got == slow(value, protect)
+        if tex.scan(value, protect=False) is not None:
+            assert tex.tex_to_unicode(value) == tex._decode(value, "verbatim")
+    finally:
+        logging.disable(logging.NOTSET)
