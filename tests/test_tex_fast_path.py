@@ -137,3 +137,62 @@ def test_the_fast_path_agrees_with_pylatexenc(value):
             assert tex.tex_to_unicode(value) == tex._decode(value, "verbatim")
     finally:
         logging.disable(logging.NOTSET)
+
+
+# --- brace matching -------------------------------------------------------------------
+
+def _group_end_by_character(value: str, start: int) -> int | None:
+    """The character-by-character matcher group_end replaced: the reference."""
+    opening = value[start]
+    closing = "}" if opening == "{" else "]"
+    depth, i = 0, start
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == opening:
+            depth += 1
+        elif ch == closing:
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
+
+
+def _is_balanced_by_character(value: str) -> bool:
+    depth, escaped = 0, False
+    for ch in value:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in "{}":
+            depth += 1 if ch == "{" else -1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="{}[]\\a \n", max_size=24), st.integers(0, 23))
+def test_brace_matching_agrees_with_the_character_by_character_matcher(value, start):
+    assert tex.is_balanced(value) == _is_balanced_by_character(value)
+    if value and value[start % len(value)] in "{[":
+        assert tex.group_end(value, start % len(value)) == _group_end_by_character(value, start % len(value))
+
+
+@pytest.mark.parametrize(("value", "start", "end"), [
+    ("{a}", 0, 3), ("x{a{b}c}y", 1, 8), (r"{a\}b}", 0, 6), (r"{a\\}b}", 0, 5), ("{a", 0, None),
+    ("[a{]}]", 0, 4), (r"[\]]", 0, 4), ("{a\\", 0, None),
+])
+def test_group_end(value, start, end):
+    assert tex.group_end(value, start) == end
+
+
+@pytest.mark.parametrize(("value", "balanced"), [
+    ("", True), ("no braces", True), ("{a}", True), ("}{", False), (r"\{", True), (r"\\{", False), ("{{}", False),
+])
+def test_is_balanced(value, balanced):
+    assert tex.is_balanced(value) is balanced
