@@ -159,7 +159,8 @@ def convert_each(inputs: list[tuple[str, str | None]], out_dir: str, to: str, fr
             if done:
                 done(result)
         return results
-    from concurrent.futures import ProcessPoolExecutor, as_completed  # ~30 ms: only when --jobs needs it
+    # ~30 ms to import: only when --jobs needs it
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     _import_formats(to, from_)
     with ProcessPoolExecutor(max_workers=jobs) as pool:

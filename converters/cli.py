@@ -33,7 +33,7 @@ class _Group(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(EXIT_BROKEN_PIPE)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
+        except Exception as exc:  # the last line of defence
             if os.environ.get("REFCONV_DEBUG") == "1":
                 raise
             click.echo(f"refconv: internal error: {type(exc).__name__}: {exc}", err=True)
