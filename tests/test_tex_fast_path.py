@@ -1,4 +1,4 @@
-"""The fast TeX path (tex.scan) gives exactly what pylatexenc gives.
+"""The fast TeX path (tex.scan) gives exactly what pylatexenc gives, now with style macros.
 
 Every text goes either to scan() or, when scan() returns None, to pylatexenc (walk +
 markup._tex_spans). The two must agree: which one a text takes is a speed decision only.
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from converters.model import Syntax, Text
 from converters.text import tex
-from converters.text.markup import Span, _merge, _tex_spans, spans
+from converters.text.markup import Span, _merge, _tex_spans, spans, to_csl
 
 
 def fast(value: str, protect: bool = False) -> tuple[Span, ...] | None:
@@ -29,6 +29,47 @@ def slow(value: str, protect: bool = False) -> tuple[Span, ...]:
 
 
 T, I, B, SC, N, M = (lambda c, k=k: Span(k, c) for k in ("text", "i", "b", "sc", "nocase", "math"))
+
+# (TeX, protect, spans): all of these are taken apart by scan(), without pylatexenc
+STYLED = [
+    (r"a \emph{x y} b", False, (T("a "), I("x y"), T(" b"))),
+    (r"a \emph {x} b", False, (T("a "), I("x"), T(" b"))),
+    (r"\textit{E. coli}", True, (I("E. coli"),)),
+    (r"\textbf{bold} and \textsc{Caps}", False, (B("bold"), T(" and "), SC("Caps"))),
+    (r"\emph{a}\emph{b}", False, (I("ab"),)),
+    (r"\emph{}", False, ()),
+    # what is inside the argument is its text: accents decoded, maths verbatim, inner markup dropped
+    (r"\emph{Schr\"odinger's \'{e}}", False, (I("Schrödinger's é"),)),
+    (r"\textbf{$x^2$ and \textit{y}}", False, (B("$x^2$ and y"),)),
+    (r"\emph{{DNA} x}", True, (I("DNA x"),)),
+    (r"\emph{a {b {c}} d}", False, (I("a b c d"),)),
+    # in BibTeX a braced group that does not open with a macro is case-protected text
+    (r"{A \emph{B} C} d", True, (N("A B C"), T(" d"))),
+    (r"{\emph{X}} y", True, (I("X"), T(" y"))),
+    # the declarations take no argument: pylatexenc prints nothing for them, so the style is lost
+    (r"{\em foo} bar", False, (T("foo bar"),)),
+    (r"a {\it b \bf c} d", True, (T("a b c d"),)),
+    (r"{ \em a }", True, (N(" a "),)),
+    (r"x {\sc Abc} y", False, (T("x Abc y"),)),
+    (r"\mkbibemph{E. coli} H\textsubscript{2}O", True, (I("E. coli"), T(" H"), Span("sub", "2"), T("O"))),
+    (r"\textbf{a}~b -- $x$", False, (B("a"), T("\u00a0b – "), M("x"))),
+]
+
+
+@pytest.mark.parametrize(("value", "protect", "expected"), STYLED)
+def test_style_macros_are_taken_apart_on_the_fast_path(value, protect, expected):
+    assert fast(value, protect) == expected
+    assert slow(value, protect) == expected
+
+
+@pytest.mark.parametrize(("value", "protect", "expected"), STYLED)
+def test_the_spans_writers_see_are_those_of_the_fast_path(value, protect, expected):
+    assert spans(Text(value, Syntax.BIBTEX if protect else Syntax.TEX)) == expected
+
+
+def test_csl_gets_the_markup():
+    assert to_csl(Text(r"The \emph{E. coli} genome, \textbf{bold}", Syntax.TEX)) == \
+        "The <i>E. coli</i> genome, <b>bold</b>"
 
 
 # What pylatexenc would read differently from a simple braced argument: scan() gives up
@@ -137,6 +178,12 @@ def test_the_fast_path_agrees_with_pylatexenc(value):
             assert tex.tex_to_unicode(value) == tex._decode(value, "verbatim")
     finally:
         logging.disable(logging.NOTSET)
+
+
+def test_the_generated_texts_reach_the_fast_path_with_style_macros():
+    # the property above must exercise the new path, not only pylatexenc's
+    samples = [r"\emph{x} a", r"{\em x} \textbf{$y$}", r"\'e \textsc{A} {B}"]
+    assert all(tex.scan(value, protect=True) is not None for value in samples)
 
 
 # --- brace matching -------------------------------------------------------------------

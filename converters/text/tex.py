@@ -107,15 +107,15 @@ def tex_to_unicode(value: str, *, math: str = "verbatim") -> str:
     if math == "verbatim":
         pieces = scan(value, protect=False)
         if pieces is not None:
-            return nfc("".join(f"${text}$" if kind == "math" else text for kind, text in pieces))
+            return nfc(flatten(pieces))
     return _decode(value, math)
 
 
 # --- the fast path ---------------------------------------------------------------------
-# Most TeX in bibliographic data is accents, letter macros, escapes, ligatures, groups
-# and inline maths. scan() splits such text into pieces and has pylatexenc decode each
-# distinct atom once (cached); anything else (other macros, environments, display
-# maths) returns None and the whole string goes to pylatexenc.
+# Most TeX in bibliographic data is accents, letter macros, escapes, ligatures, groups,
+# style macros and inline maths. scan() splits such text into pieces and has pylatexenc
+# decode each distinct atom once (cached); anything else (other macros, environments,
+# display maths) returns None and the whole string goes to pylatexenc.
 
 _ATOM = re.compile(r"""
     \\[`'^"~=.](?:\{\\?[A-Za-z]\}|\\[ij](?![^\W\d_])|[A-Za-z])       # \'e \'{e} \'\i \'{\i}
@@ -125,67 +125,126 @@ _ATOM = re.compile(r"""
   | ---|--|``|''|~|!`|\?`                                           # ligatures ("!`" is ¡)
 """, re.X)
 
+# Style macros and the span kind markup.py gives their argument. The declarations em,
+# it, bf and sc take no argument: pylatexenc reads them as unknown macros, so their
+# text is nothing and no span comes of them either (the style is lost on both paths).
+STYLE_MACROS = {
+    "emph": "i", "textit": "i", "mkbibemph": "i", "textsl": "i", "it": "i", "em": "i",
+    "textbf": "b", "mkbibbold": "b", "bf": "b",
+    "textsc": "sc", "sc": "sc",
+    "textsuperscript": "sup", "mkbibsuperscript": "sup",
+    "textsubscript": "sub", "mkbibsubscript": "sub",
+}
+_DECLARATIONS = {"it", "em", "bf", "sc"}
+
 
 def scan(value: str, *, protect: bool) -> list[tuple[str, str]] | None:
-    """(kind, text) pieces, kind "text", "math" or (protect=True: BibTeX) "nocase"; or None."""
-    pieces: list[tuple[str, str]] = []
-    buffer: list[str] = []
-    depth = 0
-    nocase_at = -1  # depth at which the current case-protected group opened
-    i, n = 0, len(value)
+    """(kind, text) pieces, kind "text", "math", a style (i, b, sc, sup, sub) or (protect=True:
+    BibTeX) "nocase"; or None. The pieces are the spans markup._tex_spans makes of the same
+    text, unmerged and not yet NFC."""
+    return _Scan(value, protect).run()
 
-    def flush(kind: str) -> None:
-        if buffer:
-            pieces.append((kind, "".join(buffer)))
-            buffer.clear()
 
-    while i < n:
-        ch = value[i]
-        if ch == "\\" or ch in "-`'~!?":
-            match = _ATOM.match(value, i)
-            if match:
-                buffer.append(_atom(match.group()))
-                i = match.end()
+# Runs of characters that mean themselves: scan() takes them in one step, not one by one.
+_PLAIN = re.compile(r"[^\\{}$\-`'~!?]+")
+
+
+class _Scan:
+    """One scan(): the pieces so far, text not yet in a piece, and the group depth."""
+
+    __slots__ = ("buffer", "depth", "nocase_at", "pieces", "protect", "value")
+
+    def __init__(self, value: str, protect: bool) -> None:
+        self.value = value
+        self.protect = protect
+        self.pieces: list[tuple[str, str]] = []
+        self.buffer: list[str] = []
+        self.depth = 0
+        self.nocase_at = -1  # depth at which the current case-protected group opened
+
+    def run(self) -> list[tuple[str, str]] | None:
+        value, i, n = self.value, 0, len(self.value)
+        while i < n:
+            plain = _PLAIN.match(value, i)
+            if plain:
+                self.buffer.append(plain.group())
+                i = plain.end()
                 continue
-            if ch == "\\":
-                end = _macro_end(value, i)
-                if end is None:
-                    return None
-                buffer.append(_atom(value[i:end]))
-                i = end
-                continue
-        elif ch == "$":
-            match = _INLINE_MATH.match(value, i)
-            if not match or nocase_at >= 0:
+            i = self.step(i)
+            if i is None:
                 return None
-            flush("text")
-            pieces.append(("math", match.group(1)))
-            i = match.end()
-            continue
-        elif ch == "{":
-            if protect and depth == 0 and not value.startswith("\\", i + 1):
-                flush("text")
-                nocase_at = depth
-            depth += 1
-            i += 1
-            continue
-        elif ch == "}":
-            depth -= 1
-            if depth < 0:
-                return None
-            if depth == nocase_at:
-                flush("nocase")
-                nocase_at = -1
-            i += 1
-            continue
-        elif ch == "%":
-            pass  # literal in bibliographic data
-        buffer.append(ch)
-        i += 1
-    if depth != 0:
-        return None
-    flush("text")
-    return pieces
+        if self.depth != 0:
+            return None
+        self.flush("text")
+        return self.pieces
+
+    def flush(self, kind: str) -> None:
+        if self.buffer:
+            self.pieces.append((kind, "".join(self.buffer)))
+            self.buffer.clear()
+
+    def step(self, i: int) -> int | None:
+        """Take the construct at i (a character _PLAIN stops at); the index after it, or None."""
+        value, ch = self.value, self.value[i]
+        if ch == "$":
+            return self.math(i)
+        if ch == "{":
+            return self.open(i)
+        if ch == "}":
+            return self.close(i)
+        match = _ATOM.match(value, i)
+        if match:
+            self.buffer.append(_atom(match.group()))
+            return match.end()
+        if ch != "\\":
+            self.buffer.append(ch)  # - ` ' ! ? that make no ligature here
+            return i + 1
+        macro = _MACRO.match(value, i)
+        if macro and macro.group(1) in STYLE_MACROS:
+            return self.style(macro)
+        end = _macro_end(value, i)
+        if end is not None:
+            self.buffer.append(_atom(value[i:end]))
+        return end
+
+    def math(self, i: int) -> int | None:
+        match = _INLINE_MATH.match(self.value, i)
+        if not match or self.nocase_at >= 0:
+            return None
+        self.flush("text")
+        self.pieces.append(("math", match.group(1)))
+        return match.end()
+
+    def open(self, i: int) -> int:
+        if self.protect and self.depth == 0 and not self.value.startswith("\\", i + 1):
+            self.flush("text")  # BibTeX's case protection; {\'e} is a "special character" instead
+            self.nocase_at = self.depth
+        self.depth += 1
+        return i + 1
+
+    def close(self, i: int) -> int | None:
+        self.depth -= 1
+        if self.depth < 0:
+            return None
+        if self.depth == self.nocase_at:
+            self.flush("nocase")
+            self.nocase_at = -1
+        return i + 1
+
+    def style(self, macro: re.Match[str]) -> int | None:
+        styled = _styled(self.value, macro)
+        if styled is None:
+            return None
+        kind, text, end = styled
+        if self.nocase_at >= 0:
+            self.buffer.append(text)  # a case-protected group keeps only the text of its markup
+        else:
+            self.flush("text")  # as markup._tex_spans does at every style macro
+            if kind == "text":
+                self.buffer.append(text)
+            else:
+                self.pieces.append((kind, text))
+        return end
 
 
 @lru_cache(maxsize=8192)  # atoms are a few characters each
@@ -193,12 +252,35 @@ def _atom(atom: str) -> str:
     return _decode(atom, "verbatim")
 
 
+def flatten(pieces: list[tuple[str, str]]) -> str:
+    """The text of scan()'s pieces as pylatexenc prints it: markup dropped, maths verbatim."""
+    return "".join(f"${text}$" if kind == "math" else text for kind, text in pieces)
+
+
+def _styled(value: str, macro: re.Match[str]) -> tuple[str, str, int] | None:
+    """(kind, text, end) of the style macro that ``macro`` matched, or None: leave it to pylatexenc.
+
+    A declaration (``{\\em x}``) is text, whatever pylatexenc makes of it. A style macro's
+    argument must be a braced group that scan() can take apart; its text is that group's."""
+    end = macro.end()
+    if macro.end(1) < len(value) and value[macro.end(1)].isalpha():
+        return None  # pylatexenc reads a longer macro name (\emé)
+    if macro.group(1) in _DECLARATIONS:
+        return "text", _atom(macro.group()), end
+    if "*" in macro.group() or "\n\n" in macro.group() or not value.startswith("{", end):
+        return None  # pylatexenc would take the star, the paragraph break or one token as the argument
+    close = group_end(value, end)
+    inner = scan(value[end + 1 : close - 1], protect=False) if close else None
+    if inner is None:
+        return None
+    return STYLE_MACROS[macro.group(1)], flatten(inner), close
+
+
 _MACRO = re.compile(r"\\(?:([A-Za-z]+)\*?\s*|[^A-Za-z])")
-# Macros the span renderer turns into markup, and structure we do not take apart;
+# Structure we do not take apart (scan() takes style macros apart before it asks _macro_end);
 # \( and \[ open maths, which only pylatexenc delimits.
-_NOT_AN_ATOM = {"begin", "end", "emph", "textit", "mkbibemph", "textsl", "it", "em", "textbf", "mkbibbold", "bf",
-                "textsc", "sc", "textsuperscript", "mkbibsuperscript", "textsubscript", "mkbibsubscript",
-                "url", "href", "verb", "def", "newcommand", "renewcommand", "input", "include", "(", ")", "[", "]"}
+_NOT_AN_ATOM = {"begin", "end", "url", "href", "verb", "def", "newcommand", "renewcommand", "input", "include",
+                "(", ")", "[", "]"}
 
 
 _MATH_DELIMITER = re.compile(r"\$|\\[()\[\]]")
