@@ -5,11 +5,17 @@ Everything here works on strings; ``markup.py`` turns Text values into spans.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from functools import cache, lru_cache
 
 from .cache import cache_short
+
+# pylatexenc logs warnings about macros it cannot expand. With no handler of its own,
+# Python prints them on stderr, bypassing refconv's diagnostics; a null handler stops
+# that (handlers a calling application configures still receive them).
+logging.getLogger("pylatexenc").addHandler(logging.NullHandler())
 
 # Characters that can make a string mean something other than itself in TeX. A string
 # with none of them is returned as it is, which keeps TeX decoding off the hot path.
@@ -97,7 +103,23 @@ def walk(value: str):
 
 
 def nodes_to_text(nodes, *, math: str = "verbatim") -> str:
-    return nfc(_latex2text(math).nodelist_to_text(nodes))
+    converter = _latex2text(math)
+    try:
+        return nfc(converter.nodelist_to_text(nodes))
+    except Exception:  # noqa: BLE001 - pylatexenc's own bugs, see _node_text
+        return nfc("".join(_node_text(converter, node) for node in nodes))
+
+
+def _node_text(converter, node) -> str:
+    """One node's text, or its TeX source when pylatexenc cannot convert it.
+
+    pylatexenc raises KeyError, IndexError or AttributeError on some macros that lack
+    their arguments (``\\href``, ``\\colorbox`` or ``\\title`` at the end of a text).
+    Keeping the source loses nothing and costs one record nothing."""
+    try:
+        return converter.nodelist_to_text([node])
+    except Exception:  # noqa: BLE001
+        return node.latex_verbatim()
 
 
 def tex_to_unicode(value: str, *, math: str = "verbatim") -> str:
