@@ -32,8 +32,8 @@ def make_target(fmt: str):
     def target(data: bytes) -> None:
         text = atheris.FuzzedDataProvider(data).ConsumeUnicodeNoSurrogates(len(data))
         result = converters.loads(text, fmt)
-        converters.dumps(result.records, "csl-json")
-        converters.dumps(result.records, "bibtex")
+        for target in ("csl-json", "bibtex", "ris", "jats"):  # what was read must write in every format
+            converters.dumps(result.records, target)
 
     return target
 
