@@ -46,11 +46,14 @@ STYLED = [
     # in BibTeX a braced group that does not open with a macro is case-protected text
     (r"{A \emph{B} C} d", True, (N("A B C"), T(" d"))),
     (r"{\emph{X}} y", True, (I("X"), T(" y"))),
-    # the declarations take no argument: pylatexenc prints nothing for them, so the style is lost
-    (r"{\em foo} bar", False, (T("foo bar"),)),
-    (r"a {\it b \bf c} d", True, (T("a b c d"),)),
-    (r"{ \em a }", True, (N(" a "),)),
-    (r"x {\sc Abc} y", False, (T("x Abc y"),)),
+    # a declaration styles the rest of its group (inner markup dropped, as in an argument)
+    (r"{\em foo} bar", False, (I("foo"), T(" bar"))),
+    (r"a {\it b \bf c} d", True, (T("a "), I("b c"), T(" d"))),
+    (r"{ \em a }", True, (N(" a "),)),  # inside case protection only the text counts
+    (r"x {\sc Abc} y", False, (T("x "), SC("Abc"), T(" y"))),
+    (r"{A \itshape b} c", False, (T("A "), I("b"), T(" c"))),
+    (r"Top \em to the end", False, (T("Top "), I("to the end"))),
+    (r"{\bfseries $x$ and {y}}", False, (B("$x$ and y"),)),
     (r"\mkbibemph{E. coli} H\textsubscript{2}O", True, (I("E. coli"), T(" H"), Span("sub", "2"), T("O"))),
     (r"\textbf{a}~b -- $x$", False, (B("a"), T("\u00a0b – "), M("x"))),
 ]
@@ -142,7 +145,7 @@ def test_a_letter_macro_takes_the_newline_after_it():
 # fast path and pylatexenc already differed, and these texts are rare.
 _TOKENS = [
     r"\emph", r"\textit", r"\textbf", r"\textsc", r"\textsl", r"\mkbibemph", r"\mkbibbold", r"\textsuperscript",
-    r"\textsubscript", r"\em", r"\it", r"\bf", r"\sc", r"\em ", "{", "}", "{", "}", "{", "}", " ", " ", "\n", "\n\n",
+    r"\textsubscript", r"\em", r"\it", r"\bf", r"\sc", r"\em ", r"\itshape", r"\bfseries", r"\scshape", r"\sl", "{", "}", "{", "}", "{", "}", " ", " ", "\n", "\n\n",
     "$x$", "$a b$", r"$\alpha$", "$$", "*", "[", "]", r"\(", r"\)", r"\[", r"\]",
     r"\'", r"\`", r"\~", r"\^", r'\"', r"\c", r"\v", r"\H", r"\u", r"\=", r"\.", r"\'e", r"\'{E}", r'\"{o}',
     r"\v s", r"\~{}", r"\'{}", r"{\'\i}", r"\ss", r"\o", r"\i", r"\aa", r"\o{}",

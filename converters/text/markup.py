@@ -55,7 +55,11 @@ def _tex_spans(nodes, *, protect: bool) -> list[Span]:
             out.append(Span("text", tex.nodes_to_text(pending)))
             pending.clear()
 
-    for node in nodes:
+    for index, node in enumerate(nodes):
+        if isinstance(node, LatexMacroNode) and node.macroname in tex.DECLARATIONS:
+            flush()  # {\em x}: the rest of this group (or text) is styled
+            out.append(Span(tex.DECLARATIONS[node.macroname], tex.nodes_to_text(nodes[index + 1:])))
+            break
         if isinstance(node, LatexMathNode):
             flush()
             out.append(Span("math", "".join(n.latex_verbatim() for n in node.nodelist)))

@@ -147,17 +147,20 @@ _ATOM = re.compile(r"""
   | ---|--|``|''|~|!`|\?`                                           # ligatures ("!`" is ¡)
 """, re.X)
 
-# Style macros and the span kind markup.py gives their argument. The declarations em,
-# it, bf and sc take no argument: pylatexenc reads them as unknown macros, so their
-# text is nothing and no span comes of them either (the style is lost on both paths).
+# Style macros and the span kind markup.py gives their argument, or, for a declaration
+# ({\em x}, old arXiv abstracts' usual italics), to the rest of the enclosing group.
 STYLE_MACROS = {
-    "emph": "i", "textit": "i", "mkbibemph": "i", "textsl": "i", "it": "i", "em": "i",
-    "textbf": "b", "mkbibbold": "b", "bf": "b",
-    "textsc": "sc", "sc": "sc",
+    "emph": "i", "textit": "i", "mkbibemph": "i", "textsl": "i",
+    "textbf": "b", "mkbibbold": "b",
+    "textsc": "sc",
     "textsuperscript": "sup", "mkbibsuperscript": "sup",
     "textsubscript": "sub", "mkbibsubscript": "sub",
 }
-_DECLARATIONS = {"it", "em", "bf", "sc"}
+DECLARATIONS = {
+    "em": "i", "it": "i", "sl": "i", "itshape": "i", "slshape": "i",
+    "bf": "b", "bfseries": "b",
+    "sc": "sc", "scshape": "sc",
+}
 
 
 def scan(value: str, *, protect: bool) -> list[tuple[str, str]] | None:
@@ -222,7 +225,7 @@ class _Scan:
             self.buffer.append(ch)  # - ` ' ! ? that make no ligature here
             return i + 1
         macro = _MACRO.match(value, i)
-        if macro and macro.group(1) in STYLE_MACROS:
+        if macro and (macro.group(1) in STYLE_MACROS or macro.group(1) in DECLARATIONS):
             return self.style(macro)
         end = _macro_end(value, i)
         if end is not None:
@@ -269,6 +272,20 @@ class _Scan:
         return end
 
 
+def _enclosing_close(value: str, start: int) -> int:
+    """Index of the ``}`` that closes the group ``start`` is in, or the end of the text."""
+    depth = 0
+    for match in _BRACE_TOKENS.finditer(value, start):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            if depth == 0:
+                return match.start()
+            depth -= 1
+    return len(value)
+
+
 @lru_cache(maxsize=8192)  # atoms are a few characters each
 def _atom(atom: str) -> str:
     return _decode(atom, "verbatim")
@@ -282,15 +299,20 @@ def flatten(pieces: list[tuple[str, str]]) -> str:
 def _styled(value: str, macro: re.Match[str]) -> tuple[str, str, int] | None:
     """(kind, text, end) of the style macro that ``macro`` matched, or None: leave it to pylatexenc.
 
-    A declaration (``{\\em x}``) is text, whatever pylatexenc makes of it. A style macro's
-    argument must be a braced group that scan() can take apart; its text is that group's."""
+    A declaration (``{\\em x}``) styles the rest of its group, up to the ``}`` left for
+    close(). A style macro's argument must be a braced group that scan() can take apart;
+    its text is that group's."""
     end = macro.end()
     if macro.end(1) < len(value) and value[macro.end(1)].isalpha():
         return None  # pylatexenc reads a longer macro name (\emé)
-    if macro.group(1) in _DECLARATIONS:
-        return "text", _atom(macro.group()), end
-    if "*" in macro.group() or "\n\n" in macro.group() or not value.startswith("{", end):
-        return None  # pylatexenc would take the star, the paragraph break or one token as the argument
+    if "*" in macro.group() or "\n\n" in macro.group():
+        return None  # pylatexenc would take the star or keep the paragraph break (or take it as the argument)
+    if macro.group(1) in DECLARATIONS:
+        close = _enclosing_close(value, end)
+        inner = scan(value[end:close], protect=False)
+        return None if inner is None else (DECLARATIONS[macro.group(1)], flatten(inner), close)
+    if not value.startswith("{", end):
+        return None  # pylatexenc would take one token as the argument
     close = group_end(value, end)
     inner = scan(value[end + 1 : close - 1], protect=False) if close else None
     if inner is None:
