@@ -328,6 +328,7 @@ _NOT_AN_ATOM = {"begin", "end", "url", "href", "verb", "def", "newcommand", "ren
 
 
 _MATH_DELIMITER = re.compile(r"\$|\\[()\[\]]")
+_ENVIRONMENT = re.compile(r"\\(?:begin|end)(?![A-Za-z])")
 # pylatexenc reads these as one token, so as one argument (\textrm--)
 _LIGATURES_AS_ONE_TOKEN = ("--", "``", "''", "!`", "?`")
 
@@ -360,8 +361,8 @@ def _macro_end(value: str, start: int) -> int | None:
             end += value[end] == "*"
         elif kind == "[" and value[end] == "[" or kind == "{" and value[end] == "{":
             close = group_end(value, end)
-            if close is None or _MATH_DELIMITER.search(value, end, close):
-                return None  # maths could run past the brace that closes the argument
+            if close is None or _MATH_DELIMITER.search(value, end, close) or _ENVIRONMENT.search(value, end, close):
+                return None  # maths or an unclosed environment could run past the brace that closes the argument
             end = close
         elif kind == "{":
             if value[end] in "\\}$%" or value.startswith(_LIGATURES_AS_ONE_TOKEN, end):
