@@ -187,7 +187,7 @@ class DigestSet:
 
     def add(self, text: str) -> bool:
         """Add ``text``; False if it (or a string with the same digest) was already there."""
-        digest = _from_bytes(_blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little") or 1
+        digest = self.digest(text)
         table, mask = self._table, self._mask
         slot = digest & mask
         while found := table[slot]:
