@@ -261,6 +261,13 @@ class Row:
     status: str = "ok"
     load: tuple[float, float, float] | None = None
 
+    def keep_best(self, run: Run) -> None:
+        """Keep the run's times where they beat the best so far (wall and CPU separately)."""
+        if self.wall is None or run.wall < self.wall:
+            self.wall, self.cpu = run.wall, run.cpu
+        if run.cpu and (self.cpu_best is None or run.cpu < self.cpu_best):
+            self.cpu_best = run.cpu
+
     @property
     def rate_wall(self) -> float | None:
         return self.records / self.wall if self.wall else None
@@ -328,10 +335,7 @@ class Bench:
                         and not run.inner["module"].startswith(str(SNAPSHOT_DIR)):
                     row.status = f"failed: measured {run.inner['module']}, not the frozen copy"
                     continue
-                if row.wall is None or run.wall < row.wall:
-                    row.wall, row.cpu = run.wall, run.cpu
-                if run.cpu and (row.cpu_best is None or run.cpu < row.cpu_best):
-                    row.cpu_best = run.cpu
+                row.keep_best(run)
                 if run.inner:
                     row.inner = min(row.inner or run.inner["seconds"], run.inner["seconds"])
                 row.maxrss_mib = max(row.maxrss_mib or 0.0, run.maxrss_mib)
@@ -515,10 +519,7 @@ def bench_jobs(bench: Bench) -> None:
             if run.rc != 0:
                 row.status = f"failed (exit {run.rc}): {last_line(run.stderr)}"
                 continue
-            if row.wall is None or run.wall < row.wall:
-                row.wall, row.cpu = run.wall, run.cpu
-            if run.cpu and (row.cpu_best is None or run.cpu < row.cpu_best):
-                row.cpu_best = run.cpu
+            row.keep_best(run)
             row.maxrss_mib = max(row.maxrss_mib or 0, run.maxrss_mib)
             row.out_records = sum(count_csl(p) for p in out_dir.glob("*.json"))
             bench.log(f"  --jobs {jobs}: run {attempt + 1}: {run.wall:.2f}s, CPU {run.cpu:.2f}s "
