@@ -73,6 +73,12 @@ class _Entry:
     value: str
     line: int
     column: int
+    more: list[str] | None = None  # continuation lines, joined once when the record closes (linear)
+
+    def join_more(self) -> None:
+        if self.more:
+            self.value = ("\n" if self.tag in MULTILINE_TAGS else " ").join([self.value, *self.more])
+            self.more = None
 
 
 @dataclass(slots=True)
@@ -190,8 +196,10 @@ class _Reader:
         text = line.strip()
         if not last.value:
             last.value = text
+        elif last.more is None:
+            last.more = [text]
         else:
-            last.value += ("\n" if last.tag in MULTILINE_TAGS else " ") + text
+            last.more.append(text)
 
     def _open(self, entry: _Entry) -> None:
         self._flush_noise()
@@ -243,6 +251,8 @@ class _Reader:
 
     def _close(self) -> Record | None:
         pending, self.current = self.current, None
+        for entry in pending.entries:
+            entry.join_more()
         try:
             record = _Builder(pending, self.report, self.options, self.last_label).build()
         except Exception as exc:  # a bug must cost one record, never the batch
@@ -283,7 +293,7 @@ class _Builder:
                 self.tags.setdefault(entry.tag, []).append(entry)
         self.fields: dict = {}
         self.ids: dict = {}
-        self.extras: dict[str, str] = {}
+        self.kept: dict[str, list[str]] = {}  # extras' values, joined once at the end (linear)
 
     # -- helpers
 
@@ -296,8 +306,7 @@ class _Builder:
         return taken
 
     def keep(self, entry: _Entry) -> None:
-        key = f"ris:{entry.tag}"
-        self.extras[key] = f"{self.extras[key]}\n{entry.value}" if key in self.extras else entry.value
+        self.kept.setdefault(f"ris:{entry.tag}", []).append(entry.value)
 
     def warn(self, code: str, message: str, entry: _Entry | None = None, **more) -> None:
         where = {"line": entry.line, "column": entry.column} if entry else {"line": self.pending.line}
@@ -336,14 +345,15 @@ class _Builder:
         for entries in list(self.tags.values()):  # everything unmapped is kept
             for entry in entries:
                 self.keep(entry)
+        extras = {key: "\n".join(values) for key, values in self.kept.items()}
         original = ty_code if ty_code in RIS_TO_CSL else self.ty.value  # a long name counts as its code
         if self.ty.value and _writer_ty(csl_type, self.options) != original:
-            self.extras["ris:TY"] = original  # the writer would not give it back
+            extras["ris:TY"] = original  # the writer would not give it back
         return Record(
             type=csl_type,
             key=key.value if key else None,
             ids=Identifiers(**self.ids),
-            extras=self.extras,
+            extras=extras,
             position=Position(self.report.source, self.pending.line),
             **self.fields,
         )
@@ -352,7 +362,7 @@ class _Builder:
         for number, text in self.pending.stray:
             self.report.warning("ris.stray-text", f"untagged text after the TY line, kept in extras: '{text[:60]}'",
                                 line=number, column=1, key=self.key)
-            self.extras["ris:unparsed"] = _join(self.extras.get("ris:unparsed"), text)
+            self.kept.setdefault("ris:unparsed", []).append(text)
 
     def _type(self) -> tuple[str, str]:
         raw = self.ty.value
@@ -386,8 +396,9 @@ class _Builder:
         if abstract:
             text = "\n".join(e.value for e in abstract)
             self.fields["abstract"] = Text(text, Syntax.PLAIN)
+            normalised = _norm(text) if other else ""
             for entry in other:
-                if _norm(entry.value) not in _norm(text):
+                if _norm(entry.value) not in normalised:
                     self.keep(entry)
         notes = self.take(*tags_for("note"))
         if notes:
@@ -606,10 +617,6 @@ _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?(?P<o>[
 _YEAR_FIRST = re.compile(r"^(?P<y>\d{4})\b")
 def _norm(value: str) -> str:
     return " ".join(value.split()).casefold()
-
-
-def _join(old: str | None, new: str) -> str:
-    return f"{old}\n{new}" if old else new
 
 
 def _is_arxiv(value: str | None) -> bool:
