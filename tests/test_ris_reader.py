@@ -286,10 +286,38 @@ def test_a_broken_record_costs_one_error_with_its_line_and_the_neighbours_conver
     assert result.failed == 1
 
 
-def test_a_file_ending_inside_a_record_is_an_error_naming_the_line():
+def test_a_record_missing_its_final_er_at_end_of_file_is_kept_with_a_warning():
+    text = ("TY  - JOUR\nTI  - First complete record\nAU  - Smith, Ann\nPY  - 2001\nER  - \n"
+            "TY  - BOOK\nTI  - Second complete record\nAU  - Doe, Jan\nPY  - 2002\n")
+    result = read(text)
+    assert [(r.type, r.title.value, r.authors, r.issued) for r in result] == [
+        ("article-journal", "First complete record", (Name(family="Smith", given="Ann"),), Date(2001)),
+        ("book", "Second complete record", (Name(family="Doe", given="Jan"),), Date(2002))]
+    assert result.ok and result.failed == 0
+    assert [(d.code, d.severity, d.line, d.column, d.key) for d in result.diagnostics] == [
+        ("ris.missing-final-er", Severity.WARNING, 6, 1, "Second complete record")]
+
+
+def test_a_file_cut_inside_a_record_keeps_what_was_read_and_warns_naming_the_line():
     result = read(GOOD_BEFORE + "TY  - JOUR\nTI  - Cut sh")
-    assert [r.title.value for r in result] == ["Before"]
-    assert [(e.code, e.line, e.key) for e in result.errors] == [("ris.truncated", 4, "Cut sh")]
+    assert [r.title.value for r in result] == ["Before", "Cut sh"]
+    assert [(d.code, d.line, d.key) for d in result.diagnostics] == [("ris.missing-final-er", 4, "Cut sh")]
+    assert "cut short" in result.diagnostics[0].hint
+
+
+def test_year_0000_is_no_date_with_a_warning_and_the_original_kept():
+    result = read("TY  - JOUR\nTI  - Undated\nPY  - 0000\nER  - \n")
+    (record,) = result
+    assert record.issued is None
+    assert record.extras == {"ris:PY": "0000"}
+    assert [(d.code, d.severity, d.line, d.column) for d in result.diagnostics] == [
+        ("ris.year-zero", Severity.WARNING, 3, 7)]
+    assert "PY  - 0000\r\n" in converters.dumps([record], "ris")  # and RIS output gives it back
+
+
+def test_year_0000_in_da_gives_way_to_a_real_year_in_py():
+    (record,) = read("TY  - JOUR\nDA  - 0000///\nPY  - 2020\nER  - \n")
+    assert record.issued == Date(2020) and record.extras == {"ris:DA": "0000///"}
 
 
 def test_tags_after_er_are_warned_not_failed():

@@ -105,7 +105,9 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
             yield record
         if reader.stopped:
             return
-    reader.finish()
+    last = reader.finish()
+    if last is not None:
+        yield last
 
 
 def _lines(stream: TextIO | Iterable[str]) -> Iterator[tuple[int, str]]:
@@ -157,19 +159,23 @@ class _Reader:
             self.current.entries.append(_Entry(tag, stripped, number, column))
         return None
 
-    def finish(self) -> None:
+    def finish(self) -> Record | None:
+        """The record the input ends in, when no ER closed it: everything it holds was read,
+        so it is kept (exporters omit the last ER; a file cut short loses only its tail)."""
         self._flush_noise()
         self._flush_orphan()
         if self.current is not None:
-            self.report.error(
-                "ris.truncated",
+            self.report.warning(
+                "ris.missing-final-er",
                 f"input ends inside the record starting at line {self.current.line} (no 'ER  - ' closes it); "
-                "record not converted",
-                line=self.current.line, key=self.current.label() or self.last_label,
-                hint="the file may have been cut short",
+                "record kept as read",
+                line=self.current.line, column=1, key=self.current.label() or self.last_label,
+                hint="if the file was cut short, the record's last value may be incomplete",
             )
-        elif self.records == 0 and self.seen_content and not self.stopped and self.report.failed == 0:
+            return self._close()
+        if self.records == 0 and self.seen_content and not self.stopped and self.report.failed == 0:
             self.report.warning("ris.no-records", "no RIS record found (no 'TY  - ' line)", line=1)
+        return None
 
     def _other_format(self, number: int, line: str) -> bool:
         for pattern, name in _OTHER_FORMATS:
@@ -448,6 +454,11 @@ class _Builder:
             if not entry.value.strip("/ "):
                 continue  # "///": the exporter had no date
             date, exact = parse_date(entry.value)
+            if date is not None and date.year == 0:  # "0000": exporters' placeholder, no calendar has it
+                self.warn("ris.year-zero", f"{entry.tag} '{entry.value}' has year 0000, which means no date; "
+                          "read as no date, the value kept in extras", entry)
+                self.keep(entry)
+                continue
             if date is None:
                 unread.append(entry)
             elif chosen is None:
