@@ -88,6 +88,25 @@ def test_text_that_looks_like_er_inside_a_value_does_not_end_the_record():
     assert record.abstract.value == "first line,\nER then second line"
 
 
+def test_a_nul_in_a_title_is_replaced_with_a_warning_at_its_line_and_column():
+    result = read("TY  - JOUR\nTI  - Before\x00after, then ESC \x1b and DEL \x7f\nER  - \n")
+    (record,) = result
+    assert record.title.value == "Before\ufffdafter, then ESC \ufffd and DEL \ufffd"
+    assert [(d.code, d.severity, d.line, d.column, d.field) for d in result.diagnostics] == [
+        ("ris.control-char", Severity.WARNING, 2, 13, "TI")]
+    assert "U+0000" in result.diagnostics[0].message and "3 in this line" in result.diagnostics[0].message
+
+
+def test_a_line_separator_inside_a_value_reads_as_a_line_break_said_as_info():
+    text = "TY  - JOUR\nTI  - Wrapped\u2028title\nAB  - One\x85two\nKW  - a\u2029b\nER  - \n"
+    result = read(text)
+    (record,) = result
+    assert (record.title.value, record.abstract.value, record.keywords) == ("Wrapped title", "One\ntwo", ("a", "b"))
+    assert [(d.code, d.severity, d.line, d.column) for d in result.diagnostics] == [
+        ("ris.line-break", Severity.INFO, 2, 14), ("ris.line-break", Severity.INFO, 3, 10),
+        ("ris.line-break", Severity.INFO, 4, 8)]
+
+
 # --- tags to the model ------------------------------------------------------------------------
 
 
@@ -143,6 +162,17 @@ def test_several_authors_in_one_line_are_split_when_clearly_separable_and_warned
     ("Banks, Ferdinand E. ", Name(family="Banks", given="Ferdinand E.")),
 ])
 def test_ris_names(value, expected):
+    assert ris_reader.parse_name(value) == (expected, None)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("0\\ 0", Name(family="0", given="0\\")),
+    ("Jean--Paul Sartre", Name(family="Sartre", given="Jean--Paul")),
+    ("Ann {B.} Lee", Name(family="Lee", given="Ann {B.}")),
+    ("Ann~Marie de la Cruz", Name(family="Cruz", given="Ann~Marie", non_dropping_particle="de la")),
+    ("100% Lee Jr.", Name(family="Lee", given="100%", suffix="Jr.")),
+])
+def test_a_ris_name_is_plain_text_never_decoded_as_tex(value, expected):
     assert ris_reader.parse_name(value) == (expected, None)
 
 
