@@ -102,14 +102,16 @@ def _all_name_chars(names) -> Counter:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=st.fixed_dictionaries({name: hostile for name in [*TEXT_FIELDS, "note"]}),
-       keywords=st.lists(hostile, max_size=3), authors=st.lists(hostile, min_size=1, max_size=3))
-def test_hostile_text_in_every_field_comes_back_intact_through_rispy_and_refconv(values, keywords, authors):
-    expected_authors = [_expected(a) for a in authors]
-    assume(all(_name_chars(a) and not re.fullmatch(r"et\.?\s*al\.?", a, re.I) for a in expected_authors))
+       keywords=st.lists(hostile, max_size=3), authors=st.lists(hostile, min_size=1, max_size=3),
+       editors=st.lists(hostile, max_size=2))
+def test_hostile_text_in_every_field_comes_back_intact_through_rispy_and_refconv(values, keywords, authors, editors):
+    expected_authors, expected_editors = [_expected(a) for a in authors], [_expected(e) for e in editors]
+    assume(all(_name_chars(n) and not re.fullmatch(r"et\.?\s*al\.?", n, re.I)
+               for n in expected_authors + expected_editors))
     assume(_expected(values["publisher"]).casefold() != "arxiv")
     fields = {name: Text(v) if name in RICH else v for name, v in values.items()}
     hostile_record = Record(type="book", keywords=tuple(keywords), authors=tuple(Name(literal=a) for a in authors),
-                            **fields)
+                            editors=tuple(Name(literal=e) for e in editors), **fields)
     neighbour = Record(type="article-journal", title=Text("The neighbour"))
     text = converters.dumps([hostile_record, neighbour], "ris")
     _lines_are_tag_lines(text)
@@ -121,6 +123,7 @@ def test_hostile_text_in_every_field_comes_back_intact_through_rispy_and_refconv
     assert [n for n in theirs[0].get("notes", []) if n] == [e for e in [_expected(values["note"])] if e]
     assert [k for k in theirs[0].get("keywords", []) if k] == [e for e in map(_expected, keywords) if e]
     assert theirs[0]["authors"] == expected_authors
+    assert theirs[0].get("unknown_tag", {}).get("ED", []) == expected_editors  # rispy has no name for ED
 
     result = converters.loads(text, "ris")
     assert not result.errors, [e.render() for e in result.errors]
@@ -130,3 +133,4 @@ def test_hostile_text_in_every_field_comes_back_intact_through_rispy_and_refconv
         assert (_value(ours, name) or "") == _expected(values[name]), name
     assert list(ours.keywords) == [e for e in map(_expected, keywords) if e]
     assert _all_name_chars(ours.authors) == sum(map(_name_chars, expected_authors), Counter())
+    assert _all_name_chars(ours.editors) == sum(map(_name_chars, expected_editors), Counter())
