@@ -43,6 +43,9 @@ SHAPES = {
     "title-continuation": lambda n: "TY  - JOUR\nTI  - start\n" + "a wrapped title goes on\n" * n + "ER  - \n",
     # an abstract's paragraphs: continuation lines joined with line breaks
     "abstract-continuation": lambda n: "TY  - JOUR\nAB  - start\n" + "one more paragraph\n" * n + "ER  - \n",
+    # a long abstract and many N2 lines, each once looked for inside the abstract
+    "abstract-and-many-n2": lambda n: ("TY  - JOUR\nAB  - " + "word " * n + "\n"
+                                       + "N2  - not in the abstract\n" * (n // 4) + "ER  - \n"),
     # the same unknown tag over and over: its values are all kept in extras
     "repeated-unknown-tag": lambda n: "TY  - JOUR\n" + "ZZ  - kept in extras\n" * n + "ER  - \n",
 }

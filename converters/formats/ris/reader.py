@@ -426,8 +426,8 @@ class _Builder:
             text = "\n".join(e.value for e in abstract)
             self.fields["abstract"] = Text(text, Syntax.PLAIN)
             normalised = _norm(text) if other else ""
-            for entry in other:
-                if _norm(entry.value) not in normalised:
+            for number, entry in enumerate(other):  # past a few, all are kept: the search would be quadratic
+                if number >= _DUPLICATE_CHECKS or _norm(entry.value) not in normalised:
                     self.keep(entry)
         notes = self.take(*tags_for("note"))
         if notes:
@@ -633,6 +633,7 @@ class _Builder:
 
 # --- values -------------------------------------------------------------------------------
 
+_DUPLICATE_CHECKS = 32  # N2 values looked for inside the abstract (exporters write one, repeating AB)
 _ETAL = re.compile(r"^et\.?\s*al\.?$", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 _RANGE = re.compile(r"\w\s*[-–—]+\s*\w")
