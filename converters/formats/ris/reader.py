@@ -650,6 +650,8 @@ _SN_NUMBER = re.compile(r"\d[\dXx-]*")
 _SLASH_DATE = re.compile(r"^(?P<y>\d{4})(?:/(?P<m>\d{1,2})?(?:/(?P<d>\d{1,2})?(?:/(?P<o>.*))?)?)?$")
 _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?(?P<o>[T ].*)?$")
 _YEAR_FIRST = re.compile(r"^(?P<y>\d{4})\b")
+
+
 def _clean(line: str) -> tuple[str, list[tuple[str, int, str]]]:
     """The line with its other line breaks as LF (folded by the tag) and its control characters
     as U+FFFD; what was found: (code, 1-based column of the first, message)."""
