@@ -9,7 +9,10 @@ Line grammar (what real exporters write, not only what the spec allows):
   line break for AB, N1, N2 and KW (paragraphs, and Rayyan's one keyword per line),
   with a space for every other tag (wrapped titles);
 - ``TY`` opens a record and ``ER`` closes it; text outside records (exporter headers
-  such as "Record #1 of 2", numbering) is ignored and reported as info.
+  such as "Record #1 of 2", numbering) is ignored and reported as info;
+- inside a line, another line break (VT, FF, U+001C-U+001E, NEL, U+2028, U+2029) is read
+  as a continuation would be (info), and a control character (NUL, ESC, DEL, C1) or a
+  lone surrogate becomes U+FFFD (a warning with its line and column): no value keeps one.
 
 Tags map to the model through ``tables.TAG_SLOTS``; every value that does not make it
 into the model is kept in ``extras["ris:<TAG>"]`` (several values joined with a line
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TextIO
 
-from ...diagnostics import Reporter
+from ...diagnostics import Reporter, Severity
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_url
 from ...options import Options
 from ...text.ids import (
@@ -40,11 +43,13 @@ from ...text.ids import (
 from ...text.names import (
     ORGANISATION_WORDS,
     PARTICLES,
+    SUFFIXES,
     is_organisation,
     leading_particle,
     split_display_name,
     trailing_particle,
 )
+from ...text.tex import has_tex
 from .tables import (
     BT_IS_TITLE,
     DEFAULT_RIS_TYPE,
@@ -65,6 +70,10 @@ _OTHER_FORMATS = (
     (re.compile(r"PMID- "), "MEDLINE/PubMed (.nbib)"),
     (re.compile(r"(?:FN|PT|VR) "), "Web of Science field-tagged"),
 )
+# What no value keeps raw: control characters but tab, other line breaks, lone surrogates.
+_SUSPECT = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # str.splitlines()'s
+_FOLD = re.compile(r"\s*\n\s*")
 
 
 @dataclass(slots=True)
@@ -73,6 +82,12 @@ class _Entry:
     value: str
     line: int
     column: int
+    more: list[str] | None = None  # continuation lines, joined once when the record closes (linear)
+
+    def join_more(self) -> None:
+        if self.more:
+            self.value = ("\n" if self.tag in MULTILINE_TAGS else " ").join([self.value, *self.more])
+            self.more = None
 
 
 @dataclass(slots=True)
@@ -82,6 +97,7 @@ class _Pending:
     line: int  # of its TY
     entries: list[_Entry]
     stray: list[tuple[int, str]] = field(default_factory=list)  # text right after TY
+    cleaned: list[tuple[str, str, int, int, str]] = field(default_factory=list)  # code, tag, line, column, text
 
     def label(self) -> str | None:
         for tag in ("ID", "TI", "T1"):
@@ -99,7 +115,9 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
             yield record
         if reader.stopped:
             return
-    reader.finish()
+    last = reader.finish()
+    if last is not None:
+        yield last
 
 
 def _lines(stream: TextIO | Iterable[str]) -> Iterator[tuple[int, str]]:
@@ -129,6 +147,16 @@ class _Reader:
 
     def feed(self, number: int, line: str) -> Record | None:
         line = line.removeprefix("\ufeff")
+        if _SUSPECT.search(line) is None:
+            return self._feed(number, line)
+        line, found = _clean(line)
+        record = self._feed(number, line)
+        if self.current is not None:  # said with the record's key when it is built
+            tag = self.current.entries[-1].tag
+            self.current.cleaned.extend((code, tag, number, column, text) for code, column, text in found)
+        return record
+
+    def _feed(self, number: int, line: str) -> Record | None:
         if not self.seen_content and line.strip():
             self.seen_content = True
             if self._other_format(number, line):
@@ -139,7 +167,7 @@ class _Reader:
             return None
         tag, value = match[1], line[match.end():]
         lead = value.lstrip()
-        stripped = lead.rstrip()
+        stripped = _fold(lead.rstrip(), tag)
         column = match.end() + 1 + len(value) - len(lead)  # 1-based, at the value's first character
         if tag == "TY":
             self._open(_Entry(tag, stripped, number, column))
@@ -151,19 +179,23 @@ class _Reader:
             self.current.entries.append(_Entry(tag, stripped, number, column))
         return None
 
-    def finish(self) -> None:
+    def finish(self) -> Record | None:
+        """The record the input ends in, when no ER closed it: everything it holds was read,
+        so it is kept (exporters omit the last ER; a file cut short loses only its tail)."""
         self._flush_noise()
         self._flush_orphan()
         if self.current is not None:
-            self.report.error(
-                "ris.truncated",
+            self.report.warning(
+                "ris.missing-final-er",
                 f"input ends inside the record starting at line {self.current.line} (no 'ER  - ' closes it); "
-                "record not converted",
-                line=self.current.line, key=self.current.label() or self.last_label,
-                hint="the file may have been cut short",
+                "record kept as read",
+                line=self.current.line, column=1, key=self.current.label() or self.last_label,
+                hint="if the file was cut short, the record's last value may be incomplete",
             )
-        elif self.records == 0 and self.seen_content and not self.stopped and self.report.failed == 0:
+            return self._close()
+        if self.records == 0 and self.seen_content and not self.stopped and self.report.failed == 0:
             self.report.warning("ris.no-records", "no RIS record found (no 'TY  - ' line)", line=1)
+        return None
 
     def _other_format(self, number: int, line: str) -> bool:
         for pattern, name in _OTHER_FORMATS:
@@ -187,11 +219,13 @@ class _Reader:
         if last.tag == "TY":
             current.stray.append((number, line.strip()))
             return
-        text = line.strip()
+        text = _fold(line.strip(), last.tag)
         if not last.value:
             last.value = text
+        elif last.more is None:
+            last.more = [text]
         else:
-            last.value += ("\n" if last.tag in MULTILINE_TAGS else " ") + text
+            last.more.append(text)
 
     def _open(self, entry: _Entry) -> None:
         self._flush_noise()
@@ -243,6 +277,8 @@ class _Reader:
 
     def _close(self) -> Record | None:
         pending, self.current = self.current, None
+        for entry in pending.entries:
+            entry.join_more()
         try:
             record = _Builder(pending, self.report, self.options, self.last_label).build()
         except Exception as exc:  # a bug must cost one record, never the batch
@@ -283,7 +319,7 @@ class _Builder:
                 self.tags.setdefault(entry.tag, []).append(entry)
         self.fields: dict = {}
         self.ids: dict = {}
-        self.extras: dict[str, str] = {}
+        self.kept: dict[str, list[str]] = {}  # extras' values, joined once at the end (linear)
 
     # -- helpers
 
@@ -296,8 +332,7 @@ class _Builder:
         return taken
 
     def keep(self, entry: _Entry) -> None:
-        key = f"ris:{entry.tag}"
-        self.extras[key] = f"{self.extras[key]}\n{entry.value}" if key in self.extras else entry.value
+        self.kept.setdefault(f"ris:{entry.tag}", []).append(entry.value)
 
     def warn(self, code: str, message: str, entry: _Entry | None = None, **more) -> None:
         where = {"line": entry.line, "column": entry.column} if entry else {"line": self.pending.line}
@@ -321,6 +356,9 @@ class _Builder:
     # -- the record
 
     def build(self) -> Record:
+        for code, tag, line, column, text in self.pending.cleaned:
+            self.report.add(Severity.WARNING if code == "ris.control-char" else Severity.INFO, code, text,
+                            line=line, column=column, key=self.key, field=tag)
         self._stray()
         ty_code, csl_type = self._type()
         key = self.pick(tags_for("key"))
@@ -336,14 +374,15 @@ class _Builder:
         for entries in list(self.tags.values()):  # everything unmapped is kept
             for entry in entries:
                 self.keep(entry)
+        extras = {key: "\n".join(values) for key, values in self.kept.items()}
         original = ty_code if ty_code in RIS_TO_CSL else self.ty.value  # a long name counts as its code
         if self.ty.value and _writer_ty(csl_type, self.options) != original:
-            self.extras["ris:TY"] = original  # the writer would not give it back
+            extras["ris:TY"] = original  # the writer would not give it back
         return Record(
             type=csl_type,
             key=key.value if key else None,
             ids=Identifiers(**self.ids),
-            extras=self.extras,
+            extras=extras,
             position=Position(self.report.source, self.pending.line),
             **self.fields,
         )
@@ -352,7 +391,7 @@ class _Builder:
         for number, text in self.pending.stray:
             self.report.warning("ris.stray-text", f"untagged text after the TY line, kept in extras: '{text[:60]}'",
                                 line=number, column=1, key=self.key)
-            self.extras["ris:unparsed"] = _join(self.extras.get("ris:unparsed"), text)
+            self.kept.setdefault("ris:unparsed", []).append(text)
 
     def _type(self) -> tuple[str, str]:
         raw = self.ty.value
@@ -386,8 +425,9 @@ class _Builder:
         if abstract:
             text = "\n".join(e.value for e in abstract)
             self.fields["abstract"] = Text(text, Syntax.PLAIN)
-            for entry in other:
-                if _norm(entry.value) not in _norm(text):
+            normalised = _norm(text) if other else ""
+            for number, entry in enumerate(other):  # past a few, all are kept: the search would be quadratic
+                if number >= _DUPLICATE_CHECKS or _norm(entry.value) not in normalised:
                     self.keep(entry)
         notes = self.take(*tags_for("note"))
         if notes:
@@ -437,6 +477,11 @@ class _Builder:
             if not entry.value.strip("/ "):
                 continue  # "///": the exporter had no date
             date, exact = parse_date(entry.value)
+            if date is not None and date.year == 0:  # "0000": exporters' placeholder, no calendar has it
+                self.warn("ris.year-zero", f"{entry.tag} '{entry.value}' has year 0000, which means no date; "
+                          "read as no date, the value kept in extras", entry)
+                self.keep(entry)
+                continue
             if date is None:
                 unread.append(entry)
             elif chosen is None:
@@ -588,6 +633,7 @@ class _Builder:
 
 # --- values -------------------------------------------------------------------------------
 
+_DUPLICATE_CHECKS = 32  # N2 values looked for inside the abstract (exporters write one, repeating AB)
 _ETAL = re.compile(r"^et\.?\s*al\.?$", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 _RANGE = re.compile(r"\w\s*[-–—]+\s*\w")
@@ -604,12 +650,39 @@ _SN_NUMBER = re.compile(r"\d[\dXx-]*")
 _SLASH_DATE = re.compile(r"^(?P<y>\d{4})(?:/(?P<m>\d{1,2})?(?:/(?P<d>\d{1,2})?(?:/(?P<o>.*))?)?)?$")
 _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?(?P<o>[T ].*)?$")
 _YEAR_FIRST = re.compile(r"^(?P<y>\d{4})\b")
+
+
+def _clean(line: str) -> tuple[str, list[tuple[str, int, str]]]:
+    """The line with its other line breaks as LF (folded by the tag) and its control characters
+    as U+FFFD; what was found: (code, 1-based column of the first, message)."""
+    breaks: list[tuple[int, str]] = []
+    controls: list[tuple[int, str]] = []
+
+    def fix(match: re.Match) -> str:
+        char = match[0]
+        (breaks if char in _BREAKS else controls).append((match.start() + 1, char))
+        return "\n" if char in _BREAKS else "\ufffd"
+
+    line = _SUSPECT.sub(fix, line)
+    found = []
+    if breaks:
+        column, char = breaks[0]
+        found.append(("ris.line-break", column, f"line break U+{ord(char):04X} inside a line read as a line break"
+                      + (f" ({len(breaks)} in this line)" if len(breaks) > 1 else "")))
+    if controls:
+        column, char = controls[0]
+        found.append(("ris.control-char", column, f"control character U+{ord(char):04X} replaced by U+FFFD"
+                      + (f" ({len(controls)} in this line)" if len(controls) > 1 else "")))
+    return line, found
+
+
+def _fold(text: str, tag: str) -> str:
+    """A value's inner line breaks (from _clean) as its continuation lines would be joined."""
+    return _FOLD.sub("\n" if tag in MULTILINE_TAGS else " ", text) if "\n" in text else text
+
+
 def _norm(value: str) -> str:
     return " ".join(value.split()).casefold()
-
-
-def _join(old: str | None, new: str) -> str:
-    return f"{old}\n{new}" if old else new
 
 
 def _is_arxiv(value: str | None) -> bool:
@@ -709,7 +782,22 @@ def _name_without_comma(text: str) -> Name:
         initials += 1
     if initials and not _INITIALS.match(tokens[0]):
         return Name(family=" ".join(tokens[:-initials]), given=" ".join(tokens[-initials:]))
+    if has_tex(text):  # RIS is plain text: a backslash, brace, "~" or "--" is a character, never TeX
+        return _plain_first_von_last(tokens)
     return split_display_name(text)
+
+
+def _plain_first_von_last(tokens: list[str]) -> Name:
+    """split_display_name's reading (BibTeX's First von Last, a trailing suffix split off) of
+    whitespace tokens taken as typed."""
+    suffix = tokens[-1] if len(tokens) > 2 and tokens[-1].lower() in SUFFIXES else None
+    words = tokens[:-1] if suffix else tokens
+    if len(words) == 1:
+        return Name(family=words[0], suffix=suffix) if suffix else Name(literal=words[0])
+    lower = [i for i, word in enumerate(words[:-1]) if word[:1].islower()]
+    first, last = (lower[0], lower[-1] + 1) if lower else (len(words) - 1, len(words) - 1)
+    return Name(family=" ".join(words[last:]), given=" ".join(words[:first]) or None,
+                non_dropping_particle=" ".join(words[first:last]) or None, suffix=suffix)
 
 
 def _sn_tokens(value: str) -> tuple[list[str], str]:

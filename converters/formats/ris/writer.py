@@ -2,9 +2,13 @@
 
 Lines are ``TG  - value`` with CRLF endings, as the spec asks. RIS has no preprint
 type: preprints get ``TY  - UNPB`` by default (an option), ``T2``/``PB`` arXiv and the
-id in ``AN``. Values are single lines: newlines inside a value become spaces, so a
-value can never start a tag of its own (``ER  -``). A citation key given by the input
-goes to ``ID`` (the reader takes it back from there).
+id in ``AN``. Values are single lines, so a value can never start a tag of its own
+(``ER  -``): every line break ``str.splitlines()`` knows (CR, LF, VT, FF, U+001C-U+001E,
+NEL, U+2028, U+2029), with the white space around it, becomes one space, and a value's
+leading and trailing white space is dropped, as every RIS reader drops it. Other control
+characters (NUL, ESC, DEL, C1) and lone surrogates are never written raw: each becomes
+U+FFFD, with a warning. A citation key given by the input goes to ``ID`` (the reader
+takes it back from there).
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ from ...options import Options
 from ...text.markup import to_plain
 from .tables import DEFAULT_RIS_TYPE, REPEATABLE_TAGS, RIS_TYPES
 
-_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NEWLINES = re.compile(r"\s*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+\s*")  # str.splitlines()'s breaks
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")  # tab aside; breaks are gone by then
 _TAG = re.compile(r"^[A-Z][A-Z0-9]$")
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
@@ -39,14 +43,19 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
         if count:
             out.write("\r\n")
         for tag, value in _tags(record, key, options, report):
-            out.write(f"{tag}  - {_line(value)}\r\n")
+            line, replaced = _line(value)
+            if replaced:
+                report.warning("write.control-char", f"{replaced} control character{'s' * (replaced > 1)} in {tag} "
+                               "written as U+FFFD (RIS carries text only)", key=key, field=tag)
+            out.write(f"{tag}  - {line}\r\n")
         out.write("ER  - \r\n")
         count += 1
     return count
 
 
-def _line(value: str) -> str:
-    return _CONTROL.sub("", _NEWLINES.sub(" ", value)).strip()
+def _line(value: str) -> tuple[str, int]:
+    """The value on one line, and how many control characters it had to replace."""
+    return _CONTROL.subn("\ufffd", _NEWLINES.sub(" ", value).strip())
 
 
 def _text(value: Text, options: Options) -> str:
