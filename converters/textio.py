@@ -1,72 +1,288 @@
-"""Decoding input bytes with exact positions for errors.
+"""Decoding input bytes with exact positions for errors, without losing the rest.
 
-Python's text wrapper decodes in chunks, so its errors give an offset within a chunk.
-This decodes line by line and, on bad bytes, says the file offset, the line and the
-encoding tried.
+Python's text wrapper decodes in chunks, so its errors give an offset within a chunk,
+and a strict decode loses everything after one bad byte. This splits the bytes into
+lines first (on the encoded line feed, so UTF-16 and UTF-32 split right too), decodes
+each line, replaces undecodable bytes with U+FFFD and records each bad spot with its
+file offset, line and column; ``api`` turns the spots into diagnostics naming the
+record that holds them. A byte order mark chooses the Unicode encoding (and byte
+order) when the encoding asked for is a Unicode one or the default.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
+import re
+import threading
+from bisect import bisect_left, bisect_right, insort
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from operator import itemgetter
 from typing import BinaryIO
 
+_CHUNK = 1 << 16
+_MARK = "\udcff"  # stands for a bad spot while a line is decoded; no UTF decoder yields a lone surrogate
 
-class InputDecodeError(ValueError):
-    def __init__(self, encoding: str, offset: int, line: int, column: int, byte: int):
-        self.encoding, self.offset, self.line, self.column, self.byte = encoding, offset, line, column, byte
-        super().__init__(f"input is not valid {encoding}: byte 0x{byte:02x} at offset {offset} "
-                         f"(line {line}, column {column})")
+# longest first: the UTF-32-LE mark begins with the UTF-16-LE one
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_UNICODE = {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
+
+
+@dataclass(frozen=True)
+class BadSpot:
+    """A run of bytes that did not decode, replaced by one U+FFFD."""
+
+    encoding: str
+    offset: int  # in the file, counted from 0
+    line: int
+    column: int  # of the U+FFFD in the decoded line, from 1
+    data: bytes
+
+    @property
+    def message(self) -> str:
+        shown = " ".join(f"0x{b:02x}" for b in self.data[:8]) + (" ..." if len(self.data) > 8 else "")
+        return f"input is not valid {self.encoding}: byte {shown} at offset {self.offset}"
+
+
+_local = threading.local()
+_MARKS = re.compile(_MARK + "+")
+
+
+def _collect(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _local.spots.append((exc.start, exc.end))
+    return _MARK, exc.end
+
+
+codecs.register_error("refconv.collect", _collect)
+
+
+def sniff_bom(head: bytes, encoding: str) -> str:
+    """The encoding to decode with: a BOM's, when the one asked for is Unicode; for a bare
+    ``utf-16``/``utf-32`` without one, the byte order the zero bytes show (ASCII-heavy text)."""
+    name = codecs.lookup(encoding).name.replace("_", "-")
+    if name not in _UNICODE:
+        return name
+    for bom, found in _BOMS:
+        if head.startswith(bom):
+            return found
+    if name in ("utf-16", "utf-32"):
+        unit = 2 if name == "utf-16" else 4
+        low = sum(1 for i in range(0, len(head) - unit + 1, unit) if head[i] == 0)
+        high = sum(1 for i in range(unit - 1, len(head), unit) if head[i] == 0)
+        return f"{name}-be" if low > high else f"{name}-le"
+    return "utf-8" if name == "utf-8-sig" else name
+
+
+def _newline(encoding: str) -> tuple[bytes, int]:
+    """The encoded line feed and the code unit size (1 for ASCII-compatible encodings)."""
+    encoded = "\n".encode(encoding)
+    return encoded, len(encoded)
 
 
 class DecodedLines(io.TextIOBase):
-    """A read-only text stream over a binary one; lines keep their endings."""
+    """A read-only text stream over a binary one; lines keep their endings.
+
+    ``spots`` collects each bad spot as its line is decoded, for ``api`` to report.
+    ``read(size)`` peeks at the head for format detection (nothing is consumed or
+    reported); ``seek(0)`` then starts the real read, on any stream, stdin included.
+    """
 
     def __init__(self, binary: BinaryIO, encoding: str = "utf-8", name: str | None = None):
         self._binary = binary
-        self.encoding_name = codecs.lookup(encoding).name
+        self._head = binary.read(512) or b""  # the BOM, or zero bytes telling a UTF-16 byte order
+        self.encoding_name = sniff_bom(self._head, encoding)
+        self._newline, self._unit = _newline(self.encoding_name)
+        self._replay: list[bytes] = []  # raw lines read by a peek, given again by the iteration
+        self._source = self._raw_lines()
         self._offset = 0
         self._line = 0
-        self._bom = self.encoding_name in ("utf-8", "utf_8")
+        self.spots: deque[BadSpot] = deque()
         self.name = name
+
+    def _chunks(self) -> Iterator[bytes]:
+        if self._head:
+            yield self._head
+        while chunk := self._binary.read(_CHUNK):
+            yield chunk
+
+    def _raw_lines(self) -> Iterator[bytes]:
+        if self._unit == 1:  # ASCII-compatible: 0x0a is always a line feed; C splits the lines
+            yield from io.BufferedReader(_Chained(self._chunks()), _CHUNK)
+            return
+        pending = b""
+        for chunk in self._chunks():
+            pending += chunk
+            start = search = 0
+            while (at := pending.find(self._newline, search)) >= 0:
+                if (at - start) % self._unit:  # straddles two code units: not a line feed
+                    search = at + 1
+                    continue
+                search = end = at + self._unit
+                yield pending[start:end]
+                start = end
+            pending = pending[start:]
+        if pending:
+            yield pending
 
     def _decode(self, raw: bytes) -> str:
         self._line += 1
-        try:
-            text = raw.decode(self.encoding_name)
-        except UnicodeDecodeError as exc:
-            prefix = raw[: exc.start].decode(self.encoding_name, errors="replace")
-            raise InputDecodeError(self.encoding_name, self._offset + exc.start, self._line, len(prefix) + 1,
-                                   raw[exc.start]) from None
+        _local.spots = []
+        text = raw.decode(self.encoding_name, errors="refconv.collect")
+        if _local.spots:
+            text = self._spots(raw, text, _local.spots)
         self._offset += len(raw)
         return text
 
+    def _spots(self, raw: bytes, text: str, found: list[tuple[int, int]]) -> str:
+        """Record the bad spots of a line; adjacent runs of bad bytes are one spot, one U+FFFD."""
+        merged: list[list[int]] = []  # [start, end, column in the text once runs are merged]
+        at, removed = -1, 0
+        for start, end in found:
+            at = text.index(_MARK, at + 1)
+            if merged and merged[-1][1] == start:
+                merged[-1][1] = end
+                removed += 1
+            else:
+                merged.append([start, end, at + 1 - removed])
+        for start, end, column in merged:
+            self.spots.append(BadSpot(self.encoding_name, self._offset + start, self._line, column, raw[start:end]))
+        return _MARKS.sub("\ufffd", text)
+
     def __iter__(self):
-        for raw in self._binary:
+        while self._replay:
+            yield self._decode(self._replay.pop(0))
+        for raw in self._source:
             yield self._decode(raw)
 
     def readline(self, size: int = -1) -> str:
-        raw = self._binary.readline()
+        if self._replay:
+            return self._decode(self._replay.pop(0))
+        raw = next(self._source, b"")
         return self._decode(raw) if raw else ""
 
     def read(self, size: int = -1) -> str:
         if size is not None and size >= 0:
-            # used only for the detection head: a best-effort prefix, errors left for the real read
-            return self._binary.read(size).decode(self.encoding_name, errors="replace")
+            taken = sum(len(r) for r in self._replay)
+            while taken < size and (raw := next(self._source, b"")):
+                self._replay.append(raw)
+                taken += len(raw)
+            head = b"".join(self._replay)[:size]
+            head = head[: len(head) - len(head) % self._unit]
+            return head.decode(self.encoding_name, errors="replace")
         return "".join(self)
 
     def readable(self) -> bool:
         return True
 
     def seekable(self) -> bool:
-        return self._binary.seekable()
+        return True
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        if offset != 0 or whence != 0:
-            raise io.UnsupportedOperation("only rewinding to the start is supported")
-        self._offset = self._line = 0
-        return self._binary.seek(0)
+        if offset != 0 or whence != 0 or self._line:
+            raise io.UnsupportedOperation("only rewinding to the start, after a peek, is supported")
+        return 0
 
     def close(self) -> None:
         self._binary.close()
         super().close()
+
+
+class _Chained(io.RawIOBase):
+    """A raw stream over an iterator of chunks (the read-ahead, then the rest)."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks = chunks
+        self._left = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self._left:
+            self._left = next(self._chunks, b"")
+        size = min(len(buffer), len(self._left))
+        buffer[:size] = self._left[:size]
+        self._left = self._left[size:]
+        return size
+
+
+_MOST_SPOTS = 200  # messages per input: a file in another encoding would bury every other one
+
+
+class SpotOwners:
+    """Reports each bad spot against the record holding it, which is then not converted.
+
+    Records come in file order with their first line, so a spot belongs to the last record
+    starting at or before it, unless the reader reported a failed record in between: then
+    to that failed record if its error comes before the spot, and to no record (too close
+    to call) if after. This is known once the next record starts past the spot, so the
+    caller holds each record back until ``advance`` (or ``finish``) says whether to keep it.
+    """
+
+    def __init__(self, stream, report):
+        self.spots: deque[BadSpot] = getattr(stream, "spots", deque())
+        self.report = report
+        self.previous: tuple[int, str | None] = (0, None)  # first line and label of the held record
+        self.held = False
+        self.reported = 0
+        self.errors: list[tuple[int, str | None]] = []  # the reader's errors (line, key), in line order
+        self.seen = 0  # diagnostics already looked at
+
+    def advance(self, record) -> bool:
+        """Whether to keep the record held so far, now that ``record`` comes next."""
+        line = record.position.line if record.position is not None else None
+        keep = self._settle(line) if line is not None else True
+        if line is not None:
+            self.previous, self.held = (line, record.label), True
+        return keep
+
+    def finish(self) -> bool:
+        """Whether to keep the last record; reports the spots still waiting."""
+        keep = self._settle(None)
+        if self.reported > _MOST_SPOTS:
+            self.report.warning("read.encoding", f"{self.reported - _MOST_SPOTS} more bad bytes replaced by U+FFFD "
+                                f"({self.reported} in all)", hint="pass --encoding if the file is in another one")
+        return keep
+
+    def _settle(self, before: int | None) -> bool:
+        if not self.spots or (before is not None and self.spots[0].line >= before):
+            return True
+        from .diagnostics import Severity
+
+        for diag in self.report.diagnostics[self.seen:]:
+            if diag.severity is Severity.ERROR and diag.line is not None and diag.code != "read.encoding":
+                insort(self.errors, (diag.line, diag.key), key=itemgetter(0))
+        self.seen = len(self.report.diagnostics)
+        start, label = self.previous
+        low = bisect_right(self.errors, start, key=itemgetter(0))
+        high = len(self.errors) if before is None else bisect_left(self.errors, before, key=itemgetter(0))
+        between = self.errors[low:high]  # failed records after the held one
+        keep = True
+        while self.spots and (before is None or self.spots[0].line < before):
+            spot = self.spots.popleft()
+            earlier = [key for line, key in between if line <= spot.line]
+            if earlier:  # inside (or after) a record the reader already failed
+                self._report(Severity.ERROR, spot, earlier[-1], "")
+            elif between or not self.held or spot.line < start:  # not in a record that can be told
+                self._report(Severity.WARNING, spot, None, "; the text around it may be wrong")
+            else:
+                self._report(Severity.ERROR, spot, label, "; record not converted", count=keep)
+                keep = False
+        return keep
+
+    def _report(self, severity, spot: BadSpot, key: str | None, outcome: str, count: bool = False) -> None:
+        self.reported += 1
+        if count:
+            self.report.failed += 1
+        if self.reported > _MOST_SPOTS:
+            return
+        hint = f"pass --encoding (latin-1, cp1252, gbk, ...) if the file is not {spot.encoding}"
+        if self.reported == _MOST_SPOTS:
+            hint += "; further bad bytes get no message each (counted at the end)"
+        self.report.add(severity, "read.encoding", spot.message + outcome, line=spot.line, column=spot.column,
+                        key=key, hint=hint)
