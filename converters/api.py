@@ -86,20 +86,13 @@ def _reader_format(head: str, fmt: str | None, name: str | None, report: Reporte
 
 def _guarded(records: Iterator[Record], report: Reporter, stream) -> Iterator[Record]:
     """Bad bytes were replaced as the stream decoded them: each is reported against the
-    record holding it, which is left out (one record behind, to know where it ends). A
+    record holding it, which is left out. A
     caller's own strict text stream still ends the input with a diagnostic."""
-    owners = SpotOwners(stream, report)
-    held: list[Record] = []
     try:
-        for record in records:
-            if owners.advance(record) and held:
-                yield held.pop()
-            held[:] = [record]
+        yield from SpotOwners(stream, report).filter(records)
     except UnicodeDecodeError as exc:  # a caller's own text stream
         report.error("read.encoding", f"input is not valid {exc.encoding}: byte 0x{exc.object[exc.start]:02x}",
                      hint="pass --encoding (latin-1, cp1252, gbk, ...)")
-    if owners.finish() and held:
-        yield held.pop()
 
 
 def _stream(stream: TextIO, fmt: str | None, name: str | None, report: Reporter,

@@ -97,8 +97,10 @@ class DecodedLines(io.TextIOBase):
         self._head = binary.read(512) or b""  # the BOM, or zero bytes telling a UTF-16 byte order
         self.encoding_name = sniff_bom(self._head, encoding)
         self._newline, self._unit = _newline(self.encoding_name)
-        self._replay: list[bytes] = []  # raw lines read by a peek, given again by the iteration
         self._source = self._raw_lines()
+        self._kept: list[bytes] | None = []  # raw lines read before the one rewind (after the format head)
+        self._again: deque[bytes] = deque()  # those lines, read again after it
+        self._buffer = ""  # text decoded ahead by read(size)
         self._offset = 0
         self._line = 0
         self.spots: deque[BadSpot] = deque()
@@ -153,28 +155,41 @@ class DecodedLines(io.TextIOBase):
             self.spots.append(BadSpot(self.encoding_name, self._offset + start, self._line, column, raw[start:end]))
         return _MARKS.sub("\ufffd", text)
 
+    def _next_raw(self) -> bytes:
+        raw = self._again.popleft() if self._again else next(self._source, b"")
+        if self._kept is not None and raw:
+            self._kept.append(raw)
+        return raw
+
     def __iter__(self):
-        while self._replay:
-            yield self._decode(self._replay.pop(0))
-        for raw in self._source:
+        while self._buffer or self._again or self._kept is not None:
+            line = self.readline()
+            if not line:
+                return
+            yield line
+        for raw in self._source:  # the usual path: no bookkeeping left
             yield self._decode(raw)
 
     def readline(self, size: int = -1) -> str:
-        if self._replay:
-            return self._decode(self._replay.pop(0))
-        raw = next(self._source, b"")
+        if self._buffer:
+            end = self._buffer.find("\n") + 1
+            if not end:
+                raw = self._next_raw()
+                self._buffer += self._decode(raw) if raw else ""
+                end = self._buffer.find("\n") + 1 or len(self._buffer)
+            line, self._buffer = self._buffer[:end], self._buffer[end:]
+            return line
+        raw = self._next_raw()
         return self._decode(raw) if raw else ""
 
     def read(self, size: int = -1) -> str:
-        if size is not None and size >= 0:
-            taken = sum(len(r) for r in self._replay)
-            while taken < size and (raw := next(self._source, b"")):
-                self._replay.append(raw)
-                taken += len(raw)
-            head = b"".join(self._replay)[:size]
-            head = head[: len(head) - len(head) % self._unit]
-            return head.decode(self.encoding_name, errors="replace")
-        return "".join(self)
+        if size is None or size < 0:
+            text, self._buffer = self._buffer, ""
+            return text + "".join(self)
+        while len(self._buffer) < size and (raw := self._next_raw()):
+            self._buffer += self._decode(raw)
+        text, self._buffer = self._buffer[:size], self._buffer[size:]
+        return text
 
     def readable(self) -> bool:
         return True
@@ -183,8 +198,13 @@ class DecodedLines(io.TextIOBase):
         return True
 
     def seek(self, offset: int, whence: int = 0) -> int:
-        if offset != 0 or whence != 0 or self._line:
-            raise io.UnsupportedOperation("only rewinding to the start, after a peek, is supported")
+        """Back to the start, once (after the format head is read): the lines read so far
+        are kept for it, so stdin and pipes rewind too; their bad spots are found again."""
+        if offset != 0 or whence != 0 or self._kept is None:
+            raise io.UnsupportedOperation("only one rewind to the start is supported")
+        self._again, self._kept = deque(self._kept), None
+        self._buffer, self._line, self._offset = "", 0, 0
+        self.spots.clear()
         return 0
 
     def close(self) -> None:
@@ -217,37 +237,48 @@ _MOST_SPOTS = 200  # messages per input: a file in another encoding would bury e
 class SpotOwners:
     """Reports each bad spot against the record holding it, which is then not converted.
 
-    Records come in file order with their first line, so a spot belongs to the last record
-    starting at or before it, unless the reader reported a failed record in between: then
-    to that failed record if its error comes before the spot, and to no record (too close
-    to call) if after. This is known once the next record starts past the spot, so the
-    caller holds each record back until ``advance`` (or ``finish``) says whether to keep it.
+    Records come in file order with their first line, and a reader yields a record only
+    after decoding all its lines. So a spot belongs to the last record starting at or
+    before it, unless the reader reported a failed record in between: then to that failed
+    record if its error comes before the spot, and to no record (too close to call) if
+    after. A record is held back only while a spot at or after its start is unsettled,
+    until the next record starts past the spot.
     """
 
     def __init__(self, stream, report):
         self.spots: deque[BadSpot] = getattr(stream, "spots", deque())
         self.report = report
-        self.previous: tuple[int, str | None] = (0, None)  # first line and label of the held record
-        self.held = False
+        self.previous: tuple[int, str | None] = (0, None)  # first line and label of the last record
+        self.held = False  # whether that record is held back
         self.reported = 0
         self.errors: list[tuple[int, str | None]] = []  # the reader's errors (line, key), in line order
         self.seen = 0  # diagnostics already looked at
 
-    def advance(self, record) -> bool:
-        """Whether to keep the record held so far, now that ``record`` comes next."""
-        line = record.position.line if record.position is not None else None
-        keep = self._settle(line) if line is not None else True
-        if line is not None:
-            self.previous, self.held = (line, record.label), True
-        return keep
-
-    def finish(self) -> bool:
-        """Whether to keep the last record; reports the spots still waiting."""
+    def filter(self, records: Iterator) -> Iterator:
+        held = None
+        for record in records:
+            line = record.position.line if record.position is not None else None
+            if line is None:  # nothing to place it by: keep the order, settle later
+                if held is not None:
+                    yield held
+                    held, self.held = None, False
+                yield record
+                continue
+            keep = self._settle(line)
+            if held is not None and keep:
+                yield held
+            self.previous, held = (line, record.label), None
+            self.held = bool(self.spots)  # a spot at or after its start: wait for the next record
+            if self.held:
+                held = record
+            else:
+                yield record
         keep = self._settle(None)
+        if held is not None and keep:
+            yield held
         if self.reported > _MOST_SPOTS:
             self.report.warning("read.encoding", f"{self.reported - _MOST_SPOTS} more bad bytes replaced by U+FFFD "
                                 f"({self.reported} in all)", hint="pass --encoding if the file is in another one")
-        return keep
 
     def _settle(self, before: int | None) -> bool:
         if not self.spots or (before is not None and self.spots[0].line >= before):
@@ -269,7 +300,7 @@ class SpotOwners:
             if earlier:  # inside (or after) a record the reader already failed
                 self._report(Severity.ERROR, spot, earlier[-1], "")
             elif between or not self.held or spot.line < start:  # not in a record that can be told
-                self._report(Severity.WARNING, spot, None, "; the text around it may be wrong")
+                self._report(Severity.WARNING, spot, None, "; replaced by U+FFFD")
             else:
                 self._report(Severity.ERROR, spot, label, "; record not converted", count=keep)
                 keep = False
