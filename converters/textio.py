@@ -317,3 +317,90 @@ class SpotOwners:
             hint += "; further bad bytes get no message each (counted at the end)"
         self.report.add(severity, "read.encoding", spot.message + outcome, line=spot.line, column=spot.column,
                         key=key, hint=hint)
+
+
+# -- JSON values: lone surrogates and nesting (the json module accepts both)
+
+MAX_JSON_DEPTH = 64  # bibliographic data nests a few levels; far deeper is an attack or damage
+_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89abAB][0-9a-fA-F]{2}")
+_LONE = re.compile(r"[\ud800-\udfff]")
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether JSON text may decode to a lone surrogate (a cheap test before a walk)."""
+    return _SURROGATE.search(text) is not None
+
+
+def surrogate_at(text: str, start: int = 0, end: int | None = None) -> int | None:
+    """Offset of the first surrogate escape (or character) in text[start:end]."""
+    found = _SURROGATE.search(text, start, len(text) if end is None else end)
+    return found.start() if found else None
+
+
+def scrub_json(value, *, surrogates: bool = True, check_depth: bool = True):
+    """``(value, lone surrogates replaced, too deep)``: each lone surrogate in a string
+    (keys too) becomes U+FFFD, since such text cannot be written as UTF-8; ``too deep``
+    when nesting passes MAX_JSON_DEPTH (the value is then returned unchanged). Iterative,
+    so no depth can overflow the stack."""
+    replaced = 0
+    deepest = 0
+    if not surrogates and not check_depth:
+        return value, 0, False
+    todo = [(value, 1, None, None)]  # (value, depth, container, key/index)
+    while todo:
+        item, depth, parent, slot = todo.pop()
+        if isinstance(item, str):
+            if surrogates and _LONE.search(item):
+                fixed, count = _LONE.subn("\ufffd", item)
+                replaced += count
+                if parent is not None:
+                    parent[slot] = fixed
+                else:
+                    value = fixed
+            continue
+        if not isinstance(item, (dict, list)):
+            continue
+        deepest = max(deepest, depth)
+        if check_depth and deepest > MAX_JSON_DEPTH:
+            return value, replaced, True
+        if isinstance(item, list):
+            todo.extend((v, depth + 1, item, i) for i, v in enumerate(item))
+        else:
+            if surrogates and any(_LONE.search(k) for k in item):
+                for k in [k for k in item if _LONE.search(k)]:
+                    fixed, count = _LONE.subn("\ufffd", k)
+                    replaced += count
+                    item[fixed] = item.pop(k)
+            todo.extend((v, depth + 1, item, k) for k, v in item.items())
+    return value, replaced, False
+
+
+def nests_deep(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether a JSON text may nest past MAX_JSON_DEPTH (a cheap test before a walk)."""
+    end = len(text) if end is None else end
+    return text.count("[", start, end) + text.count("{", start, end) > MAX_JSON_DEPTH
+
+
+@dataclass(frozen=True)
+class JsonProblem:
+    message: str
+    offset: int | None  # in the text, where it shows
+    fatal: bool  # the value cannot be used
+
+
+def vet_json(value, text: str, start: int = 0, end: int | None = None):
+    """A parsed JSON value and what is wrong with it: ``(value, problem or None)``, with
+    lone surrogates replaced. ``text[start:end]`` is the value's JSON text, scanned first
+    so that clean values (nearly all) cost two C-level scans and no walk."""
+    end = len(text) if end is None else end
+    surrogates = _SURROGATE.search(text, start, end) is not None
+    value, replaced, deep = scrub_json(value, surrogates=surrogates, check_depth=nests_deep(text, start, end))
+    if deep:
+        return value, JsonProblem(f"nested deeper than {MAX_JSON_DEPTH} levels; not converted", start, True)
+    if replaced:
+        return value, JsonProblem(f"lone surrogate{'s' if replaced > 1 else ''} (half of a UTF-16 pair, not "
+                                  f"text) replaced by U+FFFD ({replaced})", surrogate_at(text, start, end), False)
+    return value, None
+
+
+TOO_DEEP = f"nested too deep to read (more than {MAX_JSON_DEPTH} levels)"
