@@ -20,7 +20,7 @@ from . import registry
 from .diagnostics import ConversionError, Diagnostic, Reporter, Severity, UsageError
 from .model import Record
 from .options import Options
-from .textio import DecodedLines, SpotOwners
+from .textio import DecodedLines, Encodable, SpotOwners
 
 HEAD_SIZE = 8192
 
@@ -192,7 +192,7 @@ def write_records(records: Iterable[Record], out: TextIO, format: str, report: R
     if not chosen.can_write:
         writable = ", ".join(f.name for f in registry.writers())
         raise UsageError(f"refconv cannot write '{chosen.name}'; writable formats: {writable}")
-    return chosen.load("writer")(records, out, report, options)
+    return chosen.load("writer")(records, Encodable(out, report), report, options)
 
 
 def dumps(records: Iterable[Record], format: str, *, diagnostics: list[Diagnostic] | None = None,

@@ -404,3 +404,30 @@ def vet_json(value, text: str, start: int = 0, end: int | None = None):
 
 
 TOO_DEEP = f"nested too deep to read (more than {MAX_JSON_DEPTH} levels)"
+
+
+class Encodable:
+    """Output text that UTF-8 can always encode: a lone surrogate (from a record built by
+    a caller; the readers already replace theirs) becomes U+FFFD, said once per output,
+    instead of an exception in the middle of a document."""
+
+    def __init__(self, out, report):
+        self._out = out
+        self._report = report
+        self._replaced = 0
+
+    def write(self, text: str) -> int:
+        if not text.isascii() and _LONE.search(text):
+            text, count = _LONE.subn("\ufffd", text)
+            if not self._replaced:
+                self._report.warning("write.surrogate", "lone surrogate (half of a UTF-16 pair, not text) in a "
+                                     "record replaced by U+FFFD: UTF-8 cannot encode it")
+            self._replaced += count
+        return self._out.write(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):
+        return getattr(self._out, name)
