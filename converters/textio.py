@@ -98,7 +98,9 @@ class DecodedLines(io.TextIOBase):
         self.encoding_name = sniff_bom(self._head, encoding)
         self._newline, self._unit = _newline(self.encoding_name)
         self._source = self._raw_lines()
-        self._kept: list[bytes] | None = []  # raw lines read before the one rewind (after the format head)
+        # raw lines read by read(size) (the format head), for the one rewind; None once lines
+        # were read otherwise (then nothing is kept: memory stays flat)
+        self._kept: list[bytes] | None = []
         self._again: deque[bytes] = deque()  # those lines, read again after it
         self._buffer = ""  # text decoded ahead by read(size)
         self._offset = 0
@@ -155,18 +157,22 @@ class DecodedLines(io.TextIOBase):
             self.spots.append(BadSpot(self.encoding_name, self._offset + start, self._line, column, raw[start:end]))
         return _MARKS.sub("\ufffd", text)
 
-    def _next_raw(self) -> bytes:
+    def _next_raw(self, keep: bool = False) -> bytes:
         raw = self._again.popleft() if self._again else next(self._source, b"")
-        if self._kept is not None and raw:
-            self._kept.append(raw)
+        if self._kept is not None:
+            if keep and raw:
+                self._kept.append(raw)
+            elif not keep:
+                self._kept = None
         return raw
 
     def __iter__(self):
-        while self._buffer or self._again or self._kept is not None:
+        while self._buffer or self._again:
             line = self.readline()
             if not line:
                 return
             yield line
+        self._kept = None
         for raw in self._source:  # the usual path: no bookkeeping left
             yield self._decode(raw)
 
@@ -186,7 +192,7 @@ class DecodedLines(io.TextIOBase):
         if size is None or size < 0:
             text, self._buffer = self._buffer, ""
             return text + "".join(self)
-        while len(self._buffer) < size and (raw := self._next_raw()):
+        while len(self._buffer) < size and (raw := self._next_raw(keep=True)):
             self._buffer += self._decode(raw)
         text, self._buffer = self._buffer[:size], self._buffer[size:]
         return text
@@ -195,7 +201,7 @@ class DecodedLines(io.TextIOBase):
         return True
 
     def seekable(self) -> bool:
-        return True
+        return self._kept is not None  # only lines read by read(size) so far
 
     def seek(self, offset: int, whence: int = 0) -> int:
         """Back to the start, once (after the format head is read): the lines read so far
