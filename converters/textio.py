@@ -88,8 +88,8 @@ class DecodedLines(io.TextIOBase):
     """A read-only text stream over a binary one; lines keep their endings.
 
     ``spots`` collects each bad spot as its line is decoded, for ``api`` to report.
-    ``read(size)`` peeks at the head for format detection (nothing is consumed or
-    reported); ``seek(0)`` then starts the real read, on any stream, stdin included.
+    After ``read(size)`` (the format head) one ``seek(0)`` replays what was read, on any
+    stream, stdin included, so the head's bad spots are found again at their right lines.
     """
 
     def __init__(self, binary: BinaryIO, encoding: str = "utf-8", name: str | None = None):
