@@ -24,6 +24,10 @@ THREE = {
                 '"title": "T@BAD@wo"},\n{"id": "c", "type": "article", "title": "Three"}\n]\n',
     "arxiv-listing": "One.\n\narXiv:2101.00001\nCreated: 2021-01-01\n\nT@BAD@wo.\n\narXiv:2101.00002\n"
                      "Created: 2021-01-02\n\nThree.\n\narXiv:2101.00003\nCreated: 2021-01-03\n",
+    "refconv-json": "".join('{"type": "article", "key": "%s", "title": {"value": "%s"}}\n' % pair
+                            for pair in (("a", "One"), ("b", "T@BAD@wo"), ("c", "Three"))),
+    "arxiv-json": "".join('{"id": "2101.0000%d", "title": "%s", "authors": "A. B", "update_date": "2021-01-02"}\n'
+                          % pair for pair in ((1, "One"), (2, "T@BAD@wo"), (3, "Three"))),
 }
 
 
@@ -40,6 +44,8 @@ def _bad_file(tmp_path, fmt: str):
 def _kept(records, fmt):
     if fmt == "arxiv-listing":
         return [r.ids.arxiv[-1] for r in records]
+    if fmt == "arxiv-json":
+        return [r.title.value for r in records]
     return [r.title.value for r in records]
 
 

@@ -13,7 +13,7 @@ from importlib.resources import files
 from typing import TextIO
 
 from ..diagnostics import Reporter
-from ..model import Record
+from ..model import Position, Record
 from ..options import Options
 from ..serialize import record_from_dict, record_to_dict
 from ..textio import TOO_DEEP, vet_json
@@ -52,9 +52,12 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
                          hint="the record schema is converters/record.schema.json")
             continue
         try:
-            yield record_from_dict(data)
+            record = record_from_dict(data)
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # what the schema cannot say
             report.error("refconv-json.record", f"not a refconv record: {exc}", line=number)
+            continue
+        # where it was read, unless the line says (it is provenance, and places bad bytes)
+        yield record if record.position is not None else record.evolve(position=Position(report.source, number))
 
 
 @lru_cache(maxsize=1)
