@@ -332,11 +332,6 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89abAB][0-9a-fA-F]{2}")
 _LONE = re.compile(r"[\ud800-\udfff]")
 
 
-def has_surrogate(text: str) -> bool:
-    """Whether JSON text may decode to a lone surrogate (a cheap test before a walk)."""
-    return _SURROGATE.search(text) is not None
-
-
 def surrogate_at(text: str, start: int = 0, end: int | None = None) -> int | None:
     """Offset of the first surrogate escape (or character) in text[start:end]."""
     found = _SURROGATE.search(text, start, len(text) if end is None else end)
