@@ -332,10 +332,20 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89abAB][0-9a-fA-F]{2}")
 _LONE = re.compile(r"[\ud800-\udfff]")
 
 
+_PAIR = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
 def surrogate_at(text: str, start: int = 0, end: int | None = None) -> int | None:
-    """Offset of the first surrogate escape (or character) in text[start:end]."""
-    found = _SURROGATE.search(text, start, len(text) if end is None else end)
-    return found.start() if found else None
+    """Offset of the first lone surrogate escape (or character) in text[start:end]."""
+    paired = -1  # a valid escaped pair ends here: its low half is no problem
+    for found in _SURROGATE.finditer(text, start, len(text) if end is None else end):
+        if found.start() < paired:
+            continue
+        pair = _PAIR.match(text, found.start())
+        if pair is None:
+            return found.start()
+        paired = pair.end()
+    return None
 
 
 def scrub_json(value, *, surrogates: bool = True, check_depth: bool = True):

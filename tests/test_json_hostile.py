@@ -139,3 +139,11 @@ def test_a_csl_item_cut_mid_line_resumes_at_the_next_item_on_the_same_or_next_li
     lost = "[\n" + lines.replace('"title": "T2"}', '"title": "T2"') + "\n]"  # its '}' lost
     result = converters.loads(lost, "csl-json")
     assert [r.key for r in result] == ["k0", "k1", "k3", "k4", "k5"] and result.errors[0].key == "k2"
+
+
+def test_a_lone_surrogate_after_a_valid_pair_is_pointed_at_not_the_pair():
+    line = '{"id": "k", "type": "article", "title": "\\ud83d\\ude00 then \\ud800"}'
+    result = converters.loads(line, "csl-json")
+    (warning,) = [d for d in result.diagnostics if d.code == "csl.surrogate"]
+    assert line[warning.column - 1:].startswith("\\ud800\"")
+    assert _titles(result) == ["\U0001f600 then \ufffd"]
