@@ -3,9 +3,10 @@ too when PyYAML happens to be importable (it is not a dependency).
 
 Position-aware: each item is decoded on its own with ``json.JSONDecoder.raw_decode`` at
 its offset, so every diagnostic carries the item's line (or the line of the variable
-concerned). A syntax error is one error with the decoder's line and column; reading
-resumes at the next item that starts a line at the same indentation (pretty-printed
-arrays, NDJSON) and stops otherwise.
+concerned). A syntax error (or nesting too deep) is one error with the decoder's line
+and column, naming the broken item; reading resumes at the next '{' after a ',', '['
+or line break that decodes to an item, on the same line or later (compact arrays too).
+Lone surrogates become U+FFFD with a warning (UTF-8 cannot carry them).
 
 Mapping (what real producers write, not only what the schema allows): titles are CSL
 rich text (``Syntax.HTML``), abstract and note plain; strings given as lists
