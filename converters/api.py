@@ -20,7 +20,7 @@ from . import registry
 from .diagnostics import ConversionError, Diagnostic, Reporter, Severity, UsageError
 from .model import Record
 from .options import Options
-from .textio import DecodedLines, InputDecodeError
+from .textio import DecodedLines, Encodable, SpotOwners
 
 HEAD_SIZE = 8192
 
@@ -84,15 +84,12 @@ def _reader_format(head: str, fmt: str | None, name: str | None, report: Reporte
     return chosen
 
 
-def _guarded(records: Iterator[Record], report: Reporter) -> Iterator[Record]:
-    """Undecodable bytes end the input with a diagnostic, never a traceback; the
-    records before them are kept."""
+def _guarded(records: Iterator[Record], report: Reporter, stream) -> Iterator[Record]:
+    """Bad bytes were replaced as the stream decoded them: each is reported against the
+    record holding it, which is left out. A
+    caller's own strict text stream still ends the input with a diagnostic."""
     try:
-        yield from records
-    except InputDecodeError as exc:
-        report.error("read.encoding", str(exc).split(" (line")[0], line=exc.line, column=exc.column,
-                     hint="pass --encoding (latin-1, cp1252, gbk, ...) if the file is not "
-                          f"{exc.encoding}; records before this point were kept")
+        yield from SpotOwners(stream, report).filter(records)
     except UnicodeDecodeError as exc:  # a caller's own text stream
         report.error("read.encoding", f"input is not valid {exc.encoding}: byte 0x{exc.object[exc.start]:02x}",
                      hint="pass --encoding (latin-1, cp1252, gbk, ...)")
@@ -109,7 +106,7 @@ def _stream(stream: TextIO, fmt: str | None, name: str | None, report: Reporter,
         rest = stream
     else:
         rest = _Rejoined(head, stream)
-    return chosen, _guarded(chosen.load("reader")(rest, report, options), report)
+    return chosen, _guarded(chosen.load("reader")(rest, report, options), report, stream)
 
 
 class _Rejoined(io.TextIOBase):
@@ -195,7 +192,7 @@ def write_records(records: Iterable[Record], out: TextIO, format: str, report: R
     if not chosen.can_write:
         writable = ", ".join(f.name for f in registry.writers())
         raise UsageError(f"refconv cannot write '{chosen.name}'; writable formats: {writable}")
-    return chosen.load("writer")(records, out, report, options)
+    return chosen.load("writer")(records, Encodable(out, report), report, options)
 
 
 def dumps(records: Iterable[Record], format: str, *, diagnostics: list[Diagnostic] | None = None,

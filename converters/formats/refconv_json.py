@@ -13,9 +13,10 @@ from importlib.resources import files
 from typing import TextIO
 
 from ..diagnostics import Reporter
-from ..model import Record
+from ..model import Position, Record
 from ..options import Options
 from ..serialize import record_from_dict, record_to_dict
+from ..textio import TOO_DEEP, vet_json
 
 
 def detect(head: str) -> bool:
@@ -33,6 +34,17 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
         except json.JSONDecodeError as exc:
             report.error("refconv-json.syntax", f"invalid JSON: {exc.msg}", line=number, column=exc.colno)
             continue
+        except RecursionError:
+            report.error("refconv-json.syntax", TOO_DEEP, line=number, column=1)
+            continue
+        data, problem = vet_json(data, line)
+        if problem is not None:
+            key = data.get("key") if isinstance(data, dict) and isinstance(data.get("key"), str) else None
+            where = {"line": number, "column": (problem.offset or 0) + 1, "key": key}
+            if problem.fatal:
+                report.error("refconv-json.syntax", problem.message, **where)
+                continue
+            report.warning("refconv-json.surrogate", problem.message, **where)
         problem = next(iter(_validator().iter_errors(data)), None)
         if problem is not None:
             where = "/".join(str(p) for p in problem.absolute_path) or "(record)"
@@ -40,9 +52,12 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
                          hint="the record schema is converters/record.schema.json")
             continue
         try:
-            yield record_from_dict(data)
+            record = record_from_dict(data)
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # what the schema cannot say
             report.error("refconv-json.record", f"not a refconv record: {exc}", line=number)
+            continue
+        # where it was read, unless the line says (it is provenance, and places bad bytes)
+        yield record if record.position is not None else record.evolve(position=Position(report.source, number))
 
 
 @lru_cache(maxsize=1)

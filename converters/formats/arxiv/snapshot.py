@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from ...diagnostics import Reporter
 from ...model import Record
 from ...options import Options
+from ...textio import TOO_DEEP, vet_json
 from .authors import name_from_parts, parse_author_string
 from .common import Draft, build, parse_rfc2822, split_categories
 
@@ -56,13 +57,24 @@ def read(stream: Iterable[str], report: Reporter, options: Options | None = None
 
 
 def _load(text: str, number: int, report: Reporter) -> dict | None:
+    found = _ID.search(text)  # name the paper, even if the line is broken
+    key = f"arXiv:{found[1]}" if found else None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        found = _ID.search(text)  # name the paper if the broken line still shows its id
         report.error(f"{CODE}.bad-line", f"not valid JSON: {exc.msg}", line=number, column=exc.colno,
-                     key=f"arXiv:{found[1]}" if found else None, hint="each line must be one JSON object")
+                     key=key, hint="each line must be one JSON object")
         return None
+    except RecursionError:
+        report.error(f"{CODE}.bad-line", TOO_DEEP, line=number, column=1, key=key)
+        return None
+    data, problem = vet_json(data, text)
+    if problem is not None:
+        where = {"line": number, "column": (problem.offset or 0) + 1, "key": key}
+        if problem.fatal:
+            report.error(f"{CODE}.bad-line", problem.message, **where)
+            return None
+        report.warning(f"{CODE}.surrogate", problem.message, **where)
     if not isinstance(data, dict):
         report.error(f"{CODE}.bad-line", f"expected a JSON object, got {type(data).__name__}", line=number)
         return None

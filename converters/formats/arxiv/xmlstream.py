@@ -9,6 +9,7 @@ Elements are yielded as they end and cleared afterwards, so memory stays flat.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from lxml import etree
@@ -16,19 +17,36 @@ from lxml import etree
 from ...diagnostics import Reporter
 
 _CHUNK = 1 << 16
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 class _Utf8:
-    """A bytes file over a text stream (or an iterable of lines)."""
+    """A bytes file over a text stream (or an iterable of lines).
 
-    def __init__(self, stream: Iterable[str]):
+    A lone surrogate (text from a caller, not from decoding) has no UTF-8 form: it becomes
+    U+FFFD with a warning, rather than an exception from inside lxml's read callback.
+    """
+
+    def __init__(self, stream: Iterable[str], report: Reporter, code: str):
         self._read = getattr(stream, "read", None)
         self._lines = None if self._read else iter(stream)
+        self._report, self._code = report, code
+        self._line = 1  # of the next text read
 
     def read(self, size: int = -1) -> bytes:
         if self._read is not None:
-            return self._read(size if size and size > 0 else _CHUNK).encode("utf-8")
-        return next(self._lines, "").encode("utf-8")
+            text = self._read(size if size and size > 0 else _CHUNK)
+        else:
+            text = next(self._lines, "")
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            line = self._line + text.count("\n", 0, exc.start)
+            self._report.warning(f"{self._code}.surrogate", "lone surrogate (half of a UTF-16 pair, not text) "
+                                 "replaced by U+FFFD", line=line)
+            data = _SURROGATES.sub("\ufffd", text).encode("utf-8")
+        self._line += text.count("\n")
+        return data
 
 
 def local(element) -> str:
@@ -42,7 +60,7 @@ def iter_ends(stream: Iterable[str], wanted: set[str], report: Reporter, code: s
 
     A syntax error ends the input with an error diagnostic (records already yielded stay).
     """
-    events = etree.iterparse(_Utf8(stream), events=("end",), encoding="utf-8", load_dtd=False,
+    events = etree.iterparse(_Utf8(stream, report, code), events=("end",), encoding="utf-8", load_dtd=False,
                              resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True,
                              remove_pis=True)
     try:

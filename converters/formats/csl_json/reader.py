@@ -3,9 +3,10 @@ too when PyYAML happens to be importable (it is not a dependency).
 
 Position-aware: each item is decoded on its own with ``json.JSONDecoder.raw_decode`` at
 its offset, so every diagnostic carries the item's line (or the line of the variable
-concerned). A syntax error is one error with the decoder's line and column; reading
-resumes at the next item that starts a line at the same indentation (pretty-printed
-arrays, NDJSON) and stops otherwise.
+concerned). A syntax error (or nesting too deep) is one error with the decoder's line
+and column, naming the broken item; reading resumes at the next '{' after a ',', '['
+or line break that decodes to an item, on the same line or later (compact arrays too).
+Lone surrogates become U+FFFD with a warning (UTF-8 cannot carry them).
 
 Mapping (what real producers write, not only what the schema allows): titles are CSL
 rich text (``Syntax.HTML``), abstract and note plain; strings given as lists
@@ -43,6 +44,7 @@ from ...model import (
     arxiv_url,
 )
 from ...options import Options
+from ...textio import TOO_DEEP, vet_json
 from ...text.ids import (
     ArxivIdError,
     arxiv_id_in_doi,
@@ -56,6 +58,7 @@ from ...text.names import leading_particle, trailing_particle
 from .tables import DEFAULT_TYPE, TEXT_VARIABLES, TYPE_ALIASES
 
 _DECODER = json.JSONDecoder()
+_ITEM_START = re.compile(r"[,\[\n][ \t\r\n]*\{")
 _SPACE = re.compile(r"[ \t\r\n]*")
 _MISSING = object()
 
@@ -128,30 +131,44 @@ class _Reader:
             try:
                 value, end = _DECODER.raw_decode(text, pos)
             except json.JSONDecodeError as exc:
-                pos = self.syntax_error(exc, pos)
-                if pos is None:
-                    return None
-                continue
-            yield value, pos, end
-            pos = self.skip(end)
-            if pos < len(text) and text[pos] == ",":
-                comma, pos = pos, self.skip(pos + 1)
-                if pos < len(text) and text[pos] == "]":
-                    self.report.warning("csl.extra-comma", "trailing ',' before ']' ignored", **self.at(comma),
-                                        key=self.last_label)
-            elif pos < len(text) and text[pos] != "]":
-                self.report.warning("csl.missing-comma", "missing ',' between items", **self.at(pos),
-                                    key=self.last_label)
+                pos = self.broken(pos, exc.pos, f"invalid JSON: {exc.msg}")
+            except RecursionError:
+                pos = self.broken(pos, pos, TOO_DEEP)
+            else:
+                after = self.skip(end)
+                if after < len(text) and text[after] == ":":  # a member outside an object: the item lost its '{'
+                    pos = self.broken(pos, after, "invalid JSON: a 'name: value' pair outside an object "
+                                                  "(the item's '{' is missing?)")
+                else:
+                    yield value, pos, end
+                    pos = self.next_in_array(after)
+                    continue
+            if pos is None:
+                return None
         self.report.warning("csl.unclosed", "input ends inside the array (no closing ']')",
                             **self.at(len(text)), key=self.last_label, hint="the file may have been cut short")
         return None
+
+    def next_in_array(self, pos: int) -> int:
+        text = self.text
+        if pos < len(text) and text[pos] == ",":
+            comma, pos = pos, self.skip(pos + 1)
+            if pos < len(text) and text[pos] == "]":
+                self.report.warning("csl.extra-comma", "trailing ',' before ']' ignored", **self.at(comma),
+                                    key=self.last_label)
+        elif pos < len(text) and text[pos] != "]":
+            self.report.warning("csl.missing-comma", "missing ',' between items", **self.at(pos),
+                                key=self.last_label)
+        return pos
 
     def single(self, pos: int):
         """One top-level value (an item, or the next line of NDJSON)."""
         try:
             value, end = _DECODER.raw_decode(self.text, pos)
         except json.JSONDecodeError as exc:
-            return self.syntax_error(exc, pos)
+            return self.broken(pos, exc.pos, f"invalid JSON: {exc.msg}")
+        except RecursionError:
+            return self.broken(pos, pos, TOO_DEEP)
         if isinstance(value, dict) and "type" not in value and isinstance(value.get("items", value.get("references")),
                                                                           list):
             self.report.warning("csl.wrapped", "items read from the object's 'items'/'references' list",
@@ -162,18 +179,32 @@ class _Reader:
             yield value, pos, end
         return end
 
-    def syntax_error(self, exc: json.JSONDecodeError, start: int) -> int | None:
-        """Report invalid JSON once; the offset of the next item on a line of its own, if any."""
-        key = _id_in(self.text[start:exc.pos]) or self.last_label
-        self.report.error("csl.syntax", f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno, key=key,
-                          hint="the item is skipped; reading goes on at the next item")
-        line_start = self.text.rfind("\n", 0, start) + 1
-        indent = self.text[line_start:start]
-        if indent.strip():
-            return None  # the item does not start its own line: no safe place to resume
-        resume = max(start + 1, self.text.rfind("\n", 0, exc.pos))  # the next item may start the error's line
-        found = re.compile(r"\n" + re.escape(indent) + r"[{\[]").search(self.text, resume)
-        return found.end() - 1 if found else None
+    def broken(self, start: int, error: int, message: str) -> int | None:
+        """Report a broken item once, naming it (not its neighbour); the offset of the next
+        item, wherever it starts, or None when no item follows."""
+        resume = self.resume(start, error)
+        span = self.text[start:error if resume is None else resume]
+        key = _id_in(span) or self.last_label
+        after = "reading goes on at the next item" + (f" (line {self.line(resume)})" if resume is not None else
+                                                       ": none follows")
+        self.report.error("csl.syntax", message, **self.at(error), key=key, hint=f"the item is skipped; {after}")
+        return resume
+
+    def resume(self, start: int, error: int) -> int | None:
+        """The next '{' that starts an item: after ',', '[' or a line break, and decoding to an
+        object with "id" or "type" (an author's object inside the broken item has neither). The
+        error's own line is searched from its start, since the next item may begin on it."""
+        text = self.text
+        pos = max(start + 1, min(error, max(text.rfind("\n", 0, error), text.rfind(",", 0, error))))
+        for found in _ITEM_START.finditer(text, pos):
+            at = found.end() - 1
+            try:
+                value, _ = _DECODER.raw_decode(text, at)
+            except (json.JSONDecodeError, RecursionError):
+                continue
+            if isinstance(value, dict) and ("id" in value or "type" in value):
+                return at
+        return None
 
     def yaml_values(self, pos: int) -> Iterator[tuple[Any, int, int]]:
         try:
@@ -215,6 +246,13 @@ class _Reader:
             self.report.error("csl.not-an-item", f"item is not an object (got {_json_type(value)}); not converted",
                               **self.at(start), key=self.last_label)
             return None
+        value, problem = vet_json(value, self.text, start, end)
+        if problem is not None:
+            where = self.at(problem.offset if problem.offset is not None else start)
+            if problem.fatal:
+                self.report.error("csl.syntax", problem.message, **where, key=_label(value) or self.last_label)
+                return None
+            self.report.warning("csl.surrogate", problem.message, **where, key=_label(value))
         try:
             record = _Item(value, self, start, end).build()
         except Exception as exc:  # a bug must cost one item, never the batch
