@@ -6,12 +6,15 @@ block (``A. Author (1), B. Author (1 and 2) ((1) MIT, (2) CERN)``). Affiliations
 taken out before the names are split (``names.split_author_line`` then
 ``names.split_display_name``, as the listing reader does), so commas and "and" inside
 them never split a name. Each affiliation group is remembered by a private-use
-character glued to the preceding word, which the splitter treats as part of that word.
+character glued to the preceding word, which the splitter treats as part of that word;
+marks are chosen among the characters the text does not hold, so a private-use
+character in the metadata itself stays text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ...model import Name
@@ -23,8 +26,10 @@ from ...text.names import (
 )
 from ...text.tex import has_tex, tex_to_unicode
 
-_MARK_BASE = 0xE000  # Unicode private use area: never in real metadata, not a \w character
-_MARKS = re.compile("[\ue000-\uf8ff]")
+# Supplementary private use planes (not \w characters, room for any number of groups);
+# a mark is a character of these ranges that the text does not already hold.
+_MARK_RANGES = (range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
+_MARKS = re.compile("[\U000F0000-\U000FFFFD\U00100000-\U0010FFFD]")
 _NUMBERED_BLOCK_ITEM = re.compile(r"\(\s*(\d+)\s*\)")
 _NUMBER_REFS = re.compile(r"^\s*\d+(?:\s*(?:,|and|&)\s*\d+)*\s*$")
 _ETAL = re.compile(r"^(?:and\s+)?et\.?\s*al\.?$", re.I)
@@ -44,11 +49,11 @@ def parse_author_string(text: str) -> ParsedAuthors:
     out = ParsedAuthors()
     text = _balance(" ".join(text.split()), out)
     text, numbered = _numbered_block(text)
-    marked, groups = _mark_groups(text, out)
-    pieces = _merge_suffixes(split_author_line(marked))
+    marked, groups, marks = _mark_groups(text, out)
+    pieces = _merge_suffixes(split_author_line(marked), marks)
     for piece in pieces:
-        indices = [ord(m) - _MARK_BASE for m in _MARKS.findall(piece)]
-        name_text = " ".join(_MARKS.sub(" ", piece).split())
+        indices = [marks[m] for m in _MARKS.findall(piece) if m in marks]
+        name_text = " ".join(_unmark(piece, marks).split())
         if _ETAL.match(name_text):
             out.etal = True
             continue
@@ -105,10 +110,13 @@ def _group_start(text: str, close: int) -> int | None:
     return None
 
 
-def _mark_groups(text: str, out: ParsedAuthors) -> tuple[str, list[str]]:
-    """Replace each top-level ``(...)`` by a marker glued to the word before it."""
+def _mark_groups(text: str, out: ParsedAuthors) -> tuple[str, list[str], dict[str, int]]:
+    """Replace each top-level ``(...)`` by a marker glued to the word before it; the
+    markers map to their group's index."""
     groups: list[str] = []
     result: list[str] = []
+    marks: dict[str, int] = {}
+    free = _free_marks(text)
     depth, brace, start = 0, 0, 0
     for i, ch in enumerate(text):
         if ch == "{":
@@ -123,21 +131,32 @@ def _mark_groups(text: str, out: ParsedAuthors) -> tuple[str, list[str]]:
             depth -= 1
             if depth == 0:
                 groups.append(text[start + 1 : i])
-                _append_mark(result, len(groups) - 1)
+                _append_mark(result, marks, next(free), len(groups) - 1)
             continue
         if depth == 0:
             result.append(ch)
     if depth:  # an unclosed "(": keep what follows as one affiliation
         out.problems.append(f"unbalanced '(' in the author list near '{text[start:start + 30]}'")
         groups.append(text[start + 1 :])
-        _append_mark(result, len(groups) - 1)
-    return "".join(result), groups
+        _append_mark(result, marks, next(free), len(groups) - 1)
+    return "".join(result), groups, marks
 
 
-def _append_mark(result: list[str], index: int) -> None:
+def _free_marks(text: str) -> Iterator[str]:
+    taken = set(_MARKS.findall(text))
+    return (mark for codes in _MARK_RANGES for mark in map(chr, codes) if mark not in taken)
+
+
+def _append_mark(result: list[str], marks: dict[str, int], mark: str, index: int) -> None:
     while result and result[-1] == " ":
         result.pop()
-    result.append(chr(_MARK_BASE + index))
+    marks[mark] = index
+    result.append(mark)
+
+
+def _unmark(piece: str, marks: dict[str, int]) -> str:
+    """The piece with its markers (not the text's own private-use characters) as spaces."""
+    return _MARKS.sub(lambda m: " " if m.group() in marks else m.group(), piece) if marks else piece
 
 
 def _resolve(group: str, numbered: dict[str, str]) -> list[str]:
@@ -151,11 +170,11 @@ def _clean_affiliation(text: str) -> str:
     return tex_to_unicode(text) if has_tex(text) else text
 
 
-def _merge_suffixes(pieces: list[str]) -> list[str]:
+def _merge_suffixes(pieces: list[str], marks: dict[str, int]) -> list[str]:
     """"John Smith, Jr." splits at the comma: put the suffix back on its name."""
     out: list[str] = []
     for piece in pieces:
-        bare = _MARKS.sub("", piece).strip()
+        bare = _unmark(piece, marks).strip()
         if out and bare.lower() in SUFFIXES:
             out[-1] = f"{out[-1]} {piece.strip()}"
         else:

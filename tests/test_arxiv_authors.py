@@ -1,0 +1,64 @@
+"""arXiv author strings as every arXiv reader shares them (``arxiv/authors.py``):
+hostile characters, and the shapes of real author lines."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import converters
+from converters.formats.arxiv.authors import parse_author_string
+from converters.model import Name
+
+# U+E000 and U+F8FF: the ends of the BMP private use area, which the parser once used
+# for its own affiliation markers (U+E000 was the first group's marker)
+PRIVATE = ["\ue000", "\ue001", "\uf8ff", "\U000f0000"]
+
+ABS = """------------------------------------------------------------------------------
+\\\\
+arXiv:0704.0001
+From: A Person <xxxx@xxxx.xxx>
+Date: Mon, 2 Apr 2007 19:18:42 GMT   (443kb)
+
+Title: A title
+Authors: {authors}
+Categories: math.CO
+\\\\
+  An abstract.
+\\\\
+"""
+
+
+def _snapshot(authors: str) -> str:
+    return json.dumps({"id": "0704.0001", "title": "A title", "authors": authors,
+                       "versions": [{"version": "v1", "created": "Mon, 2 Apr 2007 19:18:42 GMT"}]})
+
+
+@pytest.mark.parametrize("char", PRIVATE, ids=lambda c: f"U+{ord(c):04X}")
+def test_private_use_character_in_an_author_is_kept_not_a_crash(char):
+    parsed = parse_author_string(f"Ann B{char}c, Carl Dee")
+    assert parsed.names == [Name(family=f"B{char}c", given="Ann"), Name(family="Dee", given="Carl")]
+    assert parsed.affiliations == [] and parsed.problems == []
+
+
+@pytest.mark.parametrize("char", PRIVATE, ids=lambda c: f"U+{ord(c):04X}")
+def test_private_use_character_never_takes_an_affiliation_that_is_not_its_own(char):
+    parsed = parse_author_string(f"Ann Bc (MIT), Carl D{char}e (CERN), Eve Fo (1), Gil Ho (1 and 2) ((1) DESY, (2) KEK)")
+    assert [n.display() for n in parsed.names] == ["Ann Bc", f"Carl D{char}e", "Eve Fo", "Gil Ho"]
+    assert parsed.affiliations == [("Ann Bc", ["MIT"]), (f"Carl D{char}e", ["CERN"]), ("Eve Fo", ["DESY"]),
+                                   ("Gil Ho", ["DESY", "KEK"])]
+
+
+@pytest.mark.parametrize("fmt, text", [("arxiv-abs", ABS.format(authors="Ann B\ue000c (MIT), Carl Dee")),
+                                       ("arxiv-json", _snapshot("Ann B\ue000c (MIT), Carl Dee"))])
+def test_private_use_character_in_an_author_reads_through_the_arxiv_readers(fmt, text):
+    result = converters.loads(text, fmt)
+    assert result.ok and not result.errors
+    (record,) = result
+    assert record.authors == (Name(family="B\ue000c", given="Ann"), Name(family="Dee", given="Carl"))
+    assert record.extras["arxiv:affiliations"] == "Ann B\ue000c: MIT"
+
+
+def test_a_lone_private_use_character_is_an_author_not_dropped():
+    assert parse_author_string("\ue005").names == [Name(literal="\ue005")]
