@@ -4,11 +4,15 @@ hostile characters, and the shapes of real author lines."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import converters
-from converters.formats.arxiv.authors import parse_author_string
+from converters.formats.arxiv import authors as arxiv_authors
+from converters.formats.arxiv.authors import parse_author_string, split_author_string
 from converters.model import Name
 
 # U+E000 and U+F8FF: the ends of the BMP private use area, which the parser once used
@@ -62,3 +66,35 @@ def test_private_use_character_in_an_author_reads_through_the_arxiv_readers(fmt,
 
 def test_a_lone_private_use_character_is_an_author_not_dropped():
     assert parse_author_string("\ue005").names == [Name(literal="\ue005")]
+
+
+def test_affiliation_after_a_comma_belongs_to_the_name_before():
+    """astro-ph/0001007 writes "Myung Gyoon Lee, (1), and ...": the group was dropped unsaid."""
+    parsed = parse_author_string("Eunhyeuk Kim (1), Myung Gyoon Lee, (1), and Doug Geisler (2) ((1)\n"
+                                 "  Seoul National University, Korea (2) Universidad de Concepcion, Chile)")
+    assert [n.display() for n in parsed.names] == ["Eunhyeuk Kim", "Myung Gyoon Lee", "Doug Geisler"]
+    assert parsed.affiliations == [("Eunhyeuk Kim", ["Seoul National University, Korea"]),
+                                   ("Myung Gyoon Lee", ["Seoul National University, Korea"]),
+                                   ("Doug Geisler", ["Universidad de Concepcion, Chile"])]
+    assert parsed.problems == []
+
+
+def test_listing_author_line_affiliations_are_kept_like_the_other_arxiv_readers():
+    text = "A title\nAnn Bee (MIT, Cambridge), Carl Dee\n\nAn abstract.\n\narXiv:2101.00001\nCreated: 2021-01-04\n"
+    (record,) = converters.loads(text, "arxiv-listing")
+    assert record.authors == (Name(family="Bee", given="Ann"), Name(family="Dee", given="Carl"))
+    assert record.extras["arxiv:affiliations"] == "Ann Bee: MIT, Cambridge"
+
+
+_PIECES = ["Ann Bee", "C. Dee", "Jr.", "III", "V. Roe", "et al", "et al.", "Carl Dee et al.", "and", "&", "The X Collaboration",
+           ":", ",", ", ", " ", "(MIT)", "(1)", "((1) DESY)", "Ett Alm", "van der Tak", "\ue000"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=10).map(" ".join))
+def test_author_split_fast_path_agrees_with_the_name_by_name_path(text):
+    """Strings without "et al" or affiliations skip the step per name: same result."""
+    fast = split_author_string(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arxiv_authors, "_ETAL_HINT", re.compile(""))  # every string takes the slow path
+        slow = split_author_string(text)
+    assert fast == slow

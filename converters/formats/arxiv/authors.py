@@ -44,35 +44,82 @@ class ParsedAuthors:
     problems: list[str] = field(default_factory=list)  # messages for warnings
 
 
+@dataclass
+class SplitAuthors:
+    """An author string cut into names, not yet split into name parts (the listing reader
+    first decides from them whether a line is an author line at all)."""
+
+    names: list[str] = field(default_factory=list)  # each as written (TeX), affiliations and "et al" out
+    affiliations: dict[int, list[str]] = field(default_factory=dict)  # index in names -> its affiliations
+    etal: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
 def parse_author_string(text: str) -> ParsedAuthors:
     """Names (Unicode), their affiliations and whether the list ends with "et al"."""
-    out = ParsedAuthors()
+    split = split_author_string(text)
+    out = ParsedAuthors(etal=split.etal, problems=split.problems)
+    for index, name_text in enumerate(split.names):
+        if has_no_letters(name_text):
+            out.problems.append(f"author entry '{name_text}' has no letters; skipped")
+            continue
+        name = split_display_name(name_text)
+        out.names.append(name)
+        if index in split.affiliations:
+            out.affiliations.append((name.display(), split.affiliations[index]))
+    return out
+
+
+_BLANK = " \t\n\r\f\v\u00a0.,;"
+
+
+def has_no_letters(text: str, decode: bool = True) -> bool:
+    """An entry that is only punctuation or a TeX line break (``\\\\``) once decoded."""
+    return not (tex_to_unicode(text) if decode else text).strip(_BLANK)
+
+
+# A pre-test on the whole lowercased string (a literal prefix, so the regex engine skips
+# fast): most author strings hold no "et al" and then need no step per name
+# (collaboration strings hold thousands of names).
+_ETAL_HINT = re.compile(r"et\.?\s*al")
+
+
+def split_author_string(text: str) -> SplitAuthors:
+    """The names of an author string: split at commas and "and", affiliations taken out
+    first (so their commas never split a name), suffixes ("Heath, Jr.") kept on their
+    name, "et al" (alone or ending a name) turned into the flag."""
+    out = SplitAuthors()
     text = _balance(" ".join(text.split()), out)
     text, numbered = _numbered_block(text)
     marked, groups, marks = _mark_groups(text, out)
-    pieces = _merge_suffixes(split_author_line(marked), marks)
+    pieces = split_author_line(marked)
+    if marks or not SUFFIXES.isdisjoint(map(str.lower, pieces)):  # (no Python step per name)
+        pieces = _merge_suffixes(pieces, marks)
+    if not marks and _ETAL_HINT.search(marked.lower()) is None:
+        out.names = pieces
+        return out
     for piece in pieces:
-        indices = [marks[m] for m in _MARKS.findall(piece) if m in marks]
-        name_text = " ".join(_unmark(piece, marks).split())
+        indices = [marks[m] for m in _MARKS.findall(piece) if m in marks] if marks else ()
+        name_text = " ".join(_unmark(piece, marks).split()) if marks else piece
         if _ETAL.match(name_text):
             out.etal = True
             continue
         if _TRAILING_ETAL.search(name_text):  # "A. Author et al." without a comma
             out.etal = True
             name_text = _TRAILING_ETAL.sub("", name_text)
-        if not name_text or not tex_to_unicode(name_text).strip(" .,;"):
-            if name_text:
-                out.problems.append(f"author entry '{name_text}' has no letters; skipped")
-            continue
-        name = split_display_name(name_text)
-        out.names.append(name)
         affiliations = [a for i in indices for a in _resolve(groups[i], numbered)]
-        if affiliations:
-            out.affiliations.append((name.display(), affiliations))
+        if name_text:
+            out.names.append(name_text)
+            if affiliations:
+                out.affiliations[len(out.names) - 1] = affiliations
+        elif affiliations and out.names:  # "Myung Gyoon Lee, (1), and ...": the name before
+            out.affiliations.setdefault(len(out.names) - 1, []).extend(affiliations)
+        elif affiliations:
+            out.problems.append(f"affiliation '{'; '.join(affiliations)}' follows no name; skipped")
     return out
 
 
-def _balance(text: str, out: ParsedAuthors) -> str:
+def _balance(text: str, out: SplitAuthors) -> str:
     """Close parentheses left open at the end (a cut-off affiliation block), with a warning."""
     missing = text.count("(") - text.count(")")
     if missing <= 0:
@@ -110,12 +157,14 @@ def _group_start(text: str, close: int) -> int | None:
     return None
 
 
-def _mark_groups(text: str, out: ParsedAuthors) -> tuple[str, list[str], dict[str, int]]:
+def _mark_groups(text: str, out: SplitAuthors) -> tuple[str, list[str], dict[str, int]]:
     """Replace each top-level ``(...)`` by a marker glued to the word before it; the
     markers map to their group's index."""
     groups: list[str] = []
-    result: list[str] = []
     marks: dict[str, int] = {}
+    if "(" not in text:  # most lines: no character-by-character walk
+        return text, groups, marks
+    result: list[str] = []
     free = _free_marks(text)
     depth, brace, start = 0, 0, 0
     for i, ch in enumerate(text):
