@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -54,8 +55,21 @@ def test_private_use_character_never_takes_an_affiliation_that_is_not_its_own(ch
                                    ("Gil Ho", ["DESY", "KEK"])]
 
 
+def _oai_raw(authors: str) -> str:
+    fixture = Path(__file__).parent / "fixtures" / "arxiv" / "oai-getrecord-arxivraw-versions.xml"
+    return fixture.read_text(encoding="utf-8").replace("Ileana Streinu and Louis Theran", authors)
+
+
+def _mailing(authors: str) -> str:
+    """A mailing block: the .abs header closed by the mailing's ``\\\\ ( URL , size)`` line."""
+    return ABS.format(authors=authors).replace("\\\\\n  An abstract.\n\\\\\n",
+                                               "\\\\ ( https://arxiv.org/abs/0704.0001 ,  443kb)\n")
+
+
 @pytest.mark.parametrize("fmt, text", [("arxiv-abs", ABS.format(authors="Ann B\ue000c (MIT), Carl Dee")),
-                                       ("arxiv-json", _snapshot("Ann B\ue000c (MIT), Carl Dee"))])
+                                       ("arxiv-json", _snapshot("Ann B\ue000c (MIT), Carl Dee")),
+                                       ("arxiv-oai", _oai_raw("Ann B\ue000c (MIT), Carl Dee")),
+                                       ("arxiv-mailing", _mailing("Ann B\ue000c (MIT), Carl Dee"))])
 def test_private_use_character_in_an_author_reads_through_the_arxiv_readers(fmt, text):
     result = converters.loads(text, fmt)
     assert result.ok and not result.errors
