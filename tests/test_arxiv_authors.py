@@ -112,3 +112,17 @@ def test_author_split_fast_path_agrees_with_the_name_by_name_path(text):
         patch.setattr(arxiv_authors, "_ETAL_HINT", re.compile(""))  # every string takes the slow path
         slow = split_author_string(text)
     assert fast == slow
+
+
+@pytest.mark.parametrize("line, expected", [  # real author strings of the astro-ph listings (../shared corpus)
+    ("Frank C. van den Bosch and Martin D. Weinberg", ["Frank C. van den Bosch", "Martin D. Weinberg"]),
+    ("C. J. A. P. Martins and G. Rocha", ["C. J. A. P. Martins", "G. Rocha"]),
+    ("P. H. R. S. Moraes and J. E. Horvath", ["P. H. R. S. Moraes", "J. E. Horvath"]),
+    ("Chritstiaan P. A. van Buchem and Ignas A. G. Snellen", ["Chritstiaan P. A. van Buchem", "Ignas A. G. Snellen"]),
+    ("V.Bujarrabal and J.-F.Desmurs", ["V. Bujarrabal", "J.-F. Desmurs"]),  # glued initials
+    ("Caleb K. Lo, Robert W. Heath, Jr. and Sriram Vishwanath",  # 0704.0802
+     ["Caleb K. Lo", "Robert W. Heath, Jr.", "Sriram Vishwanath"]),
+    ("The CMS and LHCb Collaborations", ["The CMS and LHCb Collaborations"]),  # organisations stay whole
+])
+def test_and_splits_two_people_whose_names_have_initials_or_particles(line, expected):
+    assert [n.display() for n in parse_author_string(line).names] == expected

@@ -33,7 +33,7 @@ _MARKS = re.compile("[\U000F0000-\U000FFFFD\U00100000-\U0010FFFD]")
 _NUMBERED_BLOCK_ITEM = re.compile(r"\(\s*(\d+)\s*\)")
 _NUMBER_REFS = re.compile(r"^\s*\d+(?:\s*(?:,|and|&)\s*\d+)*\s*$")
 _ETAL = re.compile(r"^(?:and\s+)?et\.?\s*al\.?$", re.I)
-_TRAILING_ETAL = re.compile(r"\s+et\.?\s*al\.?$", re.I)
+_TRAILING_ETAL = re.compile(r"\s+(?:(?:and|&)\s+)?et\.?\s*al\.?$", re.I)
 
 
 @dataclass
