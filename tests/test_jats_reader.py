@@ -356,6 +356,8 @@ def test_entity_declaration_inside_a_comment_or_cdata_is_read_not_refused(text):
     ('<!DOCTYPE article [<!ATTLIST article x CDATA "]>"><!ENTITY lol "PWNED">]>', "lol"),
     ('<!DOCTYPE article [<!-- c --><?p x?><!ENTITY % remote SYSTEM "file:///etc/passwd">]>', "remote"),
     ('<!-- unterminated <!ENTITY lol "PWNED">', "lol"),  # never closed: searched as text
+    ('<!DOCTYPE article <!ENTITY lol "PWNED"> []>', "lol"),  # outside any literal of the DOCTYPE
+    ('<!DOCTYPE article [<!ELEMENT x <!ENTITY lol "PWNED">]>', "lol"),  # inside another declaration
 ])
 def test_entity_declarations_hidden_behind_comment_lookalikes_are_still_refused(prefix, entity):
     title = "&lol;" if "unterminated" in prefix else "&lol; -->"  # "-->" closes what a naive scan takes for a comment

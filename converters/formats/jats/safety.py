@@ -153,6 +153,8 @@ def _scan_doctype(text: str, pos: int) -> tuple[int | None, int]:
             match = _HEAD_TOKEN.search(text, pos)
             if match is None:
                 return _fallback(text, pos), len(text)
+            if (hidden := text.find("<!ENTITY", pos, match.start())) >= 0:  # not DTD syntax: no cover
+                return hidden, len(text)
             token = match.group()
             if token == ">":
                 return None, match.end()
@@ -178,7 +180,9 @@ def _scan_doctype(text: str, pos: int) -> tuple[int | None, int]:
         elif text.startswith("<!ENTITY", match.start()):
             return match.start(), len(text)
         elif _OTHER_DECL.match(text, match.start()):  # to its ">", past quoted literals
-            end = _declaration_end(text, match.end())
+            end, hidden = _declaration_end(text, match.end())
+            if hidden is not None:
+                return hidden, len(text)
             if end is None:
                 return _fallback(text, pos), len(text)
             pos = end
@@ -186,15 +190,18 @@ def _scan_doctype(text: str, pos: int) -> tuple[int | None, int]:
             pos = match.end()
 
 
-def _declaration_end(text: str, pos: int) -> int | None:
+def _declaration_end(text: str, pos: int) -> tuple[int | None, int | None]:
+    """(offset after the declaration's ">" or None, offset of an "<!ENTITY" outside its literals)."""
     while (match := _DECL_TOKEN.search(text, pos)) is not None:
+        if (hidden := text.find("<!ENTITY", pos, match.start())) >= 0:
+            return None, hidden
         if match.group() == ">":
-            return match.end()
+            return match.end(), None
         end = text.find(match.group(), match.end())
         if end < 0:
-            return None
+            return None, None
         pos = end + 1
-    return None
+    return None, None
 
 
 def replace_named_entities(text: str, report: Reporter) -> str:
