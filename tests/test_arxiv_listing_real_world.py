@@ -55,6 +55,7 @@ def test_long_collaboration_author_line_is_recognised():
 @pytest.mark.parametrize("second_line", [
     "that ends a sentence.",  # prose, not names
     "with, as we show, a long clause that runs on past six words",  # a long piece that is no organisation
+    "as shown by Smith et al.",  # "et al." ending a sentence
 ])
 def test_a_wrapped_abstract_is_still_not_taken_for_a_header(second_line):
     record = read_one(listing(abstract="Comments.", trailer="").replace(

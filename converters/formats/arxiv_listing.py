@@ -276,11 +276,14 @@ def _author_line(text: str) -> SplitAuthors | None:
     tested) because splitting a 3,000-author collaboration line is the reader's biggest
     cost: _authors() reuses the split."""
     text = text.rstrip()
-    if text.endswith(".") and _NAME_LINE_END.search(text) is None:
+    full_stop = text.endswith(".")
+    if full_stop and _NAME_LINE_END.search(text) is None:
         return None
     split = split_author_string(text)
     if not split.names:
         return None
+    if full_stop and not all(name[:1].isupper() or name[:1] in "\\{" for name in split.names):
+        return None  # "... as shown by Smith et al.": a sentence, not names
     words = list(map(len, map(str.split, split.names)))  # (no Python step per name)
     if max(words) > _MAX_NAME_WORDS and not all(
             is_organisation(name) for name, n in zip(split.names, words) if n > _MAX_NAME_WORDS):
