@@ -1,11 +1,12 @@
-"""arXiv author strings (``.abs`` ``Authors:``, snapshot ``authors``, arXivRaw ``<authors>``).
+"""arXiv author strings (``.abs`` ``Authors:``, snapshot ``authors``, arXivRaw ``<authors>``,
+the plain-text listing's author line).
 
 The string is TeX, comma/``and``-separated, with affiliations in parentheses after a
 name (``Andrea Brignole (CERN-TH)``) or numbered, the numbers resolved by a trailing
-block (``A. Author (1), B. Author (1 and 2) ((1) MIT, (2) CERN)``). Affiliations are
+block (``A. Author (1), B. Author (1 and 2) ((1) MIT, (2) CERN)``), a suffix after a
+comma (``Robert W. Heath, Jr.``) and maybe a final ``et al``. Affiliations are
 taken out before the names are split (``names.split_author_line`` then
-``names.split_display_name``, as the listing reader does), so commas and "and" inside
-them never split a name. Each affiliation group is remembered by a private-use
+``names.split_display_name``), so commas and "and" inside them never split a name. Each affiliation group is remembered by a private-use
 character glued to the preceding word, which the splitter treats as part of that word;
 marks are chosen among the characters the text does not hold, so a private-use
 character in the metadata itself stays text.
