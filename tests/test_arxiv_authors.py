@@ -49,7 +49,8 @@ def test_private_use_character_in_an_author_is_kept_not_a_crash(char):
 
 @pytest.mark.parametrize("char", PRIVATE, ids=lambda c: f"U+{ord(c):04X}")
 def test_private_use_character_never_takes_an_affiliation_that_is_not_its_own(char):
-    parsed = parse_author_string(f"Ann Bc (MIT), Carl D{char}e (CERN), Eve Fo (1), Gil Ho (1 and 2) ((1) DESY, (2) KEK)")
+    parsed = parse_author_string(
+        f"Ann Bc (MIT), Carl D{char}e (CERN), Eve Fo (1), Gil Ho (1 and 2) ((1) DESY, (2) KEK)")
     assert [n.display() for n in parsed.names] == ["Ann Bc", f"Carl D{char}e", "Eve Fo", "Gil Ho"]
     assert parsed.affiliations == [("Ann Bc", ["MIT"]), (f"Carl D{char}e", ["CERN"]), ("Eve Fo", ["DESY"]),
                                    ("Gil Ho", ["DESY", "KEK"])]
@@ -100,7 +101,8 @@ def test_listing_author_line_affiliations_are_kept_like_the_other_arxiv_readers(
     assert record.extras["arxiv:affiliations"] == "Ann Bee: MIT, Cambridge"
 
 
-_PIECES = ["Ann Bee", "C. Dee", "Jr.", "III", "V. Roe", "et al", "et al.", "Carl Dee et al.", "and", "&", "The X Collaboration",
+_PIECES = ["Ann Bee", "C. Dee", "Jr.", "III", "V. Roe", "et al", "et al.", "Carl Dee et al.", "and", "&",
+           "The X Collaboration",
            ":", ",", ", ", " ", "(MIT)", "(1)", "((1) DESY)", "Ett Alm", "van der Tak", "\ue000"]
 
 

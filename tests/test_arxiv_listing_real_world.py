@@ -106,7 +106,8 @@ def test_doi_lists_still_split_at_separators(dois):
 
 def test_sici_doi_is_not_cut_in_the_other_arxiv_readers():
     abs_text = ("\\\\\narXiv:0704.0001\nFrom: A Person <x@x.x>\nDate: Mon, 2 Apr 2007 19:18:42 GMT   (443kb)\n\n"
-                f"Title: A title\nAuthors: A. Person\nCategories: physics.ao-ph\nDOI: {SICI}\n\\\\\n  An abstract.\n\\\\\n")
+                f"Title: A title\nAuthors: A. Person\nCategories: physics.ao-ph\nDOI: {SICI}\n"
+                "\\\\\n  An abstract.\n\\\\\n")
     result = converters.loads(abs_text, "arxiv-abs")
     assert result[0].ids.doi == (SICI,) and not [d for d in result.diagnostics if d.code.endswith("bad-doi")]
 

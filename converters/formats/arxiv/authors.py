@@ -6,10 +6,11 @@ name (``Andrea Brignole (CERN-TH)``) or numbered, the numbers resolved by a trai
 block (``A. Author (1), B. Author (1 and 2) ((1) MIT, (2) CERN)``), a suffix after a
 comma (``Robert W. Heath, Jr.``) and maybe a final ``et al``. Affiliations are
 taken out before the names are split (``names.split_author_line`` then
-``names.split_display_name``), so commas and "and" inside them never split a name. Each affiliation group is remembered by a private-use
-character glued to the preceding word, which the splitter treats as part of that word;
-marks are chosen among the characters the text does not hold, so a private-use
-character in the metadata itself stays text.
+``names.split_display_name``), so commas and "and" inside them never split a name.
+Each affiliation group is remembered by a private-use character glued to the
+preceding word, which the splitter treats as part of that word; marks are chosen
+among the characters the text does not hold, so a private-use character in the
+metadata itself stays text.
 """
 
 from __future__ import annotations
