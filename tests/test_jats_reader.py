@@ -583,6 +583,14 @@ def test_html_named_entities_without_a_dtd():
     assert [(d.code, d.line) for d in result.diagnostics] == [("jats.unknown-entity", 5)]
 
 
+def test_named_references_inside_a_processing_instruction_are_not_references():
+    text = ('<?editor note="&bogus; &nbsp;"?><article><back><ref-list><ref id="r1"><element-citation>'
+            "<article-title>Caf&eacute;</article-title></element-citation></ref></ref-list></back></article>")
+    result = converters.loads(text, "jats")
+    assert result[0].title == Text("Caf\u00e9")
+    assert not result.diagnostics  # no "unknown entity" for text the parser never reads as one
+
+
 def test_size_limit(monkeypatch):
     monkeypatch.setattr(safety, "MAX_CHARS", 1000)
     result = load("front-matter.xml")

@@ -39,8 +39,8 @@ _CHUNK = 1 << 20
 XINCLUDE = "http://www.w3.org/2001/XInclude"
 _PREDEFINED = ("amp", "lt", "gt", "quot", "apos")
 _ENTITY_DECL = re.compile(r"<!ENTITY\s*(%\s*)?([^\s>\"']*)")
-# the next named reference, comment or CDATA section (comments and CDATA are skipped whole)
-_SCAN = re.compile(r"<!--|<!\[CDATA\[|&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_][\w.-]*);")
+# the next named reference, comment, CDATA section or PI (the last three are skipped whole)
+_SCAN = re.compile(r"<!--|<!\[CDATA\[|<\?|&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_][\w.-]*);")
 _REF_START = re.compile(r"<ref(?=[\s>/])")
 _REF_END = "</ref>"
 _META = re.compile(r"<article-meta(?=[\s>]).*?</article-meta>", re.S)
@@ -207,18 +207,19 @@ def _declaration_end(text: str, pos: int) -> tuple[int | None, int | None]:
 def replace_named_entities(text: str, report: Reporter) -> str:
     """HTML5 named references become numeric ones; unknown names become literal text.
 
-    Comments and CDATA sections are skipped whole: a reference there is not one.
+    Comments, CDATA sections and processing instructions are skipped whole: a reference
+    there is not one.
     """
     out: list[str] = []
     copied = search = 0
     unknown: dict[str, list[int]] = {}  # name -> [first offset, count]
     while (match := _SCAN.search(text, search)) is not None:
         token = match.group()
-        if token in ("<!--", "<![CDATA["):
-            end = text.find("-->" if token == "<!--" else "]]>", match.end())
+        if token in _CLOSERS:
+            end = text.find(_CLOSERS[token], match.end())
             if end < 0:
                 break  # unterminated: the parser reports it
-            search = end + 3
+            search = end + len(_CLOSERS[token])
             continue
         name = match.group(1)
         value = html.entities.html5.get(name + ";")
