@@ -10,6 +10,7 @@ import pytest
 
 import converters
 from converters.formats import arxiv_listing
+from converters.formats.arxiv import authors as arxiv_authors
 from converters.model import Syntax, Text
 
 
@@ -29,13 +30,13 @@ def test_lines_strip_line_ends_trailing_space_and_a_first_bom(lines, expected):
 
 def test_the_author_line_is_split_once_per_record(monkeypatch):
     calls = []
-    original = arxiv_listing.split_author_line
+    original = arxiv_authors.split_author_line  # the listing splits with the shared arXiv author parser
 
     def counting(line):
         calls.append(line)
         return original(line)
 
-    monkeypatch.setattr(arxiv_listing, "split_author_line", counting)
+    monkeypatch.setattr(arxiv_authors, "split_author_line", counting)
     text = "Title\nAnn Lee, Bo Roe and Cy Poe\n\nAbstract.\n\narXiv:2101.00001\nCreated: 2021-01-04\n"
     record = read(text)[0]
     assert [a.display() for a in record.authors] == ["Ann Lee", "Bo Roe", "Cy Poe"]

@@ -32,8 +32,10 @@ from ..diagnostics import Reporter
 from ..model import Date, Identifiers, Position, Record, Syntax, Text
 from ..options import Options
 from ..text.ids import ArxivIdError, is_doi, parse_arxiv_id, strip_doi
-from ..text.names import split_author_line, split_display_name
-from ..text.tex import has_tex, tex_to_unicode
+from ..text.names import is_organisation, split_display_name
+from ..text.tex import has_tex
+from .arxiv.authors import SplitAuthors, affiliation_lines, has_no_letters, split_author_string
+from .arxiv.common import comments_text, split_dois
 
 NAME = "arxiv-listing"
 
@@ -41,7 +43,6 @@ _ARXIV_LINE = re.compile(r"^arXiv:(?P<id>\S*)(?P<rest>.*)$")
 _DOI_TAIL = re.compile(r"^\s+-\s+doi:\s*(?P<dois>.*)$", re.I)
 _CREATED = re.compile(r"^Created:\s*(?P<date>.*?)\s*$")
 _TRAILER = re.compile(r"^(?P<key>[A-Z][A-Za-z]*(?:[- ][A-Za-z]+)*):\s*(?P<value>.*)$")
-_DOI_SPLIT = re.compile(r"[\s,;]+")
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 
 # Trailer keys with a place in the model; every other key is kept in extras.
@@ -238,7 +239,7 @@ def _parse_trailer(lines: list[Line], fields: dict, ids: dict, report: Reporter,
                 fields["number"] = value
                 extras["arxiv:report-no"] = value
             elif name == "comments":
-                fields["note"] = Text(value, Syntax.TEX)
+                fields["note"] = comments_text(value)
             else:
                 extras[f"arxiv:{name}"] = _join(extras.get(f"arxiv:{name}"), value)
             continue
@@ -252,13 +253,11 @@ def _parse_trailer(lines: list[Line], fields: dict, ids: dict, report: Reporter,
 
 def _dois(text: str, line: int, column: int, report: Reporter, key: str | None) -> list[str]:
     out = []
-    for token in _DOI_SPLIT.split(text.strip()):
-        if not token:
-            continue
+    for token, offset in split_dois(text):
         doi = strip_doi(token)
         if not is_doi(doi):
             report.warning("listing.bad-doi", f"'{token}' does not look like a DOI (10.NNNN/suffix); kept as given",
-                           line=line, column=column + text.find(token), key=key)
+                           line=line, column=column + offset, key=key)
         out.append(doi)
     return out
 
@@ -267,27 +266,39 @@ def _join(old: str | None, new: str) -> str:
     return f"{old}\n{new}" if old else new
 
 
-def _author_line_names(text: str) -> list[str] | None:
-    """The names of a line that reads as an author list, else None. Returned (not only
+# An author line may end with a full stop only after "et al." or a suffix ("Heath, Jr.").
+_NAME_LINE_END = re.compile(r"(?:\bet\.?\s*al|[,\s](?:jr|sr))\.$", re.I)
+_MAX_NAME_WORDS = 6  # longer entries are an organisation ("for the ... collaboration ...") or prose
+
+
+def _author_line(text: str) -> SplitAuthors | None:
+    """The entries of a line that reads as an author list, else None. Returned (not only
     tested) because splitting a 3,000-author collaboration line is the reader's biggest
     cost: _authors() reuses the split."""
-    if text.rstrip().endswith("."):
+    text = text.rstrip()
+    full_stop = text.endswith(".")
+    if full_stop and _NAME_LINE_END.search(text) is None:
         return None
-    names = split_author_line(text)
-    if not names:
+    split = split_author_string(text)
+    if not split.names:
         return None
-    words = list(map(len, map(str.split, names)))  # (no Python step per name)
-    return names if 1 <= min(words) and max(words) <= 6 else None
+    if full_stop and not all(name[:1].isupper() or name[:1] in "\\{" for name in split.names):
+        return None  # "... as shown by Smith et al.": a sentence, not names
+    words = list(map(len, map(str.split, split.names)))  # (no Python step per name)
+    if max(words) > _MAX_NAME_WORDS and not all(
+            is_organisation(name) for name, n in zip(split.names, words) if n > _MAX_NAME_WORDS):
+        return None
+    return split
 
 
 def _parse_content(paragraphs: list[list[Line]], fields: dict, report: Reporter, key: str | None) -> None:
-    names = None
+    split = None
     if len(paragraphs) >= 2 and len(paragraphs[0]) == 2:
-        names = _author_line_names(paragraphs[0][1][1])
-    if names is not None:
+        split = _author_line(paragraphs[0][1][1])
+    if split is not None:
         (_, title), (author_line, authors) = paragraphs[0]
         fields["title"] = Text(title.strip(), Syntax.TEX)
-        fields["authors"] = _authors(names, authors, author_line, report, key)
+        _authors(split, authors, author_line, fields, report, key)
         paragraphs = paragraphs[1:]
     if not paragraphs:
         report.warning("listing.no-abstract", "record has no abstract paragraph", key=key)
@@ -295,8 +306,8 @@ def _parse_content(paragraphs: list[list[Line]], fields: dict, report: Reporter,
     fields["abstract"] = Text(_unwrap(paragraphs[0]), Syntax.TEX)
     if len(paragraphs) >= 2:
         comments = _unwrap(paragraphs[-1])
-        fields["note"] = Text(comments, Syntax.TEX) if "note" not in fields else Text(
-            f"{comments}; {fields['note'].value}", Syntax.TEX)
+        fields["note"] = comments_text(comments) if "note" not in fields else comments_text(
+            f"{comments}; {fields['note'].value}")
     if len(paragraphs) > 2:
         middle = paragraphs[1:-1]
         report.warning(
@@ -308,17 +319,26 @@ def _parse_content(paragraphs: list[list[Line]], fields: dict, report: Reporter,
         fields["abstract"] = Text("\n\n".join(_unwrap(p) for p in paragraphs[:-1]), Syntax.TEX)
 
 
-def _authors(split: list[str], line: str, number: int, report: Reporter, key: str | None) -> tuple:
-    """Names from the author line, already split into ``split`` (its entries)."""
+def _authors(split: SplitAuthors, line: str, number: int, fields: dict, report: Reporter, key: str | None) -> None:
+    """Names, et al and affiliations from the author line, already split into ``split``."""
     names = []
+    affiliations = []
     decode = has_tex(line)  # each name is a piece of the line: no TeX in it, none in them
-    for text in split:
-        if not (tex_to_unicode(text) if decode else text).strip():  # e.g. a stray TeX line break "\\"
+    for index, text in enumerate(split.names):
+        if has_no_letters(text, decode):  # e.g. a stray TeX line break "\\"
             report.warning("listing.empty-name", f"author entry '{text}' has no letters; skipped",
                            line=number, column=line.find(text) + 1, key=key)
             continue
-        names.append(split_display_name(text))
-    return tuple(names)
+        name = split_display_name(text)
+        names.append(name)
+        if index in split.affiliations:
+            affiliations.append((name.display(), split.affiliations[index]))
+    for problem in split.problems:
+        report.warning("listing.authors", problem, line=number, key=key, field="authors")
+    fields["authors"] = tuple(names)
+    fields["authors_etal"] = split.etal
+    if affiliations:
+        fields["extras"]["arxiv:affiliations"] = affiliation_lines(affiliations)
 
 
 def _unwrap(paragraph: list[Line]) -> str:

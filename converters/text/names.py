@@ -249,9 +249,21 @@ def split_author_line(line: str) -> list[str]:
     return out
 
 
+_INITIALS = re.compile(r"(?:[^\W\d_]{1,2}\.-?)+")  # "C.", "J.-P.", "A.G.", "Ch."
+
+
 def _looks_personal(text: str) -> bool:
+    """One to four capitalised name words; initials and lowercase particles do not count
+    ("C. J. A. P. Martins", "Frank C. van den Bosch"), initials may be glued ("V.Bujarrabal").
+    A suffix alone ("Heath, Jr. and S. Vishwanath") is a person's too."""
+    if text.lower() in SUFFIXES:
+        return True
+    text = _unglue_initials(text)
     tokens = text.split()
-    return 1 <= len(tokens) <= 4 and not is_organisation(text)
+    if not 1 <= len(tokens) <= 8:
+        return False
+    words = [t for t in tokens if not t[:1].islower() and _INITIALS.fullmatch(t) is None]
+    return 1 <= len(words) <= 4 and not is_organisation(text)
 
 
 def _looks_organisational(text: str) -> bool:

@@ -1,17 +1,22 @@
-"""arXiv author strings (``.abs`` ``Authors:``, snapshot ``authors``, arXivRaw ``<authors>``).
+"""arXiv author strings (``.abs`` ``Authors:``, snapshot ``authors``, arXivRaw ``<authors>``,
+the plain-text listing's author line).
 
 The string is TeX, comma/``and``-separated, with affiliations in parentheses after a
 name (``Andrea Brignole (CERN-TH)``) or numbered, the numbers resolved by a trailing
-block (``A. Author (1), B. Author (1 and 2) ((1) MIT, (2) CERN)``). Affiliations are
+block (``A. Author (1), B. Author (1 and 2) ((1) MIT, (2) CERN)``), a suffix after a
+comma (``Robert W. Heath, Jr.``) and maybe a final ``et al``. Affiliations are
 taken out before the names are split (``names.split_author_line`` then
-``names.split_display_name``, as the listing reader does), so commas and "and" inside
-them never split a name. Each affiliation group is remembered by a private-use
-character glued to the preceding word, which the splitter treats as part of that word.
+``names.split_display_name``), so commas and "and" inside them never split a name.
+Each affiliation group is remembered by a private-use character glued to the
+preceding word, which the splitter treats as part of that word; marks are chosen
+among the characters the text does not hold, so a private-use character in the
+metadata itself stays text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ...model import Name
@@ -23,12 +28,14 @@ from ...text.names import (
 )
 from ...text.tex import has_tex, tex_to_unicode
 
-_MARK_BASE = 0xE000  # Unicode private use area: never in real metadata, not a \w character
-_MARKS = re.compile("[\ue000-\uf8ff]")
+# Supplementary private use planes (not \w characters, room for any number of groups);
+# a mark is a character of these ranges that the text does not already hold.
+_MARK_RANGES = (range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
+_MARKS = re.compile("[\U000F0000-\U000FFFFD\U00100000-\U0010FFFD]")
 _NUMBERED_BLOCK_ITEM = re.compile(r"\(\s*(\d+)\s*\)")
 _NUMBER_REFS = re.compile(r"^\s*\d+(?:\s*(?:,|and|&)\s*\d+)*\s*$")
 _ETAL = re.compile(r"^(?:and\s+)?et\.?\s*al\.?$", re.I)
-_TRAILING_ETAL = re.compile(r"\s+et\.?\s*al\.?$", re.I)
+_TRAILING_ETAL = re.compile(r"\s+(?:(?:and|&)\s+)?et\.?\s*al\.?$", re.I)
 
 
 @dataclass
@@ -39,35 +46,82 @@ class ParsedAuthors:
     problems: list[str] = field(default_factory=list)  # messages for warnings
 
 
+@dataclass
+class SplitAuthors:
+    """An author string cut into names, not yet split into name parts (the listing reader
+    first decides from them whether a line is an author line at all)."""
+
+    names: list[str] = field(default_factory=list)  # each as written (TeX), affiliations and "et al" out
+    affiliations: dict[int, list[str]] = field(default_factory=dict)  # index in names -> its affiliations
+    etal: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
 def parse_author_string(text: str) -> ParsedAuthors:
     """Names (Unicode), their affiliations and whether the list ends with "et al"."""
-    out = ParsedAuthors()
+    split = split_author_string(text)
+    out = ParsedAuthors(etal=split.etal, problems=split.problems)
+    for index, name_text in enumerate(split.names):
+        if has_no_letters(name_text):
+            out.problems.append(f"author entry '{name_text}' has no letters; skipped")
+            continue
+        name = split_display_name(name_text)
+        out.names.append(name)
+        if index in split.affiliations:
+            out.affiliations.append((name.display(), split.affiliations[index]))
+    return out
+
+
+_BLANK = " \t\n\r\f\v\u00a0.,;"
+
+
+def has_no_letters(text: str, decode: bool = True) -> bool:
+    """An entry that is only punctuation or a TeX line break (``\\\\``) once decoded."""
+    return not (tex_to_unicode(text) if decode else text).strip(_BLANK)
+
+
+# A pre-test on the whole lowercased string (a literal prefix, so the regex engine skips
+# fast): most author strings hold no "et al" and then need no step per name
+# (collaboration strings hold thousands of names).
+_ETAL_HINT = re.compile(r"et\.?\s*al")
+
+
+def split_author_string(text: str) -> SplitAuthors:
+    """The names of an author string: split at commas and "and", affiliations taken out
+    first (so their commas never split a name), suffixes ("Heath, Jr.") kept on their
+    name, "et al" (alone or ending a name) turned into the flag."""
+    out = SplitAuthors()
     text = _balance(" ".join(text.split()), out)
     text, numbered = _numbered_block(text)
-    marked, groups = _mark_groups(text, out)
-    pieces = _merge_suffixes(split_author_line(marked))
+    marked, groups, marks = _mark_groups(text, out)
+    pieces = split_author_line(marked)
+    if marks or not SUFFIXES.isdisjoint(map(str.lower, pieces)):  # (no Python step per name)
+        pieces = _merge_suffixes(pieces, marks)
+    if not marks and _ETAL_HINT.search(marked.lower()) is None:
+        out.names = pieces
+        return out
     for piece in pieces:
-        indices = [ord(m) - _MARK_BASE for m in _MARKS.findall(piece)]
-        name_text = " ".join(_MARKS.sub(" ", piece).split())
+        indices = [marks[m] for m in _MARKS.findall(piece) if m in marks] if marks else ()
+        name_text = " ".join(_unmark(piece, marks).split()) if marks else piece
         if _ETAL.match(name_text):
             out.etal = True
             continue
         if _TRAILING_ETAL.search(name_text):  # "A. Author et al." without a comma
             out.etal = True
             name_text = _TRAILING_ETAL.sub("", name_text)
-        if not name_text or not tex_to_unicode(name_text).strip(" .,;"):
-            if name_text:
-                out.problems.append(f"author entry '{name_text}' has no letters; skipped")
-            continue
-        name = split_display_name(name_text)
-        out.names.append(name)
         affiliations = [a for i in indices for a in _resolve(groups[i], numbered)]
-        if affiliations:
-            out.affiliations.append((name.display(), affiliations))
+        if name_text:
+            out.names.append(name_text)
+            if affiliations:
+                out.affiliations[len(out.names) - 1] = affiliations
+        elif affiliations and out.names:  # "Myung Gyoon Lee, (1), and ...": the name before
+            out.affiliations.setdefault(len(out.names) - 1, []).extend(affiliations)
+        elif affiliations:
+            out.problems.append(f"affiliation '{'; '.join(affiliations)}' follows no name; skipped")
     return out
 
 
-def _balance(text: str, out: ParsedAuthors) -> str:
+def _balance(text: str, out: SplitAuthors) -> str:
     """Close parentheses left open at the end (a cut-off affiliation block), with a warning."""
     missing = text.count("(") - text.count(")")
     if missing <= 0:
@@ -105,10 +159,15 @@ def _group_start(text: str, close: int) -> int | None:
     return None
 
 
-def _mark_groups(text: str, out: ParsedAuthors) -> tuple[str, list[str]]:
-    """Replace each top-level ``(...)`` by a marker glued to the word before it."""
+def _mark_groups(text: str, out: SplitAuthors) -> tuple[str, list[str], dict[str, int]]:
+    """Replace each top-level ``(...)`` by a marker glued to the word before it; the
+    markers map to their group's index."""
     groups: list[str] = []
+    marks: dict[str, int] = {}
+    if "(" not in text:  # most lines: no character-by-character walk
+        return text, groups, marks
     result: list[str] = []
+    free = _free_marks(text)
     depth, brace, start = 0, 0, 0
     for i, ch in enumerate(text):
         if ch == "{":
@@ -123,21 +182,32 @@ def _mark_groups(text: str, out: ParsedAuthors) -> tuple[str, list[str]]:
             depth -= 1
             if depth == 0:
                 groups.append(text[start + 1 : i])
-                _append_mark(result, len(groups) - 1)
+                _append_mark(result, marks, next(free), len(groups) - 1)
             continue
         if depth == 0:
             result.append(ch)
     if depth:  # an unclosed "(": keep what follows as one affiliation
         out.problems.append(f"unbalanced '(' in the author list near '{text[start:start + 30]}'")
         groups.append(text[start + 1 :])
-        _append_mark(result, len(groups) - 1)
-    return "".join(result), groups
+        _append_mark(result, marks, next(free), len(groups) - 1)
+    return "".join(result), groups, marks
 
 
-def _append_mark(result: list[str], index: int) -> None:
+def _free_marks(text: str) -> Iterator[str]:
+    taken = set(_MARKS.findall(text))
+    return (mark for codes in _MARK_RANGES for mark in map(chr, codes) if mark not in taken)
+
+
+def _append_mark(result: list[str], marks: dict[str, int], mark: str, index: int) -> None:
     while result and result[-1] == " ":
         result.pop()
-    result.append(chr(_MARK_BASE + index))
+    marks[mark] = index
+    result.append(mark)
+
+
+def _unmark(piece: str, marks: dict[str, int]) -> str:
+    """The piece with its markers (not the text's own private-use characters) as spaces."""
+    return _MARKS.sub(lambda m: " " if m.group() in marks else m.group(), piece) if marks else piece
 
 
 def _resolve(group: str, numbered: dict[str, str]) -> list[str]:
@@ -151,11 +221,11 @@ def _clean_affiliation(text: str) -> str:
     return tex_to_unicode(text) if has_tex(text) else text
 
 
-def _merge_suffixes(pieces: list[str]) -> list[str]:
+def _merge_suffixes(pieces: list[str], marks: dict[str, int]) -> list[str]:
     """"John Smith, Jr." splits at the comma: put the suffix back on its name."""
     out: list[str] = []
     for piece in pieces:
-        bare = _MARKS.sub("", piece).strip()
+        bare = _unmark(piece, marks).strip()
         if out and bare.lower() in SUFFIXES:
             out[-1] = f"{out[-1]} {piece.strip()}"
         else:

@@ -25,10 +25,14 @@ from ...text.ids import (
     same_doi,
     strip_doi,
 )
+from ...text.tex import has_tex
 from .authors import affiliation_lines
 from .journal_ref import normalise, parse_journal_ref
 
-_DOI_SPLIT = re.compile(r"[\s,;]+")
+# A DOI list is split at white space, and at "," or ";" before white space or another DOI:
+# a SICI DOI holds ";" ("10.1175/1520-0469(1996)053<0946:ASTFHH>2.0.CO;2").
+_DOI_TOKEN = re.compile(r"[^\s,;](?:[^\s,;]|[,;](?!\s|$|(?i:doi:|https?:|10\.)))*")
+_URL = re.compile(r"(?i:https?|ftp)://\S+|\bwww\.\S+")
 _SIZE = re.compile(r"\s*\([^)]*\)\s*$")  # "(443kb)" or "(0kb,I)" after an .abs date
 # UTF-8 read as Latin-1 turns "ü" into "Ã¼": worth a warning, never a silent repair
 _MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]")
@@ -138,9 +142,7 @@ def _dois(draft: Draft, arxiv_id: str, report: Reporter, code: str) -> tuple[str
     key = f"arXiv:{arxiv_id}"
     out: list[str] = []
     for text in draft.dois:
-        for token in _DOI_SPLIT.split(text.strip()):
-            if not token:
-                continue
+        for token, _ in split_dois(text):
             doi = strip_doi(token)
             if same_doi(doi, arxiv_doi(arxiv_id)):
                 report.info(f"{code}.arxiv-doi", f"'{doi}' is the arXiv DOI, which is derived from the id; not "
@@ -165,7 +167,7 @@ def _texts(draft: Draft, fields: dict, report: Reporter, code: str, key: str) ->
     if draft.abstract and draft.abstract.strip():
         fields["abstract"] = Text(normalise_abstract(draft.abstract), Syntax.TEX)
     if draft.comments and draft.comments.strip():
-        fields["note"] = Text(normalise(draft.comments), Syntax.TEX)
+        fields["note"] = comments_text(normalise(draft.comments))
 
 
 def _journal(draft: Draft, fields: dict) -> None:
@@ -203,6 +205,20 @@ def _warn_mojibake(draft: Draft, report: Reporter, code: str, key: str) -> None:
 
 
 # --- text shapes shared by the sources -------------------------------------------------
+
+
+def split_dois(text: str) -> list[tuple[str, int]]:
+    """The DOIs of a DOI field or ``doi:`` tail, each with its offset in the text."""
+    return [(match.group(), match.start()) for match in _DOI_TOKEN.finditer(text)]
+
+
+def comments_text(text: str) -> Text:
+    """Comments as TeX, like titles and abstracts, unless their only TeX-like characters
+    are inside URLs ("code at http://www.gfdl.gov/~smg"): arXiv shows comments as typed,
+    so there ``~`` is a tilde, not TeX's no-break space."""
+    if has_tex(text) and _URL.search(text) and not has_tex(_URL.sub(" ", text)):
+        return Text(text, Syntax.PLAIN)
+    return Text(text, Syntax.TEX)
 
 
 def normalise_abstract(text: str) -> str:

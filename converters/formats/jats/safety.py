@@ -4,7 +4,9 @@ What a hostile file could ask for, and what happens instead:
 
 * entity declarations (billion laughs, quadratic blowup, ``SYSTEM "file:///etc/passwd"``
   external entities, parameter entities): a document whose text declares any entity
-  is refused before lxml sees it; the parser also runs with ``resolve_entities=False``;
+  is refused before lxml sees it (``<!ENTITY`` inside a comment, CDATA section or
+  processing instruction declares nothing and is read); the parser also runs with
+  ``resolve_entities=False``;
 * an external DTD (``<!DOCTYPE article SYSTEM "http://...">``): never loaded
   (``load_dtd=False``, ``no_network=True``); real JATS files name one, so the
   DOCTYPE itself is fine;
@@ -37,8 +39,8 @@ _CHUNK = 1 << 20
 XINCLUDE = "http://www.w3.org/2001/XInclude"
 _PREDEFINED = ("amp", "lt", "gt", "quot", "apos")
 _ENTITY_DECL = re.compile(r"<!ENTITY\s*(%\s*)?([^\s>\"']*)")
-# the next named reference, comment or CDATA section (comments and CDATA are skipped whole)
-_SCAN = re.compile(r"<!--|<!\[CDATA\[|&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_][\w.-]*);")
+# the next named reference, comment, CDATA section or PI (the last three are skipped whole)
+_SCAN = re.compile(r"<!--|<!\[CDATA\[|<\?|&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_][\w.-]*);")
 _REF_START = re.compile(r"<ref(?=[\s>/])")
 _REF_END = "</ref>"
 _META = re.compile(r"<article-meta(?=[\s>]).*?</article-meta>", re.S)
@@ -90,9 +92,10 @@ def _chunks(stream) -> Iterator[str]:
 
 def refuse_entity_declarations(text: str, report: Reporter) -> bool:
     """True (after reporting) when the document declares entities; nothing is then read."""
-    match = _ENTITY_DECL.search(text)
-    if match is None:
+    start = find_entity_declaration(text)
+    if start is None:
         return False
+    match = _ENTITY_DECL.match(text, start)
     kind = "parameter entity" if match.group(1) else "entity"
     report.error(
         "jats.entity-declaration",
@@ -104,21 +107,119 @@ def refuse_entity_declarations(text: str, report: Reporter) -> bool:
     return True
 
 
+# Outside the DOCTYPE: a comment, CDATA section or processing instruction hides an
+# "<!ENTITY" (it is text there); the DOCTYPE is scanned with the DTD's own syntax.
+_OUTSIDE = re.compile(r"<!--|<!\[CDATA\[|<\?|<!DOCTYPE|<!ENTITY")
+_CLOSERS = {"<!--": "-->", "<![CDATA[": "]]>", "<?": "?>"}
+_HEAD_TOKEN = re.compile(r"[\"'\[>]")  # the DOCTYPE around its internal subset
+_SUBSET_TOKEN = re.compile(r"<!--|<\?|<!|\]")  # the top level of the internal subset
+_DECL_TOKEN = re.compile(r"[\"'>]")  # inside one markup declaration
+_OTHER_DECL = re.compile(r"<!(?:ELEMENT|ATTLIST|NOTATION)\s")
+
+
+def find_entity_declaration(text: str) -> int | None:
+    """Where the document declares an entity, or None.
+
+    Conservative: only a complete comment, CDATA section or PI outside the DOCTYPE, and
+    quoted literals, comments and PIs where the DTD syntax puts them, are skipped; an
+    unterminated one, or text the scanner cannot place, is searched like the rest."""
+    pos = 0
+    while (match := _OUTSIDE.search(text, pos)) is not None:
+        token = match.group()
+        if token == "<!ENTITY":
+            return match.start()
+        if token == "<!DOCTYPE":
+            found, pos = _scan_doctype(text, match.end())
+            if found is not None:
+                return found
+            continue
+        end = text.find(_CLOSERS[token], match.end())
+        if end < 0:
+            return _fallback(text, match.end())
+        pos = end + len(_CLOSERS[token])
+    return None
+
+
+def _fallback(text: str, pos: int) -> int | None:
+    match = _ENTITY_DECL.search(text, pos)
+    return None if match is None else match.start()
+
+
+def _scan_doctype(text: str, pos: int) -> tuple[int | None, int]:
+    """(offset of an entity declaration or None, offset after the DOCTYPE)."""
+    subset = False
+    while True:
+        if not subset:
+            match = _HEAD_TOKEN.search(text, pos)
+            if match is None:
+                return _fallback(text, pos), len(text)
+            if (hidden := text.find("<!ENTITY", pos, match.start())) >= 0:  # not DTD syntax: no cover
+                return hidden, len(text)
+            token = match.group()
+            if token == ">":
+                return None, match.end()
+            if token == "[":
+                subset, pos = True, match.end()
+                continue
+            end = text.find(token, match.end())  # a quoted system or public id
+            if end < 0:
+                return _fallback(text, pos), len(text)
+            pos = end + 1
+            continue
+        match = _SUBSET_TOKEN.search(text, pos)
+        if match is None:
+            return _fallback(text, pos), len(text)
+        token = match.group()
+        if token == "]":
+            subset, pos = False, match.end()
+        elif token in _CLOSERS:
+            end = text.find(_CLOSERS[token], match.end())
+            if end < 0:
+                return _fallback(text, pos), len(text)
+            pos = end + len(_CLOSERS[token])
+        elif text.startswith("<!ENTITY", match.start()):
+            return match.start(), len(text)
+        elif _OTHER_DECL.match(text, match.start()):  # to its ">", past quoted literals
+            end, hidden = _declaration_end(text, match.end())
+            if hidden is not None:
+                return hidden, len(text)
+            if end is None:
+                return _fallback(text, pos), len(text)
+            pos = end
+        else:  # not DTD syntax (a conditional section, a typo): skip nothing
+            pos = match.end()
+
+
+def _declaration_end(text: str, pos: int) -> tuple[int | None, int | None]:
+    """(offset after the declaration's ">" or None, offset of an "<!ENTITY" outside its literals)."""
+    while (match := _DECL_TOKEN.search(text, pos)) is not None:
+        if (hidden := text.find("<!ENTITY", pos, match.start())) >= 0:
+            return None, hidden
+        if match.group() == ">":
+            return match.end(), None
+        end = text.find(match.group(), match.end())
+        if end < 0:
+            return None, None
+        pos = end + 1
+    return None, None
+
+
 def replace_named_entities(text: str, report: Reporter) -> str:
     """HTML5 named references become numeric ones; unknown names become literal text.
 
-    Comments and CDATA sections are skipped whole: a reference there is not one.
+    Comments, CDATA sections and processing instructions are skipped whole: a reference
+    there is not one.
     """
     out: list[str] = []
     copied = search = 0
     unknown: dict[str, list[int]] = {}  # name -> [first offset, count]
     while (match := _SCAN.search(text, search)) is not None:
         token = match.group()
-        if token in ("<!--", "<![CDATA["):
-            end = text.find("-->" if token == "<!--" else "]]>", match.end())
+        if token in _CLOSERS:
+            end = text.find(_CLOSERS[token], match.end())
             if end < 0:
                 break  # unterminated: the parser reports it
-            search = end + 3
+            search = end + len(_CLOSERS[token])
             continue
         name = match.group(1)
         value = html.entities.html5.get(name + ";")
@@ -130,12 +231,13 @@ def replace_named_entities(text: str, report: Reporter) -> str:
         out.append(text[copied : match.start()])
         out.append(replacement)
         copied = search = match.end()
+    line_of = _LineCounter(text)  # first offsets increase in dict order: one count over the text
     for name, (offset, count) in unknown.items():
         times = f" ({count} times)" if count > 1 else ""
         report.warning("jats.unknown-entity",
                        f"entity '&{name};'{times} is neither XML's nor HTML's and the DTD is not loaded; "
                        "kept as the literal text '&" + name + ";'",
-                       line=line_at(text, offset), hint="replace it by the character it stands for")
+                       line=line_of(offset), hint="replace it by the character it stands for")
     if not out:
         return text
     out.append(text[copied:])
