@@ -53,7 +53,7 @@ def split_bibtex_name(text: str) -> Name:
     """
     text = " ".join(text.split())
     if text.startswith("{") and text.endswith("}") and _one_group(text):
-        return Name(literal=tex_to_unicode(text[1:-1]) or text[1:-1])
+        return Name(literal=tex_to_unicode(text[1:-1]).strip() or text[1:-1])
     simple = _simple_first_last(text)
     if simple is not None:
         return simple
@@ -63,7 +63,7 @@ def split_bibtex_name(text: str) -> Name:
     first, von, last, jr = bibtex_name_parts(text)
     family = _decode(last)
     if family is None:
-        return Name(literal=tex_to_unicode(text))
+        return Name(literal=tex_to_unicode(text).strip())
     return Name(family=family, given=_decode(first), non_dropping_particle=_decode(von), suffix=_decode(jr))
 
 
