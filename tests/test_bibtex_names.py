@@ -170,3 +170,11 @@ def test_bibtex_round_trip_keeps_every_decoded_name_part_and_title(people, title
 def test_a_logo_in_a_name_keeps_its_word():
     name = split_bibtex_name(r"{\LaTeX} Project Team")
     assert (name.given, name.family) == ("LaTeX Project", "Team")
+
+
+def test_an_extended_name_key_with_no_place_is_reported():
+    warnings = []
+    names, _ = read_names("family=Goethe, given=Johann, given-i=J, sortingnamekeytemplatename=x",
+                          lambda message, hint=None: warnings.append(message))
+    assert names == (Name(family="Goethe", given="Johann"),)
+    assert len(warnings) == 1 and "'sortingnamekeytemplatename'" in warnings[0]

@@ -184,6 +184,15 @@ def is_extended_name(text: str) -> bool:
     return _extended_name(text) is not None
 
 
+EXTENDED_NAME_KEYS = frozenset({"family", "given", "prefix", "suffix", "useprefix"})
+
+
+def unread_extended_keys(text: str) -> list[str]:
+    """The keys of an extended-format name that no Name part holds (initials aside)."""
+    keys = (section.partition("=")[0].strip().lower() for section in split_top_level(text))
+    return [key for key in keys if key not in EXTENDED_NAME_KEYS and not key.endswith("-i")]
+
+
 def _extended_name(text: str) -> Name | None:
     if "=" not in text:
         return None

@@ -18,7 +18,7 @@ from functools import cache
 from ...diagnostics import Reporter
 from ...model import Identifiers, Name, Position, Record, Syntax, Text
 from ...text.ids import ArxivIdError, is_doi, parse_arxiv_id, strip_doi
-from ...text.names import is_extended_name, split_bibtex_name, split_top_level
+from ...text.names import is_extended_name, split_bibtex_name, split_top_level, unread_extended_keys
 from ...text.tex import tex_to_unicode
 from . import dates
 from .values import Value
@@ -501,7 +501,11 @@ def read_names(text: str, warn: Callable[..., None]) -> tuple[tuple[Name, ...], 
             warn(f"'{part}' as a name; read as et al.", "BibTeX spells it 'and others'")
             etal = True
             continue
-        if part.count(",") > 2 and len(split_top_level(part)) > 3 and not is_extended_name(part):
+        if "=" in part and is_extended_name(part):
+            for key in unread_extended_keys(part):
+                warn(f"'{key}' in the name '{part}' has no place in the record; ignored",
+                     "the extended name format's parts are family, given, prefix, suffix and useprefix")
+        elif part.count(",") > 2 and len(split_top_level(part)) > 3:
             warn(f"name '{part}' has more than two commas; the extra parts join the first names",
                  "BibTeX names are 'First von Last', 'von Last, First' or 'von Last, Jr, First'")
         try:
