@@ -7,7 +7,7 @@ The reproductions are issue 11's; pybtex is the reference where it has an answer
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import converters
@@ -178,3 +178,30 @@ def test_an_extended_name_key_with_no_place_is_reported():
                           lambda message, hint=None: warnings.append(message))
     assert names == (Name(family="Goethe", given="Johann"),)
     assert len(warnings) == 1 and "'sortingnamekeytemplatename'" in warnings[0]
+
+
+def test_a_word_opening_with_a_letter_accent_counts_by_the_accented_letter():
+    # BibTeX and pybtex count `\v{C}a` by the macro's own letter (v: a von word), so only
+    # `{\v{C}}a` is capitalised for them; refconv reads the letter TeX prints, as a writer means it
+    name = split_bibtex_name(r"\v{C}a Aa")
+    assert (name.given, name.non_dropping_particle, name.family) == ("Ča", None, "Aa")
+
+
+@settings(max_examples=150, deadline=None)
+@given(person)
+def test_generated_names_split_as_pybtex_splits_them(parts):
+    """Where BibTeX's letter is the letter TeX prints (all but the case above)."""
+    from pybtex.database import Person
+
+    from converters.text.tex import tex_to_unicode
+
+    def decoded(words):
+        return (tex_to_unicode(" ".join(words)).replace("\xa0", " ").strip() or None) if words else None
+
+    assume(not any(word.startswith("\\v") for word in parts[0] + parts[2]))
+    for text in (_bibtex_form(parts), " ".join(parts[0] + [parts[1]] + parts[2]).strip()):
+        oracle = Person(text)
+        ours = split_bibtex_name(text)
+        assert (ours.given, ours.non_dropping_particle, ours.family, ours.suffix) == (
+            decoded(oracle.first_names + oracle.middle_names), decoded(oracle.prelast_names),
+            decoded(oracle.last_names), decoded(oracle.lineage_names))
