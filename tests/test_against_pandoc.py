@@ -16,6 +16,7 @@ directions; `python -m tests.test_against_pandoc` rewrites the entries after a f
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
 import subprocess
@@ -112,12 +113,17 @@ def cause_of(field: str, kind: str, theirs, mine) -> str:
     return "TeX logo deleted, and more" if logos_only else "both differ"
 
 
-@lru_cache(maxsize=1)
-def _pandoc_runs() -> dict:
-    """pandoc over every corpus file, two at a time, started on first use."""
+_RUNS: dict = {}  # path -> Future of pandoc's run
+
+
+def _pandoc(path: Path):
+    """pandoc's run on a file; the next two files' runs start now, in the background, so
+    pandoc works while refconv reads (a run of a few files starts only those)."""
     pypandoc = pytest.importorskip("pypandoc", reason="pypandoc-binary (the test extra) ships pandoc")
-    pandoc = pypandoc.get_pandoc_path()
-    refused = _known()["files pandoc cannot read"]
+    if not _RUNS:
+        _RUNS[None] = ThreadPoolExecutor(max_workers=2)
+        atexit.register(_RUNS[None].shutdown, wait=False, cancel_futures=True)
+    pandoc, refused = pypandoc.get_pandoc_path(), _known()["files pandoc cannot read"]
 
     def run(path: Path):
         if name_of(path) in refused:
@@ -125,8 +131,11 @@ def _pandoc_runs() -> dict:
         return subprocess.run([pandoc, "-f", "biblatex", "-t", "csljson", str(path)],
                               capture_output=True, text=True, timeout=120)
 
-    pool = ThreadPoolExecutor(max_workers=2)
-    return {path: pool.submit(run, path) for path in sorted(BIBTEX_FILES, key=lambda p: -p.stat().st_size)}
+    at = BIBTEX_FILES.index(path)
+    for ahead in BIBTEX_FILES[at : at + 3]:
+        if ahead not in _RUNS:
+            _RUNS[ahead] = _RUNS[None].submit(run, ahead)
+    return _RUNS[path].result()
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +146,7 @@ def _known() -> dict:
 @lru_cache(maxsize=None)
 def divergences(path: Path) -> tuple:
     """(file, entry, field, kind, pandoc's value, refconv's value) for every disagreement."""
-    done = _pandoc_runs()[path].result()
+    done = _pandoc(path)
     if done is None:
         return ()
     assert done.returncode == 0, f"pandoc refuses {name_of(path)}; list it with the reason: {done.stderr[:300]}"
