@@ -1,8 +1,9 @@
 """Personal and organisational names.
 
 One splitter for every format: BibTeX's own rules (first/von/last/jr), applied to
-the TeX source before accents are decoded so braces keep their meaning. Organisations are recognised by the words in ``ORGANISATION_WORDS``
-(data, so users can extend it) or by being a single token.
+the TeX source before accents are decoded so braces keep their meaning. Organisations
+are recognised by the words in ``ORGANISATION_WORDS`` (data, so users can extend it) or
+by being a single token.
 """
 
 from __future__ import annotations
@@ -132,7 +133,9 @@ def bibtex_words(text: str) -> list[str]:
 def _is_von(word: str) -> bool:
     """BibTeX's test: the first letter at brace depth 0 is lowercase. A group opening with
     a control sequence (``{\\"o}``) is a special character counted by its letter, and so is a
-    control sequence outside braces (``\\"Ozkan``, ``\\L{}ukasz``); other groups are skipped."""
+    control sequence outside braces (``\\"Ozkan``, ``\\L{}ukasz``); other groups are skipped.
+    Outside braces BibTeX counts a macro's own letter (``\\v{C}apek`` is von to it); the
+    letter TeX prints is what a writer means, so that is the one counted here."""
     i = 0
     while i < len(word):
         ch = word[i]
