@@ -116,7 +116,10 @@ name_lists = st.lists(st.sampled_from([" ", "  ", "\t", "\r\n", "\x0b", "\u00a0"
 def test_split_persons_matches_bibtexparser(text):
     from bibtexparser.middlewares.names import split_multiple_persons_names
 
-    assert split_persons(text) == split_multiple_persons_names(text)
+    # where a name after white space opens with a backslash, bibtexparser starts it after
+    # the macro (its bug, issue 11); test_names.py pins those cases
+    if re.search(r"[ \t\r\n]\\", text) is None:
+        assert split_persons(text) == split_multiple_persons_names(text)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -1,9 +1,9 @@
 """Personal and organisational names.
 
-One splitter for every format: BibTeX's own rules (first/von/last/jr), as implemented
-by bibtexparser, applied to the TeX source before accents are decoded so braces keep
-their meaning. Organisations are recognised by the words in ``ORGANISATION_WORDS``
-(data, so users can extend it) or by being a single token.
+One splitter for every format: BibTeX's own rules (first/von/last/jr), applied to
+the TeX source before accents are decoded so braces keep their meaning. Organisations
+are recognised by the words in ``ORGANISATION_WORDS`` (data, so users can extend it) or
+by being a single token.
 """
 
 from __future__ import annotations
@@ -45,44 +45,177 @@ def _decode(parts: list[str]) -> str | None:
 def split_bibtex_name(text: str) -> Name:
     """Split one BibTeX name ("First von Last", "von Last, First", "von Last, Jr, First").
 
-    A name wholly in braces (``{ATLAS Collaboration}``) is literal, as BibTeX treats it.
+    BibTeX's algorithm (as pybtex implements it) on the TeX source: words are cut at
+    white space and ties outside braces, the von part is found by the case of each
+    word's first letter, and only then is each part decoded, so an accent macro never
+    splits a word and every position in a name list is read alike. A name wholly in
+    braces (``{ATLAS Collaboration}``) is literal, as BibTeX treats it; biblatex's
+    extended format (``family=Goethe, given=Johann Wolfgang, prefix=von``) is read too.
     """
-    from bibtexparser.middlewares.names import parse_single_name_into_parts
-
     text = " ".join(text.split())
     if text.startswith("{") and text.endswith("}") and _one_group(text):
-        return Name(literal=tex_to_unicode(text[1:-1]) or text[1:-1])
+        return Name(literal=tex_to_unicode(text[1:-1]).strip() or text[1:-1])
     simple = _simple_first_last(text)
     if simple is not None:
         return simple
-    parts = parse_single_name_into_parts(_as_bibtex_reads_it(text), strict=False)
-    family = _decode(parts.last)
-    given = _decode(parts.first)
+    extended = _extended_name(text)
+    if extended is not None:
+        return extended
+    first, von, last, jr = bibtex_name_parts(text)
+    family = _decode(last)
     if family is None:
-        return Name(literal=tex_to_unicode(text))
-    return Name(
-        family=family,
-        given=given,
-        non_dropping_particle=_decode(parts.von),
-        suffix=_decode(parts.jr),
-    )
+        return Name(literal=tex_to_unicode(text).strip())
+    return Name(family=family, given=_decode(first), non_dropping_particle=_decode(von), suffix=_decode(jr))
 
 
-def _as_bibtex_reads_it(text: str) -> str:
-    """Two forms bibtexparser splits differently from BibTeX and pybtex, both of which
-    writers produce for a person without a given name: "van Aa" (von + Last, not First +
-    Last) and "Aa, Jr., " (Last + Jr with an empty First). An explicit empty First ``{}``
-    makes bibtexparser agree."""
-    from bibtexparser.middlewares.names import parse_single_name_into_parts
+def bibtex_name_parts(text: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The First, von, Last and Jr words of a BibTeX name, still in TeX."""
+    sections = [section.strip() for section in split_top_level(text)]
+    if len(sections) > 3:  # BibTeX complains; pybtex joins the extra parts to the first names
+        sections = [sections[0], sections[1], " ".join(sections[2:])]
+    if len(sections) == 1:
+        words = bibtex_words(text)
+        # First runs up to the first von word; the last word is never First
+        cut = next((i for i, word in enumerate(words) if _is_von(word)), len(words))
+        cut = min(cut, max(len(words) - 1, 0))
+        von, last = _von_last(words[cut:])
+        return words[:cut], von, last, []
+    von, last = _von_last(bibtex_words(sections[0]))
+    jr = bibtex_words(sections[1]) if len(sections) == 3 else []
+    return bibtex_words(sections[-1]), von, last, jr
 
-    sections = split_top_level(text)
-    if len(sections) == 3 and not sections[2].strip():
-        return f"{sections[0]},{sections[1]}, {{}}"
-    if len(sections) == 1 and len([w for w in split_top_level(text.replace("~", " "), " ") if w]) == 2:
-        probe = f"{text}, {{}}"
-        if parse_single_name_into_parts(probe, strict=False).von:
-            return probe
-    return text
+
+def _von_last(words: list[str]) -> tuple[list[str], list[str]]:
+    """von runs to the last von word before the final word, which is always Last."""
+    cut = 0
+    for i, word in enumerate(words[:-1]):
+        if _is_von(word):
+            cut = i + 1
+    return words[:cut], words[cut:]
+
+
+# Accent macros written with a space before their letter (`\v Capek`): TeX reads the
+# letter as the accent's argument, so the two are one word, whatever BibTeX's tokenizer says.
+_SPACED_ACCENT = re.compile(r"\\[uvHckrdbt]")
+
+
+_WORD_SEPARATOR = re.compile(r"\s|~|\\\s")
+
+
+def bibtex_words(text: str) -> list[str]:
+    """Words at brace depth 0, cut at white space, ties and control spaces (``\\ ``) as
+    BibTeX does; a backslash escapes the next character, so ``\\~`` is an accent."""
+    words: list[str] = []
+    current: list[str] = []
+    depth = i = 0
+    while i < len(text):
+        piece = text[i : i + 2] if text[i] == "\\" else text[i]  # an escape is one piece
+        i += len(piece)
+        if depth == 0 and _WORD_SEPARATOR.fullmatch(piece):
+            if current:
+                words.append("".join(current))
+                current = []
+            continue
+        current.append(piece)
+        depth += piece == "{"
+        depth -= piece == "}" and depth > 0
+    if current:
+        words.append("".join(current))
+    merged: list[str] = []
+    for word in words:
+        if merged and _SPACED_ACCENT.fullmatch(merged[-1]):
+            merged[-1] += " " + word
+        else:
+            merged.append(word)
+    return merged
+
+
+def _is_von(word: str) -> bool:
+    """BibTeX's test: the first letter at brace depth 0 is lowercase. A group opening with
+    a control sequence (``{\\"o}``) is a special character counted by its letter, and so is a
+    control sequence outside braces (``\\"Ozkan``, ``\\L{}ukasz``); other groups are skipped.
+    Outside braces BibTeX counts a macro's own letter (``\\v{C}apek`` is von to it); the
+    letter TeX prints is what a writer means, so that is the one counted here."""
+    i = 0
+    while i < len(word):
+        ch = word[i]
+        if ch == "{":
+            end = _group_end(word, i)
+            if word[i + 1 : i + 2] == "\\":
+                case = _first_letter_is_lower(tex_to_unicode(word[i:end]))
+                if case is not None:
+                    return case
+            i = end
+            continue
+        if ch == "\\":
+            return bool(_first_letter_is_lower(tex_to_unicode(word[i:])))
+        if ch.isalpha():
+            return ch.islower()
+        i += 1
+    return False
+
+
+def _first_letter_is_lower(text: str) -> bool | None:
+    letter = next((ch for ch in text if ch.isalpha()), None)
+    return None if letter is None else letter.islower()
+
+
+def _group_end(text: str, start: int) -> int:
+    """The index after the brace closing the group opened at start (the end if unclosed)."""
+    depth = 0
+    i = start
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        depth += ch == "{"
+        depth -= ch == "}"
+        i += 1
+        if depth == 0:
+            return i
+    return len(text)
+
+
+# biblatex's extended name format: "family=Goethe, given=Johann Wolfgang, prefix=von,
+# useprefix=false"; keys ending in -i hold initials, derived from the parts themselves.
+_EXTENDED_KEY = re.compile(r"[a-z]+(?:-i)?")
+
+
+def is_extended_name(text: str) -> bool:
+    """Whether text is a name in biblatex's extended format (``family=…, given=…``)."""
+    return _extended_name(text) is not None
+
+
+EXTENDED_NAME_KEYS = frozenset({"family", "given", "prefix", "suffix", "useprefix"})
+
+
+def unread_extended_keys(text: str) -> list[str]:
+    """The keys of an extended-format name that no Name part holds (initials aside)."""
+    keys = (section.partition("=")[0].strip().lower() for section in split_top_level(text))
+    return [key for key in keys if key not in EXTENDED_NAME_KEYS and not key.endswith("-i")]
+
+
+def _extended_name(text: str) -> Name | None:
+    if "=" not in text:
+        return None
+    fields: dict[str, str] = {}
+    for section in split_top_level(text):
+        key, equals, value = section.partition("=")
+        key = key.strip().lower()
+        if not equals or not _EXTENDED_KEY.fullmatch(key):
+            return None
+        value = value.strip()
+        if len(value) > 1 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        fields[key] = value
+    if not fields.keys() & {"family", "given"}:
+        return None
+    part = {key: _decode([fields[key]]) if key in fields else None for key in ("family", "given", "prefix", "suffix")}
+    useprefix = fields.get("useprefix", "false").strip().lower() == "true"
+    return Name(family=part["family"], given=part["given"], suffix=part["suffix"],
+                non_dropping_particle=part["prefix"] if useprefix else None,
+                dropping_particle=None if useprefix else part["prefix"])
 
 
 _PLAIN_NAME = re.compile(r"[^\\{},~$]+")
