@@ -104,3 +104,105 @@ def test_an_uninterrupted_run_replaces_the_file_whole(tmp_path):
     assert process.wait(timeout=300) == 0, process.stderr.read().decode()
     assert len(json.loads(target.read_text(encoding="utf-8"))) == 3000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["listing.txt", "out.json"]
+
+
+# --- targets that must be written into, not replaced (issue 16 item 12: -o /dev/full, /dev/null, /dev/stdout)
+
+def _records():
+    import converters
+
+    return converters.load(ROOT / "samples" / "arxiv-listing.txt").records
+
+
+def test_output_to_a_full_device_is_an_error_and_the_device_stays(tmp_path):
+    import stat
+
+    import converters
+    from converters.output import OutputError
+
+    device = tmp_path / "full"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 7))  # what /dev/full is
+    except (PermissionError, AttributeError):
+        pytest.skip("cannot make a device node here")
+    with pytest.raises(OutputError) as caught:
+        converters.dump(_records(), device, "ris")
+    assert str(caught.value) == f"cannot write {device}: No space left on device"
+    assert stat.S_ISCHR(device.stat().st_mode)  # replacing the device would hide the error (and break it)
+    assert list(tmp_path.iterdir()) == [device]
+
+
+def test_output_to_a_fifo_writes_into_it(tmp_path):
+    import threading
+
+    import converters
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    try:
+        converters.dump(_records(), fifo, "ris")
+    finally:
+        if reader.is_alive():
+            with open(fifo, "wb"):  # unblock the reader if the write never opened the pipe
+                pass
+        reader.join(timeout=10)
+    assert received[0].count(b"ER  - ") == 10
+    assert fifo.is_fifo() and list(tmp_path.iterdir()) == [fifo]
+
+
+def test_output_through_a_symlink_replaces_the_file_and_keeps_the_link(tmp_path):
+    import converters
+
+    real = tmp_path / "real.ris"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.ris"
+    link.symlink_to(real)
+    converters.dump(_records(), link, "ris")
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text(encoding="utf-8").count("ER  - ") == 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.ris", "real.ris"]
+
+
+def test_dump_into_a_directory_raises_an_oserror_naming_it(tmp_path):
+    import errno
+
+    import converters
+
+    with pytest.raises(OSError) as caught:
+        converters.dump(_records(), tmp_path, "ris")
+    assert caught.value.errno == errno.EISDIR and str(caught.value) == f"cannot write {tmp_path}: Is a directory"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_new_file_appears_whole_with_the_usual_permissions(tmp_path):
+    import converters
+
+    target = tmp_path / "new.ris"
+    converters.dump(_records(), target, "ris")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert target.read_text(encoding="utf-8").count("ER  - ") == 10
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_without_o_tmpfile_the_named_temporary_is_renamed_and_removed_on_error(tmp_path, monkeypatch):
+    import converters
+    from converters import output
+
+    monkeypatch.delattr(output.os, "O_TMPFILE", raising=False)
+    target = tmp_path / "out.ris"
+    target.write_text("old\n", encoding="utf-8")
+
+    def broken():
+        yield from _records()[:3]
+        raise RuntimeError("stop half-way")
+
+    with pytest.raises(RuntimeError):
+        converters.dump(broken(), target, "ris")
+    assert target.read_text(encoding="utf-8") == "old\n" and list(tmp_path.iterdir()) == [target]
+    converters.dump(_records(), target, "ris")
+    assert target.read_text(encoding="utf-8").count("ER  - ") == 10 and list(tmp_path.iterdir()) == [target]
