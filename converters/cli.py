@@ -291,7 +291,8 @@ class _stdout_text:
             self.stream = None
             return stdout
         stdout.flush()
-        self.stream = text_output(binary, STDOUT, stdout.encoding, stdout.errors or "strict", owned=False)
+        self.stream = text_output(binary, STDOUT, stdout.encoding, stdout.errors or "strict", owned=False,
+                                  line_buffering=getattr(stdout, "line_buffering", False))  # a terminal: per line
         return self.stream
 
     def __exit__(self, exc_type, exc, tb) -> None:

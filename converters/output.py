@@ -95,10 +95,11 @@ class _GuardedRaw(io.RawIOBase):
 
 
 def text_output(binary: BinaryIO | io.RawIOBase, name: str, encoding: str = "utf-8", errors: str = "strict",
-                owned: bool = True) -> TextIO:
+                owned: bool = True, line_buffering: bool = False) -> TextIO:
     """A text stream over ``binary`` whose write errors are OutputError naming ``name``."""
     raw = _GuardedRaw(binary, name, owned)
-    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding, errors=errors, newline="")
+    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding, errors=errors, newline="",
+                            line_buffering=line_buffering)
 
 
 def _umask() -> int:
