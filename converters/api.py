@@ -10,16 +10,15 @@ import codecs
 import io
 import itertools
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, TextIO
 
 from . import registry
 from .diagnostics import ConversionError, Diagnostic, Reporter, Severity, UsageError
 from .model import Record
 from .options import Options
+from .output import atomic_output  # noqa: F401  (part of the API: where atomic output lives)
 from .textio import DecodedLines, Encodable, SpotOwners
 
 HEAD_SIZE = 8192
@@ -206,54 +205,14 @@ def dumps(records: Iterable[Record], format: str, *, diagnostics: list[Diagnosti
 
 def dump(records: Iterable[Record], path_or_file, format: str, *, diagnostics: list[Diagnostic] | None = None,
          **options) -> int:
-    """Write records; a path is written atomically (temporary file, then rename)."""
+    """Write records; a path is written atomically (see ``output.atomic_output``); a path that
+    cannot be written raises ``OutputError`` naming it and the reason."""
     opts = Options.from_kwargs(**options)
     report = Reporter(str(path_or_file), diagnostics if diagnostics is not None else [])
     if isinstance(path_or_file, (str, os.PathLike)):
         with atomic_output(path_or_file) as out:
             return write_records(records, out, format, report, opts)
     return write_records(records, path_or_file, format, report, opts)
-
-
-class atomic_output:
-    """Open a temporary file beside ``path``; on success rename it over ``path``.
-
-    On an exception (or ``discard()``) the temporary file is removed and ``path`` is
-    untouched: readers of ``path`` see the old file or the whole new one, never a part.
-    """
-
-    def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
-        self._discard = False
-
-    def __enter__(self) -> TextIO:
-        directory = self.path.parent if str(self.path.parent) else Path(".")
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
-        self.file = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        return self.file
-
-    def discard(self) -> None:
-        self._discard = True
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            if exc_type is None and not self._discard:
-                self.file.flush()
-                os.fsync(self.file.fileno())
-            self.file.close()
-        finally:
-            if exc_type is None and not self._discard:
-                mode = 0o666 & ~_umask()
-                os.chmod(self.tmp, mode)
-                os.replace(self.tmp, self.path)
-            elif os.path.exists(self.tmp):
-                os.unlink(self.tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def convert(text: str, to: str, from_: str | None = None, **options) -> Conversion:

@@ -17,6 +17,7 @@ from .diagnostics import ConversionError, Diagnostic, Reporter, Severity
 from .loss import LossTally
 from .model import Record
 from .options import Options
+from .output import OutputError, make_dirs
 
 
 @dataclass
@@ -115,12 +116,18 @@ def convert_file(name: str, target_path: str, to: str, from_: str | None, encodi
     returned one by one in its diagnostics."""
     report = Reporter(name if name != "-" else "<stdin>")
     out_report = Reporter(target_path, losses=LossTally() if count_losses else None)
-    os.makedirs(os.path.dirname(target_path) or ".", exist_ok=True)
-    sink = api.atomic_output(target_path)
-    with sink as out:
-        written = api.write_records(read_input(name, from_, encoding, options, report), out, to, out_report, options)
-        if written == 0 and report.failed:
-            sink.discard()
+    try:
+        make_dirs(os.path.dirname(target_path) or ".")
+        sink = api.atomic_output(target_path)
+        with sink as out:
+            written = api.write_records(read_input(name, from_, encoding, options, report), out, to, out_report,
+                                        options)
+            if written == 0 and report.failed:
+                sink.discard()
+    except OutputError as exc:  # this output only: the other inputs may still convert
+        problem = Diagnostic("write.failed", Severity.ERROR, f"cannot {exc.action}: {exc.strerror}",
+                             source=exc.filename)
+        return InputResult(name, 0, report.failed + 1, report.diagnostics + out_report.diagnostics + [problem])
     return InputResult(name, written, report.failed, report.diagnostics + out_report.diagnostics,
                        target_path if written or not report.failed else None, out_report.losses)
 
@@ -141,6 +148,7 @@ def convert_each(inputs: list[tuple[str, str | None]], out_dir: str, to: str, fr
                  count_losses: bool = False) -> list[InputResult]:
     """One output per input under out_dir; with jobs > 1, inputs convert in parallel processes."""
     extension = registry.get(to).output_extension
+    make_dirs(out_dir)  # a folder that cannot be made fails the run once, not once per input
     targets: dict[str, str] = {}
     taken: set[Path] = set()
     results: list[InputResult] = []

@@ -1,7 +1,8 @@
 """``refconv``: a thin click layer over the library API.
 
-Exit codes: 0 every record converted; 1 some records failed (the rest are written);
-2 usage errors. Diagnostics go to stderr as ``file:line: severity: message``.
+Exit codes: 0 every record converted; 1 some records failed (the rest are written), or an
+output could not be written (read-only, full disk, closed stdout); 2 usage errors (an output
+that is a directory or in a missing one). Diagnostics go to stderr as ``file:line: severity: message``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 EXIT_INTERNAL = 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a pipe reader that quit
+STDOUT = "<stdout>"
 
 
 class _Group(click.Group):
@@ -30,16 +32,43 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except BrokenPipeError:  # the reader of our stdout stopped early (| head): quiet, like other tools
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _silence_stdout()
             sys.exit(EXIT_BROKEN_PIPE)
+        except OSError as exc:
+            from .output import OutputError
+
+            if not isinstance(exc, OutputError):
+                return self._internal_error(exc)
+            # not a bug: the output's folder, disk or stdout failed us; the OS says why
+            click.echo(f"refconv: {exc}", err=True)
+            if exc.filename == STDOUT:
+                _silence_stdout()  # else the exit flush fails again, with a traceback
+            sys.exit(EXIT_FAILED)
         except Exception as exc:  # the last line of defence
-            if os.environ.get("REFCONV_DEBUG") == "1":
-                raise
-            click.echo(f"refconv: internal error: {type(exc).__name__}: {exc}", err=True)
-            click.echo("refconv: this is a bug in refconv; rerun with REFCONV_DEBUG=1 for the traceback "
-                       "and report it", err=True)
-            sys.exit(EXIT_INTERNAL)
+            return self._internal_error(exc)
+
+    @staticmethod
+    def _internal_error(exc: Exception):
+        import os
+
+        if os.environ.get("REFCONV_DEBUG") == "1":
+            raise exc
+        click.echo(f"refconv: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("refconv: this is a bug in refconv; rerun with REFCONV_DEBUG=1 for the traceback "
+                   "and report it", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush of what is still buffered
+    cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, ValueError, OSError):  # no real stdout (closed, or captured in tests)
+        pass
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,6 +129,9 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
             new_keys, key_pattern, ris_type, jats_mode, jats_front, ndjson, log_format, report_path, strict, quiet,
             verbose) -> None:
     """Convert INPUT files ('-' for stdin, directories with -r, quoted globs) to --to FORMAT."""
+    import errno
+    import os
+
     from . import batch, registry
     from .diagnostics import Severity, UsageError
     from .options import Options
@@ -115,6 +147,10 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
             raise UsageError("give either -o/--output (one output) or --out-dir (one output per input), not both")
         if jobs > 1 and not out_dir:
             raise UsageError("--jobs works with --out-dir (one output per input)")
+        for option, path in (("-o", None if output == "-" else output), ("--report", report_path)):
+            _check_output_file(option, path)
+        if out_dir and os.path.exists(out_dir) and not os.path.isdir(out_dir):
+            raise UsageError(f"--out-dir {out_dir}: {os.strerror(errno.ENOTDIR)}")
         options = Options(tex=tex, plain_math=plain_math, protect_case=not no_protect_case, keep_keys=not new_keys,
                           key_pattern=key_pattern, ris_preprint_type=ris_type, jats_mode=jats_mode,
                           jats_front=jats_front, ndjson=ndjson)
@@ -184,6 +220,26 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
         sys.exit(EXIT_FAILED)
 
 
+def _check_output_file(option: str, path: str | None) -> None:
+    """An output file that is a directory, or in a folder that does not exist, is a mistake
+    on the command line: say so before reading anything."""
+    import errno
+    import os
+
+    from .diagnostics import UsageError
+
+    if path is None:
+        return
+    if os.path.isdir(path):
+        hint = f", or --out-dir {path} for one output per input" if option == "-o" else ""
+        raise UsageError(f"{option} {path}: {os.strerror(errno.EISDIR)} (give a file name{hint})")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        code = errno.ENOTDIR if os.path.exists(folder) else errno.ENOENT
+        raise UsageError(f"{option} {path}: {os.strerror(code)}: {folder} (the folder of an output "
+                         f"file is not created)")
+
+
 def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress, count_losses=False):
     """All inputs into one output (stdout or an atomically written file)."""
     from . import api, batch
@@ -202,12 +258,10 @@ def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress,
             emit(report.diagnostics)
             progress.file_done(0)
 
-    out_report = Reporter(output if output != "-" else "<stdout>", losses=LossTally() if count_losses else None)
+    out_report = Reporter(output if output != "-" else STDOUT, losses=LossTally() if count_losses else None)
     if output == "-":
-        stdout = sys.stdout
-        if hasattr(stdout, "reconfigure"):
-            stdout.reconfigure(newline="")
-        written = api.write_records(records(), stdout, to, out_report, options)
+        with _stdout_text() as stdout:
+            written = api.write_records(records(), stdout, to, out_report, options)
     else:
         sink = api.atomic_output(output)
         with sink as out:
@@ -218,6 +272,39 @@ def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress,
     results = [batch.InputResult(r.source or "", 0, r.failed, r.diagnostics) for r in reports]
     results.append(batch.InputResult(output, 0, 0, out_report.diagnostics))  # the writer's warnings
     return results, written, out_report.diagnostics, [out_report.losses] if out_report.losses is not None else []
+
+
+class _stdout_text:
+    """stdout as a text stream whose write errors (full disk, /dev/full) are OutputError."""
+
+    def __enter__(self):
+        import errno
+        import io
+
+        from .output import OutputError, text_output
+
+        stdout = sys.stdout
+        if stdout is None:  # started with stdout closed (`>&-`)
+            raise OutputError(STDOUT, errno.EBADF, "standard output is closed (give -o FILE)")
+        binary = getattr(stdout, "buffer", None)
+        if not isinstance(binary, (io.BufferedIOBase, io.RawIOBase)):  # a text-only stand-in (embedding)
+            self.stream = None
+            return stdout
+        stdout.flush()
+        self.stream = text_output(binary, STDOUT, stdout.encoding, stdout.errors or "strict", owned=False,
+                                  line_buffering=getattr(stdout, "line_buffering", False))  # a terminal: per line
+        return self.stream
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.stream is None:
+            return
+        if exc_type is None:
+            self.stream.close()  # the last flush: its error is the run's error
+            return
+        try:
+            self.stream.close()
+        except OSError:
+            pass  # the first error is the one to report
 
 
 def _report_losses(diagnostics, target: str, report_path: str | None, silent: bool, tallies=()) -> None:
@@ -322,7 +409,8 @@ def validate(inputs, from_, encoding, schemas, log_format, quiet) -> None:
 
 def _exit_cleanly_on_sigterm() -> None:
     """SIGTERM unwinds like Ctrl-C, so the atomic output removes its temporary file.
-    (SIGKILL cannot be caught: the target is still never partial, a stray .tmp may stay.)"""
+    (SIGKILL cannot be caught: the target is still never partial; on Linux its unnamed
+    temporary file vanishes with the process, elsewhere a stray .tmp may stay.)"""
     import signal
 
     def stop(signum, frame):

@@ -30,32 +30,68 @@ def _start(source: Path, target: Path) -> subprocess.Popen:
     )
 
 
-def _wait_for_partial_output(folder: Path, process: subprocess.Popen) -> Path:
+def _partial_outputs(folder: Path, pid: int) -> list[Path]:
+    """The output being written: a hidden .tmp beside the target, or (Linux, O_TMPFILE) an
+    unnamed file in the folder that only the process's open descriptors can reach."""
+    found = [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+    fds = Path(f"/proc/{pid}/fd")
+    try:
+        for fd in fds.iterdir():
+            target = os.readlink(fd)
+            if target.startswith(f"{folder}/") and target.endswith("(deleted)"):
+                found.append(fd)
+    except OSError:  # no /proc, or the process just ended
+        pass
+    return found
+
+
+def _wait_for_partial_output(folder: Path, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        temporary = [p for p in folder.iterdir() if p.name.endswith(".tmp")]
-        if temporary and temporary[0].stat().st_size > 100_000:
-            return temporary[0]
+        for partial in _partial_outputs(folder, process.pid):
+            try:
+                if partial.stat().st_size > 100_000:
+                    return
+            except OSError:
+                pass
         if process.poll() is not None:
             pytest.fail("the conversion finished before it could be interrupted; make the input larger")
         time.sleep(0.01)
     pytest.fail("no temporary output appeared within 60 s")
 
 
+def _unnamed_temporaries() -> bool:
+    """Whether this system gives the output an unnamed temporary file (Linux O_TMPFILE)."""
+    return hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")
+
+
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
-def test_killed_mid_write_leaves_the_old_file(tmp_path, big_listing, sig):
+def test_killed_mid_write_leaves_the_old_file_and_nothing_else(tmp_path, big_listing, sig):
     target = tmp_path / "out.json"
     target.write_text("old contents\n", encoding="utf-8")
     process = _start(big_listing, target)
-    partial = _wait_for_partial_output(tmp_path, process)
+    _wait_for_partial_output(tmp_path, process)
     os.kill(process.pid, sig)
     process.wait(timeout=30)
     assert target.read_text(encoding="utf-8") == "old contents\n"
     leftovers = [p.name for p in tmp_path.iterdir() if p != target]
-    if sig == signal.SIGTERM:
-        assert leftovers == []  # SIGTERM unwinds and removes the temporary file
+    if sig == signal.SIGTERM or _unnamed_temporaries():
+        # SIGTERM unwinds and removes the temporary file; after SIGKILL, the unnamed
+        # temporary file vanished with the process
+        assert leftovers == []
     else:
-        assert leftovers == [partial.name]  # SIGKILL cannot be caught; the target is still whole
+        assert len(leftovers) == 1 and leftovers[0].endswith(".tmp")  # SIGKILL elsewhere: the target is still whole
+
+
+def test_killed_mid_write_of_a_new_file_leaves_no_file_at_all(tmp_path, big_listing):
+    target = tmp_path / "out.json"
+    process = _start(big_listing, target)
+    _wait_for_partial_output(tmp_path, process)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    if not _unnamed_temporaries():
+        pytest.skip("no O_TMPFILE here: a stray .tmp may stay after SIGKILL")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_uninterrupted_run_replaces_the_file_whole(tmp_path):
@@ -68,3 +104,105 @@ def test_an_uninterrupted_run_replaces_the_file_whole(tmp_path):
     assert process.wait(timeout=300) == 0, process.stderr.read().decode()
     assert len(json.loads(target.read_text(encoding="utf-8"))) == 3000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["listing.txt", "out.json"]
+
+
+# --- targets that must be written into, not replaced (issue 16 item 12: -o /dev/full, /dev/null, /dev/stdout)
+
+def _records():
+    import converters
+
+    return converters.load(ROOT / "samples" / "arxiv-listing.txt").records
+
+
+def test_output_to_a_full_device_is_an_error_and_the_device_stays(tmp_path):
+    import stat
+
+    import converters
+    from converters.output import OutputError
+
+    device = tmp_path / "full"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 7))  # what /dev/full is
+    except (PermissionError, AttributeError):
+        pytest.skip("cannot make a device node here")
+    with pytest.raises(OutputError) as caught:
+        converters.dump(_records(), device, "ris")
+    assert str(caught.value) == f"cannot write {device}: No space left on device"
+    assert stat.S_ISCHR(device.stat().st_mode)  # replacing the device would hide the error (and break it)
+    assert list(tmp_path.iterdir()) == [device]
+
+
+def test_output_to_a_fifo_writes_into_it(tmp_path):
+    import threading
+
+    import converters
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    try:
+        converters.dump(_records(), fifo, "ris")
+    finally:
+        if reader.is_alive():
+            with open(fifo, "wb"):  # unblock the reader if the write never opened the pipe
+                pass
+        reader.join(timeout=10)
+    assert received[0].count(b"ER  - ") == 10
+    assert fifo.is_fifo() and list(tmp_path.iterdir()) == [fifo]
+
+
+def test_output_through_a_symlink_replaces_the_file_and_keeps_the_link(tmp_path):
+    import converters
+
+    real = tmp_path / "real.ris"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.ris"
+    link.symlink_to(real)
+    converters.dump(_records(), link, "ris")
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text(encoding="utf-8").count("ER  - ") == 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.ris", "real.ris"]
+
+
+def test_dump_into_a_directory_raises_an_oserror_naming_it(tmp_path):
+    import errno
+
+    import converters
+
+    with pytest.raises(OSError) as caught:
+        converters.dump(_records(), tmp_path, "ris")
+    assert caught.value.errno == errno.EISDIR and str(caught.value) == f"cannot write {tmp_path}: Is a directory"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_new_file_appears_whole_with_the_usual_permissions(tmp_path):
+    import converters
+
+    target = tmp_path / "new.ris"
+    converters.dump(_records(), target, "ris")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+    assert target.read_text(encoding="utf-8").count("ER  - ") == 10
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_without_o_tmpfile_the_named_temporary_is_renamed_and_removed_on_error(tmp_path, monkeypatch):
+    import converters
+    from converters import output
+
+    monkeypatch.delattr(output.os, "O_TMPFILE", raising=False)
+    target = tmp_path / "out.ris"
+    target.write_text("old\n", encoding="utf-8")
+
+    def broken():
+        yield from _records()[:3]
+        raise RuntimeError("stop half-way")
+
+    with pytest.raises(RuntimeError):
+        converters.dump(broken(), target, "ris")
+    assert target.read_text(encoding="utf-8") == "old\n" and list(tmp_path.iterdir()) == [target]
+    converters.dump(_records(), target, "ris")
+    assert target.read_text(encoding="utf-8").count("ER  - ") == 10 and list(tmp_path.iterdir()) == [target]

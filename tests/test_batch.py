@@ -85,3 +85,27 @@ def test_combined_output_from_a_directory(tmp_path):
 def test_jobs_need_out_dir_and_out_dir_excludes_output(tmp_path):
     assert run("convert", "x.txt", "--to", "ris", "--jobs", "2").exit_code == 2
     assert run("convert", "x.txt", "--to", "ris", "-o", "a.ris", "--out-dir", "d").exit_code == 2
+
+
+def test_an_output_that_cannot_be_written_costs_only_its_input(tmp_path):
+    """Issue 16 item 12: a write failure under --out-dir is an error for that output, named with
+    the OS reason, not an internal error that stops the batch (here the target is a directory)."""
+    src = _tree(tmp_path)
+    out = tmp_path / "out"
+    (out / "a" / "one.ris").mkdir(parents=True)
+    for jobs in ("1", "2"):
+        result = run("convert", str(src), "-r", "--to", "ris", "--out-dir", str(out), "--jobs", jobs)
+        assert result.exit_code == 1
+        assert f"{out / 'a' / 'one.ris'}: error: cannot write: Is a directory" in result.stderr
+        assert "internal error" not in result.stderr
+        assert (out / "b" / "two.ris").read_text(encoding="utf-8").count("ER  - ") == 10
+        assert sorted(p.name for p in (out / "a").iterdir()) == ["one.ris"] and not any((out / "a" / "one.ris").iterdir())
+
+
+def test_out_dir_that_is_a_file_is_a_usage_error(tmp_path):
+    src = _tree(tmp_path)
+    out = tmp_path / "out"
+    out.write_text("a file", encoding="utf-8")
+    result = run("convert", str(src / "a" / "one.txt"), "--to", "ris", "--out-dir", str(out))
+    assert result.exit_code == 2 and f"--out-dir {out}: Not a directory" in result.output
+    assert out.read_text(encoding="utf-8") == "a file"

@@ -253,3 +253,154 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path):
     process.stdout.close()  # like `| head -c 10`
     assert process.wait(timeout=60) == 141
     assert process.stderr.read() == b""
+
+
+# --- outputs that cannot be written: usage or I/O errors, never "a bug", and no debris (issue 16 item 12)
+
+def _refconv(*args: str, **popen):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "converters.cli", *args], cwd=ROOT, capture_output=True,
+                          timeout=120, **popen)
+
+
+def _no_bug_report(stderr: str) -> None:
+    assert "internal error" not in stderr and "bug in refconv" not in stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr
+
+
+def test_output_into_a_directory_is_a_usage_error_and_leaves_no_temporary_file(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    result = run("convert", SAMPLE, "--to", "ris", "-o", str(folder))
+    assert result.exit_code == 2
+    assert f"-o {folder}: Is a directory" in result.output and f"--out-dir {folder}" in result.output
+    _no_bug_report(result.output)
+    assert list(tmp_path.iterdir()) == [folder] and list(folder.iterdir()) == []
+
+
+def test_output_in_a_missing_directory_is_a_usage_error(tmp_path):
+    target = tmp_path / "nodir" / "x.ris"
+    result = run("convert", SAMPLE, "--to", "ris", "-o", str(target))
+    assert result.exit_code == 2
+    assert f"-o {target}: No such file or directory: {target.parent}" in result.output
+    _no_bug_report(result.output)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_into_a_directory_is_a_usage_error_before_anything_is_written(tmp_path):
+    out = tmp_path / "out.ris"
+    result = run("convert", SAMPLE, "--to", "ris", "-o", str(out), "--report", str(tmp_path))
+    assert result.exit_code == 2
+    assert f"--report {tmp_path}: Is a directory" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def _read_only_below(monkeypatch, folder: Path) -> None:
+    """Creating files under ``folder`` fails as on a read-only mount (root ignores chmod)."""
+    import errno
+    import os
+
+    real_open = os.open
+    writing = os.O_WRONLY | os.O_RDWR | os.O_CREAT
+
+    def open_(path, flags, mode=0o777, *, dir_fd=None):
+        where = os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), path) if dir_fd is not None else path
+        if flags & writing and os.path.abspath(where).startswith(str(folder)):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_open(path, flags, mode, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "open", open_)
+
+
+def test_output_on_a_read_only_mount_is_an_io_error_naming_the_path(tmp_path, monkeypatch):
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to tell which folder a descriptor opens")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    target = folder / "out.ris"
+    target.write_text("old\n", encoding="utf-8")
+    _read_only_below(monkeypatch, folder)
+    result = run("convert", SAMPLE, "--to", "ris", "-o", str(target))
+    assert result.exit_code == 1
+    assert f"refconv: cannot write {target}: Read-only file system" in result.stderr
+    _no_bug_report(result.stderr)
+    assert target.read_text(encoding="utf-8") == "old\n" and list(folder.iterdir()) == [target]
+
+
+def test_out_dir_on_a_read_only_mount_is_an_io_error_for_each_output(tmp_path, monkeypatch):
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to tell which folder a descriptor opens")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    _read_only_below(monkeypatch, folder)
+    result = run("convert", SAMPLE, "--to", "ris", "--out-dir", str(folder))
+    assert result.exit_code == 1
+    assert f"{folder / 'arxiv-listing.ris'}: error: cannot write: Read-only file system" in result.stderr
+    _no_bug_report(result.stderr)
+    assert list(folder.iterdir()) == []
+
+
+def test_out_dir_that_cannot_be_created_is_an_io_error():
+    if not Path("/sys/kernel").is_dir():
+        pytest.skip("needs Linux sysfs, where no directory can be created")
+    result = _refconv("convert", SAMPLE, "--to", "ris", "--out-dir", "/sys/refconv-out", "-q")
+    stderr = result.stderr.decode()
+    assert result.returncode == 1, stderr
+    assert "refconv: cannot create directory /sys/refconv-out: " in stderr
+    _no_bug_report(stderr)
+
+
+def test_output_on_a_file_system_that_refuses_files_is_an_io_error():
+    if not Path("/sys/kernel").is_dir():
+        pytest.skip("needs Linux sysfs, where no file can be created")
+    result = _refconv("convert", SAMPLE, "--to", "ris", "-o", "/sys/kernel/refconv.ris", "-q")
+    stderr = result.stderr.decode()
+    assert result.returncode == 1, stderr
+    assert "refconv: cannot write /sys/kernel/refconv.ris: " in stderr
+    _no_bug_report(stderr)
+
+
+def test_stdout_on_a_full_disk_is_an_io_error():
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    import subprocess
+    import sys
+
+    with open("/dev/full", "wb") as full:
+        process = subprocess.run([sys.executable, "-m", "converters.cli", "convert", SAMPLE, "--to", "ris", "-q"],
+                                 cwd=ROOT, stdout=full, stderr=subprocess.PIPE, timeout=120)
+    stderr = process.stderr.decode()
+    assert process.returncode == 1, stderr
+    assert stderr == "refconv: cannot write <stdout>: No space left on device\n"
+
+
+def test_closed_stdout_is_an_io_error():
+    import os
+    import subprocess
+    import sys
+
+    process = subprocess.run([sys.executable, "-m", "converters.cli", "convert", SAMPLE, "--to", "ris", "-q"],
+                             cwd=ROOT, stderr=subprocess.PIPE, timeout=120, preexec_fn=lambda: os.close(1))
+    stderr = process.stderr.decode()
+    assert process.returncode == 1, stderr
+    assert stderr == "refconv: cannot write <stdout>: standard output is closed (give -o FILE)\n"
+
+
+def test_a_full_disk_while_writing_keeps_the_old_file_and_leaves_nothing(tmp_path, monkeypatch):
+    import errno
+    import io
+
+    class FullDisk(io.FileIO):
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(io, "FileIO", FullDisk)
+    target = tmp_path / "out.ris"
+    target.write_text("old\n", encoding="utf-8")
+    result = run("convert", SAMPLE, "--to", "ris", "-o", str(target))
+    assert result.exit_code == 1
+    assert f"refconv: cannot write {target}: No space left on device" in result.stderr
+    _no_bug_report(result.stderr)
+    assert target.read_text(encoding="utf-8") == "old\n" and list(tmp_path.iterdir()) == [target]

@@ -39,14 +39,39 @@ def mutated(draw, fmt: str) -> str:
     return text
 
 
+def internal(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics that stand for an exception caught inside record building (``csl.internal``,
+    ``ris.internal``): the batch survived, but each is a bug, not bad input."""
+    return [d for d in diagnostics if d.code.split(".")[-1] == "internal"]
+
+
 def _check(fmt: str, text: str) -> None:
     result = converters.loads(text, fmt)
     assert all(isinstance(d, Diagnostic) for d in result.diagnostics)
     for diagnostic in result.errors:
         assert diagnostic.message
+    assert not internal(result.diagnostics), f"{internal(result.diagnostics)[0].render()}\ninput: {text!r}"
     # whatever was read can be written in every format without an exception
     for target in ("csl-json", "bibtex", "ris", "jats"):
-        converters.dumps(result.records, target)
+        written: list[Diagnostic] = []
+        converters.dumps(result.records, target, diagnostics=written)
+        assert not internal(written), f"{internal(written)[0].render()}\ninput: {text!r}"
+
+
+def test_an_exception_inside_record_building_fails_the_check(monkeypatch):
+    """The check itself: a builder that raises is caught by the reader (one record lost, an
+    'internal' error) and that must fail the fuzz tests, not pass them."""
+    from converters.formats.csl_json import reader as csl
+    from converters.formats.ris import reader as ris
+
+    def broken(self):
+        raise TypeError("injected")
+
+    monkeypatch.setattr(csl._Item, "build", broken)
+    monkeypatch.setattr(ris._Builder, "build", broken)
+    for fmt in ("csl-json", "ris"):
+        with pytest.raises(AssertionError, match="internal"):
+            _check(fmt, seeds(fmt)[0])
 
 
 @pytest.mark.parametrize("fmt", reader_names())
