@@ -241,9 +241,9 @@ class _Scan:
 
     def pop(self) -> _Frame:
         frame = self.frames.pop()
+        self.kind = frame.kind  # a declaration inside ends here, before the closing quote
         if frame.close:
             self.emit(frame.close)
-        self.kind = frame.kind
         return frame
 
     def nested(self) -> bool:
@@ -381,9 +381,10 @@ class _Scan:
                 if value[at] == "{":
                     close = group_end(value, at) or n
                 elif value[at] == "\\":
-                    close = _CONTROL.match(value, at).end()
-                else:
-                    close = at + 1
+                    token = _CONTROL.match(value, at)
+                    close = _AFTER_WORD.match(value, token.end()).end() if token.group(1) else token.end()
+                else:  # one character, or a ligature, which TeX reads as one (\textrm--)
+                    close = at + next((len(lig) for lig, _ in _TEXT_LIGATURES if value.startswith(lig, at)), 1)
                 out.append((at, close))
                 pos = close
         return out, pos
@@ -420,12 +421,16 @@ class _Scan:
         if pos >= n or value[pos] in "}$":
             return self.keep_source(start, pos, name)  # an accent with nothing to sit on
         (span,), end = self.arguments("{", pos)
-        text = self.text_of(span) if value[pos] in "{\\" else value[pos]
+        text = value[pos] if span[1] == pos + 1 and value[pos].isalnum() else self.text_of(span)
         if not text:
             self.emit(_ACCENT_ON_NOTHING.get(name, ""))
         else:
+            text = unicodedata.normalize("NFD", text)
             base = {"ı": "i", "ȷ": "j"}.get(text[0], text[0])  # \'\i is í
-            self.emit(base + mark + text[1:])
+            marks = 1
+            while marks < len(text) and unicodedata.combining(text[marks]):
+                marks += 1  # an accent on an accented letter goes on top: \v{\"u} is ǚ
+            self.emit(base + text[1:marks] + mark + text[marks:])
         return end
 
     def template(self, name: str, start: int, pos: int) -> int:
