@@ -21,7 +21,7 @@ LOGOS = {
     "plainTeX": "plain TeX", "AllTeX": "(La)TeX", "LyX": "LyX", "TikZ": "TikZ", "TeXLive": "TeX Live",
     "TeXworks": "TeXworks", "TeXtures": "Textures", "XyMTeX": "XyMTeX", "Xy": "Xy", "XyM": "XyM",
     "OMEGA": "Omega", "NTS": "NTS", "PreTeX": "PreTeX", "Thanh": "Hàn Thế Thành", "TUB": "TUGboat",
-    "TUG": "TUG", "CTAN": "CTAN", "PS": "PostScript", "PDF": "PDF", "DVI": "DVI", "DVD": "DVD",
+    "TUG": "TUG", "SC": "Steering Committee", "CTAN": "CTAN", "PS": "PostScript", "PDF": "PDF", "DVI": "DVI", "DVD": "DVD",
     "HTML": "HTML", "XML": "XML", "SGML": "SGML", "VAX": "VAX", "UNIX": "UNIX", "WEB": "WEB", "Tib": "Tib",
     "mtex": "MusiXTeX", "La": "La", "CSTUG": "CSTUG", "GUST": "GUST", "DANTE": "DANTE",
 }
@@ -46,7 +46,7 @@ SYMBOLS = {
         "hfill", "hfil", "vfill", "smallskip", "medskip", "bigskip", "newblock", "nolinebreak", "nopagebreak",
         "tiny", "scriptsize", "footnotesize", "small", "normalsize", "large", "Large", "LARGE", "huge", "Huge",
         "rm", "tt", "sf", "normalfont", "upshape", "mdseries", "rmfamily", "sffamily", "ttfamily", "ssf",
-        "smc", "slnine", "SMC", "SC", "selectfont", "nobreakdash", "xspace", "null", "strut", "leavevmode",
+        "smc", "slnine", "SMC", "selectfont", "nobreakdash", "xspace", "null", "strut", "leavevmode",
         "centering", "raggedright", "raggedleft", "displaystyle", "textstyle", "scriptstyle",
     ), ""),
 }
