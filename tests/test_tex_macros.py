@@ -144,3 +144,20 @@ def test_accents_decode_in_every_form(source, expected):
 def test_accents_decode_the_same_at_every_position(words, separator):
     glue = "\u00a0" if separator == "~" else separator
     assert tex.tex_to_unicode(separator.join(w for w, _ in words)) == glue.join(e for _, e in words)
+
+
+# --- any text at all: the tokenizer never raises ------------------------------------------
+
+_ANY = [*"\\{}[]$%&~^_'\"`-!?ab \n*#@()=.,", r"\begin{", r"\end{", "it}", "equation}", "foo}", r"\href", r"\url",
+        r"\cite", r"\emph", r"\'", r"\v", r"\path", r"\verb", r"\bibstring", r"\symbol", r"\frac", r"\enquote",
+        r"\it", "$$", r"\(", r"\[", r"\\", "é", "\u0301", r"\textcolor", r"\foo", "--", "-->", r"\item"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_ANY), max_size=30).map("".join))
+def test_the_tokenizer_reads_any_text_without_raising(value):
+    # a backslash ending an accent's argument (\v \) raised AttributeError in the first version
+    tex.tex_to_unicode(value)
+    tex.math_to_text(value)
+    for syntax in (Syntax.TEX, Syntax.BIBTEX):
+        to_plain(Text(value, syntax), plain_math=True)

@@ -382,7 +382,10 @@ class _Scan:
                     close = group_end(value, at) or n
                 elif value[at] == "\\":
                     token = _CONTROL.match(value, at)
-                    close = _AFTER_WORD.match(value, token.end()).end() if token.group(1) else token.end()
+                    if token is None:  # a backslash ending the text
+                        close = at + 1
+                    else:
+                        close = _AFTER_WORD.match(value, token.end()).end() if token.group(1) else token.end()
                 else:  # one character, or a ligature, which TeX reads as one (\textrm--)
                     close = at + next((len(lig) for lig, _ in _TEXT_LIGATURES if value.startswith(lig, at)), 1)
                 out.append((at, close))
