@@ -129,23 +129,24 @@ def test_a_letter_macro_takes_the_newline_after_it():
 # --- the tokenizer agrees with the oracle on any text made of TeX's significant pieces --------
 
 _TOKENS = [
-    # style macros, declarations, style environments, groups
-    r"\emph", r"\textit", r"\textbf", r"\textsc", r"\textsl", r"\mkbibemph", r"\mkbibbold", r"\textsuperscript",
-    r"\textsubscript", r"\em", r"\it", r"\bf", r"\sc", r"\em ", r"\itshape", r"\bfseries", r"\scshape", r"\sl",
-    r"\begin{it}", r"\end{it}", r"\begin{em}", r"\end{em}", r"\begin{center}", r"\end{center}",
+    # style macros (mostly opening their argument: _balanced closes it), declarations, environments, groups
+    r"\emph{", r"\textit{", r"\textbf{", r"\textsc{", r"\textsl{", r"\mkbibemph{", r"\mkbibbold{",
+    r"\textsuperscript{", r"\textsubscript{", r"\emph", r"\textbf", r"\em", r"\it", r"\bf", r"\sc", r"\em ",
+    r"\itshape", r"\bfseries", r"\scshape", r"\sl", r"\begin{it}a {b}\end{it}", r"\begin{em}$x$ \'e\end{em}",
+    r"\begin{center}x \emph{y}\end{center}", r"\begin{it}", r"\end{it}",
     "{", "}", "{", "}", "{", "}", " ", " ", "\n",
     # maths, lone dollars included
-    "$x$", "$a b$", r"$\alpha$", "$", "$", "$$", r"\(", r"\)", r"\[", r"\]",
+    "$x$", "$a b$", r"$\alpha$", "$", "$", "$$", r"\(x\)", r"\[y\]", r"\(",
     # accents with every kind of argument, letter macros, combining marks
-    r"\'", r"\`", r"\~", r"\^", r'\"', r"\c", r"\v", r"\H", r"\u", r"\=", r"\.", r"\k", r"\'e", r"\'{E}",
-    r'\"{o}', r"\v s", r"\~{}", r"{\'\i}", r"\ss", r"\o", r"\i", r"\aa", r"\o{}", r"\L{}", r"\AA{}",
+    r"\'", r"\`{", r"\~{", r"\^", r'\"{', r"\c{", r"\v ", r"\H{", r"\u{", r"\={", r"\.", r"\k{", r"\'e",
+    r"\'{E}", r'\"{o}', r"\v s", r"\~{}", r"{\'\i}", r"\ss", r"\o", r"\i", r"\aa", r"\o{}", r"\L{}", r"\AA{}",
     "\u0301", "\u0308", "\u030c",
     # characters, ligatures, specials
     "e", "A", "x", "Ab", "é", "ı", "0", ".", "-", "--", "~", "``", "''", "`", "'", "!", "?", "&", "#", "_", "^",
     r"\\", r"\{", r"\}", r"\%", r"\$", r"\&", "%", r"\,", r"\ ",
     # symbols, logos and macros with arguments from the tables
-    r"\alpha", r"\alpha ", r"\ldots{}", r"\dag", r"\TeX", r"\LaTeX{}", r"\slash", r"\textrm", r"\mbox",
-    r"\enquote", r"\mkbibquote", r"\url{a~b}", r"\cite{a,b}",
+    r"\alpha", r"\alpha ", r"\ldots{}", r"\dag", r"\TeX", r"\LaTeX{}", r"\slash", r"\textrm{", r"\mbox{",
+    r"\enquote{", r"\mkbibquote{", r"\url{a~b}", r"\cite{a,b}",
 ]
 
 
@@ -170,10 +171,11 @@ _MATHS = re.compile(r"\$\$([^$]+?)\$\$|\$([^$]+)\$|\\\(((?:(?!\\\)).)*)\\\)|\\\[
 
 def _maths_pair(value: str) -> bool:
     """Every maths delimiter has its partner, and no maths body crosses a brace group."""
-    value = re.sub(r"\\[^()\[\]]", "", value)  # escapes (\$, \\), not the \( \[ delimiters
+    value = re.sub(r"\\[\\$]", "", value)  # \$ and \\ are no delimiters
     for match in _MATHS.finditer(value):
         body = next(body for body in match.groups() if body is not None)
-        if "$" in body or re.search(r"\\[()\[\]]", body) or not _is_balanced_by_character(body):
+        if "$" in body or re.search(r"\\[()\[\]]|\\(?:begin|end)(?![A-Za-z])", body) \
+                or not _is_balanced_by_character(body):
             return False
     rest = _MATHS.sub("", value)
     return "$" not in rest and not re.search(r"\\[()\[\]]", rest)
@@ -206,10 +208,23 @@ def _skipped(value: str) -> str | None:
     return None
 
 
+def _balanced(tokens: list[str]) -> str:
+    """The tokens with braces paired: a "}" without its "{" is dropped, open groups closed at the end."""
+    out, depth = [], 0
+    for token in tokens:
+        braces = re.sub(r"\\.", "", token)
+        change = braces.count("{") - braces.count("}")
+        if depth + change < 0:
+            continue
+        depth += change
+        out.append(token)
+    return "".join(out) + "}" * depth
+
+
 # A fresh seed on every run (hypothesis' default): a new disagreement fails and goes into
 # known_divergences/tex_pylatexenc.json with its reason, or gets fixed.
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(_TOKENS), max_size=12).map("".join))
+@given(st.lists(st.sampled_from(_TOKENS), max_size=12).map(_balanced))
 def test_the_tokenizer_agrees_with_pylatexenc_on_well_formed_tex(value):
     if not _is_balanced_by_character(value) or _skipped(value):
         return  # unbalanced text is escaped as plain by writers, never decoded

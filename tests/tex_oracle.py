@@ -17,6 +17,7 @@ from converters.text import tex_tables as tables
 from converters.text.markup import Span, _merge
 
 _UNESCAPED_PERCENT = re.compile(r"(?<!\\)((?:\\\\)*)%")  # % is literal in bibliographic data
+_PERCENT = "\ue000"  # stands for a bare % while pylatexenc parses (a private-use character)
 
 
 def _verbatim_arg(node, l2tobj=None) -> str:
@@ -79,15 +80,16 @@ def oracle_spans(value: str, protect: bool = False) -> tuple[Span, ...]:
     from pylatexenc.latexwalker import LatexWalker
 
     walk_db, converter = _contexts()
-    source = _UNESCAPED_PERCENT.sub(r"\1\\%", value)
+    source = _UNESCAPED_PERCENT.sub("\\1" + _PERCENT, value)  # a character, not a comment
     nodes, _, _ = LatexWalker(source, latex_context=walk_db, tolerant_parsing=True).get_latex_nodes()
     out: list[Span] = []
-    _visit(nodes, "text", protect, out, converter)
+    _visit(nodes, "text", protect, out, converter, protect)
+    out = [Span(kind, text.replace(_PERCENT, "%")) for kind, text in out]
     return tuple(Span(kind, text if kind == "math" else unicodedata.normalize("NFC", text))
                  for kind, text in _merge(out))
 
 
-def _visit(nodes, kind: str, top: bool, out: list[Span], converter) -> None:
+def _visit(nodes, kind: str, top: bool, out: list[Span], converter, protect: bool) -> None:
     from pylatexenc.latexwalker import LatexEnvironmentNode, LatexGroupNode, LatexMacroNode, LatexMathNode
 
     def styled(new: str) -> str:
@@ -99,23 +101,25 @@ def _visit(nodes, kind: str, top: bool, out: list[Span], converter) -> None:
         elif isinstance(node, LatexMathNode):
             out.append(Span("math", "".join(n.latex_verbatim() for n in node.nodelist)))
         elif isinstance(node, LatexGroupNode):
-            special = bool(node.nodelist) and isinstance(node.nodelist[0], LatexMacroNode)
+            special = node.latex_verbatim().startswith("{\\")  # BibTeX's "special character": {\'e}, {\TeX}
             inner = "nocase" if top and not special else kind
-            _visit(node.nodelist, inner, False, out, converter)
+            _visit(node.nodelist, inner, False, out, converter, protect)
         elif isinstance(node, LatexEnvironmentNode) and node.environmentname in tex.DECLARATIONS:
-            _visit(node.nodelist, styled(tex.DECLARATIONS[node.environmentname]), top, out, converter)
+            _visit(node.nodelist, styled(tex.DECLARATIONS[node.environmentname]), top, out, converter, protect)
         elif isinstance(node, LatexEnvironmentNode):
-            _visit(node.nodelist, kind, top, out, converter)
+            _visit(node.nodelist, kind, top, out, converter, protect)
         elif isinstance(node, LatexMacroNode) and node.macroname in tables.QUOTES and node.nodeargd.argnlist:
             opening, closing = tables.QUOTES[node.macroname]
             arg = node.nodeargd.argnlist[-1]
             out.append(Span(kind, opening))
-            _visit(arg.nodelist if isinstance(arg, LatexGroupNode) else [arg], kind, False, out, converter)
+            _visit(arg.nodelist if isinstance(arg, LatexGroupNode) else [arg], kind, False, out, converter, protect)
             out.append(Span(kind, closing))
         elif (isinstance(node, LatexMacroNode) and node.nodeargd and node.nodeargd.argnlist
               and node.macroname in (*tex.STYLE_MACROS, "textrm", "mbox")):
             arg = node.nodeargd.argnlist[-1]
             inner = styled(tex.STYLE_MACROS.get(node.macroname, kind))
-            _visit(arg.nodelist if isinstance(arg, LatexGroupNode) else [arg], inner, False, out, converter)
+            _visit(arg.nodelist if isinstance(arg, LatexGroupNode) else [arg], inner, False, out, converter, protect)
+        elif isinstance(node, LatexMacroNode) and node.macroname in tables.LOGOS and protect and kind == "text":
+            out.append(Span("nocase", tables.LOGOS[node.macroname]))  # a logo's letter case is fixed
         else:
             out.append(Span(kind, converter.nodelist_to_text([node])))

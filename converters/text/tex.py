@@ -144,7 +144,8 @@ def flatten(pieces: list[tuple[str, str]]) -> str:
 _PLAIN = re.compile(r"[^\\{}$\-`'~!?]+")
 _PLAIN_MATH = re.compile(r"[^\\{}$~]+")
 _CONTROL = re.compile(r"\\(?:([A-Za-z]+)|(.))", re.DOTALL)
-_AFTER_WORD = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?")  # TeX skips spaces and one line end after \name
+# TeX skips spaces and one line end after \name, but not a blank line (a paragraph break)
+_AFTER_WORD = re.compile(r"[ \t]*(?:\r?\n(?![ \t]*\r?\n)[ \t]*)?")
 _SPACE = re.compile(r"\s*")
 _MATH_BODY = re.compile(r"\$((?:[^$\\]|\\.)+)\$", re.DOTALL)
 _TEXT_LIGATURES = (("-->", "→"), ("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"), ("!`", "¡"), ("?`", "¿"))
@@ -365,7 +366,7 @@ class _Scan:
         """The (start, end) of each argument per a pylatexenc argspec ({ [ *), braces included."""
         value, n, out = self.value, len(self.value), []
         for kind in spec:
-            at = _SPACE.match(value, pos).end()
+            at = _AFTER_WORD.match(value, pos).end()  # TeX's argument scan stops at a blank line (\par)
             if kind == "*":
                 out.append((at, at + 1) if value.startswith("*", at) else None)
                 pos = at + 1 if value.startswith("*", at) else pos
@@ -380,6 +381,8 @@ class _Scan:
                     continue
                 if value[at] == "{":
                     close = group_end(value, at) or n
+                elif value[at] in " \t\r\n":
+                    close = _SPACE.match(value, at).end()  # a paragraph break is the argument
                 elif value[at] == "\\":
                     token = _CONTROL.match(value, at)
                     if token is None:  # a backslash ending the text
@@ -420,7 +423,7 @@ class _Scan:
 
     def accent(self, mark: str, name: str, start: int, pos: int) -> int:
         value, n = self.value, len(self.value)
-        pos = _SPACE.match(value, pos).end()
+        pos = _AFTER_WORD.match(value, pos).end()
         if pos >= n or value[pos] in "}$":
             return self.keep_source(start, pos, name)  # an accent with nothing to sit on
         (span,), end = self.arguments("{", pos)
@@ -472,8 +475,13 @@ def _skip_optional(value: str, pos: int) -> int:
 
 def _symbol(scan: _Scan, name: str, start: int, after: int) -> int:
     if name in tables.LOGOS:
-        # a logo is a word: "\TeX and" in a .bib file means "TeX and", although TeX prints "TeXand"
+        # a logo is a word: "\TeX and" in a .bib file means "TeX and", although TeX prints "TeXand";
+        # and its letter case is fixed, as BibTeX keeps the case of {\TeX}
+        outside = scan.kind
+        if scan.protect and outside == "text":
+            scan.kind = "nocase"
         scan.emit(tables.LOGOS[name])
+        scan.kind = outside
         return start + len(name) + 1
     scan.emit(tables.SYMBOLS[name])
     return after
