@@ -108,6 +108,14 @@ def test_a_citation_keeps_its_key_visible():
     assert tex.tex_to_unicode(r"\citep[p.~3]{a, b}") == "[a, b, p.\u00a03]"
 
 
+def test_listing_arrows_and_citations_reach_csl_and_ris():
+    listing = ("Flow A --> B in \\cite{BV} models\nAnn Lee\n\nWe show A --> B as in \\cite{BV}.\n\n"
+               "arXiv:2101.00001\nCreated: 2021-01-04\n")
+    item = json.loads(converters.convert(listing, "csl-json", "arxiv-listing").text)[0]
+    assert (item["title"], item["abstract"]) == ("Flow A → B in [BV] models", "We show A → B as in [BV].")
+    assert "TI  - Flow A → B in [BV] models" in converters.convert(listing, "ris", "arxiv-listing").text
+
+
 # --- item 8: CSL-JSON for reference managers ---------------------------------------------
 
 def test_csl_abstracts_are_plain_text():
