@@ -21,7 +21,8 @@ LOGOS = {
     "plainTeX": "plain TeX", "AllTeX": "(La)TeX", "LyX": "LyX", "TikZ": "TikZ", "TeXLive": "TeX Live",
     "TeXworks": "TeXworks", "TeXtures": "Textures", "XyMTeX": "XyMTeX", "Xy": "Xy", "XyM": "XyM",
     "OMEGA": "Omega", "NTS": "NTS", "PreTeX": "PreTeX", "Thanh": "Hàn Thế Thành", "TUB": "TUGboat",
-    "TUG": "TUG", "SC": "Steering Committee", "CTAN": "CTAN", "PS": "PostScript", "PDF": "PDF", "DVI": "DVI", "DVD": "DVD",
+    "TUG": "TUG", "SC": "Steering Committee", "CTAN": "CTAN", "PS": "PostScript", "PDF": "PDF", "DVI": "DVI",
+    "DVD": "DVD",
     "HTML": "HTML", "XML": "XML", "SGML": "SGML", "VAX": "VAX", "UNIX": "UNIX", "WEB": "WEB", "Tib": "Tib",
     "mtex": "MusiXTeX", "La": "La", "CSTUG": "CSTUG", "GUST": "GUST", "DANTE": "DANTE",
 }
