@@ -129,6 +129,11 @@ def test_plain_math_keeps_unknown_macros():
     assert item["abstract"] == r"\Bz→\pip\pim\piz Time-dependent"
 
 
+def test_plain_math_uses_pylatexencs_tables():
+    assert tex.math_to_text(r"\mathbf{x} + \mathcal{O}(n), \mathbb{R}^2, \frac{1}{2}, \vec{v} \not= \sqrt{2}") == \
+        "𝐱 + 𝒪(n), ℝ^2, 1/2, v⃗ ≠ √(2)"
+
+
 def test_plain_math_decodes_maths_inside_braces():
     title = _csl(_bib(r"{$\alpha$ decay}"), plain_math=True)["title"]
     assert re.sub(r"<[^>]+>", "", title) == "α decay"  # maths as text, " decay" case-protected

@@ -511,9 +511,10 @@ def _keep_text(scan: _Scan, name: str, start: int, after: int) -> int:
     spans, end = scan.arguments(tables.KEEP_TEXT[name], after)
     if _missing(tables.KEEP_TEXT[name], spans):
         return scan.keep_source(start, end, name)
-    if name in tables.CASE or name in tables.TEXT_ARGUMENT:
+    alphabet = tables.pylatexenc_tables().alphabets.get(name) if scan.math else None
+    if name in tables.CASE or name in tables.TEXT_ARGUMENT or alphabet:
         text = scan.text_of(spans[tables.TEXT_ARGUMENT.get(name, -1)])
-        scan.emit(tables.CASE[name](text) if name in tables.CASE else text)
+        scan.emit(tables.CASE[name](text) if name in tables.CASE else text.translate(alphabet) if alphabet else text)
         return end
     resume = scan.inline(spans[-1])
     return end if resume < 0 else resume

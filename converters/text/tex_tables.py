@@ -124,12 +124,14 @@ MATH_ENVIRONMENTS = frozenset((
 class PylatexencTables:
     """pylatexenc's latex2text defaults as plain data: symbols, accents and templates."""
 
-    __slots__ = ("accents", "symbols", "templates")
+    __slots__ = ("accents", "alphabets", "symbols", "templates")
 
-    def __init__(self, symbols: dict[str, str], templates: dict[str, tuple[str, str]], accents: dict[str, str]):
+    def __init__(self, symbols: dict[str, str], templates: dict[str, tuple[str, str]], accents: dict[str, str],
+                 alphabets: dict[str, dict[int, str]]):
         self.symbols = symbols  # name -> text, for macros without arguments
         self.templates = templates  # name -> (argspec, "%s/%s"-style template)
         self.accents = accents  # name -> combining mark
+        self.alphabets = alphabets  # \mathbf and friends: str.translate table, letter -> 𝐚
 
 
 # Entries of pylatexenc's tables we do not take: placeholders and run-time values.
@@ -149,6 +151,7 @@ def pylatexenc_tables() -> PylatexencTables:
     symbols: dict[str, str] = {}
     templates: dict[str, tuple[str, str]] = {}
     accents: dict[str, str] = {}
+    alphabets: dict[str, dict[int, str]] = {}
     for category in text_db.category_list:
         for name, spec in text_db.d[category]["macros"].items():
             if name in _NOT_FROM_PYLATEXENC or name in symbols or name in templates or name in accents:
@@ -165,4 +168,11 @@ def pylatexenc_tables() -> PylatexencTables:
                 decoded = unicodedata.normalize("NFD", converter.latex_to_text(f"\\{name}{{o}}"))
                 if len(decoded) == 2 and decoded[0] == "o" and unicodedata.combining(decoded[1]):
                     accents[name] = decoded[1]
-    return PylatexencTables(symbols, templates, accents)
+                    continue
+                styled = converter.latex_to_text(f"\\{name}{{{_ALPHANUMERIC}}}")
+                if len(styled) == len(_ALPHANUMERIC) and styled != _ALPHANUMERIC:
+                    alphabets[name] = str.maketrans(dict(zip(_ALPHANUMERIC, styled, strict=True)))
+    return PylatexencTables(symbols, templates, accents, alphabets)
+
+
+_ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
