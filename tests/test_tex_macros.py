@@ -63,6 +63,7 @@ def test_an_unknown_macro_is_reported_once_per_name_per_run():
         unknown = [d for d in result.diagnostics if d.code == "tex.unknown-macro"]
         assert sorted(d.message.split()[3] for d in unknown) == [r"\bar", r"\foo"]
         assert all(d.severity == "info" for d in unknown)
+        assert {d.message.split()[3]: d.key for d in unknown} == {r"\foo": "k", r"\bar": "k2"}
 
 
 def test_href_shows_its_text_and_url_its_address():

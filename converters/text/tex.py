@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache, lru_cache
@@ -35,6 +35,15 @@ def has_tex(value: str) -> bool:
 # --- unknown macros: kept as source, reported once per name per run ----------------------
 
 _unknown_sink: ContextVar[Callable[[str, str], None] | None] = ContextVar("refconv_tex_unknown", default=None)
+_record_key: ContextVar[str | None] = ContextVar("refconv_tex_record", default=None)
+
+
+def each_record(records: Iterable) -> Iterator:
+    """The records, each marked as the one being converted while the next is asked for:
+    an unknown macro's diagnostic then names the record it was first seen in."""
+    for record in records:
+        _record_key.set(getattr(record, "key", None))
+        yield record
 
 
 @contextmanager
@@ -51,7 +60,7 @@ def unknown_macros_reported_to(report) -> Iterator[None]:
             shown = " ".join(value.split())
             report.add(Severity.INFO, "tex.unknown-macro",
                        f"unknown TeX macro \\{name} kept as its source (first seen in: {shown[:80]})",
-                       hint="known macros are listed in README, section 'TeX and Unicode'")
+                       key=_record_key.get(), hint="known macros are listed in README, section 'TeX and Unicode'")
 
     token = _unknown_sink.set(note)
     try:
