@@ -191,7 +191,10 @@ def write_records(records: Iterable[Record], out: TextIO, format: str, report: R
     if not chosen.can_write:
         writable = ", ".join(f.name for f in registry.writers())
         raise UsageError(f"refconv cannot write '{chosen.name}'; writable formats: {writable}")
-    return chosen.load("writer")(records, Encodable(out, report), report, options)
+    from .text.tex import each_record, unknown_macros_reported_to
+
+    with unknown_macros_reported_to(report):  # one info per unknown TeX macro name per run
+        return chosen.load("writer")(each_record(records), Encodable(out, report), report, options)
 
 
 def dumps(records: Iterable[Record], format: str, *, diagnostics: list[Diagnostic] | None = None,

@@ -17,7 +17,7 @@ import converters
 from converters.formats.csl_json import reader as csl_reader
 from converters.formats.csl_json import tables
 from converters.model import CSL_TYPES, Date, Identifiers, Name, Record, Syntax, Text
-from converters.text.markup import spans
+from converters.text.markup import spans, to_plain
 
 from .shared import SHARED, shared_files, shared_path
 from .strategies import doi, records, word, words
@@ -317,11 +317,14 @@ def test_corpus_round_trips_through_our_writer():
 
 
 def _comparable(record: Record) -> dict:
-    """Every field; texts by their content (a plain title comes back as CSL rich text)."""
+    """Every field; texts by their content (a plain title comes back as CSL rich text; an
+    abstract is written as plain text, issue 11 item 8, so only its text comes back)."""
     out = {}
     for f in fields(Record):
         value = getattr(record, f.name)
         out[f.name] = spans(value) if isinstance(value, Text) else value
+    if record.abstract is not None:
+        out["abstract"] = to_plain(record.abstract)
     out.pop("position")
     out["extras"] = dict(record.extras)
     return out

@@ -184,30 +184,6 @@ def test_csl_rich_text_markup_renders_per_target():
     assert to_tex(value, protect_case=False) == r"\textit{E. coli} and H\textsubscript{2}O \& \textbf{x}"
 
 
-# --- the fast path agrees with pylatexenc ------------------------------------------
-
-_PIECES = [r"\'e", r"\'{E}", r"{\'\i}", r"\v{s}", r"\v s", r"{\ss}", r"\o ", r"{\L}", r"\&", r"\%", r"\_",
-           "--", "---", "~", "``", "''", "$x^2$", r"$\alpha$", "{DNA}", "{", "}", "word", " ", "A", "-", "'",
-           r"Schr{\"o}dinger", r"\c{c}", r"\H{o}", "{Nested {group}}", r"\textit{x}", r"\\", "$",
-           r"\alpha ", r"\alpha x", r"\bold{R}", r"\cite{a,b}", r"\LaTeX{}", r"\ ", r"\,", r"\-", r"\mathbf{x}",
-           r"\footnote[1]{n}", r"\ldots", r"\dag"]
-
-
-@given(st.lists(st.sampled_from(_PIECES), max_size=12).map("".join))
-def test_fast_decoding_agrees_with_pylatexenc(value):
-    from converters.text.markup import _merge, _tex_spans
-
-    if not tex.is_balanced(value):
-        return  # unbalanced text is escaped as plain by writers, never decoded
-    assert tex.tex_to_unicode(value) == tex._decode(value, "verbatim")
-    for protect in (False, True):
-        fast = tex.scan(value, protect=protect)
-        if fast is not None:
-            slow = _merge(_tex_spans(tex.walk(value), protect=protect))
-            got = _merge([Span(kind, text if kind == "math" else tex.nfc(text)) for kind, text in fast])
-            assert got == slow
-
-
 @given(st.lists(st.sampled_from(["Ann", "Z.", "F.", "C.-P.", "Jean-Paul", "Øbro", "DeepSeek-AI", "O'Brien", "MacLeod",
                                  "É.", "Li", "Ng"]), min_size=1, max_size=4).map(" ".join))
 def test_the_simple_name_fast_path_agrees_with_bibtex_rules(name):

@@ -21,70 +21,27 @@ class Span(NamedTuple):
     content: str
 
 
-_STYLE_MACROS = tex.STYLE_MACROS  # one table: scan() makes the same spans on the fast path
 
 
 def spans(text: Text) -> tuple[Span, ...]:
-    return _spans(text.value, text.syntax)
+    result, unknown = _spans(text.value, text.syntax)
+    if unknown:
+        tex.report_unknown(unknown, text.value)  # every call: the cache must not hide a run's first use
+    return result
 
 
 @cache_short(maxsize=8192)
-def _spans(value: str, syntax: Syntax) -> tuple[Span, ...]:
+def _spans(value: str, syntax: Syntax) -> tuple[tuple[Span, ...], tuple[str, ...]]:
     if syntax is Syntax.PLAIN:
-        return (Span("text", value),) if value else ()
+        return ((Span("text", value),) if value else ()), ()
     if syntax is Syntax.HTML:
-        return _html_spans(value)
+        return _html_spans(value), ()
     if not tex.has_tex(value):
-        return (Span("text", value),) if value else ()
+        return ((Span("text", value),) if value else ()), ()
     if tex.only_inline_math(value):
-        return tuple(Span("math" if is_math else "text", chunk) for is_math, chunk in tex.split_inline_math(value))
-    pieces = tex.scan(value, protect=syntax is Syntax.BIBTEX)
-    if pieces is not None:
-        return _merge([Span(kind, content if kind == "math" else tex.nfc(content)) for kind, content in pieces])
-    return _merge(_tex_spans(tex.walk(value), protect=syntax is Syntax.BIBTEX))
-
-
-def _tex_spans(nodes, *, protect: bool) -> list[Span]:
-    from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode, LatexMathNode
-
-    out: list[Span] = []
-    pending: list = []
-
-    def flush() -> None:
-        if pending:
-            out.append(Span("text", tex.nodes_to_text(pending)))
-            pending.clear()
-
-    for index, node in enumerate(nodes):
-        if isinstance(node, LatexMacroNode) and node.macroname in tex.DECLARATIONS:
-            flush()  # {\em x}: the rest of this group (or text) is styled
-            out.append(Span(tex.DECLARATIONS[node.macroname], tex.nodes_to_text(nodes[index + 1:])))
-            break
-        if isinstance(node, LatexMathNode):
-            flush()
-            out.append(Span("math", "".join(n.latex_verbatim() for n in node.nodelist)))
-        elif isinstance(node, LatexGroupNode) and protect and not _is_special_char(node):
-            flush()
-            out.append(Span("nocase", tex.nodes_to_text(node.nodelist)))
-        elif isinstance(node, LatexGroupNode):
-            flush()
-            out.extend(_tex_spans(node.nodelist, protect=False))
-        elif isinstance(node, LatexMacroNode) and node.macroname in _STYLE_MACROS and node.nodeargd:
-            flush()
-            args = [a for a in node.nodeargd.argnlist if a is not None]
-            content = tex.nodes_to_text(args[-1:]) if args else ""
-            out.append(Span(_STYLE_MACROS[node.macroname], content))
-        else:
-            pending.append(node)
-    flush()
-    return out
-
-
-def _is_special_char(group) -> bool:
-    """BibTeX's "special character" form ``{\\'e}``: a group opening with a macro."""
-    from pylatexenc.latexwalker import LatexMacroNode
-
-    return bool(group.nodelist) and isinstance(group.nodelist[0], LatexMacroNode)
+        return tuple(Span("math" if is_math else "text", chunk) for is_math, chunk in tex.split_inline_math(value)), ()
+    pieces, unknown = tex.scan_unknown(value, protect=syntax is Syntax.BIBTEX)
+    return _merge([Span(kind, content if kind == "math" else tex.nfc(content)) for kind, content in pieces]), unknown
 
 
 _HTML_TAG = re.compile(
@@ -137,7 +94,7 @@ def to_plain(text: Text, *, plain_math: bool = False) -> str:
     parts = []
     for kind, content in spans(text):
         if kind == "math":
-            parts.append(tex.tex_to_unicode(content, math="text") if plain_math else f"${content}$")
+            parts.append(tex.math_to_text(content) if plain_math else f"${content}$")
         else:
             parts.append(content)
     return "".join(parts)
@@ -162,7 +119,7 @@ def to_csl(text: Text, *, plain_math: bool = False) -> str:
     parts = []
     for kind, content in spans(text):
         if kind == "math":
-            body = tex.tex_to_unicode(content, math="text") if plain_math else f"${content}$"
+            body = tex.math_to_text(content) if plain_math else f"${content}$"
             parts.append(_TAGLIKE.sub("&lt;", body))
             continue
         body = _TAGLIKE.sub("&lt;", content)

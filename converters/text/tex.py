@@ -1,4 +1,5 @@
-"""TeX <-> Unicode, on top of pylatexenc (we never hand-write accent tables).
+"""TeX <-> Unicode. Decoding is one tokenizer (scan) reading pylatexenc's tables and
+tex_tables.py as data; encoding checks every macro it writes by decoding it back.
 
 Everything here works on strings; ``markup.py`` turns Text values into spans.
 """
@@ -8,149 +9,113 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache, lru_cache
 
+from . import tex_tables as tables
+from .biblatex_strings import BIBSTRINGS
 from .cache import cache_short
 
-# pylatexenc logs warnings about macros it cannot expand. With no handler of its own,
-# Python prints them on stderr, bypassing refconv's diagnostics; a null handler stops
-# that (handlers a calling application configures still receive them).
+# pylatexenc (read for its tables, and by the encoder) logs warnings about macros it cannot
+# expand; with no handler of its own Python prints them on stderr, bypassing refconv's
+# diagnostics. A null handler stops that (handlers an application configures still get them).
 logging.getLogger("pylatexenc").addHandler(logging.NullHandler())
 
 # Characters that can make a string mean something other than itself in TeX. A string
 # with none of them is returned as it is, which keeps TeX decoding off the hot path.
 _TEX_TRIGGERS = re.compile(r"[\\{}$~%]|--|``|''|!`|\?`")
 
-# a % after an even number of backslashes (\\% is a line break, then a percent sign)
-_UNESCAPED_PERCENT = re.compile(r"(?<!\\)((?:\\\\)*)%")
-
 
 def has_tex(value: str) -> bool:
     return _TEX_TRIGGERS.search(value) is not None
 
 
-@lru_cache(maxsize=2)
-def _latex2text(math_mode: str = "verbatim"):
-    from pylatexenc.latex2text import (
-        LatexNodes2Text,
-        MacroTextSpec,
-        SpecialsTextSpec,
-        get_default_latex_context_db,
-    )
+# --- unknown macros: kept as source, reported once per name per run ----------------------
 
-    db = get_default_latex_context_db().filter_context()  # a copy we may extend
-    db.add_context_category("refconv", prepend=True, macros=[
-        MacroTextSpec("symbol", simplify_repl=_symbol_text),  # our ASCII form of any character
-        MacroTextSpec("textasciicircum", "^"),  # pylatexenc says U+02C6; LaTeX means U+005E
-        # \~{} and \^{} are how LaTeX writes a literal ~ and ^ (URLs in arXiv comments);
-        # pylatexenc accents the empty group and prints nothing
-        *(MacroTextSpec(accent, simplify_repl=_literal_on_empty(accent, db.get_macro_spec(accent).simplify_repl))
-          for accent in "~^"),
-        # markup macros pylatexenc does not know: keep their argument's text
-        *(MacroTextSpec(name, "%s") for name in ("textsuperscript", "textsubscript", "mkbibemph", "mkbibbold",
-                                                 "mkbibsuperscript", "mkbibsubscript")),
-    ], specials=[
-        SpecialsTextSpec("&", "&"),  # literal in bibliographic data, as the fast path has it; not 3 spaces
-    ])
-    return LatexNodes2Text(latex_context=db, math_mode=math_mode, strict_latex_spaces=False,
-                           keep_braced_groups=False)
+_unknown_sink: ContextVar[Callable[[str, str], None] | None] = ContextVar("refconv_tex_unknown", default=None)
+_record_key: ContextVar[str | None] = ContextVar("refconv_tex_record", default=None)
 
 
-def _literal_on_empty(char: str, accent):
-    """pylatexenc's text for an accent macro, but the character itself on an empty group."""
-    from pylatexenc.latexwalker import LatexGroupNode
+def each_record(records: Iterable) -> Iterator:
+    """The records, each marked as the one being converted while the next is asked for:
+    an unknown macro's diagnostic then names the record it was first seen in."""
+    for record in records:
+        _record_key.set(getattr(record, "key", None))
+        yield record
 
-    def text(node, l2tobj=None) -> str:
-        arg = node.nodeargd.argnlist[0] if node.nodeargd and node.nodeargd.argnlist else None
-        if isinstance(arg, LatexGroupNode) and not arg.nodelist:
-            return char
-        return accent(node, l2tobj=l2tobj)
 
+@contextmanager
+def unknown_macros_reported_to(report) -> Iterator[None]:
+    """Within the block, each unknown macro name gets one info diagnostic on ``report``
+    (a diagnostics.Reporter), however many records use it."""
+    from ..diagnostics import Severity
+
+    seen: set[str] = set()
+
+    def note(name: str, value: str) -> None:
+        if name not in seen:
+            seen.add(name)
+            shown = " ".join(value.split())
+            report.add(Severity.INFO, "tex.unknown-macro",
+                       f"unknown TeX macro \\{name} kept as its source (first seen in: {shown[:80]})",
+                       key=_record_key.get(), hint="known macros are listed in README, section 'TeX and Unicode'")
+
+    token = _unknown_sink.set(note)
+    try:
+        yield
+    finally:
+        _unknown_sink.reset(token)
+
+
+def report_unknown(names: tuple[str, ...], value: str) -> None:
+    sink = _unknown_sink.get()
+    if sink is not None:
+        for name in names:
+            sink(name, value)
+
+
+# --- TeX -> Unicode -----------------------------------------------------------------------
+
+def tex_to_unicode(value: str, *, math: str = "verbatim") -> str:
+    """Decode accents, ligatures, symbols and known macros to NFC Unicode; maths stays
+    ``$...$`` unless math="text" (then it is decoded too). An unknown macro keeps its source.
+    Works on any fragment (a name token, a field, a maths body)."""
+    if not has_tex(value) or (math == "verbatim" and only_inline_math(value)):
+        return value
+    text, unknown = _decoded(value, math == "text")
+    if unknown:
+        report_unknown(unknown, value)
     return text
 
 
-def _symbol_text(node, l2tobj=None) -> str:
-    arg = node.nodeargd.argnlist[-1] if node.nodeargd and node.nodeargd.argnlist else None
-    code = arg.latex_verbatim().strip("{} ") if arg is not None else ""
-    try:
-        return chr(int(code[1:], 16) if code.startswith('"') else int(code))
-    except ValueError:
-        return node.latex_verbatim()
+def math_to_text(body: str) -> str:
+    """The Unicode text of a maths body (TeX between the dollars): ``\\alpha\\to\\beta`` -> α→β."""
+    if not has_tex(body) and "^" not in body and "_" not in body:
+        return body
+    text, unknown = _math_text(body)
+    if unknown:
+        report_unknown(unknown, body)
+    return text
 
 
-@lru_cache(maxsize=1)
-def _walker_context():
-    from pylatexenc.latexwalker import get_default_latex_context_db
-    from pylatexenc.macrospec import MacroSpec
-
-    db = get_default_latex_context_db().filter_context()
-    # macros pylatexenc does not know take an argument; without these their argument
-    # would be read as a separate group (and lose its markup)
-    db.add_context_category("refconv", prepend=True, macros=[
-        MacroSpec(name, "{") for name in ("symbol", "textsuperscript", "textsubscript", "mkbibemph",
-                                          "mkbibbold", "mkbibsuperscript", "mkbibsubscript")])
-    return db
+@cache_short(maxsize=8192)
+def _decoded(value: str, math_text: bool) -> tuple[str, tuple[str, ...]]:
+    run = _Scan(value, False, math_text=math_text)
+    return nfc(flatten(run.run())), tuple(run.unknown)
 
 
-def walk(value: str):
-    """The pylatexenc node list for a TeX string (``%`` is literal in bibliographic data)."""
-    from pylatexenc.latexwalker import LatexWalker
+@cache_short(maxsize=8192)
+def _math_text(body: str) -> tuple[str, tuple[str, ...]]:
+    run = _Scan(body, False, math=True)
+    return nfc(flatten(run.run())), tuple(run.unknown)
 
-    value = _UNESCAPED_PERCENT.sub(r"\1\\%", value)
-    walker = LatexWalker(value, latex_context=_walker_context(), tolerant_parsing=True)
-    nodes, _, _ = walker.get_latex_nodes()
-    return nodes
-
-
-def nodes_to_text(nodes, *, math: str = "verbatim") -> str:
-    converter = _latex2text(math)
-    try:
-        return nfc(converter.nodelist_to_text(nodes))
-    except Exception:  # noqa: BLE001 - pylatexenc's own bugs, see _node_text
-        return nfc("".join(_node_text(converter, node) for node in nodes))
-
-
-def _node_text(converter, node) -> str:
-    """One node's text, or its TeX source when pylatexenc cannot convert it.
-
-    pylatexenc raises KeyError, IndexError or AttributeError on some macros that lack
-    their arguments (``\\href``, ``\\colorbox`` or ``\\title`` at the end of a text).
-    Keeping the source loses nothing and costs one record nothing."""
-    try:
-        return converter.nodelist_to_text([node])
-    except Exception:  # noqa: BLE001
-        return node.latex_verbatim()
-
-
-def tex_to_unicode(value: str, *, math: str = "verbatim") -> str:
-    """Decode accents, ligatures and symbols; maths stays ``$...$`` unless math="text"."""
-    if not has_tex(value) or (math == "verbatim" and only_inline_math(value)):
-        return value
-    if math == "verbatim":
-        pieces = scan(value, protect=False)
-        if pieces is not None:
-            return nfc(flatten(pieces))
-    return _decode(value, math)
-
-
-# --- the fast path ---------------------------------------------------------------------
-# Most TeX in bibliographic data is accents, letter macros, escapes, ligatures, groups,
-# style macros and inline maths. scan() splits such text into pieces and has pylatexenc
-# decode each distinct atom once (cached); anything else (other macros, environments,
-# display maths) returns None and the whole string goes to pylatexenc.
-
-_ATOM = re.compile(r"""
-    \\[`'^"~=.](?:\{\\?[A-Za-z]\}|\\[ij](?![^\W\d_])|[A-Za-z])       # \'e \'{e} \'\i \'{\i}
-  | \\[uvHckrdb](?:\{\\?[A-Za-z]\}|\ +[A-Za-z])                    # \v{s} \v s
-  | \\(?:ss|o|O|l|L|ae|AE|oe|OE|aa|AA|i|j)(?![^\W\d_])(?:\{\}|\s*)  # letters that are macros
-  | \\[&%$\#_{}]                                                  # escaped specials
-  | ---|--|``|''|~|!`|\?`                                           # ligatures ("!`" is ¡)
-""", re.X)
 
 # Style macros and the span kind markup.py gives their argument, or, for a declaration
 # ({\em x}, old arXiv abstracts' usual italics), to the rest of the enclosing group.
 STYLE_MACROS = {
-    "emph": "i", "textit": "i", "mkbibemph": "i", "textsl": "i",
+    "emph": "i", "textit": "i", "mkbibemph": "i", "textsl": "i", "booktitle": "i",
     "textbf": "b", "mkbibbold": "b",
     "textsc": "sc",
     "textsuperscript": "sup", "mkbibsuperscript": "sup",
@@ -163,212 +128,540 @@ DECLARATIONS = {
 }
 
 
-def scan(value: str, *, protect: bool) -> list[tuple[str, str]] | None:
-    """(kind, text) pieces, kind "text", "math", a style (i, b, sc, sup, sub) or (protect=True:
-    BibTeX) "nocase"; or None. The pieces are the spans markup._tex_spans makes of the same
-    text, unmerged and not yet NFC."""
-    return _Scan(value, protect).run()
+def scan(value: str, *, protect: bool) -> list[tuple[str, str]]:
+    """(kind, text) pieces: kind "text", "math" (TeX source), a style (i, b, sc, sup, sub) or
+    (protect=True: BibTeX) "nocase". Unmerged, not yet NFC; unknown macros are reported."""
+    run = _Scan(value, protect)
+    pieces = run.run()
+    if run.unknown:
+        report_unknown(tuple(run.unknown), value)
+    return pieces
 
 
-# Runs of characters that mean themselves: scan() takes them in one step, not one by one.
+def scan_unknown(value: str, *, protect: bool) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+    """scan()'s pieces and the unknown macro names, not reported (for callers that cache)."""
+    run = _Scan(value, protect)
+    return run.run(), tuple(run.unknown)
+
+
+def flatten(pieces: list[tuple[str, str]]) -> str:
+    """The text of scan()'s pieces: markup dropped, maths verbatim."""
+    return "".join(f"${text}$" if kind == "math" else text for kind, text in pieces)
+
+
+# Runs of characters that mean themselves: taken in one step, not one by one.
 _PLAIN = re.compile(r"[^\\{}$\-`'~!?]+")
+_PLAIN_MATH = re.compile(r"[^\\{}$~]+")
+_CONTROL = re.compile(r"\\(?:([A-Za-z]+)|(.))", re.DOTALL)
+# TeX skips spaces and one line end after \name, but not a blank line (a paragraph break)
+_AFTER_WORD = re.compile(r"[ \t]*(?:\r?\n(?![ \t]*\r?\n)[ \t]*)?")
+_SPACE = re.compile(r"\s*")
+_MATH_BODY = re.compile(r"\$((?:[^$\\]|\\.)+)\$", re.DOTALL)
+_TEXT_LIGATURES = (("-->", "→"), ("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"), ("!`", "¡"), ("?`", "¿"))
+_ACCENT_ON_NOTHING = {"~": "~", "^": "^"}  # \~{} is how LaTeX writes a literal ~ (URLs)
+_ESCAPED = frozenset("$&%#_{}")
+
+
+class _Frame:
+    """An open group, macro argument or environment: what to restore and print at its end."""
+
+    __slots__ = ("close", "env", "group", "kind", "literal")
+
+    def __init__(self, kind: str, close: str = "", env: str | None = None, group: bool = True,
+                 literal: bool = False) -> None:
+        self.kind = kind  # the kind outside, restored at the end
+        self.close = close  # text printed at the end (a closing quote, a kept "}")
+        self.env = env
+        self.group = group  # a brace group (closed by "}"), not an environment
+        self.literal = literal  # the braces of an unknown macro's argument, kept
 
 
 class _Scan:
-    """One scan(): the pieces so far, text not yet in a piece, and the group depth."""
+    """One left-to-right pass: the pieces so far, the open frames and the current kind."""
 
-    __slots__ = ("buffer", "depth", "nocase_at", "pieces", "protect", "value")
+    __slots__ = ("buffer", "buffer_kind", "frames", "kind", "literal_at", "math", "math_text", "pieces",
+                 "protect", "unknown", "value")
 
-    def __init__(self, value: str, protect: bool) -> None:
+    def __init__(self, value: str, protect: bool, *, math: bool = False, math_text: bool = False) -> None:
         self.value = value
         self.protect = protect
+        self.math = math  # value is a maths body (plain-math rendering)
+        self.math_text = math_text  # $...$ in value is decoded to text, not kept as a math piece
         self.pieces: list[tuple[str, str]] = []
         self.buffer: list[str] = []
-        self.depth = 0
-        self.nocase_at = -1  # depth at which the current case-protected group opened
+        self.buffer_kind = self.kind = "text"
+        self.frames: list[_Frame] = []
+        self.literal_at = -1  # where a group opens whose braces are kept (after an unknown macro)
+        self.unknown: list[str] = []
 
-    def run(self) -> list[tuple[str, str]] | None:
+    def run(self) -> list[tuple[str, str]]:
         value, i, n = self.value, 0, len(self.value)
+        plain = (_PLAIN_MATH if self.math else _PLAIN).match
         while i < n:
-            plain = _PLAIN.match(value, i)
-            if plain:
-                self.buffer.append(plain.group())
-                i = plain.end()
-                continue
-            i = self.step(i)
-            if i is None:
-                return None
-        if self.depth != 0:
-            return None
-        self.flush("text")
+            match = plain(value, i)
+            if match:
+                self.emit(match.group())
+                i = match.end()
+            else:
+                i = self.step(i)
+        while self.frames:  # unclosed groups end with the text (BibTeX would refuse them)
+            self.pop()
+        self.flush()
         return self.pieces
 
-    def flush(self, kind: str) -> None:
+    # -- output ----------------------------------------------------------------------------
+    def emit(self, text: str) -> None:
+        if self.buffer_kind != self.kind:
+            self.flush()
+            self.buffer_kind = self.kind
+        self.buffer.append(text)
+
+    def flush(self) -> None:
         if self.buffer:
-            self.pieces.append((kind, "".join(self.buffer)))
+            self.pieces.append((self.buffer_kind, "".join(self.buffer)))
             self.buffer.clear()
 
-    def step(self, i: int) -> int | None:
-        """Take the construct at i (a character _PLAIN stops at); the index after it, or None."""
+    def maths(self, body: str) -> None:
+        if self.math_text:
+            self.emit(self.sub(body, math=True))
+        else:
+            self.flush()
+            self.pieces.append(("math", body))
+
+    def sub(self, value: str, *, math: bool | None = None) -> str:
+        """The text of a fragment (a macro's argument), decoded on its own."""
+        inner = _Scan(value, False, math=self.math if math is None else math, math_text=self.math_text)
+        text = flatten(inner.run())
+        self.unknown.extend(inner.unknown)
+        return text
+
+    def keep_source(self, start: int, end: int, name: str) -> int:
+        self.emit(self.value[start:end])
+        if name not in self.unknown:
+            self.unknown.append(name)
+        if self.value.startswith("{", end):
+            self.literal_at = end
+        return end
+
+    # -- frames ----------------------------------------------------------------------------
+    def push(self, kind: str | None = None, **frame) -> None:
+        self.frames.append(_Frame(self.kind, **frame))
+        if kind is not None and self.kind != "nocase":  # case protection keeps only the text of markup
+            self.kind = kind
+
+    def pop(self) -> _Frame:
+        frame = self.frames.pop()
+        self.kind = frame.kind  # a declaration inside ends here, before the closing quote
+        if frame.close:
+            self.emit(frame.close)
+        return frame
+
+    def nested(self) -> bool:
+        return any(frame.group for frame in self.frames)
+
+    # -- tokens ----------------------------------------------------------------------------
+    def step(self, i: int) -> int:
         value, ch = self.value, self.value[i]
-        if ch == "$":
-            return self.math(i)
         if ch == "{":
             return self.open(i)
         if ch == "}":
             return self.close(i)
-        match = _ATOM.match(value, i)
-        if match:
-            self.buffer.append(_atom(match.group()))
-            return match.end()
-        if ch != "\\":
-            self.buffer.append(ch)  # - ` ' ! ? that make no ligature here
+        if ch == "\\":
+            return self.control(i)
+        if ch == "$":
+            return self.dollar(i)
+        if ch == "~":
+            self.emit("\u00a0")
             return i + 1
-        macro = _MACRO.match(value, i)
-        if macro and (macro.group(1) in STYLE_MACROS or macro.group(1) in DECLARATIONS):
-            return self.style(macro)
-        end = _macro_end(value, i)
-        if end is not None:
-            self.buffer.append(_atom(value[i:end]))
-        return end
-
-    def math(self, i: int) -> int | None:
-        match = _INLINE_MATH.match(self.value, i)
-        if not match or self.nocase_at >= 0:
-            return None
-        self.flush("text")
-        self.pieces.append(("math", match.group(1)))
-        return match.end()
+        if not self.math:
+            for ligature, text in _TEXT_LIGATURES:
+                if value.startswith(ligature, i):
+                    self.emit(text)
+                    return i + len(ligature)
+        self.emit(ch)
+        return i + 1
 
     def open(self, i: int) -> int:
-        if self.protect and self.depth == 0 and not self.value.startswith("\\", i + 1):
-            self.flush("text")  # BibTeX's case protection; {\'e} is a "special character" instead
-            self.nocase_at = self.depth
-        self.depth += 1
+        if i == self.literal_at:
+            self.emit("{")
+            self.push(close="}", literal=True)
+            return i + 1
+        nocase = self.protect and not self.nested() and not self.value.startswith("\\", i + 1)
+        self.push("nocase" if nocase else None)  # BibTeX's case protection; {\'e} is a "special character"
         return i + 1
 
-    def close(self, i: int) -> int | None:
-        self.depth -= 1
-        if self.depth < 0:
-            return None
-        if self.depth == self.nocase_at:
-            self.flush("nocase")
-            self.nocase_at = -1
+    def close(self, i: int) -> int:
+        if not self.nested():
+            self.emit("}")  # a stray brace stays visible
+            return i + 1
+        frame = self.pop()
+        while not frame.group:  # environments left open inside the group end with it
+            frame = self.pop()
+        if frame.literal and self.value.startswith("{", i + 1):
+            self.literal_at = i + 1  # \foo{a}{b}: every argument of an unknown macro keeps its braces
         return i + 1
 
-    def style(self, macro: re.Match[str]) -> int | None:
-        styled = _styled(self.value, macro)
-        if styled is None:
-            return None
-        kind, text, end = styled
-        if self.nocase_at >= 0:
-            self.buffer.append(text)  # a case-protected group keeps only the text of its markup
-        else:
-            self.flush("text")  # as markup._tex_spans does at every style macro
-            if kind == "text":
-                self.buffer.append(text)
+    def dollar(self, i: int) -> int:
+        value = self.value
+        if self.math:
+            self.emit("$")
+            return i + 1
+        if value.startswith("$$", i):
+            end = value.find("$$", i + 2)
+            if end > i + 2:
+                self.maths(value[i + 2 : end])
+                return end + 2
+        match = _MATH_BODY.match(value, i)
+        if match is None:
+            self.emit("$")  # an unpaired dollar is a character
+            return i + 1
+        self.maths(match.group(1))
+        return match.end()
+
+    def control(self, i: int) -> int:
+        value = self.value
+        match = _CONTROL.match(value, i)
+        if match is None:
+            self.emit("\\")  # a backslash ending the text
+            return i + 1
+        end = match.end()
+        if match.group(2) is not None:
+            return self.control_symbol(i, match.group(2), end)
+        name = match.group(1)
+        if value.startswith("*", end) and name + "*" in tables.QUOTES:
+            name, end = name + "*", end + 1
+        after = _AFTER_WORD.match(value, end).end()
+        handler = _HANDLERS.get(name)
+        if handler is not None:
+            return handler(self, name, i, after)
+        pyl = tables.pylatexenc_tables()
+        if name in pyl.accents:
+            return self.accent(pyl.accents[name], name, i, after)
+        if name in pyl.symbols:
+            self.emit(pyl.symbols[name])
+            return after
+        if name in pyl.templates:
+            return self.template(name, i, after)
+        return self.keep_source(i, end, name)
+
+    def control_symbol(self, i: int, char: str, end: int) -> int:
+        value = self.value
+        if char in _ESCAPED:
+            self.emit(char)
+            return end
+        if char in "([" and not self.math:
+            closing = "\\)" if char == "(" else "\\]"
+            stop = value.find(closing, end)
+            if stop >= 0:
+                self.maths(value[end:stop])
+                return stop + 2
+        if char == "\\":
+            end = _skip_optional(value, _skip_star(value, end))
+            self.emit("\n")
+            return end
+        pyl = tables.pylatexenc_tables()
+        if char in pyl.accents:
+            return self.accent(pyl.accents[char], char, i, end)
+        if char in tables.SYMBOLS:
+            self.emit(tables.SYMBOLS[char])
+            return end
+        if char in pyl.symbols:
+            self.emit(pyl.symbols[char])
+            return end
+        return self.keep_source(i, end, char)
+
+    # -- macros with arguments -----------------------------------------------------------------
+    def arguments(self, spec: str, pos: int) -> tuple[list[tuple[int, int] | None], int]:
+        """The (start, end) of each argument per a pylatexenc argspec ({ [ *), braces included."""
+        value, n, out = self.value, len(self.value), []
+        for kind in spec:
+            at = _AFTER_WORD.match(value, pos).end()  # TeX's argument scan stops at a blank line (\par)
+            if kind == "*":
+                out.append((at, at + 1) if value.startswith("*", at) else None)
+                pos = at + 1 if value.startswith("*", at) else pos
+            elif kind == "[":
+                close = group_end(value, at) if value.startswith("[", at) else None
+                out.append((at, close) if close else None)
+                pos = close or pos
             else:
-                self.pieces.append((kind, text))
+                if at >= n or value[at] == "}":
+                    out.append(None)
+                    pos = at
+                    continue
+                if value[at] == "{":
+                    close = group_end(value, at) or n
+                elif value[at] in " \t\r\n":
+                    close = _SPACE.match(value, at).end()  # a paragraph break is the argument
+                elif value[at] == "\\":
+                    token = _CONTROL.match(value, at)
+                    if token is None:  # a backslash ending the text
+                        close = at + 1
+                    else:
+                        close = _AFTER_WORD.match(value, token.end()).end() if token.group(1) else token.end()
+                else:  # one character, or a ligature, which TeX reads as one (\textrm--)
+                    close = at + next((len(lig) for lig, _ in _TEXT_LIGATURES if value.startswith(lig, at)), 1)
+                out.append((at, close))
+                pos = close
+        return out, pos
+
+    def raw(self, span: tuple[int, int] | None) -> str:
+        if span is None:
+            return ""
+        start, end = span
+        text = self.value[start:end]
+        return text[1:-1] if text[:1] in "{[" and end - start >= 2 and text[-1:] in "}]" else text
+
+    def text_of(self, span: tuple[int, int] | None) -> str:
+        return self.sub(self.raw(span)) if span else ""
+
+    def inline(self, span: tuple[int, int] | None, kind: str | None = None, close: str = "") -> int:
+        """Continue the scan inside a braced argument (its markup and maths stay pieces)."""
+        if span is None:
+            self.emit(close)
+            return -1
+        start, end = span
+        if self.value.startswith("{", start) and self.value.endswith("}", 0, end):
+            self.push(kind, close=close)
+            return start + 1
+        previous = self.kind  # one token as the argument (\emph x)
+        if kind is not None and self.kind != "nocase":
+            self.kind = kind
+        self.emit(self.sub(self.value[start:end]) + close)
+        self.kind = previous
+        return end
+
+    def accent(self, mark: str, name: str, start: int, pos: int) -> int:
+        value, n = self.value, len(self.value)
+        pos = _AFTER_WORD.match(value, pos).end()
+        if pos >= n or value[pos] in "}$":
+            return self.keep_source(start, pos, name)  # an accent with nothing to sit on
+        (span,), end = self.arguments("{", pos)
+        text = value[pos] if span[1] == pos + 1 and value[pos].isalnum() else self.text_of(span)
+        if not text:
+            self.emit(_ACCENT_ON_NOTHING.get(name, ""))
+        else:
+            text = unicodedata.normalize("NFD", text)
+            base = {"ı": "i", "ȷ": "j"}.get(text[0], text[0])  # \'\i is í
+            marks = 1
+            while marks < len(text) and unicodedata.combining(text[marks]):
+                marks += 1  # an accent on an accented letter goes on top: \v{\"u} is ǚ
+            self.emit(base + text[1:marks] + mark + text[marks:])
+        return end
+
+    def template(self, name: str, start: int, pos: int) -> int:
+        spec, template = tables.pylatexenc_tables().templates[name]
+        spans, end = self.arguments(spec, pos)
+        if _missing(spec, spans):
+            return self.keep_source(start, end, name)
+        texts = [self.text_of(span) for span in spans]
+        try:
+            if "%(" in template:
+                text = template % {str(k): t for k, t in enumerate(texts, 1)}
+            else:
+                text = template % tuple(t for t, span in zip(texts, spans, strict=True) if span is not None)
+        except (TypeError, KeyError, ValueError):
+            return self.keep_source(start, end, name)
+        self.emit(text)
         return end
 
 
-def _enclosing_close(value: str, start: int) -> int:
-    """Index of the ``}`` that closes the group ``start`` is in, or the end of the text."""
-    depth = 0
-    for match in _BRACE_TOKENS.finditer(value, start):
-        token = match.group()
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            if depth == 0:
-                return match.start()
-            depth -= 1
-    return len(value)
+def _missing(spec: str, spans: list[tuple[int, int] | None]) -> bool:
+    """A required argument is missing (the text ends, or its group does): keep the source."""
+    return any(kind == "{" and span is None for kind, span in zip(spec, spans, strict=True))
 
 
-@lru_cache(maxsize=8192)  # atoms are a few characters each
-def _atom(atom: str) -> str:
-    return _decode(atom, "verbatim")
+def _skip_star(value: str, pos: int) -> int:
+    return pos + 1 if value.startswith("*", pos) else pos
 
 
-def flatten(pieces: list[tuple[str, str]]) -> str:
-    """The text of scan()'s pieces as pylatexenc prints it: markup dropped, maths verbatim."""
-    return "".join(f"${text}$" if kind == "math" else text for kind, text in pieces)
+def _skip_optional(value: str, pos: int) -> int:
+    if value.startswith("[", pos):
+        return group_end(value, pos) or pos
+    return pos
 
 
-def _styled(value: str, macro: re.Match[str]) -> tuple[str, str, int] | None:
-    """(kind, text, end) of the style macro that ``macro`` matched, or None: leave it to pylatexenc.
+# -- handlers: name -> what to do, from the tables ------------------------------------------
 
-    A declaration (``{\\em x}``) styles the rest of its group, up to the ``}`` left for
-    close(). A style macro's argument must be a braced group that scan() can take apart;
-    its text is that group's."""
-    end = macro.end()
-    if macro.end(1) < len(value) and value[macro.end(1)].isalpha():
-        return None  # pylatexenc reads a longer macro name (\emé)
-    if "*" in macro.group() or "\n\n" in macro.group():
-        return None  # pylatexenc would take the star or keep the paragraph break (or take it as the argument)
-    if macro.group(1) in DECLARATIONS:
-        close = _enclosing_close(value, end)
-        inner = scan(value[end:close], protect=False)
-        return None if inner is None else (DECLARATIONS[macro.group(1)], flatten(inner), close)
-    if not value.startswith("{", end):
-        return None  # pylatexenc would take one token as the argument
-    close = group_end(value, end)
-    inner = scan(value[end + 1 : close - 1], protect=False) if close else None
-    if inner is None:
-        return None
-    return STYLE_MACROS[macro.group(1)], flatten(inner), close
+def _symbol(scan: _Scan, name: str, start: int, after: int) -> int:
+    if name in tables.LOGOS:
+        # a logo is a word: "\TeX and" in a .bib file means "TeX and", although TeX prints "TeXand";
+        # and its letter case is fixed, as BibTeX keeps the case of {\TeX}
+        outside = scan.kind
+        if scan.protect and outside == "text":
+            scan.kind = "nocase"
+        scan.emit(tables.LOGOS[name])
+        scan.kind = outside
+        return start + len(name) + 1
+    scan.emit(tables.SYMBOLS[name])
+    return after
 
 
-_MACRO = re.compile(r"\\(?:([A-Za-z]+)\*?\s*|[^A-Za-z])")
-# Structure we do not take apart (scan() takes style macros apart before it asks _macro_end);
-# \( and \[ open maths, which only pylatexenc delimits.
-_NOT_AN_ATOM = {"begin", "end", "url", "href", "verb", "def", "newcommand", "renewcommand", "input", "include",
-                "(", ")", "[", "]"}
+def _style(scan: _Scan, name: str, start: int, after: int) -> int:
+    after = _skip_star(scan.value, after)
+    (span,), end = scan.arguments("{", after)
+    if span is None:
+        return scan.keep_source(start, end, name)
+    resume = scan.inline(span, STYLE_MACROS[name])
+    return end if resume < 0 else resume
 
 
-_MATH_DELIMITER = re.compile(r"\$|\\[()\[\]]")
-_ENVIRONMENT = re.compile(r"\\(?:begin|end)(?![A-Za-z])")
-# pylatexenc reads these as one token, so as one argument (\textrm--)
-_LIGATURES_AS_ONE_TOKEN = ("--", "``", "''", "!`", "?`")
+def _declaration(scan: _Scan, name: str, start: int, after: int) -> int:
+    if scan.kind != "nocase":
+        scan.kind = DECLARATIONS[name]
+    return after
 
 
-@lru_cache(maxsize=1024)
-def _argspec(name: str) -> str:
-    spec = _walker_context().get_macro_spec(name)
-    return getattr(getattr(spec, "args_parser", None), "argspec", "") if spec else ""
+def _silent(scan: _Scan, name: str, start: int, after: int) -> int:
+    spans, end = scan.arguments(tables.SILENT[name], after)
+    return scan.keep_source(start, end, name) if _missing(tables.SILENT[name], spans) else end
 
 
-def _macro_end(value: str, start: int) -> int | None:
-    """End of a macro with exactly the arguments pylatexenc's spec gives it, or None."""
-    match = _MACRO.match(value, start)
-    if not match:
-        return None
-    # a control symbol (\', \\, \,) has a spec too: \' takes an argument, \\ an optional one
-    name = match.group(1) or value[start + 1]
-    if name in _NOT_AN_ATOM:
-        return None
-    if match.group(1) and value[match.end(1) : match.end(1) + 1].isalpha():
-        return None  # for pylatexenc a non-ASCII letter continues the name (\alphaé)
-    end = match.end()
-    argspec = _argspec(name)
-    for kind in argspec:
-        while end < len(value) and value[end].isspace():
-            end += 1
-        if end >= len(value):
-            return None if kind == "{" else end
-        if kind == "*":
-            end += value[end] == "*"
-        elif kind == "[" and value[end] == "[" or kind == "{" and value[end] == "{":
-            close = group_end(value, end)
-            if close is None or _MATH_DELIMITER.search(value, end, close) or _ENVIRONMENT.search(value, end, close):
-                return None  # maths or an unclosed environment could run past the brace that closes the argument
-            end = close
-        elif kind == "{":
-            if value[end] in "\\}$%" or value.startswith(_LIGATURES_AS_ONE_TOKEN, end):
-                return None  # a macro or something odd as the argument: leave it to pylatexenc
-            end += 1
+def _keep_text(scan: _Scan, name: str, start: int, after: int) -> int:
+    spans, end = scan.arguments(tables.KEEP_TEXT[name], after)
+    if _missing(tables.KEEP_TEXT[name], spans):
+        return scan.keep_source(start, end, name)
+    alphabet = tables.pylatexenc_tables().alphabets.get(name) if scan.math else None
+    if name in tables.CASE or name in tables.TEXT_ARGUMENT or alphabet:
+        text = scan.text_of(spans[tables.TEXT_ARGUMENT.get(name, -1)])
+        scan.emit(tables.CASE[name](text) if name in tables.CASE else text.translate(alphabet) if alphabet else text)
+        return end
+    resume = scan.inline(spans[-1])
+    return end if resume < 0 else resume
+
+
+def _quote(scan: _Scan, name: str, start: int, after: int) -> int:
+    opening, closing = tables.QUOTES[name]
+    (span,), end = scan.arguments("{", after)
+    if span is None:
+        return scan.keep_source(start, end, name)
+    scan.emit(opening)
+    resume = scan.inline(span, close=closing)
+    return end if resume < 0 else resume
+
+
+def _url(scan: _Scan, name: str, start: int, after: int) -> int:
+    value = scan.value
+    if name == "path" and after < len(value) and value[after] not in "{ ":  # \path|x| as \verb
+        stop = value.find(value[after], after + 1)
+        if stop > 0:
+            scan.emit(value[after + 1 : stop])
+            return stop + 1
+    (span,), end = scan.arguments("{", after)
+    if span is None:
+        return scan.keep_source(start, after, name)
+    scan.emit(scan.raw(span))  # verbatim: ~ % _ # in a URL are characters
     return end
+
+
+def _verb(scan: _Scan, name: str, start: int, after: int) -> int:
+    value, pos = scan.value, start + len(name) + 1
+    pos = _skip_star(value, pos)
+    if pos < len(value):
+        stop = value.find(value[pos], pos + 1)
+        if stop > 0:
+            scan.emit(value[pos + 1 : stop])
+            return stop + 1
+    return scan.keep_source(start, pos, name)
+
+
+def _href(scan: _Scan, name: str, start: int, after: int) -> int:
+    (_, url, text), end = scan.arguments(tables.HREFS[name], after)
+    if url is None:
+        return scan.keep_source(start, after, name)
+    if text is None:
+        scan.emit(scan.raw(url))
+        return end
+    resume = scan.inline(text)
+    return end if resume < 0 else resume
+
+
+def _cite(scan: _Scan, name: str, start: int, after: int) -> int:
+    (_, pre, post, keys), end = scan.arguments(tables.CITES[name], after)
+    if keys is None:
+        return scan.keep_source(start, after, name)
+    notes = [scan.text_of(pre), scan.text_of(post)] if post else [scan.text_of(pre)]
+    before, behind = (notes[0], notes[1]) if len(notes) == 2 else ("", notes[0])
+    text = ", ".join(key.strip() for key in scan.raw(keys).split(","))
+    scan.emit(f"[{before + ' ' if before else ''}{text}{', ' + behind if behind else ''}]")
+    return end
+
+
+def _ref(scan: _Scan, name: str, start: int, after: int) -> int:
+    (_, key), end = scan.arguments(tables.REFS[name], after)
+    if key is None:
+        return scan.keep_source(start, after, name)
+    scan.emit(f"({scan.raw(key)})" if name == "eqref" else scan.raw(key))
+    return end
+
+
+def _bibstring(scan: _Scan, name: str, start: int, after: int) -> int:
+    (span,), end = scan.arguments("{", after)
+    key = scan.raw(span).strip()
+    if key not in BIBSTRINGS:
+        return scan.keep_source(start, end, f"{name}{{{key}}}")
+    change = tables.BIBSTRING_MACROS[name]
+    scan.emit(change(BIBSTRINGS[key]) if change else BIBSTRINGS[key])
+    return end
+
+
+def _symbol_code(scan: _Scan, name: str, start: int, after: int) -> int:
+    """LaTeX's \\symbol{"XXXX} (hexadecimal), {'777} (octal) or {65}: the encoder's last resort."""
+    (span,), end = scan.arguments("{", after)
+    code = scan.raw(span).strip()
+    try:
+        scan.emit(chr(int(code[1:], 16) if code[:1] == '"' else int(code[1:], 8) if code[:1] == "'" else int(code)))
+    except (ValueError, OverflowError):
+        return scan.keep_source(start, end, name)
+    return end
+
+
+def _environment(scan: _Scan, name: str, start: int, after: int) -> int:
+    value = scan.value
+    (span,), end = scan.arguments("{", after)
+    env = scan.raw(span).strip() if span and value.startswith("{", span[0]) else None
+    if env is None:
+        return scan.keep_source(start, after, name)
+    if name == "end":
+        for depth in range(len(scan.frames) - 1, -1, -1):
+            frame = scan.frames[depth]
+            if frame.group:
+                break
+            if frame.env == env:
+                while scan.frames[-1] is not frame:
+                    scan.pop()
+                scan.pop()
+                return end
+        return scan.keep_source(start, end, f"end{{{env}}}")
+    if env in tables.MATH_ENVIRONMENTS and not scan.math:
+        stop = value.find(f"\\end{{{env}}}", end)
+        if stop >= 0:
+            scan.maths(value[end:stop])
+            return stop + len(env) + 6
+    if env in DECLARATIONS:
+        scan.push(DECLARATIONS[env], env=env, group=False)
+    elif env in tables.TEXT_ENVIRONMENTS:
+        scan.push(env=env, group=False)
+    else:
+        scan.keep_source(start, end, f"begin{{{env}}}")
+        scan.push(env=env, group=False, close=f"\\end{{{env}}}")
+    return end
+
+
+_HANDLERS: dict[str, Callable[[_Scan, str, int, int], int]] = {
+    **dict.fromkeys(tables.LOGOS, _symbol),
+    **dict.fromkeys(tables.SYMBOLS, _symbol),
+    **dict.fromkeys(STYLE_MACROS, _style),
+    **dict.fromkeys(DECLARATIONS, _declaration),
+    **dict.fromkeys(tables.SILENT, _silent),
+    **dict.fromkeys(tables.KEEP_TEXT, _keep_text),
+    **dict.fromkeys(tables.QUOTES, _quote),
+    **dict.fromkeys(tables.URLS, _url),
+    **dict.fromkeys(tables.HREFS, _href),
+    **dict.fromkeys(tables.CITES, _cite),
+    **dict.fromkeys(tables.REFS, _ref),
+    **dict.fromkeys(tables.BIBSTRING_MACROS, _bibstring),
+    "begin": _environment, "end": _environment, "verb": _verb, "symbol": _symbol_code,
+}
 
 
 @cache
@@ -396,11 +689,6 @@ def group_end(value: str, start: int) -> int | None:
                 return i + 1
         i = skip(value, i + 1).end()
     return None
-
-
-@cache_short(maxsize=8192)
-def _decode(value: str, math: str) -> str:
-    return nodes_to_text(walk(value), math=math)
 
 
 _INLINE_MATH = re.compile(r"(?<![\\$])\$([^$]+)\$(?!\$)")

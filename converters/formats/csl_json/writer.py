@@ -21,7 +21,7 @@ from ...diagnostics import Reporter
 from ...keys import KeyAllocator
 from ...model import Date, Name, Record
 from ...options import Options
-from ...text.markup import to_csl
+from ...text.markup import to_csl, to_plain
 from .tables import (
     ARRAY_VARIABLES,
     CSL_VARIABLES,
@@ -153,7 +153,8 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
     if record.keywords:
         item["keyword"] = ", ".join(record.keywords)
     if record.abstract:
-        item["abstract"] = to_csl(record.abstract, plain_math=plain_math)  # citeproc reads markup here too
+        # plain text: reference managers (Zotero) show an abstract's tags literally; CSL rich text is for titles
+        item["abstract"] = to_plain(record.abstract, plain_math=plain_math)
     if record.note:
         item["note"] = to_csl(record.note, plain_math=plain_math)
     for extra_key, value in record.extras.items():

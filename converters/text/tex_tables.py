@@ -1,0 +1,178 @@
+"""What TeX macros mean in bibliographic text: tables (data), read by tex.py's tokenizer.
+
+pylatexenc's latex2text tables are the base (symbols, accents, argument templates such as
+``\\frac`` → ``%s/%s``: see ``pylatexenc_tables``); the tables here add what bibliographic
+data needs and pylatexenc lacks or prints as a placeholder (``\\cite`` → ``<cit.>``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# Logos and the acronym macros of TUGboat's tugboat.def (the largest TeX-heavy .bib files).
+LOGOS = {
+    "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "BibTeX": "BibTeX", "BibLaTeX": "BibLaTeX",
+    "biber": "Biber", "MF": "METAFONT", "MP": "METAPOST", "METAFONT": "METAFONT", "METAPOST": "METAPOST",
+    "MetaPost": "MetaPost", "MetaFont": "METAFONT", "slMF": "METAFONT", "AmS": "AMS", "AMS": "AMS",
+    "AmSTeX": "AMS-TeX", "AMSTeX": "AMS-TeX", "AmSLaTeX": "AMS-LaTeX", "AMSLaTeX": "AMS-LaTeX",
+    "SliTeX": "SliTeX", "XeTeX": "XeTeX", "XeLaTeX": "XeLaTeX", "LuaTeX": "LuaTeX", "LuaLaTeX": "LuaLaTeX",
+    "pdfTeX": "pdfTeX", "pdfLaTeX": "pdfLaTeX", "ConTeXt": "ConTeXt", "eTeX": "e-TeX", "PiCTeX": "PiCTeX",
+    "plainTeX": "plain TeX", "AllTeX": "(La)TeX", "LyX": "LyX", "TikZ": "TikZ", "TeXLive": "TeX Live",
+    "TeXworks": "TeXworks", "TeXtures": "Textures", "XyMTeX": "XyMTeX", "Xy": "Xy", "XyM": "XyM",
+    "OMEGA": "Omega", "NTS": "NTS", "PreTeX": "PreTeX", "Thanh": "Hàn Thế Thành", "TUB": "TUGboat",
+    "TUG": "TUG", "SC": "Steering Committee", "CTAN": "CTAN", "PS": "PostScript", "PDF": "PDF", "DVI": "DVI",
+    "DVD": "DVD",
+    "HTML": "HTML", "XML": "XML", "SGML": "SGML", "VAX": "VAX", "UNIX": "UNIX", "WEB": "WEB", "Tib": "Tib",
+    "mtex": "MusiXTeX", "La": "La", "CSTUG": "CSTUG", "GUST": "GUST", "DANTE": "DANTE",
+}
+
+# Text symbols pylatexenc lacks or gets wrong for bibliographic data.
+SYMBOLS = {
+    "slash": "/", "hyphen": "-", "S": "§", "P": "¶", "textasciicircum": "^", "Dash": "—",
+    "textbraceleft": "{", "textbraceright": "}", "textless": "<", "textgreater": ">", "textbar": "|",
+    "textunderscore": "_", "textdollar": "$", "textquotesingle": "'", "textquotedbl": '"',
+    "textellipsis": "…", "dag": "†", "ddag": "‡", "textdagger": "†", "textdaggerdbl": "‡",
+    "thinspace": "\u2009", "enspace": "\u2002", "nobreakspace": "\u00a0", "textregistered": "®",
+    "texttrademark": "™", "textcopyright": "©", "textdegree": "°", "textbullet": "•",
+    "textperiodcentered": "·", "textvisiblespace": "␣", "textnumero": "№", "textonehalf": "½",
+    "guillemotleft": "«", "guillemotright": "»", "guillemetleft": "«", "guillemetright": "»",
+    "quotedblbase": "„", "quotesinglbase": "‚", "textsterling": "£", "euro": "€", "EUR": "€",
+    "item": "• ", "par": "\n\n", "newline": "\n", "linebreak": "\n", "break": "\n", "nth": "th",
+    # control symbols: italic correction, end-of-sentence mark, discretionary hyphen
+    "/": "", "@": "", "-": "\u00ad", "\\": "\n", " ": " ", "\n": " ",
+    # macros that print nothing (spacing, size, font resets, structure)
+    **dict.fromkeys((
+        "relax", "protect", "noindent", "indent", "unskip", "ignorespaces", "nobreak", "allowbreak",
+        "hfill", "hfil", "vfill", "smallskip", "medskip", "bigskip", "newblock", "nolinebreak", "nopagebreak",
+        "tiny", "scriptsize", "footnotesize", "small", "normalsize", "large", "Large", "LARGE", "huge", "Huge",
+        "rm", "tt", "sf", "normalfont", "upshape", "mdseries", "rmfamily", "sffamily", "ttfamily", "ssf",
+        "smc", "slnine", "SMC", "selectfont", "nobreakdash", "xspace", "null", "strut", "leavevmode",
+        "centering", "raggedright", "raggedleft", "displaystyle", "textstyle", "scriptstyle",
+    ), ""),
+}
+
+# Macros printing nothing that take arguments (argspec as in pylatexenc: "{" required, "[" optional).
+SILENT = {
+    "label": "{", "index": "{", "hspace": "*{", "vspace": "*{", "hyphenation": "{", "phantom": "{",
+    "hphantom": "{", "vphantom": "{", "nocite": "{", "pagestyle": "{", "thispagestyle": "{",
+    "setlength": "{{", "addtolength": "{{", "fontsize": "{{", "fontfamily": "{", "usefont": "{{{{",
+    "selectlanguage": "{", "foreignlanguage": "[{", "raisebox": "{[[",
+}
+
+# Macros whose (last) argument is their text; argspec as above, the last "{" is the text.
+# ("foreignlanguage" is in SILENT for its language argument: its text follows as a group.)
+KEEP_TEXT = {
+    "textrm": "{", "textnormal": "{", "textup": "{", "textmd": "{", "textsf": "{", "texttt": "{",
+    "text": "{", "mbox": "{", "hbox": "{", "fbox": "{", "makebox": "[[{", "framebox": "[[{",
+    "NoCaseChange": "{", "nocase": "{", "ensuremath": "{", "mathrm": "{", "mathnormal": "{",
+    "mathbf": "{", "mathit": "{", "mathsf": "{", "mathtt": "{", "mathcal": "{", "mathbb": "{",
+    "mathscr": "{", "mathfrak": "{", "boldsymbol": "{", "bm": "{", "operatorname": "*{", "textcolor": "[{{",
+    "colorbox": "[{{", "underline": "{", "uline": "{", "textnhtt": "{", "mkbibacro": "{",
+    "textlatin": "{", "textgreek": "{", "hyperlink": "{{", "hypertarget": "{{", "rlap": "{", "llap": "{",
+    "texorpdfstring": "{{", "uppercase": "{", "lowercase": "{", "MakeUppercase": "{",
+    "MakeLowercase": "{", "MakeTextUppercase": "{", "MakeTextLowercase": "{",
+    # TUGboat's tugboat.def: names of programs, packages, files, acronyms
+    "acro": "{", "pkg": "{", "pgm": "{", "file": "{", "env": "{", "cls": "{", "dtn": "{", "progname": "{",
+    "code": "{", "meta": "{", "tubissue": "{", "lib": "{", "manfnt": "{", "Abstract": "{",
+}
+
+# Which argument of a KEEP_TEXT macro is its text, where it is not the last one.
+TEXT_ARGUMENT = {"texorpdfstring": 0, "hypertarget": 1}
+
+# Case changes of their argument (after decoding).
+CASE = {"uppercase": str.upper, "MakeUppercase": str.upper, "MakeTextUppercase": str.upper,
+        "lowercase": str.lower, "MakeLowercase": str.lower, "MakeTextLowercase": str.lower}
+
+# Quotation macros: (opening, closing) around their argument's text.
+QUOTES = {
+    "mkbibquote": ("“", "”"), "enquote": ("“", "”"), "enquote*": ("‘", "’"), "textquote": ("“", "”"),
+    "mkbibparens": ("(", ")"), "mkbibbrackets": ("[", "]"), "parentext": ("(", ")"), "brackettext": ("[", "]"),
+}
+
+# Links: the text shown. \url{u} shows u; \href{u}{text} shows text (the URL goes where a
+# target can carry it: see tex.links()).
+URLS = {"url": "{", "nolinkurl": "{", "path": "{", "doi": "{", "email": "{"}
+HREFS = {"href": "[{{"}
+
+# Citations and references keep their keys visible: \cite{BV} -> [BV], \ref{fig} -> fig.
+CITES = {name: "*[[{" for name in (
+    "cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear", "citeyearpar", "Cite", "Citep",
+    "Citet", "parencite", "Parencite", "textcite", "Textcite", "autocite", "Autocite", "footcite", "smartcite",
+    "supercite", "fullcite", "footfullcite", "citetitle", "cites", "parencites", "textcites",
+)}
+REFS = {name: "*{" for name in ("ref", "autoref", "cref", "Cref", "pageref", "nameref", "vref", "eqref")}
+
+# biblatex's text macros whose argument is a key into the bibliography strings.
+BIBSTRING_MACROS = {"bibstring": None, "biblstring": None, "bibsstring": None, "bibcpstring": str.capitalize,
+                    "bibcplstring": str.capitalize, "bibcpsstring": str.capitalize, "bibucstring": str.upper,
+                    "bibuclstring": str.upper, "bibucsstring": str.upper, "bibxstring": None}
+
+# Environments whose content is plain text (lists, alignment); style environments ({it},
+# {em}, {bf}, ...) come from tex.DECLARATIONS.
+TEXT_ENVIRONMENTS = frozenset((
+    "center", "flushleft", "flushright", "quote", "quotation", "verse", "itemize", "enumerate", "description",
+    "abstract", "minipage", "small", "footnotesize", "normalsize", "large", "otherlanguage", "otherlanguage*",
+    "document", "sloppypar", "raggedright", "tabular", "tabbing",
+))
+MATH_ENVIRONMENTS = frozenset((
+    "equation", "equation*", "align", "align*", "eqnarray", "eqnarray*", "gather", "gather*", "multline",
+    "multline*", "displaymath", "math",
+))
+
+
+class PylatexencTables:
+    """pylatexenc's latex2text defaults as plain data: symbols, accents and templates."""
+
+    __slots__ = ("accents", "alphabets", "symbols", "templates")
+
+    def __init__(self, symbols: dict[str, str], templates: dict[str, tuple[str, str]], accents: dict[str, str],
+                 alphabets: dict[str, dict[int, str]]):
+        self.symbols = symbols  # name -> text, for macros without arguments
+        self.templates = templates  # name -> (argspec, "%s/%s"-style template)
+        self.accents = accents  # name -> combining mark
+        self.alphabets = alphabets  # \mathbf and friends: str.translate table, letter -> 𝐚
+
+
+# Entries of pylatexenc's tables we do not take: placeholders and run-time values.
+_NOT_FROM_PYLATEXENC = {"today", "input", "include", "cite", "citet", "citep", "ref", "autoref", "cref", "Cref",
+                        "eqref", "url", "href", "item", "%", "\\", "textasciicircum"}
+
+
+@lru_cache(maxsize=1)
+def pylatexenc_tables() -> PylatexencTables:
+    """Read pylatexenc's tables once. Accents are found by decoding ``\\name{o}`` with
+    pylatexenc itself: whatever combining mark it puts on the o is the accent's."""
+    from pylatexenc.latex2text import LatexNodes2Text, get_default_latex_context_db
+    from pylatexenc.latexwalker import get_default_latex_context_db as walker_db
+
+    text_db, walk_db = get_default_latex_context_db(), walker_db()
+    converter = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
+    symbols: dict[str, str] = {}
+    templates: dict[str, tuple[str, str]] = {}
+    accents: dict[str, str] = {}
+    alphabets: dict[str, dict[int, str]] = {}
+    for category in text_db.category_list:
+        for name, spec in text_db.d[category]["macros"].items():
+            if name in _NOT_FROM_PYLATEXENC or name in symbols or name in templates or name in accents:
+                continue
+            walk_spec = walk_db.get_macro_spec(name)
+            argspec = getattr(getattr(walk_spec, "args_parser", None), "argspec", "") or ""
+            repl = spec.simplify_repl
+            if isinstance(repl, str):
+                if "%" in repl:
+                    templates[name] = (argspec, repl)
+                elif not argspec:
+                    symbols[name] = repl
+            elif callable(repl) and argspec == "{":
+                decoded = unicodedata.normalize("NFD", converter.latex_to_text(f"\\{name}{{o}}"))
+                if len(decoded) == 2 and decoded[0] == "o" and unicodedata.combining(decoded[1]):
+                    accents[name] = decoded[1]
+                    continue
+                styled = converter.latex_to_text(f"\\{name}{{{_ALPHANUMERIC}}}")
+                if len(styled) == len(_ALPHANUMERIC) and styled != _ALPHANUMERIC:
+                    alphabets[name] = str.maketrans(dict(zip(_ALPHANUMERIC, styled, strict=True)))
+    return PylatexencTables(symbols, templates, accents, alphabets)
+
+
+_ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
