@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROGRAMS = ("pdflatex", "bibtex", "biber")
-TIMEOUT = 600  # seconds for one program on one document; tugboat.bib alone is about 5,000 entries
+TIMEOUT = 900  # seconds for one program on one document; tugboat.bib alone is about 5,000 entries
 
 
 def missing_programs() -> list[str]:
@@ -94,8 +94,27 @@ BIBLATEX_DOCUMENT = r"""\documentclass{article}
 """
 
 
+def _timed_out(exc: subprocess.TimeoutExpired) -> Run:
+    return Run([], [f"{exc.cmd[0]} did not finish in {exc.timeout} s"], [])
+
+
 def run_bibtex(bib: str) -> Run:
     """pdflatex, bibtex (plain.bst), pdflatex: what BibTeX + LaTeX users run."""
+    try:
+        return _run_bibtex(bib)
+    except subprocess.TimeoutExpired as exc:
+        return _timed_out(exc)
+
+
+def run_biber(bib: str) -> Run:
+    """pdflatex, biber, pdflatex with biblatex: what BibLaTeX users run."""
+    try:
+        return _run_biber(bib)
+    except subprocess.TimeoutExpired as exc:
+        return _timed_out(exc)
+
+
+def _run_bibtex(bib: str) -> Run:
     with tempfile.TemporaryDirectory(prefix="refconv-bibtex-") as tmp:
         cwd = Path(tmp)
         (cwd / "refs.bib").write_text(bib, encoding="utf-8")
@@ -118,8 +137,7 @@ def _is_bibtex_error(line: str) -> bool:
             or "error message" in line)
 
 
-def run_biber(bib: str) -> Run:
-    """pdflatex, biber, pdflatex with biblatex: what BibLaTeX users run."""
+def _run_biber(bib: str) -> Run:
     with tempfile.TemporaryDirectory(prefix="refconv-biber-") as tmp:
         cwd = Path(tmp)
         (cwd / "refs.bib").write_text(bib, encoding="utf-8")
