@@ -17,7 +17,6 @@ from converters.formats import bibtex
 from converters.formats.bibtex import reader
 from converters.model import Record, Syntax, Text
 from converters.options import Options
-from converters.text.languages import to_babel, to_bcp47
 
 
 def read_text(text: str) -> tuple[list, Reporter]:
@@ -151,6 +150,8 @@ def test_an_unknown_language_name_is_kept_in_extras_and_reported():
 
 
 def test_the_language_table_goes_both_ways():
+    from converters.text.languages import to_babel, to_bcp47
+
     assert all(to_bcp47(to_babel(tag)) == tag for tag in ("de-DE", "en-GB", "en-US", "fr-FR", "la", "pt-BR"))
     assert to_babel("de") == "german" and to_bcp47("Klingonese") is None
 
@@ -232,3 +233,10 @@ def test_a_crossref_child_waits_for_its_parent_and_a_bounded_out_wait_is_reporte
     [warning] = report.diagnostics
     assert (warning.code, warning.key) == ("bibtex.missing-parent", "far")
     assert "within 3 entries" in warning.message
+
+
+def test_a_crossref_chain_whose_parents_all_come_later_inherits_without_warning():
+    text = "".join(f"@book{{r{n}, date = {{1911}}, crossref = {{r{n + 1}}}}}\n" for n in range(1, 4))
+    records, report = read_text(text + "@book{r4, date = {1911}, publisher = {Far Up}}\n")
+    assert [(r.key, r.publisher) for r in records] == [(f"r{n}", "Far Up") for n in range(1, 5)]
+    assert report.diagnostics == []

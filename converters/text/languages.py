@@ -21,7 +21,7 @@ BABEL_TO_BCP47: dict[str, str] = {
     "persian": "fa-IR", "finnish": "fi-FI", "french": "fr-FR", "francais": "fr-FR", "frenchb": "fr-FR",
     "galician": "gl-ES", "german": "de-DE", "ngerman": "de-DE", "germanb": "de-DE", "greek": "el-GR",
     "polutonikogreek": "el-polyton", "hebrew": "he-IL", "hindi": "hi-IN", "hungarian": "hu-HU",
-    "magyar": "hu-HU", "icelandic": "is-IS", "interlingua": "ia", "irish": "ga-IE", "italian": "it-IT",
+    "magyar": "hu-HU", "mandarin": "zh-CN", "mandarin chinese": "zh-CN", "icelandic": "is-IS", "interlingua": "ia", "irish": "ga-IE", "italian": "it-IT",
     "japanese": "ja-JP", "korean": "ko-KR", "latin": "la", "latvian": "lv-LV", "lithuanian": "lt-LT",
     "macedonian": "mk-MK", "mexican": "es-MX", "newzealand": "en-NZ", "norsk": "nb-NO", "norwegian": "nb-NO",
     "nynorsk": "nn-NO", "polish": "pl-PL", "portuguese": "pt-PT", "portuges": "pt-PT", "romanian": "ro-RO",

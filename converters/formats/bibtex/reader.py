@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from ...diagnostics import Reporter
+from ...keys import DigestSet
 from ...model import Record
 from ...options import Options
 from .inherit import Resolver
@@ -88,10 +89,9 @@ def split_batches(chunks: Iterable[str]) -> Iterator[tuple[int, int, str]]:
     buffer, offset, line, first = "", 0, 1, True
     for chunk in chunks:
         buffer += chunk
-        if first:
-            if "@" not in buffer and len(buffer) < CHUNK:
-                continue
-            buffer, first = _strip_boms(buffer), False
+        if first:  # BOMs before the first `@`, whichever chunk they are in
+            buffer = _strip_boms(buffer)
+            first = "@" not in buffer
         if len(buffer) < CHUNK:
             continue
         cut = _cut(buffer)
@@ -147,12 +147,17 @@ class _Entry:
     fields: dict[str, Value]
     ok: bool = True
     parents: tuple[str, ...] = ()  # crossref and xdata keys, lower case
+    # fields naming an @string not defined yet: (name, raw value, line, column of the value,
+    # the undefined names), evaluated again when it is (BibTeX wants it first: a warning)
+    deferred: list = field(default_factory=list)
     preambles: tuple[str, ...] = ()  # @preamble texts just before this entry
 
 
-# An entry waits for its crossref/xdata parents in a queue of at most this many entries;
-# a parent is remembered among the last WINDOW entries (and always once some child names it).
+# An entry waits for its crossref/xdata parents (BibTeX wants them after it) in a queue of
+# at most WINDOW entries; a parent before its child is found among the last REMEMBERED
+# entries (@xdata, and an entry some child named already, are always kept).
 WINDOW = 10_000
+REMEMBERED = 2_000
 _PARENT_TYPES = frozenset({"xdata"})
 # a value ending in a backslash, which bibtexparser reads as escaping the brace after it:
 # retried with this character between the two (and removed from the values again)
@@ -168,7 +173,9 @@ class _State:
     known: OrderedDict = field(default_factory=OrderedDict)  # lower key -> (key, type, fields): the window
     kept: dict = field(default_factory=dict)  # lower key -> (key, type, fields): named parents, xdata
     wanted: set = field(default_factory=set)  # lower keys some child names as a parent
-    keys: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # lower key -> (key, line) of the first
+    keys: DigestSet = field(default_factory=DigestSet)  # every key seen, lower case (8 bytes a key)
+    # lower key -> (key, line) of its first entry, for the recent ones: the duplicate warning's "where"
+    key_lines: OrderedDict = field(default_factory=OrderedDict)
     preambles: list[str] = field(default_factory=list)
     last_key: str | None = None
     held: Record | None = None  # the last record, held back for trailing @preambles
@@ -204,7 +211,6 @@ class _State:
         self.text, self.base, self.base_line, self.cursor = text, base, base_line, 0
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         blocks = _split(text, bibtexparser, model)
-        self.macros.later = self._all_strings(blocks, model)
         for block in blocks:
             offset = self.locate(block)
             if getattr(block, "retried", None) is not None:
@@ -235,19 +241,6 @@ class _State:
                                 key=self.last_key, hint=exc.hint)
             return
         self.preambles.append(evaluated.text.replace(_UNESCAPE, ""))
-
-    def _all_strings(self, blocks, model) -> dict[str, tuple[str, int | None]]:
-        """Every @string value (evaluated without macros), for use-before-definition recovery."""
-        out: dict[str, tuple[str, int | None]] = {}
-        for block in blocks:
-            inner = block.ignore_error_block if isinstance(block, model.DuplicateBlockKeyBlock) else block
-            if isinstance(inner, model.String):
-                try:
-                    value = evaluate(inner.value, Macros(), inner.key, strip=False).text
-                except BadValue:
-                    continue
-                out.setdefault(inner.key.lower(), (value, self.where(self.text.find(inner.raw))[0]))
-        return out
 
     def string(self, block, offset: int) -> None:
         line, column = self.where(offset)
@@ -340,12 +333,17 @@ class _State:
         key = entry.info.key
         if not key:
             return
-        first = self.keys.get(key.lower())
-        if first is None:
-            self.keys[key.lower()] = (key, entry.info.line)
+        lower = key.lower()
+        if lower not in self.keys:
+            self.keys.add(lower)
+            self.key_lines[lower] = (key, entry.info.line)
+            if len(self.key_lines) > 5 * REMEMBERED:
+                self.key_lines.popitem(last=False)
             return
-        same = "" if first[0] == key else f" (as '{first[0]}': keys differ only in case)"
-        self.report.warning("bibtex.duplicate-key", f"key '{key}' already used at line {first[1]}{same}; "
+        first = self.key_lines.get(lower)
+        where = f"at line {first[1]}" if first else "earlier in the file"
+        same = "" if first is None or first[0] == key else f" (as '{first[0]}': keys differ only in case)"
+        self.report.warning("bibtex.duplicate-key", f"key '{key}' already used {where}{same}; "
                             "both entries are converted", line=entry.info.line, column=entry.info.column, key=key,
                             hint="BibTeX and biber would keep only the first; rename one")
 
@@ -370,9 +368,14 @@ class _State:
             self.report.error("bibtex.syntax", f"field '{name}': {exc.message}; entry not converted", line=at_line,
                               column=at_column, key=key, hint=exc.hint, field=name)
             return False
-        for code, message, offset, hint in evaluated.warnings:
-            at_line, at_column = (line, None) if value_offset is None else self.where(value_offset + offset)
-            self.report.warning(code, message, line=at_line, column=at_column, key=key, hint=hint, field=name)
+        undefined = evaluated.undefined
+        if undefined and name not in entry.fields:  # defined further down, perhaps: evaluated again then
+            at_line, at_column = (line, None) if value_offset is None else self.where(value_offset)
+            entry.deferred.append((name, raw, at_line, at_column, undefined))
+            entry.fields[name] = Value("", line, column)  # its place: the first of a repeated field wins
+            return True
+        self.warn_value(evaluated.warnings, name, key, raw, *((line, None) if value_offset is None
+                                                               else self.where(value_offset)))
         text = evaluated.text.replace(_UNESCAPE, "")
         if name in entry.fields:
             first = entry.fields[name]
@@ -383,6 +386,31 @@ class _State:
         if text:  # an empty value says nothing (BibTeX treats it as missing)
             entry.fields[name] = Value(text, line, column, evaluated.macro)
         return True
+
+    def warn_value(self, warnings, name: str, key: str | None, raw: str, line: int, column: int | None) -> None:
+        """Report a value's warnings where they are: an offset in the raw value, which starts
+        at line:column."""
+        for code, message, offset, hint in warnings:
+            at_line, at_column = line, None
+            if column is not None:
+                newlines = raw.count("\n", 0, offset)
+                at_line = line + newlines
+                at_column = column + offset if not newlines else offset - raw.rfind("\n", 0, offset)
+            self.report.warning(code, message, line=at_line, column=at_column, key=key, hint=hint, field=name)
+
+    def evaluate_deferred(self, entry: _Entry) -> None:
+        """The fields that named an @string not defined then, with the definitions read since."""
+        defined = self.macros.defined
+        for name, raw, line, column, undefined in entry.deferred:
+            macros = Macros({k: v for k, v in defined.items() if k not in undefined},
+                            {k: defined[k] for k in undefined if k in defined})
+            evaluated = evaluate(raw, macros, name)
+            self.warn_value(evaluated.warnings, name, entry.info.key or self.last_key, raw, line, column)
+            text = evaluated.text.replace(_UNESCAPE, "")
+            place = entry.fields.pop(name)
+            if text:
+                entry.fields[name] = Value(text, place.line, place.column, evaluated.macro)
+        entry.deferred = []
 
     def missing_comma(self, entry: _Entry, name: str, raw: str, cut: int, name_offset: int | None,
                       value_offset: int | None) -> bool:
@@ -417,7 +445,7 @@ class _State:
             self.kept[key] = remembered
         else:
             self.known[key] = remembered
-            if len(self.known) > WINDOW:
+            if len(self.known) > REMEMBERED:
                 self.known.popitem(last=False)
 
     @property
@@ -430,16 +458,23 @@ class _State:
     def lookup(self, key: str) -> tuple[str, str, dict[str, Value]] | None:
         return self.kept.get(key) or self.known.get(key)
 
-    def waiting(self, entry: _Entry, seen: frozenset[str] = frozenset()) -> bool:
-        """Whether a parent (or a parent's parent) of the entry has not been read yet."""
-        for parent in entry.parents:
+    def waiting(self, entry: _Entry) -> bool:
+        """Whether an @string the entry names is not defined yet, or one of its parents (or
+        their parents, all the way up) has not been read yet."""
+        if any(not undefined <= self.macros.defined.keys() for *_, undefined in entry.deferred):
+            return True
+        seen: set[str] = set()
+        todo = list(entry.parents)
+        while todo:
+            parent = todo.pop()
+            if parent in seen:
+                continue  # a cycle: the Resolver cuts and reports it
+            seen.add(parent)
             found = self.lookup(parent)
             if found is None:
                 return True
-            if parent not in seen and found[2] is not entry.fields:
-                grand = [*_keys(found[2].get("xdata")), *_keys(found[2].get("crossref"))[:1]]
-                if any(self.lookup(g.lower()) is None for g in grand if g.lower() not in seen | {parent}):
-                    return True
+            fields = found[2]
+            todo.extend(k.lower() for k in [*_keys(fields.get("xdata")), *_keys(fields.get("crossref"))[:1]])
         return False
 
     def release(self, final: bool = False) -> None:
@@ -449,9 +484,11 @@ class _State:
         while self.queue:
             head = self.queue[0]
             bounded_out = len(self.queue) > WINDOW
-            if not (final or bounded_out) and head.parents and self.waiting(head):
+            if not (final or bounded_out) and (head.parents or head.deferred) and self.waiting(head):
                 break
             self.queue.popleft()
+            if head.deferred:
+                self.evaluate_deferred(head)
             record = self.record(head, final)
             if record is None:
                 continue
@@ -486,7 +523,7 @@ class _State:
                 self.report.info("bibtex.not-a-record", f"@{info.written_type}{{{info.key}}} is "
                                  f"{NOT_RECORDS[info.type]}", line=info.line, column=info.column, key=info.key)
             return None
-        if len(self.resolver.done) > WINDOW:
+        if len(self.resolver.done) > 64:  # a cache for parents shared by neighbours, not a store
             self.resolver.done.clear()
         self.final = final
         found = self.lookup((info.key or "").lower())
@@ -500,7 +537,8 @@ class _State:
     def _inherit_warning(self, code: str, message: str, key: str, where: Value | None, hint: str | None) -> None:
         parent = message.split("'")[1] if code == "bibtex.missing-parent" else ""
         if code == "bibtex.missing-parent" and (not self.final or parent.lower() in self.keys):
-            message = message.replace("is not in this file", f"was not found within {WINDOW} entries of it")
+            message = message.replace("is not in this file", f"was not found within {WINDOW} entries after it "
+                                      f"or {REMEMBERED} before it")
             hint = "refconv reads BibTeX as a stream: put parents near the entries naming them"
         self.report.warning(code, message, line=where.line if where else None,
                             column=where.column if where else None, key=key, hint=hint)

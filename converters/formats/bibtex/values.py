@@ -92,6 +92,7 @@ class Evaluated:
     text: str
     macro: str | None  # set when the value is exactly one user macro
     warnings: list[tuple[str, str, int, str | None]]  # (code, message, offset, hint)
+    undefined: frozenset[str] = frozenset()  # the macros used and not defined (lower case)
 
 
 def normalise_space(text: str, strip: bool = True) -> str:
@@ -165,7 +166,8 @@ def evaluate(raw: str, macros: Macros, field_name: str | None = None, *, strip: 
     if not parts:
         raise BadValue("missing value", 0, f"write {field_name or 'field'} = {{...}}")
     macro = names[0] if len(names) == 1 and names[0] and names[0].lower() in macros.defined else None
-    return Evaluated(normalise_space("".join(parts), strip), macro, warnings)
+    undefined = frozenset(n.lower() for n in names if n and macros.lookup(n) is None and n.lower() not in macros.later)
+    return Evaluated(normalise_space("".join(parts), strip), macro, warnings, undefined)
 
 
 def _expand(name: str, macros: Macros, pos: int, warnings: list) -> str:
