@@ -5,7 +5,10 @@ Every field lands somewhere: in a model slot, or verbatim (TeX source) in
 Meta keys use a second colon so the writer never mistakes them for fields:
 ``bibtex:@string:<field>`` is the @string macro a field was written with (a BibTeX
 writer can write the macro again), ``bibtex:field:type`` the ``type`` field (its
-plain name is taken by the entry type).
+plain name is taken by the entry type), ``bibtex:@preamble:<n>`` the n-th @preamble
+block before the entry (after the last entry: its record's), which the BibTeX writer
+writes again before that entry: that is how the library returns @preamble blocks,
+record by record, so that reading stays a stream.
 """
 
 from __future__ import annotations

@@ -64,6 +64,7 @@ CHUNK = 1 << 20  # characters read at a time; also about the most bibtexparser i
 _BLOCK_START = re.compile(r"(?m)^[ \t]*@[\w]*[ \t]*(?=[{(])")
 _PATIENCE = 16 * CHUNK  # how much text an unclosed @comment{ may hold before it is given up
 _COMMENT_START = re.compile(r"@[ \t]*comment[ \t]*\{", re.IGNORECASE)
+_ANY_COMMENT = re.compile(r"@[ \t]*comment", re.IGNORECASE)
 
 
 def _chunks(stream: TextIO | Iterable[str]) -> Iterator[str]:
@@ -106,6 +107,14 @@ def split_batches(chunks: Iterable[str]) -> Iterator[tuple[int, int, str]]:
 def _cut(text: str) -> int:
     """The last block start in text after which no earlier block can continue (0: none).
     A block start inside a brace-matched `@comment{...}` is no cut."""
+    if not _ANY_COMMENT.search(text):  # the usual text: the last block start, found from the end
+        end = len(text)
+        while (at := text.rfind("@", 0, end)) > 0:
+            head = text.rfind("\n", 0, at) + 1
+            if not text[head:at].strip(" \t") and _BLOCK_START.match(text, head):
+                return at
+            end = at
+        return 0
     cut, pos = 0, 0
     for match in _BLOCK_START.finditer(text):
         if match.start() < pos:
@@ -185,6 +194,10 @@ class _State:
     base: int = 0  # the text's offset and first line in the input
     base_line: int = 1
     cursor: int = 0  # where the previous block ended
+
+    def __post_init__(self) -> None:
+        window = _Window(self)
+        self.resolver = Resolver(window, self._inherit_warning, window.get_key)
 
     # -- positions
     def where(self, offset: int) -> tuple[int, int]:
@@ -334,8 +347,7 @@ class _State:
         if not key:
             return
         lower = key.lower()
-        if lower not in self.keys:
-            self.keys.add(lower)
+        if self.keys.add(lower):  # a new key
             self.key_lines[lower] = (key, entry.info.line)
             if len(self.key_lines) > 5 * REMEMBERED:
                 self.key_lines.popitem(last=False)
@@ -374,8 +386,9 @@ class _State:
             entry.deferred.append((name, raw, at_line, at_column, undefined))
             entry.fields[name] = Value("", line, column)  # its place: the first of a repeated field wins
             return True
-        self.warn_value(evaluated.warnings, name, key, raw, *((line, None) if value_offset is None
-                                                               else self.where(value_offset)))
+        if evaluated.warnings:
+            self.warn_value(evaluated.warnings, name, key, raw, *((line, None) if value_offset is None
+                                                                   else self.where(value_offset)))
         text = evaluated.text.replace(_UNESCAPE, "")
         if name in entry.fields:
             first = entry.fields[name]
@@ -447,13 +460,6 @@ class _State:
             self.known[key] = remembered
             if len(self.known) > REMEMBERED:
                 self.known.popitem(last=False)
-
-    @property
-    def resolver(self) -> Resolver:
-        if "_resolver" not in self.__dict__:
-            window = _Window(self)
-            self.__dict__["_resolver"] = Resolver(window, self._inherit_warning, window.get_key)
-        return self.__dict__["_resolver"]
 
     def lookup(self, key: str) -> tuple[str, str, dict[str, Value]] | None:
         return self.kept.get(key) or self.known.get(key)
@@ -588,6 +594,8 @@ def _keys(value: Value | None) -> list[str]:
 def _split(text: str, bibtexparser, model) -> list:
     """bibtexparser's blocks for text, with `@comment{...}` matched by its braces, and a
     failed block retried with backslashes before braces read as BibTeX reads them."""
+    if not _ANY_COMMENT.search(text):
+        return _parse(text, bibtexparser, model)
     blocks: list = []
     pos = 0
     for match in _BLOCK_START.finditer(text):
