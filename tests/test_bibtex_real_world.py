@@ -61,7 +61,8 @@ def test_string_concatenation_keeps_the_spaces_of_the_string_values():
     records, report = read_text('@string{S=" Symposium on Things"}\n'
                                 '@inproceedings{p, title={T}, booktitle = "Proc. ACM" # S}\n')
     assert records[0].container_title.value == "Proc. ACM Symposium on Things"
-    records, report = read_text('@string{and = " and "}\n@article{a, title={T}, author = "Alan Bee" # and # "Carl Dee"}\n')
+    records, report = read_text('@string{and = " and "}\n'
+                                '@article{a, title={T}, author = "Alan Bee" # and # "Carl Dee"}\n')
     assert [(n.given, n.family) for n in records[0].authors] == [("Alan", "Bee"), ("Carl", "Dee")]
     assert report.diagnostics == []
 

@@ -1,11 +1,13 @@
 """The BibTeX/BibLaTeX reader: bibtexparser 2 splits, this module interprets.
 
-Steps: split the whole input into blocks (bibtexparser keeps raw text and lines and
-never aborts); walk the blocks in file order, defining @string macros and evaluating
-each entry's fields with the macros known at that point; report every failed block,
-duplicate and odd value with its line; then resolve crossref/xdata inheritance
-(parents may come after children, so this needs the whole file) and map each entry
-to a Record. A broken entry costs only that entry.
+Steps: read the input in chunks and cut it where no block can continue (a line
+starting `@type{`: bibtexparser ends any block there); split each piece into blocks
+with bibtexparser (it keeps raw text and never aborts); walk the blocks in file order,
+defining @string macros and evaluating each entry's fields with the macros known at
+that point; report every failed block, duplicate and odd value with its line; map each
+entry to a Record. An entry whose crossref/xdata parent (or @string) comes later waits
+for it in a queue of bounded length, so memory does not grow with the input. A broken
+entry costs only that entry.
 """
 
 from __future__ import annotations
