@@ -256,7 +256,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
 
 def _language(record: Record) -> str:
     """The language as the .bib had it when that still names the record's language, else
-    the babel name of its BCP 47 tag: biblatex's langid wants a babel name."""
+    the babel name of its BCP 47 tag (biblatex's langid wants one) when that reads back
+    as the same tag, else the tag."""
     from ...text.languages import to_babel, to_bcp47, with_variant
 
     options = record.extras.get("bibtex:langidopts", "")
@@ -265,7 +266,8 @@ def _language(record: Record) -> str:
         tag = to_bcp47(written) if written else None
         if tag and record.language in (tag, with_variant(tag, options)):
             return written
-    return to_babel(record.language) or record.language
+    babel = to_babel(record.language)
+    return babel if babel and to_bcp47(babel) == record.language else record.language  # reads back the same
 
 
 def preamble_blocks(record: Record, report: Reporter, key: str) -> list[str]:
