@@ -534,11 +534,13 @@ class _State:
         if len(self.resolver.done) > 64:  # a cache for parents shared by neighbours, not a store
             self.resolver.done.clear()
         self.final = final
-        found = self.lookup((info.key or "").lower())
-        if found is not None and found[2] is entry.fields:
-            fields = self.resolver.resolve(found[0])
-        else:  # a duplicate key or no key: completed, but not a parent others can find
-            fields = self.resolver.complete(info.key or "", info.type, entry.fields)
+        fields = entry.fields  # nothing to inherit (nine entries in ten)
+        if entry.parents:
+            found = self.lookup((info.key or "").lower())
+            if found is not None and found[2] is entry.fields:
+                fields = self.resolver.resolve(found[0])
+            else:  # a duplicate key or no key: completed, but not a parent others can find
+                fields = self.resolver.complete(info.key or "", info.type, entry.fields)
         record = to_record(info, fields, self.report)
         return _with_preambles(record, entry.preambles) if entry.preambles else record
 
