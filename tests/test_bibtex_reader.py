@@ -218,8 +218,8 @@ def test_preamble_and_comments_are_not_records():
     recs, report = read_fixture("preamble-and-comments.bib")
     assert list(recs) == ["real"]
     assert recs["real"].issued == Date(1999)  # \noopsort{...} prints nothing
-    assert problems(report) == [("bibtex.preamble", 1, 1)]
-    assert report.diagnostics[0].severity is Severity.INFO
+    assert recs["real"].extras["bibtex:@preamble:1"] == r"\newcommand{\noopsort}[1]{}"  # carried, not lost
+    assert problems(report) == []
 
 
 def test_names_von_jr_organisations_and_others():
@@ -270,12 +270,12 @@ def test_identifiers_and_plain_fields():
         "Addison-Wesley", "Reading, Mass.", "Second", "A")
     assert book.pages == "1-10"
     assert book.keywords == ("typesetting", "TeX", "Knuth, Donald")
-    assert book.language == "english"
+    assert book.language == "en-US"
     assert book.note == bib(r"A {\em note}")
     assert book.abstract == bib("About \\TeX.\n\nSecond paragraph.")  # spaces collapsed, paragraphs kept
     assert book.ids == Identifiers(doi=("10.1000/ABC_def",), url="https://example.org/x_y",
                                    isbn=("0-201-13447-0", "0-201-13448-9"), issn=("0036-8733",), pmid="12345")
-    assert dict(book.extras) == {"bibtex:series": r"Computers \& Typesetting",
+    assert dict(book.extras) == {"bibtex:series": r"Computers \& Typesetting", "bibtex:language": "english",
                                  "bibtex:isbn": "0-201-13447-0 (paperback); 0-201-13448-9"}
     report_ = recs["report"]
     assert (report_.type, report_.publisher, report_.number) == ("report", "CERN", "CERN-TH-1")
@@ -418,8 +418,6 @@ BROKEN = {
                        "unbalanced `{` opened at line 8 in field 'title'"),
     "unclosed-quote": ('@article{broken,\n  title = "Unclosed,\n  year = 2000,\n}', 7, 1,
                        "unbalanced `\"` opened at line 8 in field 'title'"),
-    "missing-comma-between-fields": ("@article{broken,\n  title = {X}\n  year = 2000,\n}", 9, 3,
-                                     "missing comma after field 'title'?"),
     "missing-comma-after-key": ("@article{broken\n  title = {X},\n}", 7, 1, "missing comma after the citation key?"),
     "missing-equals": ("@article{broken,\n  title {X},\n}", 7, 1, "a field name without `= value`"),
     "entry-not-closed": ("@article{broken,\n  title = {X},\n  year = 2000,\n", 7, 1,
@@ -467,10 +465,10 @@ def test_fields_after_an_early_closing_brace_are_not_silently_lost():
     assert "extra `}`" in warning.hint
 
 
-def test_an_at_line_starting_no_entry_is_reported_but_text_between_entries_is_not():
+def test_an_at_line_starting_no_entry_is_an_error_but_text_between_entries_is_not():
     records, report = read_text("Some notes.\n@article missing brace\n% more\n@article{ok, title={x}}\n")
     assert [r.key for r in records] == ["ok"]
-    assert problems(report) == [("bibtex.stray-text", 2, 1)]
+    assert problems(report) == [("bibtex.syntax", 2, 1)]
 
 
 @given(st.text(alphabet='@{}(),="#%\\ \nabkeytl0123', max_size=80))
@@ -518,7 +516,7 @@ def test_corpus_file(path):
     relative = _corpus_id(path)
     text, records, report = _corpus_read(relative)
     expected = _bibtexparser_entries(text)
-    not_records = sum(d.code == "bibtex.not-a-record" for d in report.diagnostics)
+    not_records = sum(d.code in ("bibtex.not-a-record", "bibtex.set-not-converted") for d in report.diagnostics)
     if relative in DIVERGENCES:
         assert len(records) != expected, f"{relative} no longer diverges: remove it from known_divergences"
         assert len(records) + not_records == expected  # the divergence is exactly the documented entries
@@ -550,7 +548,7 @@ def test_biblatex_examples_spot_checks():
     assert space.publisher_place == "Westport, Conn.; London"
     moraux = recs["moraux"]
     assert (moraux.type, moraux.publisher, moraux.language) == ("paper-conference", "Cambridge University Press",
-                                                                "french")
+                                                                "fr-FR")
     assert moraux.extras["bibtex:@string:publisher"] == "cup"
     assert recs["kastenholz"].ids.doi == ("10.1063/1.2172593",)
 

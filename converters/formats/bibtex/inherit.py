@@ -72,9 +72,11 @@ def inherit(child_type: str, fields: Fields, parent_type: str, parent_fields: Fi
 class Resolver:
     """Resolves every entry's inheritance once, detecting missing parents and cycles."""
 
-    def __init__(self, entries: Mapping[str, tuple[str, Fields]], warn: Warn):
+    def __init__(self, entries: Mapping[str, tuple[str, Fields]], warn: Warn,
+                 find: Callable[[str], str | None] | None = None):
         self.entries = entries  # key -> (entry type, own fields)
-        self.lower = {key.lower(): key for key in reversed(list(entries))}
+        # the key as written, looked up case-insensitively (a streaming reader knows its own way)
+        self.find_key = find or {key.lower(): key for key in reversed(list(entries))}.get
         self.warn = warn
         self.done: dict[str, Fields] = {}
         self.active: list[str] = []
@@ -82,7 +84,7 @@ class Resolver:
     def find(self, key: str) -> str | None:
         if key in self.entries:
             return key
-        return self.lower.get(key.lower())
+        return self.find_key(key.lower())
 
     def resolve(self, key: str) -> Fields:
         if key in self.done:

@@ -5,7 +5,10 @@ Every field lands somewhere: in a model slot, or verbatim (TeX source) in
 Meta keys use a second colon so the writer never mistakes them for fields:
 ``bibtex:@string:<field>`` is the @string macro a field was written with (a BibTeX
 writer can write the macro again), ``bibtex:field:type`` the ``type`` field (its
-plain name is taken by the entry type).
+plain name is taken by the entry type), ``bibtex:@preamble:<n>`` the n-th @preamble
+block before the entry (after the last entry: its record's), which the BibTeX writer
+writes again before that entry: that is how the library returns @preamble blocks,
+record by record, so that reading stays a stream.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from functools import cache
 from ...diagnostics import Reporter
 from ...model import Identifiers, Name, Position, Record, Syntax, Text
 from ...text.ids import ArxivIdError, is_doi, parse_arxiv_id, strip_doi
+from ...text.languages import split_languages, to_bcp47, with_variant
 from ...text.names import is_extended_name, split_bibtex_name, split_top_level, unread_extended_keys
 from ...text.tex import tex_to_unicode
 from . import dates
@@ -96,6 +100,9 @@ NOT_RECORDS = {
     "ieeetranbstctl": "an IEEEtran.bst control entry",
 }
 
+# @preamble text is kept in the extras of the record after it, under this prefix and a number
+PREAMBLE_META = "bibtex:@preamble:"
+
 # Entry type -> fields holding the container title, first present wins.
 CONTAINER_FIELDS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("article", "suppperiodical"), ("journaltitle", "journal")),
@@ -125,7 +132,8 @@ FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("edition", ("edition",), "plain"),
     ("pages", ("pages",), "pages"),
     ("keywords", ("keywords",), "keywords"),
-    ("language", ("langid", "language"), "plain"),
+    # hyphenation is biblatex's older name of langid
+    ("language", ("langid", "hyphenation", "language"), "language"),
 )
 
 # Fields read by code below (dates and identifiers), never copied to extras when used.
@@ -324,8 +332,9 @@ class _Builder:
                 self.ids[slot] = _plain(found[1].text)
 
     def subtitles(self) -> None:
-        """biblatex prints "Title: Subtitle. Titleaddon"; every other format has only the one title.
-        The parts are remembered (``bibtex:@subtitle``) so BibTeX output can split them again."""
+        """biblatex prints "Title: Subtitle. Titleaddon" (pandoc reads it so); every other format
+        has only the one title. The parts stay in extras as the fields they are
+        (``bibtex:subtitle``), so BibLaTeX output can split the title again."""
         title = self.args.get("title")
         if title is None:
             return
@@ -334,7 +343,7 @@ class _Builder:
             found = self.take(name)
             if found:
                 value += joiner + found[1].text
-                self.meta[f"bibtex:@{name}"] = found[1].text
+                self.meta[f"bibtex:{name}"] = found[1].text
         self.args["title"] = Text(value, Syntax.BIBTEX)
 
     def eprint_url(self) -> None:
@@ -450,6 +459,25 @@ def _read_place(builder: _Builder, slot: str, name: str, value: Value) -> None:
         builder.args[slot] = _plain(value.text)
 
 
+def _read_language(builder: _Builder, slot: str, name: str, value: Value) -> None:
+    """A BCP 47 tag in the record (CSL and JATS want one); the field as written stays in
+    extras, so a BibTeX writer can write the babel name again."""
+    builder.meta[f"bibtex:{name}"] = value.text
+    items = split_languages(_plain(value.text))
+    tags = [to_bcp47(item) for item in items]
+    if not items or tags[0] is None:
+        builder.report.info("bibtex.unknown-language", f"{name} '{value.text}' is no language name refconv "
+                            "knows nor a BCP 47 tag; kept in extras only", line=value.line, column=value.column,
+                            key=builder.entry.key, field=name, hint="write a babel name (german) or a tag (de-DE)")
+        return
+    if len(items) > 1:
+        builder.report.info("bibtex.several-languages", f"{name} '{value.text}' names {len(items)} languages; "
+                            f"the first ({tags[0]}) is the record's, the list is kept in extras",
+                            line=value.line, column=value.column, key=builder.entry.key, field=name)
+    options = builder.fields.get("langidopts")
+    builder.args[slot] = with_variant(tags[0], options.text) if options and name != "language" else tags[0]
+
+
 def _read_pages(builder: _Builder, slot: str, name: str, value: Value) -> None:
     builder.args[slot] = _DASHES.sub("-", _plain(value.text))  # TeX's -- and --- decode to – and —
 
@@ -470,6 +498,7 @@ READERS: dict[str, Callable[[_Builder, str, str, Value], None]] = {
     "text": _read_text,
     "place": _read_place,
     "plain": _read_plain,
+    "language": _read_language,
     "pages": _read_pages,
     "keywords": _read_keywords,
     "names": _read_names,

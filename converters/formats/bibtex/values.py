@@ -45,11 +45,12 @@ _ONE_PART = re.compile(rf'{_GROUP}|"(?:[^"{{}}\\]++|\\.|{_GROUP})*+"', re.DOTALL
 class BadValue(Exception):
     """A malformed value: ``offset`` is where in the raw value the problem is."""
 
-    def __init__(self, message: str, offset: int, hint: str | None = None):
+    def __init__(self, message: str, offset: int, hint: str | None = None, next_field: int | None = None):
         super().__init__(message)
         self.message = message
         self.offset = offset
         self.hint = hint
+        self.next_field = next_field  # where a `name =` starts after a complete value: a missing comma
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +92,19 @@ class Evaluated:
     text: str
     macro: str | None  # set when the value is exactly one user macro
     warnings: list[tuple[str, str, int, str | None]]  # (code, message, offset, hint)
+    undefined: frozenset[str] = frozenset()  # the macros used and not defined (lower case)
 
 
-def normalise_space(text: str) -> str:
-    """BibTeX reads any run of white space as one space; a blank line stays a paragraph break."""
+def normalise_space(text: str, strip: bool = True) -> str:
+    """BibTeX reads any run of white space as one space; a blank line stays a paragraph break.
+
+    Without strip, a space at either end stays (one): an @string part such as
+    " Symposium" is joined to others by `#`, and its space separates the words."""
+    if not strip:
+        core = normalise_space(text)
+        lead = " " if text[:1].isspace() else ""
+        trail = " " if text[-1:].isspace() and core else ""
+        return lead + core + trail
     # " ".join(p.split()) equals re.sub(r"\s+", " ", p).strip() (str.split and \s agree on
     # what is white space) at a fraction of the cost; without a newline there is no
     # paragraph break to look for.
@@ -106,10 +116,11 @@ def normalise_space(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in paragraphs)
 
 
-def evaluate(raw: str, macros: Macros, field_name: str | None = None) -> Evaluated:
-    """Expand one raw value; raise BadValue on malformed syntax."""
+def evaluate(raw: str, macros: Macros, field_name: str | None = None, *, strip: bool = True) -> Evaluated:
+    """Expand one raw value; raise BadValue on malformed syntax. An @string definition
+    is evaluated without strip: its outer spaces matter where it is joined with `#`."""
     if _ONE_PART.fullmatch(raw):  # the usual value, one {...} or "...": no macro, nothing to report
-        return Evaluated(normalise_space(raw[1:-1]), None, [])
+        return Evaluated(normalise_space(raw[1:-1], strip), None, [])
     parts: list[str] = []
     names: list[str | None] = []
     warnings: list[tuple[str, str, int, str | None]] = []
@@ -155,7 +166,8 @@ def evaluate(raw: str, macros: Macros, field_name: str | None = None) -> Evaluat
     if not parts:
         raise BadValue("missing value", 0, f"write {field_name or 'field'} = {{...}}")
     macro = names[0] if len(names) == 1 and names[0] and names[0].lower() in macros.defined else None
-    return Evaluated(normalise_space("".join(parts)), macro, warnings)
+    undefined = frozenset(n.lower() for n in names if n and macros.lookup(n) is None and n.lower() not in macros.later)
+    return Evaluated(normalise_space("".join(parts), strip), macro, warnings, undefined)
 
 
 def _expand(name: str, macros: Macros, pos: int, warnings: list) -> str:
@@ -213,6 +225,6 @@ def _junk_after_value(raw: str, pos: int, field_name: str | None) -> BadValue:
     match = _NEXT_FIELD.match(raw, pos)
     if match:
         return BadValue(f"field '{match.group(1)}' starts inside the value of '{field_name}'", pos,
-                        f"missing comma{after}?")
+                        f"missing comma{after}?", next_field=pos)
     return BadValue(f"unexpected text `{raw[pos:pos + 20]}` after the value", pos,
                     "join the parts of a value with `#`, or put the whole value in braces")

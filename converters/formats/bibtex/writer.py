@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import accumulate
 from typing import TextIO
 
 from ...diagnostics import Reporter
@@ -18,6 +19,7 @@ from ...model import Date, Name, Record, Syntax, Text
 from ...options import Options
 from ...text import tex
 from ...text.markup import to_tex
+from .mapping import PREAMBLE_META
 
 SEASONS = ("Spring", "Summer", "Autumn", "Winter")
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -74,6 +76,7 @@ PUBLISHER_FIELD = {
 
 # Reader's meta keys in extras (``bibtex:@string:<field>``, ``bibtex:field:type``) hold a second colon.
 _STRING_META = "bibtex:@string:"
+TITLE_PARTS = ("subtitle", "titleaddon")  # biblatex's title parts, joined into the record's title
 _MACRO_NAME = re.compile(r"^[A-Za-z][^\s\"#%'(),={}]*$")
 
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
@@ -99,6 +102,7 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
         fields, new_strings = _with_macros(record, fields, strings)
         if count:
             out.write("\n")
+        out.writelines(preamble_blocks(record, report, key))
         out.writelines(f"@string{{{name} = {value}}}\n\n" for name, value in new_strings)
         out.write(f"@{entry_type}{{{key},\n")
         out.writelines(f"  {name} = {value},\n" for name, value in fields)
@@ -160,7 +164,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.editors:
         fields.append(("editor", _braced(_names(record.editors, record.editors_etal, mode))))
     if record.title:
-        title, parts = _split_subtitles(record)
+        title, parts = _split_subtitles(record, biblatex)
         fields.append(("title", text(title, protect=True)))
         fields.extend((name, text(Text(part, Syntax.BIBTEX), protect=True)) for name, part in parts)
     else:
@@ -223,7 +227,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.keywords:
         fields.append(("keywords", plain(", ".join(record.keywords))))
     if record.language:
-        fields.append(("langid" if biblatex else "language", plain(record.language)))
+        fields.append(("langid" if biblatex else "language", plain(_language(record))))
     if record.note:
         fields.append(("note", text(record.note)))
     if record.accessed and biblatex:
@@ -234,6 +238,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         # plain.bst sorts by author and warns "to sort, need author or key" without one
         fields.append(("key", plain(f"arXiv:{ids.arxiv}" if ids.arxiv else key)))
     written = {name.lower() for name, _ in fields}
+    if record.title:  # the title holds them, split off above where biblatex reads them
+        written.update(TITLE_PARTS)
     for extra_key, value in record.extras.items():
         namespace, _, field_name = extra_key.partition(":")
         if extra_key == "bibtex:field:type":
@@ -248,14 +254,49 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     return entry_type, fields
 
 
-def _split_subtitles(record: Record) -> tuple[Text, list[tuple[str, str]]]:
+def _language(record: Record) -> str:
+    """The language as the .bib had it when that still names the record's language, else
+    the babel name of its BCP 47 tag (biblatex's langid wants one) when that reads back
+    as the same tag, else the tag."""
+    from ...text.languages import to_babel, to_bcp47, with_variant
+
+    options = record.extras.get("bibtex:langidopts", "")
+    for name in ("langid", "hyphenation", "language"):
+        written = record.extras.get(f"bibtex:{name}")
+        tag = to_bcp47(written) if written else None
+        if tag and record.language in (tag, with_variant(tag, options)):
+            return written
+    babel = to_babel(record.language)
+    return babel if babel and to_bcp47(babel) == record.language else record.language  # reads back the same
+
+
+def preamble_blocks(record: Record, report: Reporter, key: str) -> list[str]:
+    """The @preamble blocks the reader kept with this record (``bibtex:@preamble:<n>``),
+    written before its entry. BibTeX counts every brace, escaped or not: text whose braces
+    do not balance so could end the block early, and is refused; on one line, no `@`
+    can start a line."""
+    out = []
+    for extra_key, value in record.extras.items():
+        if not extra_key.startswith(PREAMBLE_META):
+            continue
+        depths = list(accumulate(1 if ch == "{" else -1 for ch in value if ch in "{}"))
+        if not depths or (min(depths) >= 0 and depths[-1] == 0):
+            out.append(f"@preamble{{{{{' '.join(value.split())}}}}}\n\n")
+        else:
+            report.warning("write.bad-preamble", f"@preamble text with unbalanced braces not written: {value[:60]!r}",
+                           key=key, field=extra_key)
+    return out
+
+
+def _split_subtitles(record: Record, biblatex: bool) -> tuple[Text, list[tuple[str, str]]]:
     """The title as the reader joined it ("Title: Subtitle. Addon"), split back into the
-    biblatex fields it came from while it still ends with them."""
+    biblatex fields it came from while it still ends with them (BibTeX styles know no
+    subtitle: they get the whole title)."""
     title = record.title
     parts: list[tuple[str, str]] = []
     for name, joiner in (("titleaddon", ". "), ("subtitle", ": ")):
-        part = record.extras.get(f"bibtex:@{name}")
-        if part and title.syntax is Syntax.BIBTEX and title.value.endswith(joiner + part):
+        part = record.extras.get(f"bibtex:{name}")
+        if biblatex and part and title.syntax is Syntax.BIBTEX and title.value.endswith(joiner + part):
             title = Text(title.value[: -len(joiner + part)], Syntax.BIBTEX)
             parts.insert(0, (name, part))
     return title, parts

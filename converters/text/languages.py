@@ -1,0 +1,91 @@
+"""Language names as TeX files write them (babel, polyglossia, biblatex) to BCP 47 tags.
+
+CSL ``language`` and JATS ``xml:lang`` want BCP 47 (``de-DE``); .bib files say
+``german``, ``ngerman``, ``langgerman`` or ``German``. The table follows pandoc's BibTeX
+reader (a babel name gets its usual region). It is data, so every reader can use it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# babel / polyglossia / biblatex name (lower case) -> BCP 47
+BABEL_TO_BCP47: dict[str, str] = {
+    "afrikaans": "af-ZA", "albanian": "sq-AL", "american": "en-US", "amharic": "am-ET", "arabic": "ar",
+    "armenian": "hy-AM", "australian": "en-AU", "austrian": "de-AT", "naustrian": "de-AT", "bahasa": "id-ID",
+    "bahasai": "id-ID", "indonesian": "id-ID", "bahasam": "ms-MY", "malay": "ms-MY", "basque": "eu-ES",
+    "belarusian": "be-BY", "bengali": "bn-IN", "brazil": "pt-BR", "brazilian": "pt-BR", "breton": "br-FR",
+    "british": "en-GB", "bulgarian": "bg-BG", "canadian": "en-CA", "canadien": "fr-CA", "acadian": "fr-CA",
+    "catalan": "ca-ES", "chinese": "zh-CN", "croatian": "hr-HR", "czech": "cs-CZ", "danish": "da-DK",
+    "dutch": "nl-NL", "english": "en-US", "esperanto": "eo", "estonian": "et-EE", "farsi": "fa-IR",
+    "persian": "fa-IR", "finnish": "fi-FI", "french": "fr-FR", "francais": "fr-FR", "frenchb": "fr-FR",
+    "galician": "gl-ES", "german": "de-DE", "ngerman": "de-DE", "germanb": "de-DE", "greek": "el-GR",
+    "polutonikogreek": "el-polyton", "hebrew": "he-IL", "hindi": "hi-IN", "hungarian": "hu-HU",
+    "magyar": "hu-HU", "mandarin": "zh-CN", "mandarin chinese": "zh-CN", "icelandic": "is-IS",
+    "interlingua": "ia", "irish": "ga-IE", "italian": "it-IT",
+    "japanese": "ja-JP", "korean": "ko-KR", "latin": "la", "latvian": "lv-LV", "lithuanian": "lt-LT",
+    "macedonian": "mk-MK", "mexican": "es-MX", "newzealand": "en-NZ", "norsk": "nb-NO", "norwegian": "nb-NO",
+    "nynorsk": "nn-NO", "polish": "pl-PL", "portuguese": "pt-PT", "portuges": "pt-PT", "romanian": "ro-RO",
+    "russian": "ru-RU", "scottish": "gd-GB", "serbian": "sr-RS", "slovak": "sk-SK", "slovene": "sl-SI",
+    "slovenian": "sl-SI", "spanish": "es-ES", "swedish": "sv-SE", "swissgerman": "de-CH",
+    "nswissgerman": "de-CH", "thai": "th-TH", "turkish": "tr-TR", "ukenglish": "en-GB", "ukrainian": "uk-UA",
+    "usenglish": "en-US", "uppersorbian": "hsb-DE", "vietnamese": "vi-VN", "welsh": "cy-GB",
+}
+
+# BCP 47 -> the babel name a BibTeX writer gives it: the table's first name for the tag, and
+# for a bare language subtag the name of its main region (de -> german), english for en
+TO_BABEL: dict[str, str] = {"en": "english"}
+for _name, _tag in BABEL_TO_BCP47.items():
+    TO_BABEL.setdefault(_tag.lower(), _name)
+    _language, _, _region = _tag.lower().partition("-")
+    if _region in ("", _language):
+        TO_BABEL.setdefault(_language, _name)
+for _name, _tag in BABEL_TO_BCP47.items():  # then any region's: el-GR's greek for el
+    TO_BABEL.setdefault(_tag.lower().partition("-")[0], _name)
+
+_BCP47 = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_LIST = re.compile(r"\s+and\s+|\s*[,;]\s*")
+
+
+def to_bcp47(name: str) -> str | None:
+    """One language name or tag as BCP 47; None when it is neither a known name nor a tag."""
+    text = name.strip().strip("{}").strip()
+    lowered = text.lower()
+    if lowered in BABEL_TO_BCP47:
+        return BABEL_TO_BCP47[lowered]
+    if lowered.startswith("lang") and lowered[4:] in BABEL_TO_BCP47:  # biblatex's langgerman
+        return BABEL_TO_BCP47[lowered[4:]]
+    if _BCP47.fullmatch(text):
+        return text
+    return None
+
+
+_VARIANT = re.compile(r"(?:^|,)\s*variant\s*=\s*([A-Za-z]+)")
+_REGIONS = {"swiss": "CH", "austrian": "AT", "german": "DE"}  # polyglossia variants that are no babel name
+
+
+def with_variant(tag: str, options: str) -> str:
+    """A tag refined by polyglossia's ``variant=`` (biblatex's langidopts):
+    english + variant=british is en-GB, german + variant=swiss de-CH."""
+    match = _VARIANT.search(options)
+    if match is None:
+        return tag
+    variant = match[1].lower()
+    language = tag.split("-")[0]
+    refined = BABEL_TO_BCP47.get(variant)
+    if refined and refined.split("-")[0] == language:
+        return refined
+    if variant in _REGIONS:
+        return f"{language}-{_REGIONS[variant]}"
+    return tag
+
+
+def to_babel(tag: str) -> str | None:
+    """The babel name of a BCP 47 tag (biblatex's langid wants one), None when there is none."""
+    lowered = tag.strip().lower()
+    return TO_BABEL.get(lowered) or TO_BABEL.get(lowered.split("-")[0])
+
+
+def split_languages(text: str) -> list[str]:
+    """A biblatex list of languages ("langlatin and langgerman") as its items."""
+    return [part for part in _LIST.split(text.strip()) if part]
