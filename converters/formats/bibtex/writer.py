@@ -9,6 +9,7 @@ classic BibTeX output is ASCII with TeX macros, BibLaTeX output UTF-8.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import TextIO
 
@@ -57,6 +58,8 @@ DEFAULT_ENTRY_TYPE = ("misc", "misc")
 # Where the container title goes, by entry type.
 CONTAINER_FIELD = {
     "article": ("journal", "journaltitle"),
+    "inbook": ("booktitle", "booktitle"),  # biber's mandatory field; plain.bst ignores it
+    "bookinbook": ("booktitle", "booktitle"),
     "incollection": ("booktitle", "booktitle"),
     "inproceedings": ("booktitle", "booktitle"),
     "inreference": ("booktitle", "booktitle"),
@@ -75,6 +78,16 @@ PUBLISHER_FIELD = {
 # Reader's meta keys in extras (``bibtex:@string:<field>``, ``bibtex:field:type``) hold a second colon.
 _STRING_META = "bibtex:@string:"
 _MACRO_NAME = re.compile(r"^[A-Za-z][^\s\"#%'(),={}]*$")
+
+# Entry types and field names taken from the input (extras, CSL ``custom`` ``bibtex:`` keys)
+# are written only when they are names: anything else could end the entry or add fields.
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]*\Z")
+
+# Line breaks (everything str.splitlines() breaks at) with the blanks around them: in a
+# value they become one space, as BibTeX reads them, so no line of a value starts with "@".
+_LINE_BREAK = re.compile(r"[ \t]*(?:(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])[ \t]*)+")
+_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
@@ -96,6 +109,7 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
     for record in records:
         key = keys.key_for(record)
         entry_type, fields = _fields(record, key, mode, options, biblatex, report, target)
+        fields = [(name, _safe_value(value, record, key, name, report, target)) for name, value in fields]
         fields, new_strings = _with_macros(record, fields, strings)
         if count:
             out.write("\n")
@@ -135,9 +149,29 @@ def _braced(value: str) -> str:
     return "{" + value + "}"
 
 
+def _safe_value(value: str, record: Record, key: str, name: str, report: Reporter, target: str) -> str:
+    """The last guard before a value is written: one line, no control characters, braces
+    balanced as BibTeX counts them (a macro name such as ``jan`` passes as it is)."""
+    if not value.startswith("{"):
+        return value
+    inner = value[1:-1]
+    if _CONTROL.search(inner):
+        found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(inner)})
+        report.warning("write.control-char", f"control character(s) {', '.join(found)} removed from '{name}'",
+                       key=key, field=name)
+        inner = _CONTROL.sub("", inner)
+    if _BREAKS.search(inner):
+        if any(len(_BREAKS.findall(run)) > 1 for run in _LINE_BREAK.findall(inner)):
+            report.lost(key, name, target, record=record, value="paragraph breaks, written as spaces")
+        inner = _LINE_BREAK.sub(" ", inner)
+    if not tex.bibtex_balanced(inner):  # every path above balances its value: this is a safety net
+        inner = tex.balance_braces(inner)
+    return _braced(tex.close_trailing_backslash(inner))
+
+
 def _verbatim(value: str) -> str:
     """url/doi/eprint are verbatim: only braces could break out, so they are percent-encoded."""
-    if tex.is_balanced(value):
+    if tex.bibtex_balanced(value):
         return _braced(value)
     return _braced(value.replace("{", "%7B").replace("}", "%7D"))
 
@@ -146,19 +180,33 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             target: str) -> tuple[str, list[tuple[str, str]]]:
     dialect = 1 if biblatex else 0
     original = record.extras.get("bibtex:type")
+    if original and not _NAME.match(original):
+        report.warning("write.bad-type", f"entry type {original!r} from the input is not a BibTeX name; "
+                       "the record's own type is written", key=key, field="type")
+        original = None
     entry_type = original.lower() if original else ENTRY_TYPES.get(record.type, DEFAULT_ENTRY_TYPE)[dialect]
     fields: list[tuple[str, str]] = []
+    missing: list[str] = []  # characters ascii mode has no macro for
 
     def text(value: Text, *, protect: bool = False) -> str:
-        return _braced(to_tex(value, mode=mode, protect_case=protect and options.protect_case))
+        return _braced(to_tex(value, mode=mode, protect_case=protect and options.protect_case, missing=missing))
 
     def plain(value: str) -> str:
-        return _braced(tex.escape_plain(value, mode))
+        return _braced(tex.escape_plain(value, mode, missing))
+
+    def names(role: str, people: tuple[Name, ...], etal: bool) -> None:
+        fields.append((role, _braced(_names(people, etal, mode, missing))))
+        for person in people:
+            if person.given and not person.is_literal and not (person.family or person.non_dropping_particle
+                                                               or person.dropping_particle):
+                report.info("write.given-only", f"{role} {person.given!r} has only a given name; written as "
+                            "one braced name, which BibTeX and biber read as a family name",
+                            key=key, field=role)
 
     if record.authors:
-        fields.append(("author", _braced(_names(record.authors, record.authors_etal, mode))))
+        names("author", record.authors, record.authors_etal)
     if record.editors:
-        fields.append(("editor", _braced(_names(record.editors, record.editors_etal, mode))))
+        names("editor", record.editors, record.editors_etal)
     if record.title:
         title, parts = _split_subtitles(record)
         fields.append(("title", text(title, protect=True)))
@@ -169,7 +217,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.container_title:
         container = CONTAINER_FIELD.get(entry_type, ("howpublished", "howpublished"))[dialect]
         fields.append((container, text(record.container_title, protect=container == "booktitle")))
-    fields.extend(_date_fields(record, biblatex, report, key, mode))
+    fields.extend(_date_fields(record, biblatex, report, key, mode, missing))
     if record.volume:
         fields.append(("volume", plain(record.volume)))
     number = record.issue if entry_type == "article" else record.number
@@ -181,7 +229,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.pages:
         match = _PAGE_RANGE.match(record.pages)
         # `--` is TeX's en dash here, so it is written raw, not escaped as plain text
-        pages = "--".join(tex.escape_plain(end, mode) for end in match.groups()) if match else None
+        pages = "--".join(tex.escape_plain(end, mode, missing) for end in match.groups()) if match else None
         fields.append(("pages", _braced(pages) if pages else plain(record.pages)))
     if record.publisher and not (record.ids.arxiv and record.publisher == "arXiv"):
         name = PUBLISHER_FIELD.get(entry_type, ("publisher", "publisher"))[dialect]
@@ -240,11 +288,18 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             field_name = "type"
         elif namespace == "bibtex" and (":" in field_name or field_name == "type"):
             continue  # the reader's meta keys, not fields
-        if namespace == "bibtex" and field_name.lower() not in written:
-            kept = tex.encode_non_ascii(value) if mode == "ascii" else value
-            fields.append((field_name, _braced(kept) if tex.is_balanced(value) else plain(value)))
+        if namespace == "bibtex" and not _NAME.match(field_name):
+            report.warning("write.bad-field-name", f"field name {field_name!r} from the input is not a BibTeX "
+                           "name; the field is not written", key=key, field=field_name)
+        elif namespace == "bibtex" and field_name.lower() not in written:
+            kept = tex.close_trailing_backslash(tex.balance_braces(value))  # TeX as read: only repaired
+            fields.append((field_name, _braced(tex.encode_non_ascii(kept, missing) if mode == "ascii" else kept)))
         elif namespace != "bibtex":
             report.lost(key, extra_key, target, record=record)
+    for char in dict.fromkeys(missing):
+        report.warning("write.no-macro", f"U+{ord(char):04X} {unicodedata.name(char, '')} has no standard LaTeX "
+                       f"text macro: written as {tex.UNMAPPED} (--tex utf8 keeps it)",
+                       key=key)
     return entry_type, fields
 
 
@@ -261,8 +316,8 @@ def _split_subtitles(record: Record) -> tuple[Text, list[tuple[str, str]]]:
     return title, parts
 
 
-def _names(names: tuple[Name, ...], etal: bool, mode: str) -> str:
-    parts = [_name(name, mode) for name in names]
+def _names(names: tuple[Name, ...], etal: bool, mode: str, missing: list[str] | None = None) -> str:
+    parts = [_name(name, mode, missing) for name in names]
     if etal:
         parts.append("others")
     return " and ".join(parts)
@@ -277,14 +332,17 @@ def _needs_group(part: str) -> bool:
     )
 
 
-def _name(name: Name, mode: str) -> str:
-    esc = lambda s: tex.escape_plain(s, mode)
+def _name(name: Name, mode: str, missing: list[str] | None = None) -> str:
+    esc = lambda s: tex.escape_plain(s, mode, missing)
     if name.is_literal:
         return "{" + esc(name.literal) + "}"
+    particle = name.non_dropping_particle or name.dropping_particle
+    if not name.family and not particle:
+        # ", Banksy" crashes biber (libbtparse): a given name alone is one braced name
+        return "{" + esc(" ".join(filter(None, (name.given, name.suffix)))) + "}"
     family = esc(name.family or "")
     if name.family and _needs_group(name.family):
         family = "{" + family + "}"
-    particle = name.non_dropping_particle or name.dropping_particle
     last = f"{esc(particle)} {family}" if particle else family
     given = esc(name.given) if name.given else ""
     if name.given and ("," in name.given or " and " in f" {name.given} "):
@@ -310,7 +368,8 @@ def _iso_part(date: Date) -> str:
     return date.iso() or ""
 
 
-def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str, mode: str) -> list[tuple[str, str]]:
+def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str, mode: str,
+                 missing: list[str] | None = None) -> list[tuple[str, str]]:
     date = record.issued
     if date is None:
         return []
@@ -318,7 +377,7 @@ def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str, mod
         if date.literal:
             report.warning("write.literal-date", f"date '{date.literal}' is not structured; written as year",
                            key=key, field="issued")
-            return [("year", _braced(tex.escape_plain(date.literal, mode)))]
+            return [("year", _braced(tex.escape_plain(date.literal, mode, missing)))]
         return []
     if biblatex:
         return [("date", _braced(_iso(date)))]
