@@ -185,8 +185,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                        "the record's own type is written", key=key, field="type")
         original = None
     entry_type = original.lower() if original else ENTRY_TYPES.get(record.type, DEFAULT_ENTRY_TYPE)[dialect]
-    fields: list[tuple[str, str]] = []
     missing: list[str] = []  # characters ascii mode has no macro for
+    fields = _Fields(missing)
 
     def text(value: Text, *, protect: bool = False) -> str:
         return _braced(to_tex(value, mode=mode, protect_case=protect and options.protect_case, missing=missing))
@@ -296,11 +296,55 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             fields.append((field_name, _braced(tex.encode_non_ascii(kept, missing) if mode == "ascii" else kept)))
         elif namespace != "bibtex":
             report.lost(key, extra_key, target, record=record)
-    for char in dict.fromkeys(missing):
-        report.warning("write.no-macro", f"U+{ord(char):04X} {unicodedata.name(char, '')} has no standard LaTeX "
-                       f"text macro: written as {tex.UNMAPPED} (--tex utf8 keeps it)",
-                       key=key)
-    return entry_type, fields
+    for name, chars in fields.unmapped():
+        path = _RECORD_FIELD.get(name, f"bibtex:{name}")
+        if name == "number" and entry_type == "article":
+            path = "issue"
+        shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}" for c in chars)
+        report.warning("write.no-macro", f"{shown}: no standard LaTeX text macro, written as {tex.UNMAPPED} in "
+                       f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, field=path)
+        report.lost(key, path, target, record=record, value=f"{shown}, written as {tex.UNMAPPED}")
+    return entry_type, list(fields)
+
+
+class _Fields(list):
+    """The (name, value) pairs of one entry, noting which of them ascii mode's missing
+    characters (appended to ``missing`` as each value is made) were in."""
+
+    def __init__(self, missing: list[str]):
+        super().__init__()
+        self.missing = missing
+        self.marks: list[int] = []
+
+    def append(self, item: tuple[str, str]) -> None:
+        super().append(item)
+        self.marks.append(len(self.missing))
+
+    def extend(self, items: Iterable[tuple[str, str]]) -> None:
+        for item in items:
+            self.append(item)
+
+    def unmapped(self) -> list[tuple[str, list[str]]]:
+        out: list[tuple[str, list[str]]] = []
+        start = 0
+        for (name, _), end in zip(self, self.marks):
+            if end > start:
+                out.append((name, list(dict.fromkeys(self.missing[start:end]))))
+            start = end
+        return out
+
+
+# BibTeX field -> the record field it carries, for loss reports
+_RECORD_FIELD = {
+    "author": "authors", "editor": "editors", "title": "title", "subtitle": "title", "titleaddon": "title",
+    "journal": "container_title", "journaltitle": "container_title", "booktitle": "container_title",
+    "howpublished": "container_title", "year": "issued", "volume": "volume", "number": "number",
+    "issue": "issue", "pages": "pages", "publisher": "publisher", "school": "publisher",
+    "institution": "publisher", "address": "publisher_place", "location": "publisher_place",
+    "edition": "edition", "isbn": "ids.isbn", "issn": "ids.issn", "pmid": "ids.pmid", "pmcid": "ids.pmcid",
+    "abstract": "abstract", "keywords": "keywords", "language": "language", "langid": "language",
+    "note": "note", "key": "key",
+}
 
 
 def _split_subtitles(record: Record) -> tuple[Text, list[tuple[str, str]]]:
