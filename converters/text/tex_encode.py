@@ -225,32 +225,37 @@ def bibtex_balanced(value: str) -> bool:
     return depth == 0
 
 
-_ANY_BRACE = re.compile(r"[{}]")
-
-
 def balance_braces(tex: str) -> str:
-    """``tex`` with each brace BibTeX would find unmatched written as a literal brace.
+    """``tex`` with each brace that a parser would find unmatched written as a literal brace.
 
-    Matched pairs (``{x}``, ``\\{x\\}``) stay as they are; a stray ``}`` or ``\\}`` (arXiv
-    0704.0950 has "(-3.4}") becomes ``{\\textbraceright}``, which cannot end the field.
+    BibTeX, biber and pybtex count ``\\{`` as a brace, bibtexparser and TeX do not. So the
+    plain braces must pair among themselves, and so must the escaped ones: then every
+    reader finds the value balanced. Pairs (``{x}``, ``$\\{x\\}$``) stay as they are; a
+    stray ``}`` or ``\\}`` (arXiv 0704.0950 has "(-3.4}") becomes ``{\\textbraceright}``.
     """
-    if bibtex_balanced(tex):
+    if bibtex_balanced(tex) and is_balanced(tex):
         return tex
+    plain: list[int] = []
+    escaped: list[int] = []
     stray: list[int] = []
-    opened: list[int] = []
-    for match in _ANY_BRACE.finditer(tex):
-        if match.group() == "{":
-            opened.append(match.start())
+    for match in _BRACE_TOKENS.finditer(tex):
+        token = match.group()
+        if token in ("{", "}"):
+            opened, at = plain, match.start()
+        elif token in ("\\{", "\\}"):
+            opened, at = escaped, match.start() + 1
+        else:
+            continue  # another escape (\\\\, \\%): no brace
+        if token.endswith("{"):
+            opened.append(at)
         elif opened:
             opened.pop()
         else:
-            stray.append(match.start())
-    stray = sorted(stray + opened)
+            stray.append(at)
     out: list[str] = []
     pos = 0
-    for at in stray:
-        escaped = _odd_backslashes_before(tex, at)
-        out.append(tex[pos : at - 1 if escaped else at])
+    for at in sorted(stray + plain + escaped):
+        out.append(tex[pos : at - 1 if _odd_backslashes_before(tex, at) else at])
         out.append(_SPECIALS[tex[at]])
         pos = at + 1
     out.append(tex[pos:])

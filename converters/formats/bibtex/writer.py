@@ -87,7 +87,10 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]*\Z")
 # value they become one space, as BibTeX reads them, so no line of a value starts with "@".
 _LINE_BREAK = re.compile(r"[ \t]*(?:(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])[ \t]*)+")
 _BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_BREAK_BEFORE_BRACE = re.compile(r"(?<!\\)((?:\\\\)+)(?=[{}])")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+_AND = re.compile(r"\sand\s", re.IGNORECASE)
 
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
@@ -151,7 +154,8 @@ def _braced(value: str) -> str:
 
 def _safe_value(value: str, record: Record, key: str, name: str, report: Reporter, target: str) -> str:
     """The last guard before a value is written: one line, no control characters, braces
-    balanced as BibTeX counts them (a macro name such as ``jan`` passes as it is)."""
+    balanced as BibTeX and bibtexparser count them, no backslash escaping the closing brace
+    (a macro name such as ``jan`` passes as it is)."""
     if not value.startswith("{"):
         return value
     inner = value[1:-1]
@@ -164,14 +168,15 @@ def _safe_value(value: str, record: Record, key: str, name: str, report: Reporte
         if any(len(_BREAKS.findall(run)) > 1 for run in _LINE_BREAK.findall(inner)):
             report.lost(key, name, target, record=record, value="paragraph breaks, written as spaces")
         inner = _LINE_BREAK.sub(" ", inner)
-    if not tex.bibtex_balanced(inner):  # every path above balances its value: this is a safety net
-        inner = tex.balance_braces(inner)
-    return _braced(tex.close_trailing_backslash(inner))
+    inner = tex.balance_braces(inner)  # every path above balances its value: this is a safety net
+    # "\\{" is a line break and a brace, but bibtexparser takes the brace for an escaped one
+    inner = tex.close_trailing_backslash(_BREAK_BEFORE_BRACE.sub(r"\1 ", inner))
+    return _braced(inner + " " if inner.endswith("\\") else inner)
 
 
 def _verbatim(value: str) -> str:
     """url/doi/eprint are verbatim: only braces could break out, so they are percent-encoded."""
-    if tex.bibtex_balanced(value):
+    if tex.bibtex_balanced(value) and tex.is_balanced(value):  # as BibTeX and as bibtexparser count
         return _braced(value)
     return _braced(value.replace("{", "%7B").replace("}", "%7D"))
 
@@ -193,6 +198,11 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
 
     def plain(value: str) -> str:
         return _braced(tex.escape_plain(value, mode, missing))
+
+    def item(value: str) -> str:
+        """A biblatex list field (publisher, location) holding one item: "and" is not a separator."""
+        escaped = tex.escape_plain(value, mode, missing)
+        return _braced(_braced(escaped) if _AND.search(escaped) else escaped)
 
     def names(role: str, people: tuple[Name, ...], etal: bool) -> None:
         fields.append((role, _braced(_names(people, etal, mode, missing))))
@@ -235,9 +245,10 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         name = PUBLISHER_FIELD.get(entry_type, ("publisher", "publisher"))[dialect]
         if f"bibtex:{name}" in record.extras:  # the input had both, e.g. publisher and institution
             name = "publisher"
-        fields.append((name, plain(record.publisher)))
+        fields.append((name, item(record.publisher) if biblatex else plain(record.publisher)))
     if record.publisher_place:
-        fields.append(("location" if biblatex else "address", plain(record.publisher_place)))
+        fields.append(("location", item(record.publisher_place)) if biblatex
+                      else ("address", plain(record.publisher_place)))
     if record.edition:
         fields.append(("edition", plain(record.edition)))
     ids = record.ids
