@@ -221,9 +221,10 @@ _from_bytes = int.from_bytes
 class KeyAllocator:
     """Hands out keys for one output file.
 
-    ``used`` holds digests of the keys handed out, lowercased (see DigestSet:
-    ``key.lower() in allocator.used`` works), since BibTeX's keys ignore case; ``next_suffix`` remembers, only for bases that clashed, where the suffix search
-    ended, so a base that clashes n times costs O(n) in all, not O(n^2).
+    ``used`` holds digests of the keys handed out, lowercased since BibTeX's keys ignore
+    case (see DigestSet: ``key.lower() in allocator.used`` works); ``next_suffix``
+    remembers, only for bases that clashed, where the suffix search ended, so a base that
+    clashes n times costs O(n) in all, not O(n^2).
     """
 
     def __init__(self, keep_input_keys: bool = True, pattern: str | None = None):

@@ -159,6 +159,9 @@ SPECIALS = [
     (r"already 5\% \& \_ escaped", r"already 5\% \& \_ escaped"),
     (r"\(a_b\) and \[c^d\] and $$e_f$$ g_h", r"\(a_b\) and \[c^d\] and $$e_f$$ g\_h"),
     ("costs $5", r"costs \$5"),  # a $ no later $ closes is a dollar sign
+    # maths macros outside maths stop LaTeX (arXiv 2301's "{\gamma}-ray blazar", "{\Lambda}CDM")
+    (r"{\gamma}-ray blazar, {\Lambda}CDM at \sim10 GeV", r"{\ensuremath{\gamma}}-ray blazar, "
+     r"{\ensuremath{\Lambda}}CDM at \ensuremath{\sim}10 GeV"),
 ]
 
 

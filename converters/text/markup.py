@@ -206,10 +206,9 @@ def to_tex(text: Text, *, mode: str = "utf8", protect_case: bool = True, missing
         elif kind in _TEX_WRAP:
             parts.append(_TEX_WRAP[kind] + "{" + tex.escape_plain(content, mode, missing) + "}")
         elif protect_case:
-            parts.extend(
-                "{" + tex.escape_plain(chunk, mode, missing) + "}" if protect else tex.escape_plain(chunk, mode, missing)
-                for protect, chunk in tex.protect_words(content, first)
-            )
+            for protect, chunk in tex.protect_words(content, first):
+                escaped = tex.escape_plain(chunk, mode, missing)
+                parts.append("{" + escaped + "}" if protect else escaped)
         else:
             parts.append(tex.escape_plain(content, mode, missing))
         first = first and not content.strip()

@@ -440,7 +440,8 @@ _BRACE_TOKENS = re.compile(r"\\.|[{}]", re.DOTALL)  # escapes are one token, so 
 _ENCODE_NAMES = frozenset({
     "TEX_MODES", "ACCENT_COMMANDS", "encode_char", "ascii_macro", "escape_plain", "encode_non_ascii",
     "is_balanced", "bibtex_balanced", "balance_braces", "escape_text_specials", "needs_protection",
-    "protect_words", "protect_case_tex", "close_trailing_backslash", "UNMAPPED", "STANDARD_MACROS", "_SPECIALS",
+    "protect_words", "protect_case_tex", "close_trailing_backslash", "UNMAPPED", "STANDARD_MACROS", "MATH_ONLY",
+    "_SPECIALS",
 })
 
 

@@ -279,16 +279,25 @@ def close_trailing_backslash(tex: str) -> str:
 # Outside maths, these mean themselves in arXiv's text (68% confidence, A&A, phi^4)
 _TEXT_SPECIALS = {"%": r"\%", "&": r"\&", "#": r"\#", "^": r"\textasciicircum{}", "_": r"\_"}
 _MATH_OPEN = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
+# Maths macros of base LaTeX that arXiv authors write outside maths (\gamma-ray, \sim 10 GeV,
+# \Lambda CDM): LaTeX stops on them there, so they get \ensuremath
+MATH_ONLY = frozenset("""
+    alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi rho
+    varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon
+    Phi Psi Omega pm mp times div cdot sim simeq approx propto leq geq le ge ll gg neq ne equiv infty partial
+    nabla odot oplus otimes ell hbar prime rightarrow leftarrow to gets Rightarrow leftrightarrow
+""".split())
 _SPECIAL_TOKENS = re.compile(r"\\[A-Za-z]+|\\.|\$\$|\$|[%&#^_]", re.DOTALL)
 
 
 def escape_text_specials(tex: str) -> str:
-    """Escape ``% & # ^ _`` outside maths in TeX written by people who mean the characters.
+    """Escape ``% & # ^ _`` outside maths in TeX written by people who mean the characters,
+    and put maths macros found there (MATH_ONLY) in ``\\ensuremath``.
 
     Maths (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) and escapes (``\\%``) are left alone; a
     ``$`` that no later ``$`` closes is a dollar sign and is escaped too.
     """
-    if not any(c in tex for c in "%&#^_$"):
+    if not any(c in tex for c in "%&#^_$\\"):
         return tex
     out: list[str] = []
     pos = 0
@@ -308,6 +317,9 @@ def escape_text_specials(tex: str) -> str:
                 pos = match.end()
         elif token in _TEXT_SPECIALS:
             out.append(tex[pos : match.start()] + _TEXT_SPECIALS[token])
+            pos = match.end()
+        elif token[1:] in MATH_ONLY:
+            out.append(tex[pos : match.start()] + r"\ensuremath{" + token + "}")
             pos = match.end()
         i += 1
     out.append(tex[pos:])
