@@ -231,3 +231,15 @@ def test_inbook_keeps_its_booktitle(fmt):
         assert "booktitle" in entry.fields_dict and "howpublished" not in entry.fields_dict, entry.key
     assert library.entries[0].fields_dict["booktitle"].value == \
         "Kritik der praktischen Vernunft. Kritik der Urtheilskraft"
+
+
+@pytest.mark.parametrize("fmt", TARGETS)
+def test_the_word_and_in_any_name_part_does_not_split_the_name(fmt):
+    # arXiv 2301.06708 ("K.S.Srivani and Shiv K. Sethi") parsed with "and" as a particle: biber
+    # saw an empty name ("consecutive 'and'") and skipped the whole entry
+    odd = Name(family="Shiv K. Sethi", given="K.S.Srivani", non_dropping_particle="and")
+    record = Record(key="2301.06708", title=Text("T"), authors=(Name(family="Girish", given="B.S."), odd,
+                                                              Name(family="X", given="Y", suffix="Jr AND more")))
+    text = _write([record], fmt, "utf8")
+    assert "author = {Girish, B.S. and {and} Shiv K. Sethi, K.S.Srivani and X, {Jr AND more}, Y}" in text
+    assert len(converters.loads(text, "bibtex").records[0].authors) == 3

@@ -378,13 +378,20 @@ def _names(names: tuple[Name, ...], etal: bool, mode: str, missing: list[str] | 
     return " and ".join(parts)
 
 
+_AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
+
+
+def _splits(part: str) -> bool:
+    """BibTeX would split a name at this part's comma or its word "and" (in any case)."""
+    return "," in part or _AND_WORD.search(part) is not None
+
+
 def _needs_group(part: str) -> bool:
-    words = part.split()
-    return (
-        " and " in f" {part.lower()} "
-        or "," in part
-        or any(w[:1].islower() for w in words)  # would be read as a von part
-    )
+    return _splits(part) or any(w[:1].islower() for w in part.split())  # would be read as a von part
+
+
+def _grouped(text: str, original: str) -> str:
+    return "{" + text + "}" if _splits(original) else text
 
 
 def _name(name: Name, mode: str, missing: list[str] | None = None) -> str:
@@ -398,12 +405,11 @@ def _name(name: Name, mode: str, missing: list[str] | None = None) -> str:
     family = esc(name.family or "")
     if name.family and _needs_group(name.family):
         family = "{" + family + "}"
-    last = f"{esc(particle)} {family}" if particle else family
-    given = esc(name.given) if name.given else ""
-    if name.given and ("," in name.given or " and " in f" {name.given} "):
-        given = "{" + given + "}"
+    # every part: an arXiv author list can leave "and Shiv K." in a particle
+    last = f"{_grouped(esc(particle), particle)} {family}" if particle else family
+    given = _grouped(esc(name.given), name.given) if name.given else ""
     if name.suffix:
-        return f"{last}, {esc(name.suffix)}, {given}"
+        return f"{last}, {_grouped(esc(name.suffix), name.suffix)}, {given}"
     return f"{last}, {given}" if given else last
 
 
