@@ -243,3 +243,27 @@ def test_the_word_and_in_any_name_part_does_not_split_the_name(fmt):
     text = _write([record], fmt, "utf8")
     assert "author = {Girish, B.S. and {and} Shiv K. Sethi, K.S.Srivani and X, {Jr AND more}, Y}" in text
     assert len(converters.loads(text, "bibtex").records[0].authors) == 3
+
+
+def test_every_ascii_macro_compiles_with_pdflatex(tmp_path):
+    """17.5 with the real program: pdflatex, T1 fonts, no other package, every macro ascii mode writes."""
+    import shutil
+    import subprocess
+    import unicodedata
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is absent (apt-get install texlive-latex-base texlive-latex-recommended)")
+    lines = []
+    for code in range(0xA0, 0x3000):
+        char = chr(code)
+        if unicodedata.category(char) not in ("Cn", "Cs", "Co", "Mn", "Me", "Cc", "Zl", "Zp"):
+            macro = tex.ascii_macro(char)
+            if macro is not None:
+                lines.append(f"{macro} % {code:04X}\n\n")
+    assert len(lines) > 600
+    (tmp_path / "doc.tex").write_text("\\documentclass{article}\\usepackage[T1]{fontenc}\\begin{document}\n"
+                                      + "".join(lines) + "\\end{document}\n", encoding="ascii")
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    log = (tmp_path / "doc.log").read_text(errors="replace")
+    assert run.returncode == 0 and "\n! " not in log, log[log.find("\n! "):][:600]
