@@ -450,5 +450,6 @@ def __getattr__(name: str):
     if name in _ENCODE_NAMES:
         from . import tex_encode
 
-        return getattr(tex_encode, name)
+        value = globals()[name] = getattr(tex_encode, name)  # later look-ups do not come here
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

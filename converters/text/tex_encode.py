@@ -212,16 +212,18 @@ def is_balanced(tex: str) -> bool:
     return depth == 0
 
 
+_ANY_BRACE = re.compile(r"[{}]")
+
+
 def bibtex_balanced(value: str) -> bool:
     """True when BibTeX, biber and pybtex find the braces balanced: they count ``\\{`` too."""
+    if "{" not in value and "}" not in value:
+        return True
     depth = 0
-    for char in value:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
+    for match in _ANY_BRACE.finditer(value):
+        depth += 1 if match.group() == "{" else -1
+        if depth < 0:
+            return False
     return depth == 0
 
 

@@ -87,6 +87,8 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]*\Z")
 # value they become one space, as BibTeX reads them, so no line of a value starts with "@".
 _LINE_BREAK = re.compile(r"[ \t]*(?:(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])[ \t]*)+")
 _BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_ATTENTION = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029{}\\]")  # what _safe_value handles
+_UNUSUAL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _BREAK_BEFORE_BRACE = re.compile(r"(?<!\\)((?:\\\\)+)(?=[{}])")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 
@@ -112,7 +114,9 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
     for record in records:
         key = keys.key_for(record)
         entry_type, fields = _fields(record, key, mode, options, biblatex, report, target)
-        fields = [(name, _safe_value(value, record, key, name, report, target)) for name, value in fields]
+        fields = [(name, _safe_value(value, record, key, name, report, target)
+                   if _ATTENTION.search(value, 1, len(value) - 1) and value.startswith("{") else value)
+                  for name, value in fields]
         fields, new_strings = _with_macros(record, fields, strings)
         if count:
             out.write("\n")
@@ -156,22 +160,24 @@ def _safe_value(value: str, record: Record, key: str, name: str, report: Reporte
     """The last guard before a value is written: one line, no control characters, braces
     balanced as BibTeX and bibtexparser count them, no backslash escaping the closing brace
     (a macro name such as ``jan`` passes as it is)."""
-    if not value.startswith("{"):
-        return value
     inner = value[1:-1]
-    if _CONTROL.search(inner):
-        found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(inner)})
-        report.warning("write.control-char", f"control character(s) {', '.join(found)} removed from '{name}'",
-                       key=key, field=name)
-        inner = _CONTROL.sub("", inner)
-    if _BREAKS.search(inner):
-        if any(len(_BREAKS.findall(run)) > 1 for run in _LINE_BREAK.findall(inner)):
-            report.lost(key, name, target, record=record, value="paragraph breaks, written as spaces")
-        inner = _LINE_BREAK.sub(" ", inner)
+    if _UNUSUAL.search(inner):
+        if _CONTROL.search(inner):
+            found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(inner)})
+            report.warning("write.control-char", f"control character(s) {', '.join(found)} removed from '{name}'",
+                           key=key, field=name)
+            inner = _CONTROL.sub("", inner)
+        if _BREAKS.search(inner):
+            if any(len(_BREAKS.findall(run)) > 1 for run in _LINE_BREAK.findall(inner)):
+                report.lost(key, name, target, record=record, value="paragraph breaks, written as spaces")
+            inner = _LINE_BREAK.sub(" ", inner)
     inner = tex.balance_braces(inner)  # every path above balances its value: this is a safety net
-    # "\\{" is a line break and a brace, but bibtexparser takes the brace for an escaped one
-    inner = tex.close_trailing_backslash(_BREAK_BEFORE_BRACE.sub(r"\1 ", inner))
-    return _braced(inner + " " if inner.endswith("\\") else inner)
+    if "\\" in inner:
+        # "\\{" is a line break and a brace, but bibtexparser takes the brace for an escaped one
+        inner = tex.close_trailing_backslash(_BREAK_BEFORE_BRACE.sub(r"\1 ", inner))
+        if inner.endswith("\\"):
+            inner += " "
+    return _braced(inner)
 
 
 def _verbatim(value: str) -> str:
@@ -383,7 +389,7 @@ _AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 
 def _splits(part: str) -> bool:
     """BibTeX would split a name at this part's comma or its word "and" (in any case)."""
-    return "," in part or _AND_WORD.search(part) is not None
+    return "," in part or ("nd" in part.lower() and _AND_WORD.search(part) is not None)
 
 
 def _needs_group(part: str) -> bool:
