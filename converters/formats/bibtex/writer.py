@@ -215,9 +215,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         for person in people:
             if person.given and not person.is_literal and not (person.family or person.non_dropping_particle
                                                                or person.dropping_particle):
-                report.info("write.given-only", f"{role} {person.given!r} has only a given name; written as "
-                            "one braced name, which BibTeX and biber read as a family name",
-                            key=key, field=role)
+                # in the loss report: BibTeX and biber read the braced name back as a family name
+                report.lost(key, f"{role}s", target, "a braced single name, read back as a family name",
+                            record=record, value=f"given name only: {person.given}")
 
     if record.authors:
         names("author", record.authors, record.authors_etal)
