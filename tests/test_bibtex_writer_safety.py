@@ -91,7 +91,7 @@ def test_a_line_break_before_an_at_sign_cannot_start_an_entry(fmt, mode):
 def test_paragraph_breaks_written_as_spaces_are_reported():
     diagnostics: list = []
     _write([Record(key="p", title=Text("T"), abstract=Text("one\n\ntwo"))], "bibtex", "utf8", diagnostics)
-    assert any(d.code == "write.lost" and d.field == "abstract" and "paragraph" in d.message for d in diagnostics)
+    assert any(d.code == "write.moved" and d.field == "abstract" and "paragraph" in d.message for d in diagnostics)
 
 
 # --- 16.3 entry types and field names from the input ----------------------------------------

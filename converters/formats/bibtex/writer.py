@@ -169,7 +169,8 @@ def _safe_value(value: str, record: Record, key: str, name: str, report: Reporte
             inner = _CONTROL.sub("", inner)
         if _BREAKS.search(inner):
             if any(len(_BREAKS.findall(run)) > 1 for run in _LINE_BREAK.findall(inner)):
-                report.lost(key, name, target, record=record, value="paragraph breaks, written as spaces")
+                report.lost(key, _RECORD_FIELD.get(name, f"bibtex:{name}"), target, "spaces", record=record,
+                            value="paragraph breaks")
             inner = _LINE_BREAK.sub(" ", inner)
     inner = tex.balance_braces(inner)  # every path above balances its value: this is a safety net
     if "\\" in inner:
