@@ -263,3 +263,10 @@ def test_markup_macros_pylatexenc_does_not_know_keep_their_argument():
     value = Text(r"H\textsubscript{2}O, x\textsuperscript{2}, \mkbibemph{E. coli}, {H\textsubscript{2}}", Syntax.BIBTEX)
     assert to_csl(value) == 'H<sub>2</sub>O, x<sup>2</sup>, <i>E. coli</i>, <span class="nocase">H2</span>'
     assert tex.tex_to_unicode(r"H\textsubscript{2}O") == "H2O"
+
+
+def test_ascii_mode_encodes_a_letter_with_combining_marks_nfc_cannot_compose():
+    # x + U+0327 has no precomposed form (arXiv 2301 has such author names): the accent macro, not {?}
+    missing: list[str] = []
+    assert tex.escape_plain("Se\u0327vik x\u0327 \u00f8\u0304", "ascii", missing) == r"S{\c{e}}vik {\c{x}} {\o}{?}"
+    assert missing == ["\u0304"]

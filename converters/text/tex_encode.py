@@ -152,7 +152,8 @@ def encode_char(char: str) -> str:
     return ascii_macro(char) or UNMAPPED
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# A non-ASCII character, or a letter with combining marks NFC has no character for ("ȩ")
+_NON_ASCII = re.compile(r"[A-Za-z]?[\u0300-\u036f]+|[^\x00-\x7f][\u0300-\u036f]*")
 
 
 # Character pairs TeX would join into one glyph (-- is an en dash); plain text keeps them
@@ -186,12 +187,15 @@ def encode_non_ascii(tex: str, missing: list[str] | None = None) -> str:
         return tex
 
     def encode(match: re.Match[str]) -> str:
-        macro = ascii_macro(match.group())
-        if macro is None:
-            if missing is not None:
-                missing.append(match.group())
-            return UNMAPPED
-        return macro
+        found = match.group()
+        macro = ascii_macro(found)
+        if macro is not None:
+            return macro
+        if len(found) > 1:  # the characters one by one: an ASCII base letter stays
+            return "".join(c if c.isascii() else encode(_NON_ASCII.match(c)) for c in found)
+        if missing is not None:
+            missing.append(found)
+        return UNMAPPED
 
     return _NON_ASCII.sub(encode, nfc(tex))
 
