@@ -69,7 +69,7 @@ def losses(diagnostics) -> set[tuple[int, str]]:
 
 def no_macro(diagnostics) -> set[tuple[int, str]]:
     """Losses of characters BibTeX's ascii mode has no LaTeX macro for (--tex utf8 keeps them)."""
-    return {(d.line, d.field) for d in diagnostics if d.code == "write.lost" and "written as {?}" in d.message}
+    return {(d.line, d.field) for d in diagnostics if d.code == "write.moved" and "written to {?}" in d.message}
 
 
 # ascii mode (BibTeX's default) carries only characters with a LaTeX macro: a reported loss

@@ -321,7 +321,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}" for c in chars)
         report.warning("write.no-macro", f"{shown}: no standard LaTeX text macro, written as {tex.UNMAPPED} in "
                        f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, field=path)
-        report.lost(key, path, target, record=record, value=f"{shown}, written as {tex.UNMAPPED}")
+        report.lost(key, path, target, f"{tex.UNMAPPED} (no LaTeX macro)", record=record, value=shown)
     return entry_type, list(fields)
 
 
