@@ -4,7 +4,7 @@ Default pattern: the first author's family name, the year and the first signific
 title word, ASCII-folded and lowercased (``guo2025deepseekr1``). Without an author or
 title the arXiv id stands in (``arXiv:2501.04520``). Keys given by the input are kept.
 Clashes get ``a``, ``b``, ... suffixes in input order, so the same input always yields
-the same keys.
+the same keys. Keys that differ only in case clash: BibTeX and biber take them for one.
 """
 
 from __future__ import annotations
@@ -221,9 +221,10 @@ _from_bytes = int.from_bytes
 class KeyAllocator:
     """Hands out keys for one output file.
 
-    ``used`` holds digests of the keys handed out (see DigestSet: ``key in allocator.used``
-    works); ``next_suffix`` remembers, only for bases that clashed, where the suffix search
-    ended, so a base that clashes n times costs O(n) in all, not O(n^2).
+    ``used`` holds digests of the keys handed out, lowercased since BibTeX's keys ignore
+    case (see DigestSet: ``key.lower() in allocator.used`` works); ``next_suffix``
+    remembers, only for bases that clashed, where the suffix search ended, so a base that
+    clashes n times costs O(n) in all, not O(n^2).
     """
 
     def __init__(self, keep_input_keys: bool = True, pattern: str | None = None):
@@ -251,15 +252,15 @@ class KeyAllocator:
         """``base``, or the first of ``base`` + a, b, ... not yet handed out; it is handed out now."""
         key = base
         used = self.used
-        if used.add(key):
+        if used.add(key.lower()):
             return key
-        suffix = self.next_suffix.get(base, 0)
+        suffix = self.next_suffix.get(base.lower(), 0)
         while True:
             key = base + suffix_letters(suffix)
             suffix += 1
-            if used.add(key):
+            if used.add(key.lower()):
                 break
-        self.next_suffix[base] = suffix
+        self.next_suffix[base.lower()] = suffix
         return key
 
 
@@ -300,8 +301,9 @@ class XmlIdAllocator:
         self.next_suffix: dict[str, int] = {}  # per clashed base, as in KeyAllocator
 
     def _taken(self, candidate: str, key: str) -> bool:
-        return candidate in self.other or (candidate != key and candidate in self.keys.used
-                                           and xml_id(candidate) == candidate)
+        folded = candidate.lower()  # the key allocator's keys, and so these ids, ignore case
+        return folded in self.other or (folded != key.lower() and folded in self.keys.used
+                                        and xml_id(candidate) == candidate)
 
     def id_for(self, key: str) -> str:
         base = xml_id(key)
@@ -315,5 +317,5 @@ class XmlIdAllocator:
                     break
             self.next_suffix[base] = suffix
         if candidate != key:
-            self.other.add(candidate)
+            self.other.add(candidate.lower())
         return candidate

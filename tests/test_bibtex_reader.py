@@ -573,7 +573,8 @@ def _comparable(record: Record) -> dict:
 @pytest.mark.parametrize("target", ["bibtex", "biblatex"])
 @given(record=record_strategy)
 def test_round_trip_through_the_writer(target, record):
-    text = converters.dumps([record], target)
+    # utf8: ascii mode writes a character with no LaTeX macro (Cyrillic) as {?}, a reported loss
+    text = converters.dumps([record], target, tex="utf8")
     [back], report = read_text(text)
     assert _comparable(back) == _comparable(record), text
     assert not problems(report, Severity.WARNING) and not problems(report, Severity.ERROR), text

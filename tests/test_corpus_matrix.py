@@ -126,6 +126,12 @@ def _maths(value: Text | None) -> list[str]:
     return [m.group().strip("$").strip() for m in re.finditer(r"\$[^$]+\$", value.plain())] if value else []
 
 
+def _unpaired_dollar(value: Text | None) -> bool:
+    """An odd number of $ is not TeX (0704.0200 lacks one): the BibTeX writer spells the
+    unpaired $ out as \\$, so LaTeX can read it, and its maths cannot compare."""
+    return bool(value) and len(re.findall(r"(?<!\\)\$", value.value)) % 2 == 1
+
+
 CARRY_TEXT = {  # text fields each writer carries (the round-trip matrix holds the rest)
     "bibtex": ("title", "abstract", "note"),
     "biblatex": ("title", "abstract", "note"),
@@ -138,7 +144,8 @@ CARRY_TEXT = {  # text fields each writer carries (the round-trip matrix holds t
 @pytest.mark.parametrize("writer", WRITERS)
 def test_maths_survives_every_round_trip(writer):
     records = [r for fmt in ("arxiv-abs", "arxiv-json", "bibtex") for r in corpus(fmt)[0]
-               if any(_maths(getattr(r, f)) for f in CARRY_TEXT[writer])][:800]
+               if any(_maths(getattr(r, f)) for f in CARRY_TEXT[writer])
+               and not any(_unpaired_dollar(getattr(r, f)) for f in CARRY_TEXT[writer])][:800]
     if not records:
         pytest.skip("the shared corpus is absent")
     back = converters.loads(converters.dumps(records, writer), writer)

@@ -76,6 +76,16 @@ def test_input_keys_are_kept_unless_asked_and_made_safe():
     assert KeyAllocator().key_for(ZOLA.evolve(key="has space,{brace}")) == "hasspacebrace"
 
 
+def test_keys_that_differ_only_in_case_are_one_key_and_get_suffixes():
+    # bibtex: "Repeated entry" for item-1 / ITEM-1, and the second record is dropped
+    allocator = KeyAllocator()
+    keys = [allocator.key_for(Record(key=k)) for k in ("item-1", "ITEM-1", "Doea", "doeA", "item-1a", "ITEM-1")]
+    assert keys == ["item-1", "ITEM-1a", "Doea", "doeAa", "item-1aa", "ITEM-1b"]
+    assert len({k.lower() for k in keys}) == len(keys)
+    text = dumps([ZOLA.evolve(key="item-1"), ZOLA.evolve(key="ITEM-1")], "bibtex")
+    assert "@misc{item-1," in text and "@misc{ITEM-1a," in text
+
+
 def test_an_empty_pattern_result_falls_back_to_the_default():
     allocator = KeyAllocator(pattern="[auth]")
     assert allocator.key_for(Record(ids=Identifiers(arxiv="2412.12557"))) == "arXiv:2412.12557"
@@ -91,7 +101,8 @@ def test_the_pattern_reaches_the_writers():
 
 class PlainSetAllocator:
     """KeyAllocator as it was before its keys went into a digest table: a set of str, and a
-    next_suffix entry for every base. The reference the compact one must match key for key."""
+    next_suffix entry for every base, keys compared without case as BibTeX compares them. The
+    reference the compact one must match key for key."""
 
     def __init__(self):
         self.used: set[str] = set()
@@ -101,18 +112,18 @@ class PlainSetAllocator:
         base = record.key if record.key else default_key(record)
         base = re.sub(r"[\s,{}()=#%\"'\\~]", "", base) or "ref"
         key = base
-        suffix = self.next_suffix.get(base, 0)
-        while key in self.used:
+        suffix = self.next_suffix.get(base.lower(), 0)
+        while key.lower() in self.used:
             key = base + suffix_letters(suffix)
             suffix += 1
-        self.next_suffix[base] = suffix
-        self.used.add(key)
+        self.next_suffix[base.lower()] = suffix
+        self.used.add(key.lower())
         return key
 
 
 # Few, short bases from a small alphabet: many clashes, and bases that are another base's
 # suffixed key ("x", "xa"), unsafe characters, ones that fold to empty, and ones xml_id rewrites.
-clashing_bases = st.lists(st.text(alphabet="xab:1-. ,{é", max_size=4), min_size=1, max_size=300)
+clashing_bases = st.lists(st.text(alphabet="xXab:1-. ,{éÉ", max_size=4), min_size=1, max_size=300)
 
 
 @given(clashing_bases)

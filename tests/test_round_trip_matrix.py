@@ -67,6 +67,15 @@ def losses(diagnostics) -> set[tuple[int, str]]:
     return {(d.line, d.field) for d in diagnostics if d.code in LOSS_CODES}
 
 
+def no_macro(diagnostics) -> set[tuple[int, str]]:
+    """Losses of characters BibTeX's ascii mode has no LaTeX macro for (--tex utf8 keeps them)."""
+    return {(d.line, d.field) for d in diagnostics if d.code == "write.moved" and "written to {?}" in d.message}
+
+
+# ascii mode (BibTeX's default) carries only characters with a LaTeX macro: a reported loss
+CARRY_OPTIONS = {"bibtex": {"tex": "utf8"}}
+
+
 @pytest.mark.parametrize("fmt", sorted(CARRIES))
 def test_each_field_comes_back_or_is_reported_lost(fmt):
     diagnostics: list = []
@@ -81,13 +90,14 @@ def test_each_field_comes_back_or_is_reported_lost(fmt):
                 continue
             lost = (number, path) in reported
             assert lost, f"{fmt}: {path} of record {number} changed silently: {before!r} -> {after!r}"
-            assert path not in CARRIES[fmt] or path == "ids.doi" or path == "issued", \
+            assert path not in CARRIES[fmt] or path == "ids.doi" or path == "issued" or \
+                (number, path) in no_macro(diagnostics), \
                 f"{fmt} should carry {path} (record {number}): {before!r} -> {after!r}"
 
 
 @pytest.mark.parametrize("fmt", sorted(CARRIES))
 def test_what_a_format_carries_comes_back_equal(fmt):
-    back = converters.loads(converters.dumps(RICH, fmt), fmt)
+    back = converters.loads(converters.dumps(RICH, fmt, **CARRY_OPTIONS.get(fmt, {})), fmt)
     for number, (original, returned) in enumerate(zip(RICH, back), 1):
         for path in CARRIES[fmt] - {"ids.doi", "issued"}:
             assert value(original, path) == value(returned, path), f"{fmt}: {path} of record {number}"

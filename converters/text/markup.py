@@ -135,35 +135,38 @@ _TEX_WRAP = {"i": r"\textit", "b": r"\textbf", "sc": r"\textsc", "sup": r"\texts
              "sub": r"\textsubscript"}
 
 
-def to_tex(text: Text, *, mode: str = "utf8", protect_case: bool = True) -> str:
+def to_tex(text: Text, *, mode: str = "utf8", protect_case: bool = True, missing: list[str] | None = None) -> str:
     """TeX for BibTeX output from any syntax.
 
-    TeX source is kept as written (only completed with case protection and, in ascii
-    mode, macros for non-ASCII); anything else is escaped so it cannot break out of
-    its field. Unbalanced TeX is treated as plain text.
+    TeX source is kept as written, only repaired where it would break out of its field
+    or mean something else than its author meant: stray braces become literal braces,
+    a trailing backslash is spelt out, and in arXiv's TeX (Syntax.TEX) ``% & # ^ _``
+    outside maths are escaped. Then case protection and, in ascii mode, macros for
+    non-ASCII. Anything else is escaped as plain text. ``missing`` collects the
+    characters ascii mode had no macro for.
     """
-    if text.syntax in (Syntax.TEX, Syntax.BIBTEX) and tex.is_balanced(text.value):
+    if text.syntax in (Syntax.TEX, Syntax.BIBTEX):
         value = text.value
+        if text.syntax is Syntax.TEX:
+            value = tex.escape_text_specials(value)
+        value = tex.close_trailing_backslash(tex.balance_braces(value))
         if text.syntax is Syntax.TEX and protect_case:
             value = tex.protect_case_tex(value)
-        return tex.encode_non_ascii(value) if mode == "ascii" else value
-    if text.syntax in (Syntax.TEX, Syntax.BIBTEX):
-        text = Text(text.value, Syntax.PLAIN)
+        return tex.encode_non_ascii(value, missing) if mode == "ascii" else value
     parts = []
     first = True
     for kind, content in spans(text):
         if kind == "math":
             parts.append(f"${content}$")
         elif kind == "nocase":
-            parts.append("{" + tex.escape_plain(content, mode) + "}")
+            parts.append("{" + tex.escape_plain(content, mode, missing) + "}")
         elif kind in _TEX_WRAP:
-            parts.append(_TEX_WRAP[kind] + "{" + tex.escape_plain(content, mode) + "}")
+            parts.append(_TEX_WRAP[kind] + "{" + tex.escape_plain(content, mode, missing) + "}")
         elif protect_case:
-            parts.extend(
-                "{" + tex.escape_plain(chunk, mode) + "}" if protect else tex.escape_plain(chunk, mode)
-                for protect, chunk in tex.protect_words(content, first)
-            )
+            for protect, chunk in tex.protect_words(content, first):
+                escaped = tex.escape_plain(chunk, mode, missing)
+                parts.append("{" + escaped + "}" if protect else escaped)
         else:
-            parts.append(tex.escape_plain(content, mode))
+            parts.append(tex.escape_plain(content, mode, missing))
         first = first and not content.strip()
     return "".join(parts)

@@ -718,190 +718,23 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
-# --- Unicode -> TeX -----------------------------------------------------------------
-
-_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "#": r"\#",
-    "$": r"\$",
-    "%": r"\%",
-    "&": r"\&",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_SPECIALS_RE = re.compile("|".join(re.escape(c) for c in _SPECIALS))
-
-TEX_MODES = ("utf8", "ascii", "minimal")
-
-
-# TeX's accent commands. What each means in Unicode is taken from pylatexenc's decoder,
-# not written here: see _combining_marks().
-ACCENT_COMMANDS = ("'", "`", "^", '"', "~", "=", ".", "u", "v", "H", "c", "k", "r", "d", "b")
-
-
-@lru_cache(maxsize=1)
-def _ascii_encoder():
-    from pylatexenc.latexencode import UnicodeToLatexEncoder
-
-    # characters it has no macro for are ours to handle (encode_char): no log line for them
-    return UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all",
-                                 unknown_char_policy="fail", unknown_char_warning=False)
-
-
-@lru_cache(maxsize=1)
-def _combining_marks() -> dict[str, str]:
-    """Combining mark -> TeX accent command, by decoding each command with pylatexenc."""
-    marks: dict[str, str] = {}
-    for command in ACCENT_COMMANDS:
-        decoded = unicodedata.normalize("NFD", tex_to_unicode(f"\\{command}{{o}}"))
-        if decoded[:1] == "o" and len(decoded) == 2 and unicodedata.combining(decoded[1]):
-            marks.setdefault(decoded[1], command)
-    return marks
-
-
-@lru_cache(maxsize=None)
-def encode_char(char: str) -> str:
-    """One non-ASCII character as ASCII TeX that decodes back to exactly that character.
-
-    pylatexenc's own encoding first; where it is missing or wrong (it writes ű as \\'u),
-    the accents of the decomposed character; else LaTeX's \\symbol{"XXXX}.
-    """
-    try:
-        encoded = _ascii_encoder().unicode_to_latex(char)
-        if encoded.isascii() and tex_to_unicode(encoded) == char:
-            return encoded
-    except ValueError:
-        pass
-    decomposed = unicodedata.normalize("NFD", char)
-    base, marks = decomposed[0], decomposed[1:]
-    table = _combining_marks()
-    if marks and base.isascii() and base.isalpha() and all(m in table for m in marks):
-        encoded = base
-        for mark in marks:
-            encoded = f"\\{table[mark]}{{{encoded}}}"
-        encoded = "{" + encoded + "}"
-        if tex_to_unicode(encoded) == char:
-            return encoded
-    return '{\\symbol{"%04X}}' % ord(char)
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-# Character pairs TeX would join into one glyph (-- is an en dash); plain text keeps them
-# apart with an empty group.
-_LIGATURES = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
-
-
-_STRUCTURAL = re.compile(r"[\\{}]")
-
-
-def escape_plain(value: str, mode: str = "utf8") -> str:
-    """Plain text to TeX.
-
-    ``utf8``: TeX's specials (``# $ % & _ { } ~ ^ \\``) get macros, Unicode stays;
-    ``ascii``: the same, and non-ASCII characters become macros (8-bit BibTeX);
-    ``minimal``: only ``\\ { }``, which would change the structure of a .bib value or
-    start a command, are escaped; everything else is written as it is.
-    """
-    if mode == "minimal":
-        return _STRUCTURAL.sub(lambda m: _SPECIALS[m.group()], value)
-    escaped = _SPECIALS_RE.sub(lambda m: _SPECIALS[m.group()], value)
-    escaped = _LIGATURES.sub("{}", escaped)
-    return encode_non_ascii(escaped) if mode == "ascii" else escaped
-
-
-def encode_non_ascii(tex: str) -> str:
-    """Replace non-ASCII characters in TeX source by TeX macros (``ö`` -> ``{\\"o}``)."""
-    if tex.isascii():
-        return tex
-    return _NON_ASCII.sub(lambda m: encode_char(m.group()), nfc(tex))
-
+# --- Unicode -> TeX: in tex_encode.py, re-exported here ------------------------------
 
 _BRACE_TOKENS = re.compile(r"\\.|[{}]", re.DOTALL)  # escapes are one token, so \\{ is no brace
 
-
-def is_balanced(tex: str) -> bool:
-    """True when every unescaped ``{`` has its ``}`` (BibTeX cannot read anything else)."""
-    if "{" not in tex and "}" not in tex:
-        return True  # most url/doi fields and many titles: no need to look at each character
-    depth = 0
-    for match in _BRACE_TOKENS.finditer(tex):
-        token = match.group()
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
+_ENCODE_NAMES = frozenset({
+    "TEX_MODES", "ACCENT_COMMANDS", "encode_char", "ascii_macro", "escape_plain", "encode_non_ascii",
+    "is_balanced", "bibtex_balanced", "balance_braces", "escape_text_specials", "needs_protection",
+    "protect_words", "protect_case_tex", "close_trailing_backslash", "UNMAPPED", "STANDARD_MACROS", "MATH_ONLY",
+    "_SPECIALS",
+})
 
 
-# --- case protection ------------------------------------------------------------------
+def __getattr__(name: str):
+    """The encoding half lives in tex_encode (which imports this module): loaded on first use."""
+    if name in _ENCODE_NAMES:
+        from . import tex_encode
 
-_WORD = re.compile(r"[^\W_][\w'’-]*")
-
-
-def needs_protection(word: str, first: bool = False) -> bool:
-    """Words a sentence-casing style must not lowercase: inner capitals, all caps, and a
-    lone capital that is a symbol ("Large N Limit", "Part I"), not the article "A"."""
-    core = word.rstrip("'’-")
-    if len(core) == 1:
-        return core.isupper() and not first and core != "A"
-    return any(c.isupper() for c in core[1:])
-
-
-def protect_words(text: str, first: bool = True) -> list[tuple[bool, str]]:
-    """Split plain text into (protect?, chunk) pieces."""
-    out: list[tuple[bool, str]] = []
-    pos = 0
-    for match in _WORD.finditer(text):
-        is_first, first = first, False
-        if needs_protection(match.group(), is_first):
-            if match.start() > pos:
-                out.append((False, text[pos : match.start()]))
-            out.append((True, match.group()))
-            pos = match.end()
-    if pos < len(text):
-        out.append((False, text[pos:]))
-    return out
-
-
-def protect_case_tex(tex: str) -> str:
-    """Brace words needing protection in TeX source, outside groups, maths and macro names."""
-    out: list[str] = []
-    depth = 0
-    in_math = False
-    first = True
-    i = 0
-    n = len(tex)
-    while i < n:
-        ch = tex[i]
-        if ch == "\\":
-            match = re.match(r"\\([A-Za-z]+|.)", tex[i:])
-            token = match.group() if match else ch
-            out.append(token)
-            i += len(token)
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif ch == "$":
-            in_math = not in_math
-        elif depth == 0 and not in_math:
-            match = _WORD.match(tex, i)
-            if match:
-                word = match.group()
-                # a word glued to a following group ("Schr{\"o}dinger") is left alone
-                glued = match.end() < n and tex[match.end()] in "{\\"
-                out.append("{" + word + "}" if needs_protection(word, first) and not glued else word)
-                first = False
-                i = match.end()
-                continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+        value = globals()[name] = getattr(tex_encode, name)  # later look-ups do not come here
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,6 +9,7 @@ classic BibTeX output is ASCII with TeX macros, BibLaTeX output UTF-8.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from itertools import accumulate
 from typing import TextIO
@@ -59,6 +60,8 @@ DEFAULT_ENTRY_TYPE = ("misc", "misc")
 # Where the container title goes, by entry type.
 CONTAINER_FIELD = {
     "article": ("journal", "journaltitle"),
+    "inbook": ("booktitle", "booktitle"),  # biber's mandatory field; plain.bst ignores it
+    "bookinbook": ("booktitle", "booktitle"),
     "incollection": ("booktitle", "booktitle"),
     "inproceedings": ("booktitle", "booktitle"),
     "inreference": ("booktitle", "booktitle"),
@@ -78,6 +81,21 @@ PUBLISHER_FIELD = {
 _STRING_META = "bibtex:@string:"
 TITLE_PARTS = ("subtitle", "titleaddon")  # biblatex's title parts, joined into the record's title
 _MACRO_NAME = re.compile(r"^[A-Za-z][^\s\"#%'(),={}]*$")
+
+# Entry types and field names taken from the input (extras, CSL ``custom`` ``bibtex:`` keys)
+# are written only when they are names: anything else could end the entry or add fields.
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]*\Z")
+
+# Line breaks (everything str.splitlines() breaks at) with the blanks around them: in a
+# value they become one space, as BibTeX reads them, so no line of a value starts with "@".
+_LINE_BREAK = re.compile(r"[ \t]*(?:(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])[ \t]*)+")
+_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_ATTENTION = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029{}\\]")  # what _safe_value handles
+_UNUSUAL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_BREAK_BEFORE_BRACE = re.compile(r"(?<!\\)((?:\\\\)+)(?=[{}])")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+_AND = re.compile(r"\sand\s", re.IGNORECASE)
 
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
@@ -99,6 +117,9 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
     for record in records:
         key = keys.key_for(record)
         entry_type, fields = _fields(record, key, mode, options, biblatex, report, target)
+        fields = [(name, _safe_value(value, record, key, name, report, target)
+                   if _ATTENTION.search(value, 1, len(value) - 1) and value.startswith("{") else value)
+                  for name, value in fields]
         fields, new_strings = _with_macros(record, fields, strings)
         if count:
             out.write("\n")
@@ -139,9 +160,34 @@ def _braced(value: str) -> str:
     return "{" + value + "}"
 
 
+def _safe_value(value: str, record: Record, key: str, name: str, report: Reporter, target: str) -> str:
+    """The last guard before a value is written: one line, no control characters, braces
+    balanced as BibTeX and bibtexparser count them, no backslash escaping the closing brace
+    (a macro name such as ``jan`` passes as it is)."""
+    inner = value[1:-1]
+    if _UNUSUAL.search(inner):
+        if _CONTROL.search(inner):
+            found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(inner)})
+            report.warning("write.control-char", f"control character(s) {', '.join(found)} removed from '{name}'",
+                           key=key, field=name)
+            inner = _CONTROL.sub("", inner)
+        if _BREAKS.search(inner):
+            if any(len(_BREAKS.findall(run)) > 1 for run in _LINE_BREAK.findall(inner)):
+                report.lost(key, _RECORD_FIELD.get(name, f"bibtex:{name}"), target, "spaces", record=record,
+                            value="paragraph breaks")
+            inner = _LINE_BREAK.sub(" ", inner)
+    inner = tex.balance_braces(inner)  # every path above balances its value: this is a safety net
+    if "\\" in inner:
+        # "\\{" is a line break and a brace, but bibtexparser takes the brace for an escaped one
+        inner = tex.close_trailing_backslash(_BREAK_BEFORE_BRACE.sub(r"\1 ", inner))
+        if inner.endswith("\\"):
+            inner += " "
+    return _braced(inner)
+
+
 def _verbatim(value: str) -> str:
     """url/doi/eprint are verbatim: only braces could break out, so they are percent-encoded."""
-    if tex.is_balanced(value):
+    if tex.bibtex_balanced(value) and tex.is_balanced(value):  # as BibTeX and as bibtexparser count
         return _braced(value)
     return _braced(value.replace("{", "%7B").replace("}", "%7D"))
 
@@ -150,19 +196,38 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             target: str) -> tuple[str, list[tuple[str, str]]]:
     dialect = 1 if biblatex else 0
     original = record.extras.get("bibtex:type")
+    if original and not _NAME.match(original):
+        report.warning("write.bad-type", f"entry type {original!r} from the input is not a BibTeX name; "
+                       "the record's own type is written", key=key, field="type")
+        original = None
     entry_type = original.lower() if original else ENTRY_TYPES.get(record.type, DEFAULT_ENTRY_TYPE)[dialect]
-    fields: list[tuple[str, str]] = []
+    missing: list[str] = []  # characters ascii mode has no macro for
+    fields = _Fields(missing)
 
     def text(value: Text, *, protect: bool = False) -> str:
-        return _braced(to_tex(value, mode=mode, protect_case=protect and options.protect_case))
+        return _braced(to_tex(value, mode=mode, protect_case=protect and options.protect_case, missing=missing))
 
     def plain(value: str) -> str:
-        return _braced(tex.escape_plain(value, mode))
+        return _braced(tex.escape_plain(value, mode, missing))
+
+    def item(value: str) -> str:
+        """A biblatex list field (publisher, location) holding one item: "and" is not a separator."""
+        escaped = tex.escape_plain(value, mode, missing)
+        return _braced(_braced(escaped) if _AND.search(escaped) else escaped)
+
+    def names(role: str, people: tuple[Name, ...], etal: bool) -> None:
+        fields.append((role, _braced(_names(people, etal, mode, missing))))
+        for person in people:
+            if person.given and not person.is_literal and not (person.family or person.non_dropping_particle
+                                                               or person.dropping_particle):
+                # in the loss report: BibTeX and biber read the braced name back as a family name
+                report.lost(key, f"{role}s", target, "a braced single name, read back as a family name",
+                            record=record, value=f"given name only: {person.given}")
 
     if record.authors:
-        fields.append(("author", _braced(_names(record.authors, record.authors_etal, mode))))
+        names("author", record.authors, record.authors_etal)
     if record.editors:
-        fields.append(("editor", _braced(_names(record.editors, record.editors_etal, mode))))
+        names("editor", record.editors, record.editors_etal)
     if record.title:
         title, parts = _split_subtitles(record, biblatex)
         fields.append(("title", text(title, protect=True)))
@@ -173,7 +238,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.container_title:
         container = CONTAINER_FIELD.get(entry_type, ("howpublished", "howpublished"))[dialect]
         fields.append((container, text(record.container_title, protect=container == "booktitle")))
-    fields.extend(_date_fields(record, biblatex, report, key, mode))
+    fields.extend(_date_fields(record, biblatex, report, key, mode, missing))
     if record.volume:
         fields.append(("volume", plain(record.volume)))
     number = record.issue if entry_type == "article" else record.number
@@ -185,15 +250,16 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.pages:
         match = _PAGE_RANGE.match(record.pages)
         # `--` is TeX's en dash here, so it is written raw, not escaped as plain text
-        pages = "--".join(tex.escape_plain(end, mode) for end in match.groups()) if match else None
+        pages = "--".join(tex.escape_plain(end, mode, missing) for end in match.groups()) if match else None
         fields.append(("pages", _braced(pages) if pages else plain(record.pages)))
     if record.publisher and not (record.ids.arxiv and record.publisher == "arXiv"):
         name = PUBLISHER_FIELD.get(entry_type, ("publisher", "publisher"))[dialect]
         if f"bibtex:{name}" in record.extras:  # the input had both, e.g. publisher and institution
             name = "publisher"
-        fields.append((name, plain(record.publisher)))
+        fields.append((name, item(record.publisher) if biblatex else plain(record.publisher)))
     if record.publisher_place:
-        fields.append(("location" if biblatex else "address", plain(record.publisher_place)))
+        fields.append(("location", item(record.publisher_place)) if biblatex
+                      else ("address", plain(record.publisher_place)))
     if record.edition:
         fields.append(("edition", plain(record.edition)))
     ids = record.ids
@@ -246,12 +312,63 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             field_name = "type"
         elif namespace == "bibtex" and (":" in field_name or field_name == "type"):
             continue  # the reader's meta keys, not fields
-        if namespace == "bibtex" and field_name.lower() not in written:
-            kept = tex.encode_non_ascii(value) if mode == "ascii" else value
-            fields.append((field_name, _braced(kept) if tex.is_balanced(value) else plain(value)))
+        if namespace == "bibtex" and not _NAME.match(field_name):
+            report.warning("write.bad-field-name", f"field name {field_name!r} from the input is not a BibTeX "
+                           "name; the field is not written", key=key, field=field_name)
+        elif namespace == "bibtex" and field_name.lower() not in written:
+            kept = tex.close_trailing_backslash(tex.balance_braces(value))  # TeX as read: only repaired
+            fields.append((field_name, _braced(tex.encode_non_ascii(kept, missing) if mode == "ascii" else kept)))
         elif namespace != "bibtex":
             report.lost(key, extra_key, target, record=record)
-    return entry_type, fields
+    for name, chars in fields.unmapped():
+        path = _RECORD_FIELD.get(name, f"bibtex:{name}")
+        if name == "number" and entry_type == "article":
+            path = "issue"
+        shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}" for c in chars)
+        report.warning("write.no-macro", f"{shown}: no standard LaTeX text macro, written as {tex.UNMAPPED} in "
+                       f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, field=path)
+        report.lost(key, path, target, f"{tex.UNMAPPED} (no LaTeX macro)", record=record, value=shown)
+    return entry_type, list(fields)
+
+
+class _Fields(list):
+    """The (name, value) pairs of one entry, noting which of them ascii mode's missing
+    characters (appended to ``missing`` as each value is made) were in."""
+
+    def __init__(self, missing: list[str]):
+        super().__init__()
+        self.missing = missing
+        self.marks: list[int] = []
+
+    def append(self, item: tuple[str, str]) -> None:
+        super().append(item)
+        self.marks.append(len(self.missing))
+
+    def extend(self, items: Iterable[tuple[str, str]]) -> None:
+        for item in items:
+            self.append(item)
+
+    def unmapped(self) -> list[tuple[str, list[str]]]:
+        out: list[tuple[str, list[str]]] = []
+        start = 0
+        for (name, _), end in zip(self, self.marks):
+            if end > start:
+                out.append((name, list(dict.fromkeys(self.missing[start:end]))))
+            start = end
+        return out
+
+
+# BibTeX field -> the record field it carries, for loss reports
+_RECORD_FIELD = {
+    "author": "authors", "editor": "editors", "title": "title", "subtitle": "title", "titleaddon": "title",
+    "journal": "container_title", "journaltitle": "container_title", "booktitle": "container_title",
+    "howpublished": "container_title", "year": "issued", "volume": "volume", "number": "number",
+    "issue": "issue", "pages": "pages", "publisher": "publisher", "school": "publisher",
+    "institution": "publisher", "address": "publisher_place", "location": "publisher_place",
+    "edition": "edition", "isbn": "ids.isbn", "issn": "ids.issn", "pmid": "ids.pmid", "pmcid": "ids.pmcid",
+    "abstract": "abstract", "keywords": "keywords", "language": "language", "langid": "language",
+    "note": "note", "key": "key",
+}
 
 
 def _language(record: Record) -> str:
@@ -302,36 +419,45 @@ def _split_subtitles(record: Record, biblatex: bool) -> tuple[Text, list[tuple[s
     return title, parts
 
 
-def _names(names: tuple[Name, ...], etal: bool, mode: str) -> str:
-    parts = [_name(name, mode) for name in names]
+def _names(names: tuple[Name, ...], etal: bool, mode: str, missing: list[str] | None = None) -> str:
+    parts = [_name(name, mode, missing) for name in names]
     if etal:
         parts.append("others")
     return " and ".join(parts)
 
 
+_AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
+
+
+def _splits(part: str) -> bool:
+    """BibTeX would split a name at this part's comma or its word "and" (in any case)."""
+    return "," in part or ("nd" in part.lower() and _AND_WORD.search(part) is not None)
+
+
 def _needs_group(part: str) -> bool:
-    words = part.split()
-    return (
-        " and " in f" {part.lower()} "
-        or "," in part
-        or any(w[:1].islower() for w in words)  # would be read as a von part
-    )
+    return _splits(part) or any(w[:1].islower() for w in part.split())  # would be read as a von part
 
 
-def _name(name: Name, mode: str) -> str:
-    esc = lambda s: tex.escape_plain(s, mode)
+def _grouped(text: str, original: str) -> str:
+    return "{" + text + "}" if _splits(original) else text
+
+
+def _name(name: Name, mode: str, missing: list[str] | None = None) -> str:
+    esc = lambda s: tex.escape_plain(s, mode, missing)
     if name.is_literal:
         return "{" + esc(name.literal) + "}"
+    particle = name.non_dropping_particle or name.dropping_particle
+    if not name.family and not particle:
+        # ", Banksy" crashes biber (libbtparse): a given name alone is one braced name
+        return "{" + esc(" ".join(filter(None, (name.given, name.suffix)))) + "}"
     family = esc(name.family or "")
     if name.family and _needs_group(name.family):
         family = "{" + family + "}"
-    particle = name.non_dropping_particle or name.dropping_particle
-    last = f"{esc(particle)} {family}" if particle else family
-    given = esc(name.given) if name.given else ""
-    if name.given and ("," in name.given or " and " in f" {name.given} "):
-        given = "{" + given + "}"
+    # every part: an arXiv author list can leave "and Shiv K." in a particle
+    last = f"{_grouped(esc(particle), particle)} {family}" if particle else family
+    given = _grouped(esc(name.given), name.given) if name.given else ""
     if name.suffix:
-        return f"{last}, {esc(name.suffix)}, {given}"
+        return f"{last}, {_grouped(esc(name.suffix), name.suffix)}, {given}"
     return f"{last}, {given}" if given else last
 
 
@@ -351,7 +477,8 @@ def _iso_part(date: Date) -> str:
     return date.iso() or ""
 
 
-def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str, mode: str) -> list[tuple[str, str]]:
+def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str, mode: str,
+                 missing: list[str] | None = None) -> list[tuple[str, str]]:
     date = record.issued
     if date is None:
         return []
@@ -359,7 +486,7 @@ def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str, mod
         if date.literal:
             report.warning("write.literal-date", f"date '{date.literal}' is not structured; written as year",
                            key=key, field="issued")
-            return [("year", _braced(tex.escape_plain(date.literal, mode)))]
+            return [("year", _braced(tex.escape_plain(date.literal, mode, missing)))]
         return []
     if biblatex:
         return [("date", _braced(_iso(date)))]

@@ -1,0 +1,399 @@
+"""Unicode -> TeX for BibTeX output (re-exported by ``tex``, whose decoder this uses).
+
+Two rules drive everything here, because BibTeX, biber and pybtex read a value by
+counting braces, and ``\\{`` counts as one for them:
+- literal braces are written ``{\\textbraceleft}`` / ``{\\textbraceright}``, never ``\\{``;
+- kept TeX is repaired, not rewritten: only its stray braces are replaced.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from .tex import _BRACE_TOKENS, nfc, tex_to_unicode
+
+_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"{\textbraceleft}",
+    "}": r"{\textbraceright}",
+    "#": r"\#",
+    "$": r"\$",
+    "%": r"\%",
+    "&": r"\&",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIALS_RE = re.compile("|".join(re.escape(c) for c in _SPECIALS))
+
+TEX_MODES = ("utf8", "ascii", "minimal")
+
+
+# TeX's accent commands. What each means in Unicode is taken from pylatexenc's decoder,
+# not written here: see _combining_marks().
+ACCENT_COMMANDS = ("'", "`", "^", '"', "~", "=", ".", "u", "v", "H", "c", "k", "r", "d", "b")
+
+# Macros that pdflatex accepts in text with \usepackage[T1]{fontenc} and nothing else (found
+# by compiling every encoding pylatexenc offers; the T2A Cyrillic, LGR Greek, TIPA and
+# amssymb macros it also writes make pdflatex stop, as \symbol{"XXXX} does).
+STANDARD_MACROS = frozenset("""
+    " ' - . = ^ ` ~ , AE DH DJ Delta Downarrow Gamma H IJ L Lambda Leftarrow Leftrightarrow Longleftarrow
+    Longleftrightarrow Longrightarrow NG O OE Omega Phi Pi Psi Rightarrow Sigma TH Theta Uparrow Updownarrow
+    Upsilon Vert Xi ae aleph alpha amalg angle approx asymp b beta bigcap bigcup bigtriangledown bigtriangleup
+    bigvee bigwedge bowtie bullet c cap cdots chi circ cong coprod cup d dashv ddots delta dh diamond dj doteq
+    ell enskip ensuremath epsilon equiv eta exists forall frown gamma geq gg guillemotleft guillemotright
+    guilsinglleft guilsinglright hookleftarrow hookrightarrow i ij in infty int iota k kappa l lambda langle
+    lceil leftharpoondown leftharpoonup leftrightarrow leq lfloor ll lmoustache longleftarrow
+    longleftrightarrow longmapsto longrightarrow mapsto mp mu nabla nearrow neq ng ni not notin nu nwarrow o
+    odot oe oint omega ominus oplus oslash otimes parallel partial perp phi pi pm prec preceq prime prod
+    propto psi quad quotedblbase quotesinglbase r rangle rceil rfloor rho rightharpoondown rightharpoonup
+    rightleftharpoons rmoustache searrow sigma sim simeq smile sqcap sqcup sqsubseteq sqsupseteq ss star
+    subset subseteq succ succeq sum supset supseteq swarrow tau textacutedbl textasciiacute textasciibreve
+    textasciicaron textasciidieresis textasciimacron textasteriskcentered textbaht textbigcircle textblank
+    textbrokenbar textbullet textcelsius textcent textcircledP textcolonmonetary textcompwordmark
+    textcopyright textcurrency textdagger textdaggerdbl textdegree textdiscount textdiv textdong
+    textdownarrow textellipsis textemdash textendash textestimated texteuro textexclamdown textflorin
+    textfractionsolidus textinterrobang textleftarrow textlira textlnot textmho textmu textmusicalnote
+    textnaira textnumero textonehalf textonequarter textonesuperior textopenbullet textordfeminine
+    textordmasculine textparagraph textperiodcentered textpertenthousand textperthousand textpeso
+    textquestiondown textquotedblleft textquotedblright textquoteleft textquoteright textrecipe
+    textreferencemark textregistered textrightarrow textsection textservicemark textsterling
+    textthreequarters textthreesuperior texttimes texttrademark texttwosuperior textuparrow
+    textvisiblespace textwon textyen th theta top triangleleft triangleright u updownarrow uplus upsilon v
+    varepsilon varphi varpi varrho varsigma vartheta vdash vdots vee wedge wp wr xi zeta
+""".split())
+
+# Characters pylatexenc has no (or a wrong) macro for that LaTeX writes with a standard one.
+# Decoding may give a near neighbour back (\, is read as a space).
+_EXTRA_MACROS = {
+    "\u00a0": "~",
+    "\u00ad": r"\-",
+    "\u00b7": r"{\textperiodcentered}",
+    "\u2002": r"{\enskip}",
+    "\u2003": r"{\quad}",
+    "\u2007": r"{\enskip}",
+    "\u2008": r"{\,}",
+    "\u2009": r"{\,}",
+    "\u200a": r"{\,}",
+    "\u202f": r"{\,}",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2032": r"{\ensuremath{\prime}}",
+    "\u2212": r"{\ensuremath{-}}",
+    # line breaks stay line breaks: the writer turns each run into a space
+    "\u0085": "\n",
+    "\u2028": "\n",
+    "\u2029": "\n\n",
+}
+
+# What ascii mode writes for a character with no standard macro (the writer warns)
+UNMAPPED = "{?}"
+
+
+@lru_cache(maxsize=1)
+def _ascii_encoder():
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    # characters it has no macro for are ours to handle (encode_char): no log line for them
+    return UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all",
+                                 unknown_char_policy="fail", unknown_char_warning=False)
+
+
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict[str, str]:
+    """Combining mark -> TeX accent command, by decoding each command with pylatexenc."""
+    marks: dict[str, str] = {}
+    for command in ACCENT_COMMANDS:
+        decoded = unicodedata.normalize("NFD", tex_to_unicode(f"\\{command}{{o}}"))
+        if decoded[:1] == "o" and len(decoded) == 2 and unicodedata.combining(decoded[1]):
+            marks.setdefault(decoded[1], command)
+    return marks
+
+
+_MACRO_NAMES = re.compile(r"\\([A-Za-z]+|.)")
+
+
+def _standard(encoded: str) -> bool:
+    return all(name in STANDARD_MACROS for name in _MACRO_NAMES.findall(encoded))
+
+
+@lru_cache(maxsize=None)
+def ascii_macro(char: str) -> str | None:
+    """One non-ASCII character as ASCII TeX with standard LaTeX macros, or None.
+
+    pylatexenc's own encoding first, if it decodes back to exactly that character (it
+    writes ű as \\'u); else the accents of the decomposed character; else our table.
+    """
+    if char in _EXTRA_MACROS:
+        return _EXTRA_MACROS[char]
+    try:
+        encoded = _ascii_encoder().unicode_to_latex(char)
+        if encoded.isascii() and _standard(encoded) and tex_to_unicode(encoded) == char:
+            return encoded
+    except ValueError:
+        pass
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
+    table = _combining_marks()
+    if marks and base.isascii() and base.isalpha() and all(m in table for m in marks):
+        encoded = base
+        for mark in marks:
+            encoded = f"\\{table[mark]}{{{encoded}}}"
+        encoded = "{" + encoded + "}"
+        if _standard(encoded) and tex_to_unicode(encoded) == char:
+            return encoded
+    return None
+
+
+def encode_char(char: str) -> str:
+    """ascii_macro(char), or UNMAPPED: never \\symbol, which pdflatex refuses."""
+    return ascii_macro(char) or UNMAPPED
+
+
+# A non-ASCII character, or a letter with combining marks NFC has no character for ("ȩ")
+_NON_ASCII = re.compile(r"[A-Za-z]?[\u0300-\u036f]+|[^\x00-\x7f][\u0300-\u036f]*")
+
+
+# Character pairs TeX would join into one glyph (-- is an en dash); plain text keeps them
+# apart with an empty group.
+_LIGATURES = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
+
+
+_STRUCTURAL = re.compile(r"[\\{}]")
+
+
+def escape_plain(value: str, mode: str = "utf8", missing: list[str] | None = None) -> str:
+    """Plain text to TeX.
+
+    ``utf8``: TeX's specials (``# $ % & _ { } ~ ^ \\``) get macros, Unicode stays;
+    ``ascii``: the same, and non-ASCII characters become macros (8-bit BibTeX);
+    ``minimal``: only ``\\ { }``, which would change the structure of a .bib value or
+    start a command, are escaped; everything else is written as it is.
+    ``missing`` collects the characters ascii mode had no macro for.
+    """
+    if mode == "minimal":
+        return _STRUCTURAL.sub(lambda m: _SPECIALS[m.group()], value)
+    escaped = _SPECIALS_RE.sub(lambda m: _SPECIALS[m.group()], value)
+    escaped = _LIGATURES.sub("{}", escaped)
+    return encode_non_ascii(escaped, missing) if mode == "ascii" else escaped
+
+
+def encode_non_ascii(tex: str, missing: list[str] | None = None) -> str:
+    """Replace non-ASCII characters in TeX source by TeX macros (``ö`` -> ``{\\"o}``);
+    one without a standard macro becomes UNMAPPED and is appended to ``missing``."""
+    if tex.isascii():
+        return tex
+
+    def encode(match: re.Match[str]) -> str:
+        found = match.group()
+        macro = ascii_macro(found)
+        if macro is not None:
+            return macro
+        if len(found) > 1:  # the characters one by one: an ASCII base letter stays
+            return "".join(c if c.isascii() else encode(_NON_ASCII.match(c)) for c in found)
+        if missing is not None:
+            missing.append(found)
+        return UNMAPPED
+
+    return _NON_ASCII.sub(encode, nfc(tex))
+
+
+def is_balanced(tex: str) -> bool:
+    """True when every unescaped ``{`` has its ``}`` (how TeX pairs them)."""
+    if "{" not in tex and "}" not in tex:
+        return True  # most url/doi fields and many titles: no need to look at each character
+    depth = 0
+    for match in _BRACE_TOKENS.finditer(tex):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+_ANY_BRACE = re.compile(r"[{}]")
+
+
+def bibtex_balanced(value: str) -> bool:
+    """True when BibTeX, biber and pybtex find the braces balanced: they count ``\\{`` too."""
+    if "{" not in value and "}" not in value:
+        return True
+    depth = 0
+    for match in _ANY_BRACE.finditer(value):
+        depth += 1 if match.group() == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def balance_braces(tex: str) -> str:
+    """``tex`` with each brace that a parser would find unmatched written as a literal brace.
+
+    BibTeX, biber and pybtex count ``\\{`` as a brace, bibtexparser and TeX do not. So the
+    plain braces must pair among themselves, and so must the escaped ones: then every
+    reader finds the value balanced. Pairs (``{x}``, ``$\\{x\\}$``) stay as they are; a
+    stray ``}`` or ``\\}`` (arXiv 0704.0950 has "(-3.4}") becomes ``{\\textbraceright}``.
+    """
+    if bibtex_balanced(tex) and is_balanced(tex):
+        return tex
+    plain: list[int] = []
+    escaped: list[int] = []
+    stray: list[int] = []
+    for match in _BRACE_TOKENS.finditer(tex):
+        token = match.group()
+        if token in ("{", "}"):
+            opened, at = plain, match.start()
+        elif token in ("\\{", "\\}"):
+            opened, at = escaped, match.start() + 1
+        else:
+            continue  # another escape (\\\\, \\%): no brace
+        if token.endswith("{"):
+            opened.append(at)
+        elif opened:
+            opened.pop()
+        else:
+            stray.append(at)
+    out: list[str] = []
+    pos = 0
+    for at in sorted(stray + plain + escaped):
+        out.append(tex[pos : at - 1 if _odd_backslashes_before(tex, at) else at])
+        out.append(_SPECIALS[tex[at]])
+        pos = at + 1
+    out.append(tex[pos:])
+    return "".join(out)
+
+
+def _odd_backslashes_before(text: str, at: int) -> bool:
+    count = 0
+    while at - count - 1 >= 0 and text[at - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
+def close_trailing_backslash(tex: str) -> str:
+    """A value ending in an unpaired backslash would escape the brace that closes it."""
+    if tex.endswith("\\") and _odd_backslashes_before(tex + "}", len(tex)):
+        return tex[:-1] + r"{\textbackslash}"
+    return tex
+
+
+# Outside maths, these mean themselves in arXiv's text (68% confidence, A&A, phi^4)
+_TEXT_SPECIALS = {"%": r"\%", "&": r"\&", "#": r"\#", "^": r"\textasciicircum{}", "_": r"\_"}
+_MATH_OPEN = {"$$": "$$", "$": "$", "\\(": "\\)", "\\[": "\\]"}
+# Maths macros of base LaTeX that arXiv authors write outside maths (\gamma-ray, \sim 10 GeV,
+# \Lambda CDM): LaTeX stops on them there, so they get \ensuremath
+MATH_ONLY = frozenset("""
+    alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi rho
+    varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon
+    Phi Psi Omega pm mp times div cdot sim simeq approx propto leq geq le ge ll gg neq ne equiv infty partial
+    nabla odot oplus otimes ell hbar prime rightarrow leftarrow to gets Rightarrow leftrightarrow
+""".split())
+_SPECIAL_TOKENS = re.compile(r"\\[A-Za-z]+|\\.|\$\$|\$|[%&#^_]", re.DOTALL)
+
+
+def escape_text_specials(tex: str) -> str:
+    """Escape ``% & # ^ _`` outside maths in TeX written by people who mean the characters,
+    and put maths macros found there (MATH_ONLY) in ``\\ensuremath``.
+
+    Maths (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) and escapes (``\\%``) are left alone; a
+    ``$`` that no later ``$`` closes is a dollar sign and is escaped too.
+    """
+    if not any(c in tex for c in "%&#^_$\\"):
+        return tex
+    out: list[str] = []
+    pos = 0
+    tokens = list(_SPECIAL_TOKENS.finditer(tex))
+    i = 0
+    while i < len(tokens):
+        match = tokens[i]
+        token = match.group()
+        closer = _MATH_OPEN.get(token)
+        if closer:
+            end = next((j for j in range(i + 1, len(tokens)) if tokens[j].group() == closer), None)
+            if end is not None:
+                i = end + 1  # the maths, up to its closing delimiter, is copied as it is
+                continue
+            if token.startswith("$"):
+                out.append(tex[pos : match.start()] + r"\$" * len(token))
+                pos = match.end()
+        elif token in _TEXT_SPECIALS:
+            out.append(tex[pos : match.start()] + _TEXT_SPECIALS[token])
+            pos = match.end()
+        elif token[1:] in MATH_ONLY:
+            out.append(tex[pos : match.start()] + r"\ensuremath{" + token + "}")
+            pos = match.end()
+        i += 1
+    out.append(tex[pos:])
+    return "".join(out)
+
+
+# --- case protection ------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+
+
+def needs_protection(word: str, first: bool = False) -> bool:
+    """Words a sentence-casing style must not lowercase: inner capitals, all caps, and a
+    lone capital that is a symbol ("Large N Limit", "Part I"), not the article "A"."""
+    core = word.rstrip("'’-")
+    if len(core) == 1:
+        return core.isupper() and not first and core != "A"
+    return any(c.isupper() for c in core[1:])
+
+
+def protect_words(text: str, first: bool = True) -> list[tuple[bool, str]]:
+    """Split plain text into (protect?, chunk) pieces."""
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for match in _WORD.finditer(text):
+        is_first, first = first, False
+        if needs_protection(match.group(), is_first):
+            if match.start() > pos:
+                out.append((False, text[pos : match.start()]))
+            out.append((True, match.group()))
+            pos = match.end()
+    if pos < len(text):
+        out.append((False, text[pos:]))
+    return out
+
+
+def protect_case_tex(tex: str) -> str:
+    """Brace words needing protection in TeX source, outside groups, maths and macro names."""
+    out: list[str] = []
+    depth = 0
+    in_math = False
+    first = True
+    i = 0
+    n = len(tex)
+    while i < n:
+        ch = tex[i]
+        if ch == "\\":
+            match = re.match(r"\\([A-Za-z]+|.)", tex[i:])
+            token = match.group() if match else ch
+            out.append(token)
+            i += len(token)
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == "$":
+            in_math = not in_math
+        elif depth == 0 and not in_math:
+            match = _WORD.match(tex, i)
+            if match:
+                word = match.group()
+                # a word glued to a following group ("Schr{\"o}dinger") is left alone
+                glued = match.end() < n and tex[match.end()] in "{\\"
+                out.append("{" + word + "}" if needs_protection(word, first) and not glued else word)
+                first = False
+                i = match.end()
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
