@@ -166,7 +166,6 @@ def test_bibtex_round_trip_keeps_every_decoded_name_part_and_title(people, title
     assert all(n.family for n in first[0].authors)
 
 
-@pytest.mark.xfail(strict=True, reason="TeX decoder: tex helper (\\LaTeX is deleted by tex_to_unicode)")
 def test_a_logo_in_a_name_keeps_its_word():
     name = split_bibtex_name(r"{\LaTeX} Project Team")
     assert (name.given, name.family) == ("LaTeX Project", "Team")

@@ -144,10 +144,12 @@ def test_langid_variant_and_a_list_of_languages():
     assert "langid = {english}," in converters.dumps(records, "biblatex")
 
 
-def test_an_unknown_language_name_is_kept_in_extras_and_reported():
+def test_an_unknown_language_name_is_kept_as_written_and_reported():
     records, report = read_text("@book{k, title={T}, language={Klingonese}}\n")
-    assert records[0].language is None and records[0].extras["bibtex:language"] == "Klingonese"
+    assert records[0].language == "Klingonese" and records[0].extras["bibtex:language"] == "Klingonese"
     assert [d.code for d in report.diagnostics] == ["bibtex.unknown-language"]
+    assert '"language": "Klingonese"' in converters.dumps(records, "csl-json")
+    assert "xml:lang" not in converters.dumps(records, "jats", jats_mode="articles")  # not a tag
 
 
 def test_the_language_table_goes_both_ways():

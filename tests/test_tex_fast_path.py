@@ -234,7 +234,8 @@ def test_the_tokenizer_agrees_with_pylatexenc_on_well_formed_tex(value):
             assert ours(value, protect) == oracle_spans(value, protect)
     finally:
         logging.disable(logging.NOTSET)
-    assert tex.tex_to_unicode(value) == tex.nfc(tex.flatten(tex.scan(value, protect=False)))
+    # text with no TeX in it comes back as it was, not normalised (e + combining acute stays so)
+    assert tex.nfc(tex.tex_to_unicode(value)) == tex.nfc(tex.flatten(tex.scan(value, protect=False)))
 
 
 @pytest.mark.parametrize("entry", DIVERGENCES, ids=lambda entry: entry["input"])

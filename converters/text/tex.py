@@ -81,7 +81,8 @@ def report_unknown(names: tuple[str, ...], value: str) -> None:
 def tex_to_unicode(value: str, *, math: str = "verbatim") -> str:
     """Decode accents, ligatures, symbols and known macros to NFC Unicode; maths stays
     ``$...$`` unless math="text" (then it is decoded too). An unknown macro keeps its source.
-    Works on any fragment (a name token, a field, a maths body)."""
+    Works on any fragment (a name token, a field, a maths body). Text with no TeX in it comes
+    back unchanged."""
     if not has_tex(value) or (math == "verbatim" and only_inline_math(value)):
         return value
     text, unknown = _decoded(value, math == "text")

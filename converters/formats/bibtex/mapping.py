@@ -466,9 +466,13 @@ def _read_language(builder: _Builder, slot: str, name: str, value: Value) -> Non
     items = split_languages(_plain(value.text))
     tags = [to_bcp47(item) for item in items]
     if not items or tags[0] is None:
+        # CSL's language is free text: keep what was written rather than lose it (JATS writes
+        # xml:lang only for a tag-shaped value)
         builder.report.info("bibtex.unknown-language", f"{name} '{value.text}' is no language name refconv "
-                            "knows nor a BCP 47 tag; kept in extras only", line=value.line, column=value.column,
+                            "knows nor a BCP 47 tag; kept as written", line=value.line, column=value.column,
                             key=builder.entry.key, field=name, hint="write a babel name (german) or a tag (de-DE)")
+        if items or value.text.strip():
+            builder.args[slot] = _plain(value.text)
         return
     if len(items) > 1:
         builder.report.info("bibtex.several-languages", f"{name} '{value.text}' names {len(items)} languages; "
