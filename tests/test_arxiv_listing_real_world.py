@@ -10,7 +10,6 @@ import pytest
 import converters
 from converters.model import Name, Syntax, Text
 
-TEX_TOKENIZER = "needs the TeX tokenizer (tex helper)"
 
 
 def listing(header: tuple[str, str] | None = None, *, abstract: str = "An abstract.", comments: str | None = None,
@@ -129,7 +128,6 @@ def test_comments_with_tex_outside_urls_stay_tex():
     assert record.note == Text("5 pages, $\\sim$ 3 figures", Syntax.TEX)
 
 
-@pytest.mark.xfail(strict=True, reason=TEX_TOKENIZER)
 def test_tilde_in_a_url_stays_a_tilde_next_to_tex():
     """A comment (or abstract) holding both TeX and a URL with ``~`` stays TeX: only the TeX
     decoder can keep a bare URL verbatim."""

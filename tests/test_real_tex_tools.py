@@ -130,7 +130,14 @@ def outputs():
     missing = missing_programs()
     if missing:
         pytest.skip(f"the real TeX tools are not installed ({', '.join(missing)}); .ci/run installs them from Debian")
-    return _outputs()
+    found = _outputs()
+    if os.environ.get("REFCONV_TEX_TOOLS_DUMP"):  # what the tools said, for reading (not used by the tests)
+        Path(os.environ["REFCONV_TEX_TOOLS_DUMP"]).write_text(json.dumps({
+            f"{group} {dialect}": {"missing": sorted(set(written_keys(bib)) - set(run.keys)),
+                                   "tool_errors": run.tool_errors, "latex_errors": run.latex_errors,
+                                   "undefined": sorted(run.undefined_macros)}
+            for (group, dialect), (bib, run) in found.items()}, indent=1, ensure_ascii=False), encoding="utf-8")
+    return found
 
 
 CASES = [(group, dialect) for group in [*GROUPS, "hostile"] for dialect in ("bibtex", "biblatex")]

@@ -177,6 +177,16 @@ class _Frame:
         self.literal = literal  # the braces of an unknown macro's argument, kept
 
 
+_URL_START = re.compile(r"(?:https?|ftp)://|www\.", re.IGNORECASE)
+
+
+def _in_bare_url(value: str, i: int) -> bool:
+    """Whether position i lies in a URL written as plain text (no \\url), i.e. the word
+    around it, back to the last space or brace, starts like a URL."""
+    start = max(value.rfind(" ", 0, i), value.rfind("\n", 0, i), value.rfind("{", 0, i)) + 1
+    return _URL_START.match(value, start) is not None
+
+
 class _Scan:
     """One left-to-right pass: the pieces so far, the open frames and the current kind."""
 
@@ -272,7 +282,8 @@ class _Scan:
         if ch == "$":
             return self.dollar(i)
         if ch == "~":
-            self.emit("\u00a0")
+            # a tie, except inside a bare URL (arXiv comments: http://www.gfdl.gov/~smg)
+            self.emit("~" if _in_bare_url(value, i) else "\u00a0")
             return i + 1
         if not self.math:
             for ligature, text in _TEXT_LIGATURES:
