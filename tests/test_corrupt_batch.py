@@ -99,9 +99,7 @@ def _clean(fmt: str) -> tuple[str, tuple[str, ...], tuple[Record, ...]]:
 
 KINDS = ["lost-delimiter", "truncated-line", "garbage", "invalid-utf8"]
 # combinations that fail because of reader logic outside the decoding layer and the JSON readers
-XFAIL: dict[tuple[str, str], str] = {
-    ("ris", "lost-delimiter"): "the RIS reader's error for a record with no ER line has a line but no column",
-}
+XFAIL: dict[tuple[str, str], str] = {}
 
 
 def _params():

@@ -235,7 +235,7 @@ class _Reader:
                 "ris.missing-er",
                 f"record starting at line {self.current.line} has no 'ER  - ' line before the next 'TY' "
                 f"(line {entry.line}); record not converted",
-                line=self.current.line, key=self.current.label() or self.last_label,
+                line=self.current.line, column=1, key=self.current.label() or self.last_label,
                 hint=f"add 'ER  - ' before line {entry.line}",
             )
         self.current = _Pending(entry.line, [entry])
