@@ -25,7 +25,6 @@ class _Group(click.Group):
     """Our own bugs get one clear line and exit 3, not a traceback (REFCONV_DEBUG=1 shows it)."""
 
     def invoke(self, ctx):
-        import os
 
         try:
             return super().invoke(ctx)

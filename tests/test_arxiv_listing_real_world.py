@@ -11,7 +11,6 @@ import converters
 from converters.model import Name, Syntax, Text
 
 
-
 def listing(header: tuple[str, str] | None = None, *, abstract: str = "An abstract.", comments: str | None = None,
             arxiv: str = "arXiv:2101.00001", trailer: str = "") -> str:
     parts = ["\n".join(header)] if header else []

@@ -90,7 +90,12 @@ def oracle_spans(value: str, protect: bool = False) -> tuple[Span, ...]:
 
 
 def _visit(nodes, kind: str, top: bool, out: list[Span], converter, protect: bool) -> None:
-    from pylatexenc.latexwalker import LatexEnvironmentNode, LatexGroupNode, LatexMacroNode, LatexMathNode
+    from pylatexenc.latexwalker import (
+        LatexEnvironmentNode,
+        LatexGroupNode,
+        LatexMacroNode,
+        LatexMathNode,
+    )
 
     def styled(new: str) -> str:
         return kind if kind == "nocase" else new

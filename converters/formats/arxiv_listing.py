@@ -34,7 +34,12 @@ from ..options import Options
 from ..text.ids import ArxivIdError, is_doi, parse_arxiv_id, strip_doi
 from ..text.names import is_organisation, split_display_name
 from ..text.tex import has_tex
-from .arxiv.authors import SplitAuthors, affiliation_lines, has_no_letters, split_author_string
+from .arxiv.authors import (
+    SplitAuthors,
+    affiliation_lines,
+    has_no_letters,
+    split_author_string,
+)
 from .arxiv.common import comments_text, split_dois
 
 NAME = "arxiv-listing"

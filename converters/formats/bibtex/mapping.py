@@ -22,7 +22,12 @@ from ...diagnostics import Reporter
 from ...model import Identifiers, Name, Position, Record, Syntax, Text
 from ...text.ids import ArxivIdError, is_doi, parse_arxiv_id, strip_doi
 from ...text.languages import split_languages, to_bcp47, with_variant
-from ...text.names import is_extended_name, split_bibtex_name, split_top_level, unread_extended_keys
+from ...text.names import (
+    is_extended_name,
+    split_bibtex_name,
+    split_top_level,
+    unread_extended_keys,
+)
 from ...text.tex import tex_to_unicode
 from . import dates
 from .values import Value

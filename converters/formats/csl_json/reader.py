@@ -44,7 +44,6 @@ from ...model import (
     arxiv_url,
 )
 from ...options import Options
-from ...textio import TOO_DEEP, vet_json
 from ...text.ids import (
     ArxivIdError,
     arxiv_id_in_doi,
@@ -55,6 +54,7 @@ from ...text.ids import (
     strip_doi,
 )
 from ...text.names import leading_particle, trailing_particle
+from ...textio import TOO_DEEP, vet_json
 from .tables import DEFAULT_TYPE, TEXT_VARIABLES, TYPE_ALIASES
 
 _DECODER = json.JSONDecoder()
