@@ -5,6 +5,8 @@ Used by the lossless ``refconv-json`` format and by tests that compare records.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import fields
 from typing import Any
 
@@ -85,3 +87,17 @@ def record_from_dict(data: dict[str, Any]) -> Record:
             value = tuple(value)
         kwargs[key] = value
     return Record(**kwargs)
+
+
+# one encoder for the whole run: json.dumps(..., ensure_ascii=False) builds a new one per call
+_encode_raw = json.JSONEncoder(ensure_ascii=False).encode
+# line breaks JSON allows raw inside strings but str.splitlines() (and so many NDJSON readers) splits on;
+# U+001C-U+001E json escapes itself
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+_LINE_BREAK = re.compile("[\u2028\u2029\x85]")
+
+
+def encode_json(value: Any) -> str:
+    """Compact JSON, non-ASCII kept as UTF-8, but never a character a line splitter breaks at."""
+    text = _encode_raw(value)
+    return _LINE_BREAK.sub(lambda m: _LINE_BREAKS[m.group()], text) if _LINE_BREAK.search(text) else text

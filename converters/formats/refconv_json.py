@@ -15,7 +15,7 @@ from typing import TextIO
 from ..diagnostics import Reporter
 from ..model import Position, Record
 from ..options import Options
-from ..serialize import record_from_dict, record_to_dict
+from ..serialize import encode_json, record_from_dict, record_to_dict
 from ..textio import TOO_DEEP, vet_json
 
 
@@ -71,6 +71,6 @@ def _validator():
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
     count = 0
     for record in records:
-        out.write(json.dumps(record_to_dict(record), ensure_ascii=False) + "\n")
+        out.write(encode_json(record_to_dict(record)) + "\n")
         count += 1
     return count

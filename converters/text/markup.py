@@ -114,15 +114,32 @@ _CSL_WRAP = {
 }
 
 
+_ENTITY_LIKE = re.compile(r"&#?[A-Za-z0-9]+;?")
+
+
+def _escape_entity(match: re.Match[str]) -> str:
+    piece = match.group()
+    return "&amp;" + piece[1:] if html.unescape(piece) != piece else piece
+
+
+def _csl_escape(value: str) -> str:
+    """Escape exactly what a rich-text reader would take for markup: a ``<`` that could open a
+    tag, and an ``&`` that would read as an entity (``&amp;`` typed as text stays ``&amp;``)."""
+    if "&" in value:
+        value = _ENTITY_LIKE.sub(_escape_entity, value)
+    return _TAGLIKE.sub("&lt;", value)
+
+
 def to_csl(text: Text, *, plain_math: bool = False) -> str:
-    """CSL rich text: citeproc's HTML-like tags; a literal ``<`` that could open a tag is escaped."""
+    """CSL rich text: citeproc's HTML-like tags; a literal ``<`` that could open a tag, or an
+    ``&`` that could start an entity, is escaped."""
     parts = []
     for kind, content in spans(text):
         if kind == "math":
             body = tex.math_to_text(content) if plain_math else f"${content}$"
-            parts.append(_TAGLIKE.sub("&lt;", body))
+            parts.append(_csl_escape(body))
             continue
-        body = _TAGLIKE.sub("&lt;", content)
+        body = _csl_escape(content)
         if kind in _CSL_WRAP:
             start, end = _CSL_WRAP[kind]
             parts.append(f"{start}{body}{end}")

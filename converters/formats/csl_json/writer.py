@@ -21,6 +21,7 @@ from ...diagnostics import Reporter
 from ...keys import KeyAllocator
 from ...model import Date, Name, Record
 from ...options import Options
+from ...serialize import encode_json
 from ...text.markup import to_csl, to_plain
 from .tables import (
     ARRAY_VARIABLES,
@@ -59,8 +60,7 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     return count
 
 
-# one encoder for the whole run: json.dumps(..., ensure_ascii=False) builds a new one per call
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+_encode = encode_json  # one encoder for the whole run (serialize.py)
 
 
 def _pretty(item: dict[str, Any]) -> str:
