@@ -84,7 +84,15 @@ def test_maths_survives_every_text_rendering(math):
     value = Text(rf"Accent {{\'e}} then {math}", Syntax.TEX)
     assert to_plain(value) == f"Accent é then {math}"
     assert to_csl(value).endswith(math)
-    assert to_tex(value, mode="ascii").endswith(math)
+    # kept whole; $...$ at the top level is also braced, so BibTeX's case change leaves it alone
+    assert to_tex(value, mode="ascii").endswith((math, "{" + math + "}"))
+
+
+def test_top_level_maths_in_a_title_is_protected_from_bibtex_case_changes():
+    """plain.bst lowercases titles outside braces, maths included: $\Q(\sqrt{5})$ became $\q…$,
+    an undefined control sequence (arXiv 0704.0011 under the real-tools tier)."""
+    out = to_tex(Text(r"Modular forms over $\Q(\sqrt{5})$ via", Syntax.TEX), mode="ascii")
+    assert out == r"Modular forms over {$\Q(\sqrt{5})$} via"
 
 
 # (Unicode, TeX written in ascii mode): what 8-bit BibTeX needs
@@ -196,7 +204,7 @@ PROTECT = [
     ("The Large N Limit", "The Large {N} Limit"),
     ("A study of mRNA and DNA", "A study of {mRNA} and {DNA}"),
     (r"Schr{\"o}dinger equations", r"Schr{\"o}dinger equations"),
-    ("Part I of $N$ parts", "Part {I} of $N$ parts"),
+    ("Part I of $N$ parts", "Part {I} of {$N$} parts"),
     (r"Already {DNA} braced", r"Already {DNA} braced"),
     (r"\LaTeX\ for iOS", r"\LaTeX\ for {iOS}"),
 ]

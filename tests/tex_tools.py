@@ -94,30 +94,37 @@ BIBLATEX_DOCUMENT = r"""\documentclass{article}
 """
 
 
+def _write(cwd: Path, bib: str, stubs: tuple[str, ...]) -> None:
+    (cwd / "refs.bib").write_text(bib, encoding="utf-8")
+    for name in stubs:
+        (cwd / Path(name).name).write_text("% empty stand-in: the source's @preamble inputs this file\n")
+
+
 def _timed_out(exc: subprocess.TimeoutExpired) -> Run:
     return Run([], [f"{exc.cmd[0]} did not finish in {exc.timeout} s"], [])
 
 
-def run_bibtex(bib: str) -> Run:
-    """pdflatex, bibtex (plain.bst), pdflatex: what BibTeX + LaTeX users run."""
+def run_bibtex(bib: str, stubs: tuple[str, ...] = ()) -> Run:
+    """pdflatex, bibtex (plain.bst), pdflatex: what BibTeX + LaTeX users run. ``stubs`` are
+    files the source's @preamble inputs that nobody has (written empty, so LaTeX goes on)."""
     try:
-        return _run_bibtex(bib)
+        return _run_bibtex(bib, stubs)
     except subprocess.TimeoutExpired as exc:
         return _timed_out(exc)
 
 
-def run_biber(bib: str) -> Run:
-    """pdflatex, biber, pdflatex with biblatex: what BibLaTeX users run."""
+def run_biber(bib: str, stubs: tuple[str, ...] = ()) -> Run:
+    """pdflatex, biber, pdflatex with biblatex: what BibLaTeX users run (``stubs`` as above)."""
     try:
-        return _run_biber(bib)
+        return _run_biber(bib, stubs)
     except subprocess.TimeoutExpired as exc:
         return _timed_out(exc)
 
 
-def _run_bibtex(bib: str) -> Run:
+def _run_bibtex(bib: str, stubs: tuple[str, ...]) -> Run:
     with tempfile.TemporaryDirectory(prefix="refconv-bibtex-") as tmp:
         cwd = Path(tmp)
-        (cwd / "refs.bib").write_text(bib, encoding="utf-8")
+        _write(cwd, bib, stubs)
         (cwd / "doc.tex").write_text(PLAIN_DOCUMENT, encoding="utf-8")
         _latex(cwd)
         done = _run(["bibtex", "doc"], cwd)
@@ -137,10 +144,10 @@ def _is_bibtex_error(line: str) -> bool:
             or "error message" in line)
 
 
-def _run_biber(bib: str) -> Run:
+def _run_biber(bib: str, stubs: tuple[str, ...]) -> Run:
     with tempfile.TemporaryDirectory(prefix="refconv-biber-") as tmp:
         cwd = Path(tmp)
-        (cwd / "refs.bib").write_text(bib, encoding="utf-8")
+        _write(cwd, bib, stubs)
         (cwd / "doc.tex").write_text(BIBLATEX_DOCUMENT, encoding="utf-8")
         _latex(cwd)
         done = _run(["biber", "--nolog", "--quiet", "doc"], cwd)

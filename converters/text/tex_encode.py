@@ -362,6 +362,9 @@ def protect_words(text: str, first: bool = True) -> list[tuple[bool, str]]:
     return out
 
 
+_MATH_CLOSE = re.compile(r"(?<!\\)\$")
+
+
 def protect_case_tex(tex: str) -> str:
     """Brace words needing protection in TeX source, outside groups, maths and macro names."""
     out: list[str] = []
@@ -382,6 +385,16 @@ def protect_case_tex(tex: str) -> str:
             depth += 1
         elif ch == "}":
             depth -= 1
+        elif ch == "$" and depth == 0 and not in_math:
+            # maths at the top level is braced too: BibTeX's change.case$ knows no maths and would
+            # lowercase its macros ($\Q(\sqrt{5})$ -> $\q...$, an undefined control sequence)
+            close = _MATH_CLOSE.search(tex, i + 1)
+            if close is not None:
+                out.append("{" + tex[i : close.end()] + "}")
+                i = close.end()
+                first = False
+                continue
+            in_math = True
         elif ch == "$":
             in_math = not in_math
         elif depth == 0 and not in_math:
