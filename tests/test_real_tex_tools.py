@@ -227,10 +227,10 @@ def _entries_using(group: str, macro: str) -> list[str]:
             if pattern.search(body)]
 
 
-def update_known(dump: Path) -> None:
+def update_known(*dumps: Path) -> None:
     """Rewrite the undefined-in-source lists from a run's dump (REFCONV_TEX_TOOLS_DUMP=...):
     a macro goes on the list only when the input itself uses it; stand-in files stay as written."""
-    said = json.loads(dump.read_text(encoding="utf-8"))
+    said = {name: run for dump in dumps for name, run in json.loads(dump.read_text(encoding="utf-8")).items()}
     document = json.loads(KNOWN.read_text(encoding="utf-8"))
     inputs = document["inputs"]
     for known in inputs.values():
@@ -246,7 +246,7 @@ def update_known(dump: Path) -> None:
     KNOWN.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-if __name__ == "__main__":  # python -m tests.test_real_tex_tools DUMP.json
+if __name__ == "__main__":  # python -m tests.test_real_tex_tools DUMP.json [DUMP.json ...]
     import sys
 
-    update_known(Path(sys.argv[1]))
+    update_known(*map(Path, sys.argv[1:]))
