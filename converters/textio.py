@@ -192,9 +192,12 @@ class DecodedLines(io.TextIOBase):
         if size is None or size < 0:
             text, self._buffer = self._buffer, ""
             return text + "".join(self)
-        while len(self._buffer) < size and (raw := self._next_raw(keep=True)):
-            self._buffer += self._decode(raw)
-        text, self._buffer = self._buffer[:size], self._buffer[size:]
+        parts, have = [self._buffer], len(self._buffer)
+        while have < size and (raw := self._next_raw(keep=True)):  # one join: += on an attribute copies
+            parts.append(self._decode(raw))
+            have += len(parts[-1])
+        buffer = "".join(parts) if len(parts) > 1 else parts[0]
+        text, self._buffer = buffer[:size], buffer[size:]
         return text
 
     def readable(self) -> bool:
