@@ -440,8 +440,7 @@ class Encodable:
         return self._out.write(text)
 
     def writelines(self, lines) -> None:
-        for line in lines:
-            self.write(line)
+        self.write("".join(lines))  # one check and one write for a whole entry's lines
 
     def __getattr__(self, name: str):
         return getattr(self._out, name)
