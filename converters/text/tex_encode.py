@@ -302,6 +302,8 @@ MATH_ONLY = frozenset("""
     nabla odot oplus otimes ell hbar prime rightarrow leftarrow to gets Rightarrow leftrightarrow
 """.split())
 _SPECIAL_TOKENS = re.compile(r"\\[A-Za-z]+|\\.|\$\$|\$|[%&#^_]", re.DOTALL)
+# Text the loop below would change holds one of these (a superset: without any, it is returned as it is)
+_MAY_CHANGE = re.compile(r"[%&#^_$]|\\(?:" + "|".join(sorted(MATH_ONLY, key=len, reverse=True)) + r")(?![A-Za-z])")
 
 
 def escape_text_specials(tex: str) -> str:
@@ -311,7 +313,7 @@ def escape_text_specials(tex: str) -> str:
     Maths (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) and escapes (``\\%``) are left alone; a
     ``$`` that no later ``$`` closes is a dollar sign and is escaped too.
     """
-    if not any(c in tex for c in "%&#^_$\\"):
+    if not _MAY_CHANGE.search(tex):
         return tex
     out: list[str] = []
     pos = 0
