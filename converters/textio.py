@@ -28,6 +28,7 @@ _MARK = "\udcff"  # stands for a bad spot while a line is decoded; no UTF decode
 # longest first: the UTF-32-LE mark begins with the UTF-16-LE one
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_STATELESS = {"utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "iso8859-1", "ascii", "cp1252"}
 _UNICODE = {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
 
 
@@ -142,6 +143,22 @@ class DecodedLines(io.TextIOBase):
         self._offset += len(raw)
         return text
 
+    def _decode_lines(self, raws: list[bytes]) -> str:
+        """Lines decoded in one call when they are all valid (the usual input); line by line,
+        to place each bad spot, when not. Joined lines decode as the lines do in these
+        stateless encodings, which split only at a whole encoded line feed."""
+        if len(raws) > 1 and self.encoding_name in _STATELESS:
+            joined = b"".join(raws)
+            try:
+                text = joined.decode(self.encoding_name)
+            except UnicodeDecodeError:
+                pass
+            else:
+                self._line += len(raws)
+                self._offset += len(joined)
+                return text
+        return "".join([self._decode(raw) for raw in raws])
+
     def _spots(self, raw: bytes, text: str, found: list[tuple[int, int]]) -> str:
         """Record the bad spots of a line; adjacent runs of bad bytes are one spot, one U+FFFD."""
         merged: list[list[int]] = []  # [start, end, column in the text once runs are merged]
@@ -192,9 +209,18 @@ class DecodedLines(io.TextIOBase):
         if size is None or size < 0:
             text, self._buffer = self._buffer, ""
             return text + "".join(self)
-        while len(self._buffer) < size and (raw := self._next_raw(keep=True)):
-            self._buffer += self._decode(raw)
-        text, self._buffer = self._buffer[:size], self._buffer[size:]
+        parts, have = [self._buffer], len(self._buffer)
+        while have < size:  # one join at the end: += on an attribute copies the buffer each time
+            raws, got = [], 0
+            while got < size - have and (raw := self._next_raw(keep=True)):
+                raws.append(raw)  # a byte is at most one character: no line past the one that fills `size`
+                got += len(raw)
+            if not raws:
+                break
+            parts.append(self._decode_lines(raws))
+            have += len(parts[-1])
+        buffer = "".join(parts) if len(parts) > 1 else parts[0]
+        text, self._buffer = buffer[:size], buffer[size:]
         return text
 
     def readable(self) -> bool:
@@ -437,8 +463,7 @@ class Encodable:
         return self._out.write(text)
 
     def writelines(self, lines) -> None:
-        for line in lines:
-            self.write(line)
+        self.write("".join(lines))  # one check and one write for a whole entry's lines
 
     def __getattr__(self, name: str):
         return getattr(self._out, name)

@@ -204,31 +204,39 @@ def is_balanced(tex: str) -> bool:
     """True when every unescaped ``{`` has its ``}`` (how TeX pairs them)."""
     if "{" not in tex and "}" not in tex:
         return True  # most url/doi fields and many titles: no need to look at each character
+    if "\\" in tex:
+        tex = _ESCAPE.sub("", tex)  # the same escape tokens _BRACE_TOKENS finds, left to right
+    return _pairs_up(tex)
+
+
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_NOT_BRACE = re.compile(r"[^{}]+")
+
+
+def _pairs_up(text: str) -> bool:
+    """Whether the braces of text pair up, each ``}`` closing an earlier ``{``: removing
+    adjacent pairs until none is left empties exactly such a brace sequence. Scans in C,
+    one pass per nesting level, where a loop over the braces ran in Python."""
+    if text.count("{") != text.count("}"):
+        return False
+    braces = _NOT_BRACE.sub("", text)
+    for _ in range(8):  # deeper nesting (hostile input) is counted below: the passes would be quadratic
+        if "{}" not in braces:
+            return not braces
+        braces = braces.replace("{}", "")
     depth = 0
-    for match in _BRACE_TOKENS.finditer(tex):
-        token = match.group()
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-            if depth < 0:
-                return False
+    for brace in braces:
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
     return depth == 0
-
-
-_ANY_BRACE = re.compile(r"[{}]")
 
 
 def bibtex_balanced(value: str) -> bool:
     """True when BibTeX, biber and pybtex find the braces balanced: they count ``\\{`` too."""
     if "{" not in value and "}" not in value:
         return True
-    depth = 0
-    for match in _ANY_BRACE.finditer(value):
-        depth += 1 if match.group() == "{" else -1
-        if depth < 0:
-            return False
-    return depth == 0
+    return _pairs_up(value)
 
 
 def balance_braces(tex: str) -> str:
@@ -294,6 +302,8 @@ MATH_ONLY = frozenset("""
     nabla odot oplus otimes ell hbar prime rightarrow leftarrow to gets Rightarrow leftrightarrow
 """.split())
 _SPECIAL_TOKENS = re.compile(r"\\[A-Za-z]+|\\.|\$\$|\$|[%&#^_]", re.DOTALL)
+# Text the loop below would change holds one of these (a superset: without any, it is returned as it is)
+_MAY_CHANGE = re.compile(r"[%&#^_$]|\\(?:" + "|".join(sorted(MATH_ONLY, key=len, reverse=True)) + r")(?![A-Za-z])")
 
 
 def escape_text_specials(tex: str) -> str:
@@ -303,7 +313,7 @@ def escape_text_specials(tex: str) -> str:
     Maths (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) and escapes (``\\%``) are left alone; a
     ``$`` that no later ``$`` closes is a dollar sign and is escaped too.
     """
-    if not any(c in tex for c in "%&#^_$\\"):
+    if not _MAY_CHANGE.search(tex):
         return tex
     out: list[str] = []
     pos = 0

@@ -179,7 +179,9 @@ def _safe_value(value: str, record: Record, key: str, name: str, report: Reporte
     inner = tex.balance_braces(inner)  # every path above balances its value: this is a safety net
     if "\\" in inner:
         # "\\{" is a line break and a brace, but bibtexparser takes the brace for an escaped one
-        inner = tex.close_trailing_backslash(_BREAK_BEFORE_BRACE.sub(r"\1 ", inner))
+        if "\\\\" in inner:  # only a doubled backslash can be one (a regex scan of every value is slow)
+            inner = _BREAK_BEFORE_BRACE.sub(r"\1 ", inner)
+        inner = tex.close_trailing_backslash(inner)
         if inner.endswith("\\"):
             inner += " "
     return _braced(inner)
@@ -350,6 +352,8 @@ class _Fields(list):
 
     def unmapped(self) -> list[tuple[str, list[str]]]:
         out: list[tuple[str, list[str]]] = []
+        if not self.missing:  # the usual entry: every character had a macro
+            return out
         start = 0
         for (name, _), end in zip(self, self.marks):
             if end > start:
