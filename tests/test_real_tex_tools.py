@@ -158,13 +158,23 @@ def outputs():
 CASES = [(group, dialect) for group in [*GROUPS, "hostile"] for dialect in ("bibtex", "biblatex")]
 
 
+def _cases(check: str) -> list:
+    """CASES, with the refconv bugs still open (known list, "open-bugs") marked as strict xfails:
+    they are bugs, not divergences, and the mark goes as soon as one is fixed."""
+    open_bugs = {group: known.get("open-bugs", {}) for group, known in _known().items()}
+    return [pytest.param(group, dialect, id=f"{group}-{dialect}", marks=[
+                pytest.mark.xfail(strict=True, reason=open_bugs[group][f"{check} {dialect}"])]
+             if f"{check} {dialect}" in open_bugs.get(group, {}) else [])
+            for group, dialect in CASES]
+
+
 def _source_text(group: str) -> str:
     if group == "hostile":
         return json.dumps(HOSTILE_CSL)
     return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in GROUPS[group])
 
 
-@pytest.mark.parametrize(("group", "dialect"), CASES, ids=[f"{g}-{d}" for g, d in CASES])
+@pytest.mark.parametrize(("group", "dialect"), _cases("entries"))
 def test_bibtex_and_biber_see_every_entry_with_no_error(outputs, group, dialect):
     if (group, dialect) not in outputs:
         pytest.skip(f"{group}: no records to write")
@@ -175,7 +185,7 @@ def test_bibtex_and_biber_see_every_entry_with_no_error(outputs, group, dialect)
     assert sorted(run.keys, key=str.lower) == sorted(wrote, key=str.lower)
 
 
-@pytest.mark.parametrize(("group", "dialect"), CASES, ids=[f"{g}-{d}" for g, d in CASES])
+@pytest.mark.parametrize(("group", "dialect"), _cases("latex"))
 def test_latex_reports_no_error_caused_by_refconvs_output(outputs, group, dialect):
     if (group, dialect) not in outputs:
         pytest.skip(f"{group}: no records to write")
@@ -234,7 +244,7 @@ def update_known(*dumps: Path) -> None:
     document = json.loads(KNOWN.read_text(encoding="utf-8"))
     inputs = document["inputs"]
     for known in inputs.values():
-        known.pop("undefined-in-source", None)
+        known.pop("undefined-in-source", None)  # open-bugs and missing-files are written by hand
     for run_name, run in said.items():
         group = run_name.rsplit(" ", 1)[0]
         source = _source_text(group)
