@@ -199,7 +199,8 @@ class _State:
 
     def __post_init__(self) -> None:
         window = _Window(self)
-        self.resolver = Resolver(window, self._inherit_warning, window.get_key)
+        self.resolver = Resolver(window, self._inherit_warning, window.get_key,
+                                 lambda parent: self.final and parent.lower() not in self.keys)
 
     # -- positions
     def where(self, offset: int) -> tuple[int, int]:
