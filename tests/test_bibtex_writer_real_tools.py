@@ -60,3 +60,44 @@ def test_crossref_cycles_and_missing_parents_give_no_tool_error(dialect):
     run = TOOLS[dialect](bib)
     assert run.tool_errors == []
     assert sorted(run.keys) == ["circ1", "circ2", "mcr"]
+
+
+# pybtex's xampl.bib and xampl_mixed.bib open with this same @preamble
+PREAMBLE = """@preamble{ "\\newcommand{\\noopsort}[1]{} "
+        # "\\newcommand{\\printfirst}[2]{#1} "
+        # "\\newcommand{\\singleletter}[1]{#1} "
+        # "\\newcommand{\\switchargs}[2]{#2#1} " }
+
+@ARTICLE{article-minimal,
+   author = {L[eslie] A. Aamport},
+   title = {The Gnats and Gnus Document Preparation System},
+   journal = {\\mbox{G-Animal's} Journal},
+   year = 1986,
+}
+"""
+
+
+def _merged(texts: list[str], dialect: str) -> tuple[str, list]:
+    records, diagnostics = [], []
+    for text in texts:
+        records += converters.loads(text, "bibtex").records
+    return converters.dumps(records, dialect, diagnostics=diagnostics), diagnostics
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_an_identical_preamble_from_several_inputs_is_written_once(dialect):
+    second = PREAMBLE.replace("@preamble", "@preamBle").replace("article-minimal", "article-mixed")
+    bib, written = _merged([PREAMBLE, second], dialect)
+    assert written == []  # nothing lost: the second copy says nothing new
+    assert bib.count("@preamble") == 1
+    assert bib.count("\\printfirst") == 1
+    assert "{article-minimal," in bib and "{article-mixed," in bib
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_merged_inputs_sharing_a_preamble_give_no_latex_error(dialect):
+    second = PREAMBLE.replace("article-minimal", "article-mixed")
+    run = TOOLS[dialect](_merged([PREAMBLE, second], dialect)[0])
+    assert (run.tool_errors, run.latex_errors) == ([], [])
+    assert sorted(run.keys) == ["article-minimal", "article-mixed"]

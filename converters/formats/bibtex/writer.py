@@ -113,6 +113,7 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
     target = "BibLaTeX" if biblatex else "BibTeX"
     keys = KeyAllocator.for_options(options)
     strings: dict[str, str] = {}  # @string macros written so far: name -> value
+    preambles: set[str] = set()  # a repeated @preamble (inputs merged) would define its macros twice
     count = 0
     for record in records:
         key = keys.key_for(record)
@@ -123,7 +124,9 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
         fields, new_strings = _with_macros(record, fields, strings)
         if count:
             out.write("\n")
-        out.writelines(preamble_blocks(record, report, key))
+        blocks = [block for block in preamble_blocks(record, report, key) if block not in preambles]
+        preambles.update(blocks)
+        out.writelines(blocks)
         out.writelines(f"@string{{{name} = {value}}}\n\n" for name, value in new_strings)
         out.write(f"@{entry_type}{{{key},\n")
         out.writelines(f"  {name} = {value},\n" for name, value in fields)
