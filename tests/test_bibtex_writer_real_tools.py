@@ -101,3 +101,30 @@ def test_merged_inputs_sharing_a_preamble_give_no_latex_error(dialect):
     run = TOOLS[dialect](_merged([PREAMBLE, second], dialect)[0])
     assert (run.tool_errors, run.latex_errors) == ([], [])
     assert sorted(run.keys) == ["article-minimal", "article-mixed"]
+
+
+# beebe/font.bib: a raw & that BibTeX passes on to LaTeX as an alignment tab
+FONT = """@Misc{Bigelow:2019:FFF,
+  title =        "Font Fun Facts",
+  howpublished = "Bigelow & Holmes (blog)",
+  note =         "Fonts \\& type $a & b$ in N & M",
+  url =          "https://bigelowandholmes.typepad.com/?a=1&b=2",
+  year =         "2019",
+}
+"""
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_bare_ampersand_in_tex_text_is_written_escaped_outside_maths(dialect):
+    bib, _ = _converted(FONT, dialect)
+    assert "howpublished = {Bigelow \\& Holmes (blog)}," in bib
+    assert "Fonts \\& type $a \\& b$ in N \\& M" in bib  # an escaped one left alone, maths too is no alignment
+    assert "?a=1&b=2" in bib  # verbatim
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_bare_ampersand_in_tex_text_gives_no_latex_error(dialect):
+    run = TOOLS[dialect](_converted(FONT, dialect)[0])
+    assert (run.tool_errors, run.latex_errors) == ([], [])
+    assert run.keys == ["Bigelow:2019:FFF"]
