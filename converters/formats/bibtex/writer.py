@@ -102,7 +102,8 @@ _AND = re.compile(r"\sand\s", re.IGNORECASE)
 # kept as read gets \&.
 _BARE_AMP = re.compile(r"((?<!\\)(?:\\\\)*)&")
 _ALIGNMENT = re.compile(r"\\(?:begin|matrix|pmatrix|bordermatrix|cases|halign|valign|array)(?![A-Za-z])")
-_NOT_TEXT = frozenset("url doi eprint file pdf verba verbb verbc urlraw crossref xref xdata ids related entryset".split())
+_NOT_TEXT = frozenset(("url doi eprint file pdf verba verbb verbc urlraw "
+                       "crossref xref xdata ids related entryset").split())
 
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
