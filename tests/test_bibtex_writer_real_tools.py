@@ -128,3 +128,15 @@ def test_a_bare_ampersand_in_tex_text_gives_no_latex_error(dialect):
     run = TOOLS[dialect](_converted(FONT, dialect)[0])
     assert (run.tool_errors, run.latex_errors) == ([], [])
     assert run.keys == ["Bigelow:2019:FFF"]
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_the_writer_never_closes_a_crossref_cycle_records_carry(dialect):
+    # records that keep both links (another format's bibtex: extras, or an older reader's)
+    first, second = converters.loads(CYCLE, "bibtex").records
+    records = [first, second.evolve(extras={**second.extras, "bibtex:crossref": "circ1"})]
+    written: list = []
+    bib = converters.dumps(records, dialect, diagnostics=written)
+    assert "crossref = {circ2}" in bib and "crossref = {circ1}" not in bib
+    [lost] = [d for d in written if d.code == "write.lost"]
+    assert (lost.key, "circ1" in lost.message, "cycle" in lost.message) == ("circ2", True, True)

@@ -105,6 +105,8 @@ _ALIGNMENT = re.compile(r"\\(?:begin|matrix|pmatrix|bordermatrix|cases|halign|va
 _NOT_TEXT = frozenset(("url doi eprint file pdf verba verbb verbc urlraw "
                        "crossref xref xdata ids related entryset").split())
 
+_LINKS = ("crossref", "xdata")  # fields naming parents, as the extras loop writes them
+
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
 
@@ -122,6 +124,7 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
     keys = KeyAllocator.for_options(options)
     strings: dict[str, str] = {}  # @string macros written so far: name -> value
     preambles: set[str] = set()  # a repeated @preamble (inputs merged) would define its macros twice
+    links: dict[str, list[str]] = {}  # crossref/xdata parents written so far: lower key -> lower keys
     count = 0
     for record in records:
         key = keys.key_for(record)
@@ -129,6 +132,8 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
         fields = [(name, _safe_value(value, record, key, name, report, target)
                    if _ATTENTION.search(value, 1, len(value) - 1) and value.startswith("{") else value)
                   for name, value in fields]
+        if links or any(name in _LINKS for name, _ in fields):
+            fields = _without_cycles(fields, key, links, record, report, target)
         fields, new_strings = _with_macros(record, fields, strings)
         if count:
             out.write("\n")
@@ -165,6 +170,39 @@ def _with_macros(record: Record, fields: list[tuple[str, str]], strings: dict[st
                 continue
         out.append((name, value))
     return out, new
+
+
+def _without_cycles(fields: list[tuple[str, str]], key: str, links: dict[str, list[str]], record: Record,
+                    report: Reporter, target: str) -> list[tuple[str, str]]:
+    """The fields without a crossref/xdata parent that would close a cycle with the links
+    written before (biber stops on "Circular inheritance"): merged inputs can form one."""
+    out = []
+    for name, value in fields:
+        if name not in _LINKS:
+            out.append((name, value))
+            continue
+        kept = []
+        for parent in (p.strip() for p in value[1:-1].split(",") if p.strip()):
+            if _reaches(parent.lower(), key.lower(), links):
+                report.lost(key, f"bibtex:{name}", target, record=record, value=f"{parent}: it would close a cycle")
+            else:
+                kept.append(parent)
+                links.setdefault(key.lower(), []).append(parent.lower())
+        if kept:
+            out.append((name, _braced(", ".join(kept)) if len(kept) > 1 or kept[0] != value[1:-1] else value))
+    return out
+
+
+def _reaches(start: str, goal: str, links: dict[str, list[str]]) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(links.get(node, ()))
+    return False
 
 
 def _escape_alignment_tabs(value: str) -> str:
