@@ -140,3 +140,34 @@ def test_the_writer_never_closes_a_crossref_cycle_records_carry(dialect):
     assert "crossref = {circ2}" in bib and "crossref = {circ1}" not in bib
     [lost] = [d for d in written if d.code == "write.lost"]
     assert (lost.key, "circ1" in lost.message, "cycle" in lost.message) == ("circ2", True, True)
+
+
+# bibtexparser's biber-examples.bib (from biber's tests): a bare % and # in a title
+PERCENT = """@MISC{t1,
+  KEYWORDS	= { primary, something,somethingelse},
+  AUTHOR = {Bill Brown},
+  TITLE = {10\\% of [100] and 90% of $Normal_2$ | \\& # things {$^{3}$}},
+  YEAR = 1992,
+  PAGES = {100--}
+}
+"""
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_bare_percent_or_hash_in_tex_text_is_written_escaped(dialect):
+    bib, _ = _converted(PERCENT, dialect)
+    assert "{10\\% of [100] and 90\\% of $Normal_2$ | \\& \\# things {$^{3}$}}" in bib
+
+
+@pytest.mark.parametrize("text", ["\\url{http://a.org/x%20y#top}", "\\begin{tabular}{cc}a & b\\end{tabular}"])
+def test_tex_that_reads_its_own_specials_is_kept_as_written(text):
+    bib, _ = _converted("@misc{k, title={T}, note={%s}}" % text, "biblatex")
+    assert "note = {%s}," % text in bib
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_bare_percent_or_hash_in_tex_text_gives_no_latex_error(dialect):
+    run = TOOLS[dialect](_converted(PERCENT, dialect)[0])
+    assert (run.tool_errors, run.latex_errors) == ([], [])
+    assert run.keys == ["t1"]

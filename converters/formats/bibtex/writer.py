@@ -98,10 +98,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 _AND = re.compile(r"\sand\s", re.IGNORECASE)
 
 # A bare & in TeX text is an alignment tab, an error in any bibliography field (none is an
-# alignment, in maths neither, unless an environment makes one): BibTeX passes it on, so TeX
-# kept as read gets \&.
-_BARE_AMP = re.compile(r"((?<!\\)(?:\\\\)*)&")
+# alignment, in maths neither, unless an environment makes one); a bare % comments out the
+# rest of the .bbl line (and biblatex's closing brace), a bare # is a macro parameter with no
+# macro. BibTeX passes them on, so TeX kept as read gets \& \% \#, unless the text has a
+# macro that reads them itself.
+_BARE_SPECIAL = re.compile(r"((?<!\\)(?:\\\\)*)([&%#])")
 _ALIGNMENT = re.compile(r"\\(?:begin|matrix|pmatrix|bordermatrix|cases|halign|valign|array)(?![A-Za-z])")
+_OWN_READING = re.compile(r"\\(?:url|href|path|verb|nolinkurl|def|edef|gdef|newcommand|renewcommand|"
+                          r"providecommand|catcode)(?![A-Za-z])")
 _NOT_TEXT = frozenset(("url doi eprint file pdf verba verbb verbc urlraw "
                        "crossref xref xdata ids related entryset").split())
 
@@ -205,10 +209,11 @@ def _reaches(start: str, goal: str, links: dict[str, list[str]]) -> bool:
     return False
 
 
-def _escape_alignment_tabs(value: str) -> str:
-    if "&" not in value or _ALIGNMENT.search(value):
+def _escape_specials(value: str) -> str:
+    if not any(c in value for c in "&%#") or _OWN_READING.search(value):
         return value
-    return _BARE_AMP.sub(r"\1\\&", value)
+    aligned = _ALIGNMENT.search(value) is not None
+    return _BARE_SPECIAL.sub(lambda m: m[0] if aligned and m[2] == "&" else m[1] + "\\" + m[2], value)
 
 
 def _braced(value: str) -> str:
@@ -260,8 +265,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     fields = _Fields(missing)
 
     def text(value: Text, *, protect: bool = False) -> str:
-        if value.syntax is Syntax.BIBTEX and "&" in value.value:
-            value = Text(_escape_alignment_tabs(value.value), Syntax.BIBTEX)
+        if value.syntax is Syntax.BIBTEX:
+            value = Text(_escape_specials(value.value), Syntax.BIBTEX)
         return _braced(to_tex(value, mode=mode, protect_case=protect and options.protect_case, missing=missing))
 
     def plain(value: str) -> str:
@@ -374,7 +379,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                            "name; the field is not written", key=key, field=field_name)
         elif namespace == "bibtex" and field_name.lower() not in written:
             kept = tex.close_trailing_backslash(tex.balance_braces(value))  # TeX as read: only repaired
-            kept = kept if field_name.lower() in _NOT_TEXT else _escape_alignment_tabs(kept)
+            kept = kept if field_name.lower() in _NOT_TEXT else _escape_specials(kept)
             fields.append((field_name, _braced(tex.encode_non_ascii(kept, missing) if mode == "ascii" else kept)))
         elif namespace != "bibtex":
             report.lost(key, extra_key, target, record=record)
