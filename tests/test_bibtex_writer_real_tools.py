@@ -171,3 +171,40 @@ def test_a_bare_percent_or_hash_in_tex_text_gives_no_latex_error(dialect):
     run = TOOLS[dialect](_converted(PERCENT, dialect)[0])
     assert (run.tool_errors, run.latex_errors) == ([], [])
     assert run.keys == ["t1"]
+
+
+# bibtexparser's crossref_cascading_aliases.bib (from biber's tests): a crossref naming an ids alias
+ALIASES = """@MVBOOK{ccr1,
+  IDS       = {ccr1alias},
+  AUTHOR    = {Vince Various},
+  EDITOR    = {Edward Editor},
+  TITLE     = {Stuff Concerning Varia},
+  DATE      = {1934}
+}
+
+% using alias
+@BOOK{ccr2,
+  TITLE     = {Misc etc.},
+  DATE      = {1923},
+  CROSSREF  = {ccr1alias}
+}
+"""
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_crossref_to_an_ids_alias_inherits_and_is_written_with_the_parents_key(dialect):
+    loaded = converters.loads(ALIASES, "bibtex")
+    assert [d.code for d in loaded.diagnostics if d.code.startswith("bibtex.")] == []
+    child = loaded.records[1]
+    assert (child.key, child.extras["bibtex:crossref"]) == ("ccr2", "ccr1")
+    assert child.extras["bibtex:maintitle"] == "Stuff Concerning Varia"
+    bib = converters.dumps(loaded.records, dialect)
+    assert "crossref = {ccr1}," in bib and "ccr1alias}," in bib  # the alias stays in ids
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_crossref_to_an_ids_alias_gives_no_tool_error(dialect):
+    run = TOOLS[dialect](_converted(ALIASES, dialect)[0])
+    assert run.tool_errors == []
+    assert sorted(run.keys) == ["ccr1", "ccr2"]

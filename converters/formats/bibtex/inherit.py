@@ -99,6 +99,7 @@ class Resolver:
         """One entry's fields completed from its xdata and crossref parents."""
         self.active.append(key)
         cut: dict[str, list[str]] = {}  # links ignored: not kept, so no output names a missing or cyclic parent
+        named: dict[str, str] = {}  # a parent found by one of its ``ids`` aliases -> its key, which BibTeX knows
         try:
             for via, renaming in (("xdata", False), ("crossref", True)):
                 parents = _keys(fields.get(via))
@@ -106,13 +107,19 @@ class Resolver:
                     done = self._from(key, entry_type, fields, parent, via, renaming=renaming)
                     if done is None:
                         cut.setdefault(via, []).append(parent)
-                    else:
-                        fields = done
+                        continue
+                    fields = done
+                    found = self.find(parent)
+                    if found and found.lower() != parent.lower():
+                        named[parent] = found
         finally:
             self.active.pop()
-        for via, parents in cut.items():
-            old = fields[via]
-            kept = [k for k in _keys(old) if k not in parents] if via == "xdata" else []
+        for via in ("xdata", "crossref"):
+            old = fields.get(via)
+            if old is None or not (via in cut or any(k in named for k in _keys(old))):
+                continue
+            kept = [named.get(k, k) for k in _keys(old) if k not in cut.get(via, ())]
+            kept = kept if via == "xdata" else kept[:1]
             fields = {name: value for name, value in fields.items() if name != via}
             if kept:
                 fields[via] = Value(", ".join(kept), old.line, old.column)
