@@ -73,8 +73,10 @@ class Resolver:
     """Resolves every entry's inheritance once, detecting missing parents and cycles."""
 
     def __init__(self, entries: Mapping[str, tuple[str, Fields]], warn: Warn,
-                 find: Callable[[str], str | None] | None = None):
+                 find: Callable[[str], str | None] | None = None, absent: Callable[[str], bool] | None = None):
         self.entries = entries  # key -> (entry type, own fields)
+        # whether a parent not found is surely not in the input (a streaming reader may not know yet)
+        self.absent = absent or (lambda key: True)
         # the key as written, looked up case-insensitively (a streaming reader knows its own way)
         self.find_key = find or {key.lower(): key for key in reversed(list(entries))}.get
         self.warn = warn
@@ -96,26 +98,46 @@ class Resolver:
     def complete(self, key: str, entry_type: str, fields: Fields) -> Fields:
         """One entry's fields completed from its xdata and crossref parents."""
         self.active.append(key)
+        cut: dict[str, list[str]] = {}  # links ignored: not kept, so no output names a missing or cyclic parent
+        named: dict[str, str] = {}  # a parent found by one of its ``ids`` aliases -> its key, which BibTeX knows
         try:
-            for parent in _keys(fields.get("xdata")):
-                fields = self._from(key, entry_type, fields, parent, "xdata", renaming=False)
-            for parent in _keys(fields.get("crossref"))[:1]:
-                fields = self._from(key, entry_type, fields, parent, "crossref", renaming=True)
+            for via, renaming in (("xdata", False), ("crossref", True)):
+                parents = _keys(fields.get(via))
+                for parent in parents if via == "xdata" else parents[:1]:
+                    done = self._from(key, entry_type, fields, parent, via, renaming=renaming)
+                    if done is None:
+                        cut.setdefault(via, []).append(parent)
+                        continue
+                    fields = done
+                    found = self.find(parent)
+                    if found and found.lower() != parent.lower():
+                        named[parent] = found
         finally:
             self.active.pop()
+        for via in ("xdata", "crossref"):
+            old = fields.get(via)
+            if old is None or not (via in cut or any(k in named for k in _keys(old))):
+                continue
+            kept = [named.get(k, k) for k in _keys(old) if k not in cut.get(via, ())]
+            kept = kept if via == "xdata" else kept[:1]
+            fields = {name: value for name, value in fields.items() if name != via}
+            if kept:
+                fields[via] = Value(", ".join(kept), old.line, old.column)
         return fields
 
-    def _from(self, key: str, entry_type: str, fields: Fields, parent: str, via: str, *, renaming: bool) -> Fields:
+    def _from(self, key: str, entry_type: str, fields: Fields, parent: str, via: str, *,
+              renaming: bool) -> Fields | None:
+        """fields completed from parent; None when the link is cut (a cycle, a parent surely absent)."""
         where = fields.get(via)
         found = self.find(parent)
         if found is None:
             self.warn("bibtex.missing-parent", f"{via} '{parent}' is not in this file; nothing inherited", key, where,
                       f"add the @{'xdata' if via == 'xdata' else 'proceedings/book/...'} entry '{parent}'")
-            return fields
+            return None if self.absent(parent) else fields
         if found in self.active:
             chain = " -> ".join([*self.active[self.active.index(found):], found])
             self.warn("bibtex.inheritance-cycle", f"{via} cycle {chain}; that link is ignored", key, where, None)
-            return fields
+            return None
         parent_type = self.entries[found][0]
         return inherit(entry_type, fields, parent_type, self.resolve(found), found, renaming=renaming)
 

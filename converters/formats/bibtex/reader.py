@@ -199,7 +199,8 @@ class _State:
 
     def __post_init__(self) -> None:
         window = _Window(self)
-        self.resolver = Resolver(window, self._inherit_warning, window.get_key)
+        self.resolver = Resolver(window, self._inherit_warning, window.get_key,
+                                 lambda parent: self.final and parent.lower() not in self.keys)
 
     # -- positions
     def where(self, offset: int) -> tuple[int, int]:
@@ -456,11 +457,15 @@ class _State:
         if not key or key in self.known or key in self.kept:
             return  # a duplicate key or no key: completed, but not a parent others can find
         remembered = (entry.info.key, entry.info.type, entry.fields)
-        if key in self.wanted or entry.info.type in _PARENT_TYPES:
-            self.kept[key] = remembered
+        # biber finds an entry by its ``ids`` aliases too
+        names = [key, *(a.lower() for a in _keys(entry.fields.get("ids"))
+                        if a.lower() not in self.known and a.lower() not in self.kept)]
+        if any(name in self.wanted for name in names) or entry.info.type in _PARENT_TYPES:
+            self.kept.update(dict.fromkeys(names, remembered))
         else:
-            self.known[key] = remembered
-            if len(self.known) > REMEMBERED:
+            for name in names:
+                self.known[name] = remembered
+            while len(self.known) > REMEMBERED:
                 self.known.popitem(last=False)
 
     def lookup(self, key: str) -> tuple[str, str, dict[str, Value]] | None:

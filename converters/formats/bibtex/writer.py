@@ -97,6 +97,20 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 
 _AND = re.compile(r"\sand\s", re.IGNORECASE)
 
+# A bare & in TeX text is an alignment tab, an error in any bibliography field (none is an
+# alignment, in maths neither, unless an environment makes one); a bare % comments out the
+# rest of the .bbl line (and biblatex's closing brace), a bare # is a macro parameter with no
+# macro. BibTeX passes them on, so TeX kept as read gets \& \% \#, unless the text has a
+# macro that reads them itself.
+_BARE_SPECIAL = re.compile(r"((?<!\\)(?:\\\\)*)([&%#])")
+_ALIGNMENT = re.compile(r"\\(?:begin|matrix|pmatrix|bordermatrix|cases|halign|valign|array)(?![A-Za-z])")
+_OWN_READING = re.compile(r"\\(?:url|href|path|verb|nolinkurl|def|edef|gdef|newcommand|renewcommand|"
+                          r"providecommand|catcode)(?![A-Za-z])")
+_NOT_TEXT = frozenset(("url doi eprint file pdf verba verbb verbc urlraw "
+                       "crossref xref xdata ids related entryset").split())
+
+_LINKS = ("crossref", "xdata")  # fields naming parents, as the extras loop writes them
+
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
 
@@ -113,6 +127,8 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
     target = "BibLaTeX" if biblatex else "BibTeX"
     keys = KeyAllocator.for_options(options)
     strings: dict[str, str] = {}  # @string macros written so far: name -> value
+    preambles: set[str] = set()  # a repeated @preamble (inputs merged) would define its macros twice
+    links: dict[str, list[str]] = {}  # crossref/xdata parents written so far: lower key -> lower keys
     count = 0
     for record in records:
         key = keys.key_for(record)
@@ -120,10 +136,14 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
         fields = [(name, _safe_value(value, record, key, name, report, target)
                    if _ATTENTION.search(value, 1, len(value) - 1) and value.startswith("{") else value)
                   for name, value in fields]
+        if links or any(name in _LINKS for name, _ in fields):
+            fields = _without_cycles(fields, key, links, record, report, target)
         fields, new_strings = _with_macros(record, fields, strings)
         if count:
             out.write("\n")
-        out.writelines(preamble_blocks(record, report, key))
+        blocks = [block for block in preamble_blocks(record, report, key) if block not in preambles]
+        preambles.update(blocks)
+        out.writelines(blocks)
         out.writelines(f"@string{{{name} = {value}}}\n\n" for name, value in new_strings)
         out.write(f"@{entry_type}{{{key},\n")
         out.writelines(f"  {name} = {value},\n" for name, value in fields)
@@ -154,6 +174,46 @@ def _with_macros(record: Record, fields: list[tuple[str, str]], strings: dict[st
                 continue
         out.append((name, value))
     return out, new
+
+
+def _without_cycles(fields: list[tuple[str, str]], key: str, links: dict[str, list[str]], record: Record,
+                    report: Reporter, target: str) -> list[tuple[str, str]]:
+    """The fields without a crossref/xdata parent that would close a cycle with the links
+    written before (biber stops on "Circular inheritance"): merged inputs can form one."""
+    out = []
+    for name, value in fields:
+        if name not in _LINKS:
+            out.append((name, value))
+            continue
+        kept = []
+        for parent in (p.strip() for p in value[1:-1].split(",") if p.strip()):
+            if _reaches(parent.lower(), key.lower(), links):
+                report.lost(key, f"bibtex:{name}", target, record=record, value=f"{parent}: it would close a cycle")
+            else:
+                kept.append(parent)
+                links.setdefault(key.lower(), []).append(parent.lower())
+        if kept:
+            out.append((name, _braced(", ".join(kept)) if len(kept) > 1 or kept[0] != value[1:-1] else value))
+    return out
+
+
+def _reaches(start: str, goal: str, links: dict[str, list[str]]) -> bool:
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(links.get(node, ()))
+    return False
+
+
+def _escape_specials(value: str) -> str:
+    if not any(c in value for c in "&%#") or _OWN_READING.search(value):
+        return value
+    aligned = _ALIGNMENT.search(value) is not None
+    return _BARE_SPECIAL.sub(lambda m: m[0] if aligned and m[2] == "&" else m[1] + "\\" + m[2], value)
 
 
 def _braced(value: str) -> str:
@@ -207,6 +267,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     fields = _Fields(missing)
 
     def text(value: Text, *, protect: bool = False) -> str:
+        if value.syntax is Syntax.BIBTEX:
+            value = Text(_escape_specials(value.value), Syntax.BIBTEX)
         return _braced(to_tex(value, mode=mode, protect_case=protect and options.protect_case, missing=missing))
 
     def plain(value: str) -> str:
@@ -319,6 +381,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                            "name; the field is not written", key=key, field=field_name)
         elif namespace == "bibtex" and field_name.lower() not in written:
             kept = tex.close_trailing_backslash(tex.balance_braces(value))  # TeX as read: only repaired
+            kept = kept if field_name.lower() in _NOT_TEXT else _escape_specials(kept)
             fields.append((field_name, _braced(tex.encode_non_ascii(kept, missing) if mode == "ascii" else kept)))
         elif namespace != "bibtex":
             report.lost(key, extra_key, target, record=record)

@@ -1,0 +1,210 @@
+"""BibTeX/BibLaTeX output that real bibtex and biber accept (issue 17): each test uses the
+exact input of the issue, asserts on refconv's output in Python, and, where the TeX tools
+are installed, runs them on it."""
+
+from __future__ import annotations
+
+import pytest
+
+import converters
+
+from .tex_tools import missing_programs, run_biber, run_bibtex
+
+TOOLS = {"bibtex": run_bibtex, "biblatex": run_biber}
+needs_tex = pytest.mark.skipif(bool(missing_programs()), reason="the real TeX tools are not installed")
+
+# bibtexparser's crossref_cascading_cycle.bib and crossref_missing_entries.bib (from biber's tests)
+CYCLE = """@BOOK{circ1,
+  DATE      = {1911},
+  CROSSREF  = {circ2}
+}
+
+@BOOK{circ2,
+  DATE      = {1911},
+  CROSSREF  = {circ1}
+}
+"""
+MISSING = """@INBOOK{mcr,
+  AUTHOR    = {Megan Mistrel},
+  ORIGDATE  = {1933},
+  TITLE     = {Lumbering Lunatics},
+  CROSSREF  = {missing1}
+}
+"""
+
+
+def _converted(text: str, dialect: str) -> tuple[str, list]:
+    loaded = converters.loads(text, "bibtex")
+    return converters.dumps(loaded.records, dialect), loaded.diagnostics
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_crossref_cycle_is_reported_and_never_written(dialect):
+    bib, diagnostics = _converted(CYCLE, dialect)
+    assert [d.code for d in diagnostics if d.code.startswith("bibtex.")] == ["bibtex.inheritance-cycle"]
+    assert bib.count("crossref") == 1  # circ1 -> circ2 kept, the link back cut
+    assert "crossref = {circ1}" not in bib
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_crossref_to_a_missing_entry_is_reported_and_not_written(dialect):
+    bib, diagnostics = _converted(MISSING, dialect)
+    assert [d.code for d in diagnostics if d.code.startswith("bibtex.")] == ["bibtex.missing-parent"]
+    assert "crossref" not in bib and "missing1" not in bib
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_crossref_cycles_and_missing_parents_give_no_tool_error(dialect):
+    bib, _ = _converted(CYCLE + MISSING, dialect)
+    run = TOOLS[dialect](bib)
+    assert run.tool_errors == []
+    assert sorted(run.keys) == ["circ1", "circ2", "mcr"]
+
+
+# pybtex's xampl.bib and xampl_mixed.bib open with this same @preamble
+PREAMBLE = """@preamble{ "\\newcommand{\\noopsort}[1]{} "
+        # "\\newcommand{\\printfirst}[2]{#1} "
+        # "\\newcommand{\\singleletter}[1]{#1} "
+        # "\\newcommand{\\switchargs}[2]{#2#1} " }
+
+@ARTICLE{article-minimal,
+   author = {L[eslie] A. Aamport},
+   title = {The Gnats and Gnus Document Preparation System},
+   journal = {\\mbox{G-Animal's} Journal},
+   year = 1986,
+}
+"""
+
+
+def _merged(texts: list[str], dialect: str) -> tuple[str, list]:
+    records, diagnostics = [], []
+    for text in texts:
+        records += converters.loads(text, "bibtex").records
+    return converters.dumps(records, dialect, diagnostics=diagnostics), diagnostics
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_an_identical_preamble_from_several_inputs_is_written_once(dialect):
+    second = PREAMBLE.replace("@preamble", "@preamBle").replace("article-minimal", "article-mixed")
+    bib, written = _merged([PREAMBLE, second], dialect)
+    assert written == []  # nothing lost: the second copy says nothing new
+    assert bib.count("@preamble") == 1
+    assert bib.count("\\printfirst") == 1
+    assert "{article-minimal," in bib and "{article-mixed," in bib
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_merged_inputs_sharing_a_preamble_give_no_latex_error(dialect):
+    second = PREAMBLE.replace("article-minimal", "article-mixed")
+    run = TOOLS[dialect](_merged([PREAMBLE, second], dialect)[0])
+    assert (run.tool_errors, run.latex_errors) == ([], [])
+    assert sorted(run.keys) == ["article-minimal", "article-mixed"]
+
+
+# beebe/font.bib: a raw & that BibTeX passes on to LaTeX as an alignment tab
+FONT = """@Misc{Bigelow:2019:FFF,
+  title =        "Font Fun Facts",
+  howpublished = "Bigelow & Holmes (blog)",
+  note =         "Fonts \\& type $a & b$ in N & M",
+  url =          "https://bigelowandholmes.typepad.com/?a=1&b=2",
+  year =         "2019",
+}
+"""
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_bare_ampersand_in_tex_text_is_written_escaped_outside_maths(dialect):
+    bib, _ = _converted(FONT, dialect)
+    assert "howpublished = {Bigelow \\& Holmes (blog)}," in bib
+    assert "Fonts \\& type $a \\& b$ in N \\& M" in bib  # an escaped one left alone, maths too is no alignment
+    assert "?a=1&b=2" in bib  # verbatim
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_bare_ampersand_in_tex_text_gives_no_latex_error(dialect):
+    run = TOOLS[dialect](_converted(FONT, dialect)[0])
+    assert (run.tool_errors, run.latex_errors) == ([], [])
+    assert run.keys == ["Bigelow:2019:FFF"]
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_the_writer_never_closes_a_crossref_cycle_records_carry(dialect):
+    # records that keep both links (another format's bibtex: extras, or an older reader's)
+    first, second = converters.loads(CYCLE, "bibtex").records
+    records = [first, second.evolve(extras={**second.extras, "bibtex:crossref": "circ1"})]
+    written: list = []
+    bib = converters.dumps(records, dialect, diagnostics=written)
+    assert "crossref = {circ2}" in bib and "crossref = {circ1}" not in bib
+    [lost] = [d for d in written if d.code == "write.lost"]
+    assert (lost.key, "circ1" in lost.message, "cycle" in lost.message) == ("circ2", True, True)
+
+
+# bibtexparser's biber-examples.bib (from biber's tests): a bare % and # in a title
+PERCENT = """@MISC{t1,
+  KEYWORDS	= { primary, something,somethingelse},
+  AUTHOR = {Bill Brown},
+  TITLE = {10\\% of [100] and 90% of $Normal_2$ | \\& # things {$^{3}$}},
+  YEAR = 1992,
+  PAGES = {100--}
+}
+"""
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_bare_percent_or_hash_in_tex_text_is_written_escaped(dialect):
+    bib, _ = _converted(PERCENT, dialect)
+    assert "{10\\% of [100] and 90\\% of $Normal_2$ | \\& \\# things {$^{3}$}}" in bib
+
+
+@pytest.mark.parametrize("text", ["\\url{http://a.org/x%20y#top}", "\\begin{tabular}{cc}a & b\\end{tabular}"])
+def test_tex_that_reads_its_own_specials_is_kept_as_written(text):
+    bib, _ = _converted("@misc{k, title={T}, note={%s}}" % text, "biblatex")
+    assert "note = {%s}," % text in bib
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_bare_percent_or_hash_in_tex_text_gives_no_latex_error(dialect):
+    run = TOOLS[dialect](_converted(PERCENT, dialect)[0])
+    assert (run.tool_errors, run.latex_errors) == ([], [])
+    assert run.keys == ["t1"]
+
+
+# bibtexparser's crossref_cascading_aliases.bib (from biber's tests): a crossref naming an ids alias
+ALIASES = """@MVBOOK{ccr1,
+  IDS       = {ccr1alias},
+  AUTHOR    = {Vince Various},
+  EDITOR    = {Edward Editor},
+  TITLE     = {Stuff Concerning Varia},
+  DATE      = {1934}
+}
+
+% using alias
+@BOOK{ccr2,
+  TITLE     = {Misc etc.},
+  DATE      = {1923},
+  CROSSREF  = {ccr1alias}
+}
+"""
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_crossref_to_an_ids_alias_inherits_and_is_written_with_the_parents_key(dialect):
+    loaded = converters.loads(ALIASES, "bibtex")
+    assert [d.code for d in loaded.diagnostics if d.code.startswith("bibtex.")] == []
+    child = loaded.records[1]
+    assert (child.key, child.extras["bibtex:crossref"]) == ("ccr2", "ccr1")
+    assert child.extras["bibtex:maintitle"] == "Stuff Concerning Varia"
+    bib = converters.dumps(loaded.records, dialect)
+    assert "crossref = {ccr1}," in bib and "ccr1alias}," in bib  # the alias stays in ids
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_crossref_to_an_ids_alias_gives_no_tool_error(dialect):
+    run = TOOLS[dialect](_converted(ALIASES, dialect)[0])
+    assert run.tool_errors == []
+    assert sorted(run.keys) == ["ccr1", "ccr2"]
