@@ -55,3 +55,9 @@ def test_a_crossref_child_inherits_a_parents_undefined_string_by_its_name():
                "@mvbook{p, title = {Epigrafia}, publisher = EQ, location = Rome, year = 1988}")
     assert (csl["p"]["publisher"], csl["p"]["publisher-place"]) == ("EQ", "Rome")
     assert (csl["c"]["publisher"], csl["c"]["publisher-place"]) == ("EQ", "Rome")
+
+
+def test_a_negative_kern_inside_a_word_leaves_the_word_whole():
+    # tugboat.bib Anonymous:TB33-3-324: "Les Cahiers GUT\kern-.03emenberg", pandoc "GUTenberg"
+    csl = _csl('@article{a, title = "{Les Cahiers GUT\\kern-.03emenberg}", year = 2011}')
+    assert "GUTenberg" in csl["a"]["title"] and "kern" not in csl["a"]["title"]
