@@ -29,6 +29,7 @@ _FOLD = str.maketrans({"ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe",
 _CSL_TAG = re.compile(r"</?(?:i|b|sup|sub|span)(?:\s[^>]*)?>")
 _TOKEN = re.compile(r"\\([A-Za-z]+)|([^\W\d_]{2,})")
 _LETTER_MACROS = {"AA", "AE", "OE", "SS"}
+_KERN = re.compile(r"\\m?kern\s*[-+]?\s*[\d.,]+\s*(?:em|ex|pt|pc|in|cm|mm|bp|dd|cc|sp|mu)")
 
 
 def _fold(text: str) -> str:
@@ -40,6 +41,7 @@ def _words(tex_source: str) -> list[tuple[str, tuple[str, ...]]]:
     """(word as written, spellings that count as kept) for each word of the source."""
     symbols = pylatexenc_tables().symbols
     words = []
+    tex_source = _KERN.sub("", tex_source)  # its unit (em) is no word: GUT\kern-.03emenberg is "GUTenberg"
     for match in _TOKEN.finditer(tex_source):
         name, letters = match.groups()
         if letters:

@@ -576,6 +576,20 @@ def _verb(scan: _Scan, name: str, start: int, after: int) -> int:
     return scan.keep_source(start, pos, name)
 
 
+_DIMENSION = re.compile(r"\s*[-+]?\s*(?:\d+(?:[.,]\d*)?|[.,]\d+)\s*(?:em|ex|pt|pc|in|cm|mm|bp|dd|cc|sp|mu) ?")
+
+
+def _kern(scan: _Scan, name: str, start: int, after: int) -> int:
+    """\\kern-.03em (Beebe's GUT\\kern-.03emenberg): a dimension, not text; the word goes on.
+    A positive kern is space on the page: a thin space, as \\thinspace."""
+    found = _DIMENSION.match(scan.value, start + len(name) + 1)
+    if found is None:
+        return scan.keep_source(start, start + len(name) + 1, name)
+    if "-" not in found[0] and any(c in "123456789" for c in found[0]):
+        scan.emit("\u2009")
+    return found.end()
+
+
 def _href(scan: _Scan, name: str, start: int, after: int) -> int:
     (_, url, text), end = scan.arguments(tables.HREFS[name], after)
     if url is None:
@@ -673,6 +687,7 @@ _HANDLERS: dict[str, Callable[[_Scan, str, int, int], int]] = {
     **dict.fromkeys(tables.REFS, _ref),
     **dict.fromkeys(tables.BIBSTRING_MACROS, _bibstring),
     "begin": _environment, "end": _environment, "verb": _verb, "symbol": _symbol_code,
+    "kern": _kern, "mkern": _kern,
 }
 
 

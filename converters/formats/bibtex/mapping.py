@@ -115,15 +115,24 @@ CONTAINER_FIELDS: dict[str, tuple[str, ...]] = {
                      "suppbook", "suppcollection"), ("booktitle",)),
 }
 DEFAULT_CONTAINER_FIELDS = ("journaltitle", "journal")
+# A container title field -> its biblatex parts, joined the way biblatex prints them.
+CONTAINER_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "booktitle": (("booksubtitle", ": "), ("booktitleaddon", ". ")),
+    "journaltitle": (("journalsubtitle", ": "), ("journaltitleaddon", ". ")),
+    "journal": (("journalsubtitle", ": "), ("journaltitleaddon", ". ")),
+}
 
 # Entry types whose `number` is a journal issue (the writer's rule, mirrored).
 ISSUE_TYPES = frozenset({"article", "periodical", "suppperiodical"})
 
 # CSL type -> fields holding the publisher, first present wins (a thesis has a school).
+# organization publishes a @manual, @proceedings or @misc where no publisher is given
+# (biblatex prints it in the publisher's place; pandoc writes it as publisher).
 PUBLISHER_FIELDS: dict[str, tuple[str, ...]] = {
-    "thesis": ("publisher", "school", "institution"),
-    "report": ("publisher", "institution"),
+    "thesis": ("publisher", "school", "institution", "organization"),
+    "report": ("publisher", "institution", "organization"),
 }
+DEFAULT_PUBLISHER_FIELDS = ("publisher", "organization")
 
 # Model slot <- BibTeX fields (first present wins; the others stay in extras) and the reading.
 FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -255,12 +264,23 @@ class _Builder:
         return doi is not None and strip_doi(_verbatim(doi.text)).lower().startswith("10.48550/arxiv.")
 
     def container(self) -> None:
+        """biblatex prints "Booktitle: Booksubtitle. Booktitleaddon" (and "Journaltitle:
+        Journalsubtitle"), as pandoc reads them: a container title without its parts loses words.
+        The parts stay in extras under a meta key (``bibtex:container:booksubtitle``) that the
+        BibTeX writer does not write again as a field, so the joined words are not doubled."""
         found = self.take(*CONTAINER_FIELDS.get(self.entry.type, DEFAULT_CONTAINER_FIELDS))
-        if found:
-            self.args["container_title"] = Text(found[1].text, Syntax.BIBTEX)
+        if not found:
+            return
+        value = found[1].text
+        for name, joiner in CONTAINER_PARTS.get(found[0], ()):
+            part = self.take(name)
+            if part:
+                value += joiner + part[1].text
+                self.meta[f"bibtex:container:{name}"] = part[1].text
+        self.args["container_title"] = Text(value, Syntax.BIBTEX)
 
     def publisher(self, csl_type: str) -> None:
-        found = self.take(*PUBLISHER_FIELDS.get(csl_type, ("publisher",)))
+        found = self.take(*PUBLISHER_FIELDS.get(csl_type, DEFAULT_PUBLISHER_FIELDS))
         if found:
             self.args["publisher"] = _plain(found[1].text)
 

@@ -486,6 +486,8 @@ class _State:
             found = self.lookup(parent)
             if found is None:
                 return True
+            if any(e.deferred and (e.info.key or "").lower() == parent for e in self.queue):
+                return True  # a parent field waits for an @string: inheriting it now would give ""
             fields = found[2]
             todo.extend(k.lower() for k in [*_keys(fields.get("xdata")), *_keys(fields.get("crossref"))[:1]])
         return False
@@ -494,6 +496,11 @@ class _State:
         """Records of the entries at the head of the queue that wait for nothing; at the end
         of the input, or past WINDOW entries, the head goes without its missing parents.
         Called after each entry, so that the wait does not depend on how the input was cut."""
+        if final:  # a parent still waiting for an @string that never came: its children inherit its
+            # fields as evaluated now (the macro's name), not the empty placeholder
+            for entry in self.queue:
+                if entry.deferred and (entry.info.key or "").lower() in self.wanted:
+                    self.evaluate_deferred(entry)
         while self.queue:
             head = self.queue[0]
             bounded_out = len(self.queue) > WINDOW
