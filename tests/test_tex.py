@@ -89,7 +89,7 @@ def test_maths_survives_every_text_rendering(math):
 
 
 def test_top_level_maths_in_a_title_is_protected_from_bibtex_case_changes():
-    """plain.bst lowercases titles outside braces, maths included: $\Q(\sqrt{5})$ became $\q…$,
+    r"""plain.bst lowercases titles outside braces, maths included: $\Q(\sqrt{5})$ became $\q…$,
     an undefined control sequence (arXiv 0704.0011 under the real-tools tier)."""
     out = to_tex(Text(r"Modular forms over $\Q(\sqrt{5})$ via", Syntax.TEX), mode="ascii")
     assert out == r"Modular forms over {$\Q(\sqrt{5})$} via"
