@@ -293,15 +293,31 @@ MATH_ONLY = frozenset("""
     Phi Psi Omega pm mp times div cdot sim simeq approx propto leq geq le ge ll gg neq ne equiv infty partial
     nabla odot oplus otimes ell hbar prime rightarrow leftarrow to gets Rightarrow leftrightarrow
 """.split())
+# Maths macros taking one argument (\bar D, \hat{p}, \mathrm{GeV}): outside maths they are
+# wrapped in \ensuremath with their argument, as \ensuremath{\bar} alone would lose it
+MATH_ONE_ARG = frozenset("""
+    bar hat tilde vec dot ddot check breve acute grave widehat widetilde overline mathrm mathbf
+    mathit mathcal mathsf mathtt sqrt
+""".split())
 _SPECIAL_TOKENS = re.compile(r"\\[A-Za-z]+|\\.|\$\$|\$|[%&#^_]", re.DOTALL)
+# In maths, % still starts a comment and # is a macro parameter: arXiv's authors mean the signs
+_MATH_SPECIALS = re.compile(r"\\.|[%#]", re.DOTALL)
+# The argument of a MATH_ONE_ARG macro: blanks, then a group (one level of nesting), a macro or a character
+_ARGUMENT = re.compile(r"\s*(?:\{(?:[^{}\\]|\\.|\{(?:[^{}\\]|\\.)*\})*\}|\\[A-Za-z]+|\\.|[^\s{}\\$])", re.DOTALL)
+
+
+def _escape_in_math(math: str) -> str:
+    return _MATH_SPECIALS.sub(lambda m: "\\" + m.group() if len(m.group()) == 1 else m.group(), math)
 
 
 def escape_text_specials(tex: str) -> str:
     """Escape ``% & # ^ _`` outside maths in TeX written by people who mean the characters,
-    and put maths macros found there (MATH_ONLY) in ``\\ensuremath``.
+    and put maths macros found there (MATH_ONLY, MATH_ONE_ARG with its argument) in
+    ``\\ensuremath``.
 
-    Maths (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) and escapes (``\\%``) are left alone; a
-    ``$`` that no later ``$`` closes is a dollar sign and is escaped too.
+    Maths (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) and escapes (``\\%``) are left alone,
+    but for ``%`` and ``#`` in maths, which would comment out the rest of the line or stop
+    LaTeX; a ``$`` that no later ``$`` closes is a dollar sign and is escaped too.
     """
     if not any(c in tex for c in "%&#^_$\\"):
         return tex
@@ -316,7 +332,10 @@ def escape_text_specials(tex: str) -> str:
         if closer:
             end = next((j for j in range(i + 1, len(tokens)) if tokens[j].group() == closer), None)
             if end is not None:
-                i = end + 1  # the maths, up to its closing delimiter, is copied as it is
+                # the maths, up to its closing delimiter, is copied as it is but for % and #
+                out.append(tex[pos : match.start()] + _escape_in_math(tex[match.start() : tokens[end].end()]))
+                pos = tokens[end].end()
+                i = end + 1
                 continue
             if token.startswith("$"):
                 out.append(tex[pos : match.start()] + r"\$" * len(token))
@@ -327,6 +346,11 @@ def escape_text_specials(tex: str) -> str:
         elif token[1:] in MATH_ONLY:
             out.append(tex[pos : match.start()] + r"\ensuremath{" + token + "}")
             pos = match.end()
+        elif token[1:] in MATH_ONE_ARG and (argument := _ARGUMENT.match(tex, match.end())):
+            out.append(tex[pos : match.start()] + r"\ensuremath{" + token + argument.group() + "}")
+            pos = argument.end()
+            while i + 1 < len(tokens) and tokens[i + 1].start() < pos:
+                i += 1  # tokens inside the argument are the argument's
         i += 1
     out.append(tex[pos:])
     return "".join(out)

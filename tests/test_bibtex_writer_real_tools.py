@@ -1,0 +1,82 @@
+"""arXiv TeX that broke the real bibtex, biber and pdflatex (issue 17), each as it came in:
+a check on the written text that needs no TeX, and a run of the real tools (skipped where
+they are absent)."""
+
+from __future__ import annotations
+
+import pytest
+
+import converters
+
+from .tex_tools import missing_programs, run_biber, run_bibtex
+
+needs_tex = pytest.mark.skipif(bool(missing_programs()), reason=f"TeX tools missing: {missing_programs()}")
+
+# arXiv 0704.0422 and 0704.0601: a % in maths is a comment in TeX too; in the .bbl it ate the
+# rest of biber's \field line ("File ended while scanning use of \field", "Lonely \item")
+PERCENT_IN_MATHS = r"""------------------------------------------------------------------------------
+\\
+arXiv:0704.0422
+Date: Tue, 3 Apr 2007 15:43:30 GMT   (420kb)
+
+Title: Polarization conversion in a silica microsphere
+Authors: Pablo Bianucci, Chris Fietz, John W. Robertson, Gennady Shvets and
+  Chih-Kang Shih
+Categories: physics.optics
+\\
+  We experimentally demonstrate controlled polarization-selective phenomena in
+a whispering gallery mode resonator. We observed efficient ($\approx 75 %$)
+polarization conversion of light in a silica microsphere coupled to a tapered
+optical fiber with proper optimization of the polarization of the propagating
+light. A simple model treating the microsphere as a ring resonator provides a
+good fit to the observed behavior.
+\\
+"""
+
+# arXiv 0704.0601 and 0704.0786: \bar, a maths accent, outside maths ("Missing $ inserted")
+MATHS_ACCENT_IN_TEXT = r"""------------------------------------------------------------------------------
+\\
+arXiv:0704.0601
+Date: Wed, 4 Apr 2007 15:58:48 GMT   (70kb)
+
+Title: D-\bar D mixing and rare D decays in the Littlest Higgs model with
+  non-unitarity matrix
+Authors: Chuan-Hung Chen, Chao-Qiang Geng, Tzu-Chiang Yuan
+Categories: hep-ph hep-ex
+\\
+  In this model, we show that the
+$D-\bar D$ mixing parameter can be as large as the current experimental value
+and the decay branching ratio (BR) of $D\to X_u \ga$ is small but its direct CP
+asymmetry could be $O(10%)$.
+\\
+"""
+
+
+def _written(abs_text: str, dialect: str) -> str:
+    result = converters.loads(abs_text, "arxiv-abs")
+    assert len(result.records) == 1
+    return converters.dumps(result.records, dialect)
+
+
+def test_percent_in_arxiv_maths_is_escaped_not_a_comment():
+    bib = _written(PERCENT_IN_MATHS, "biblatex")
+    assert r"($\approx 75 \%$)" in bib
+    assert "75 %" not in bib
+    assert r"$O(10\%)$" in _written(MATHS_ACCENT_IN_TEXT, "bibtex")
+
+
+def test_maths_accent_outside_maths_gets_ensuremath_with_its_argument():
+    bib = _written(MATHS_ACCENT_IN_TEXT, "bibtex")
+    assert r"D-\ensuremath{\bar D} mixing" in bib
+    assert r"$D-\bar D$ mixing" in bib  # maths that pairs is kept as it is
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_arxiv_maths_in_text_passes_real_tex_tools(dialect):
+    bib = converters.dumps([record for text in (PERCENT_IN_MATHS, MATHS_ACCENT_IN_TEXT)
+                            for record in converters.loads(text, "arxiv-abs").records], dialect)
+    run = (run_bibtex if dialect == "bibtex" else run_biber)(bib)
+    assert len(run.keys) == 2
+    assert run.tool_errors == []
+    assert run.latex_errors == []
