@@ -4,9 +4,15 @@ they are absent)."""
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 
 import converters
+from converters.diagnostics import Reporter
+from converters.formats.bibtex.writer import write_biblatex
+from converters.model import Name, Record, Text
 
 from .tex_tools import missing_programs, run_biber, run_bibtex
 
@@ -80,3 +86,30 @@ def test_arxiv_maths_in_text_passes_real_tex_tools(dialect):
     assert len(run.keys) == 2
     assert run.tool_errors == []
     assert run.latex_errors == []
+
+
+# astro-ph/listings/pastweek: before the author splitter learnt to ignore an unclosed brace,
+# 22 authors became one family name, and biber skips an entry whose name has over two commas
+MANY_COMMAS = Record(key="saxena2023jades", type="article", title=Text("JADES"), authors=(
+    Name(family="Rodríguez Del Pino, Renske Smit, Hannah Übler, Irene Shivaei", given="Bruno"),
+    Name(family="Evans", given="J", suffix="II")))
+
+
+def test_name_part_with_commas_is_braced_whole_so_biber_counts_none():
+    for dialect in ("bibtex", "biblatex"):
+        author = re.search(r"author = \{(.*)\},\n", converters.dumps([MANY_COMMAS], dialect)).group(1)
+        first, second = author.split(" and ")
+        assert first.startswith("{Bruno Rodr") and first.endswith("Irene Shivaei}")
+        assert second == "Evans, II, J"  # an ordinary name keeps its two commas
+
+
+def test_name_part_with_commas_is_reported_lost():
+    report = Reporter("<test>")
+    write_biblatex([MANY_COMMAS], io.StringIO(), report)
+    assert any("more than two commas" in str(d) for d in report.diagnostics)
+
+
+@needs_tex
+def test_name_part_with_commas_passes_biber():
+    run = run_biber(converters.dumps([MANY_COMMAS], "biblatex"))
+    assert run.tool_errors == [] and run.keys == ["saxena2023jades"]

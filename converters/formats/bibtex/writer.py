@@ -218,6 +218,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     def names(role: str, people: tuple[Name, ...], etal: bool) -> None:
         fields.append((role, _braced(_names(people, etal, mode, missing))))
         for person in people:
+            if _too_many_commas(_name(person, mode)):
+                report.lost(key, f"{role}s", target, "one braced name: biber refuses a name with more than two "
+                            "commas", record=record, value=_display(person))
             if person.given and not person.is_literal and not (person.family or person.non_dropping_particle
                                                                or person.dropping_particle):
                 # in the loss report: BibTeX and biber read the braced name back as a family name
@@ -420,10 +423,30 @@ def _split_subtitles(record: Record, biblatex: bool) -> tuple[Text, list[tuple[s
 
 
 def _names(names: tuple[Name, ...], etal: bool, mode: str, missing: list[str] | None = None) -> str:
-    parts = [_name(name, mode, missing) for name in names]
+    parts = []
+    for name in names:
+        written = _name(name, mode, missing)
+        if _too_many_commas(written):  # the name braced whole, which biber does not check
+            written = "{" + tex.escape_plain(_display(name), mode, missing) + "}"
+        parts.append(written)
     if etal:
         parts.append("others")
     return " and ".join(parts)
+
+
+def _too_many_commas(written: str) -> bool:
+    """Biber counts every comma of a name not braced whole, braced ones too, and skips
+    the entry at more than two ("Family, Suffix, Given")."""
+    return written.count(",") > 2 and not (written.startswith("{") and tex.bibtex_balanced(written[1:-1])
+                                           and written.endswith("}"))
+
+
+def _display(name: Name) -> str:
+    if name.is_literal:
+        return name.literal or ""
+    parts = (name.given, name.dropping_particle, name.non_dropping_particle, name.family)
+    text = " ".join(filter(None, parts))
+    return f"{text}, {name.suffix}" if name.suffix else text
 
 
 _AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
