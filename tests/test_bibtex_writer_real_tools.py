@@ -113,3 +113,50 @@ def test_name_part_with_commas_is_reported_lost():
 def test_name_part_with_commas_passes_biber():
     run = run_biber(converters.dumps([MANY_COMMAS], "biblatex"))
     assert run.tool_errors == [] and run.keys == ["saxena2023jades"]
+
+
+# astro-ph/listings/2301: a comment's "\c{opyright}" (biber makes it o + U+0327, which LaTeX
+# stops on) and authors "G. Mart\'-Devesa", "T. O\'Brien" (a mark with no precomposed character)
+COMBINING_MARKS = r"""------------------------------------------------------------------------------
+\\
+arXiv:2301.07266
+Date: Tue, 17 Jan 2023 10:00:00 GMT   (100kb)
+
+Title: A search for mid-IR bands of amino acids in the Perseus Molecular Cloud
+Authors: Susana Iglesias-Groth, G. Mart\'-Devesa, T. O\'Brien
+Categories: astro-ph.GA astro-ph.EP astro-ph.SR
+Comments: 8 pages, 2 figures, 1 table. Accepted Mem. S.A.It. Vol. 75, 282
+  \c{opyright} SAIt 2023. arXiv admin note: substantial text overlap with
+  arXiv:2104.12026
+\\
+  An abstract.
+\\
+"""
+
+
+def test_combining_mark_is_written_as_accent_macro_never_raw():
+    records = converters.loads(COMBINING_MARKS, "arxiv-abs").records
+    for dialect in ("bibtex", "biblatex"):
+        bib = converters.dumps(records, dialect, tex="utf8")
+        assert not re.search("[\u0300-\u036f]", bib), dialect
+    assert r"Mart{\'{-}}Devesa" in converters.dumps(records, "bibtex", tex="utf8")
+    biblatex = converters.dumps(records, "biblatex")
+    assert r"Mart{\'{{-}}}Devesa" in biblatex  # biber turns \'{-} back into a raw mark, not \'{{-}}
+    assert r"\csname c\endcsname{opyright}" in biblatex
+
+
+def test_combining_mark_after_base_letter_is_composed():
+    record = Record(key="x", type="article", title=Text("Franc\u0327ois x\u0327"))
+    bib = converters.dumps([record], "biblatex")
+    assert "François" in bib and r"{\csname c\endcsname{x}}" in bib
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_combining_marks_pass_real_tex_tools(dialect):
+    records = converters.loads(COMBINING_MARKS, "arxiv-abs").records
+    records.append(Record(key="x", type="article", title=Text("Franc\u0327ois x\u0327")))
+    bib = converters.dumps(records, dialect, tex="utf8")
+    run = (run_bibtex if dialect == "bibtex" else run_biber)(bib)
+    assert run.tool_errors == [] and len(run.keys) == 2
+    assert run.latex_errors == []

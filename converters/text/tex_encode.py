@@ -421,3 +421,55 @@ def protect_case_tex(tex: str) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+# --- combining marks --------------------------------------------------------------------
+
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_MARKED = re.compile(r"([^\\{}\s])([\u0300-\u036f]+)")
+# An accent macro and its argument, as biber reads them ("\c{o}", "\'B", "\c{opyright}")
+_ACCENT_MACRO = re.compile(r"\\([cvuHkrdb](?![A-Za-z])|['`^\"~=.])\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[A-Za-z])")
+
+
+def _accent(command: str, argument: str, biber: bool) -> str:
+    # biber turns accent macros into Unicode, and a mark with no precomposed character
+    # reaches LaTeX raw ("Unicode character U+0327 not set up"). It leaves \'{{B}} alone,
+    # but not \c in any form: that one is spelt with \csname, which LaTeX reads the same
+    if not biber:
+        return f"\\{command}{{{argument}}}"
+    if command.isalpha():
+        return f"\\csname {command}\\endcsname{{{argument}}}"
+    return f"\\{command}{{{{{argument}}}}}"
+
+
+def combining_to_macros(value: str, biber: bool = False) -> str:
+    """Combining marks that NFC cannot compose with their base letter, as TeX accent macros
+    on it (``x`` + U+0327 -> ``{\\c{x}}``): LaTeX stops on a raw combining mark. For biber,
+    accent macros in kept TeX that give such a mark (``\\c{opyright}``) are written so that
+    biber leaves them to LaTeX."""
+    if value.isascii() and not biber:
+        return value
+    value = nfc(value)
+    if biber and "\\" in value:  # before the macros made below, which are safe already
+        value = _ACCENT_MACRO.sub(_biber_accent, value)
+    if _COMBINING.search(value):
+        table = _combining_marks()
+
+        def macros(match: re.Match[str]) -> str:
+            base, marks = match.groups()
+            if not all(mark in table for mark in marks):
+                return match.group()
+            for mark in marks:
+                base = _accent(table[mark], base, biber)
+            return "{" + base + "}"
+
+        value = _MARKED.sub(macros, value)
+    return value
+
+
+def _biber_accent(match: re.Match[str]) -> str:
+    command, argument = match.groups()
+    if argument.startswith("{{") or not _COMBINING.search(nfc(tex_to_unicode(match.group()))):
+        return match.group()  # biber gives a precomposed character: \'e, \c{c}
+    inner = argument[1:-1] if argument.startswith("{") else argument
+    return _accent(command, inner, True)

@@ -20,6 +20,7 @@ from ...model import Date, Name, Record, Syntax, Text
 from ...options import Options
 from ...text import tex
 from ...text.markup import to_tex
+from ...text.tex_encode import combining_to_macros
 from .mapping import PREAMBLE_META
 
 SEASONS = ("Spring", "Summer", "Autumn", "Winter")
@@ -96,6 +97,7 @@ _BREAK_BEFORE_BRACE = re.compile(r"(?<!\\)((?:\\\\)+)(?=[{}])")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 
 _AND = re.compile(r"\sand\s", re.IGNORECASE)
+_VERBATIM = frozenset({"url", "doi", "eprint"})  # biber reads them verbatim: no macros there
 
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
@@ -119,6 +121,8 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
         entry_type, fields = _fields(record, key, mode, options, biblatex, report, target)
         fields = [(name, _safe_value(value, record, key, name, report, target)
                    if _ATTENTION.search(value, 1, len(value) - 1) and value.startswith("{") else value)
+                  for name, value in fields]
+        fields = [(name, value if name in _VERBATIM else combining_to_macros(value, biber=biblatex))
                   for name, value in fields]
         fields, new_strings = _with_macros(record, fields, strings)
         if count:
