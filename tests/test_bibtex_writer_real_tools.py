@@ -12,7 +12,7 @@ import pytest
 import converters
 from converters.diagnostics import Reporter
 from converters.formats.bibtex.writer import write_biblatex
-from converters.model import Name, Record, Text
+from converters.model import Name, Record, Syntax, Text
 
 from .tex_tools import missing_programs, run_biber, run_bibtex
 
@@ -159,4 +159,31 @@ def test_combining_marks_pass_real_tex_tools(dialect):
     bib = converters.dumps(records, dialect, tex="utf8")
     run = (run_bibtex if dialect == "bibtex" else run_biber)(bib)
     assert run.tool_errors == [] and len(run.keys) == 2
+    assert run.latex_errors == []
+
+
+# TeX that would break LaTeX however the author meant it: maths leaving its group, a \( or \)
+# without its partner, \frac outside maths
+BROKEN_TEX = {
+    r"{$x} y$ z": r"{\$x} y\$ z",
+    r"\(a unclosed": r"{\textbackslash}(a unclosed",
+    r"a \) b": r"a {\textbackslash}) b",
+    r"$\frac12$ \frac{1}{2} x": r"$\frac12$ \ensuremath{\frac{1}{2}} x",
+    r"already \(x\) and \[y\]": r"already \(x\) and \[y\]",
+}
+
+
+@pytest.mark.parametrize(("arxiv", "expected"), BROKEN_TEX.items())
+def test_unpaired_maths_delimiters_and_groups_are_spelt_out(arxiv, expected):
+    record = Record(key="k", type="article", title=Text("T"), note=Text(arxiv, Syntax.TEX))
+    assert f"note = {{{expected}}}" in converters.dumps([record], "biblatex")
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_unpaired_maths_delimiters_pass_real_tex_tools(dialect):
+    records = [Record(key=f"k{i}", type="article", title=Text(arxiv, Syntax.TEX), note=Text(arxiv, Syntax.TEX))
+               for i, arxiv in enumerate(BROKEN_TEX)]
+    run = (run_bibtex if dialect == "bibtex" else run_biber)(converters.dumps(records, dialect))
+    assert run.tool_errors == [] and len(run.keys) == len(records)
     assert run.latex_errors == []

@@ -293,17 +293,27 @@ MATH_ONLY = frozenset("""
     Phi Psi Omega pm mp times div cdot sim simeq approx propto leq geq le ge ll gg neq ne equiv infty partial
     nabla odot oplus otimes ell hbar prime rightarrow leftarrow to gets Rightarrow leftrightarrow
 """.split())
-# Maths macros taking one argument (\bar D, \hat{p}, \mathrm{GeV}): outside maths they are
+# Maths macros taking an argument (\bar D, \hat{p}, \mathrm{GeV}; \frac two): outside maths they are
 # wrapped in \ensuremath with their argument, as \ensuremath{\bar} alone would lose it
 MATH_ONE_ARG = frozenset("""
     bar hat tilde vec dot ddot check breve acute grave widehat widetilde overline mathrm mathbf
-    mathit mathcal mathsf mathtt sqrt
+    mathit mathcal mathsf mathtt sqrt frac
 """.split())
 _SPECIAL_TOKENS = re.compile(r"\\[A-Za-z]+|\\.|\$\$|\$|[%&#^_]", re.DOTALL)
 # In maths, % still starts a comment and # is a macro parameter: arXiv's authors mean the signs
 _MATH_SPECIALS = re.compile(r"\\.|[%#]", re.DOTALL)
 # The argument of a MATH_ONE_ARG macro: blanks, then a group (one level of nesting), a macro or a character
 _ARGUMENT = re.compile(r"\s*(?:\{(?:[^{}\\]|\\.|\{(?:[^{}\\]|\\.)*\})*\}|\\[A-Za-z]+|\\.|[^\s{}\\$])", re.DOTALL)
+
+
+def _arguments(tex: str, at: int, name: str) -> int | None:
+    """Where the argument(s) of a MATH_ONE_ARG macro end (\\frac has two), or None."""
+    for _ in range(2 if name == "frac" else 1):
+        argument = _ARGUMENT.match(tex, at)
+        if argument is None:
+            return None
+        at = argument.end()
+    return at
 
 
 def _escape_in_math(math: str) -> str:
@@ -331,24 +341,29 @@ def escape_text_specials(tex: str) -> str:
         closer = _MATH_OPEN.get(token)
         if closer:
             end = next((j for j in range(i + 1, len(tokens)) if tokens[j].group() == closer), None)
+            if end is not None and not is_balanced(tex[match.end() : tokens[end].start()]):
+                end = None  # "{$x} y$": maths that would leave its group is no maths
             if end is not None:
                 # the maths, up to its closing delimiter, is copied as it is but for % and #
                 out.append(tex[pos : match.start()] + _escape_in_math(tex[match.start() : tokens[end].end()]))
                 pos = tokens[end].end()
                 i = end + 1
                 continue
-            if token.startswith("$"):
-                out.append(tex[pos : match.start()] + r"\$" * len(token))
-                pos = match.end()
+            out.append(tex[pos : match.start()] + (r"\$" * len(token) if token.startswith("$")
+                                                   else "{\\textbackslash}" + token[1]))
+            pos = match.end()
+        elif token in ("\\)", "\\]"):  # a closer nothing opened: LaTeX stops on it
+            out.append(tex[pos : match.start()] + "{\\textbackslash}" + token[1])
+            pos = match.end()
         elif token in _TEXT_SPECIALS:
             out.append(tex[pos : match.start()] + _TEXT_SPECIALS[token])
             pos = match.end()
         elif token[1:] in MATH_ONLY:
             out.append(tex[pos : match.start()] + r"\ensuremath{" + token + "}")
             pos = match.end()
-        elif token[1:] in MATH_ONE_ARG and (argument := _ARGUMENT.match(tex, match.end())):
-            out.append(tex[pos : match.start()] + r"\ensuremath{" + token + argument.group() + "}")
-            pos = argument.end()
+        elif token[1:] in MATH_ONE_ARG and (argument := _arguments(tex, match.end(), token[1:])):
+            out.append(tex[pos : match.start()] + r"\ensuremath{" + token + tex[match.end() : argument] + "}")
+            pos = argument
             while i + 1 < len(tokens) and tokens[i + 1].start() < pos:
                 i += 1  # tokens inside the argument are the argument's
         i += 1
