@@ -484,7 +484,13 @@ def combining_to_macros(value: str, biber: bool = False) -> str:
 
 def _biber_accent(match: re.Match[str]) -> str:
     command, argument = match.groups()
-    if argument.startswith("{{") or not _COMBINING.search(nfc(tex_to_unicode(match.group()))):
+    if argument.startswith("{{") or not _gives_a_mark(match.group()):
         return match.group()  # biber gives a precomposed character: \'e, \c{c}
     inner = argument[1:-1] if argument.startswith("{") else argument
     return _accent(command, inner, True)
+
+
+@lru_cache(maxsize=4096)
+def _gives_a_mark(macro: str) -> bool:
+    """The accent macro decodes to a mark NFC leaves alone (pylatexenc is slow: cached)."""
+    return _COMBINING.search(nfc(tex_to_unicode(macro))) is not None
