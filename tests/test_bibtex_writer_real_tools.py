@@ -151,11 +151,17 @@ def test_combining_mark_after_base_letter_is_composed():
     assert "François" in bib and r"{\csname c\endcsname{x}}" in bib
 
 
+def test_combining_mark_on_nothing_is_an_accent_on_an_empty_group():
+    record = Record(key="x", type="article", title=Text("\u0301start a \u0301b"))
+    bib = converters.dumps([record], "bibtex", tex="utf8")
+    assert r"title = {{\'{}}start a {\'{}}b}" in bib
+
+
 @needs_tex
 @pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
 def test_combining_marks_pass_real_tex_tools(dialect):
     records = converters.loads(COMBINING_MARKS, "arxiv-abs").records
-    records.append(Record(key="x", type="article", title=Text("Franc\u0327ois x\u0327")))
+    records.append(Record(key="x", type="article", title=Text("Franc\u0327ois x\u0327 \u0301b")))
     bib = converters.dumps(records, dialect, tex="utf8")
     run = (run_bibtex if dialect == "bibtex" else run_biber)(bib)
     assert run.tool_errors == [] and len(run.keys) == 2

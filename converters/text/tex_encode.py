@@ -441,7 +441,8 @@ def protect_case_tex(tex: str) -> str:
 # --- combining marks --------------------------------------------------------------------
 
 _COMBINING = re.compile(r"[\u0300-\u036f]")
-_MARKED = re.compile(r"([^\\{}\s])([\u0300-\u036f]+)")
+# a mark on nothing (after a blank or a brace) is an accent on an empty group: \'{}
+_MARKED = re.compile(r"([^\\{}\s]|(?<!\\))([\u0300-\u036f]+)")
 # An accent macro and its argument, as biber reads them ("\c{o}", "\'B", "\c{opyright}")
 _ACCENT_MACRO = re.compile(r"\\([cvuHkrdb](?![A-Za-z])|['`^\"~=.])\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[A-Za-z])")
 
