@@ -340,9 +340,10 @@ def escape_text_specials(tex: str) -> str:
         token = match.group()
         closer = _MATH_OPEN.get(token)
         if closer:
-            end = next((j for j in range(i + 1, len(tokens)) if tokens[j].group() == closer), None)
-            if end is not None and not is_balanced(tex[match.end() : tokens[end].start()]):
-                end = None  # "{$x} y$": maths that would leave its group is no maths
+            # the first closer that leaves the braces balanced: "$\textbf{a $b$ c}$" is maths with
+            # maths inside; in "{$x} y$" the maths would leave its group, so it is none
+            end = next((j for j in range(i + 1, len(tokens)) if tokens[j].group() == closer
+                        and is_balanced(tex[match.end() : tokens[j].start()])), None)
             if end is not None:
                 # the maths, up to its closing delimiter, is copied as it is but for % and #
                 out.append(tex[pos : match.start()] + _escape_in_math(tex[match.start() : tokens[end].end()]))
