@@ -122,8 +122,10 @@ def test_every_reader_writer_pair_gives_valid_output(reader, writer):
 
 def _maths(value: Text | None) -> list[str]:
     """The maths of a text as its plain rendering shows it: after a round trip through a
-    plain-text format the same $...$ is there, though no longer marked as maths."""
-    return [m.group().strip("$").strip() for m in re.finditer(r"\$[^$]+\$", value.plain())] if value else []
+    plain-text format the same $...$ is there, though no longer marked as maths. A % or #
+    in arXiv's maths means the sign, and BibTeX output spells it \\% (issue 17)."""
+    return [re.sub(r"(?<!\\)([%#])", r"\\\1", m.group().strip("$").strip())
+            for m in re.finditer(r"\$[^$]+\$", value.plain())] if value else []
 
 
 def _unpaired_dollar(value: Text | None) -> bool:

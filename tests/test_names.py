@@ -17,9 +17,15 @@ from converters.text.names import split_author_line, split_top_level
 
 
 def reference_split_top_level(text: str, separator: str = ",") -> list[str]:
-    out, depth, start = [], 0, 0
+    opened: list[int] = []  # a `{` that nothing closes is an ordinary character
     for i, ch in enumerate(text):
         if ch == "{":
+            opened.append(i)
+        elif ch == "}" and opened:
+            opened.pop()
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "{" and i not in opened:
             depth += 1
         elif ch == "}":
             depth = max(0, depth - 1)
@@ -65,7 +71,8 @@ def test_split_top_level_matches_the_character_loop(text, separator):
     ("{a, {b, c}}, d", ["{a, {b, c}}", " d"]),  # nested group
     ("x{a,b}y, z", ["x{a,b}y", " z"]),  # a group inside a piece
     ("a, \\{b, c\\}", ["a", " \\{b, c\\}"]),  # a backslash does not escape a brace here
-    ("a}, b, {c, d", ["a}", " b", " {c, d"]),  # stray `}` ignored, unclosed `{` runs to the end
+    ("a}, b, {c, d", ["a}", " b", " {c", " d"]),  # stray `}` ignored, and so is an unclosed `{`
+    ("{a, {b}, c", ["{a", " {b}", " c"]),
     ("{}, {}", ["{}", " {}"]),
     ("", [""]),
 ])
@@ -96,3 +103,15 @@ def test_split_author_line_matches_the_name_by_name_reference(line):
 ])
 def test_split_author_line_examples(line, expected):
     assert split_author_line(line) == expected == reference_split_author_line(line)
+
+
+def test_unclosed_brace_in_arxiv_author_line_does_not_join_the_authors():
+    # arXiv 2302.12805 (JADES) in astro-ph/listings/pastweek: "Rodr\'{iguez" never closes its group
+    line = ("Michael V. Maseda, Tim Rawle, Hans-Walter Rix, Bruno Rodr\\'{iguez Del Pino,\n"
+            "  Renske Smit, Hannah \\\"Ubler, Daniel J. Eisenstein, Kevin Hainline, Ryan\n"
+            "  Hausen, Lester Sandles, Jan Scholtz, Irene Shivaei")
+    names = split_author_line(line)
+    assert names[3] == "Bruno Rodr\\'{iguez Del Pino"
+    assert names[4].strip() == "Renske Smit"
+    assert len(names) == 12
+    assert names == reference_split_author_line(line)

@@ -302,17 +302,21 @@ def trailing_particle(given: str | None, known: frozenset[str] | None = None) ->
 def split_top_level(text: str, separator: str = ",") -> list[str]:
     """Split on a separator outside braces (TeX groups may hold commas).
 
-    A backslash does not escape a brace here; a `}` with no `{` open is ignored, and an
-    unclosed `{` runs to the end. The separator must not be a brace."""
+    A backslash does not escape a brace here; a `}` with no `{` open is ignored, and so is
+    a `{` that nothing closes: arXiv has "Bruno Rodr\\'{iguez Del Pino, Renske Smit, ...",
+    whose separators must still count. The separator must not be a brace."""
     if "{" not in text:
         return text.split(separator)
     # Visit only the braces and let str.split cut the stretches between top-level groups:
     # collaboration lists of 3,000 names have a few braces among 60,000 characters, and a
     # Python step per character (or per separator) was the listing reader's biggest cost.
+    unclosed = _unclosed(text)
     out = [""]  # the last piece is still open
     depth = start = 0  # start: where the text not yet in `out` begins
     for match in _BRACES.finditer(text):
         if match.group() == "{":
+            if match.start() in unclosed:
+                continue
             if depth == 0:
                 _add_split(out, text[start : match.start()], separator)
                 start = match.start()
@@ -322,11 +326,19 @@ def split_top_level(text: str, separator: str = ",") -> list[str]:
             if depth == 0:  # a whole top-level group belongs to the open piece
                 out[-1] += text[start : match.end()]
                 start = match.end()
-    if depth:  # an unclosed group: no separator after its `{` counts
-        out[-1] += text[start:]
-    else:
-        _add_split(out, text[start:], separator)
+    _add_split(out, text[start:], separator)
     return out
+
+
+def _unclosed(text: str) -> set[int]:
+    """Where the `{` are that no `}` closes."""
+    opened: list[int] = []
+    for match in _BRACES.finditer(text):
+        if match.group() == "{":
+            opened.append(match.start())
+        elif opened:
+            opened.pop()
+    return set(opened)
 
 
 _BRACES = re.compile(r"[{}]")

@@ -301,17 +301,44 @@ MATH_ONLY = frozenset("""
     Phi Psi Omega pm mp times div cdot sim simeq approx propto leq geq le ge ll gg neq ne equiv infty partial
     nabla odot oplus otimes ell hbar prime rightarrow leftarrow to gets Rightarrow leftrightarrow
 """.split())
+# Maths macros taking an argument (\bar D, \hat{p}, \mathrm{GeV}; \frac two): outside maths they are
+# wrapped in \ensuremath with their argument, as \ensuremath{\bar} alone would lose it
+MATH_ONE_ARG = frozenset("""
+    bar hat tilde vec dot ddot check breve acute grave widehat widetilde overline mathrm mathbf
+    mathit mathcal mathsf mathtt sqrt frac
+""".split())
 _SPECIAL_TOKENS = re.compile(r"\\[A-Za-z]+|\\.|\$\$|\$|[%&#^_]", re.DOTALL)
 # Text the loop below would change holds one of these (a superset: without any, it is returned as it is)
-_MAY_CHANGE = re.compile(r"[%&#^_$]|\\(?:" + "|".join(sorted(MATH_ONLY, key=len, reverse=True)) + r")(?![A-Za-z])")
+_MAY_CHANGE = re.compile(r"[%&#^_$]|\\[()\[\]]|\\(?:" + "|".join(sorted(MATH_ONLY | MATH_ONE_ARG, key=len, reverse=True))
+                         + r")(?![A-Za-z])")
+# In maths, % still starts a comment and # is a macro parameter: arXiv's authors mean the signs
+_MATH_SPECIALS = re.compile(r"\\.|[%#]", re.DOTALL)
+# The argument of a MATH_ONE_ARG macro: blanks, then a group (one level of nesting), a macro or a character
+_ARGUMENT = re.compile(r"\s*(?:\{(?:[^{}\\]|\\.|\{(?:[^{}\\]|\\.)*\})*\}|\\[A-Za-z]+|\\.|[^\s{}\\$])", re.DOTALL)
+
+
+def _arguments(tex: str, at: int, name: str) -> int | None:
+    """Where the argument(s) of a MATH_ONE_ARG macro end (\\frac has two), or None."""
+    for _ in range(2 if name == "frac" else 1):
+        argument = _ARGUMENT.match(tex, at)
+        if argument is None:
+            return None
+        at = argument.end()
+    return at
+
+
+def _escape_in_math(math: str) -> str:
+    return _MATH_SPECIALS.sub(lambda m: "\\" + m.group() if len(m.group()) == 1 else m.group(), math)
 
 
 def escape_text_specials(tex: str) -> str:
     """Escape ``% & # ^ _`` outside maths in TeX written by people who mean the characters,
-    and put maths macros found there (MATH_ONLY) in ``\\ensuremath``.
+    and put maths macros found there (MATH_ONLY, MATH_ONE_ARG with its argument) in
+    ``\\ensuremath``.
 
-    Maths (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) and escapes (``\\%``) are left alone; a
-    ``$`` that no later ``$`` closes is a dollar sign and is escaped too.
+    Maths (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) and escapes (``\\%``) are left alone,
+    but for ``%`` and ``#`` in maths, which would comment out the rest of the line or stop
+    LaTeX; a ``$`` that no later ``$`` closes is a dollar sign and is escaped too.
     """
     if not _MAY_CHANGE.search(tex):
         return tex
@@ -324,19 +351,33 @@ def escape_text_specials(tex: str) -> str:
         token = match.group()
         closer = _MATH_OPEN.get(token)
         if closer:
-            end = next((j for j in range(i + 1, len(tokens)) if tokens[j].group() == closer), None)
+            # the first closer that leaves the braces balanced: "$\textbf{a $b$ c}$" is maths with
+            # maths inside; in "{$x} y$" the maths would leave its group, so it is none
+            end = next((j for j in range(i + 1, len(tokens)) if tokens[j].group() == closer
+                        and is_balanced(tex[match.end() : tokens[j].start()])), None)
             if end is not None:
-                i = end + 1  # the maths, up to its closing delimiter, is copied as it is
+                # the maths, up to its closing delimiter, is copied as it is but for % and #
+                out.append(tex[pos : match.start()] + _escape_in_math(tex[match.start() : tokens[end].end()]))
+                pos = tokens[end].end()
+                i = end + 1
                 continue
-            if token.startswith("$"):
-                out.append(tex[pos : match.start()] + r"\$" * len(token))
-                pos = match.end()
+            out.append(tex[pos : match.start()] + (r"\$" * len(token) if token.startswith("$")
+                                                   else "{\\textbackslash}" + token[1]))
+            pos = match.end()
+        elif token in ("\\)", "\\]"):  # a closer nothing opened: LaTeX stops on it
+            out.append(tex[pos : match.start()] + "{\\textbackslash}" + token[1])
+            pos = match.end()
         elif token in _TEXT_SPECIALS:
             out.append(tex[pos : match.start()] + _TEXT_SPECIALS[token])
             pos = match.end()
         elif token[1:] in MATH_ONLY:
             out.append(tex[pos : match.start()] + r"\ensuremath{" + token + "}")
             pos = match.end()
+        elif token[1:] in MATH_ONE_ARG and (argument := _arguments(tex, match.end(), token[1:])):
+            out.append(tex[pos : match.start()] + r"\ensuremath{" + token + tex[match.end() : argument] + "}")
+            pos = argument
+            while i + 1 < len(tokens) and tokens[i + 1].start() < pos:
+                i += 1  # tokens inside the argument are the argument's
         i += 1
     out.append(tex[pos:])
     return "".join(out)
@@ -420,3 +461,62 @@ def protect_case_tex(tex: str) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+# --- combining marks --------------------------------------------------------------------
+
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+# a mark on nothing (after a blank or a brace) is an accent on an empty group: \'{}
+_MARKED = re.compile(r"([^\\{}\s]|(?<!\\))([\u0300-\u036f]+)")
+# An accent macro and its argument, as biber reads them ("\c{o}", "\'B", "\c{opyright}")
+_ACCENT_MACRO = re.compile(r"\\([cvuHkrdb](?![A-Za-z])|['`^\"~=.])\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[A-Za-z])")
+
+
+def _accent(command: str, argument: str, biber: bool) -> str:
+    # biber turns accent macros into Unicode, and a mark with no precomposed character
+    # reaches LaTeX raw ("Unicode character U+0327 not set up"). It leaves \'{{B}} alone,
+    # but not \c in any form: that one is spelt with \csname, which LaTeX reads the same
+    if not biber:
+        return f"\\{command}{{{argument}}}"
+    if command.isalpha():
+        return f"\\csname {command}\\endcsname{{{argument}}}"
+    return f"\\{command}{{{{{argument}}}}}"
+
+
+def combining_to_macros(value: str, biber: bool = False) -> str:
+    """Combining marks that NFC cannot compose with their base letter, as TeX accent macros
+    on it (``x`` + U+0327 -> ``{\\c{x}}``): LaTeX stops on a raw combining mark. For biber,
+    accent macros in kept TeX that give such a mark (``\\c{opyright}``) are written so that
+    biber leaves them to LaTeX."""
+    if value.isascii() and not biber:
+        return value
+    value = nfc(value)
+    if biber and "\\" in value:  # before the macros made below, which are safe already
+        value = _ACCENT_MACRO.sub(_biber_accent, value)
+    if _COMBINING.search(value):
+        table = _combining_marks()
+
+        def macros(match: re.Match[str]) -> str:
+            base, marks = match.groups()
+            if not all(mark in table for mark in marks):
+                return match.group()
+            for mark in marks:
+                base = _accent(table[mark], base, biber)
+            return "{" + base + "}"
+
+        value = _MARKED.sub(macros, value)
+    return value
+
+
+def _biber_accent(match: re.Match[str]) -> str:
+    command, argument = match.groups()
+    if argument.startswith("{{") or not _gives_a_mark(match.group()):
+        return match.group()  # biber gives a precomposed character: \'e, \c{c}
+    inner = argument[1:-1] if argument.startswith("{") else argument
+    return _accent(command, inner, True)
+
+
+@lru_cache(maxsize=4096)
+def _gives_a_mark(macro: str) -> bool:
+    """The accent macro decodes to a mark NFC leaves alone (pylatexenc is slow: cached)."""
+    return _COMBINING.search(nfc(tex_to_unicode(macro))) is not None

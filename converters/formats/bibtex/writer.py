@@ -20,6 +20,7 @@ from ...model import Date, Name, Record, Syntax, Text
 from ...options import Options
 from ...text import tex
 from ...text.markup import to_tex
+from ...text.tex_encode import combining_to_macros
 from .mapping import PREAMBLE_META
 
 SEASONS = ("Spring", "Summer", "Autumn", "Winter")
@@ -96,6 +97,7 @@ _BREAK_BEFORE_BRACE = re.compile(r"(?<!\\)((?:\\\\)+)(?=[{}])")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 
 _AND = re.compile(r"\sand\s", re.IGNORECASE)
+_VERBATIM = frozenset({"url", "doi", "eprint"})  # biber reads them verbatim: no macros there
 
 # A bare & in TeX text is an alignment tab, an error in any bibliography field (none is an
 # alignment, in maths neither, unless an environment makes one); a bare % comments out the
@@ -138,6 +140,8 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
                   for name, value in fields]
         if links or any(name in _LINKS for name, _ in fields):
             fields = _without_cycles(fields, key, links, record, report, target)
+        fields = [(name, value if name in _VERBATIM else combining_to_macros(value, biber=biblatex))
+                  for name, value in fields]
         fields, new_strings = _with_macros(record, fields, strings)
         if count:
             out.write("\n")
@@ -282,6 +286,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     def names(role: str, people: tuple[Name, ...], etal: bool) -> None:
         fields.append((role, _braced(_names(people, etal, mode, missing))))
         for person in people:
+            if _too_many_commas(_name(person, mode)):
+                report.lost(key, f"{role}s", target, "one braced name: biber refuses a name with more than two "
+                            "commas", record=record, value=_display(person))
             if person.given and not person.is_literal and not (person.family or person.non_dropping_particle
                                                                or person.dropping_particle):
                 # in the loss report: BibTeX and biber read the braced name back as a family name
@@ -487,10 +494,30 @@ def _split_subtitles(record: Record, biblatex: bool) -> tuple[Text, list[tuple[s
 
 
 def _names(names: tuple[Name, ...], etal: bool, mode: str, missing: list[str] | None = None) -> str:
-    parts = [_name(name, mode, missing) for name in names]
+    parts = []
+    for name in names:
+        written = _name(name, mode, missing)
+        if _too_many_commas(written):  # the name braced whole, which biber does not check
+            written = "{" + tex.escape_plain(_display(name), mode, missing) + "}"
+        parts.append(written)
     if etal:
         parts.append("others")
     return " and ".join(parts)
+
+
+def _too_many_commas(written: str) -> bool:
+    """Biber counts every comma of a name not braced whole, braced ones too, and skips
+    the entry at more than two ("Family, Suffix, Given")."""
+    return written.count(",") > 2 and not (written.startswith("{") and tex.bibtex_balanced(written[1:-1])
+                                           and written.endswith("}"))
+
+
+def _display(name: Name) -> str:
+    if name.is_literal:
+        return name.literal or ""
+    parts = (name.given, name.dropping_particle, name.non_dropping_particle, name.family)
+    text = " ".join(filter(None, parts))
+    return f"{text}, {name.suffix}" if name.suffix else text
 
 
 _AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
