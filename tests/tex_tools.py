@@ -100,6 +100,10 @@ def _write(cwd: Path, bib: str, stubs: tuple[str, ...]) -> None:
         (cwd / Path(name).name).write_text("% empty stand-in: the source's @preamble inputs this file\n")
 
 
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+
 def _timed_out(exc: subprocess.TimeoutExpired) -> Run:
     return Run([], [f"{exc.cmd[0]} did not finish in {exc.timeout} s"], [])
 
@@ -128,8 +132,7 @@ def _run_bibtex(bib: str, stubs: tuple[str, ...]) -> Run:
         (cwd / "doc.tex").write_text(PLAIN_DOCUMENT, encoding="utf-8")
         _latex(cwd)
         done = _run(["bibtex", "doc"], cwd)
-        blg = (cwd / "doc.blg").read_text(encoding="utf-8", errors="replace") if (cwd / "doc.blg").exists() else ""
-        bbl = (cwd / "doc.bbl").read_text(encoding="utf-8", errors="replace") if (cwd / "doc.bbl").exists() else ""
+        blg, bbl = _read(cwd / "doc.blg"), _read(cwd / "doc.bbl")
         tool_errors = [line for line in blg.splitlines() if _is_bibtex_error(line)]
         if done.returncode >= 2:  # 1 is warnings only
             tool_errors.append(f"bibtex exit {done.returncode}: {done.stdout[-2000:]}")
@@ -151,7 +154,7 @@ def _run_biber(bib: str, stubs: tuple[str, ...]) -> Run:
         (cwd / "doc.tex").write_text(BIBLATEX_DOCUMENT, encoding="utf-8")
         _latex(cwd)
         done = _run(["biber", "--nolog", "--quiet", "doc"], cwd)
-        bbl = (cwd / "doc.bbl").read_text(encoding="utf-8", errors="replace") if (cwd / "doc.bbl").exists() else ""
+        bbl = _read(cwd / "doc.bbl")
         said = done.stdout + done.stderr
         tool_errors = [line for line in said.splitlines() if line.startswith("ERROR") or "SEGV" in line]
         if done.returncode != 0:
