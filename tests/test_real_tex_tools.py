@@ -169,9 +169,17 @@ def _cases(check: str) -> list:
 
 
 def _source_text(group: str) -> str:
+    """The inputs' text as decoded, JSON's \\u escapes included, to look for what the source holds."""
     if group == "hostile":
-        return json.dumps(HOSTILE_CSL)
-    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in GROUPS[group])
+        return json.dumps(HOSTILE_CSL, ensure_ascii=False)
+    texts = []
+    for path in GROUPS[group]:
+        encoding = ENCODINGS.get(path.name, "latin-1" if "latin1" in path.name else "utf-8")
+        text = path.read_text(encoding=encoding, errors="replace")
+        texts.append(text)
+        if path.suffix in (".json", ".jsonl"):
+            texts.append(text.encode().decode("unicode_escape", errors="replace"))
+    return "\n".join(texts)
 
 
 @pytest.mark.parametrize(("group", "dialect"), _cases("entries"))
@@ -182,7 +190,8 @@ def test_bibtex_and_biber_see_every_entry_with_no_error(outputs, group, dialect)
     wrote = written_keys(bib)
     assert wrote, "the check found no entry in refconv's output"
     assert run.tool_errors == []
-    assert sorted(run.keys, key=str.lower) == sorted(wrote, key=str.lower)
+    # biber adds entries of its own (hashed keys for biblatex's related/set clones)
+    assert {k.lower() for k in wrote} - {k.lower() for k in run.keys} == set()
 
 
 @pytest.mark.parametrize(("group", "dialect"), _cases("latex"))
@@ -197,7 +206,11 @@ def test_latex_reports_no_error_caused_by_refconvs_output(outputs, group, dialec
         assert macro in source, f"{macro} is listed as the source's own, but {group} does not use it"
     for name in known.get("missing-files", {}):
         assert name.removesuffix(".sty") in source, f"{group} does not input {name}"
-    unexplained = [e for e in run.latex_errors if not _is_allowed(e, allowed, source)]
+    source_errors = known.get("source-errors", {})
+    unexplained = [e for e in run.latex_errors if not _is_allowed(e, allowed, source)
+                   and not e.startswith(tuple(source_errors))]
+    if len(run.latex_errors) >= 100 and all(e.startswith(_TOO_MANY) for e in unexplained):
+        unexplained = []  # TeX stops after 100 errors in one paragraph: here all of them explained
     assert unexplained == []
     assert run.undefined_macros <= allowed, sorted(run.undefined_macros - allowed)
 
@@ -212,6 +225,7 @@ def test_every_listed_source_macro_is_still_undefined_somewhere(outputs):
         assert set(known.get("undefined-in-source", {})) <= seen, group
 
 
+_TOO_MANY = ("That makes 100 errors", " ==> Fatal error occurred")
 _NOT_SET_UP = re.compile(r"^LaTeX Error: Unicode character (.) \(U\+[0-9A-F]+\)")
 
 
