@@ -204,3 +204,12 @@ def test_generated_names_split_as_pybtex_splits_them(parts):
         assert (ours.given, ours.non_dropping_particle, ours.family, ours.suffix) == (
             decoded(oracle.first_names + oracle.middle_names), decoded(oracle.prelast_names),
             decoded(oracle.last_names), decoded(oracle.lineage_names))
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_family_of_several_words_with_no_given_part_comes_back_whole(dialect):
+    # tugboat.bib's \Thanh is one family "Hàn Thế Thành"; unbraced, BibTeX reads given "Hàn Thế"
+    record = converters.Record(key="k", type="article", authors=(Name(family="Hàn Thế Thành"),))
+    written = converters.dumps([record], dialect)
+    (name,) = converters.loads(written, "bibtex").records[0].authors
+    assert name.given is None and (name.family or name.literal) == "Hàn Thế Thành"  # braced: one name

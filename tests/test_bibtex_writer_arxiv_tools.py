@@ -168,6 +168,41 @@ def test_combining_marks_pass_real_tex_tools(dialect):
     assert run.latex_errors == []
 
 
+# tugboat.bib's "\\Thanh" and "Tolen{\\.a}" give ế (U+1EBF) and ȧ (U+0227), texbook3.bib's
+# "n{\\'\\i}ky" is read by biber as ı + U+0301, and "\\^{\\'e}" is é + U+0302 (no NFC form):
+# pdflatex has no setup for any of them
+OUTSIDE_LATEX = r"""@article{thanh, author = {\Thanh{} and Lolita Tolen{\.a} and Pi{\^{\'e}}rre Ducr{\'{\^e}}},
+  title = {{\LaTeX} pro za{\v{c}}{\'a}te{\v{c}}n{\'\i}ky and Th{\'{\^{e}}}}, journal = {J}, year = 2001}
+"""
+
+
+def test_letters_pdflatex_cannot_take_are_written_as_accents_biber_passes_on():
+    records = converters.loads(OUTSIDE_LATEX, "bibtex").records
+    biblatex = converters.dumps(records, "biblatex")
+    assert "\u1ebf" not in biblatex and "\u0227" not in biblatex
+    assert (r"author = {{Hàn Th{\'{{\^{{e}}}}} Thành} and Tolen{\.{{a}}}, Lolita and "
+            r"Ducr{\'{{\^{{e}}}}}, Pi{\^{{\'{{e}}}}}rre}") in biblatex
+    assert r"za{\v{c}}{\'a}te{\v{c}}n{\'{i}}ky and Th{{\'{{\^{{e}}}}}}" in biblatex
+    utf8 = converters.dumps(records, "bibtex", tex="utf8")  # bibtex leaves macros alone: plain form
+    assert r"{Hàn Th{\'{\^{e}}} Thành} and" in utf8 and r"Tolen{\.{a}}" in utf8 and r"n{\'\i}ky" in utf8
+    assert r"Pi{\^{\'{e}}}rre" in utf8
+
+
+def test_letters_latex_takes_stay_utf8():
+    record = Record(key="x", type="article", title=Text("Łódź ærø façade ǎ ș ß"))
+    assert "title = {Łódź ærø façade ǎ ș ß}" in converters.dumps([record], "biblatex")
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_letters_outside_latex_pass_real_tex_tools(dialect):
+    records = converters.loads(OUTSIDE_LATEX, "bibtex").records
+    records.append(Record(key="y", type="article", title=Text("Łódź Ærø façade ǎ ș ẞ ế ȧ ḿ")))
+    run = (run_bibtex if dialect == "bibtex" else run_biber)(converters.dumps(records, dialect, tex="utf8"))
+    assert run.tool_errors == [] and sorted(run.keys) == ["thanh", "y"]
+    assert run.latex_errors == []
+
+
 # TeX that would break LaTeX however the author meant it: maths leaving its group, a \( or \)
 # without its partner, \frac outside maths
 BROKEN_TEX = {

@@ -13,6 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from .tex import _BRACE_TOKENS, nfc, tex_to_unicode
+from .tex_tables import LATEX_UTF8_RANGES
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -484,20 +485,26 @@ def _accent(command: str, argument: str, biber: bool) -> str:
 
 
 def combining_to_macros(value: str, biber: bool = False) -> str:
-    """Combining marks that NFC cannot compose with their base letter, as TeX accent macros
-    on it (``x`` + U+0327 -> ``{\\c{x}}``): LaTeX stops on a raw combining mark. For biber,
-    accent macros in kept TeX that give such a mark (``\\c{opyright}``) are written so that
-    biber leaves them to LaTeX."""
+    """Characters pdflatex's UTF-8 input cannot take, as TeX accent macros on their base
+    letter where they have one: a combining mark NFC cannot compose (``x`` + U+0327 ->
+    ``{\\c{x}}``) and a precomposed letter outside LaTeX's set (``ế`` -> ``{\\'{\\^{e}}}``).
+    For biber, accent macros in kept TeX that it would decode into such characters (or into
+    ``ı`` + U+0301 from ``\\'\\i``) are rewritten so that it passes them on to LaTeX."""
     if value.isascii() and not biber:
         return value
     value = nfc(value)
     if biber and "\\" in value:  # before the macros made below, which are safe already
         value = _ACCENT_MACRO.sub(_biber_accent, value)
+    if not value.isascii():
+        value = _NOT_IN_LATEX.sub(_decomposed, value)
     if _COMBINING.search(value):
         table = _combining_marks()
 
         def macros(match: re.Match[str]) -> str:
             base, marks = match.groups()
+            if not base.isascii():  # é + U+0302 from \\^{\\'e}: LaTeX takes no é inside an accent
+                parts = _letter_and_marks(base + marks)
+                base, marks = (parts[0], parts[1:]) if parts else (base, marks)
             if not all(mark in table for mark in marks):
                 return match.group()
             for mark in marks:
@@ -508,15 +515,55 @@ def combining_to_macros(value: str, biber: bool = False) -> str:
     return value
 
 
+_NOT_IN_LATEX = re.compile("[^\x00-\x7f" + "".join(
+    f"{chr(first)}-{chr(last)}" for first, last in LATEX_UTF8_RANGES) + "]")
+
+
+def _decomposed(match: re.Match[str]) -> str:
+    """A letter LaTeX has no setup for, as its ASCII base + marks where every mark has an
+    accent macro (a non-ASCII base inside an accent argument is no safer for pdflatex)."""
+    char = match.group()
+    parts = _letter_and_marks(char)
+    return parts if parts else char
+
+
+@lru_cache(maxsize=4096)
+def _letter_and_marks(text: str) -> str | None:
+    """NFD of ``text`` if it is one ASCII letter and marks that all have accent macros."""
+    parts = unicodedata.normalize("NFD", text)
+    table = _combining_marks()
+    if len(parts) > 1 and parts[0].isascii() and parts[0].isalpha() and all(m in table for m in parts[1:]):
+        return parts
+    return None
+
+
+_DOTLESS = {"\\i": "i", "\\j": "j", "{\\i}": "i", "{\\j}": "j"}
+
+
 def _biber_accent(match: re.Match[str]) -> str:
+    """An accent macro of kept TeX, as biber will pass it on in a form LaTeX takes."""
     command, argument = match.groups()
-    if argument.startswith("{{") or not _gives_a_mark(match.group()):
-        return match.group()  # biber gives a precomposed character: \'e, \c{c}
+    if argument.startswith("{{"):
+        return match.group()  # biber leaves \'{{B}} alone
     inner = argument[1:-1] if argument.startswith("{") else argument
+    # biber reads \'\i as ı + U+0301, which LaTeX has no setup for; \'{i} is the same letter
+    dotless = inner in _DOTLESS
+    inner = _DOTLESS.get(inner, inner)
+    macro = f"\\{command}{{{inner}}}"
+    decoded = _decoded(macro)
+    if not _COMBINING.search(decoded) and not _NOT_IN_LATEX.search(decoded):
+        return macro if dotless else match.group()  # biber gives what LaTeX takes: \'e, \c{c}
+    parts = _letter_and_marks(decoded)
+    if parts:  # ế from \'{\^e}: every accent kept from biber, innermost first
+        table = _combining_marks()
+        built = parts[0]
+        for mark in parts[1:]:
+            built = _accent(table[mark], built, True)
+        return "{" + built + "}"
     return _accent(command, inner, True)
 
 
 @lru_cache(maxsize=4096)
-def _gives_a_mark(macro: str) -> bool:
-    """The accent macro decodes to a mark NFC leaves alone (pylatexenc is slow: cached)."""
-    return _COMBINING.search(nfc(tex_to_unicode(macro))) is not None
+def _decoded(macro: str) -> str:
+    """An accent macro as NFC text (pylatexenc is slow: cached)."""
+    return nfc(tex_to_unicode(macro))

@@ -545,7 +545,9 @@ def _name(name: Name, mode: str, missing: list[str] | None = None) -> str:
         # ", Banksy" crashes biber (libbtparse): a given name alone is one braced name
         return "{" + esc(" ".join(filter(None, (name.given, name.suffix)))) + "}"
     family = esc(name.family or "")
-    if name.family and _needs_group(name.family):
+    # with no given part, an unbraced "Hàn Thế Thành" would come back as given "Hàn Thế"
+    if name.family and (_needs_group(name.family) or (not name.given and not name.suffix and not particle
+                                                      and any(c.isspace() for c in name.family))):
         family = "{" + family + "}"
     # every part: an arXiv author list can leave "and Shiv K." in a particle
     last = f"{_grouped(esc(particle), particle)} {family}" if particle else family
