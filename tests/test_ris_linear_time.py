@@ -1,6 +1,7 @@
 """Reading RIS is linear in the input (issue 16 item 14): one record of continuation lines
 (``value +=`` made 8 MB take 26 s and a 50 MB record never finish) or of repeated tags
-must cost twice the time at twice the size, not four times.
+must cost four times the time at four times the size, not sixteen (the bound is eight, so a
+busy machine does not fail it).
 
 CPU time (``time.process_time``, so other processes on the machine do not count), the
 best of 3 runs, on inputs grown until the smaller one takes over 50 ms.
@@ -59,7 +60,7 @@ def test_continuation_lines_and_repeated_tags_take_linear_time(shape):
         lines *= 2
         if _cpu(make(lines)) >= FLOOR:  # one run sizes the input; the best of RUNS measures it
             small = _best(make(lines))
-    double = _best(make(2 * lines), enough=3 * small)
-    assert double <= 3 * small, (
-        f"{shape}: {lines} lines took {small:.3f}s of CPU, {2 * lines} lines {double:.3f}s "
-        f"(x{double / small:.1f}; linear is x2)")
+    larger = _best(make(4 * lines), enough=8 * small)
+    assert larger <= 8 * small, (
+        f"{shape}: {lines} lines took {small:.3f}s of CPU, {4 * lines} lines {larger:.3f}s "
+        f"(x{larger / small:.1f}; linear is x4, quadratic x16)")
