@@ -38,7 +38,11 @@ def _csl(bib: str, **options) -> dict:
     (r"\TeX", "TeX"), (r"\LaTeX", "LaTeX"), (r"\BibTeX", "BibTeX"), (r"{\MF}", "METAFONT"),
     (r"input\slash output", "input/output"), (r"\S 3", "§3"),
     (r"The {\TeX}book", "The TeXbook"), (r"{\LaTeX} Project Team", "LaTeX Project Team"),
-    (r"\TeX\ and \LaTeX{} and \TeX and", "TeX and LaTeX and TeX and"),
+    (r"\TeX\ and \LaTeX{} and {\TeX} and", "TeX and LaTeX and TeX and"),
+    # TeX's rule: the space after a control word is no word break ("\TeX book" is the TeXbook)
+    (r"The \TeX book, Ars\TeX nica, \LaTeX 3", "The TeXbook, ArsTeXnica, LaTeX3"),
+    # ... except before a capital, where the corpus always means one ("\TeX Live")
+    (r"A {\TeX Live} installation, {\TeX Northeast}", "A TeX Live installation, TeX Northeast"),
 ])
 def test_tex_logos_and_text_macros_are_kept_as_text(source, expected):
     assert tex.tex_to_unicode(source) == expected
@@ -180,3 +184,15 @@ def test_the_tokenizer_reads_any_text_without_raising(value):
     tex.math_to_text(value)
     for syntax in (Syntax.TEX, Syntax.BIBTEX):
         to_plain(Text(value, syntax), plain_math=True)
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    # texbook3.bib's Ry{\'{}cko}, Journ{\'{}ees} and Mar{\=a}{\d{t}}h{\={}\i}: TeX prints the accent alone
+    (r"Ry{\'{}cko}", "Ry\u00b4cko"), (r"Journ{\'{}ees}", "Journ\u00b4ees"), (r"h{\={}\i}", "h\u00afı"),
+    (r"\v{} \.{} \c{}", "\u02c7 \u02d9 \u00b8"), (r"a\~{}b\^{}c", "a~b^c"),
+])
+def test_an_accent_over_nothing_prints_the_accent_alone_and_comes_back(source, expected):
+    assert tex.tex_to_unicode(source) == expected
+    written = converters.dumps(converters.loads(_bib(source), "bibtex").records, "bibtex")  # ascii: macros
+    assert "{?}" not in written
+    assert converters.loads(written, "bibtex").records[0].title.plain() == expected

@@ -36,7 +36,7 @@ def _literal_on_empty(char: str, accent):
     def text(node, l2tobj=None) -> str:
         arg = node.nodeargd.argnlist[0] if node.nodeargd and node.nodeargd.argnlist else None
         if isinstance(arg, LatexGroupNode) and not arg.nodelist:
-            return char
+            return tables.ACCENT_ON_NOTHING[char]
         return accent(node, l2tobj=l2tobj)
 
     return text
@@ -62,7 +62,7 @@ def _contexts():
         MacroTextSpec("url", simplify_repl=_verbatim_arg),
         MacroTextSpec("cite", simplify_repl=_cite),
         *(MacroTextSpec(accent, simplify_repl=_literal_on_empty(accent, text_db.get_macro_spec(accent).simplify_repl))
-          for accent in "~^"),
+          for accent in tables.ACCENT_ON_NOTHING),
     ], specials=[SpecialsTextSpec("&", "&")])
     walk_db = walker_db().filter_context()
     walk_db.add_context_category("refconv", prepend=True, macros=[

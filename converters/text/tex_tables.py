@@ -27,6 +27,12 @@ LOGOS = {
     "mtex": "MusiXTeX", "La": "La", "CSTUG": "CSTUG", "GUST": "GUST", "DANTE": "DANTE",
 }
 
+# An accent over an empty group prints the accent alone, as TeX does (\'{} is ´, not nothing);
+# \~{} and \^{} are how LaTeX writes a literal ~ and ^ (URLs). \d{} and \b{} have no
+# spacing form and print nothing.
+ACCENT_ON_NOTHING = {"~": "~", "^": "^", "'": "\u00b4", "`": "`", '"': "\u00a8", "=": "\u00af", ".": "\u02d9",
+                     "u": "\u02d8", "v": "\u02c7", "H": "\u02dd", "c": "\u00b8", "k": "\u02db", "r": "\u02da"}
+
 # Text symbols pylatexenc lacks or gets wrong for bibliographic data.
 SYMBOLS = {
     "slash": "/", "hyphen": "-", "S": "§", "P": "¶", "textasciicircum": "^", "Dash": "—",
