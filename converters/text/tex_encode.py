@@ -81,6 +81,8 @@ _EXTRA_MACROS = {
     "\u202f": r"{\,}",
     "\u2010": "-",
     "\u2011": "-",
+    "\u02d9": r"{\.{}}",  # spacing accents, as \.{} and \c{} print them
+    "\u00b8": r"{\c{}}",
     "\u2032": r"{\ensuremath{\prime}}",
     "\u2212": r"{\ensuremath{-}}",
     # line breaks stay line breaks: the writer turns each run into a space
@@ -163,6 +165,8 @@ _LIGATURES = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
 
 
 _STRUCTURAL = re.compile(r"[\\{}]")
+# what either substitution of escape_plain would change: a special or a ligature pair
+_TO_ESCAPE = re.compile(r"[\\{}#$%&_~^]|--|``|''|[!?]`")
 
 
 def escape_plain(value: str, mode: str = "utf8", missing: list[str] | None = None) -> str:
@@ -176,6 +180,8 @@ def escape_plain(value: str, mode: str = "utf8", missing: list[str] | None = Non
     """
     if mode == "minimal":
         return _STRUCTURAL.sub(lambda m: _SPECIALS[m.group()], value)
+    if _TO_ESCAPE.search(value) is None:  # most names and titles: one scan instead of two subs
+        return encode_non_ascii(value, missing) if mode == "ascii" else value
     escaped = _SPECIALS_RE.sub(lambda m: _SPECIALS[m.group()], value)
     escaped = _LIGATURES.sub("{}", escaped)
     return encode_non_ascii(escaped, missing) if mode == "ascii" else escaped

@@ -284,11 +284,12 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         return _braced(_braced(escaped) if _AND.search(escaped) else escaped)
 
     def names(role: str, people: tuple[Name, ...], etal: bool) -> None:
-        fields.append((role, _braced(_names(people, etal, mode, missing))))
+        text, braced_whole = _names(people, etal, mode, missing)
+        fields.append((role, _braced(text)))
+        for person in braced_whole:
+            report.lost(key, f"{role}s", target, "one braced name: biber refuses a name with more than two "
+                        "commas", record=record, value=_display(person))
         for person in people:
-            if _too_many_commas(_name(person, mode)):
-                report.lost(key, f"{role}s", target, "one braced name: biber refuses a name with more than two "
-                            "commas", record=record, value=_display(person))
             if person.given and not person.is_literal and not (person.family or person.non_dropping_particle
                                                                or person.dropping_particle):
                 # in the loss report: BibTeX and biber read the braced name back as a family name
@@ -493,16 +494,20 @@ def _split_subtitles(record: Record, biblatex: bool) -> tuple[Text, list[tuple[s
     return title, parts
 
 
-def _names(names: tuple[Name, ...], etal: bool, mode: str, missing: list[str] | None = None) -> str:
+def _names(names: tuple[Name, ...], etal: bool, mode: str, missing: list[str] | None = None
+           ) -> tuple[str, list[Name]]:
+    """The name list as BibTeX, and the names that had to be braced whole (a loss to report)."""
     parts = []
+    braced_whole = []
     for name in names:
         written = _name(name, mode, missing)
         if _too_many_commas(written):  # the name braced whole, which biber does not check
             written = "{" + tex.escape_plain(_display(name), mode, missing) + "}"
+            braced_whole.append(name)
         parts.append(written)
     if etal:
         parts.append("others")
-    return " and ".join(parts)
+    return " and ".join(parts), braced_whole
 
 
 def _too_many_commas(written: str) -> bool:
@@ -523,12 +528,21 @@ def _display(name: Name) -> str:
 _AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 
 
+# One capitalised word with no space, comma or TeX special: the common name part, which
+# needs no group unless it is the word "and" itself
+_PLAIN_PART = re.compile(r"[A-Z][A-Za-z.'-]*")
+
+
 def _splits(part: str) -> bool:
     """BibTeX would split a name at this part's comma or its word "and" (in any case)."""
+    if _PLAIN_PART.fullmatch(part):
+        return len(part) == 3 and part.lower() == "and"
     return "," in part or ("nd" in part.lower() and _AND_WORD.search(part) is not None)
 
 
 def _needs_group(part: str) -> bool:
+    if _PLAIN_PART.fullmatch(part):
+        return len(part) == 3 and part.lower() == "and"
     return _splits(part) or any(w[:1].islower() for w in part.split())  # would be read as a von part
 
 
