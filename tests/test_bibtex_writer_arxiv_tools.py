@@ -188,6 +188,16 @@ def test_letters_pdflatex_cannot_take_are_written_as_accents_biber_passes_on():
     assert r"Pi{\^{\'{e}}}rre" in utf8
 
 
+def test_a_letter_needing_a_letter_accent_stays_utf8_in_a_biber_name():
+    # biber-examples.bib's "Luzzatto, Moshe Ḥayyim": biber decodes \d in every spelling, and
+    # splits \csname d\endcsname at its space into two name parts; in a title \csname works
+    record = Record(key="x", type="book", title=Text("Ramḥal Ḥ"),
+                    authors=(Name(family="Luzzatto", given="Moshe Ḥayyim"),))
+    biblatex = converters.dumps([record], "biblatex")
+    assert "author = {Luzzatto, Moshe Ḥayyim}" in biblatex
+    assert r"title = {Ramḥal {{\csname d\endcsname{H}}}}" in biblatex  # ḥ is set up, Ḥ is not (braced: a capital)
+
+
 def test_letters_latex_takes_stay_utf8():
     record = Record(key="x", type="article", title=Text("Łódź ærø façade ǎ ș ß"))
     assert "title = {Łódź ærø façade ǎ ș ß}" in converters.dumps([record], "biblatex")

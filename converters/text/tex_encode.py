@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from .tex import _BRACE_TOKENS, nfc, tex_to_unicode
 from .tex_tables import LATEX_UTF8_RANGES
@@ -423,8 +423,22 @@ def protect_words(text: str, first: bool = True) -> list[tuple[bool, str]]:
 _MATH_CLOSE = re.compile(r"(?<!\\)\$")
 
 
+_TEX_STRUCTURE = re.compile(r"[\\{}$]")
+
+
 def protect_case_tex(tex: str) -> str:
     """Brace words needing protection in TeX source, outside groups, maths and macro names."""
+    if _TEX_STRUCTURE.search(tex) is None:  # plain words: no group, maths or macro to step over
+        first = True
+
+        def brace(match: re.Match[str]) -> str:
+            nonlocal first
+            word = match.group()
+            protect = needs_protection(word, first)
+            first = False
+            return "{" + word + "}" if protect else word
+
+        return _WORD.sub(brace, tex)
     out: list[str] = []
     depth = 0
     in_math = False
@@ -479,28 +493,34 @@ _MARKED = re.compile(r"([^\\{}\s]|(?<!\\))([\u0300-\u036f]+)")
 _ACCENT_MACRO = re.compile(r"\\([cvuHkrdb](?![A-Za-z])|['`^\"~=.])\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[A-Za-z])")
 
 
-def _accent(command: str, argument: str, biber: bool) -> str:
-    # biber turns accent macros into Unicode, and a mark with no precomposed character
-    # reaches LaTeX raw ("Unicode character U+0327 not set up"). It leaves \'{{B}} alone,
-    # but not \c in any form: that one is spelt with \csname, which LaTeX reads the same
+def _accent(command: str, argument: str, biber: bool, name: bool = False) -> str | None:
+    """The accent macro on ``argument``, or None where biber leaves LaTeX no way to get it.
+
+    biber turns accent macros into Unicode, and a mark with no precomposed character
+    reaches LaTeX raw ("Unicode character U+0327 not set up"). It leaves \\'{{B}} alone,
+    but not \\c or \\d in any form: those are spelt with \\csname, which LaTeX reads the same,
+    except in a name, where biber splits \\csname's space into two name parts."""
     if not biber:
         return f"\\{command}{{{argument}}}"
     if command.isalpha():
-        return f"\\csname {command}\\endcsname{{{argument}}}"
+        return None if name else f"\\csname {command}\\endcsname{{{argument}}}"
     return f"\\{command}{{{{{argument}}}}}"
 
 
-def combining_to_macros(value: str, biber: bool = False) -> str:
+def combining_to_macros(value: str, biber: bool = False, name: bool = False) -> str:
     """Characters pdflatex's UTF-8 input cannot take, as TeX accent macros on their base
     letter where they have one: a combining mark NFC cannot compose (``x`` + U+0327 ->
     ``{\\c{x}}``) and a precomposed letter outside LaTeX's set (``ế`` -> ``{\\'{\\^{e}}}``).
     For biber, accent macros in kept TeX that it would decode into such characters (or into
-    ``ı`` + U+0301 from ``\\'\\i``) are rewritten so that it passes them on to LaTeX."""
+    ``ı`` + U+0301 from ``\\'\\i``) are rewritten so that it passes them on to LaTeX. In a
+    biber ``name`` list, a letter that needs \\c, \\d and the like stays UTF-8: biber decodes
+    every macro for it, so only biber's --output-safechars or a document that sets the
+    character up prints it with pdflatex."""
     if value.isascii() and not biber:
         return value
     value = nfc(value)
     if biber and "\\" in value:  # before the macros made below, which are safe already
-        value = _ACCENT_MACRO.sub(_biber_accent, value)
+        value = _ACCENT_MACRO.sub(partial(_biber_accent, name=name), value)
     if not value.isascii():
         value = _NOT_IN_LATEX.sub(_decomposed, value)
     if _COMBINING.search(value):
@@ -513,9 +533,10 @@ def combining_to_macros(value: str, biber: bool = False) -> str:
                 base, marks = (parts[0], parts[1:]) if parts else (base, marks)
             if not all(mark in table for mark in marks):
                 return match.group()
+            built: str | None = base
             for mark in marks:
-                base = _accent(table[mark], base, biber)
-            return "{" + base + "}"
+                built = _accent(table[mark], built, biber, name) if built is not None else None
+            return "{" + built + "}" if built is not None else nfc(match.group())
 
         value = _MARKED.sub(macros, value)
     return value
@@ -546,7 +567,7 @@ def _letter_and_marks(text: str) -> str | None:
 _DOTLESS = {"\\i": "i", "\\j": "j", "{\\i}": "i", "{\\j}": "j"}
 
 
-def _biber_accent(match: re.Match[str]) -> str:
+def _biber_accent(match: re.Match[str], name: bool = False) -> str:
     """An accent macro of kept TeX, as biber will pass it on in a form LaTeX takes."""
     command, argument = match.groups()
     if argument.startswith("{{"):
@@ -562,11 +583,12 @@ def _biber_accent(match: re.Match[str]) -> str:
     parts = _letter_and_marks(decoded)
     if parts:  # ế from \'{\^e}: every accent kept from biber, innermost first
         table = _combining_marks()
-        built = parts[0]
+        built: str | None = parts[0]
         for mark in parts[1:]:
-            built = _accent(table[mark], built, True)
-        return "{" + built + "}"
-    return _accent(command, inner, True)
+            built = _accent(table[mark], built, True, name) if built is not None else None
+        if built is not None:
+            return "{" + built + "}"
+    return _accent(command, inner, True, name) or match.group()
 
 
 @lru_cache(maxsize=4096)

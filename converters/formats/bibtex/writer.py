@@ -124,6 +124,13 @@ def write_biblatex(records: Iterable[Record], out: TextIO, report: Reporter, opt
     return _write(records, out, report, options or Options(), biblatex=True)
 
 
+# biblatex's name lists (biber splits them into name parts)
+NAME_LIST_FIELDS = frozenset((
+    "author", "editor", "editora", "editorb", "editorc", "translator", "annotator", "commentator", "introduction",
+    "foreword", "afterword", "bookauthor", "holder", "shortauthor", "shorteditor", "sortname", "namea", "nameb",
+    "namec"))
+
+
 def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options, *, biblatex: bool) -> int:
     mode = options.tex or ("utf8" if biblatex else "ascii")
     target = "BibLaTeX" if biblatex else "BibTeX"
@@ -140,7 +147,8 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
                   for name, value in fields]
         if links or any(name in _LINKS for name, _ in fields):
             fields = _without_cycles(fields, key, links, record, report, target)
-        fields = [(name, value if name in _VERBATIM else combining_to_macros(value, biber=biblatex))
+        fields = [(name, value if name in _VERBATIM
+                   else combining_to_macros(value, biber=biblatex, name=name.lower() in NAME_LIST_FIELDS))
                   for name, value in fields]
         fields, new_strings = _with_macros(record, fields, strings)
         if count:
