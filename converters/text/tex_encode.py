@@ -401,7 +401,8 @@ def needs_protection(word: str, first: bool = False) -> bool:
     core = word.rstrip("'’-")
     if len(core) == 1:
         return core.isupper() and not first and core != "A"
-    return any(c.isupper() for c in core[1:])
+    rest = core[1:]
+    return not rest.islower() and any(c.isupper() for c in rest)  # islower: most words, in C
 
 
 def protect_words(text: str, first: bool = True) -> list[tuple[bool, str]]:

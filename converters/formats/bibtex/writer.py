@@ -150,7 +150,8 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
         fields = [(name, value if name in _VERBATIM
                    else combining_to_macros(value, biber=biblatex, name=name.lower() in NAME_LIST_FIELDS))
                   for name, value in fields]
-        fields, new_strings = _with_macros(record, fields, strings)
+        fields, new_strings = (_with_macros(record, fields, strings)
+                               if any(name.startswith(_STRING_META) for name in record.extras) else (fields, ()))
         if count:
             out.write("\n")
         blocks = [block for block in preamble_blocks(record, report, key) if block not in preambles]
@@ -558,7 +559,19 @@ def _grouped(text: str, original: str) -> str:
     return "{" + text + "}" if _splits(original) else text
 
 
+# Given names of plain capitalised words ("John A."): with a plain family, the common name,
+# which needs no escaping and no group in any mode
+_PLAIN_GIVEN = re.compile(r"[A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*)*")
+
+
 def _name(name: Name, mode: str, missing: list[str] | None = None) -> str:
+    family, given = name.family, name.given
+    if (family and given and name.literal is None and not name.suffix and not name.dropping_particle
+            and not name.non_dropping_particle
+            and _PLAIN_PART.fullmatch(family) and _PLAIN_GIVEN.fullmatch(given)
+            and "--" not in family + given and "''" not in family + given
+            and family.lower() != "and" and ("nd" not in given.lower() or _AND_WORD.search(given) is None)):
+        return f"{family}, {given}"
     esc = lambda s: tex.escape_plain(s, mode, missing)
     if name.is_literal:
         return "{" + esc(name.literal) + "}"
