@@ -1,5 +1,6 @@
-"""The table of characters pdflatex takes as UTF-8 (tex_tables.LATEX_UTF8_RANGES) is what the
-installed LaTeX declares for the encodings of a T1 document, and the writer leans on it."""
+"""The table of characters pdflatex takes as UTF-8 (tex_tables.LATEX_UTF8_RANGES) is declared by the
+installed LaTeX for the encodings of a T1 document (it was read off TeX Live 2022's), and the writer
+leans on it."""
 
 from __future__ import annotations
 
@@ -22,14 +23,15 @@ def _table() -> set[int]:
 
 
 @pytest.mark.skipif(shutil.which("kpsewhich") is None, reason="no TeX installation (kpsewhich) to compare with")
-def test_table_is_what_the_installed_latex_declares_for_ot1_t1_ts1_oms():
+def test_every_character_in_the_table_is_declared_by_the_installed_latex():
     declared: set[int] = set()
     for name in ("ot1enc.dfu", "t1enc.dfu", "ts1enc.dfu", "omsenc.dfu"):
         path = subprocess.run(["kpsewhich", name], capture_output=True, text=True).stdout.strip()
         if not path:
             pytest.skip(f"{name} is not installed")
         declared |= {int(code, 16) for code in DECLARED.findall(Path(path).read_text(encoding="latin-1"))}
-    assert _table() == declared
+    # what refconv writes raw must be set up; a newer LaTeX may declare more (then the table is merely cautious)
+    assert _table() <= declared, sorted(hex(c) for c in _table() - declared)
 
 
 def test_every_letter_outside_the_table_with_ascii_base_and_known_accents_becomes_macros():
