@@ -108,3 +108,11 @@ def check_hostile(syntax: Syntax, texts: list[str], plains: list[str], name: str
                 if fmt == "biblatex" and field in ("publisher", "publisher_place") and _AND.search(value):
                     continue  # one list item, braced; refconv's reader still splits it at "and"
                 assert _normal(got or "", mode) == _normal(value, mode), (where, field)
+
+
+@pytest.mark.parametrize("mode", ["utf8", "ascii"])
+def test_a_removed_control_character_does_not_join_dashes_into_a_ligature(mode):
+    # found by the property test above: "--\x00--" lost its NUL and came back "-–-"
+    record = Record(key="k", type="book", title=Text("a--\x00--b ``\x01`` x\x03y"))
+    written = converters.dumps([record], "bibtex", tex=mode)
+    assert converters.loads(written, "bibtex").records[0].title.plain() == "a----b ```` xy"

@@ -266,7 +266,9 @@ def test_every_generated_text_is_decoded_by_the_tokenizer_alone(value):
     try:
         protect = _is_balanced_by_character(value)
         result = spans(Text(value, Syntax.BIBTEX if protect else Syntax.TEX))
-        assert result == ours(value, protect)
+        # text with no TeX comes back as written (e + U+0301 stays so); the tokens are what is compared
+        assert _merge([Span(s.kind, s.content if s.kind == "math" else tex.nfc(s.content)) for s in result]) \
+            == ours(value, protect)
         tex.tex_to_unicode(value)
     finally:
         walker.LatexWalker.get_latex_nodes = original

@@ -95,6 +95,7 @@ _ATTENTION = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029{}\\]")  # wha
 _UNUSUAL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _BREAK_BEFORE_BRACE = re.compile(r"(?<!\\)((?:\\\\)+)(?=[{}])")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+_CONTROL_IN_LIGATURE = re.compile(r"(?<=[-`'!?])[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]+(?=[-`'])")
 
 _AND = re.compile(r"\sand\s", re.IGNORECASE)
 _VERBATIM = frozenset({"url", "doi", "eprint"})  # biber reads them verbatim: no macros there
@@ -243,7 +244,8 @@ def _safe_value(value: str, record: Record, key: str, name: str, report: Reporte
             found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(inner)})
             report.warning("write.control-char", f"control character(s) {', '.join(found)} removed from '{name}'",
                            key=key, field=name)
-            inner = _CONTROL.sub("", inner)
+            # removed, but not so as to join what they kept apart into a TeX ligature ("--\x00--")
+            inner = _CONTROL.sub("", _CONTROL_IN_LIGATURE.sub("{}", inner))
         if _BREAKS.search(inner):
             if any(len(_BREAKS.findall(run)) > 1 for run in _LINE_BREAK.findall(inner)):
                 report.lost(key, _RECORD_FIELD.get(name, f"bibtex:{name}"), target, "spaces", record=record,
