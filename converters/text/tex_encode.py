@@ -525,22 +525,29 @@ def combining_to_macros(value: str, biber: bool = False, name: bool = False) -> 
     if not value.isascii():
         value = _NOT_IN_LATEX.sub(_decomposed, value)
     if _COMBINING.search(value):
-        table = _combining_marks()
 
         def macros(match: re.Match[str]) -> str:
             base, marks = match.groups()
-            if not base.isascii():  # é + U+0302 from \\^{\\'e}: LaTeX takes no é inside an accent
+            if not base.isascii():  # é + U+0302 from \^{\'e}: LaTeX takes no é inside an accent
                 parts = _letter_and_marks(base + marks)
                 base, marks = (parts[0], parts[1:]) if parts else (base, marks)
-            if not all(mark in table for mark in marks):
-                return match.group()
-            built: str | None = base
-            for mark in marks:
-                built = _accent(table[mark], built, biber, name) if built is not None else None
-            return "{" + built + "}" if built is not None else nfc(match.group())
+            return _accents_on(base, marks, biber, name) or nfc(match.group())
 
         value = _MARKED.sub(macros, value)
     return value
+
+
+def _accents_on(base: str, marks: str, biber: bool, name: bool = False) -> str | None:
+    """``base`` under ``marks`` (innermost first) as nested accent macros in a group, or None
+    where a mark has no macro or biber leaves LaTeX no way to get it (see _accent)."""
+    table = _combining_marks()
+    built: str | None = base
+    for mark in marks:
+        command = table.get(mark)
+        if command is None or built is None:
+            return None
+        built = _accent(command, built, biber, name)
+    return None if built is None else "{" + built + "}"
 
 
 _NOT_IN_LATEX = re.compile("[^\x00-\x7f" + "".join(
@@ -581,15 +588,9 @@ def _biber_accent(match: re.Match[str], name: bool = False) -> str:
     decoded = _decoded(macro)
     if not _COMBINING.search(decoded) and not _NOT_IN_LATEX.search(decoded):
         return macro if dotless else match.group()  # biber gives what LaTeX takes: \'e, \c{c}
-    parts = _letter_and_marks(decoded)
-    if parts:  # ế from \'{\^e}: every accent kept from biber, innermost first
-        table = _combining_marks()
-        built: str | None = parts[0]
-        for mark in parts[1:]:
-            built = _accent(table[mark], built, True, name) if built is not None else None
-        if built is not None:
-            return "{" + built + "}"
-    return _accent(command, inner, True, name) or match.group()
+    parts = _letter_and_marks(decoded)  # ế from \'{\^e}: every accent kept from biber
+    return ((_accents_on(parts[0], parts[1:], True, name) if parts else None)
+            or _accent(command, inner, True, name) or match.group())
 
 
 @lru_cache(maxsize=4096)
