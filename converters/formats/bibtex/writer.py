@@ -95,7 +95,7 @@ _ATTENTION = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029{}\\]")  # wha
 _UNUSUAL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _BREAK_BEFORE_BRACE = re.compile(r"(?<!\\)((?:\\\\)+)(?=[{}])")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
-_CONTROL_IN_LIGATURE = re.compile(r"(?<=[-`'!?])[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]+(?=[-`'])")
+_CONTROL_IN_LIGATURE = re.compile(r"(?<=[-`'!?])" + _CONTROL.pattern + r"+(?=[-`'])")  # "--\x00--"
 
 _AND = re.compile(r"\sand\s", re.IGNORECASE)
 _VERBATIM = frozenset({"url", "doi", "eprint"})  # biber reads them verbatim: no macros there
