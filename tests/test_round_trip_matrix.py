@@ -28,7 +28,7 @@ RICH = [
            ids=Identifiers(doi=("10.1002/andp.19053221004",), issn=("0003-3804",), url="https://example.org/einstein")),
     Record(type="book", title=Text("Война и мир"), authors=(Name(family="Толстой", given="Лев"),),
            editors=(Name(family="Smith", given="Ann"),), editors_etal=True, issued=Date(1869), publisher="Русский вестник",
-           publisher_place="Moscow", edition="2", ids=Identifiers(isbn=("9780140447934",))),
+           publisher_place="Moscow", edition="2", ids=Identifiers(isbn=("978-0-14-044793-4",))),
     Record(type="chapter", title=Text("A chapter on <i>E. coli</i>", Syntax.HTML), authors=(Name(family="Doe", given="Jane"),),
            issued=Date(2001, 3, 4), container_title=Text("The Book of Chapters"), pages="10-20", publisher="Press",
            ids=Identifiers(pmid="12345678", pmcid="PMC123")),

@@ -92,16 +92,29 @@ def arxiv_id_date(arxiv_id: str) -> tuple[int, int]:
 
 
 def normalize_isbn(value: str) -> tuple[str, bool]:
-    """(compact ISBN, valid?) — invalid ones are kept by callers and reported."""
+    """(ISBN in its one canonical form, valid?): a valid ISBN hyphenated as its registration
+    group and publisher ranges say (``0201134470`` and ``0-201-13447-0`` are both
+    ``0-201-13447-0``, as most .bib files already write it); an invalid one as given, which
+    callers keep and report. Every reader uses this, so one book has one ISBN spelling."""
     from stdnum import isbn
 
-    compact = isbn.compact(value)
-    return compact, isbn.is_valid(compact)
+    try:
+        compact = isbn.compact(value)
+        if isbn.is_valid(compact):
+            return isbn.format(compact), True
+    except Exception:  # stdnum cannot compact some strings
+        pass
+    return value.strip(), False
 
 
 def normalize_issn(value: str) -> tuple[str, bool]:
+    """(ISSN as ``NNNN-NNNC``, valid?); an invalid one as given, as for ISBNs."""
     from stdnum import issn
 
-    compact = issn.compact(value)
-    valid = issn.is_valid(compact)
-    return (issn.format(compact) if valid else value.strip()), valid
+    try:
+        compact = issn.compact(value)
+        if issn.is_valid(compact):
+            return issn.format(compact), True
+    except Exception:
+        pass
+    return value.strip(), False

@@ -20,7 +20,14 @@ from functools import cache
 
 from ...diagnostics import Reporter
 from ...model import Identifiers, Name, Position, Record, Syntax, Text
-from ...text.ids import ArxivIdError, is_doi, parse_arxiv_id, strip_doi
+from ...text.ids import (
+    ArxivIdError,
+    is_doi,
+    normalize_isbn,
+    normalize_issn,
+    parse_arxiv_id,
+    strip_doi,
+)
 from ...text.languages import split_languages, to_bcp47, with_variant
 from ...text.names import (
     is_extended_name,
@@ -644,18 +651,15 @@ def _and_step(step: int, char: str, pos: int, possible_end: int) -> tuple[int, i
 
 
 def _isbn(builder: _Builder, value: Value) -> tuple[str, ...]:
-    from stdnum import isbn
-
-    return _checked(builder, value, "isbn", isbn.is_valid)
+    return _checked(builder, value, "isbn", normalize_isbn)
 
 
 def _issn(builder: _Builder, value: Value) -> tuple[str, ...]:
-    from stdnum import issn
-
-    return _checked(builder, value, "issn", issn.is_valid)
+    return _checked(builder, value, "issn", normalize_issn)
 
 
-def _checked(builder: _Builder, value: Value, name: str, valid: Callable[[str], bool]) -> tuple[str, ...]:
+def _checked(builder: _Builder, value: Value, name: str, normalise: Callable[[str], tuple[str, bool]]
+             ) -> tuple[str, ...]:
     """ISBNs/ISSNs separated by , or ; each maybe qualified: "0-201-13447-0 (paperback)"."""
     out = []
     for part in _LIST_SEPARATORS.split(_plain(value.text)):
@@ -668,7 +672,8 @@ def _checked(builder: _Builder, value: Value, name: str, valid: Callable[[str], 
             continue
         if match["qualifier"]:
             builder.used.discard(name)  # the qualifiers live on in extras, with the numbers
-        if not valid(number):
+        number, valid = normalise(number)
+        if not valid:
             builder.warn(f"bibtex.bad-{name}", f"{name.upper()} '{number}' has a wrong check digit or length; "
                          "kept as given", value, name)
         out.append(number)

@@ -27,7 +27,7 @@ import calendar
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any, TextIO
 
@@ -575,7 +575,7 @@ class _Item:
                 self.take("version")
 
     def _isbn_issn(self) -> None:
-        for var, name, normalise in (("ISBN", "isbn", _isbn), ("ISSN", "issn", normalize_issn)):
+        for var, name, normalise in (("ISBN", "isbn", normalize_isbn), ("ISSN", "issn", normalize_issn)):
             value = self.take(var)
             if value is _MISSING or value is None:
                 continue
@@ -585,7 +585,7 @@ class _Item:
                 self.keep(f"{var}:raw", value)
                 continue
             found = []
-            for token in (t for v in values for t in re.split(r"[\s,;]+", v) if t):
+            for token in (t for v in values for t in _id_tokens(v, normalise)):
                 number, valid = normalise(token)
                 if not valid:
                     self.warn("csl.bad-id", f"'{token}' is not a valid {var}; kept as given", var)
@@ -648,11 +648,15 @@ def _id_in(fragment: str) -> str | None:
     return (match[1] or match[2]) if match else None
 
 
-def _isbn(value: str) -> tuple[str, bool]:
-    try:
-        return normalize_isbn(value)
-    except Exception:  # stdnum cannot compact some strings
-        return value, False
+def _id_tokens(value: str, normalise: Callable[[str], tuple[str, bool]]) -> list[str]:
+    """The numbers of an ISBN/ISSN variable: a list split at commas or semicolons, and at spaces
+    unless the spaces are inside one number ("0 201 13447 0" is one ISBN, printed so)."""
+    tokens = []
+    for chunk in re.split(r"[,;]+", value):
+        chunk = chunk.strip()
+        if chunk:
+            tokens.extend([chunk] if normalise(chunk)[1] else chunk.split())
+    return tokens
 
 
 def _from_yaml(value: Any, active: tuple[int, ...]) -> Any:

@@ -17,7 +17,13 @@ from ...model import (
     arxiv_doi,
     arxiv_url,
 )
-from ...text.ids import ArxivIdError, parse_arxiv_id, strip_doi
+from ...text.ids import (
+    ArxivIdError,
+    normalize_isbn,
+    normalize_issn,
+    parse_arxiv_id,
+    strip_doi,
+)
 from ...text.names import split_display_name
 from .inline import element_text, local, plain
 
@@ -362,9 +368,9 @@ def add_identifier(kind: str, value: str, draft: Draft, ctx: Context, line: int 
         elif draft.arxiv != arxiv:
             draft.extra(f"{origin}:arxiv", value)
     elif kind == "isbn":
-        draft.isbn.append(value)
+        draft.isbn.append(normalize_isbn(value)[0])
     elif kind in ("issn", "issn-l"):
-        draft.issn.append(value)
+        draft.issn.append(normalize_issn(value)[0])
     else:
         return False
     return True

@@ -817,10 +817,7 @@ def _sn_kind(token: str) -> tuple[str | None, str]:
     for tokens of the right length, and cached (a file repeats its journals' ISSNs)."""
     digits = re.sub(r"[\s-]", "", token)
     if len(digits) in (10, 13):
-        try:
-            number, valid = normalize_isbn(token)
-        except Exception:  # stdnum cannot compact some strings
-            valid = False
+        number, valid = normalize_isbn(token)
         if valid:
             return "isbn", number
     if len(digits) == 8:
