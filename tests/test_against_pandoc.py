@@ -20,6 +20,7 @@ directions; `python -m tests.test_against_pandoc` rewrites the entries after a f
 from __future__ import annotations
 
 import atexit
+import errno
 import json
 import re
 import subprocess
@@ -199,8 +200,14 @@ def _pandoc(path: Path):
     def run(path: Path):
         if name_of(path) in refused:
             return None
-        return subprocess.run([pandoc, "-f", "biblatex", "-t", "csljson", str(path)],
-                              capture_output=True, text=True, timeout=120)
+        for attempt in range(3):
+            try:
+                return subprocess.run([pandoc, "-f", "biblatex", "-t", "csljson", str(path)],
+                                      capture_output=True, text=True, timeout=120)
+            except OSError as exc:  # EFAULT ("Bad address") from exec, seen on a loaded VM: start it again
+                if exc.errno != errno.EFAULT or attempt == 2:
+                    raise
+        return None
 
     at = BIBTEX_FILES.index(path)
     for ahead in BIBTEX_FILES[at : at + 3]:

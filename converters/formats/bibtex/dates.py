@@ -12,20 +12,8 @@ import re
 from dataclasses import dataclass
 
 from ...model import Date
+from ...text.months import MONTHS, SEASONS
 from ...text.tex import tex_to_unicode
-
-MONTHS: dict[str, int] = {}
-_ENGLISH = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-            "november", "december"]
-for _number, _name in enumerate(_ENGLISH, 1):
-    MONTHS[_name] = MONTHS[_name[:3]] = _number
-MONTHS["sept"] = 9
-# French and German names, met in real files (Beebe's, archaeologie-examples.bib)
-for _number, _names in enumerate(("janvier januar", "février februar", "mars märz", "avril", "mai", "juin juni",
-                                  "juillet juli", "août", "septembre", "octobre oktober", "novembre",
-                                  "décembre dezember"), 1):
-    MONTHS.update(dict.fromkeys(_names.split(), _number))
-SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}  # CSL's season numbers
 
 _EDTF = re.compile(r"^(?P<year>-?\d{1,4})(?:-(?P<month>\d\d)(?:-(?P<day>\d\d))?)?(?P<qualifier>[~?%])?$")
 _YEAR = re.compile(r"^\d{1,4}$")

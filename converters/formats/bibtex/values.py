@@ -10,12 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...text.months import ENGLISH, MACROS
 from ...text.tex import group_end
 
 # plain.bst's month macros; a file may redefine them.
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December")
-BUILTIN_MACROS = {name[:3].lower(): name for name in MONTH_NAMES}
+BUILTIN_MACROS = dict(zip(MACROS, ENGLISH, strict=True))
 
 _NUMBER = re.compile(r"\d+")
 # BibTeX identifiers: no whitespace and none of  " # % ' ( ) , = { }  and not starting with a digit

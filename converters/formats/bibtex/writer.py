@@ -20,11 +20,11 @@ from ...model import Date, Name, Record, Syntax, Text
 from ...options import Options
 from ...text import tex
 from ...text.markup import to_tex
+from ...text.months import MACROS, SEASON_NAMES
 from ...text.tex_encode import combining_to_macros
 from .mapping import PREAMBLE_META
 
-SEASONS = ("Spring", "Summer", "Autumn", "Winter")
-MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTH_MACROS = MACROS
 
 # CSL type -> (BibTeX type, BibLaTeX type). Types Zotero discards (@preprint) are never written.
 ENTRY_TYPES: dict[str, tuple[str, str]] = {
@@ -627,7 +627,7 @@ def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str, mod
     if date.month:
         fields.append(("month", MONTH_MACROS[date.month - 1]))
     elif date.season:
-        fields.append(("month", _braced(SEASONS[date.season - 1])))
+        fields.append(("month", _braced(SEASON_NAMES[date.season - 1])))
     if date.day:
         fields.append(("day", _braced(str(date.day))))
     if date.end:

@@ -53,6 +53,7 @@ from ...text.ids import (
     parse_arxiv_id,
     strip_doi,
 )
+from ...text.months import SEASONS
 from ...text.names import leading_particle, trailing_particle
 from ...textio import TOO_DEEP, vet_json
 from .tables import DEFAULT_TYPE, TEXT_VARIABLES, TYPE_ALIASES
@@ -607,7 +608,6 @@ _NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", 
 _ETAL = re.compile(r"^(?:et\.?\s*al\.?|others)$", re.IGNORECASE)
 _ID_IN_TEXT = re.compile(r'"id"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+))')
 _EDTF = re.compile(r"^(?P<y>-?\d{1,4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[?~%])?$")
-_SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 
 
 def _dumps(value: Any) -> str:
@@ -789,8 +789,8 @@ def _season(value: Any) -> tuple[int | None, bool]:
         if 21 <= number <= 24:
             return number - 20, True
         return None, False
-    if isinstance(value, str) and value.strip().lower() in _SEASONS:
-        return _SEASONS[value.strip().lower()], True
+    if isinstance(value, str) and value.strip().lower() in SEASONS:
+        return SEASONS[value.strip().lower()], True
     return None, False
 
 

@@ -24,6 +24,7 @@ from ...text.ids import (
     parse_arxiv_id,
     strip_doi,
 )
+from ...text.months import MONTHS, SEASONS
 from ...text.names import split_display_name
 from .inline import element_text, local, plain
 
@@ -217,12 +218,6 @@ def _split_trailing_particle(given: str) -> tuple[str | None, str | None]:
 
 # --- dates ------------------------------------------------------------------------------
 
-MONTHS = {name: number for number, names in enumerate(
-    ("jan january ene enero janv janvier", "feb february febr febrero fev fevr", "mar march marzo mars",
-     "apr april abr abril avr avril", "may mayo mai", "jun june junio juin", "jul july julio juil juillet",
-     "aug august ago agosto aout", "sep sept september septiembre", "oct october octubre",
-     "nov november noviembre", "dec december dic diciembre"), 1) for name in names.split()}
-SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
 _ISO = re.compile(r"(?<!\d)(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?!\d)")
 _WORD = re.compile(r"[^\W\d_]+\.?")
