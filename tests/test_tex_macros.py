@@ -40,9 +40,10 @@ def _csl(bib: str, **options) -> dict:
     (r"The {\TeX}book", "The TeXbook"), (r"{\LaTeX} Project Team", "LaTeX Project Team"),
     (r"\TeX\ and \LaTeX{} and {\TeX} and", "TeX and LaTeX and TeX and"),
     # TeX's rule: the space after a control word is no word break ("\TeX book" is the TeXbook)
-    (r"The \TeX book, Ars\TeX nica, \LaTeX 3", "The TeXbook, ArsTeXnica, LaTeX3"),
-    # ... except before a capital, where the corpus always means one ("\TeX Live")
+    (r"The \TeX book, Ars\TeX nica, \TeX -based", "The TeXbook, ArsTeXnica, TeX-based"),
+    # ... except before a capital or a digit, where the corpus means two words ("\TeX Live")
     (r"A {\TeX Live} installation, {\TeX Northeast}", "A TeX Live installation, TeX Northeast"),
+    (r"comments in {\TeXworks 0.4}", "comments in TeXworks 0.4"),
 ])
 def test_tex_logos_and_text_macros_are_kept_as_text(source, expected):
     assert tex.tex_to_unicode(source) == expected

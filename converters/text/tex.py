@@ -501,10 +501,11 @@ def _symbol(scan: _Scan, name: str, start: int, after: int) -> int:
             scan.kind = "nocase"
         scan.emit(tables.LOGOS[name])
         scan.kind = outside
-        # TeX joins a logo to what follows its space ("\TeX book", "Ars\TeX nica", "\LaTeX 3"),
-        # which is what 49 of 52 such words in the shared corpus mean; before a capital the
-        # space is the author's ("\TeX Live", "\TeX Northeast": 10 of 10), so it stays
-        return start + len(name) + 1 if scan.value[after:after + 1].isupper() else after
+        # TeX joins a logo to what follows its space ("\TeX book", "Ars\TeX nica"), which is what
+        # 49 of 52 lowercase words after one in the shared corpus mean; before a capital or a
+        # digit the space is the author's ("\TeX Live", "{\TeXworks 0.4}"), so it stays
+        follows = scan.value[after:after + 1]
+        return start + len(name) + 1 if follows.isupper() or follows.isdigit() else after
     scan.emit(tables.SYMBOLS[name])
     return after
 
