@@ -197,3 +197,17 @@ def test_an_accent_over_nothing_prints_the_accent_alone_and_comes_back(source, e
     written = converters.dumps(converters.loads(_bib(source), "bibtex").records, "bibtex")  # ascii: macros
     assert "{?}" not in written
     assert converters.loads(written, "bibtex").records[0].title.plain() == expected
+
+
+def test_noopsort_prints_nothing_as_its_preamble_defines():
+    # xampl.bib and Beebe's files: @preamble{"\newcommand{\noopsort}[1]{}"}; texbook3's Han:2000:MTE
+    assert tex.tex_to_unicode(r"{\noopsort{Han}H{\`a}n Th{\^e}} Th{\`a}nh") == "Hàn Thê Thành"
+    bib = _bib(r"{\noopsort{1973b}}The Title")
+    assert _csl(bib)["title"] == "The Title"
+    assert r"\noopsort{1973b}" in converters.dumps(converters.loads(bib, "bibtex").records, "bibtex")  # kept for BibTeX
+
+
+def test_raise_and_lower_move_their_box_and_print_no_dimension():
+    # texbook3's Han:2000:MTE stacks an acute over ê with \raise 0.5ex\hbox{\'{}}
+    assert tex.tex_to_unicode(r"Th{\^e}\raise 0.5ex\hbox{\'{}} and a\lower-2pt\hbox{b}c") == "Thê´ and abc"
+    assert tex.tex_to_unicode(r"\raise x") == r"\raise x"  # no dimension: not TeX we know, kept

@@ -592,6 +592,13 @@ def _kern(scan: _Scan, name: str, start: int, after: int) -> int:
     return found.end()
 
 
+def _shift(scan: _Scan, name: str, start: int, after: int) -> int:
+    """\\raise0.5ex\\hbox{...} (Beebe's accent stacking): the dimension moves the box after it,
+    which prints; the dimension itself is not text."""
+    found = _DIMENSION.match(scan.value, start + len(name) + 1)
+    return found.end() if found is not None else scan.keep_source(start, start + len(name) + 1, name)
+
+
 def _href(scan: _Scan, name: str, start: int, after: int) -> int:
     (_, url, text), end = scan.arguments(tables.HREFS[name], after)
     if url is None:
@@ -689,7 +696,7 @@ _HANDLERS: dict[str, Callable[[_Scan, str, int, int], int]] = {
     **dict.fromkeys(tables.REFS, _ref),
     **dict.fromkeys(tables.BIBSTRING_MACROS, _bibstring),
     "begin": _environment, "end": _environment, "verb": _verb, "symbol": _symbol_code,
-    "kern": _kern, "mkern": _kern,
+    "kern": _kern, "mkern": _kern, "raise": _shift, "lower": _shift,
 }
 
 

@@ -64,6 +64,8 @@ SILENT = {
     "hphantom": "{", "vphantom": "{", "nocite": "{", "pagestyle": "{", "thispagestyle": "{",
     "setlength": "{{", "addtolength": "{{", "fontsize": "{{", "fontfamily": "{", "usefont": "{{{{",
     "selectlanguage": "{", "foreignlanguage": "[{", "raisebox": "{[[",
+    # BibTeX's sort-key convention (xampl.bib, Beebe's files: @preamble{"\newcommand{\noopsort}[1]{}"})
+    "noopsort": "{",
 }
 
 # Macros whose (last) argument is their text; argspec as above, the last "{" is the text.
