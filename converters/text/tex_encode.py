@@ -218,12 +218,15 @@ def is_balanced(tex: str) -> bool:
 
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
 _NOT_BRACE = re.compile(r"[^{}]+")
+_PAIRED = re.compile(r"(?:[^{}]++|\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\})*+")
 
 
 def _pairs_up(text: str) -> bool:
     """Whether the braces of text pair up, each ``}`` closing an earlier ``{``: removing
     adjacent pairs until none is left empties exactly such a brace sequence. Scans in C,
     one pass per nesting level, where a loop over the braces ran in Python."""
+    if _PAIRED.fullmatch(text):  # three levels deep at most: nearly every value, in one scan
+        return True
     if text.count("{") != text.count("}"):
         return False
     braces = _NOT_BRACE.sub("", text)
@@ -254,8 +257,8 @@ def balance_braces(tex: str) -> str:
     reader finds the value balanced. Pairs (``{x}``, ``$\\{x\\}$``) stay as they are; a
     stray ``}`` or ``\\}`` (arXiv 0704.0950 has "(-3.4}") becomes ``{\\textbraceright}``.
     """
-    if bibtex_balanced(tex) and is_balanced(tex):
-        return tex
+    if bibtex_balanced(tex) and ("\\{" not in tex and "\\}" not in tex or is_balanced(tex)):
+        return tex  # (with no escaped brace, TeX pairs the same braces as BibTeX)
     plain: list[int] = []
     escaped: list[int] = []
     stray: list[int] = []
@@ -347,6 +350,52 @@ def escape_text_specials(tex: str) -> str:
     but for ``%`` and ``#`` in maths, which would comment out the rest of the line or stop
     LaTeX; a ``$`` that no later ``$`` closes is a dollar sign and is escaped too.
     """
+    try:
+        return _SIMPLE_SPECIALS.sub(_simple_special, tex)
+    except _NotSimple:
+        return _escape_text_specials(tex)
+
+
+class _NotSimple(Exception):
+    """The text needs the token walk below: a maths span that is not the plain kind."""
+
+
+# One scan for the usual text (arXiv abstracts): maths whose first closer is its own,
+# escapes, the characters to escape and the maths-only macros. What this cannot decide
+# alone (a maths opener with no plain closer, \( \[, a macro with an argument) raises
+# _NotSimple, and the token walk does the whole text: tests prove the two agree.
+_MATH_BODY = r"[^$\\]*+(?:\\.[^$\\]*+)*+"  # up to the next unescaped $
+_SIMPLE_SPECIALS = re.compile(
+    r"\$\$(?P<display>" + _MATH_BODY + r")\$\$"
+    r"|\$(?!\$)(?P<inline>" + _MATH_BODY + r")\$(?!\$)"
+    r"|\\(?:(?P<macro>" + "|".join(sorted(MATH_ONLY | MATH_ONE_ARG, key=len, reverse=True))
+    + r")(?![A-Za-z])|[()\[\]]|[^A-Za-z])"
+    # single characters as branches of their own, not a class: then every branch opens with a
+    # literal and the regex engine skips to the next candidate character in C
+    r"|%|&|\#|\^|_|\$", re.DOTALL)
+
+
+def _simple_special(match: re.Match[str]) -> str:
+    token = match.group()
+    if token in _TEXT_SPECIALS:
+        return _TEXT_SPECIALS[token]
+    math = match.group("inline")
+    if math is None:
+        math = match.group("display")
+    if math is not None:
+        if not is_balanced(math):
+            raise _NotSimple
+        return _escape_in_math(token) if "%" in math or "#" in math else token
+    macro = match.group("macro")
+    if macro in MATH_ONLY:
+        return r"\ensuremath{" + token + "}"
+    if macro is None and token[0] == "\\" and token[1] not in "()[]":
+        return token  # an escape: \% \$ \\ \' ...
+    raise _NotSimple  # a $ no plain closer closes, \( \[ \) \], or a macro taking an argument
+
+
+def _escape_text_specials(tex: str) -> str:
+    """escape_text_specials by walking the tokens: the general case."""
     if not _MAY_CHANGE.search(tex):
         return tex
     out: list[str] = []

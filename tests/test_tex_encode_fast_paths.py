@@ -1,0 +1,65 @@
+"""The TeX writer's fast paths against the long ways they stand in for.
+
+escape_text_specials() does the usual text with one regex substitution and hands the rest
+to the token walk (_escape_text_specials); _pairs_up() accepts braces nested up to three
+deep with one regex before it strips and pairs them. Each must give exactly what the long
+way gives, on the texts that take the shortcut and on those that fall back.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from converters.text import tex_encode
+
+# the characters and macros both paths decide on: maths delimiters, escapes, the specials,
+# maths-only macros (with and without argument) and a macro that merely starts like one
+_PIECES = st.sampled_from([
+    "$", "$$", "\\$", "\\(", "\\)", "\\[", "\\]", "\\\\", "\\%", "%", "&", "#", "^", "_", "{", "}", "\\{",
+    "\\alpha", "\\alphabet", "\\bar", "\\frac", "\\sim", "\\textit", "\\'", " ", "x", "10", "\\", "\n",
+])
+tex_texts = st.lists(st.one_of(_PIECES, st.text(alphabet="ab $\\{}%", max_size=3)), max_size=14).map("".join)
+
+
+@settings(max_examples=3000)
+@given(tex_texts)
+def test_escape_text_specials_fast_path_matches_the_token_walk(text):
+    assert tex_encode.escape_text_specials(text) == tex_encode._escape_text_specials(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("68% of $x_1$ & y", r"68\% of $x_1$ \& y"),
+    ("$50% of a$ and $b$", r"$50\% of a$ and $b$"),  # % in maths would comment out the rest
+    ("costs $5 and more", r"costs \$5 and more"),  # no closer: a dollar sign (the walk decides)
+    ("$a$$b$", "$a$$b$"),  # "$$" inside inline maths is no closer (the walk decides)
+    ("a \\sim 10 GeV \\bar D", "a \\ensuremath{\\sim} 10 GeV \\ensuremath{\\bar D}"),
+    ("$\\{x$ y $\\}$", "$\\{x$ y $\\}$"),
+    ("{$x} y$", "{\\$x} y\\$"),  # maths would leave its group: none
+])
+def test_escape_text_specials_known_texts(text, expected):
+    assert tex_encode.escape_text_specials(text) == expected
+    assert tex_encode._escape_text_specials(text) == expected
+
+
+def _pairs_reference(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char in "{}":
+            depth += 1 if char == "{" else -1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+@settings(max_examples=3000)
+@given(st.text(alphabet="{}{}a\\", max_size=24))
+def test_pairs_up_matches_a_brace_counter(text):
+    assert tex_encode._pairs_up(text) == _pairs_reference(text)
+
+
+@given(st.text(alphabet="{}a\\", max_size=20))
+def test_balance_braces_shortcut_keeps_every_balanced_value(text):
+    balanced = tex_encode.bibtex_balanced(text) and tex_encode.is_balanced(text)
+    assert (tex_encode.balance_braces(text) == text) or not balanced
