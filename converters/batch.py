@@ -108,28 +108,51 @@ def output_path(name: str, root: str | None, out_dir: str, extension: str) -> Pa
     return Path(out_dir, relative.parent, stem + extension)
 
 
+def keep_old_output(written: int, reports: list[Reporter], out_report: Reporter, path: str, *,
+                    strict: bool = False, problems: Iterable[Diagnostic] = ()) -> bool:
+    """Whether a finished run must leave ``path`` as it was (the new text is discarded):
+    when it converted nothing (an empty input must not empty a file), or when ``strict``
+    and an input, the writer or the command line gave a warning or an error, since the run
+    then fails. Says why in ``out_report``, but where the errors already did."""
+    diagnostics = [d for r in [*reports, out_report] for d in r.diagnostics] + list(problems)
+    failed = any(d.severity is Severity.ERROR for d in diagnostics)
+    kept = " (the old file is kept)" if os.path.exists(path) else ""
+    if strict and (failed or any(d.severity is Severity.WARNING for d in diagnostics)):
+        out_report.warning("write.strict-kept", f"{path} not written: --strict and the run had warnings or "
+                           f"errors{kept}", hint="fix them, or run without --strict to write what converted")
+        return True
+    if written == 0:
+        if not failed:
+            out_report.warning("write.nothing", f"no records read: {path} not written{kept}")
+        return True
+    return False
+
+
 def convert_file(name: str, target_path: str, to: str, from_: str | None, encoding: str,
-                 options: Options, count_losses: bool = False) -> InputResult:
+                 options: Options, count_losses: bool = False, strict: bool = False) -> InputResult:
     """Convert one input to one output file (atomically). Safe to run in a worker process.
 
     With ``count_losses`` the writer's losses are counted in ``InputResult.losses``, not
-    returned one by one in its diagnostics."""
+    returned one by one in its diagnostics. An input with no records, or one with
+    problems under ``strict``, leaves the output file as it was (``keep_old_output``)."""
     report = Reporter(name if name != "-" else "<stdin>")
     out_report = Reporter(target_path, losses=LossTally() if count_losses else None)
+    kept = False
     try:
         make_dirs(os.path.dirname(target_path) or ".")
         sink = api.atomic_output(target_path)
         with sink as out:
             written = api.write_records(read_input(name, from_, encoding, options, report), out, to, out_report,
                                         options)
-            if written == 0 and report.failed:
+            kept = keep_old_output(written, [report], out_report, target_path, strict=strict)
+            if kept:
                 sink.discard()
     except OutputError as exc:  # this output only: the other inputs may still convert
         problem = Diagnostic("write.failed", Severity.ERROR, f"cannot {exc.action}: {exc.strerror}",
                              source=exc.filename)
         return InputResult(name, 0, report.failed + 1, report.diagnostics + out_report.diagnostics + [problem])
-    return InputResult(name, written, report.failed, report.diagnostics + out_report.diagnostics,
-                       target_path if written or not report.failed else None, out_report.losses)
+    return InputResult(name, 0 if kept else written, report.failed, report.diagnostics + out_report.diagnostics,
+                       None if kept else target_path, out_report.losses)
 
 
 def _import_formats(to: str, from_: str | None) -> None:
@@ -145,7 +168,7 @@ def _import_formats(to: str, from_: str | None) -> None:
 def convert_each(inputs: list[tuple[str, str | None]], out_dir: str, to: str, from_: str | None, encoding: str,
                  options: Options, jobs: int = 1,
                  done: Callable[[InputResult], None] | None = None, *,
-                 count_losses: bool = False) -> list[InputResult]:
+                 count_losses: bool = False, strict: bool = False) -> list[InputResult]:
     """One output per input under out_dir; with jobs > 1, inputs convert in parallel processes."""
     extension = registry.get(to).output_extension
     make_dirs(out_dir)  # a folder that cannot be made fails the run once, not once per input
@@ -162,7 +185,7 @@ def convert_each(inputs: list[tuple[str, str | None]], out_dir: str, to: str, fr
         targets[name] = str(path)
     if jobs <= 1 or len(inputs) <= 1:
         for name, _ in inputs:
-            result = convert_file(name, targets[name], to, from_, encoding, options, count_losses)
+            result = convert_file(name, targets[name], to, from_, encoding, options, count_losses, strict)
             results.append(result)
             if done:
                 done(result)
@@ -172,7 +195,8 @@ def convert_each(inputs: list[tuple[str, str | None]], out_dir: str, to: str, fr
 
     _import_formats(to, from_)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(convert_file, name, targets[name], to, from_, encoding, options, count_losses): name
+        futures = {pool.submit(convert_file, name, targets[name], to, from_, encoding, options, count_losses,
+                               strict): name
                    for name, _ in inputs}
         for future in as_completed(futures):
             result = future.result()

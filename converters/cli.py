@@ -191,13 +191,14 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
             progress.file_done(result.records)
 
         results = batch.convert_each(paths, out_dir, target.name, from_, encoding, options, jobs, done,
-                                     count_losses=count_losses)
+                                     count_losses=count_losses, strict=strict)
         written = sum(r.records for r in results)
         out_diagnostics = [d for r in results for d in r.diagnostics]
         tallies = [r.losses for r in results if r.losses is not None]
     else:
         results, written, out_diagnostics, tallies = _convert_to_one(paths, output, target.name, from_, encoding,
-                                                                     options, emit, progress, count_losses)
+                                                                     options, emit, progress, count_losses,
+                                                                     strict=strict, problems=problems)
     progress.clear()
     failed = sum(r.failed for r in results) + sum(d.severity is Severity.ERROR for d in problems)
     warnings = sum(r.warnings for r in results) + sum(d.severity is Severity.WARNING for d in problems)
@@ -239,8 +240,10 @@ def _check_output_file(option: str, path: str | None) -> None:
                          f"file is not created)")
 
 
-def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress, count_losses=False):
-    """All inputs into one output (stdout or an atomically written file)."""
+def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress, count_losses=False, *,
+                    strict=False, problems=()):
+    """All inputs into one output (stdout or an atomically written file, which a run that
+    converts nothing, or fails under --strict, leaves as it was)."""
     from . import api, batch
     from .diagnostics import Reporter
     from .loss import LossTally
@@ -265,8 +268,9 @@ def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress,
         sink = api.atomic_output(output)
         with sink as out:
             written = api.write_records(records(), out, to, out_report, options)
-            if written == 0 and any(r.failed for r in reports):
-                sink.discard()  # nothing converted: leave no output file behind
+            if batch.keep_old_output(written, reports, out_report, output, strict=strict, problems=problems):
+                sink.discard()
+                written = 0
     emit(out_report.diagnostics)
     results = [batch.InputResult(r.source or "", 0, r.failed, r.diagnostics) for r in reports]
     results.append(batch.InputResult(output, 0, 0, out_report.diagnostics))  # the writer's warnings

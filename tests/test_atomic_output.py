@@ -206,3 +206,65 @@ def test_without_o_tmpfile_the_named_temporary_is_renamed_and_removed_on_error(t
     assert target.read_text(encoding="utf-8") == "old\n" and list(tmp_path.iterdir()) == [target]
     converters.dump(_records(), target, "ris")
     assert target.read_text(encoding="utf-8").count("ER  - ") == 10 and list(tmp_path.iterdir()) == [target]
+
+
+# --- runs that must not replace the file (issue 14: empty input, --strict) ---------------------
+
+def _convert(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "converters.cli", "convert", *args], cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+OLD = '[{"id": "old", "type": "book", "title": "Kept"}]\n'
+
+
+@pytest.mark.parametrize("to, name", [("csl-json", "out.json"), ("bibtex", "out.bib"), ("ris", "out.ris")])
+def test_an_empty_input_leaves_the_existing_output_file_as_it_was(tmp_path, to, name):
+    empty = tmp_path / "empty.bib"
+    empty.write_text("", encoding="utf-8")
+    target = tmp_path / name
+    target.write_text(OLD, encoding="utf-8")
+    run = _convert(str(empty), "--from", "bibtex", "--to", to, "-o", str(target))
+    assert run.returncode == 0, run.stderr
+    assert target.read_text(encoding="utf-8") == OLD  # it was truncated to 0 bytes
+    assert "no records read" in run.stderr and "the old file is kept" in run.stderr
+
+
+def test_an_empty_input_creates_no_output_file(tmp_path):
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]", encoding="utf-8")
+    run = _convert(str(empty), "--to", "bibtex", "-o", str(tmp_path / "out.bib"))
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.json"]
+
+
+def test_a_run_failing_under_strict_leaves_the_old_file(tmp_path):
+    source = tmp_path / "in.bib"
+    source.write_text("@misc{a, title = {A}, year = {20x4}}\n", encoding="utf-8")  # a warning: bad year
+    target = tmp_path / "out.json"
+    target.write_text(OLD, encoding="utf-8")
+    run = _convert(str(source), "--to", "csl-json", "-o", str(target), "--strict")
+    assert run.returncode == 1, run.stderr
+    assert "warning" in run.stderr
+    assert target.read_text(encoding="utf-8") == OLD  # it was replaced by the new conversion
+    run = _convert(str(source), "--to", "csl-json", "-o", str(target))  # without --strict: written
+    assert run.returncode == 0, run.stderr
+    assert json.loads(target.read_text(encoding="utf-8"))[0]["title"] == "A"
+
+
+def test_out_dir_keeps_each_old_file_whose_input_is_empty_or_fails_under_strict(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "empty.bib").write_text("", encoding="utf-8")
+    (inputs / "good.bib").write_text("@misc{g, title = {Good}, year = {2020}}\n", encoding="utf-8")
+    (inputs / "warned.bib").write_text("@misc{w, title = {W}, year = {20x4}}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    for stem in ("empty", "good", "warned"):
+        (out / f"{stem}.json").write_text(OLD, encoding="utf-8")
+    run = _convert(str(inputs / "empty.bib"), str(inputs / "good.bib"), str(inputs / "warned.bib"),
+                   "--to", "csl-json", "--out-dir", str(out), "--strict")
+    assert run.returncode == 1, run.stderr
+    assert (out / "empty.json").read_text(encoding="utf-8") == OLD
+    assert (out / "warned.json").read_text(encoding="utf-8") == OLD
+    assert json.loads((out / "good.json").read_text(encoding="utf-8"))[0]["title"] == "Good"
