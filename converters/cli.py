@@ -94,8 +94,9 @@ def formats() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("--from", "from_", metavar="FORMAT", help="Input format (default: guessed from extension and content).")
-@click.option("--to", "to", required=True, metavar="FORMAT", help="Output format (see 'refconv formats').")
+@click.option("-f", "--from", "from_", metavar="FORMAT",
+              help="Input format (default: guessed from extension and content).")
+@click.option("-t", "--to", "to", required=True, metavar="FORMAT", help="Output format (see 'refconv formats').")
 @click.option("-o", "--output", default="-", metavar="FILE", show_default=True,
               help="One output for all inputs, written atomically; '-' is stdout.")
 @click.option("--out-dir", metavar="DIR", help="One output per input in DIR, named after it, with the target's extension.")
@@ -376,7 +377,7 @@ class _Progress:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE...")
-@click.option("--from", "from_", metavar="FORMAT", help="Input format (default: guessed).")
+@click.option("-f", "--from", "from_", metavar="FORMAT", help="Input format (default: guessed).")
 @click.option("--encoding", default="utf-8", show_default=True)
 @click.option("--schemas", metavar="DIR", envvar="REFCONV_SCHEMAS",
               help="Folder with csl/csl-data.json and jats/1.4/ DTDs: also check CSL-JSON and JATS against them.")

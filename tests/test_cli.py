@@ -404,3 +404,22 @@ def test_a_full_disk_while_writing_keeps_the_old_file_and_leaves_nothing(tmp_pat
     assert f"refconv: cannot write {target}: No space left on device" in result.stderr
     _no_bug_report(result.stderr)
     assert target.read_text(encoding="utf-8") == "old\n" and list(tmp_path.iterdir()) == [target]
+
+
+def test_short_from_and_to_flags_do_what_the_long_ones_do():
+    long = run("convert", SAMPLE, "--from", "arxiv-listing", "--to", "ris", "-q")
+    short = run("convert", SAMPLE, "-f", "arxiv-listing", "-t", "ris", "-q")
+    assert long.exit_code == short.exit_code == 0, short.output
+    assert short.output == long.output and short.output.count("ER  -") == 10
+
+
+def test_python_m_converters_runs_the_command_line():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "converters", "convert", SAMPLE, "-t", "csl-json", "-q"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == 10
+    usage = subprocess.run([sys.executable, "-m", "converters", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert usage.stdout.startswith("Usage: refconv ")
