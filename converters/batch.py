@@ -113,7 +113,7 @@ def keep_old_output(written: int, reports: list[Reporter], out_report: Reporter,
     """Whether a finished run must leave ``path`` as it was (the new text is discarded):
     when it converted nothing (an empty input must not empty a file), or when ``strict``
     and an input, the writer or the command line gave a warning or an error, since the run
-    then fails. Says why in ``out_report``, but where the errors already did."""
+    then fails. Says why in ``out_report``, unless the run's errors already explain it."""
     diagnostics = [d for r in [*reports, out_report] for d in r.diagnostics] + list(problems)
     failed = any(d.severity is Severity.ERROR for d in diagnostics)
     kept = " (the old file is kept)" if os.path.exists(path) else ""

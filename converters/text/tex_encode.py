@@ -357,7 +357,7 @@ def escape_text_specials(tex: str) -> str:
 
 
 class _NotSimple(Exception):
-    """The text needs the token walk below: a maths span that is not the plain kind."""
+    """The text needs the token walk below: something the one-pass substitution cannot decide."""
 
 
 # One scan for the usual text (arXiv abstracts): maths whose first closer is its own,
