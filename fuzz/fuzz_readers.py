@@ -70,9 +70,9 @@ def make_target(fmt: str, write: bool = True):
 def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
         names = ", ".join(f.name for f in registry.readers())
-        sys.exit(f"usage: {sys.argv[0]} FORMAT [libFuzzer options] [corpus dir]\nformats: {names}")
+        sys.exit(f"usage: {sys.argv[0]} FORMAT [--read-only] [libFuzzer options] [corpus dir]\nformats: {names}")
     fmt = registry.get(sys.argv.pop(1)).name
-    write = "--read-only" not in sys.argv  # readers alone: about twice the inputs per second
+    write = "--read-only" not in sys.argv  # the reader alone: 2 to 5 times the inputs a second
     if not write:
         sys.argv.remove("--read-only")
     corpus = ROOT / "fuzz" / f"corpus-{fmt}"
