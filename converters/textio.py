@@ -98,6 +98,11 @@ class DecodedLines(io.TextIOBase):
         self._head = binary.read(512) or b""  # the BOM, or zero bytes telling a UTF-16 byte order
         self.encoding_name = sniff_bom(self._head, encoding)
         self._newline, self._unit = _newline(self.encoding_name)
+        # ASCII-compatible stateless encodings (nearly every input) are read in blocks of whole
+        # lines, each decoded in one call; a block with a bad byte falls back to line by line
+        self._lines: io.BufferedReader | None = None
+        if self._unit == 1 and self.encoding_name in _STATELESS:
+            self._lines = io.BufferedReader(_Chained(self._chunks()), _CHUNK)
         self._source = self._raw_lines()
         # raw lines read by read(size) (the format head), for the one rewind; None once lines
         # were read otherwise (then nothing is kept: memory stays flat)
@@ -116,6 +121,9 @@ class DecodedLines(io.TextIOBase):
             yield chunk
 
     def _raw_lines(self) -> Iterator[bytes]:
+        if self._lines is not None:
+            yield from self._lines
+            return
         if self._unit == 1:  # ASCII-compatible: 0x0a is always a line feed; C splits the lines
             yield from io.BufferedReader(_Chained(self._chunks()), _CHUNK)
             return
@@ -159,6 +167,27 @@ class DecodedLines(io.TextIOBase):
                 return text
         return "".join([self._decode(raw) for raw in raws])
 
+    def _block(self, size: int) -> bytes:
+        """At most ``size`` bytes and the rest of the line they end in (b"" at the end)."""
+        assert self._lines is not None
+        raw = self._lines.read(size)
+        if raw and not raw.endswith(b"\n"):
+            raw += self._lines.readline()
+        return raw
+
+    def _decode_block(self, raw: bytes) -> str:
+        try:
+            text = raw.decode(self.encoding_name)
+        except UnicodeDecodeError:  # line by line, to place each bad spot
+            return "".join([self._decode(line) for line in io.BytesIO(raw)])
+        self._line += raw.count(b"\n") + (not raw.endswith(b"\n"))
+        self._offset += len(raw)
+        return text
+
+    def _blocks_ready(self) -> bool:
+        """Whether reading may go on block by block: no head left to replay or keep."""
+        return self._lines is not None and self._kept is None and not self._again
+
     def _spots(self, raw: bytes, text: str, found: list[tuple[int, int]]) -> str:
         """Record the bad spots of a line; adjacent runs of bad bytes are one spot, one U+FFFD."""
         merged: list[list[int]] = []  # [start, end, column in the text once runs are merged]
@@ -190,6 +219,11 @@ class DecodedLines(io.TextIOBase):
                 return
             yield line
         self._kept = None
+        if self._blocks_ready():
+            # newline="\n": split at line feeds only, as the bytes were, and translate nothing
+            while raw := self._block(_CHUNK):
+                yield from io.StringIO(self._decode_block(raw), newline="\n")
+            return
         for raw in self._source:  # the usual path: no bookkeeping left
             yield self._decode(raw)
 
@@ -211,6 +245,14 @@ class DecodedLines(io.TextIOBase):
             return text + "".join(self)
         parts, have = [self._buffer], len(self._buffer)
         while have < size:  # one join at the end: += on an attribute copies the buffer each time
+            if self._blocks_ready():
+                # a byte is at most one character: no line past the one that fills `size`
+                raw = self._block(size - have)
+                if not raw:
+                    break
+                parts.append(self._decode_block(raw))
+                have += len(parts[-1])
+                continue
             raws, got = [], 0
             while got < size - have and (raw := self._next_raw(keep=True)):
                 raws.append(raw)  # a byte is at most one character: no line past the one that fills `size`

@@ -155,3 +155,45 @@ def test_a_latin1_file_read_as_utf8_says_to_pass_encoding_and_caps_its_messages(
     assert len(result.diagnostics) < 220 and "400 in all" in result.diagnostics[-1].message
     assert all("--encoding" in d.hint for d in result.diagnostics if d.code == "read.encoding")
     assert re.search(r"byte 0xe9 at offset \d+", result.errors[0].message)
+
+
+def _expected_spots(data: bytes) -> list[tuple[int, int, int]]:
+    """(offset, line, column) of each bad byte, found the slow way: line by line."""
+    found, offset = [], 0
+    for number, line in enumerate(io.BytesIO(data), 1):
+        text = line.decode("utf-8", errors="replace")
+        at = -1
+        for start in (i for i, b in enumerate(line) if b == BAD[0]):
+            at = text.index("\ufffd", at + 1)
+            found.append((offset + start, number, at + 1))
+        offset += len(line)
+    return found
+
+
+def _many_blocks_with_bad_bytes() -> bytes:
+    """Several 64 KiB blocks: bad bytes in a later block, in a line longer than a block,
+    on a CRLF line, and on a last line without a line feed."""
+    lines = [f"line {n} ünïcode é\n".encode() for n in range(9000)]
+    lines[4000] = b"x" * 70000 + BAD + b"y\n"
+    lines[7000] = b"bad " + BAD + b" crlf\r\n"
+    return b"".join(lines) + b"tail " + BAD
+
+
+@pytest.mark.parametrize("how", ["read", "iterate"])
+def test_bad_bytes_far_into_a_large_input_keep_their_offset_line_and_column(how):
+    data = _many_blocks_with_bad_bytes()
+    stream = DecodedLines(io.BytesIO(data), "utf-8")
+    head = stream.read(100)
+    stream.seek(0)
+    assert head
+    if how == "read":
+        parts = []
+        while part := stream.read(5000):
+            parts.append(part)
+        text = "".join(parts)
+    else:
+        lines = list(stream)
+        assert lines == [line.decode("utf-8", errors="replace") for line in io.BytesIO(data)]
+        text = "".join(lines)
+    assert text == data.decode("utf-8", errors="replace")
+    assert [(s.offset, s.line, s.column) for s in stream.spots] == _expected_spots(data)
