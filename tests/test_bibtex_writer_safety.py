@@ -219,6 +219,21 @@ def test_ascii_mode_maps_thin_space_and_middle_dot_and_names_cyrillic():
     assert "Иван" in _write([record], "bibtex", "utf8")
 
 
+def test_ascii_mode_names_each_field_that_holds_a_character_without_a_macro():
+    record = Record(key="fld", authors=(Name(family="Петров", given="Ivan"),), title=Text("Plain title"),
+                    publisher="Жук", note=Text("see Щ"), extras={"bibtex:series": "Ю"})
+    diagnostics: list = []
+    _write([record], "bibtex", "ascii", diagnostics)
+    warned = [(d.field, d.message.split(":")[0]) for d in diagnostics if d.code == "write.no-macro"]
+    assert warned == [("authors", "U+041F CYRILLIC CAPITAL LETTER PE, U+0435 CYRILLIC SMALL LETTER IE, "
+                                  "U+0442 CYRILLIC SMALL LETTER TE, U+0440 CYRILLIC SMALL LETTER ER, "
+                                  "U+043E CYRILLIC SMALL LETTER O, U+0432 CYRILLIC SMALL LETTER VE"),
+                      ("publisher", "U+0416 CYRILLIC CAPITAL LETTER ZHE, U+0443 CYRILLIC SMALL LETTER U, "
+                                    "U+043A CYRILLIC SMALL LETTER KA"),
+                      ("note", "U+0429 CYRILLIC CAPITAL LETTER SHCHA"),
+                      ("bibtex:series", "U+042E CYRILLIC CAPITAL LETTER YU")]
+
+
 # --- 17.7 @inbook keeps booktitle -----------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import accumulate
 from typing import TextIO
 
@@ -142,15 +143,20 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
     count = 0
     for record in records:
         key = keys.key_for(record)
-        entry_type, fields = _fields(record, key, mode, options, biblatex, report, target)
-        fields = [(name, _safe_value(value, record, key, name, report, target)
-                   if _ATTENTION.search(value, 1, len(value) - 1) and value.startswith("{") else value)
-                  for name, value in fields]
-        if links or any(name in _LINKS for name, _ in fields):
-            fields = _without_cycles(fields, key, links, record, report, target)
-        fields = [(name, value if name in _VERBATIM
-                   else combining_to_macros(value, biber=biblatex, name=name.lower() in NAME_LIST_FIELDS))
-                  for name, value in fields]
+        entry_type, made = _fields(record, key, mode, options, biblatex, report, target)
+        fields = []
+        parents = False
+        for name, value in made:
+            if value.startswith("{") and _ATTENTION.search(value, 1, len(value) - 1):
+                value = _safe_value(value, record, key, name, report, target)
+            if name in _LINKS:
+                parents = True  # made safe for LaTeX below, once cycles are cut
+            elif name not in _VERBATIM and (biblatex or not value.isascii()):  # (ASCII is safe for pdflatex)
+                value = combining_to_macros(value, biber=biblatex, name=name.lower() in NAME_LIST_FIELDS)
+            fields.append((name, value))
+        if parents:
+            fields = [(name, combining_to_macros(value, biber=biblatex) if name in _LINKS else value)
+                      for name, value in _without_cycles(fields, key, links, record, report, target)]
         fields, new_strings = (_with_macros(record, fields, strings)
                                if any(name.startswith(_STRING_META) for name in record.extras) else (fields, ()))
         if count:
@@ -224,7 +230,7 @@ def _reaches(start: str, goal: str, links: dict[str, list[str]]) -> bool:
 
 
 def _escape_specials(value: str) -> str:
-    if not any(c in value for c in "&%#") or _OWN_READING.search(value):
+    if ("&" not in value and "%" not in value and "#" not in value) or _OWN_READING.search(value):
         return value
     aligned = _ALIGNMENT.search(value) is not None
     return _BARE_SPECIAL.sub(lambda m: m[0] if aligned and m[2] == "&" else m[1] + "\\" + m[2], value)
@@ -278,8 +284,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                        "the record's own type is written", key=key, field="type")
         original = None
     entry_type = original.lower() if original else ENTRY_TYPES.get(record.type, DEFAULT_ENTRY_TYPE)[dialect]
-    missing: list[str] = []  # characters ascii mode has no macro for
-    fields = _Fields(missing)
+    fields: list[tuple[str, str]] = []
+    missing = _Missing(fields)  # characters ascii mode has no macro for
 
     def text(value: Text, *, protect: bool = False) -> str:
         if value.syntax is Syntax.BIBTEX:
@@ -314,7 +320,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.title:
         title, parts = _split_subtitles(record, biblatex)
         fields.append(("title", text(title, protect=True)))
-        fields.extend((name, text(Text(part, Syntax.BIBTEX), protect=True)) for name, part in parts)
+        for name, part in parts:
+            fields.append((name, text(Text(part, Syntax.BIBTEX), protect=True)))
     else:
         report.warning("write.no-title", f"record has no title; {target} styles and biber will warn",
                        key=key, field="title")
@@ -404,7 +411,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             fields.append((field_name, _braced(tex.encode_non_ascii(kept, missing) if mode == "ascii" else kept)))
         elif namespace != "bibtex":
             report.lost(key, extra_key, target, record=record)
-    for name, chars in fields.unmapped():
+    for name, chars in missing.unmapped():
         path = _RECORD_FIELD.get(name, f"bibtex:{name}")
         if name == "number" and entry_type == "article":
             path = "issue"
@@ -412,36 +419,31 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         report.warning("write.no-macro", f"{shown}: no standard LaTeX text macro, written as {tex.UNMAPPED} in "
                        f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, field=path)
         report.lost(key, path, target, f"{tex.UNMAPPED} (no LaTeX macro)", record=record, value=shown)
-    return entry_type, list(fields)
+    return entry_type, fields
 
 
-class _Fields(list):
-    """The (name, value) pairs of one entry, noting which of them ascii mode's missing
-    characters (appended to ``missing`` as each value is made) were in."""
+class _Missing(list):
+    """The characters ascii mode had no macro for, each noted with the field it was in: the
+    one being made, as a value is made before it is appended to ``fields``."""
 
-    def __init__(self, missing: list[str]):
+    def __init__(self, fields: list[tuple[str, str]]):
         super().__init__()
-        self.missing = missing
-        self.marks: list[int] = []
+        self.fields = fields
+        self.at: list[int] = []
 
-    def append(self, item: tuple[str, str]) -> None:
-        super().append(item)
-        self.marks.append(len(self.missing))
-
-    def extend(self, items: Iterable[tuple[str, str]]) -> None:
-        for item in items:
-            self.append(item)
+    def append(self, char: str) -> None:
+        super().append(char)
+        self.at.append(len(self.fields))
 
     def unmapped(self) -> list[tuple[str, list[str]]]:
-        out: list[tuple[str, list[str]]] = []
-        if not self.missing:  # the usual entry: every character had a macro
-            return out
-        start = 0
-        for (name, _), end in zip(self, self.marks):
-            if end > start:
-                out.append((name, list(dict.fromkeys(self.missing[start:end]))))
-            start = end
-        return out
+        """(field name, its missing characters without repeats), in field order."""
+        if not self:  # the usual entry: every character had a macro
+            return []
+        by_field: dict[int, list[str]] = {}
+        for char, index in zip(self, self.at):
+            if index < len(self.fields):  # made for a value that was then not written: no field
+                by_field.setdefault(index, []).append(char)
+        return [(self.fields[index][0], list(dict.fromkeys(chars))) for index, chars in sorted(by_field.items())]
 
 
 # BibTeX field -> the record field it carries, for loss reports
@@ -461,16 +463,21 @@ def _language(record: Record) -> str:
     """The language as the .bib had it when that still names the record's language, else
     the babel name of its BCP 47 tag (biblatex's langid wants one) when that reads back
     as the same tag, else the tag."""
+    extras = record.extras
+    return _language_name(record.language, extras.get("bibtex:langid"), extras.get("bibtex:hyphenation"),
+                          extras.get("bibtex:language"), extras.get("bibtex:langidopts", ""))
+
+
+@lru_cache(maxsize=1024)  # a file has few languages: the name lookups run once per spelling
+def _language_name(language: str, langid: str | None, hyphenation: str | None, written_language: str | None,
+                   options: str) -> str:
     from ...text.languages import to_babel, to_bcp47, with_variant
 
-    options = record.extras.get("bibtex:langidopts", "")
-    for name in ("langid", "hyphenation", "language"):
-        written = record.extras.get(f"bibtex:{name}")
-        tag = to_bcp47(written) if written else None
-        if tag and record.language in (tag, with_variant(tag, options)):
+    for written in (langid, hyphenation, written_language):
+        if written and (tag := to_bcp47(written)) and language in (tag, with_variant(tag, options)):
             return written
-    babel = to_babel(record.language)
-    return babel if babel and to_bcp47(babel) == record.language else record.language  # reads back the same
+    babel = to_babel(language)
+    return babel if babel and to_bcp47(babel) == language else language  # reads back the same
 
 
 def preamble_blocks(record: Record, report: Reporter, key: str) -> list[str]:
