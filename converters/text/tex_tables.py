@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from typing import Generic, TypeVar
+
+_V = TypeVar("_V")
 
 # Logos and the acronym macros of TUGboat's tugboat.def (the largest TeX-heavy .bib files).
 LOGOS = {
@@ -134,8 +137,8 @@ class PylatexencTables:
 
     __slots__ = ("accents", "alphabets", "symbols", "templates")
 
-    def __init__(self, symbols: dict[str, str], templates: dict[str, tuple[str, str]], accents: dict[str, str],
-                 alphabets: dict[str, dict[int, str]]):
+    def __init__(self, symbols: dict[str, str], templates: dict[str, tuple[str, str]],
+                 accents: _Kind[str], alphabets: _Kind[dict[int, str]]):
         self.symbols = symbols  # name -> text, for macros without arguments
         self.templates = templates  # name -> (argspec, "%s/%s"-style template)
         self.accents = accents  # name -> combining mark
@@ -149,20 +152,19 @@ _NOT_FROM_PYLATEXENC = {"today", "input", "include", "cite", "citet", "citep", "
 
 @lru_cache(maxsize=1)
 def pylatexenc_tables() -> PylatexencTables:
-    """Read pylatexenc's tables once. Accents are found by decoding ``\\name{o}`` with
-    pylatexenc itself: whatever combining mark it puts on the o is the accent's."""
-    from pylatexenc.latex2text import LatexNodes2Text, get_default_latex_context_db
+    """Read pylatexenc's tables once. Its one-argument macros are accents, styled
+    alphabets or neither; which, is found by decoding with pylatexenc itself, and only
+    for the macros an input uses (see ``_OneArgument``)."""
+    from pylatexenc.latex2text import get_default_latex_context_db
     from pylatexenc.latexwalker import get_default_latex_context_db as walker_db
 
     text_db, walk_db = get_default_latex_context_db(), walker_db()
-    converter = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
     symbols: dict[str, str] = {}
     templates: dict[str, tuple[str, str]] = {}
-    accents: dict[str, str] = {}
-    alphabets: dict[str, dict[int, str]] = {}
+    one_argument: set[str] = set()
     for category in text_db.category_list:
         for name, spec in text_db.d[category]["macros"].items():
-            if name in _NOT_FROM_PYLATEXENC or name in symbols or name in templates or name in accents:
+            if name in _NOT_FROM_PYLATEXENC or name in symbols or name in templates or name in one_argument:
                 continue
             walk_spec = walk_db.get_macro_spec(name)
             argspec = getattr(getattr(walk_spec, "args_parser", None), "argspec", "") or ""
@@ -173,14 +175,62 @@ def pylatexenc_tables() -> PylatexencTables:
                 elif not argspec:
                     symbols[name] = repl
             elif callable(repl) and argspec == "{":
-                decoded = unicodedata.normalize("NFD", converter.latex_to_text(f"\\{name}{{o}}"))
-                if len(decoded) == 2 and decoded[0] == "o" and unicodedata.combining(decoded[1]):
-                    accents[name] = decoded[1]
-                    continue
-                styled = converter.latex_to_text(f"\\{name}{{{_ALPHANUMERIC}}}")
-                if len(styled) == len(_ALPHANUMERIC) and styled != _ALPHANUMERIC:
-                    alphabets[name] = str.maketrans(dict(zip(_ALPHANUMERIC, styled, strict=True)))
-    return PylatexencTables(symbols, templates, accents, alphabets)
+                one_argument.add(name)  # (no such macro is defined twice in pylatexenc's tables)
+    macros = _OneArgument(frozenset(one_argument))
+    return PylatexencTables(symbols, templates, _Kind(macros, "accent"), _Kind(macros, "alphabet"))
+
+
+class _OneArgument:
+    """pylatexenc's one-argument macros, each classified the first time an input uses it:
+    decoding all of them up front cost every process about 15 ms, and an input uses few.
+    An accent is what combining mark pylatexenc puts on ``\\name{o}``; a styled alphabet
+    what it makes of the letters and digits."""
+
+    def __init__(self, names: frozenset[str]):
+        self.names = names
+        self._found: dict[str, tuple[str, object] | None] = {}
+        self._converter = None
+
+    def kind(self, name: str) -> tuple[str, object] | None:
+        if name not in self.names:
+            return None
+        if name not in self._found:
+            self._found[name] = self._classify(name)
+        return self._found[name]
+
+    def _classify(self, name: str) -> tuple[str, object] | None:
+        if self._converter is None:
+            from pylatexenc.latex2text import LatexNodes2Text
+
+            self._converter = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=False)
+        decoded = unicodedata.normalize("NFD", self._converter.latex_to_text(f"\\{name}{{o}}"))
+        if len(decoded) == 2 and decoded[0] == "o" and unicodedata.combining(decoded[1]):
+            return ("accent", decoded[1])
+        styled = self._converter.latex_to_text(f"\\{name}{{{_ALPHANUMERIC}}}")
+        if len(styled) == len(_ALPHANUMERIC) and styled != _ALPHANUMERIC:
+            return ("alphabet", str.maketrans(dict(zip(_ALPHANUMERIC, styled, strict=True))))
+        return None
+
+
+class _Kind(Generic[_V]):
+    """The macros of one kind ("accent", "alphabet") as a read-only mapping: name -> value."""
+
+    def __init__(self, macros: _OneArgument, kind: str):
+        self._macros = macros
+        self._kind = kind
+
+    def get(self, name: str, default: _V | None = None) -> _V | None:
+        found = self._macros.kind(name)
+        return found[1] if found is not None and found[0] == self._kind else default  # type: ignore[return-value]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def __getitem__(self, name: str) -> _V:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
 
 
 _ALPHANUMERIC = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
