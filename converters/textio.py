@@ -254,7 +254,8 @@ class DecodedLines(io.TextIOBase):
                 have += len(parts[-1])
                 continue
             raws, got = [], 0
-            while got < size - have and (raw := self._next_raw(keep=True)):
+            # line by line only while the head is replayed or kept, then on by blocks
+            while got < size - have and not self._blocks_ready() and (raw := self._next_raw(keep=True)):
                 raws.append(raw)  # a byte is at most one character: no line past the one that fills `size`
                 got += len(raw)
             if not raws:
