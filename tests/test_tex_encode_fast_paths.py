@@ -61,3 +61,41 @@ def test_pairs_up_matches_a_brace_counter(text):
 def test_balance_braces_shortcut_keeps_every_balanced_value(text):
     balanced = tex_encode.bibtex_balanced(text) and tex_encode.is_balanced(text)
     assert (tex_encode.balance_braces(text) == text) or not balanced
+
+
+def _protect_each_word(text: str) -> str:
+    """The long way for plain words: needs_protection asked about every word."""
+    first = True
+
+    def brace(match):
+        nonlocal first
+        word, is_first, first = match.group(), first, False
+        return "{" + word + "}" if tex_encode.needs_protection(word, is_first) else word
+
+    return tex_encode._WORD.sub(brace, text)
+
+
+# words the shortcut passes by and words it must hand over: capitals inside, single capitals,
+# the article "A" first and later, apostrophes, hyphens, underscores, digits, non-ASCII letters
+_WORDS = st.sampled_from([
+    "a", "A", "I", "x", "The", "the", "LHC", "DeepSeek-R1", "3D", "2x", "A-", "I'", "A’s", "don't", "-", "'", "’",
+    "_", "foo_bar", "Baz_Q", "über", "Über", "ÜBER", "GmbH", "ǅemal", "Ärger", "é", "É", "x²", "ﬁne", " ", "  ",
+    ",", ".", "(", ")", ":", "\t", "\n",
+])
+plain_texts = st.lists(st.one_of(_WORDS, st.text(alphabet="aA1_-'’ é.", max_size=4)), max_size=16).map("".join)
+
+
+@settings(max_examples=3000)
+@given(plain_texts)
+def test_protect_case_fast_path_matches_asking_about_every_word(text):
+    assert tex_encode._protect_plain_words(text) == _protect_each_word(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A Study of I and DeepSeek-R1 in 3D", "A Study of {I} and {DeepSeek-R1} in {3D}"),
+    ("I see", "I see"),  # the first word: a capital that starts a sentence
+    ("part I of LLMs’ A- side", "part {I} of {LLMs’} A- side"),  # "A" is the article
+    ("über GmbH Ärger", "über {GmbH} Ärger"),
+])
+def test_protect_case_known_plain_texts(text, expected):
+    assert tex_encode.protect_case_tex(text) == expected == _protect_each_word(text)

@@ -470,6 +470,31 @@ def protect_words(text: str, first: bool = True) -> list[tuple[bool, str]]:
     return out
 
 
+# Words needs_protection always passes (a lowercase letter or digit, then no capital; a
+# capital, then at least one more letter or digit and no capital), ASCII only, whole words
+# as _WORD finds them; and what _WORD steps over. A regex run over them in C leaves a Python
+# call for the few words that may need braces (any other word, non-ASCII ones included).
+_SAFE_RUN = (r"(?:(?:[a-z0-9][a-z0-9_'’-]*+|[A-Z](?=[a-z0-9_'’-]*[a-z0-9_])[a-z0-9_'’-]*+)(?![\w'’-])"
+             r"|[\W_])*+")
+_NEXT_CANDIDATE = re.compile(_SAFE_RUN + r"([^\W_][\w'’-]*+)?")
+
+
+def _protect_plain_words(text: str) -> str:
+    """protect_case_tex for text without groups, maths or macros: each word needing it braced."""
+    first_word = _WORD.search(text)
+    if first_word is None:
+        return text
+    first_at = first_word.start()
+
+    def brace(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if word is None or not needs_protection(word, match.start(1) == first_at):
+            return match.group()
+        return text[match.start() : match.start(1)] + "{" + word + "}"
+
+    return _NEXT_CANDIDATE.sub(brace, text)
+
+
 _MATH_CLOSE = re.compile(r"(?<!\\)\$")
 
 
@@ -479,16 +504,7 @@ _TEX_STRUCTURE = re.compile(r"[\\{}$]")
 def protect_case_tex(tex: str) -> str:
     """Brace words needing protection in TeX source, outside groups, maths and macro names."""
     if _TEX_STRUCTURE.search(tex) is None:  # plain words: no group, maths or macro to step over
-        first = True
-
-        def brace(match: re.Match[str]) -> str:
-            nonlocal first
-            word = match.group()
-            protect = needs_protection(word, first)
-            first = False
-            return "{" + word + "}" if protect else word
-
-        return _WORD.sub(brace, tex)
+        return _protect_plain_words(tex)
     out: list[str] = []
     depth = 0
     in_math = False
