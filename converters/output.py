@@ -98,7 +98,8 @@ def text_output(binary: BinaryIO | io.RawIOBase, name: str, encoding: str = "utf
                 owned: bool = True, line_buffering: bool = False) -> TextIO:
     """A text stream over ``binary`` whose write errors are OutputError naming ``name``."""
     raw = _GuardedRaw(binary, name, owned)
-    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding, errors=errors, newline="",
+    # 64 KiB: one write call for a few dozen entries (8 KiB made a call every 8 or so)
+    return io.TextIOWrapper(io.BufferedWriter(raw, 1 << 16), encoding=encoding, errors=errors, newline="",
                             line_buffering=line_buffering)
 
 

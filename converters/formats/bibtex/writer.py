@@ -519,7 +519,7 @@ def _names(names: tuple[Name, ...], etal: bool, mode: str, missing: list[str] | 
     braced_whole = []
     for name in names:
         written = _name(name, mode, missing)
-        if _too_many_commas(written):  # the name braced whole, which biber does not check
+        if written.count(",") > 2 and _too_many_commas(written):  # braced whole, which biber does not check
             written = "{" + tex.escape_plain(_display(name), mode, missing) + "}"
             braced_whole.append(name)
         parts.append(written)
