@@ -27,10 +27,10 @@ _TOKEN = re.compile(r"[\w.'’-]+")
 
 
 def is_organisation(text: str) -> bool:
-    words = [w.lower().strip(".") for w in _TOKEN.findall(tex_to_unicode(text))]
+    words = _TOKEN.findall(tex_to_unicode(text))
     if len(words) <= 1:
         return True  # "DeepSeek-AI": nothing to split into given and family
-    return any(w in ORGANISATION_WORDS for w in words)
+    return not ORGANISATION_WORDS.isdisjoint([w.lower().strip(".") for w in words])
 
 
 def _decode(parts: list[str]) -> str | None:
