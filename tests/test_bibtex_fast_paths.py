@@ -134,3 +134,41 @@ def test_split_persons_matches_bibtexparser(text):
 ])
 def test_split_persons_examples(text, expected):
     assert split_persons(text) == expected
+
+
+# --- writer: the common "Family, Given" name written without escaping or groups -----------
+
+from converters.formats.bibtex import writer  # noqa: E402
+from converters.model import Name  # noqa: E402
+
+
+def _plain_name_by_parts(family: str, given: str) -> bool:
+    """The condition part by part, as the writer first wrote it."""
+    return bool(writer._PLAIN_PART.fullmatch(family) and writer._PLAIN_GIVEN.fullmatch(given)
+                and "--" not in family + given and "''" not in family + given and family.lower() != "and"
+                and ("nd" not in given.lower() or writer._AND_WORD.search(given) is None))
+
+
+_NAME_TEXT = st.one_of(
+    st.sampled_from(["And", "AND", "and", "Anderson", "Smith", "J.", "J.-P.", "O'Neil", "A''", "Van", "Y And", "Andy",
+                     "A.And", "Z and", "M", "Mc-", "A--B", "Jo And Al"]),
+    st.text(alphabet="AaNnDdJ .,'-", min_size=1, max_size=8))
+
+
+@settings(max_examples=3000)
+@given(_NAME_TEXT, _NAME_TEXT)
+def test_plain_name_shortcut_matches_the_part_by_part_check(family, given_name):
+    written = writer._name(Name(family=family, given=given_name), "ascii")
+    assert (written == f"{family}, {given_name}") >= _plain_name_by_parts(family, given_name)
+    shortcut = writer._plain_name(family, given_name)
+    assert (shortcut is not None) == _plain_name_by_parts(family, given_name)
+
+
+@pytest.mark.parametrize("family, given_name, written", [
+    ("Smith", "John A.", "Smith, John A."),
+    ("And", "John", "{And}, John"),  # the word "and" would split the list
+    ("Smith", "John And", "Smith, {John And}"),
+    ("Anderson", "Andy", "Anderson, Andy"),
+])
+def test_plain_names_written(family, given_name, written):
+    assert writer._name(Name(family=family, given=given_name), "ascii") == written

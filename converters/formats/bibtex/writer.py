@@ -573,14 +573,25 @@ def _grouped(text: str, original: str) -> str:
 _PLAIN_GIVEN = re.compile(r"[A-Z][A-Za-z.'-]*(?: [A-Z][A-Za-z.'-]*)*")
 
 
+# "Family, Given" of such parts, with no part the word "and" (in any case)
+_PLAIN_NAME = re.compile(_PLAIN_PART.pattern + ", " + _PLAIN_GIVEN.pattern)
+_AND_PART = re.compile(r"(?:^| )and(?:[ ,]|$)", re.IGNORECASE)
+
+
+def _plain_name(family: str, given: str) -> str | None:
+    """"Family, Given" when both are plain words that need no escaping and no group."""
+    written = f"{family}, {given}"
+    if (_PLAIN_NAME.fullmatch(written) and "--" not in written and "''" not in written
+            and _AND_PART.search(written) is None):
+        return written
+    return None
+
+
 def _name(name: Name, mode: str, missing: list[str] | None = None) -> str:
     family, given = name.family, name.given
     if (family and given and name.literal is None and not name.suffix and not name.dropping_particle
-            and not name.non_dropping_particle
-            and _PLAIN_PART.fullmatch(family) and _PLAIN_GIVEN.fullmatch(given)
-            and "--" not in family + given and "''" not in family + given
-            and family.lower() != "and" and ("nd" not in given.lower() or _AND_WORD.search(given) is None)):
-        return f"{family}, {given}"
+            and not name.non_dropping_particle and (written := _plain_name(family, given))):
+        return written
     esc = lambda s: tex.escape_plain(s, mode, missing)
     if name.is_literal:
         return "{" + esc(name.literal) + "}"
