@@ -152,6 +152,22 @@ def test_an_unknown_language_name_is_kept_as_written_and_reported():
     assert "xml:lang" not in converters.dumps(records, "jats", jats_mode="articles")  # not a tag
 
 
+@pytest.mark.parametrize("written, kept", [
+    (r"{\textbraceleft} and", "{ and"),  # found by the hostile-strings property test: it became the tag "and"
+    (r"{\textbraceright}de", "}de"),
+])
+def test_a_brace_character_in_a_language_is_text_not_a_tex_group(written, kept):
+    records, report = read_text(f"@book{{k, title={{T}}, language={{{written}}}}}\n")
+    assert records[0].language == kept
+    assert [d.code for d in report.diagnostics] == ["bibtex.unknown-language"]
+
+
+def test_a_language_in_a_tex_group_is_still_read():
+    from converters.text.languages import to_bcp47
+
+    assert to_bcp47("{german}") == to_bcp47("{ {german} }") == "de-DE"
+
+
 def test_the_language_table_goes_both_ways():
     from converters.text.languages import to_babel, to_bcp47
 

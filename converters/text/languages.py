@@ -49,7 +49,9 @@ _LIST = re.compile(r"\s+and\s+|\s*[,;]\s*")
 
 def to_bcp47(name: str) -> str | None:
     """One language name or tag as BCP 47; None when it is neither a known name nor a tag."""
-    text = name.strip().strip("{}").strip()
+    text = name.strip()
+    while text.startswith("{") and text.endswith("}"):  # a TeX group ({german}), not a brace character
+        text = text[1:-1].strip()
     lowered = text.lower()
     if lowered in BABEL_TO_BCP47:
         return BABEL_TO_BCP47[lowered]
