@@ -92,7 +92,48 @@ def formats() -> None:
         click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5])
 
 
-@main.command()
+class _WithFormatFlags(click.Command):
+    """A command with one flag per option the formats declare (``registry.Option``), put
+    before ``--log``. They are built when the command parses or shows help, not at import:
+    installed plugins' formats are known only then, and ``--version`` need not know them."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        from . import registry
+
+        declared = registry.declared_options()
+        if getattr(self, "_built_from", None) is not declared:  # first use, or the formats changed (tests)
+            own = getattr(self, "_own_params", None) or list(self.params)
+            at = next(i for i, p in enumerate(own) if p.name == "log_format")
+            self._own_params = own
+            self.params = [*own[:at], *_format_flags(declared), *own[at:]]
+            self._built_from = declared
+        return super().get_params(ctx)
+
+
+def _format_flags(declared) -> list[click.Parameter]:
+    flags: list[click.Parameter] = []
+    for name, (option, formats) in declared.items():
+        text = f"{option.help} [{', '.join(formats)}]"
+        if option.type is bool:
+            spelling = f"{option.flag}/--no-{option.flag[2:]}" if option.default else option.flag
+            flags.append(click.Option([spelling, name], is_flag=True, default=option.default, help=text))
+        else:
+            flags.append(click.Option([option.flag, name], default=option.default, show_default=True,
+                                      type=click.Choice(option.choices) if option.choices else str, help=text))
+    return flags
+
+
+_CONVERT_EXAMPLES = """\b
+Examples:
+  refconv convert listing.txt -t bibtex -o refs.bib
+  refconv convert -f bibtex -t csl-json refs.bib > refs.json
+  refconv convert 'exports/*.ris' -t biblatex -o all.bib    # many inputs, one output
+  refconv convert library/ -r -t csl-json --out-dir out/ -j 4
+  cat refs.ris | refconv convert - -t jats --jats-mode articles
+"""
+
+
+@main.command(cls=_WithFormatFlags, epilog=_CONVERT_EXAMPLES)
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("-f", "--from", "from_", metavar="FORMAT",
               help="Input format (default: guessed from extension and content).")
@@ -104,20 +145,10 @@ def formats() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
               help="With --out-dir: convert this many inputs at once, in separate processes.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the inputs.")
-@click.option("--tex", "tex", type=click.Choice(["utf8", "ascii", "minimal"]),
-              help="BibTeX output encoding: ascii (BibTeX default), utf8 (BibLaTeX default), minimal.")
-@click.option("--plain-math", is_flag=True, help="Write maths as Unicode text in CSL-JSON and RIS.")
-@click.option("--no-protect-case", is_flag=True, help="Do not brace inner-capital words in BibTeX titles.")
 @click.option("--new-keys", is_flag=True, help="Make new citation keys even where the input has keys.")
 @click.option("--key-pattern", metavar="PATTERN",
               help="Citation key pattern, e.g. '[auth:lower][year][shorttitle:3]' (see README).")
-@click.option("--ris-type", "ris_type", default="UNPB", show_default=True,
-              type=click.Choice(["UNPB", "JOUR", "GEN", "MANSCPT", "INPR", "RPRT", "ELEC"]),
-              help="RIS TY for preprints.")
-@click.option("--jats-mode", type=click.Choice(["references", "articles"]), default="references",
-              show_default=True, help="JATS: one article with a ref-list, or one full article per record.")
-@click.option("--jats-front", is_flag=True, help="JATS input: also read the article's own front matter as a record.")
-@click.option("--ndjson", is_flag=True, help="CSL-JSON: one item per line.")
+# here _WithFormatFlags puts the formats' own options: --tex, --ris-type, --jats-mode ...
 @click.option("--log", "log_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Diagnostics as text with source excerpts, or as JSON lines for machines.")
 @click.option("--report", "report_path", metavar="FILE.json",
@@ -125,10 +156,14 @@ def formats() -> None:
 @click.option("--strict", is_flag=True, help="Warnings fail the run (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also info diagnostics (format guesses, fields a target cannot carry).")
-def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, plain_math, no_protect_case,
-            new_keys, key_pattern, ris_type, jats_mode, jats_front, ndjson, log_format, report_path, strict, quiet,
-            verbose) -> None:
-    """Convert INPUT files ('-' for stdin, directories with -r, quoted globs) to --to FORMAT."""
+def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_keys, key_pattern, log_format,
+            report_path, strict, quiet, verbose, **format_options) -> None:
+    """Convert INPUT files ('-' for stdin, directories with -r, quoted globs) to --to FORMAT.
+
+    Every input goes into one output (-o, or stdout), with citation keys unique across
+    them, or each into its own file (--out-dir). Format options apply to the formats in
+    brackets; 'refconv formats' lists the formats.
+    """
     import errno
     import os
 
@@ -151,9 +186,8 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
             _check_output_file(option, path)
         if out_dir and os.path.exists(out_dir) and not os.path.isdir(out_dir):
             raise UsageError(f"--out-dir {out_dir}: {os.strerror(errno.ENOTDIR)}")
-        options = Options(tex=tex, plain_math=plain_math, protect_case=not no_protect_case, keep_keys=not new_keys,
-                          key_pattern=key_pattern, ris_preprint_type=ris_type, jats_mode=jats_mode,
-                          jats_front=jats_front, ndjson=ndjson)
+        option_values = dict(keep_keys=not new_keys, key_pattern=key_pattern, **format_options)
+        options = Options(**option_values)
         import codecs
 
         codecs.lookup(encoding)
