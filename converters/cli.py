@@ -232,7 +232,7 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_k
         tallies = [r.losses for r in results if r.losses is not None]
     else:
         results, written, out_diagnostics, tallies = _convert_to_one(paths, output, target.name, from_, encoding,
-                                                                     options, emit, progress, count_losses,
+                                                                     option_values, emit, progress, count_losses,
                                                                      strict=strict, problems=problems)
     progress.clear()
     failed = sum(r.failed for r in results) + sum(d.severity is Severity.ERROR for d in problems)
@@ -275,41 +275,27 @@ def _check_output_file(option: str, path: str | None) -> None:
                          f"file is not created)")
 
 
-def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress, count_losses=False, *,
+def _convert_to_one(paths, output, to, from_, encoding, option_values, emit, progress, count_losses=False, *,
                     strict=False, problems=()):
-    """All inputs into one output (stdout or an atomically written file, which a run that
-    converts nothing, or fails under --strict, leaves as it was)."""
-    from . import api, batch
-    from .diagnostics import Reporter
-    from .loss import LossTally
+    """All inputs into one output: ``batch.convert_files``, with stdout guarded and
+    each input's diagnostics shown once it is read."""
+    from . import batch
 
-    reports: list[Reporter] = []
+    def input_done(result: batch.InputResult) -> None:
+        emit(result.diagnostics)
+        progress.file_done(0)
 
-    def records():
-        for name, _ in paths:
-            report = Reporter(name if name != "-" else "<stdin>")
-            reports.append(report)
-            for record in batch.read_input(name, from_, encoding, options, report):
-                progress.record()
-                yield record
-            emit(report.diagnostics)
-            progress.file_done(0)
-
-    out_report = Reporter(output if output != "-" else STDOUT, losses=LossTally() if count_losses else None)
+    names = [name for name, _ in paths]
+    run = {"strict": strict, "count_losses": count_losses, "problems": problems,
+           "on_record": progress.record, "on_input": input_done, **option_values}
     if output == "-":
         with _stdout_text() as stdout:
-            written = api.write_records(records(), stdout, to, out_report, options)
+            done = batch.convert_files(names, stdout, to, from_, encoding=encoding, **run)
     else:
-        sink = api.atomic_output(output)
-        with sink as out:
-            written = api.write_records(records(), out, to, out_report, options)
-            if batch.keep_old_output(written, reports, out_report, output, strict=strict, problems=problems):
-                sink.discard()
-                written = 0
-    emit(out_report.diagnostics)
-    results = [batch.InputResult(r.source or "", 0, r.failed, r.diagnostics) for r in reports]
-    results.append(batch.InputResult(output, 0, 0, out_report.diagnostics))  # the writer's warnings
-    return results, written, out_report.diagnostics, [out_report.losses] if out_report.losses is not None else []
+        done = batch.convert_files(names, output, to, from_, encoding=encoding, **run)
+    emit(done.diagnostics)
+    results = [*done.inputs, batch.InputResult(output, 0, 0, done.diagnostics)]  # the writer's warnings count too
+    return results, done.count, done.diagnostics, [done.losses] if done.losses is not None else []
 
 
 class _stdout_text:
