@@ -70,7 +70,21 @@ def _silence_stdout() -> None:
         pass
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+_EXAMPLES = """\b
+Examples:
+  refconv convert listing.txt -t bibtex -o refs.bib
+  refconv convert -f bibtex -t csl-json refs.bib > refs.json
+  refconv validate refs.json
+  refconv formats
+  refconv convert --help          # every option, the formats' own ones too
+
+\b
+Shell completion (bash; zsh and fish likewise, see README):
+  eval "$(_REFCONV_COMPLETE=bash_source refconv)"
+"""
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EXAMPLES)
 # The version constant, not importlib.metadata: that import alone costs ~40 ms of start-up.
 @click.version_option(__version__, "--version", prog_name="refconv", message="%(prog)s %(version)s")
 def main() -> None:
@@ -78,7 +92,11 @@ def main() -> None:
     CSL-JSON and JATS."""
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  refconv formats
+  refconv convert -f ris -t csljson refs.ris    # a name or an alias from the table
+""")
 def formats() -> None:
     """List the formats refconv reads and writes."""
     from . import registry
@@ -395,7 +413,12 @@ class _Progress:
             self.shown = False
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  refconv validate refs.bib listing.txt
+  refconv validate --schemas ../shared/schemas out.json out.xml   # also against CSL's schema, JATS's DTD
+  refconv validate --log json refs.ris
+""")
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE...")
 @click.option("-f", "--from", "from_", metavar="FORMAT", help="Input format (default: guessed).")
 @click.option("--encoding", default="utf-8", show_default=True)
