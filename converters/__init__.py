@@ -4,6 +4,7 @@
     >>> result = converters.load("listing.txt")          # format guessed
     >>> text = converters.dumps(result, "csl-json")
     >>> result.diagnostics                               # problems as values
+    >>> converters.dumps(result, "ris", ris_type="JOUR")  # a format's options as keywords
 
 Every reader produces the canonical ``Record``; every writer consumes it.
 """
@@ -15,11 +16,12 @@ __version__ = "0.1.0"  # the one place the version is set; pyproject.toml reads 
 _EXPORTS = {
     "Conversion": "api", "Result": "api", "convert": "api", "dump": "api", "dumps": "api",
     "iter_load": "api", "load": "api", "loads": "api",
+    "BatchConversion": "batch", "InputResult": "batch", "convert_files": "batch",
     "ConversionError": "diagnostics", "Diagnostic": "diagnostics", "Severity": "diagnostics",
     "UsageError": "diagnostics",
     "Date": "model", "Identifiers": "model", "Name": "model", "Record": "model", "Syntax": "model", "Text": "model",
     "Options": "options",
-    "Format": "registry", "all_formats": "registry",
+    "Format": "registry", "Option": "registry", "all_formats": "registry",
 }
 
 
@@ -39,13 +41,16 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "BatchConversion",
     "Conversion",
     "ConversionError",
     "Date",
     "Diagnostic",
     "Format",
     "Identifiers",
+    "InputResult",
     "Name",
+    "Option",
     "Options",
     "Record",
     "Result",
@@ -55,6 +60,7 @@ __all__ = [
     "UsageError",
     "all_formats",
     "convert",
+    "convert_files",
     "dump",
     "dumps",
     "iter_load",

@@ -44,10 +44,12 @@ class Result:
 
     @property
     def ok(self) -> bool:
+        """Every record of the input was read."""
         return self.failed == 0
 
     @property
     def errors(self) -> list[Diagnostic]:
+        """The diagnostics that are errors."""
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
 
@@ -63,6 +65,7 @@ class Conversion:
 
     @property
     def ok(self) -> bool:
+        """Every record converted."""
         return self.failed == 0
 
 
@@ -135,6 +138,10 @@ class _Rejoined(io.TextIOBase):
 
 
 def loads(text: str, format: str | None = None, *, source: str = "<string>", **options) -> Result:
+    """Read records from a string: ``loads(text)`` guesses the format, ``loads(text, "ris")``
+    names it (a name or alias from ``refconv formats``). ``options`` are ``Options``
+    keywords (``jats_front=True``). Problems are in ``Result.diagnostics``; a format that
+    cannot be told raises ``ConversionError``, a bad request ``UsageError``."""
     opts = Options.from_kwargs(**options)
     report = Reporter(source)
     chosen, records = _stream(io.StringIO(text), format, None, report, opts)
@@ -180,6 +187,9 @@ def iter_load(path_or_file, format: str | None = None, *, encoding: str = "utf-8
 
 
 def load(path_or_file, format: str | None = None, *, encoding: str = "utf-8", **options) -> Result:
+    """Read records from a path ('-' for stdin) or a text or binary stream, decoding bytes
+    with ``encoding`` (undecodable bytes are reported with their offset, line and column).
+    Otherwise as ``loads``: ``load("refs.bib").records``."""
     report = Reporter()
     records = list(iter_load(path_or_file, format, encoding=encoding, report=report, **options))
     return Result(records, report.diagnostics, report.format, report.failed)
@@ -187,6 +197,8 @@ def load(path_or_file, format: str | None = None, *, encoding: str = "utf-8", **
 
 def write_records(records: Iterable[Record], out: TextIO, format: str, report: Reporter,
                   options: Options) -> int:
+    """Write ``records`` to the text stream ``out`` in ``format``, saying what it could not
+    carry in ``report``; the number of records written."""
     chosen = registry.get(format)
     if not chosen.can_write:
         writable = ", ".join(f.name for f in registry.writers())
@@ -199,6 +211,8 @@ def write_records(records: Iterable[Record], out: TextIO, format: str, report: R
 
 def dumps(records: Iterable[Record], format: str, *, diagnostics: list[Diagnostic] | None = None,
           **options) -> str:
+    """The records as text in ``format``: ``dumps(records, "bibtex", tex="utf8")``. What the
+    format cannot carry is appended to ``diagnostics`` when a list is given."""
     opts = Options.from_kwargs(**options)
     report = Reporter("<output>", diagnostics if diagnostics is not None else [])
     out = io.StringIO(newline="")
@@ -219,7 +233,9 @@ def dump(records: Iterable[Record], path_or_file, format: str, *, diagnostics: l
 
 
 def convert(text: str, to: str, from_: str | None = None, **options) -> Conversion:
-    """Convert a string: reader(from_) then writer(to)."""
+    """Convert a string: reader ``from_`` (guessed when None) then writer ``to``, with
+    ``Options`` keywords for both: ``convert(text, to="ris", ris_type="JOUR").text``. For
+    files, ``load`` then ``dump``, or ``convert_files`` for several inputs into one output."""
     opts = Options.from_kwargs(**options)
     report = Reporter("<string>")
     chosen, records = _stream(io.StringIO(text), from_, None, report, opts)

@@ -1,4 +1,5 @@
-"""Batch conversion: many inputs into one output, or one output per input in parallel.
+"""Batch conversion: many inputs into one output (``convert_files``), or one output per
+input, in parallel (``convert_each``).
 
 The CLI renders what these return; nothing here prints. A failing input costs only
 itself: its problems come back as diagnostics and the other inputs still convert.
@@ -11,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any, TextIO
 
 from . import api, registry
 from .diagnostics import ConversionError, Diagnostic, Reporter, Severity
@@ -25,7 +27,7 @@ class InputResult:
     """What became of one input."""
 
     name: str
-    records: int = 0  # records written
+    records: int = 0  # records written (into one combined output: read, and handed to the writer)
     failed: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
     output: str | None = None
@@ -33,7 +35,30 @@ class InputResult:
 
     @property
     def warnings(self) -> int:
+        """How many of its diagnostics are warnings."""
         return sum(d.severity is Severity.WARNING for d in self.diagnostics)
+
+
+@dataclass
+class BatchConversion:
+    """What ``convert_files`` returns: what became of each input, and of the output."""
+
+    inputs: list[InputResult]
+    count: int  # records written
+    diagnostics: list[Diagnostic]  # the output's: what the target could not carry, why a file was kept
+    output: str
+    losses: LossTally | None = None  # with count_losses: the writer's losses, counted instead of listed
+    kept: bool = False  # the output file was left as it was (nothing converted, or strict and problems)
+
+    @property
+    def failed(self) -> int:
+        """Records (or whole inputs) that could not be converted."""
+        return sum(r.failed for r in self.inputs)
+
+    @property
+    def ok(self) -> bool:
+        """Every input converted whole."""
+        return self.failed == 0
 
 
 # --- inputs ---------------------------------------------------------------------------
@@ -42,6 +67,7 @@ _GLOB_CHARS = set("*?[")
 
 
 def reader_extensions() -> tuple[str, ...]:
+    """The file extensions some reader claims, for picking files under a directory."""
     return tuple(sorted({ext for fmt in registry.readers() for ext in fmt.extensions}))
 
 
@@ -76,8 +102,10 @@ def expand_inputs(inputs: Iterable[str], recursive: bool) -> tuple[list[tuple[st
     return found, problems
 
 
-def read_input(name: str, from_: str | None, encoding: str, options: Options, report: Reporter) -> Iterator[Record]:
-    """Records of one input; a missing, unreadable or unrecognised input becomes an error."""
+def read_input(name: str | os.PathLike | IO, from_: str | None, encoding: str, options: Options,
+               report: Reporter) -> Iterator[Record]:
+    """Records of one input (a path, '-' for stdin, or a stream); a missing, unreadable or
+    unrecognised input becomes an error."""
     try:
         yield from api.iter_load(name, from_, encoding=encoding, report=report, jats_front=options.jats_front)
     except FileNotFoundError:
@@ -88,6 +116,73 @@ def read_input(name: str, from_: str | None, encoding: str, options: Options, re
         report.error("read.permission", f"cannot read {name}: permission denied")
     except ConversionError as exc:
         report.error("read.format", str(exc), hint="pass --from FORMAT")
+
+
+# --- many inputs, one output ---------------------------------------------------------
+
+
+def _input_name(source: str | os.PathLike | IO) -> str:
+    if isinstance(source, (str, os.PathLike)):
+        name = os.fspath(source)
+        return "<stdin>" if name == "-" else name
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else "<stream>"
+
+
+def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.PathLike | TextIO, to: str,
+                  from_: str | None = None, *, encoding: str = "utf-8", strict: bool = False,
+                  count_losses: bool = False, problems: Iterable[Diagnostic] = (),
+                  on_record: Callable[[], Any] | None = None, on_input: Callable[[InputResult], Any] | None = None,
+                  **options: Any) -> BatchConversion:
+    """Convert several inputs (paths, '-' for stdin, or streams) into one output, with
+    citation keys unique across all of them; ``refconv convert a b -o out`` is this.
+
+    ``output`` is a path, written atomically and left as it was when the run converts
+    nothing or, under ``strict``, when an input, the writer or ``problems`` (say, from
+    finding the inputs) gave a warning or an error; or a text stream, written as records
+    come. A bad input costs only itself: its problems are diagnostics in its
+    ``InputResult``. ``on_record`` is called for each record read, ``on_input`` with each
+    input's result once it is read (for progress and diagnostics as they come).
+    ``options`` are the keywords of ``Options``; ``count_losses`` counts the writer's
+    losses in ``losses`` instead of listing each in ``diagnostics``.
+    """
+    opts = Options.from_kwargs(**options)
+    sources = list(inputs)
+    reports: list[Reporter] = []
+    results: list[InputResult] = []
+
+    def records() -> Iterator[Record]:
+        for source in sources:
+            report = Reporter(_input_name(source))
+            reports.append(report)
+            read = 0
+            for record in read_input(source, from_, encoding, opts, report):
+                read += 1
+                if on_record:
+                    on_record()
+                yield record
+            result = InputResult(report.source or "", read, report.failed, report.diagnostics)
+            results.append(result)
+            if on_input:
+                on_input(result)
+
+    is_path = isinstance(output, (str, os.PathLike))
+    name = os.fspath(output) if is_path else getattr(output, "name", None)
+    out_report = Reporter(name if isinstance(name, str) else "<output>",
+                          losses=LossTally() if count_losses else None)
+    kept = False
+    if is_path:
+        sink = api.atomic_output(output)  # type: ignore[arg-type]
+        with sink as out:
+            written = api.write_records(records(), out, to, out_report, opts)
+            kept = keep_old_output(written, reports, out_report, out_report.source or "", strict=strict,
+                                   problems=problems)
+            if kept:
+                sink.discard()
+                written = 0
+    else:
+        written = api.write_records(records(), output, to, out_report, opts)  # type: ignore[arg-type]
+    return BatchConversion(results, written, out_report.diagnostics, out_report.source or "", out_report.losses, kept)
 
 
 # --- one output per input ---------------------------------------------------------------

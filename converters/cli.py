@@ -70,7 +70,21 @@ def _silence_stdout() -> None:
         pass
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+_EXAMPLES = """\b
+Examples:
+  refconv convert listing.txt -t bibtex -o refs.bib
+  refconv convert -f bibtex -t csl-json refs.bib > refs.json
+  refconv validate refs.json
+  refconv formats
+  refconv convert --help          # every option, the formats' own ones too
+
+\b
+Shell completion (bash; zsh and fish likewise, see README):
+  eval "$(_REFCONV_COMPLETE=bash_source refconv)"
+"""
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EXAMPLES)
 # The version constant, not importlib.metadata: that import alone costs ~40 ms of start-up.
 @click.version_option(__version__, "--version", prog_name="refconv", message="%(prog)s %(version)s")
 def main() -> None:
@@ -78,7 +92,11 @@ def main() -> None:
     CSL-JSON and JATS."""
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  refconv formats
+  refconv convert -f ris -t csljson refs.ris    # a name or an alias from the table
+""")
 def formats() -> None:
     """List the formats refconv reads and writes."""
     from . import registry
@@ -92,7 +110,48 @@ def formats() -> None:
         click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5])
 
 
-@main.command()
+class _WithFormatFlags(click.Command):
+    """A command with one flag per option the formats declare (``registry.Option``), put
+    before ``--log``. They are built when the command parses or shows help, not at import:
+    installed plugins' formats are known only then, and ``--version`` need not know them."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        from . import registry
+
+        declared = registry.declared_options()
+        if getattr(self, "_built_from", None) is not declared:  # first use, or the formats changed (tests)
+            own = getattr(self, "_own_params", None) or list(self.params)
+            at = next(i for i, p in enumerate(own) if p.name == "log_format")
+            self._own_params = own
+            self.params = [*own[:at], *_format_flags(declared), *own[at:]]
+            self._built_from = declared
+        return super().get_params(ctx)
+
+
+def _format_flags(declared) -> list[click.Parameter]:
+    flags: list[click.Parameter] = []
+    for name, (option, formats) in declared.items():
+        text = f"{option.help} [{', '.join(formats)}]"
+        if option.type is bool:
+            spelling = f"{option.flag}/--no-{option.flag[2:]}" if option.default else option.flag
+            flags.append(click.Option([spelling, name], is_flag=True, default=option.default, help=text))
+        else:
+            flags.append(click.Option([option.flag, name], default=option.default, show_default=True,
+                                      type=click.Choice(option.choices) if option.choices else str, help=text))
+    return flags
+
+
+_CONVERT_EXAMPLES = """\b
+Examples:
+  refconv convert listing.txt -t bibtex -o refs.bib
+  refconv convert -f bibtex -t csl-json refs.bib > refs.json
+  refconv convert 'exports/*.ris' -t biblatex -o all.bib    # many inputs, one output
+  refconv convert library/ -r -t csl-json --out-dir out/ -j 4
+  cat refs.ris | refconv convert - -t jats --jats-mode articles
+"""
+
+
+@main.command(cls=_WithFormatFlags, epilog=_CONVERT_EXAMPLES)
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("-f", "--from", "from_", metavar="FORMAT",
               help="Input format (default: guessed from extension and content).")
@@ -104,20 +163,10 @@ def formats() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
               help="With --out-dir: convert this many inputs at once, in separate processes.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the inputs.")
-@click.option("--tex", "tex", type=click.Choice(["utf8", "ascii", "minimal"]),
-              help="BibTeX output encoding: ascii (BibTeX default), utf8 (BibLaTeX default), minimal.")
-@click.option("--plain-math", is_flag=True, help="Write maths as Unicode text in CSL-JSON and RIS.")
-@click.option("--no-protect-case", is_flag=True, help="Do not brace inner-capital words in BibTeX titles.")
 @click.option("--new-keys", is_flag=True, help="Make new citation keys even where the input has keys.")
 @click.option("--key-pattern", metavar="PATTERN",
               help="Citation key pattern, e.g. '[auth:lower][year][shorttitle:3]' (see README).")
-@click.option("--ris-type", "ris_type", default="UNPB", show_default=True,
-              type=click.Choice(["UNPB", "JOUR", "GEN", "MANSCPT", "INPR", "RPRT", "ELEC"]),
-              help="RIS TY for preprints.")
-@click.option("--jats-mode", type=click.Choice(["references", "articles"]), default="references",
-              show_default=True, help="JATS: one article with a ref-list, or one full article per record.")
-@click.option("--jats-front", is_flag=True, help="JATS input: also read the article's own front matter as a record.")
-@click.option("--ndjson", is_flag=True, help="CSL-JSON: one item per line.")
+# here _WithFormatFlags puts the formats' own options: --tex, --ris-type, --jats-mode ...
 @click.option("--log", "log_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Diagnostics as text with source excerpts, or as JSON lines for machines.")
 @click.option("--report", "report_path", metavar="FILE.json",
@@ -125,10 +174,14 @@ def formats() -> None:
 @click.option("--strict", is_flag=True, help="Warnings fail the run (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also info diagnostics (format guesses, fields a target cannot carry).")
-def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, plain_math, no_protect_case,
-            new_keys, key_pattern, ris_type, jats_mode, jats_front, ndjson, log_format, report_path, strict, quiet,
-            verbose) -> None:
-    """Convert INPUT files ('-' for stdin, directories with -r, quoted globs) to --to FORMAT."""
+def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_keys, key_pattern, log_format,
+            report_path, strict, quiet, verbose, **format_options) -> None:
+    """Convert INPUT files ('-' for stdin, directories with -r, quoted globs) to --to FORMAT.
+
+    Every input goes into one output (-o, or stdout), with citation keys unique across
+    them, or each into its own file (--out-dir). Format options apply to the formats in
+    brackets; 'refconv formats' lists the formats.
+    """
     import errno
     import os
 
@@ -151,9 +204,8 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
             _check_output_file(option, path)
         if out_dir and os.path.exists(out_dir) and not os.path.isdir(out_dir):
             raise UsageError(f"--out-dir {out_dir}: {os.strerror(errno.ENOTDIR)}")
-        options = Options(tex=tex, plain_math=plain_math, protect_case=not no_protect_case, keep_keys=not new_keys,
-                          key_pattern=key_pattern, ris_preprint_type=ris_type, jats_mode=jats_mode,
-                          jats_front=jats_front, ndjson=ndjson)
+        option_values = dict(keep_keys=not new_keys, key_pattern=key_pattern, **format_options)
+        options = Options(**option_values)
         import codecs
 
         codecs.lookup(encoding)
@@ -198,7 +250,7 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
         tallies = [r.losses for r in results if r.losses is not None]
     else:
         results, written, out_diagnostics, tallies = _convert_to_one(paths, output, target.name, from_, encoding,
-                                                                     options, emit, progress, count_losses,
+                                                                     option_values, emit, progress, count_losses,
                                                                      strict=strict, problems=problems)
     progress.clear()
     failed = sum(r.failed for r in results) + sum(d.severity is Severity.ERROR for d in problems)
@@ -241,41 +293,27 @@ def _check_output_file(option: str, path: str | None) -> None:
                          f"file is not created)")
 
 
-def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress, count_losses=False, *,
+def _convert_to_one(paths, output, to, from_, encoding, option_values, emit, progress, count_losses=False, *,
                     strict=False, problems=()):
-    """All inputs into one output (stdout or an atomically written file, which a run that
-    converts nothing, or fails under --strict, leaves as it was)."""
-    from . import api, batch
-    from .diagnostics import Reporter
-    from .loss import LossTally
+    """All inputs into one output: ``batch.convert_files``, with stdout guarded and
+    each input's diagnostics shown once it is read."""
+    from . import batch
 
-    reports: list[Reporter] = []
+    def input_done(result: batch.InputResult) -> None:
+        emit(result.diagnostics)
+        progress.file_done(0)
 
-    def records():
-        for name, _ in paths:
-            report = Reporter(name if name != "-" else "<stdin>")
-            reports.append(report)
-            for record in batch.read_input(name, from_, encoding, options, report):
-                progress.record()
-                yield record
-            emit(report.diagnostics)
-            progress.file_done(0)
-
-    out_report = Reporter(output if output != "-" else STDOUT, losses=LossTally() if count_losses else None)
+    names = [name for name, _ in paths]
+    run = {"strict": strict, "count_losses": count_losses, "problems": problems,
+           "on_record": progress.record, "on_input": input_done, **option_values}
     if output == "-":
         with _stdout_text() as stdout:
-            written = api.write_records(records(), stdout, to, out_report, options)
+            done = batch.convert_files(names, stdout, to, from_, encoding=encoding, **run)
     else:
-        sink = api.atomic_output(output)
-        with sink as out:
-            written = api.write_records(records(), out, to, out_report, options)
-            if batch.keep_old_output(written, reports, out_report, output, strict=strict, problems=problems):
-                sink.discard()
-                written = 0
-    emit(out_report.diagnostics)
-    results = [batch.InputResult(r.source or "", 0, r.failed, r.diagnostics) for r in reports]
-    results.append(batch.InputResult(output, 0, 0, out_report.diagnostics))  # the writer's warnings
-    return results, written, out_report.diagnostics, [out_report.losses] if out_report.losses is not None else []
+        done = batch.convert_files(names, output, to, from_, encoding=encoding, **run)
+    emit(done.diagnostics)
+    results = [*done.inputs, batch.InputResult(output, 0, 0, done.diagnostics)]  # the writer's warnings count too
+    return results, done.count, done.diagnostics, [done.losses] if done.losses is not None else []
 
 
 class _stdout_text:
@@ -375,7 +413,12 @@ class _Progress:
             self.shown = False
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  refconv validate refs.bib listing.txt
+  refconv validate --schemas ../shared/schemas out.json out.xml   # also against CSL's schema, JATS's DTD
+  refconv validate --log json refs.ris
+""")
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE...")
 @click.option("-f", "--from", "from_", metavar="FORMAT", help="Input format (default: guessed).")
 @click.option("--encoding", default="utf-8", show_default=True)

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 
 class Severity(StrEnum):
+    """How bad a diagnostic is: an error lost a record or an input, a warning needs a look,
+    info records a decision (a format guessed, a field a target cannot carry)."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -24,6 +27,9 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One problem or decision, as a value: where (source, line, column, record key,
+    field), what (a stable ``code`` and a message) and what to do (``hint``)."""
+
     code: str  # stable machine name, e.g. "listing.bad-id"
     severity: Severity
     message: str
@@ -49,6 +55,7 @@ class Diagnostic:
         return text
 
     def to_json(self) -> str:
+        """One JSON object (fields that are None left out), as ``--log json`` prints it."""
         return json.dumps({k: v for k, v in asdict(self).items() if v is not None}, ensure_ascii=False)
 
 

@@ -66,10 +66,12 @@ class Name:
 
     @property
     def is_literal(self) -> bool:
+        """An organisation or other name kept whole, not split into family and given."""
         return self.literal is not None
 
     @property
     def particle(self) -> str | None:
+        """The name's particle ("van", "de la"), whether it sorts with the family name or not."""
         return self.non_dropping_particle or self.dropping_particle
 
     def display(self) -> str:
@@ -107,6 +109,7 @@ class Date:
             raise ValueError(f"season must be 1..4, got {self.season}")
 
     def parts(self) -> list[int]:
+        """[year, month, day] as far as they are known (CSL's date-parts)."""
         out = [self.year] if self.year is not None else []
         if self.month is not None:
             out.append(self.month)
@@ -155,6 +158,7 @@ class Identifiers:
 
     @property
     def derived_doi(self) -> str | None:
+        """The DOI arXiv registers for the arXiv id (10.48550/arXiv.ID), if there is an id."""
         return arxiv_doi(self.arxiv) if self.arxiv else None
 
     @property
@@ -164,6 +168,7 @@ class Identifiers:
 
     @property
     def all_dois(self) -> tuple[str, ...]:
+        """The record's DOIs, then the arXiv DOI when it is not among them."""
         derived = self.derived_doi
         if derived and not any(d.lower() == derived.lower() for d in self.doi):
             return (*self.doi, derived)
@@ -171,6 +176,7 @@ class Identifiers:
 
     @property
     def primary_url(self) -> str | None:
+        """The record's URL, else its arXiv abstract page."""
         return self.url or (arxiv_url(self.arxiv) if self.arxiv else None)
 
 
@@ -239,6 +245,7 @@ class Record:
     __hash__ = None  # type: ignore[assignment]  # extras is a mapping
 
     def evolve(self, **changes: Any) -> Record:
+        """A copy with ``changes`` (records are frozen): ``record.evolve(title=Text("New"))``."""
         return replace(self, **changes)
 
     @property

@@ -58,6 +58,10 @@ class _GuardedRaw(io.RawIOBase):
         self._name = name
         self._owned = owned
 
+    @property
+    def name(self) -> str:  # the text stream's .name, which diagnostics about the output use
+        return self._name
+
     def writable(self) -> bool:
         return True
 

@@ -1,5 +1,10 @@
 """The table of formats. Adding a format is one module and one line here.
 
+Each entry also declares the options that belong to its format (``Option``): the
+library takes them as keywords (``ris_type="JOUR"``), the command line builds its flags
+from them (``--ris-type JOUR``), and their values are checked against the declaration
+here, in one place. The declarations are data, so building the flags imports no format.
+
 Reader and writer are named as ``"module:function"`` and imported on first use, so
 ``refconv --version`` and ``refconv formats`` stay fast and a format's dependencies
 load only when it is used. Third-party formats register through the
@@ -12,13 +17,45 @@ import importlib
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
+from typing import Any, Callable
 
 from .diagnostics import UsageError
 
 
 @dataclass(frozen=True)
+class Option:
+    """An option a format declares: the keyword ``name`` in the library, the flag
+    ``--name-with-dashes`` on the command line (``--no-name`` for a flag that is on by
+    default), and ``Options.name`` in the readers and writers."""
+
+    name: str
+    type: type  # bool or str
+    default: Any
+    help: str
+    choices: tuple[str, ...] = ()
+    deprecated: tuple[str, ...] = ()  # former keyword names, still accepted with a DeprecationWarning
+
+    @property
+    def flag(self) -> str:
+        """The command line's spelling: ``ris_type`` is ``--ris-type``."""
+        return "--" + self.name.replace("_", "-")
+
+    def check(self, value: Any) -> Any:
+        """``value`` if the declaration allows it, else UsageError saying what it allows."""
+        if value is None and self.default is None:
+            return value
+        if not isinstance(value, self.type):
+            raise UsageError(f"option {self.name} takes a {self.type.__name__}, got {value!r}")
+        if self.choices and value not in self.choices:
+            raise UsageError(f"option {self.name} must be one of {', '.join(self.choices)}, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
 class Format:
+    """One format: its names, how to recognise it, its reader and writer (``"module:function"``,
+    imported on first use) and the options it declares."""
+
     name: str
     description: str
     aliases: tuple[str, ...] = ()
@@ -27,8 +64,10 @@ class Format:
     reader: str | None = None  # "module:function"
     writer: str | None = None  # "module:function"
     output_extension: str = ""
+    options: tuple[Option, ...] = ()
 
     def load(self, which: str) -> Callable:
+        """The reader, writer or detector (``which``), imported now."""
         target = getattr(self, which)
         if target is None:
             raise UsageError(f"format '{self.name}' has no {which}")
@@ -36,10 +75,12 @@ class Format:
 
     @property
     def can_read(self) -> bool:
+        """refconv has a reader for it."""
         return self.reader is not None
 
     @property
     def can_write(self) -> bool:
+        """refconv has a writer for it."""
         return self.writer is not None
 
 
@@ -51,21 +92,38 @@ def _resolve(target: str) -> Callable:
     return getattr(importlib.import_module(module), name)
 
 
-# name, description, aliases, extensions, detect, reader, writer, output extension
+# Options more than one format declares are declared once, here.
+_TEX = Option("tex", str, None, "TeX encoding of the output: ascii (8-bit BibTeX, ö as {\\\"o}), utf8, or minimal "
+              "(only what must be escaped); unset: ascii for bibtex, utf8 for biblatex",
+              choices=("utf8", "ascii", "minimal"))
+_PROTECT_CASE = Option("protect_case", bool, True,
+                       "Brace inner-capital words ({DNA}) in titles, so styles keep their case")
+_PLAIN_MATH = Option("plain_math", bool, False, "Write maths as Unicode text instead of $TeX$")
+_BIBTEX_OPTIONS = (_TEX, _PROTECT_CASE)
+
+# name, description, aliases, extensions, detect, reader, writer, output extension, options
 FORMATS: tuple[Format, ...] = (
     Format("arxiv-listing", "plain-text arXiv listing (title/authors, abstract, comments, arXiv:ID, Created:)",
            ("arxiv", "listing"), (".txt", ".listing"),
            ".arxiv_listing:detect", ".arxiv_listing:read", None, ".txt"),
     Format("bibtex", "BibTeX (classic 8-bit; ASCII output with TeX macros)", ("bib",), (".bib", ".bibtex"),
-           ".bibtex:detect", ".bibtex:read", ".bibtex:write", ".bib"),
+           ".bibtex:detect", ".bibtex:read", ".bibtex:write", ".bib", _BIBTEX_OPTIONS),
     Format("biblatex", "BibLaTeX for biber (UTF-8, date, eprinttype)", (), (),
-           None, ".bibtex:read", ".bibtex:write_biblatex", ".bib"),
+           None, ".bibtex:read", ".bibtex:write_biblatex", ".bib", _BIBTEX_OPTIONS),
     Format("ris", "RIS (Research Information Systems) tagged format", (), (".ris",),
-           ".ris:detect", ".ris:read", ".ris:write", ".ris"),
+           ".ris:detect", ".ris:read", ".ris:write", ".ris",
+           (Option("ris_type", str, "UNPB", "TY written for preprints (RIS has no preprint type)",
+                   choices=("UNPB", "JOUR", "GEN", "MANSCPT", "INPR", "RPRT", "ELEC"),
+                   deprecated=("ris_preprint_type",)),
+            _PLAIN_MATH)),
     Format("csl-json", "CSL-JSON (citeproc, Zotero, pandoc)", ("csljson", "csl", "json"), (".json", ".csl.json"),
-           ".csl_json:detect", ".csl_json:read", ".csl_json:write", ".json"),
+           ".csl_json:detect", ".csl_json:read", ".csl_json:write", ".json",
+           (Option("ndjson", bool, False, "One item per line instead of one array"), _PLAIN_MATH)),
     Format("jats", "JATS XML 1.4 Archiving (references or full articles)", ("jats-xml", "xml"),
-           (".xml", ".jats", ".nxml"), ".jats:detect", ".jats:read", ".jats:write", ".xml"),
+           (".xml", ".jats", ".nxml"), ".jats:detect", ".jats:read", ".jats:write", ".xml",
+           (Option("jats_mode", str, "references", "references: one <article> holding a <ref-list>; "
+                   "articles: one full <article> per record", choices=("references", "articles")),
+            Option("jats_front", bool, False, "JATS input: also read the article's own front matter as a record"))),
     Format("refconv-json", "the canonical record, one JSON object per line (lossless)", ("refconv",), (".ndjson",),
            ".refconv_json:detect", ".refconv_json:read", ".refconv_json:write", ".ndjson"),
     Format("arxiv-abs", "arXiv .abs metadata file", (), (".abs",), ".arxiv.abs:detect", ".arxiv.abs:read"),
@@ -90,7 +148,23 @@ def all_formats() -> tuple[Format, ...]:
     return tuple(formats)
 
 
+@lru_cache(maxsize=1)
+def declared_options() -> dict[str, tuple[Option, tuple[str, ...]]]:
+    """Every format option by name, with the formats declaring it. Two formats may share
+    an option only by declaring the same one (same type, default, choices and help)."""
+    found: dict[str, tuple[Option, tuple[str, ...]]] = {}
+    for fmt in all_formats():
+        for option in fmt.options:
+            known, names = found.get(option.name, (option, ()))
+            if known != option:
+                raise UsageError(f"format '{fmt.name}' declares option {option.name} unlike "
+                                 f"'{names[0]}' does; a shared option must be declared the same")
+            found[option.name] = (option, (*names, fmt.name))
+    return found
+
+
 def get(name: str) -> Format:
+    """The format called ``name`` or one of its aliases; UsageError naming the known ones."""
     wanted = name.strip().lower()
     for fmt in all_formats():
         if wanted == fmt.name or wanted in fmt.aliases:
@@ -100,10 +174,12 @@ def get(name: str) -> Format:
 
 
 def readers() -> list[Format]:
+    """The formats refconv can read."""
     return [f for f in all_formats() if f.can_read]
 
 
 def writers() -> list[Format]:
+    """The formats refconv can write."""
     return [f for f in all_formats() if f.can_write]
 
 

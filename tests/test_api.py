@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 import io
+import pydoc
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 import converters
-from converters import Diagnostic, Severity, UsageError
+from converters import Diagnostic, Severity, UsageError, api, batch
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "arxiv-listing.txt"
@@ -130,3 +132,44 @@ def test_formats_table_has_the_required_names_and_aliases():
     assert {"arxiv-listing", "bibtex", "biblatex", "ris", "csl-json", "jats"} <= names
     assert registry.get("csljson").name == "csl-json"
     assert registry.get("CSL-JSON").name == "csl-json"
+
+
+def _undocumented(obj, name: str) -> bool:
+    text = (obj.__doc__ or "").strip()
+    # a dataclass without a docstring gets its signature as one: that documents nothing
+    return not text or (inspect.isclass(obj) and text.startswith(f"{name}("))
+
+
+def _members(cls) -> list[tuple[str, object]]:
+    found = []
+    for attr, value in vars(cls).items():
+        if attr.startswith("_"):
+            continue
+        if isinstance(value, property):
+            found.append((attr, value.fget))
+        elif isinstance(value, (classmethod, staticmethod)):
+            found.append((attr, value.__func__))
+        elif inspect.isfunction(value):
+            found.append((attr, value))
+    return found
+
+
+def test_every_public_name_and_its_methods_have_a_docstring():
+    missing = []
+    for name in converters.__all__:
+        obj = getattr(converters, name)
+        if _undocumented(obj, name):
+            missing.append(name)
+        if inspect.isclass(obj) and not issubclass(obj, Exception):
+            missing += [f"{name}.{attr}" for attr, member in _members(obj) if _undocumented(member, attr)]
+    for module in (api, batch):
+        for name, obj in vars(module).items():
+            if (not name.startswith("_") and getattr(obj, "__module__", None) == module.__name__
+                    and (inspect.isfunction(obj) or inspect.isclass(obj)) and _undocumented(obj, name)):
+                missing.append(f"{module.__name__}.{name}")
+    assert missing == []
+
+
+def test_help_of_load_says_how_to_call_it():
+    text = pydoc.render_doc(converters.load, renderer=pydoc.plaintext)
+    assert "Read records from a path" in text

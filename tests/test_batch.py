@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from converters.batch import expand_inputs, output_path
+from converters import UsageError, batch
+from converters.batch import convert_files, expand_inputs, output_path
 from converters.cli import main
+
+from .validators import parse_bibtex
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = (ROOT / "samples" / "arxiv-listing.txt").read_text(encoding="utf-8")
@@ -109,3 +114,76 @@ def test_out_dir_that_is_a_file_is_a_usage_error(tmp_path):
     result = run("convert", str(src / "a" / "one.txt"), "--to", "ris", "--out-dir", str(out))
     assert result.exit_code == 2 and f"--out-dir {out}: Not a directory" in result.output
     assert out.read_text(encoding="utf-8") == "a file"
+
+
+# --- many inputs, one output, in the library ---------------------------------------------
+
+
+def test_convert_files_writes_several_inputs_into_one_file_with_unique_keys(tmp_path):
+    src = _tree(tmp_path)
+    out = tmp_path / "all.bib"
+    done = convert_files([src / "a" / "one.txt", str(src / "b" / "two.txt")], out, "bibtex")
+    assert (done.count, done.failed, done.ok, done.kept) == (20, 0, True, False)
+    assert [(i.name, i.records) for i in done.inputs] == [(str(src / "a" / "one.txt"), 10),
+                                                          (str(src / "b" / "two.txt"), 10)]
+    keys = [e.key for e in parse_bibtex(out.read_text(encoding="utf-8")).entries]
+    assert len(keys) == 20 and len(set(keys)) == 20
+
+
+def test_convert_files_reads_streams_and_writes_to_a_stream():
+    out = io.StringIO()
+    done = convert_files([io.StringIO(SAMPLE), io.BytesIO(SAMPLE.encode())], out, "ris", "arxiv-listing",
+                         ris_type="GEN")
+    assert done.count == 20 and out.getvalue().count("TY  - GEN") == 20
+    assert [i.name for i in done.inputs] == ["<stream>", "<stream>"]
+
+
+def test_convert_files_a_bad_input_costs_only_itself(tmp_path):
+    (tmp_path / "bad.txt").write_text(BAD, encoding="utf-8")
+    (tmp_path / "good.txt").write_text(SAMPLE, encoding="utf-8")
+    seen = []
+    done = convert_files([tmp_path / "missing.txt", tmp_path / "bad.txt", tmp_path / "good.txt"],
+                         tmp_path / "out.json", "csl-json", on_input=seen.append)
+    assert done.count == 10 and done.failed == 2 and not done.ok
+    missing, bad, good = done.inputs
+    assert [d.code for d in missing.diagnostics] == ["read.missing"]
+    assert bad.failed == 1 and bad.diagnostics[0].source == str(tmp_path / "bad.txt")
+    assert good.failed == 0 and seen == done.inputs
+    assert len(json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))) == 10
+
+
+def test_convert_files_keeps_the_old_file_when_nothing_converts_or_strict_fails(tmp_path):
+    out = tmp_path / "out.ris"
+    out.write_text("old\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    done = convert_files([tmp_path / "empty.txt"], out, "ris", "arxiv-listing")
+    assert done.kept and done.count == 0 and [d.code for d in done.diagnostics] == ["write.nothing"]
+    (tmp_path / "bad.txt").write_text(BAD, encoding="utf-8")
+    (tmp_path / "good.txt").write_text(SAMPLE, encoding="utf-8")
+    strict = convert_files([tmp_path / "good.txt", tmp_path / "bad.txt"], out, "ris", strict=True)
+    assert strict.kept and "write.strict-kept" in [d.code for d in strict.diagnostics]
+    assert out.read_text(encoding="utf-8") == "old\n"
+
+
+def test_convert_files_rejects_options_no_format_declares(tmp_path):
+    with pytest.raises(UsageError, match="unknown option"):
+        convert_files([], tmp_path / "x.ris", "ris", ris_kind="JOUR")
+
+
+def test_the_command_line_one_output_is_convert_files(tmp_path, monkeypatch):
+    calls = []
+    real = batch.convert_files
+
+    def spy(*args, **kwargs):
+        calls.append((args, kwargs))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "convert_files", spy)
+    (tmp_path / "in.txt").write_text(SAMPLE, encoding="utf-8")
+    result = run("convert", str(tmp_path / "in.txt"), str(tmp_path / "in.txt"), "-t", "ris", "--ris-type", "GEN",
+                 "-o", str(tmp_path / "out.ris"))
+    assert result.exit_code == 0, result.output
+    (args, kwargs), = calls
+    assert args[:3] == ([str(tmp_path / "in.txt")] * 2, str(tmp_path / "out.ris"), "ris")
+    assert kwargs["ris_type"] == "GEN"
+    assert "20 of 20 records converted" in result.stderr

@@ -366,7 +366,7 @@ CITATION_JS_DIFFERS = {
         "VIDEO": "citation-js: motion_picture; we: broadcast, the type our writer writes VIDEO for",
     },
     "write": {
-        "article": "citation-js: JOUR; RIS has no preprint type: Options.ris_preprint_type, UNPB by default",
+        "article": "citation-js: JOUR; RIS has no preprint type: Options.ris_type, UNPB by default",
         "broadcast": "citation-js: MPCT (read back as motion_picture); VIDEO reads back as broadcast",
         "collection": "citation-js: GEN; EDBOOK (Edited book) reads back as collection",
         "entry": "citation-js: CTLG (Catalog), which is not what an entry is; GEN",
@@ -390,7 +390,7 @@ def test_type_tables_agree_with_citation_js_except_where_listed_with_a_reason():
     read_differs = {ty for ty, csl in theirs["RIS"].items() if RIS_TO_CSL.get(ty) != csl}
     assert read_differs == set(CITATION_JS_DIFFERS["read"])
     written = {csl: RIS_TYPES.get(csl, "GEN") for csl in theirs["CSL"]}
-    written["article"] = Options().ris_preprint_type
+    written["article"] = Options().ris_type
     write_differs = {csl for csl, ty in theirs["CSL"].items() if written[csl] != ty}
     assert write_differs == set(CITATION_JS_DIFFERS["write"])
     assert set(theirs["RIS"]) <= set(SPEC_TYPES)  # every type citation-js knows is in the hand-written list
@@ -411,8 +411,8 @@ def test_a_journal_doi_on_a_preprint_is_kept():
 
 def test_preprint_type_option_is_honoured_when_reading_back():
     record = Record(title=Text("T"), publisher="arXiv", ids=Identifiers(arxiv="2101.00001"))
-    text = converters.dumps([record], "ris", ris_preprint_type="JOUR")
-    (back,) = read(text, ris_preprint_type="JOUR")
+    text = converters.dumps([record], "ris", ris_type="JOUR")
+    (back,) = read(text, ris_type="JOUR")
     assert back.type == "article" and back.extras == {}
     (default,) = read(text)
     assert default.type == "article" and default.extras == {"ris:TY": "JOUR"}

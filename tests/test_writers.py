@@ -155,7 +155,7 @@ def test_ris_reparses_with_rispy(sample, shared_sample):
 
 
 def test_ris_type_is_an_option(sample):
-    assert converters.dumps(sample[:1], "ris", ris_preprint_type="JOUR").startswith("TY  - JOUR\r\n")
+    assert converters.dumps(sample[:1], "ris", ris_type="JOUR").startswith("TY  - JOUR\r\n")
 
 
 # --- escaping: a value never breaks out of its field ----------------------------------

@@ -690,7 +690,7 @@ def _is_arxiv(value: str | None) -> bool:
 
 
 def _writer_ty(csl_type: str, options: Options) -> str:
-    return options.ris_preprint_type if csl_type == "article" else RIS_TYPES.get(csl_type, DEFAULT_RIS_TYPE)
+    return options.ris_type if csl_type == "article" else RIS_TYPES.get(csl_type, DEFAULT_RIS_TYPE)
 
 
 def _agrees(date: Date, chosen: Date) -> bool:

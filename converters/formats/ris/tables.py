@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 
 # CSL type -> RIS TY, used by the writer. "article" (preprint) is decided by
-# Options.ris_preprint_type.
+# Options.ris_type (--ris-type).
 RIS_TYPES: dict[str, str] = {
     "article-journal": "JOUR",
     "article-magazine": "MGZN",

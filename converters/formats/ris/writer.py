@@ -95,7 +95,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     if original:
         ty = original
     elif record.type == "article":
-        ty = options.ris_preprint_type
+        ty = options.ris_type
     else:
         ty = RIS_TYPES.get(record.type, DEFAULT_RIS_TYPE)
     tags: list[tuple[str, str]] = [("TY", ty)]
