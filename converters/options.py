@@ -20,6 +20,7 @@ class Options:
     jats_mode: str = "references"  # references: one <article> with a <ref-list>; articles: one <article> per record
     jats_front: bool = False  # JATS reader: also read the article's own front matter as a record
     ndjson: bool = False  # CSL-JSON: one item per line instead of an array
+    target: str | None = None  # the importer the output is shaped for (targets.py); None: plain standard output
 
     def __post_init__(self) -> None:
         if self.tex not in (None, "utf8", "ascii", "minimal"):
@@ -33,6 +34,11 @@ class Options:
                 check_pattern(self.key_pattern)
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
+        if self.target is not None:
+            from .targets import TARGETS
+
+            if self.target not in TARGETS:
+                raise UsageError(f"target must be one of {', '.join(sorted(TARGETS))}, got {self.target!r}")
         if self.ris_preprint_type not in RIS_TYPES_FOR_PREPRINT:
             raise UsageError(
                 f"ris_preprint_type must be one of {', '.join(RIS_TYPES_FOR_PREPRINT)}, got {self.ris_preprint_type!r}"
