@@ -12,6 +12,7 @@ import sys
 import click
 
 from . import __version__
+from .targets import TARGETS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -118,6 +119,9 @@ def formats() -> None:
               show_default=True, help="JATS: one article with a ref-list, or one full article per record.")
 @click.option("--jats-front", is_flag=True, help="JATS input: also read the article's own front matter as a record.")
 @click.option("--ndjson", is_flag=True, help="CSL-JSON: one item per line.")
+@click.option("--for", "for_", type=click.Choice(sorted(TARGETS), case_sensitive=False),
+              help="Shape the output for this reference manager's importer (default: standard output; "
+                   "see the README's import targets).")
 @click.option("--log", "log_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Diagnostics as text with source excerpts, or as JSON lines for machines.")
 @click.option("--report", "report_path", metavar="FILE.json",
@@ -126,8 +130,8 @@ def formats() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also info diagnostics (format guesses, fields a target cannot carry).")
 def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, plain_math, no_protect_case,
-            new_keys, key_pattern, ris_type, jats_mode, jats_front, ndjson, log_format, report_path, strict, quiet,
-            verbose) -> None:
+            new_keys, key_pattern, ris_type, jats_mode, jats_front, ndjson, for_, log_format, report_path, strict,
+            quiet, verbose) -> None:
     """Convert INPUT files ('-' for stdin, directories with -r, quoted globs) to --to FORMAT."""
     import errno
     import os
@@ -153,7 +157,7 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
             raise UsageError(f"--out-dir {out_dir}: {os.strerror(errno.ENOTDIR)}")
         options = Options(tex=tex, plain_math=plain_math, protect_case=not no_protect_case, keep_keys=not new_keys,
                           key_pattern=key_pattern, ris_preprint_type=ris_type, jats_mode=jats_mode,
-                          jats_front=jats_front, ndjson=ndjson)
+                          jats_front=jats_front, ndjson=ndjson, target=for_)
         import codecs
 
         codecs.lookup(encoding)

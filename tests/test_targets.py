@@ -8,9 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 import converters
 from converters import UsageError
+from converters.cli import main
 from converters.formats.bibtex.writer import ENTRY_TYPES
 from converters.model import Date, Identifiers, Name, Record, Syntax, Text
 from converters.targets import TARGETS
@@ -236,6 +238,26 @@ def test_library_dump_takes_target(tmp_path):
 def test_library_unknown_target_is_a_usage_error_naming_the_known_ones():
     with pytest.raises(UsageError, match="zotero"):
         converters.dumps([], "csl-json", target="endnote")
+
+
+def test_cli_for_zotero_shapes_the_output(tmp_path):
+    source = tmp_path / "in.json"
+    source.write_text(SOFTWARE_CSL, encoding="utf-8")
+    result = CliRunner().invoke(main, ["convert", str(source), "-t", "csl-json", "--for", "zotero"])
+    assert result.exit_code == 0, result.output
+    (item,) = json.loads(result.stdout)
+    assert item["type"] == "document" and item["note"] == "Type: software"
+    upper = CliRunner().invoke(main, ["convert", str(source), "-t", "csl-json", "--for", "Zotero"])
+    assert upper.exit_code == 0 and upper.stdout == result.stdout
+
+
+def test_cli_for_offers_the_table_consumers_and_refuses_others(tmp_path):
+    source = tmp_path / "in.json"
+    source.write_text(SOFTWARE_CSL, encoding="utf-8")
+    result = CliRunner().invoke(main, ["convert", str(source), "-t", "csl-json", "--for", "endnote"])
+    assert result.exit_code == 2 and "zotero" in result.output
+    help_text = CliRunner().invoke(main, ["convert", "--help"]).output
+    assert "--for [" + "|".join(sorted(TARGETS)) + "]" in help_text
 
 
 def test_every_table_entry_names_a_writable_format():
