@@ -115,7 +115,8 @@ TARGETS: Mapping[str, Mapping[str, Shape]] = _frozen({
         "csl-json": CslShape(
             # CSL-JSON: the whole file is rejected when one item has type software (valid CSL 1.0.2)
             # or a type outside the schema. "document" is CSL's generic type; what Zotero makes of
-            # it is not recorded, so the real type stays in note (Zotero keeps note in Extra).
+            # it is not recorded, so the real type stays in a note line (issue 14, not MAPPING.md:
+            # Zotero moves note to its Extra field, where "Type: ..." is read back).
             types={"software": "document"},
             # CSL-JSON: the importer keeps only family and given, dropping particles and suffix
             two_part_names=True,
@@ -129,7 +130,8 @@ TARGETS: Mapping[str, Mapping[str, Shape]] = _frozen({
         # BibTeX and BibLaTeX: Zotero reads BibLaTeX with its BibTeX importer; @online imports
         # as a webpage (right for web pages, wrong for a preprint), @misc as a document. The
         # biblatex-only types are where it was seen to discard entries and the others are not
-        # measured, so each gets the classic type plain BibTeX output writes (conservative).
+        # measured, so each gets the classic type plain BibTeX output writes (conservative). The
+        # other fields stay BibLaTeX: how Zotero reads date or journaltitle is not recorded.
         "biblatex": TexShape(
             entry_types={
                 "article": "misc",  # an arXiv preprint: @misc + eprinttype, as MAPPING advises
