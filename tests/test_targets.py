@@ -251,6 +251,22 @@ def test_cli_for_zotero_shapes_the_output(tmp_path):
     assert upper.exit_code == 0 and upper.stdout == result.stdout
 
 
+def test_cli_csl_json_file_with_every_schema_type_comes_out_whole_for_zotero(tmp_path):
+    """The issue's case: a mixed library converted for Zotero loses no item and no name part."""
+    items = [{"id": f"i-{t}", "type": t, "title": f"A {t}",
+              "author": [{"family": "Loosdrecht", "non-dropping-particle": "van", "given": "Mark"},
+                         {"family": "Evans", "given": "John", "suffix": "II"}]} for t in _schema_types()]
+    source = tmp_path / "library.json"
+    source.write_text(json.dumps(items), encoding="utf-8")
+    result = CliRunner().invoke(main, ["convert", str(source), "-t", "csl-json", "--for", "zotero"])
+    assert result.exit_code == 0, result.output
+    written = assert_valid_csl(result.stdout)
+    assert [item["id"] for item in written] == [item["id"] for item in items]
+    assert {item["type"] for item in written} <= set(_schema_types()) - ZOTERO_REFUSED_CSL_TYPES
+    assert all(item["author"] == [{"family": "van Loosdrecht", "given": "Mark"},
+                                  {"family": "Evans II", "given": "John"}] for item in written)
+
+
 def test_cli_for_offers_the_table_consumers_and_refuses_others(tmp_path):
     source = tmp_path / "in.json"
     source.write_text(SOFTWARE_CSL, encoding="utf-8")
