@@ -203,6 +203,12 @@ def write_records(records: Iterable[Record], out: TextIO, format: str, report: R
     if not chosen.can_write:
         writable = ", ".join(f.name for f in registry.writers())
         raise UsageError(f"refconv cannot write '{chosen.name}'; writable formats: {writable}")
+    if options.target is not None:
+        from .targets import measured
+
+        if not measured(options.target, chosen.name):
+            report.info("write.target-unmeasured", f"how {options.target} imports {chosen.name} is not recorded: "
+                        f"standard {chosen.name} written")
     from .text.tex import each_record, unknown_macros_reported_to
 
     with unknown_macros_reported_to(report):  # one info per unknown TeX macro name per run

@@ -12,6 +12,7 @@ import sys
 import click
 
 from . import __version__
+from .targets import TARGETS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -166,6 +167,9 @@ Examples:
 @click.option("--new-keys", is_flag=True, help="Make new citation keys even where the input has keys.")
 @click.option("--key-pattern", metavar="PATTERN",
               help="Citation key pattern, e.g. '[auth:lower][year][shorttitle:3]' (see README).")
+@click.option("--for", "for_", type=click.Choice(sorted(TARGETS), case_sensitive=False),
+              help="Shape the output for this reference manager's importer (default: standard output; "
+                   "see the README's import targets).")
 # here _WithFormatFlags puts the formats' own options: --tex, --ris-type, --jats-mode ...
 @click.option("--log", "log_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Diagnostics as text with source excerpts, or as JSON lines for machines.")
@@ -175,7 +179,7 @@ Examples:
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also info diagnostics (format guesses, fields a target cannot carry).")
 def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_keys, key_pattern, log_format,
-            report_path, strict, quiet, verbose, **format_options) -> None:
+            report_path, strict, quiet, verbose, for_, **format_options) -> None:
     """Convert INPUT files ('-' for stdin, directories with -r, quoted globs) to --to FORMAT.
 
     Every input goes into one output (-o, or stdout), with citation keys unique across
@@ -204,7 +208,7 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_k
             _check_output_file(option, path)
         if out_dir and os.path.exists(out_dir) and not os.path.isdir(out_dir):
             raise UsageError(f"--out-dir {out_dir}: {os.strerror(errno.ENOTDIR)}")
-        option_values = dict(keep_keys=not new_keys, key_pattern=key_pattern, **format_options)
+        option_values = dict(keep_keys=not new_keys, key_pattern=key_pattern, target=for_, **format_options)
         options = Options(**option_values)
         import codecs
 

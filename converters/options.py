@@ -32,6 +32,9 @@ class Options:
         "flag": "--new-keys", "help": "Keep the citation keys the input gives; false (--new-keys) makes new ones"})
     key_pattern: str | None = field(default=None, metadata={
         "help": "Citation key pattern, e.g. [auth:lower][year][shorttitle:3]; unset: the default (see Citation keys)"})
+    target: str | None = field(default=None, metadata={
+        "flag": "--for", "help": "The importer the output is shaped for (zotero; see Import targets); "
+                                 "unset: plain standard output"})
     format_values: dict[str, Any] = field(default_factory=dict, hash=False, repr=False, metadata={"internal": True})
 
     def __init__(self, **options: Any) -> None:
@@ -65,6 +68,11 @@ class Options:
                 check_pattern(self.key_pattern)
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
+        if self.target is not None:
+            from .targets import TARGETS
+
+            if self.target not in TARGETS:
+                raise UsageError(f"target must be one of {', '.join(sorted(TARGETS))}, got {self.target!r}")
 
     def __getattr__(self, name: str) -> Any:
         """Only for names that are not attributes: a former option name, or an unknown one."""

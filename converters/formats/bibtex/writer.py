@@ -15,6 +15,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TextIO
 
+from ... import targets
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator
 from ...model import Date, Name, Record, Syntax, Text
@@ -284,6 +285,11 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                        "the record's own type is written", key=key, field="type")
         original = None
     entry_type = original.lower() if original else ENTRY_TYPES.get(record.type, DEFAULT_ENTRY_TYPE)[dialect]
+    if options.target is not None:  # the one place an import target changes BibTeX output (targets.py)
+        shape = targets.shape(options.target, "biblatex" if biblatex else "bibtex")
+        if isinstance(shape, targets.TexShape):
+            entry_type = shape.entry_type(record.type, ENTRY_TYPES.get(record.type, DEFAULT_ENTRY_TYPE)[dialect],
+                                          original)
     fields: list[tuple[str, str]] = []
     missing = _Missing(fields)  # characters ascii mode has no macro for
 

@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from ... import targets
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator
 from ...model import Date, Name, Record
@@ -169,6 +170,11 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
             custom[extra_key] = value
     if custom:
         item["custom"] = custom
+    if options.target is not None:  # the one place an import target reshapes an item (targets.py)
+        shape = targets.shape(options.target, "csl-json")
+        if isinstance(shape, targets.CslShape):
+            plain_note = to_plain(record.note, plain_math=plain_math) if record.note else None
+            shape.apply(item, plain_note)
     return item
 
 
