@@ -179,7 +179,7 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
         for line in lines:
             click.echo(line, err=True)
 
-    paths, problems = batch.expand_inputs(inputs, recursive)
+    paths, problems = batch.expand_inputs(inputs, recursive, from_, encoding)
     emit(problems)
     # losses one by one only where they are shown (-v, --log json) or written (--report);
     # otherwise the writers count them, so memory stays flat however many records there are
@@ -201,24 +201,42 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
                                                                      options, emit, progress, count_losses,
                                                                      strict=strict, problems=problems)
     progress.clear()
-    failed = sum(r.failed for r in results) + sum(d.severity is Severity.ERROR for d in problems)
+    unread = batch.unread_inputs([*problems, *(d for r in results for d in r.diagnostics)])
+    failed = sum(r.failed for r in results) + sum(d.severity is Severity.ERROR and d.code not in batch.INPUT_ERRORS
+                                                  for d in problems)
     warnings = sum(r.warnings for r in results) + sum(d.severity is Severity.WARNING for d in problems)
     _report_losses(out_diagnostics, target.name, report_path, quiet or log_format == "json" or verbose, tallies)
     if log_format == "json":
         import json
 
-        click.echo(json.dumps({"summary": {"converted": written, "failed": failed, "warnings": warnings}}), err=True)
+        click.echo(json.dumps({"summary": {"converted": written, "failed": failed, "warnings": warnings,
+                                           "unread_inputs": unread}}), err=True)
     elif not quiet:
-        summary = f"{written} of {written + failed} records converted"
-        if out_dir:
-            summary += f" from {len(results)} input(s) into {out_dir}"
-        if failed:
-            summary += f"; {failed} failed"
-        if warnings:
-            summary += f"; {warnings} warning{'s' if warnings != 1 else ''}"
-        click.echo(summary, err=True)
-    if failed or (strict and warnings):
+        skipped = sum(d.code == "batch.skipped" for d in problems)
+        click.echo(_summary(written, failed, warnings, unread, out_dir, results, skipped), err=True)
+    if failed or unread or (strict and warnings):
         sys.exit(EXIT_FAILED)
+
+
+def _summary(written: int, failed: int, warnings: int, unread: int, out_dir: str | None, results,
+             skipped: int = 0) -> str:
+    """The last line: records converted of those read, and the inputs that were not read at all
+    (a missing file is no failed record), and with --out-dir the outputs renamed for a clash."""
+    summary = f"{written} of {written + failed} records converted" if written + failed else "no records converted"
+    if out_dir:
+        summary += f" from {len(results) - unread} input(s) into {out_dir}"
+    if failed:
+        summary += f"; {failed} failed"
+    if unread:
+        summary += f"; {unread} input{'s' if unread != 1 else ''} not read"
+    if warnings:
+        summary += f"; {warnings} warning{'s' if warnings != 1 else ''}"
+    renamed = [r.renamed for r in results if getattr(r, "renamed", None)]
+    if renamed:
+        summary += f"; renamed, as inputs share a name: {', '.join(renamed)}"
+    if skipped:
+        summary += f"; {skipped} file{'s' if skipped != 1 else ''} under the directories skipped (-v says which and why)"
+    return summary
 
 
 def _check_output_file(option: str, path: str | None) -> None:

@@ -30,10 +30,10 @@ def validate(path: str, fmt: str | None, schemas: Path | None, encoding: str = "
     try:
         records = list(api.iter_load(path, fmt, encoding=encoding, report=report))
     except FileNotFoundError:
-        report.error("read.missing", f"no such file: {path}")
+        report.error("read.missing", "no such file")
         return report, 0
     except ConversionError as exc:
-        report.error("read.format", str(exc), hint="pass --from FORMAT")
+        report.error("read.format", str(exc).removeprefix(f"{path}: "), hint="pass --from FORMAT")
         return report, 0
     if schemas is None:
         return report, len(records)

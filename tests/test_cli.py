@@ -114,6 +114,36 @@ def test_missing_input_is_an_error_for_that_input_only(tmp_path):
     assert len(parse_ris(result.stdout)) == 10
 
 
+def test_a_missing_input_is_reported_as_missing_not_as_a_failed_record(tmp_path):
+    result = run("convert", str(tmp_path / "nonexist.bib"), "--to", "ris")
+    assert result.exit_code == 1
+    assert result.stderr == f"{tmp_path / 'nonexist.bib'}: error: no such file\nno records converted; 1 input not read\n"
+    with_sample = run("convert", str(tmp_path / "nonexist.bib"), SAMPLE, "--to", "ris")
+    assert with_sample.exit_code == 1
+    assert with_sample.stderr.splitlines()[-1].startswith("10 of 10 records converted; 1 input not read")
+
+
+def test_diagnostics_name_the_file_once_per_line(tmp_path):
+    mystery = tmp_path / "mystery.dat"
+    mystery.write_text("nothing recognisable here\n", encoding="utf-8")
+    result = run("convert", str(tmp_path / "nope.bib"), str(tmp_path), str(tmp_path / "*.none"), str(mystery),
+                 "--to", "ris")
+    heads = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(heads) == 4
+    for line in heads:
+        source, _, message = line.partition(": error: ")
+        assert source not in message and str(tmp_path) not in message, line
+    assert "no records converted; 4 inputs not read" in result.stderr
+
+
+def test_no_none_placeholder_in_messages_about_an_entry_without_a_key(tmp_path):
+    source = tmp_path / "nokey.bib"
+    source.write_text("@article{,\n title={T}},\n title={X}\n}\n", encoding="utf-8")
+    result = run("convert", str(source), "--to", "ris")
+    assert "'None'" not in result.stderr and "None" not in result.stderr.replace(str(tmp_path), "")
+    assert "field 'title' after the end of the previous entry (which has no key) is ignored" in result.stderr
+
+
 def test_several_inputs_make_one_output_with_unique_keys(tmp_path):
     result = run("convert", SAMPLE, SAMPLE, "--to", "bibtex", "-q")
     keys = [e.key for e in parse_bibtex(result.stdout).entries]
@@ -183,7 +213,7 @@ def test_log_json_is_one_object_per_diagnostic_and_a_summary(tmp_path):
         "code": "listing.bad-date", "severity": "error", "source": None, "line": 9, "column": 10,
         "key": "arXiv:2101.00002",
         "message": "bad Created date '2021-02-31': expected a real calendar date YYYY-MM-DD"}
-    assert objects[-1] == {"summary": {"converted": 1, "failed": 1, "warnings": 0}}
+    assert objects[-1] == {"summary": {"converted": 1, "failed": 1, "warnings": 0, "unread_inputs": 0}}
 
 
 def test_validate_reads_only_and_reports(tmp_path):
