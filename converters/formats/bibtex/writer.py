@@ -16,7 +16,7 @@ from itertools import accumulate
 from typing import TextIO
 
 from ...diagnostics import Reporter
-from ...keys import KeyAllocator
+from ...keys import KeyAllocator, ascii_key
 from ...model import Date, Name, Record, Syntax, Text
 from ...options import Options
 from ...text import tex
@@ -114,6 +114,8 @@ _NOT_TEXT = frozenset(("url doi eprint file pdf verba verbb verbc urlraw "
                        "crossref xref xdata ids related entryset").split())
 
 _LINKS = ("crossref", "xdata")  # fields naming parents, as the extras loop writes them
+_KEY_LISTS = frozenset(("crossref", "xref", "xdata", "ids", "related", "entryset"))  # fields that hold keys
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
@@ -136,7 +138,7 @@ NAME_LIST_FIELDS = frozenset((
 def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options, *, biblatex: bool) -> int:
     mode = options.tex or ("utf8" if biblatex else "ascii")
     target = "BibLaTeX" if biblatex else "BibTeX"
-    keys = KeyAllocator.for_options(options)
+    keys = KeyAllocator.for_options(options, report, ascii=mode == "ascii")
     strings: dict[str, str] = {}  # @string macros written so far: name -> value
     preambles: set[str] = set()  # a repeated @preamble (inputs merged) would define its macros twice
     links: dict[str, list[str]] = {}  # crossref/xdata parents written so far: lower key -> lower keys
@@ -161,7 +163,8 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
                                if any(name.startswith(_STRING_META) for name in record.extras) else (fields, ()))
         if count:
             out.write("\n")
-        blocks = [block for block in preamble_blocks(record, report, key) if block not in preambles]
+        blocks = [block for block in preamble_blocks(record, report, key, ascii=mode == "ascii")
+                  if block not in preambles]
         preambles.update(blocks)
         out.writelines(blocks)
         out.writelines(f"@string{{{name} = {value}}}\n\n" for name, value in new_strings)
@@ -268,8 +271,13 @@ def _safe_value(value: str, record: Record, key: str, name: str, report: Reporte
     return _braced(inner)
 
 
-def _verbatim(value: str) -> str:
-    """url/doi/eprint are verbatim: only braces could break out, so they are percent-encoded."""
+def _verbatim(value: str, *, ascii: bool = False) -> str:
+    """url/doi/eprint are verbatim: only braces could break out, so they are percent-encoded;
+    in ascii mode non-ASCII too, as UTF-8 (an IRI's URI, RFC 3987 3.1), since no macro works there."""
+    if ascii and not value.isascii():
+        from urllib.parse import quote
+
+        value = _NON_ASCII_RUN.sub(lambda m: quote(m[0], safe=""), value)
     if tex.bibtex_balanced(value) and tex.is_balanced(value):  # as BibTeX and as bibtexparser count
         return _braced(value)
     return _braced(value.replace("{", "%7B").replace("}", "%7D"))
@@ -365,11 +373,11 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         elif ids.arxiv_version:
             report.lost(key, "ids.arxiv_version", target, record=record)  # arXiv's own export drops it too
     if ids.primary_doi:
-        fields.append(("doi", _verbatim(ids.primary_doi)))
+        fields.append(("doi", _verbatim(ids.primary_doi, ascii=mode == "ascii")))
         for extra in ids.doi[1:]:
             report.lost(key, "ids.doi", target, record=record, value=extra)
     if ids.primary_url:
-        fields.append(("url", _verbatim(ids.primary_url)))
+        fields.append(("url", _verbatim(ids.primary_url, ascii=mode == "ascii")))
     if ids.isbn:
         fields.append(("isbn", plain(", ".join(ids.isbn))))
     if ids.issn:
@@ -408,7 +416,11 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         elif namespace == "bibtex" and field_name.lower() not in written:
             kept = tex.close_trailing_backslash(tex.balance_braces(value))  # TeX as read: only repaired
             kept = kept if field_name.lower() in _NOT_TEXT else _escape_specials(kept)
-            fields.append((field_name, _braced(tex.encode_non_ascii(kept, missing) if mode == "ascii" else kept)))
+            if mode == "ascii" and not kept.isascii():
+                # keys naming other entries as the key allocator writes theirs; the rest as TeX
+                kept = (", ".join(ascii_key(k.strip()) for k in kept.split(",")) if field_name.lower() in _KEY_LISTS
+                        else tex.encode_non_ascii(kept, missing))
+            fields.append((field_name, _braced(kept)))
         elif namespace != "bibtex":
             report.lost(key, extra_key, target, record=record)
     for name, chars in missing.unmapped():
@@ -480,15 +492,17 @@ def _language_name(language: str, langid: str | None, hyphenation: str | None, w
     return babel if babel and to_bcp47(babel) == language else language  # reads back the same
 
 
-def preamble_blocks(record: Record, report: Reporter, key: str) -> list[str]:
+def preamble_blocks(record: Record, report: Reporter, key: str, *, ascii: bool = False) -> list[str]:
     """The @preamble blocks the reader kept with this record (``bibtex:@preamble:<n>``),
     written before its entry. BibTeX counts every brace, escaped or not: text whose braces
     do not balance so could end the block early, and is refused; on one line, no `@`
-    can start a line."""
+    can start a line. ``ascii``: non-ASCII letters as TeX macros, as in the entries."""
     out = []
     for extra_key, value in record.extras.items():
         if not extra_key.startswith(PREAMBLE_META):
             continue
+        if ascii and not value.isascii():
+            value = tex.encode_non_ascii(value, [])
         depths = list(accumulate(1 if ch == "{" else -1 for ch in value if ch in "{}"))
         if not depths or (min(depths) >= 0 and depths[-1] == 0):
             out.append(f"@preamble{{{{{' '.join(value.split())}}}}}\n\n")

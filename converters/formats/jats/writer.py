@@ -122,7 +122,7 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     options = options or Options()
     if options.jats_mode == "articles":
         return _write_articles(records, out, report, options)
-    keys = KeyAllocator.for_options(options)
+    keys = KeyAllocator.for_options(options, report)
     ref_ids = XmlIdAllocator(keys)  # ref/@id from the key, without a second allocator's memory
     out.write(_prolog())
     out.write(_article_open("research-article"))
@@ -251,7 +251,7 @@ def _original(extra_key: str, record: Record) -> str | None:
 
 def _write_articles(records: Iterable[Record], out: TextIO, report: Reporter, options: Options) -> int:
     """One <article> per record; a second record switches to a <pmc-articleset> wrapper."""
-    keys = KeyAllocator.for_options(options)
+    keys = KeyAllocator.for_options(options, report)
     iterator = iter(records)
     first = next(iterator, None)
     if first is None:

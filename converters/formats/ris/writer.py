@@ -36,7 +36,7 @@ def detect(head: str) -> bool:
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
     options = options or Options()
-    keys = KeyAllocator.for_options(options)
+    keys = KeyAllocator.for_options(options, report)
     count = 0
     for record in records:
         key = keys.key_for(record)
