@@ -331,7 +331,7 @@ class _stdout_text:
 
 def _report_losses(diagnostics, target: str, report_path: str | None, silent: bool, tallies=()) -> None:
     from . import api
-    from .loss import loss_report, summary_lines
+    from .loss import loss_report, summary_line
 
     losses = loss_report(diagnostics, target, tallies)
     if report_path:
@@ -340,9 +340,9 @@ def _report_losses(diagnostics, target: str, report_path: str | None, silent: bo
         with api.atomic_output(report_path) as handle:
             json.dump(losses, handle, ensure_ascii=False, indent=2)
             handle.write("\n")
-    if not silent:
-        for line in summary_lines(losses):
-            click.echo(f"not carried: {line}", err=True)
+    line = None if silent else summary_line(losses)
+    if line:
+        click.echo(line, err=True)
 
 
 class _Progress:

@@ -268,10 +268,8 @@ class KeyAllocator:
     def _say_pattern_not_applied(self, record: Record) -> None:
         """A key pattern with input keys kept applies only to records without a key. Asked
         for a pattern, a user expects every key to follow it: say so, once per output."""
-        position = record.position
         self.report.warning("keys.pattern-not-applied", f"key '{record.key}' from the input kept: the key "
-                            "pattern applies only to records without a key", key=record.key,
-                            line=position.line if position else None,
+                            "pattern applies only to records without a key", key=record.key, record=record,
                             hint="--new-keys (keep_keys=False) applies it to every record")
         self.report = None
 

@@ -479,3 +479,15 @@ def test_python_m_converters_runs_the_command_line():
     assert len(json.loads(done.stdout)) == 10
     usage = subprocess.run([sys.executable, "-m", "converters", "--help"], cwd=ROOT, capture_output=True, text=True)
     assert usage.stdout.startswith("Usage: refconv ")
+
+
+def test_writer_warnings_point_at_the_record_in_its_input_not_at_stdout(tmp_path):
+    """Issue 14: the quick-start's 'record has no title' warnings were '<stdout>: warning: …'."""
+    for output in ([], ["-o", str(tmp_path / "out.bib")]):
+        result = run("convert", SAMPLE, "--to", "bibtex", *output)
+        assert result.exit_code == 0
+        assert "<stdout>" not in result.stderr and "out.bib" not in result.stderr
+        warned = [line for line in result.stderr.splitlines() if "warning: record has no title" in line]
+        assert len(warned) == 3
+        assert all(re.match(rf"{re.escape(SAMPLE)}:\d+: warning: .*\[arXiv:\d{{4}}\.\d{{5}}\]$", w) for w in warned)
+        assert len([line for line in result.stderr.splitlines() if line.startswith("not carried")]) == 1

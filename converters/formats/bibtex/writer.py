@@ -252,7 +252,7 @@ def _safe_value(value: str, record: Record, key: str, name: str, report: Reporte
         if _CONTROL.search(inner):
             found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(inner)})
             report.warning("write.control-char", f"control character(s) {', '.join(found)} removed from '{name}'",
-                           key=key, field=name)
+                           key=key, record=record, field=name)
             # removed, but not so as to join what they kept apart into a TeX ligature ("--\x00--")
             inner = _CONTROL.sub("", _CONTROL_IN_LIGATURE.sub("{}", inner))
         if _BREAKS.search(inner):
@@ -289,7 +289,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     original = record.extras.get("bibtex:type")
     if original and not _NAME.match(original):
         report.warning("write.bad-type", f"entry type {original!r} from the input is not a BibTeX name; "
-                       "the record's own type is written", key=key, field="type")
+                       "the record's own type is written", key=key, record=record, field="type")
         original = None
     entry_type = original.lower() if original else ENTRY_TYPES.get(record.type, DEFAULT_ENTRY_TYPE)[dialect]
     fields: list[tuple[str, str]] = []
@@ -332,7 +332,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             fields.append((name, text(Text(part, Syntax.BIBTEX), protect=True)))
     else:
         report.warning("write.no-title", f"record has no title; {target} styles and biber will warn",
-                       key=key, field="title")
+                       key=key, record=record, field="title")
     if record.container_title:
         container = CONTAINER_FIELD.get(entry_type, ("howpublished", "howpublished"))[dialect]
         fields.append((container, text(record.container_title, protect=container == "booktitle")))
@@ -412,7 +412,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             continue  # the reader's meta keys, not fields
         if namespace == "bibtex" and not _NAME.match(field_name):
             report.warning("write.bad-field-name", f"field name {field_name!r} from the input is not a BibTeX "
-                           "name; the field is not written", key=key, field=field_name)
+                           "name; the field is not written", key=key, record=record, field=field_name)
         elif namespace == "bibtex" and field_name.lower() not in written:
             kept = tex.close_trailing_backslash(tex.balance_braces(value))  # TeX as read: only repaired
             kept = kept if field_name.lower() in _NOT_TEXT else _escape_specials(kept)
@@ -429,7 +429,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             path = "issue"
         shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}" for c in chars)
         report.warning("write.no-macro", f"{shown}: no standard LaTeX text macro, written as {tex.UNMAPPED} in "
-                       f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, field=path)
+                       f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, record=record, field=path)
         report.lost(key, path, target, f"{tex.UNMAPPED} (no LaTeX macro)", record=record, value=shown)
     return entry_type, fields
 
@@ -508,7 +508,7 @@ def preamble_blocks(record: Record, report: Reporter, key: str, *, ascii: bool =
             out.append(f"@preamble{{{{{' '.join(value.split())}}}}}\n\n")
         else:
             report.warning("write.bad-preamble", f"@preamble text with unbalanced braces not written: {value[:60]!r}",
-                           key=key, field=extra_key)
+                           key=key, record=record, field=extra_key)
     return out
 
 
@@ -650,7 +650,7 @@ def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str, mod
     if date.year is None:
         if date.literal:
             report.warning("write.literal-date", f"date '{date.literal}' is not structured; written as year",
-                           key=key, field="issued")
+                           key=key, record=record, field="issued")
             return [("year", _braced(tex.escape_plain(date.literal, mode, missing)))]
         return []
     if biblatex:

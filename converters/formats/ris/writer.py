@@ -46,7 +46,7 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
             line, replaced = _line(value)
             if replaced:
                 report.warning("write.control-char", f"{replaced} control character{'s' * (replaced > 1)} in {tag} "
-                               "written as U+FFFD (RIS carries text only)", key=key, field=tag)
+                               "written as U+FFFD (RIS carries text only)", key=key, record=record, field=tag)
             out.write(f"{tag}  - {line}\r\n")
         out.write("ER  - \r\n")
         count += 1
