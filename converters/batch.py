@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from . import api, registry
 from .diagnostics import ConversionError, Diagnostic, Reporter, Severity
@@ -97,15 +98,21 @@ def unread_inputs(diagnostics: Iterable[Diagnostic]) -> int:
     return sum(d.code in INPUT_ERRORS for d in diagnostics)
 
 
-def read_input(name: str, from_: str | None, encoding: str, options: Options, report: Reporter) -> Iterator[Record]:
+def read_input(name: str, from_: str | None, encoding: str, options: Options, report: Reporter,
+               watch: Callable[[BinaryIO], None] | None = None) -> Iterator[Record]:
     """Records of one input; a missing, unreadable or unrecognised input becomes an error
     (one of INPUT_ERRORS, which counts no failed record: none was read). The message does
     not repeat the file name, which the diagnostic's source gives."""
     def unread(code: str, message: str, hint: str | None = None) -> None:
         report.add(Severity.ERROR, code, message, hint=hint)
 
+    handle = None
     try:
-        yield from api.iter_load(name, from_, encoding=encoding, report=report, jats_front=options.jats_front)
+        if watch is not None and name != "-":  # the caller follows how far the file is read (progress)
+            handle = open(name, "rb")
+            watch(handle)
+        yield from api.iter_load(handle or name, from_, encoding=encoding, report=report,
+                                 jats_front=options.jats_front)
     except FileNotFoundError:
         unread("read.missing", "no such file")
     except IsADirectoryError:
@@ -115,6 +122,9 @@ def read_input(name: str, from_: str | None, encoding: str, options: Options, re
     except ConversionError as exc:
         message = str(exc).removeprefix(f"{report.source}: ").removesuffix("; pass --from / format=")
         unread("read.format", message, "pass --from FORMAT")
+    finally:
+        if handle is not None:
+            handle.close()
 
 
 # --- one output per input ---------------------------------------------------------------

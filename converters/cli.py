@@ -169,18 +169,20 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
         fresh = [d for d in diagnostics if d.severity in shown]
         if not fresh:
             return
-        progress.clear()
         if log_format == "json":
             lines = [d.to_json() for d in fresh]
         else:
             from .render import render_all
 
             lines = render_all(fresh, encoding)
-        for line in lines:
-            click.echo(line, err=True)
+        with progress.lock:  # not torn by the progress line redrawn meanwhile
+            progress.clear()
+            for line in lines:
+                click.echo(line, err=True)
 
     paths, problems = batch.expand_inputs(inputs, recursive, from_, encoding)
     emit(problems)
+    progress.start([name for name, _ in paths])
     # losses one by one only where they are shown (-v, --log json) or written (--report);
     # otherwise the writers count them, so memory stays flat however many records there are
     count_losses = not (report_path or verbose or log_format == "json")
@@ -189,7 +191,7 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
 
         def done(result: batch.InputResult) -> None:
             emit(result.diagnostics)
-            progress.file_done(result.records)
+            progress.file_done(result.records, result.name)
 
         results = batch.convert_each(paths, out_dir, target.name, from_, encoding, options, jobs, done,
                                      count_losses=count_losses, strict=strict)
@@ -200,7 +202,7 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, tex, 
         results, written, out_diagnostics, tallies = _convert_to_one(paths, output, target.name, from_, encoding,
                                                                      options, emit, progress, count_losses,
                                                                      strict=strict, problems=problems)
-    progress.clear()
+    progress.stop()
     unread = batch.unread_inputs([*problems, *(d for r in results for d in r.diagnostics)])
     failed = sum(r.failed for r in results) + sum(d.severity is Severity.ERROR and d.code not in batch.INPUT_ERRORS
                                                   for d in problems)
@@ -273,11 +275,11 @@ def _convert_to_one(paths, output, to, from_, encoding, options, emit, progress,
         for name, _ in paths:
             report = Reporter(name if name != "-" else "<stdin>")
             reports.append(report)
-            for record in batch.read_input(name, from_, encoding, options, report):
+            for record in batch.read_input(name, from_, encoding, options, report, watch=progress.watch):
                 progress.record()
                 yield record
             emit(report.diagnostics)
-            progress.file_done(0)
+            progress.file_done(0, name)
 
     out_report = Reporter(output if output != "-" else STDOUT, losses=LossTally() if count_losses else None)
     if output == "-":
@@ -346,51 +348,133 @@ def _report_losses(diagnostics, target: str, report_path: str | None, silent: bo
 
 
 class _Progress:
-    """One self-rewriting line on a terminal: records, rate, files, ETA."""
+    """One self-rewriting line on a terminal: bytes read of the inputs' total, records, rate,
+    files and an ETA. A ticker redraws it twice a second, so a single large file shows how far
+    it is from the first second, even while its reader has yielded no record yet (a BibTeX
+    entry may wait for its crossref parent); the ETA follows the bytes, which any reader reads
+    at a steady pace, where records per second start low."""
 
     def __init__(self, enabled: bool):
+        import threading
         import time
 
         self.enabled = enabled
         self.records = 0
         self.files = 0
         self.total_files = 0
+        self.sizes: dict[str, int] = {}  # per input file, its size (stdin has none)
+        self.bytes_done = 0  # of the files finished
+        self.reading = None  # the file being read, when watched: its offset is how far it is read
         self.started = time.monotonic()
         self.last = 0.0
         self.shown = False
+        self.lock = threading.RLock()
+        self._stop = threading.Event()
+        self._ticker = None
+
+    def start(self, names: list[str]) -> None:
+        import os
+        import threading
+
+        for name in names:
+            try:
+                self.sizes[name] = os.path.getsize(name) if name != "-" else 0
+            except OSError:
+                self.sizes[name] = 0
+        if self.enabled:
+            self._ticker = threading.Thread(target=self._tick, name="refconv-progress", daemon=True)
+            self._ticker.start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.5):
+            self._draw(force=True)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
+        self.clear()
+
+    def watch(self, handle) -> None:
+        self.reading = handle
+
+    def bytes_read(self) -> int:
+        import os
+
+        handle, done = self.reading, self.bytes_done
+        if handle is None:
+            return done
+        try:  # the descriptor's offset: read without the file object's lock, from the ticker
+            return done + os.lseek(handle.fileno(), 0, os.SEEK_CUR)
+        except (OSError, ValueError):  # closed meanwhile
+            return done
 
     def record(self) -> None:
         self.records += 1
         if self.enabled and self.records % 256 == 0:
             self._draw()
 
-    def file_done(self, records: int) -> None:
-        self.files += 1
-        self.records += records
+    def file_done(self, records: int, name: str | None = None) -> None:
+        with self.lock:
+            self.files += 1
+            self.records += records
+            self.reading = None
+            self.bytes_done += self.sizes.get(name or "", 0)
         if self.enabled:
             self._draw(force=True)
+
+    def text(self) -> str:
+        import time
+
+        return progress_text(self.records, time.monotonic() - self.started, self.bytes_read(),
+                             sum(self.sizes.values()), self.files, self.total_files)
 
     def _draw(self, force: bool = False) -> None:
         import time
 
-        now = time.monotonic()
-        if not force and now - self.last < 0.2:
-            return
-        self.last = now
-        elapsed = max(now - self.started, 1e-6)
-        text = f"{self.records:,} records  {self.records / elapsed:,.0f}/s"
-        if self.total_files:
-            text += f"  {self.files}/{self.total_files} files"
-            if self.files:
-                remaining = elapsed / self.files * (self.total_files - self.files)
-                text += f"  ETA {int(remaining // 60)}:{int(remaining % 60):02d}"
-        click.echo(f"\r{text}\x1b[K", err=True, nl=False)
-        self.shown = True
+        with self.lock:
+            now = time.monotonic()
+            if not force and now - self.last < 0.2:
+                return
+            self.last = now
+            click.echo(f"\r{self.text()}\x1b[K", err=True, nl=False)
+            self.shown = True
 
     def clear(self) -> None:
-        if self.shown:
-            click.echo("\r\x1b[K", err=True, nl=False)
-            self.shown = False
+        with self.lock:
+            if self.shown:
+                click.echo("\r\x1b[K", err=True, nl=False)
+                self.shown = False
+
+
+def progress_text(records: int, elapsed: float, bytes_read: int, bytes_total: int, files: int = 0,
+                  total_files: int = 0) -> str:
+    """The progress line: the bytes read of the total, when the inputs' sizes are known, with
+    an ETA from them; else the files done of the total, with an ETA from those."""
+    elapsed = max(elapsed, 1e-6)
+    parts = []
+    remaining = None
+    if bytes_total:
+        done = min(bytes_read, bytes_total)
+        parts.append(f"{_size(done)} of {_size(bytes_total)} ({100 * done // bytes_total}%)")
+        if done:
+            remaining = elapsed / done * (bytes_total - done)
+    parts.append(f"{records:,} records  {records / elapsed:,.0f}/s" if records else "0 records")
+    if total_files:
+        parts.append(f"{files}/{total_files} files")
+        if remaining is None and files:
+            remaining = elapsed / files * (total_files - files)
+    if remaining is not None:
+        parts.append(f"ETA {int(remaining // 60)}:{int(remaining % 60):02d}")
+    return "  ".join(parts)
+
+
+def _size(count: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1000
+    return f"{count:.1f} GB"  # pragma: no cover
 
 
 @main.command()

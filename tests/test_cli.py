@@ -491,3 +491,30 @@ def test_writer_warnings_point_at_the_record_in_its_input_not_at_stdout(tmp_path
         assert len(warned) == 3
         assert all(re.match(rf"{re.escape(SAMPLE)}:\d+: warning: .*\[arXiv:\d{{4}}\.\d{{5}}\]$", w) for w in warned)
         assert len([line for line in result.stderr.splitlines() if line.startswith("not carried")]) == 1
+
+
+def test_progress_shows_bytes_and_an_eta_for_one_large_file_before_any_record():
+    """Issue 14: on a 50 MB BibTeX file the line stayed blank for 28 s, then began at '9/s'."""
+    from converters.cli import progress_text
+
+    assert progress_text(0, 1.0, 2_000_000, 50_000_000) == "2.0 MB of 50.0 MB (4%)  0 records  ETA 0:24"
+    assert progress_text(0, 1.0, 0, 50_000_000) == "0 B of 50.0 MB (0%)  0 records"  # no ETA from nothing
+    assert progress_text(512, 2.0, 0, 0, 1, 4) == "512 records  256/s  1/4 files  ETA 0:06"  # stdin: files
+
+
+def test_progress_follows_how_far_the_watched_input_is_read(tmp_path):
+    from converters import batch
+    from converters.cli import _Progress
+    from converters.diagnostics import Reporter
+    from converters.options import Options
+
+    progress = _Progress(enabled=False)
+    progress.start([SAMPLE])
+    size = Path(SAMPLE).stat().st_size
+    records = batch.read_input(SAMPLE, None, "utf-8", Options(), Reporter(SAMPLE), watch=progress.watch)
+    next(records)
+    assert 0 < progress.bytes_read() <= size
+    assert f"of {size / 1000:.1f} KB" in progress.text()
+    list(records)
+    progress.file_done(0, SAMPLE)
+    assert progress.bytes_read() == size and "(100%)" in progress.text()
