@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any, BinaryIO, TextIO
 
 from . import api, registry
 from .diagnostics import ConversionError, Diagnostic, Reporter, Severity
@@ -32,6 +33,7 @@ class InputResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     output: str | None = None
     losses: LossTally | None = None  # the writer's losses, when counted instead of kept in diagnostics
+    renamed: str | None = None  # the output, when another input's output has this input's own name
 
     @property
     def warnings(self) -> int:
@@ -52,18 +54,24 @@ class BatchConversion:
 
     @property
     def failed(self) -> int:
-        """Records (or whole inputs) that could not be converted."""
+        """Records that could not be converted."""
         return sum(r.failed for r in self.inputs)
 
     @property
+    def unread(self) -> int:
+        """Inputs not read at all (missing, a directory, unreadable, of no known format)."""
+        return unread_inputs(d for r in self.inputs for d in r.diagnostics)
+
+    @property
     def ok(self) -> bool:
-        """Every input converted whole."""
-        return self.failed == 0
+        """Every input read and converted whole."""
+        return self.failed == 0 and self.unread == 0
 
 
 # --- inputs ---------------------------------------------------------------------------
 
 _GLOB_CHARS = set("*?[")
+_OTHER_EXTENSION = re.compile(r"(?<=.)\.[A-Za-z0-9]{1,8}$")
 
 
 def reader_extensions() -> tuple[str, ...]:
@@ -71,51 +79,82 @@ def reader_extensions() -> tuple[str, ...]:
     return tuple(sorted({ext for fmt in registry.readers() for ext in fmt.extensions}))
 
 
-def expand_inputs(inputs: Iterable[str], recursive: bool) -> tuple[list[tuple[str, str | None]], list[Diagnostic]]:
+def expand_inputs(inputs: Iterable[str], recursive: bool, from_: str | None = None, encoding: str = "utf-8"
+                  ) -> tuple[list[tuple[str, str | None]], list[Diagnostic]]:
     """(path, root it was found under) for each input; directories and globs expanded.
 
-    The root lets --out-dir mirror a directory's layout instead of flattening it.
+    The root lets --out-dir mirror a directory's layout instead of flattening it. Under a
+    directory, files are chosen as ``selection.files_under`` says (by content where the
+    extension does not tell, or when ``from_`` is given), and each one left out gets an
+    info ``batch.skipped`` saying why.
     """
+    from .selection import files_under
+
     found: list[tuple[str, str | None]] = []
     problems: list[Diagnostic] = []
-    extensions = reader_extensions()
     for name in inputs:
         if name == "-" or os.path.isfile(name):
             found.append((name, None))
         elif os.path.isdir(name):
             if not recursive:
-                problems.append(Diagnostic("batch.directory", Severity.ERROR, f"{name} is a directory",
+                problems.append(Diagnostic("batch.directory", Severity.ERROR, "is a directory",
                                            source=name, hint="pass --recursive to convert the files under it"))
                 continue
-            files = sorted(str(p) for p in Path(name).rglob("*") if p.is_file() and p.name.lower().endswith(extensions))
+            files, skipped = files_under(name, from_, encoding)
+            problems.extend(skipped)
             if not files:
-                problems.append(Diagnostic("batch.empty", Severity.WARNING,
-                                           f"no files with a known extension under {name}", source=name))
+                problems.append(Diagnostic("batch.empty", Severity.WARNING, "no files to convert in this directory",
+                                           source=name, hint="-v says why each file was skipped" if skipped else None))
             found.extend((f, name) for f in files)
         elif _GLOB_CHARS & set(name):
             matches = sorted(glob.glob(name, recursive=recursive))
             if not matches:
-                problems.append(Diagnostic("batch.no-match", Severity.ERROR, f"no file matches {name}", source=name))
+                problems.append(Diagnostic("batch.no-match", Severity.ERROR, "no file matches this pattern",
+                                           source=name))
             found.extend((m, None) for m in matches if os.path.isfile(m))
         else:
             found.append((name, None))  # reading it will report that it is missing
     return found, problems
 
 
+# errors that mean an input was not read at all: no record was attempted, so they are not
+# counted as failed records (the summary counts the inputs instead)
+INPUT_ERRORS = frozenset(("read.missing", "read.directory", "read.permission", "read.format", "batch.directory",
+                          "batch.no-match"))
+
+
+def unread_inputs(diagnostics: Iterable[Diagnostic]) -> int:
+    """How many inputs ``diagnostics`` say were not read at all."""
+    return sum(d.code in INPUT_ERRORS for d in diagnostics)
+
+
 def read_input(name: str | os.PathLike | IO, from_: str | None, encoding: str, options: Options,
-               report: Reporter) -> Iterator[Record]:
-    """Records of one input (a path, '-' for stdin, or a stream); a missing, unreadable or
-    unrecognised input becomes an error."""
+               report: Reporter, watch: Callable[[BinaryIO], None] | None = None) -> Iterator[Record]:
+    """Records of one input (a path, '-' for stdin, or a stream); a missing, unreadable or unrecognised input becomes an error
+    (one of INPUT_ERRORS, which counts no failed record: none was read). The message does
+    not repeat the file name, which the diagnostic's source gives."""
+    def unread(code: str, message: str, hint: str | None = None) -> None:
+        report.add(Severity.ERROR, code, message, hint=hint)
+
+    handle = None
     try:
-        yield from api.iter_load(name, from_, encoding=encoding, report=report, jats_front=options.jats_front)
+        if watch is not None and isinstance(name, (str, os.PathLike)) and name != "-":  # the caller follows how far the file is read (progress)
+            handle = open(name, "rb")
+            watch(handle)
+        yield from api.iter_load(handle or name, from_, encoding=encoding, report=report,
+                                 jats_front=options.jats_front)
     except FileNotFoundError:
-        report.error("read.missing", f"no such file: {name}")
+        unread("read.missing", "no such file")
     except IsADirectoryError:
-        report.error("read.directory", f"{name} is a directory", hint="pass --recursive")
+        unread("read.directory", "is a directory", "pass --recursive")
     except PermissionError:
-        report.error("read.permission", f"cannot read {name}: permission denied")
+        unread("read.permission", "cannot read: permission denied")
     except ConversionError as exc:
-        report.error("read.format", str(exc), hint="pass --from FORMAT")
+        message = str(exc).removeprefix(f"{report.source}: ").removesuffix("; pass --from / format=")
+        unread("read.format", message, "pass --from FORMAT")
+    finally:
+        if handle is not None:
+            handle.close()
 
 
 # --- many inputs, one output ---------------------------------------------------------
@@ -133,7 +172,7 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
                   from_: str | None = None, *, encoding: str = "utf-8", strict: bool = False,
                   count_losses: bool = False, problems: Iterable[Diagnostic] = (),
                   on_record: Callable[[], Any] | None = None, on_input: Callable[[InputResult], Any] | None = None,
-                  **options: Any) -> BatchConversion:
+                  watch: Callable[[BinaryIO], Any] | None = None, **options: Any) -> BatchConversion:
     """Convert several inputs (paths, '-' for stdin, or streams) into one output, with
     citation keys unique across all of them; ``refconv convert a b -o out`` is this.
 
@@ -142,7 +181,8 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
     finding the inputs) gave a warning or an error; or a text stream, written as records
     come. A bad input costs only itself: its problems are diagnostics in its
     ``InputResult``. ``on_record`` is called for each record read, ``on_input`` with each
-    input's result once it is read (for progress and diagnostics as they come).
+    input's result once it is read (for progress and diagnostics as they come), ``watch``
+    with each input file's binary handle as it is opened (to follow how far it is read).
     ``options`` are the keywords of ``Options``; ``count_losses`` counts the writer's
     losses in ``losses`` instead of listing each in ``diagnostics``.
     """
@@ -156,7 +196,7 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
             report = Reporter(_input_name(source))
             reports.append(report)
             read = 0
-            for record in read_input(source, from_, encoding, opts, report):
+            for record in read_input(source, from_, encoding, opts, report, watch=watch):
                 read += 1
                 if on_record:
                     on_record()
@@ -200,6 +240,8 @@ def output_path(name: str, root: str | None, out_dir: str, extension: str) -> Pa
         if stem.lower().endswith(ext):
             stem = stem[: -len(ext)]
             break
+    else:  # an extension no reader claims (.jsonl, .dat) is replaced too; a name with none (arXiv's `new`) stays
+        stem = _OTHER_EXTENSION.sub("", stem) or stem
     return Path(out_dir, relative.parent, stem + extension)
 
 
@@ -213,12 +255,12 @@ def keep_old_output(written: int, reports: list[Reporter], out_report: Reporter,
     failed = any(d.severity is Severity.ERROR for d in diagnostics)
     kept = " (the old file is kept)" if os.path.exists(path) else ""
     if strict and (failed or any(d.severity is Severity.WARNING for d in diagnostics)):
-        out_report.warning("write.strict-kept", f"{path} not written: --strict and the run had warnings or "
+        out_report.warning("write.strict-kept", f"not written: --strict and the run had warnings or "
                            f"errors{kept}", hint="fix them, or run without --strict to write what converted")
         return True
     if written == 0:
         if not failed:
-            out_report.warning("write.nothing", f"no records read: {path} not written{kept}")
+            out_report.warning("write.nothing", f"no records read: not written{kept}")
         return True
     return False
 
@@ -267,36 +309,59 @@ def convert_each(inputs: list[tuple[str, str | None]], out_dir: str, to: str, fr
     """One output per input under out_dir; with jobs > 1, inputs convert in parallel processes."""
     extension = registry.get(to).output_extension
     make_dirs(out_dir)  # a folder that cannot be made fails the run once, not once per input
-    targets: dict[str, str] = {}
-    taken: set[Path] = set()
-    results: list[InputResult] = []
-    for name, root in inputs:
-        path = output_path(name, root, out_dir, extension)
-        counter = 2
-        while path in taken:  # two inputs with the same name: keep both outputs
-            path = path.with_name(f"{path.stem}-{counter}{path.suffix}")
-            counter += 1
-        taken.add(path)
-        targets[name] = str(path)
+    targets = output_paths(inputs, out_dir, extension)
+    results: list[InputResult | None] = [None] * len(inputs)
+
+    def finish(index: int, result: InputResult) -> None:
+        target, natural = targets[index]
+        if natural is not None:  # said before done() renders the result, so it is shown with it
+            result.diagnostics.insert(0, Diagnostic(
+                "batch.renamed", Severity.INFO, f"written to {target}: {natural} is another input's output",
+                source=result.name if result.name != "-" else "<stdin>"))
+            result.renamed = str(target)
+        results[index] = result
+        if done:
+            done(result)
+
     if jobs <= 1 or len(inputs) <= 1:
-        for name, _ in inputs:
-            result = convert_file(name, targets[name], to, from_, encoding, options, count_losses, strict)
-            results.append(result)
-            if done:
-                done(result)
-        return results
+        for index, (name, _) in enumerate(inputs):
+            finish(index, convert_file(name, str(targets[index][0]), to, from_, encoding, options, count_losses,
+                                       strict))
+        return [r for r in results if r is not None]
     # ~30 ms to import: only when --jobs needs it
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     _import_formats(to, from_)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(convert_file, name, targets[name], to, from_, encoding, options, count_losses,
-                               strict): name
-                   for name, _ in inputs}
+        futures = {pool.submit(convert_file, name, str(targets[index][0]), to, from_, encoding, options,
+                               count_losses, strict): index
+                   for index, (name, _) in enumerate(inputs)}
         for future in as_completed(futures):
-            result = future.result()
-            results.append(result)
-            if done:
-                done(result)
-    order = {name: i for i, (name, _) in enumerate(inputs)}
-    return sorted(results, key=lambda r: order[r.name])
+            finish(futures[future], future.result())
+    return [r for r in results if r is not None]  # in input order, whatever order they finished in
+
+
+def output_paths(inputs: list[tuple[str, str | None]], out_dir: str, extension: str
+                 ) -> list[tuple[Path, Path | None]]:
+    """Per input, its output path and, when that is not its own name because an earlier
+    input has it, the name it would have had. Clashing inputs get ``x-2``, ``x-3``, ... in
+    input order, skipping names another input has as its own (``x-2.bib`` given too), so no
+    output overwrites another and the same command always gives the same names. Names are
+    compared case-folded: on macOS and Windows ``X.json`` and ``x.json`` are one file."""
+    natural = [output_path(name, root, out_dir, extension) for name, root in inputs]
+    owners: dict[str, int] = {}
+    for index, path in enumerate(natural):
+        owners.setdefault(str(path).casefold(), index)
+    taken = set(owners)
+    paths: list[tuple[Path, Path | None]] = []
+    for index, path in enumerate(natural):
+        if owners[str(path).casefold()] == index:
+            paths.append((path, None))
+            continue
+        counter = 2
+        while (candidate := path.with_name(f"{path.stem}-{counter}{path.suffix}")) and \
+                str(candidate).casefold() in taken:
+            counter += 1
+        taken.add(str(candidate).casefold())
+        paths.append((candidate, path))
+    return paths

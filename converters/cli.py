@@ -225,18 +225,20 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_k
         fresh = [d for d in diagnostics if d.severity in shown]
         if not fresh:
             return
-        progress.clear()
         if log_format == "json":
             lines = [d.to_json() for d in fresh]
         else:
             from .render import render_all
 
             lines = render_all(fresh, encoding)
-        for line in lines:
-            click.echo(line, err=True)
+        with progress.lock:  # not torn by the progress line redrawn meanwhile
+            progress.clear()
+            for line in lines:
+                click.echo(line, err=True)
 
-    paths, problems = batch.expand_inputs(inputs, recursive)
+    paths, problems = batch.expand_inputs(inputs, recursive, from_, encoding)
     emit(problems)
+    progress.start([name for name, _ in paths])
     # losses one by one only where they are shown (-v, --log json) or written (--report);
     # otherwise the writers count them, so memory stays flat however many records there are
     count_losses = not (report_path or verbose or log_format == "json")
@@ -245,7 +247,7 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_k
 
         def done(result: batch.InputResult) -> None:
             emit(result.diagnostics)
-            progress.file_done(result.records)
+            progress.file_done(result.records, result.name)
 
         results = batch.convert_each(paths, out_dir, target.name, from_, encoding, options, jobs, done,
                                      count_losses=count_losses, strict=strict)
@@ -256,25 +258,43 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_k
         results, written, out_diagnostics, tallies = _convert_to_one(paths, output, target.name, from_, encoding,
                                                                      option_values, emit, progress, count_losses,
                                                                      strict=strict, problems=problems)
-    progress.clear()
-    failed = sum(r.failed for r in results) + sum(d.severity is Severity.ERROR for d in problems)
+    progress.stop()
+    unread = batch.unread_inputs([*problems, *(d for r in results for d in r.diagnostics)])
+    failed = sum(r.failed for r in results) + sum(d.severity is Severity.ERROR and d.code not in batch.INPUT_ERRORS
+                                                  for d in problems)
     warnings = sum(r.warnings for r in results) + sum(d.severity is Severity.WARNING for d in problems)
     _report_losses(out_diagnostics, target.name, report_path, quiet or log_format == "json" or verbose, tallies)
     if log_format == "json":
         import json
 
-        click.echo(json.dumps({"summary": {"converted": written, "failed": failed, "warnings": warnings}}), err=True)
+        click.echo(json.dumps({"summary": {"converted": written, "failed": failed, "warnings": warnings,
+                                           "unread_inputs": unread}}), err=True)
     elif not quiet:
-        summary = f"{written} of {written + failed} records converted"
-        if out_dir:
-            summary += f" from {len(results)} input(s) into {out_dir}"
-        if failed:
-            summary += f"; {failed} failed"
-        if warnings:
-            summary += f"; {warnings} warning{'s' if warnings != 1 else ''}"
-        click.echo(summary, err=True)
-    if failed or (strict and warnings):
+        skipped = sum(d.code == "batch.skipped" for d in problems)
+        click.echo(_summary(written, failed, warnings, unread, out_dir, results, skipped), err=True)
+    if failed or unread or (strict and warnings):
         sys.exit(EXIT_FAILED)
+
+
+def _summary(written: int, failed: int, warnings: int, unread: int, out_dir: str | None, results,
+             skipped: int = 0) -> str:
+    """The last line: records converted of those read, and the inputs that were not read at all
+    (a missing file is no failed record), and with --out-dir the outputs renamed for a clash."""
+    summary = f"{written} of {written + failed} records converted" if written + failed else "no records converted"
+    if out_dir:
+        summary += f" from {len(results) - unread} input(s) into {out_dir}"
+    if failed:
+        summary += f"; {failed} failed"
+    if unread:
+        summary += f"; {unread} input{'s' if unread != 1 else ''} not read"
+    if warnings:
+        summary += f"; {warnings} warning{'s' if warnings != 1 else ''}"
+    renamed = [r.renamed for r in results if getattr(r, "renamed", None)]
+    if renamed:
+        summary += f"; renamed, as inputs share a name: {', '.join(renamed)}"
+    if skipped:
+        summary += f"; {skipped} file{'s' if skipped != 1 else ''} under the directories skipped (-v says which and why)"
+    return summary
 
 
 def _check_output_file(option: str, path: str | None) -> None:
@@ -305,11 +325,11 @@ def _convert_to_one(paths, output, to, from_, encoding, option_values, emit, pro
 
     def input_done(result: batch.InputResult) -> None:
         emit(result.diagnostics)
-        progress.file_done(0)
+        progress.file_done(0, result.name)
 
     names = [name for name, _ in paths]
     run = {"strict": strict, "count_losses": count_losses, "problems": problems,
-           "on_record": progress.record, "on_input": input_done, **option_values}
+           "on_record": progress.record, "on_input": input_done, "watch": progress.watch, **option_values}
     if output == "-":
         with _stdout_text() as stdout:
             done = batch.convert_files(names, stdout, to, from_, encoding=encoding, **run)
@@ -355,7 +375,7 @@ class _stdout_text:
 
 def _report_losses(diagnostics, target: str, report_path: str | None, silent: bool, tallies=()) -> None:
     from . import api
-    from .loss import loss_report, summary_lines
+    from .loss import loss_report, summary_line
 
     losses = loss_report(diagnostics, target, tallies)
     if report_path:
@@ -364,57 +384,139 @@ def _report_losses(diagnostics, target: str, report_path: str | None, silent: bo
         with api.atomic_output(report_path) as handle:
             json.dump(losses, handle, ensure_ascii=False, indent=2)
             handle.write("\n")
-    if not silent:
-        for line in summary_lines(losses):
-            click.echo(f"not carried: {line}", err=True)
+    line = None if silent else summary_line(losses)
+    if line:
+        click.echo(line, err=True)
 
 
 class _Progress:
-    """One self-rewriting line on a terminal: records, rate, files, ETA."""
+    """One self-rewriting line on a terminal: bytes read of the inputs' total, records, rate,
+    files and an ETA. A ticker redraws it twice a second, so a single large file shows how far
+    it is from the first second, even while its reader has yielded no record yet (a BibTeX
+    entry may wait for its crossref parent); the ETA follows the bytes, which any reader reads
+    at a steady pace, where records per second start low."""
 
     def __init__(self, enabled: bool):
+        import threading
         import time
 
         self.enabled = enabled
         self.records = 0
         self.files = 0
         self.total_files = 0
+        self.sizes: dict[str, int] = {}  # per input file, its size (stdin has none)
+        self.bytes_done = 0  # of the files finished
+        self.reading = None  # the file being read, when watched: its offset is how far it is read
         self.started = time.monotonic()
         self.last = 0.0
         self.shown = False
+        self.lock = threading.RLock()
+        self._stop = threading.Event()
+        self._ticker = None
+
+    def start(self, names: list[str]) -> None:
+        import os
+        import threading
+
+        for name in names:
+            try:
+                self.sizes[name] = os.path.getsize(name) if name != "-" else 0
+            except OSError:
+                self.sizes[name] = 0
+        if self.enabled:
+            self._ticker = threading.Thread(target=self._tick, name="refconv-progress", daemon=True)
+            self._ticker.start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.5):
+            self._draw(force=True)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
+        self.clear()
+
+    def watch(self, handle) -> None:
+        self.reading = handle
+
+    def bytes_read(self) -> int:
+        import os
+
+        handle, done = self.reading, self.bytes_done
+        if handle is None:
+            return done
+        try:  # the descriptor's offset: read without the file object's lock, from the ticker
+            return done + os.lseek(handle.fileno(), 0, os.SEEK_CUR)
+        except (OSError, ValueError):  # closed meanwhile
+            return done
 
     def record(self) -> None:
         self.records += 1
         if self.enabled and self.records % 256 == 0:
             self._draw()
 
-    def file_done(self, records: int) -> None:
-        self.files += 1
-        self.records += records
+    def file_done(self, records: int, name: str | None = None) -> None:
+        with self.lock:
+            self.files += 1
+            self.records += records
+            self.reading = None
+            self.bytes_done += self.sizes.get(name or "", 0)
         if self.enabled:
             self._draw(force=True)
+
+    def text(self) -> str:
+        import time
+
+        return progress_text(self.records, time.monotonic() - self.started, self.bytes_read(),
+                             sum(self.sizes.values()), self.files, self.total_files)
 
     def _draw(self, force: bool = False) -> None:
         import time
 
-        now = time.monotonic()
-        if not force and now - self.last < 0.2:
-            return
-        self.last = now
-        elapsed = max(now - self.started, 1e-6)
-        text = f"{self.records:,} records  {self.records / elapsed:,.0f}/s"
-        if self.total_files:
-            text += f"  {self.files}/{self.total_files} files"
-            if self.files:
-                remaining = elapsed / self.files * (self.total_files - self.files)
-                text += f"  ETA {int(remaining // 60)}:{int(remaining % 60):02d}"
-        click.echo(f"\r{text}\x1b[K", err=True, nl=False)
-        self.shown = True
+        with self.lock:
+            now = time.monotonic()
+            if not force and now - self.last < 0.2:
+                return
+            self.last = now
+            click.echo(f"\r{self.text()}\x1b[K", err=True, nl=False)
+            self.shown = True
 
     def clear(self) -> None:
-        if self.shown:
-            click.echo("\r\x1b[K", err=True, nl=False)
-            self.shown = False
+        with self.lock:
+            if self.shown:
+                click.echo("\r\x1b[K", err=True, nl=False)
+                self.shown = False
+
+
+def progress_text(records: int, elapsed: float, bytes_read: int, bytes_total: int, files: int = 0,
+                  total_files: int = 0) -> str:
+    """The progress line: the bytes read of the total, when the inputs' sizes are known, with
+    an ETA from them; else the files done of the total, with an ETA from those."""
+    elapsed = max(elapsed, 1e-6)
+    parts = []
+    remaining = None
+    if bytes_total:
+        done = min(bytes_read, bytes_total)
+        parts.append(f"{_size(done)} of {_size(bytes_total)} ({100 * done // bytes_total}%)")
+        if done:
+            remaining = elapsed / done * (bytes_total - done)
+    parts.append(f"{records:,} records  {records / elapsed:,.0f}/s" if records else "0 records")
+    if total_files:
+        parts.append(f"{files}/{total_files} files")
+        if remaining is None and files:
+            remaining = elapsed / files * (total_files - files)
+    if remaining is not None:
+        parts.append(f"ETA {int(remaining // 60)}:{int(remaining % 60):02d}")
+    return "  ".join(parts)
+
+
+def _size(count: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1000
+    return f"{count:.1f} GB"  # pragma: no cover
 
 
 @main.command(epilog="""\b

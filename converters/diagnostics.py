@@ -82,8 +82,15 @@ class Reporter:
         key: str | None = None,
         hint: str | None = None,
         field: str | None = None,
+        record=None,
     ) -> Diagnostic:
-        diag = Diagnostic(code, severity, message, self.source, line, column, key, hint, field)
+        """``record``: a writer's diagnostic about a record points at the record's place in its
+        input (file and line), not at the output, where the user cannot look it up."""
+        source = self.source
+        position = getattr(record, "position", None)
+        if position is not None and line is None:
+            source, line = position.source or source, position.line
+        diag = Diagnostic(code, severity, message, source, line, column, key, hint, field)
         self.diagnostics.append(diag)
         return diag
 

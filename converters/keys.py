@@ -31,6 +31,15 @@ def ascii_fold(text: str) -> str:
     return anyascii(text)
 
 
+def ascii_key(key: str) -> str:
+    """``key`` transliterated to ASCII, still a safe key (``Müller2020`` -> ``Muller2020``,
+    ``王2021`` -> ``Wang2021``). The same key always gives the same result, so a crossref
+    naming it still finds it."""
+    if key.isascii():
+        return key
+    return _UNSAFE_KEY.sub("", ascii_fold(key)) or "ref"
+
+
 def _slug(text: str) -> str:
     return _NOT_KEY.sub("", ascii_fold(text).lower())
 
@@ -227,15 +236,18 @@ class KeyAllocator:
     clashes n times costs O(n) in all, not O(n^2).
     """
 
-    def __init__(self, keep_input_keys: bool = True, pattern: str | None = None):
+    def __init__(self, keep_input_keys: bool = True, pattern: str | None = None, *, ascii: bool = False,
+                 report=None):
         self.keep_input_keys = keep_input_keys
         self.pattern = pattern
+        self.ascii = ascii  # every key transliterated to ASCII (BibTeX --tex ascii: every byte ASCII)
+        self.report = report  # a diagnostics.Reporter told, once, that a pattern left input keys as they were
         self.used = DigestSet()
         self.next_suffix: dict[str, int] = {}  # per clashed base: where the last clash search ended
 
     @classmethod
-    def for_options(cls, options) -> KeyAllocator:
-        return cls(options.keep_keys, options.key_pattern)
+    def for_options(cls, options, report=None, *, ascii: bool = False) -> KeyAllocator:
+        return cls(options.keep_keys, options.key_pattern, ascii=ascii, report=report)
 
     def _make(self, record: Record) -> str:
         if self.pattern:
@@ -245,8 +257,21 @@ class KeyAllocator:
         return default_key(record)
 
     def key_for(self, record: Record) -> str:
-        base = record.key if (self.keep_input_keys and record.key) else self._make(record)
-        return self.unique(_UNSAFE_KEY.sub("", base) or "ref")
+        kept = self.keep_input_keys and record.key
+        if kept and self.pattern and self.report is not None:
+            self._say_pattern_not_applied(record)
+        base = _UNSAFE_KEY.sub("", record.key if kept else self._make(record)) or "ref"  # type: ignore[arg-type]
+        if self.ascii and not base.isascii():
+            base = ascii_key(base)
+        return self.unique(base)
+
+    def _say_pattern_not_applied(self, record: Record) -> None:
+        """A key pattern with input keys kept applies only to records without a key. Asked
+        for a pattern, a user expects every key to follow it: say so, once per output."""
+        self.report.warning("keys.pattern-not-applied", f"key '{record.key}' from the input kept: the key "
+                            "pattern applies only to records without a key", key=record.key, record=record,
+                            hint="--new-keys (keep_keys=False) applies it to every record")
+        self.report = None
 
     def unique(self, base: str) -> str:
         """``base``, or the first of ``base`` + a, b, ... not yet handed out; it is handed out now."""

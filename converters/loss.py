@@ -76,3 +76,20 @@ def summary_lines(report: dict) -> list[str]:
         verb = "moved" if total["status"] == "moved" else "dropped"
         lines.append(f"{report['target']}: '{total['field']}' {verb} in {total['records']} record(s)")
     return lines
+
+
+def summary_line(report: dict, shown: int = 6) -> str | None:
+    """All the losses in one line, the commonest fields first with their record counts (a
+    Crossref record alone has some 25 fields no other format carries: one line each was noise).
+    ``-v`` and ``--report`` give them record by record."""
+    totals = sorted(report["totals"], key=lambda t: (-t["records"], t["field"] or "", t["status"]))
+    if not totals:
+        return None
+    parts = []
+    for index, total in enumerate(totals[:shown]):
+        moved = " (moved)" if total["status"] == "moved" else ""
+        count = f"{total['records']} record{'s' if total['records'] != 1 else ''}" if index == 0 else total["records"]
+        parts.append(f"{total['field']}{moved} in {count}")
+    more = len(totals) - shown
+    listed = ", ".join(parts) + (f", and {more} more field{'s' if more != 1 else ''}" if more > 0 else "")
+    return f"not carried by {report['target']}: {listed} (-v or --report FILE.json: which records)"

@@ -7,6 +7,7 @@ point ``schemas`` at a folder laid out like theirs (``csl/csl-data.json``,
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from pathlib import Path
@@ -29,10 +30,10 @@ def validate(path: str, fmt: str | None, schemas: Path | None, encoding: str = "
     try:
         records = list(api.iter_load(path, fmt, encoding=encoding, report=report))
     except FileNotFoundError:
-        report.error("read.missing", f"no such file: {path}")
+        report.error("read.missing", "no such file")
         return report, 0
     except ConversionError as exc:
-        report.error("read.format", str(exc), hint="pass --from FORMAT")
+        report.error("read.format", str(exc).removeprefix(f"{path}: "), hint="pass --from FORMAT")
         return report, 0
     if schemas is None:
         return report, len(records)
@@ -80,6 +81,14 @@ def _check_jats(path: str, dtd_path: Path, report: Reporter) -> None:
     except etree.XMLSyntaxError:
         return  # the reader has reported it already
     for article in [root] if root.tag == "article" else root.iterchildren("article"):
+        # each <article> of a <pmc-articleset> (--jats-mode articles) as the document it would
+        # be alone. lxml validates an element that is not its document's root in a stand-in
+        # document rooted at a shallow copy of it (_fakeRootDoc), and libxml2, copying the
+        # article's xml:lang, declares the reserved xml prefix there as an attribute,
+        # xmlns:xml, which the DTD does not declare: every article with a language failed.
+        # A deep copy as its own document keeps the source lines the errors point at.
+        if article is not root:
+            article = etree.ElementTree(copy.deepcopy(article))
         if not dtd.validate(article):
             for error in dtd.error_log.filter_from_errors():
                 report.error("validate.jats-dtd", error.message, line=error.line, column=error.column or None)

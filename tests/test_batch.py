@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from converters import UsageError, batch
-from converters.batch import convert_files, expand_inputs, output_path
+from converters.batch import convert_files, expand_inputs, output_path, output_paths
 from converters.cli import main
 
 from .validators import parse_bibtex
@@ -40,8 +40,8 @@ def test_directories_need_recursive(tmp_path):
     found, problems = expand_inputs([str(src)], recursive=False)
     assert found == [] and problems[0].code == "batch.directory" and "--recursive" in problems[0].hint
     found, problems = expand_inputs([str(src)], recursive=True)
-    assert [Path(p).name for p, _ in found] == ["one.txt", "broken.txt", "two.txt"]  # known extensions only
-    assert problems == []
+    assert [Path(p).name for p, _ in found] == ["one.txt", "broken.txt", "two.txt"]
+    assert [(Path(d.source).name, d.code) for d in problems] == [("notes.md", "batch.skipped")]  # said, at -v
 
 
 def test_quoted_globs_expand(tmp_path):
@@ -68,6 +68,37 @@ def test_out_dir_writes_one_output_per_input_and_a_bad_input_costs_only_itself(t
     assert not (out / "b" / "broken.json").exists()
     assert "20 of 21 records converted from 3 input(s)" in result.stderr
     assert "broken.txt:3:7: error:" in result.stderr
+
+
+def test_out_dir_name_clashes_give_x_x2_x3_in_input_order_and_the_summary_names_them(tmp_path):
+    """`a/x.bib b/x.bib c/x.bib` gave x.json, x-2.json and x-2-3.json; the same file twice
+    wrote only x-2.ris. With --jobs too, the names follow the input order, not the finish order."""
+    for folder, title in (("a", "One"), ("b", "Two"), ("c", "Three")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.bib").write_text(f"@article{{k, title={{{title}}}, year=2020}}\n", encoding="utf-8")
+    inputs = [str(tmp_path / f / "x.bib") for f in "abc"]
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        result = run("convert", *inputs, "--to", "csl-json", "--out-dir", str(out), "--jobs", jobs)
+        assert result.exit_code == 0, result.output
+        titles = {p.name: json.loads(p.read_text())[0]["title"] for p in out.iterdir()}
+        assert titles == {"x.json": "One", "x-2.json": "Two", "x-3.json": "Three"}
+        assert f"renamed, as inputs share a name: {out / 'x-2.json'}, {out / 'x-3.json'}" in result.stderr
+    out = tmp_path / "twice"
+    result = run("convert", inputs[0], inputs[0], "--to", "ris", "--out-dir", str(out))
+    assert sorted(p.name for p in out.iterdir()) == ["x-2.ris", "x.ris"]
+    assert "2 of 2 records converted from 2 input(s)" in result.stderr
+
+
+def test_a_renamed_output_never_takes_another_inputs_own_name():
+    inputs = [("a/x.bib", None), ("b/x.bib", None), ("x-2.bib", None), ("X.bib", None)]
+    assert [(str(path), str(natural) if natural else None) for path, natural in output_paths(inputs, "o", ".ris")] == [
+        ("o/x.ris", None), ("o/x-3.ris", "o/x.ris"), ("o/x-2.ris", None), ("o/X-4.ris", "o/X.ris")]
+
+
+def test_an_unknown_extension_is_replaced_by_the_targets_and_no_extension_gets_one():
+    assert output_path("snapshot.jsonl", None, "o", ".json") == Path("o/snapshot.json")
+    assert output_path("listings/new", "listings", "o", ".bib") == Path("o/new.bib")
 
 
 def test_same_names_from_different_places_do_not_overwrite_each_other(tmp_path):
@@ -144,7 +175,7 @@ def test_convert_files_a_bad_input_costs_only_itself(tmp_path):
     seen = []
     done = convert_files([tmp_path / "missing.txt", tmp_path / "bad.txt", tmp_path / "good.txt"],
                          tmp_path / "out.json", "csl-json", on_input=seen.append)
-    assert done.count == 10 and done.failed == 2 and not done.ok
+    assert done.count == 10 and done.failed == 1 and done.unread == 1 and not done.ok  # a missing file: no record
     missing, bad, good = done.inputs
     assert [d.code for d in missing.diagnostics] == ["read.missing"]
     assert bad.failed == 1 and bad.diagnostics[0].source == str(tmp_path / "bad.txt")

@@ -114,6 +114,36 @@ def test_missing_input_is_an_error_for_that_input_only(tmp_path):
     assert len(parse_ris(result.stdout)) == 10
 
 
+def test_a_missing_input_is_reported_as_missing_not_as_a_failed_record(tmp_path):
+    result = run("convert", str(tmp_path / "nonexist.bib"), "--to", "ris")
+    assert result.exit_code == 1
+    assert result.stderr == f"{tmp_path / 'nonexist.bib'}: error: no such file\nno records converted; 1 input not read\n"
+    with_sample = run("convert", str(tmp_path / "nonexist.bib"), SAMPLE, "--to", "ris")
+    assert with_sample.exit_code == 1
+    assert with_sample.stderr.splitlines()[-1].startswith("10 of 10 records converted; 1 input not read")
+
+
+def test_diagnostics_name_the_file_once_per_line(tmp_path):
+    mystery = tmp_path / "mystery.dat"
+    mystery.write_text("nothing recognisable here\n", encoding="utf-8")
+    result = run("convert", str(tmp_path / "nope.bib"), str(tmp_path), str(tmp_path / "*.none"), str(mystery),
+                 "--to", "ris")
+    heads = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(heads) == 4
+    for line in heads:
+        source, _, message = line.partition(": error: ")
+        assert source not in message and str(tmp_path) not in message, line
+    assert "no records converted; 4 inputs not read" in result.stderr
+
+
+def test_no_none_placeholder_in_messages_about_an_entry_without_a_key(tmp_path):
+    source = tmp_path / "nokey.bib"
+    source.write_text("@article{,\n title={T}},\n title={X}\n}\n", encoding="utf-8")
+    result = run("convert", str(source), "--to", "ris")
+    assert "'None'" not in result.stderr and "None" not in result.stderr.replace(str(tmp_path), "")
+    assert "field 'title' after the end of the previous entry (which has no key) is ignored" in result.stderr
+
+
 def test_several_inputs_make_one_output_with_unique_keys(tmp_path):
     result = run("convert", SAMPLE, SAMPLE, "--to", "bibtex", "-q")
     keys = [e.key for e in parse_bibtex(result.stdout).entries]
@@ -183,7 +213,7 @@ def test_log_json_is_one_object_per_diagnostic_and_a_summary(tmp_path):
         "code": "listing.bad-date", "severity": "error", "source": None, "line": 9, "column": 10,
         "key": "arXiv:2101.00002",
         "message": "bad Created date '2021-02-31': expected a real calendar date YYYY-MM-DD"}
-    assert objects[-1] == {"summary": {"converted": 1, "failed": 1, "warnings": 0}}
+    assert objects[-1] == {"summary": {"converted": 1, "failed": 1, "warnings": 0, "unread_inputs": 0}}
 
 
 def test_validate_reads_only_and_reports(tmp_path):
@@ -210,6 +240,32 @@ def test_validate_checks_our_outputs_against_the_real_schemas(tmp_path):
     jats = tmp_path / "refs.xml"
     run("convert", SAMPLE, "--to", "jats", "-o", str(jats))
     assert run("validate", str(jats), "--schemas", str(schemas)).exit_code == 0
+
+
+def test_validate_accepts_our_own_jats_articles_output_with_languages(tmp_path):
+    """`--jats-mode articles` with two records or more writes a <pmc-articleset>; an article
+    with xml:lang in it failed the DTD check with 'No declaration for attribute xmlns:xml'."""
+    from .shared import shared_path
+
+    schemas = shared_path("schemas")
+    source = tmp_path / "lang.bib"
+    source.write_text("@article{k1, title={Über die Theorie}, author={Müller, Hans}, year=2020, language={german},"
+                      " journal={Z}}\n@article{k2, title={Zwei}, author={Bar, Hans}, year=2021, language={german},"
+                      " journal={Z}}\n", encoding="utf-8")
+    articles = tmp_path / "articles.xml"
+    assert run("convert", str(source), "--to", "jats", "--jats-mode", "articles", "-o", str(articles)).exit_code == 0
+    assert b'xml:lang="de' in articles.read_bytes()
+    result = run("validate", str(articles), "--schemas", str(schemas))
+    assert result.exit_code == 0, result.stderr
+    assert "xmlns:xml" not in result.stderr
+    # the check still checks: an element the DTD does not know, in the second article, at its line
+    broken = tmp_path / "broken.xml"
+    text = articles.read_text(encoding="utf-8").replace("<article-title>Zwei", "<bogus/><article-title>Zwei")
+    broken.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "<bogus/>" in row)
+    result = run("validate", str(broken), "--schemas", str(schemas))
+    assert result.exit_code == 1
+    assert f"{broken}:{line}: error: No declaration for element bogus" in result.stderr
 
 
 def test_an_internal_error_is_one_line_and_exit_3(monkeypatch):
@@ -423,3 +479,42 @@ def test_python_m_converters_runs_the_command_line():
     assert len(json.loads(done.stdout)) == 10
     usage = subprocess.run([sys.executable, "-m", "converters", "--help"], cwd=ROOT, capture_output=True, text=True)
     assert usage.stdout.startswith("Usage: refconv ")
+
+
+def test_writer_warnings_point_at_the_record_in_its_input_not_at_stdout(tmp_path):
+    """Issue 14: the quick-start's 'record has no title' warnings were '<stdout>: warning: …'."""
+    for output in ([], ["-o", str(tmp_path / "out.bib")]):
+        result = run("convert", SAMPLE, "--to", "bibtex", *output)
+        assert result.exit_code == 0
+        assert "<stdout>" not in result.stderr and "out.bib" not in result.stderr
+        warned = [line for line in result.stderr.splitlines() if "warning: record has no title" in line]
+        assert len(warned) == 3
+        assert all(re.match(rf"{re.escape(SAMPLE)}:\d+: warning: .*\[arXiv:\d{{4}}\.\d{{5}}\]$", w) for w in warned)
+        assert len([line for line in result.stderr.splitlines() if line.startswith("not carried")]) == 1
+
+
+def test_progress_shows_bytes_and_an_eta_for_one_large_file_before_any_record():
+    """Issue 14: on a 50 MB BibTeX file the line stayed blank for 28 s, then began at '9/s'."""
+    from converters.cli import progress_text
+
+    assert progress_text(0, 1.0, 2_000_000, 50_000_000) == "2.0 MB of 50.0 MB (4%)  0 records  ETA 0:24"
+    assert progress_text(0, 1.0, 0, 50_000_000) == "0 B of 50.0 MB (0%)  0 records"  # no ETA from nothing
+    assert progress_text(512, 2.0, 0, 0, 1, 4) == "512 records  256/s  1/4 files  ETA 0:06"  # stdin: files
+
+
+def test_progress_follows_how_far_the_watched_input_is_read(tmp_path):
+    from converters import batch
+    from converters.cli import _Progress
+    from converters.diagnostics import Reporter
+    from converters.options import Options
+
+    progress = _Progress(enabled=False)
+    progress.start([SAMPLE])
+    size = Path(SAMPLE).stat().st_size
+    records = batch.read_input(SAMPLE, None, "utf-8", Options(), Reporter(SAMPLE), watch=progress.watch)
+    next(records)
+    assert 0 < progress.bytes_read() <= size
+    assert f"of {size / 1000:.1f} KB" in progress.text()
+    list(records)
+    progress.file_done(0, SAMPLE)
+    assert progress.bytes_read() == size and "(100%)" in progress.text()

@@ -175,3 +175,55 @@ def test_the_digests_are_the_same_in_every_run():
     # blake2b, not hash(): PYTHONHASHSEED must not change which keys clash
     assert DigestSet.digest("zola1869leducation") == DigestSet.digest("zola1869leducation") == int.from_bytes(
         __import__("hashlib").blake2b(b"zola1869leducation", digest_size=8).digest(), "little")
+
+
+# --- issue 14: the options say what they do ---------------------------------------------
+
+HAS_KEY = Record(key="Doe2020Given", title=Text("A study"), authors=(Name(family="Doe", given="Jane"),),
+                 issued=Date(2020))
+NO_KEY = HAS_KEY.evolve(key=None, title=Text("Another study"))
+
+
+@pytest.mark.parametrize("target", ["bibtex", "biblatex", "ris", "csl-json", "jats"])
+def test_key_pattern_on_records_that_have_keys_says_it_was_not_applied(target):
+    diagnostics: list = []
+    dumps([HAS_KEY, NO_KEY, HAS_KEY.evolve(key="Other")], target, key_pattern="[auth:lower][year]",
+          diagnostics=diagnostics)
+    said = [d for d in diagnostics if d.code == "keys.pattern-not-applied"]
+    assert len(said) == 1 and said[0].severity == "warning" and said[0].key == "Doe2020Given"
+    assert "--new-keys" in said[0].hint
+
+
+def test_key_pattern_with_new_keys_or_on_keyless_records_says_nothing():
+    for records, options in (([HAS_KEY], {"keep_keys": False}), ([NO_KEY], {})):
+        diagnostics: list = []
+        text = dumps(records, "bibtex", key_pattern="[auth:lower][year]", diagnostics=diagnostics, **options)
+        assert "@misc{doe2020," in text or "@article{doe2020," in text or "{doe2020," in text
+        assert not [d for d in diagnostics if d.code == "keys.pattern-not-applied"]
+
+
+ASCII_HOSTILE = [
+    Record(key="Müller2020", type="book", title=Text("Über Grüße"), publisher="Springer",
+           authors=(Name(family="Müller", given="Jürgen"), Name(family="Øbro", given="Åse")), issued=Date(2020),
+           ids=Identifiers(url="https://example.org/ü")),
+    Record(key="Mueller2020x", type="chapter", title=Text("Ça va — naïve"), authors=(Name(family="Müller", given="J."),),
+           issued=Date(2020), note=Text("see Müller"), extras={"bibtex:crossref": "Müller2020"}),
+    Record(key="王2021", title=Text("東京"), authors=(Name(family="王", given="小明"),), issued=Date(2021)),
+    Record(key="Muller2020", title=Text("Plain"), issued=Date(2020)),
+]
+
+
+def test_tex_ascii_output_is_ascii_in_every_byte_keys_included():
+    text = dumps(ASCII_HOSTILE, "bibtex", tex="ascii")
+    assert all(byte < 0x80 for byte in text.encode("utf-8")), [line for line in text.splitlines()
+                                                                if not line.isascii()]
+    keys = re.findall(r"^@\w+\{([^,]*),", text, re.MULTILINE)
+    assert keys == ["Muller2020", "Mueller2020x", "Wang2021", "Muller2020a"]  # unique, in input order
+    assert "crossref = {Muller2020}," in text  # the parent is still found under its new key
+    assert "url = {https://example.org/%C3%BC}," in text
+
+
+def test_tex_utf8_keeps_the_keys_as_the_input_gave_them():
+    text = dumps(ASCII_HOSTILE, "biblatex")
+    assert re.findall(r"^@\w+\{([^,]*),", text, re.MULTILINE) == ["Müller2020", "Mueller2020x", "王2021",
+                                                                  "Muller2020"]

@@ -38,7 +38,29 @@ def test_cli_writes_the_report_and_summarises_on_stderr(tmp_path):
     assert result.exit_code == 0
     report = json.loads(target.read_text(encoding="utf-8"))
     assert report["target"] == "ris" and report["records"]
-    assert "not carried: ris: 'arxiv:journal-ref' dropped in 2 record(s)" in result.stderr
+    assert "arxiv:journal-ref in 2" in _loss_line(result.stderr)
+
+
+def _loss_line(stderr: str) -> str:
+    (line,) = [line for line in stderr.splitlines() if line.startswith("not carried")]
+    return line
+
+
+def test_losses_are_one_line_by_default_with_a_count_per_field_and_the_details_with_verbose(tmp_path):
+    """Issue 14: a Crossref record printed 23 'not carried' lines, the quick-start 4."""
+    crossref = {"id": "x", "type": "article-journal", "title": "T", "DOI": "10.1000/x", "PMID": "123",
+                **{f"crossref-field-{n:02d}": "value" for n in range(23)}}
+    source = tmp_path / "crossref.json"
+    source.write_text(json.dumps([crossref, crossref | {"id": "y"}]), encoding="utf-8")
+    result = CliRunner().invoke(main, ["convert", str(source), "--to", "ris"])
+    assert result.exit_code == 0, result.stderr
+    line = _loss_line(result.stderr)
+    assert line.startswith("not carried by ris: csl:crossref-field-00 in 2 records, csl:crossref-field-01 in 2, ")
+    assert line.endswith(", and 18 more fields (-v or --report FILE.json: which records)")
+    verbose = CliRunner().invoke(main, ["convert", str(source), "--to", "ris", "-v"])
+    said = [line for line in verbose.stderr.splitlines() if "info: RIS cannot carry 'csl:crossref-field-" in line]
+    assert len(said) == 46 and all(line.startswith(f"{source}:") for line in said)
+    assert not [line for line in verbose.stderr.splitlines() if line.startswith("not carried")]
 
 
 def test_csl_json_carries_everything_so_its_report_is_empty(tmp_path):
@@ -102,7 +124,7 @@ def test_the_cli_summary_is_the_same_counted_or_kept(tmp_path, target):
     def summary(*extra):
         result = CliRunner().invoke(main, ["convert", SAMPLE, "--to", target, *extra])
         assert result.exit_code == 0, result.stderr
-        return [line for line in result.stderr.splitlines() if line.startswith("not carried:")]
+        return [line for line in result.stderr.splitlines() if line.startswith("not carried")]
 
     counted = summary("-o", str(tmp_path / "a.out"))
     kept = summary("-o", str(tmp_path / "b.out"), "--report", str(tmp_path / "loss.json"))  # kept, for the report

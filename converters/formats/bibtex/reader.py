@@ -306,9 +306,10 @@ class _State:
         match = _STRAY_FIELD.search(raw)
         if match and (raw.lstrip().startswith(",") or raw.rstrip().endswith(("}", ")"))):
             line, column = self.where(offset + match.start("name"))
-            self.report.warning("bibtex.stray-fields", f"field '{match['name']}' after the end of entry "
-                                f"'{self.last_key}' is ignored", line=line, column=column, key=self.last_key,
-                                hint=f"an extra `}}` closed '{self.last_key}' early?")
+            entry = f"entry '{self.last_key}'" if self.last_key else "the previous entry (which has no key)"
+            self.report.warning("bibtex.stray-fields", f"field '{match['name']}' after the end of {entry} "
+                                "is ignored", line=line, column=column, key=self.last_key,
+                                hint=f"an extra `}}` closed {entry.removesuffix(' (which has no key)')} early?")
 
     def failed(self, block, offset: int) -> None:
         line, column = self.where(offset)

@@ -17,7 +17,7 @@ from typing import TextIO
 
 from ... import targets
 from ...diagnostics import Reporter
-from ...keys import KeyAllocator
+from ...keys import KeyAllocator, ascii_key
 from ...model import Date, Name, Record, Syntax, Text
 from ...options import Options
 from ...text import tex
@@ -115,6 +115,8 @@ _NOT_TEXT = frozenset(("url doi eprint file pdf verba verbb verbc urlraw "
                        "crossref xref xdata ids related entryset").split())
 
 _LINKS = ("crossref", "xdata")  # fields naming parents, as the extras loop writes them
+_KEY_LISTS = frozenset(("crossref", "xref", "xdata", "ids", "related", "entryset"))  # fields that hold keys
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
@@ -137,7 +139,7 @@ NAME_LIST_FIELDS = frozenset((
 def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options, *, biblatex: bool) -> int:
     mode = options.tex or ("utf8" if biblatex else "ascii")
     target = "BibLaTeX" if biblatex else "BibTeX"
-    keys = KeyAllocator.for_options(options)
+    keys = KeyAllocator.for_options(options, report, ascii=mode == "ascii")
     strings: dict[str, str] = {}  # @string macros written so far: name -> value
     preambles: set[str] = set()  # a repeated @preamble (inputs merged) would define its macros twice
     links: dict[str, list[str]] = {}  # crossref/xdata parents written so far: lower key -> lower keys
@@ -162,7 +164,8 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
                                if any(name.startswith(_STRING_META) for name in record.extras) else (fields, ()))
         if count:
             out.write("\n")
-        blocks = [block for block in preamble_blocks(record, report, key) if block not in preambles]
+        blocks = [block for block in preamble_blocks(record, report, key, ascii=mode == "ascii")
+                  if block not in preambles]
         preambles.update(blocks)
         out.writelines(blocks)
         out.writelines(f"@string{{{name} = {value}}}\n\n" for name, value in new_strings)
@@ -250,7 +253,7 @@ def _safe_value(value: str, record: Record, key: str, name: str, report: Reporte
         if _CONTROL.search(inner):
             found = sorted({f"U+{ord(c):04X}" for c in _CONTROL.findall(inner)})
             report.warning("write.control-char", f"control character(s) {', '.join(found)} removed from '{name}'",
-                           key=key, field=name)
+                           key=key, record=record, field=name)
             # removed, but not so as to join what they kept apart into a TeX ligature ("--\x00--")
             inner = _CONTROL.sub("", _CONTROL_IN_LIGATURE.sub("{}", inner))
         if _BREAKS.search(inner):
@@ -269,8 +272,13 @@ def _safe_value(value: str, record: Record, key: str, name: str, report: Reporte
     return _braced(inner)
 
 
-def _verbatim(value: str) -> str:
-    """url/doi/eprint are verbatim: only braces could break out, so they are percent-encoded."""
+def _verbatim(value: str, *, ascii: bool = False) -> str:
+    """url/doi/eprint are verbatim: only braces could break out, so they are percent-encoded;
+    in ascii mode non-ASCII too, as UTF-8 (an IRI's URI, RFC 3987 3.1), since no macro works there."""
+    if ascii and not value.isascii():
+        from urllib.parse import quote
+
+        value = _NON_ASCII_RUN.sub(lambda m: quote(m[0], safe=""), value)
     if tex.bibtex_balanced(value) and tex.is_balanced(value):  # as BibTeX and as bibtexparser count
         return _braced(value)
     return _braced(value.replace("{", "%7B").replace("}", "%7D"))
@@ -282,7 +290,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     original = record.extras.get("bibtex:type")
     if original and not _NAME.match(original):
         report.warning("write.bad-type", f"entry type {original!r} from the input is not a BibTeX name; "
-                       "the record's own type is written", key=key, field="type")
+                       "the record's own type is written", key=key, record=record, field="type")
         original = None
     entry_type = original.lower() if original else ENTRY_TYPES.get(record.type, DEFAULT_ENTRY_TYPE)[dialect]
     if options.target is not None:  # the one place an import target changes BibTeX output (targets.py)
@@ -330,7 +338,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             fields.append((name, text(Text(part, Syntax.BIBTEX), protect=True)))
     else:
         report.warning("write.no-title", f"record has no title; {target} styles and biber will warn",
-                       key=key, field="title")
+                       key=key, record=record, field="title")
     if record.container_title:
         container = CONTAINER_FIELD.get(entry_type, ("howpublished", "howpublished"))[dialect]
         fields.append((container, text(record.container_title, protect=container == "booktitle")))
@@ -371,11 +379,11 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         elif ids.arxiv_version:
             report.lost(key, "ids.arxiv_version", target, record=record)  # arXiv's own export drops it too
     if ids.primary_doi:
-        fields.append(("doi", _verbatim(ids.primary_doi)))
+        fields.append(("doi", _verbatim(ids.primary_doi, ascii=mode == "ascii")))
         for extra in ids.doi[1:]:
             report.lost(key, "ids.doi", target, record=record, value=extra)
     if ids.primary_url:
-        fields.append(("url", _verbatim(ids.primary_url)))
+        fields.append(("url", _verbatim(ids.primary_url, ascii=mode == "ascii")))
     if ids.isbn:
         fields.append(("isbn", plain(", ".join(ids.isbn))))
     if ids.issn:
@@ -410,11 +418,15 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             continue  # the reader's meta keys, not fields
         if namespace == "bibtex" and not _NAME.match(field_name):
             report.warning("write.bad-field-name", f"field name {field_name!r} from the input is not a BibTeX "
-                           "name; the field is not written", key=key, field=field_name)
+                           "name; the field is not written", key=key, record=record, field=field_name)
         elif namespace == "bibtex" and field_name.lower() not in written:
             kept = tex.close_trailing_backslash(tex.balance_braces(value))  # TeX as read: only repaired
             kept = kept if field_name.lower() in _NOT_TEXT else _escape_specials(kept)
-            fields.append((field_name, _braced(tex.encode_non_ascii(kept, missing) if mode == "ascii" else kept)))
+            if mode == "ascii" and not kept.isascii():
+                # keys naming other entries as the key allocator writes theirs; the rest as TeX
+                kept = (", ".join(ascii_key(k.strip()) for k in kept.split(",")) if field_name.lower() in _KEY_LISTS
+                        else tex.encode_non_ascii(kept, missing))
+            fields.append((field_name, _braced(kept)))
         elif namespace != "bibtex":
             report.lost(key, extra_key, target, record=record)
     for name, chars in missing.unmapped():
@@ -423,7 +435,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             path = "issue"
         shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}" for c in chars)
         report.warning("write.no-macro", f"{shown}: no standard LaTeX text macro, written as {tex.UNMAPPED} in "
-                       f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, field=path)
+                       f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, record=record, field=path)
         report.lost(key, path, target, f"{tex.UNMAPPED} (no LaTeX macro)", record=record, value=shown)
     return entry_type, fields
 
@@ -486,21 +498,23 @@ def _language_name(language: str, langid: str | None, hyphenation: str | None, w
     return babel if babel and to_bcp47(babel) == language else language  # reads back the same
 
 
-def preamble_blocks(record: Record, report: Reporter, key: str) -> list[str]:
+def preamble_blocks(record: Record, report: Reporter, key: str, *, ascii: bool = False) -> list[str]:
     """The @preamble blocks the reader kept with this record (``bibtex:@preamble:<n>``),
     written before its entry. BibTeX counts every brace, escaped or not: text whose braces
     do not balance so could end the block early, and is refused; on one line, no `@`
-    can start a line."""
+    can start a line. ``ascii``: non-ASCII letters as TeX macros, as in the entries."""
     out = []
     for extra_key, value in record.extras.items():
         if not extra_key.startswith(PREAMBLE_META):
             continue
+        if ascii and not value.isascii():
+            value = tex.encode_non_ascii(value, [])
         depths = list(accumulate(1 if ch == "{" else -1 for ch in value if ch in "{}"))
         if not depths or (min(depths) >= 0 and depths[-1] == 0):
             out.append(f"@preamble{{{{{' '.join(value.split())}}}}}\n\n")
         else:
             report.warning("write.bad-preamble", f"@preamble text with unbalanced braces not written: {value[:60]!r}",
-                           key=key, field=extra_key)
+                           key=key, record=record, field=extra_key)
     return out
 
 
@@ -642,7 +656,7 @@ def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str, mod
     if date.year is None:
         if date.literal:
             report.warning("write.literal-date", f"date '{date.literal}' is not structured; written as year",
-                           key=key, field="issued")
+                           key=key, record=record, field="issued")
             return [("year", _braced(tex.escape_plain(date.literal, mode, missing)))]
         return []
     if biblatex:

@@ -44,7 +44,7 @@ def detect(head: str) -> bool:
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
     options = options or Options()
-    keys = KeyAllocator.for_options(options)
+    keys = KeyAllocator.for_options(options, report)
     count = 0
     if not options.ndjson:
         out.write("[")

@@ -122,7 +122,7 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     options = options or Options()
     if options.jats_mode == "articles":
         return _write_articles(records, out, report, options)
-    keys = KeyAllocator.for_options(options)
+    keys = KeyAllocator.for_options(options, report)
     ref_ids = XmlIdAllocator(keys)  # ref/@id from the key, without a second allocator's memory
     out.write(_prolog())
     out.write(_article_open("research-article"))
@@ -161,7 +161,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
             parts.append(_el("person-group", inner, person_group_type=role))
     if not record.authors:
         report.warning("write.no-authors", "record has no authors; JATS4R asks for a typed person-group",
-                       key=key, field="authors")
+                       key=key, record=record, field="authors")
     ids = record.ids
     source = record.container_title
     if record.title and record.type in TITLE_IS_SOURCE and not source:
@@ -172,7 +172,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
             parts.append(_el(tag, _rich(record.title)))
         else:
             report.warning("write.no-title", "record has no title; JATS4R asks for an article-title",
-                           key=key, field="title")
+                           key=key, record=record, field="title")
         if source:
             parts.append(_el("source", _rich(source)))
         elif record.type == "article" and ids.arxiv:
@@ -234,7 +234,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
             report.lost(key, extra_key, target, record=record)
     if not any(parts):  # the DTD wants content: keep the record's place, and say so
         report.warning("write.empty-citation", "record has nothing a JATS citation can hold; written as an "
-                       "empty <comment/>", key=key, line=record.position.line if record.position else None)
+                       "empty <comment/>", key=key, record=record, line=record.position.line if record.position else None)
         parts.append("<comment/>")
     return _el("element-citation", "".join(parts), publication_type=pub_type)
 
@@ -251,7 +251,7 @@ def _original(extra_key: str, record: Record) -> str | None:
 
 def _write_articles(records: Iterable[Record], out: TextIO, report: Reporter, options: Options) -> int:
     """One <article> per record; a second record switches to a <pmc-articleset> wrapper."""
-    keys = KeyAllocator.for_options(options)
+    keys = KeyAllocator.for_options(options, report)
     iterator = iter(records)
     first = next(iterator, None)
     if first is None:
@@ -292,7 +292,7 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
                                                   subj_group_type="arxiv-categories")))
     title = _el("article-title", _rich(record.title)) if record.title else ""
     if not record.title:
-        report.warning("write.no-title", "record has no title", key=key, field="title")
+        report.warning("write.no-title", "record has no title", key=key, record=record, field="title")
     meta.append(_el("title-group", title) if title else "")
     contribs = []
     for role, names, etal in (("author", record.authors, record.authors_etal),

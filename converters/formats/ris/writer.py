@@ -36,7 +36,7 @@ def detect(head: str) -> bool:
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
     options = options or Options()
-    keys = KeyAllocator.for_options(options)
+    keys = KeyAllocator.for_options(options, report)
     count = 0
     for record in records:
         key = keys.key_for(record)
@@ -46,7 +46,7 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
             line, replaced = _line(value)
             if replaced:
                 report.warning("write.control-char", f"{replaced} control character{'s' * (replaced > 1)} in {tag} "
-                               "written as U+FFFD (RIS carries text only)", key=key, field=tag)
+                               "written as U+FFFD (RIS carries text only)", key=key, record=record, field=tag)
             out.write(f"{tag}  - {line}\r\n")
         out.write("ER  - \r\n")
         count += 1
