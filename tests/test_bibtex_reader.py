@@ -588,7 +588,7 @@ def test_sample_listing_round_trip(target):
     back, report = read_text(converters.dumps(original, target))
     assert len(back) == len(original) == 9
     assert len(back[0].authors) == 199
-    for before, after in zip(original, back):
+    for before, after in zip(original, back, strict=True):
         assert after.authors == before.authors
         assert (after.ids.arxiv, after.ids.doi, after.ids.primary_doi, after.ids.primary_url) == (
             before.ids.arxiv, before.ids.doi, before.ids.primary_doi, before.ids.primary_url)

@@ -207,7 +207,8 @@ def test_values_of_the_wrong_kind_are_kept_and_warned():
 
 
 def test_every_item_and_field_diagnostic_carries_a_line():
-    text = '[\n  {"id": "a", "type": "book"},\n  {"id": "b", "type": "book",\n   "issued": {"date-parts": [[2005, 13]]}}\n]'
+    text = ('[\n  {"id": "a", "type": "book"},\n  {"id": "b", "type": "book",\n'
+            '   "issued": {"date-parts": [[2005, 13]]}}\n]')
     result = read(text)
     assert [r.position.line for r in result] == [2, 3]
     assert [(d.code, d.line, d.column, d.key) for d in result.diagnostics] == [("csl.date", 4, 4, "b")]
@@ -378,7 +379,7 @@ def test_listing_sample_round_trips_through_csl_json():
     items = assert_valid_csl(converters.dumps(original, "csl-json"))
     back = read(json.dumps(items))
     assert back.ok and len(back) == len(original)
-    for before, after in zip(original, back):
+    for before, after in zip(original, back, strict=True):
         assert after.title.plain() == before.title.plain() if before.title else after.title is None
         for name in ("abstract", "note"):
             text = getattr(before, name)

@@ -250,7 +250,8 @@ def _parse_trailer(lines: list[Line], fields: dict, ids: dict, report: Reporter,
             continue
         report.warning("listing.stray-text", f"unexpected line in the record trailer: '{text[:60]}'",
                        line=number, column=1, key=key,
-                       hint="trailer lines are 'arXiv:ID', 'Key: value' and 'Created: YYYY-MM-DD'; the text is kept in extras")
+                       hint="trailer lines are 'arXiv:ID', 'Key: value' and 'Created: YYYY-MM-DD'; "
+                            "the text is kept in extras")
         extras["arxiv:unparsed"] = _join(extras.get("arxiv:unparsed"), text)
     if dois:
         ids["doi"] = tuple(dict.fromkeys(dois))
@@ -291,7 +292,7 @@ def _author_line(text: str) -> SplitAuthors | None:
         return None  # "... as shown by Smith et al.": a sentence, not names
     words = list(map(len, map(str.split, split.names)))  # (no Python step per name)
     if max(words) > _MAX_NAME_WORDS and not all(
-            is_organisation(name) for name, n in zip(split.names, words) if n > _MAX_NAME_WORDS):
+            is_organisation(name) for name, n in zip(split.names, words, strict=True) if n > _MAX_NAME_WORDS):
         return None
     return split
 

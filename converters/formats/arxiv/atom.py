@@ -71,7 +71,8 @@ def _entry(entry, report: Reporter, seen: dict[str, int]) -> Record | None:
     line = entry.sourceline
     entry_id = text_of(entry, "id") or ""
     if text_of(entry, "title") == "Error" or "/api/errors" in entry_id:
-        report.error(f"{CODE}.api-error", f"the arXiv API answered with an error: {text_of(entry, 'summary') or entry_id}",
+        report.error(f"{CODE}.api-error",
+                     f"the arXiv API answered with an error: {text_of(entry, 'summary') or entry_id}",
                      line=line, key=entry_id.rsplit("#", 1)[-1] or None, hint="check the query or id_list")
         return None
     draft = _draft(entry, entry_id)

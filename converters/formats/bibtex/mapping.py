@@ -629,7 +629,7 @@ def _split_persons_in_tex(text: str) -> list[str]:
         if starts:
             spans += [possible_end, pos - 1]
     spans.append(len(text))
-    return [text[start:end] for start, end in zip(spans[::2], spans[1::2])] if text else []
+    return [text[start:end] for start, end in zip(spans[::2], spans[1::2], strict=True)] if text else []
 
 
 _GAP, _A, _N, _D, _AFTER, _NEXT_WORD = range(6)
@@ -645,7 +645,9 @@ def _and_step(step: int, char: str, pos: int, possible_end: int) -> tuple[int, i
     if step == _NEXT_WORD:
         return (_NEXT_WORD, possible_end, False) if white else (_GAP, possible_end, True)
     if white:
-        return (_NEXT_WORD, possible_end, False) if step == _AFTER else (_A, pos - 1 if step != _A else possible_end, False)
+        if step == _AFTER:
+            return _NEXT_WORD, possible_end, False
+        return _A, pos - 1 if step != _A else possible_end, False
     expected = {_A: "aA", _N: "nN", _D: "dD"}.get(step, "")
     return (step + 1, possible_end, False) if char in expected else (_GAP, possible_end, False)
 

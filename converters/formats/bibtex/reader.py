@@ -334,7 +334,7 @@ class _State:
         if not key:
             self.report.warning("bibtex.no-key", f"@{written_type} entry has no citation key", line=line,
                                 column=column, key=self.last_key, hint="write @type{key, ...}")
-        for fld, (name_at, value_at) in zip(block.fields, _field_offsets(block.raw or "", block.fields)):
+        for fld, (name_at, value_at) in zip(block.fields, _field_offsets(block.raw or "", block.fields), strict=True):
             if name_at is not None:  # offsets in the entry -> in the text
                 name_at, value_at = offset + name_at, offset + value_at
             if not self.field(entry, fld.key, fld.value, name_at, value_at):

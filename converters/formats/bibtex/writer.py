@@ -458,7 +458,7 @@ class _Missing(list):
         if not self:  # the usual entry: every character had a macro
             return []
         by_field: dict[int, list[str]] = {}
-        for char, index in zip(self, self.at):
+        for char, index in zip(self, self.at, strict=True):
             if index < len(self.fields):  # made for a value that was then not written: no field
                 by_field.setdefault(index, []).append(char)
         return [(self.fields[index][0], list(dict.fromkeys(chars))) for index, chars in sorted(by_field.items())]
@@ -612,7 +612,9 @@ def _name(name: Name, mode: str, missing: list[str] | None = None) -> str:
     if (family and given and name.literal is None and not name.suffix and not name.dropping_particle
             and not name.non_dropping_particle and (written := _plain_name(family, given))):
         return written
-    esc = lambda s: tex.escape_plain(s, mode, missing)
+    def esc(part: str) -> str:
+        return tex.escape_plain(part, mode, missing)
+
     if name.is_literal:
         return "{" + esc(name.literal) + "}"
     particle = name.non_dropping_particle or name.dropping_particle

@@ -232,7 +232,7 @@ class _Reader:
             items, nodes = data, root.value
         else:
             items, nodes = [data], [root]
-        for item, node in zip(items, nodes):
+        for item, node in zip(items, nodes, strict=True):
             try:
                 value = _from_yaml(item, ())
             except ValueError as exc:  # an alias that contains itself

@@ -168,7 +168,8 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
         parts.append(_el("source", _rich(record.title)))
     else:
         if record.title:
-            tag = "chapter-title" if record.type in ("chapter", "entry-encyclopedia", "entry-dictionary") else "article-title"
+            in_a_whole = record.type in ("chapter", "entry-encyclopedia", "entry-dictionary")
+            tag = "chapter-title" if in_a_whole else "article-title"
             parts.append(_el(tag, _rich(record.title)))
         else:
             report.warning("write.no-title", "record has no title; JATS4R asks for an article-title",

@@ -602,7 +602,7 @@ class _Builder:
             for kind, number in kinds:
                 if kind:
                     found[kind].append(number)
-            bad = [t for t, (kind, _) in zip(tokens, kinds) if kind is None]
+            bad = [t for t, (kind, _) in zip(tokens, kinds, strict=True) if kind is None]
             if bad or not tokens:
                 self.warn("ris.bad-sn", f"SN '{entry.value[:60]}' holds no valid ISBN or ISSN"
                           f"{' (' + ', '.join(bad) + ')' if bad else ''}; kept in extras", entry)
