@@ -199,7 +199,7 @@ def encode_non_ascii(tex: str, missing: list[str] | None = None) -> str:
         if macro is not None:
             return macro
         if len(found) > 1:  # the characters one by one: an ASCII base letter stays
-            return "".join(c if c.isascii() else encode(_NON_ASCII.match(c)) for c in found)
+            return "".join(c if c.isascii() else _NON_ASCII.sub(encode, c) for c in found)
         if missing is not None:
             missing.append(found)
         return UNMAPPED
