@@ -111,7 +111,7 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
             continue
         if line.startswith("arXiv:") and _ARXIV_LINE.match(line):
             if block.arxiv_para is not None:
-                block = _close_unfinished(block, report, last_key)
+                block = _close_unfinished(block, block.arxiv_para, report, last_key)
             block.arxiv_para = len(block.paragraphs)
         block.current.append(entry)
         if line.startswith("Created:") and _CREATED.match(line):
@@ -131,18 +131,19 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
         )
 
 
-def _close_unfinished(block: _Block, report: Reporter, last_key: str | None) -> _Block:
+def _close_unfinished(block: _Block, arxiv_para: int, report: Reporter, last_key: str | None) -> _Block:
     """A second arXiv: line before any Created: the previous record never closed.
-    Report it; return a block of the paragraphs after that record's arXiv: line."""
+    Report it; return a block of the paragraphs after that record's arXiv: line (its
+    paragraph arxiv_para)."""
     block.end_paragraph()
-    done = _Block(block.paragraphs[: block.arxiv_para + 1], arxiv_para=block.arxiv_para)
+    done = _Block(block.paragraphs[: arxiv_para + 1], arxiv_para=arxiv_para)
     report.error(
         "listing.missing-created",
         "record has no 'Created: YYYY-MM-DD' line before the next record's arXiv: line",
         line=done.paragraphs[-1][-1][0], key=_id_of(done) or last_key,
         hint=f"add 'Created:' after line {done.paragraphs[-1][-1][0]}",
     )
-    return _Block(block.paragraphs[block.arxiv_para + 1 :])
+    return _Block(block.paragraphs[arxiv_para + 1 :])
 
 
 def _id_of(block: _Block) -> str | None:

@@ -90,7 +90,7 @@ def _rich(text: Text) -> str:
 
 
 def _name(name: Name) -> str:
-    if name.is_literal:
+    if name.literal is not None:
         return _el("collab", _esc(name.literal))
     surname = " ".join(p for p in (name.non_dropping_particle, name.family) if p)
     given = " ".join(p for p in (name.given, name.dropping_particle) if p)
@@ -107,8 +107,7 @@ def _name(name: Name) -> str:
 def _date_parts(date: Date, order: str) -> str:
     """Citation order is year, month, day; pub-date wants day, month, year."""
     pieces = {}
-    if date.year is not None:
-        iso = date.iso()
+    if (iso := date.iso()) is not None:  # (there is a year)
         pieces["year"] = _el("year", str(date.year), **({"iso_8601_date": iso} if order == "ymd" else {}))
     if date.month:
         pieces["month"] = _el("month", f"{date.month:02d}")
