@@ -58,10 +58,10 @@ def _check_csl(path: str, schema_path: Path, records, report: Reporter, encoding
     items = data if isinstance(data, list) else [data]
     lines = [r.position.line if r.position else None for r in records]
     for error in validator.iter_errors(items):  # the schema describes the whole array
-        path = list(error.absolute_path)
-        index = path[0] if path and isinstance(path[0], int) else None
+        steps = list(error.absolute_path)
+        index = steps[0] if steps and isinstance(steps[0], int) else None
         item = items[index] if index is not None else None
-        where = "/".join(str(p) for p in path[1:]) or "(item)"
+        where = "/".join(str(p) for p in steps[1:]) or "(item)"
         report.error("validate.csl-schema",
                      f"item {index + 1}: {where}: {error.message}" if index is not None else error.message,
                      line=lines[index] if index is not None and index < len(lines) else None,
