@@ -610,6 +610,7 @@ def _name(name: Name, mode: str, missing: list[str] | None = None) -> str:
     if (family and given and name.literal is None and not name.suffix and not name.dropping_particle
             and not name.non_dropping_particle and (written := _plain_name(family, given))):
         return written
+
     def esc(part: str) -> str:
         return tex.escape_plain(part, mode, missing)
 
