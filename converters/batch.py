@@ -206,13 +206,12 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
             if on_input:
                 on_input(result)
 
-    is_path = isinstance(output, (str, os.PathLike))
-    name = os.fspath(output) if is_path else getattr(output, "name", None)
+    name = os.fspath(output) if isinstance(output, (str, os.PathLike)) else getattr(output, "name", None)
     out_report = Reporter(name if isinstance(name, str) else "<output>",
                           losses=LossTally() if count_losses else None)
     kept = False
-    if is_path:
-        sink = api.atomic_output(output)  # type: ignore[arg-type]
+    if isinstance(output, (str, os.PathLike)):
+        sink = api.atomic_output(output)
         with sink as out:
             written = api.write_records(records(), out, to, out_report, opts)
             kept = keep_old_output(written, reports, out_report, out_report.source or "", strict=strict,
@@ -221,7 +220,7 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
                 sink.discard()
                 written = 0
     else:
-        written = api.write_records(records(), output, to, out_report, opts)  # type: ignore[arg-type]
+        written = api.write_records(records(), output, to, out_report, opts)
     return BatchConversion(results, written, out_report.diagnostics, out_report.source or "", out_report.losses, kept)
 
 
