@@ -130,15 +130,17 @@ def unread_inputs(diagnostics: Iterable[Diagnostic]) -> int:
 
 def read_input(name: str | os.PathLike | IO, from_: str | None, encoding: str, options: Options,
                report: Reporter, watch: Callable[[BinaryIO], None] | None = None) -> Iterator[Record]:
-    """Records of one input (a path, '-' for stdin, or a stream); a missing, unreadable or unrecognised input becomes an error
-    (one of INPUT_ERRORS, which counts no failed record: none was read). The message does
-    not repeat the file name, which the diagnostic's source gives."""
+    """Records of one input (a path, '-' for stdin, or a stream); a missing, unreadable or
+    unrecognised input becomes an error (one of INPUT_ERRORS, which counts no failed record:
+    none was read). The message does not repeat the file name, which the diagnostic's source
+    gives."""
     def unread(code: str, message: str, hint: str | None = None) -> None:
         report.add(Severity.ERROR, code, message, hint=hint)
 
     handle = None
     try:
-        if watch is not None and isinstance(name, (str, os.PathLike)) and name != "-":  # the caller follows how far the file is read (progress)
+        # the caller follows how far the file is read (progress)
+        if watch is not None and isinstance(name, (str, os.PathLike)) and name != "-":
             handle = open(name, "rb")
             watch(handle)
         yield from api.iter_load(handle or name, from_, encoding=encoding, report=report,

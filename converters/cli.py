@@ -295,7 +295,8 @@ def _summary(written: int, failed: int, warnings: int, unread: int, out_dir: str
     if renamed:
         summary += f"; renamed, as inputs share a name: {', '.join(renamed)}"
     if skipped:
-        summary += f"; {skipped} file{'s' if skipped != 1 else ''} under the directories skipped (-v says which and why)"
+        summary += (f"; {skipped} file{'s' if skipped != 1 else ''} under the directories skipped "
+                    "(-v says which and why)")
     return summary
 
 
@@ -414,7 +415,7 @@ class _Progress:
         self.shown = False
         self.lock = threading.RLock()
         self._stop = threading.Event()
-        self._ticker = None
+        self._ticker: threading.Thread | None = None
 
     def start(self, names: list[str]) -> None:
         import os
@@ -513,7 +514,7 @@ def progress_text(records: int, elapsed: float, bytes_read: int, bytes_total: in
     return "  ".join(parts)
 
 
-def _size(count: int) -> str:
+def _size(count: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if count < 1000 or unit == "GB":
             return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"

@@ -87,8 +87,7 @@ def _check_jats(path: str, dtd_path: Path, report: Reporter) -> None:
         # article's xml:lang, declares the reserved xml prefix there as an attribute,
         # xmlns:xml, which the DTD does not declare: every article with a language failed.
         # A deep copy as its own document keeps the source lines the errors point at.
-        if article is not root:
-            article = etree.ElementTree(copy.deepcopy(article))
-        if not dtd.validate(article):
+        document = article if article is root else etree.ElementTree(copy.deepcopy(article))
+        if not dtd.validate(document):
             for error in dtd.error_log.filter_from_errors():
                 report.error("validate.jats-dtd", error.message, line=error.line, column=error.column or None)
