@@ -211,7 +211,8 @@ def build(size: str = "full", big: bool = False, force: bool = False, log=print)
         log(f"wrote {bib} ({files[bib.name]['entries']:,} entries) in {time.perf_counter() - started:.1f}s")
     cj = bib.with_suffix(".citationjs.bib")
     if not have(cj.name):
-        files[cj.name] = {"entries": files[bib.name]["entries"], "rewritten_enquote_star": write_citationjs_bib(bib, cj)}
+        files[cj.name] = {"entries": files[bib.name]["entries"],
+                          "rewritten_enquote_star": write_citationjs_bib(bib, cj)}
     ris, csl = bib.with_suffix(".ris"), bib.with_suffix(".json")
     if not (have(ris.name) and have(csl.name)):
         started = time.perf_counter()

@@ -220,7 +220,8 @@ def validate_csl(path: Path, everything: bool) -> str:
     errors = list(validator.iter_errors(sample))
     what = "all" if step == 1 else f"every {step}th"
     if errors:
-        return f"SCHEMA-INVALID: {len(errors)} error(s) in {what} of {len(items):,} items, e.g. {errors[0].message[:80]}"
+        return (f"SCHEMA-INVALID: {len(errors)} error(s) in {what} of {len(items):,} items, "
+                f"e.g. {errors[0].message[:80]}")
     return f"schema-valid ({what} of {len(items):,} items checked)"
 
 
@@ -298,7 +299,8 @@ class Bench:
     def path(self, name: str) -> Path:
         return corpora.corpus_dir(self.size) / name
 
-    def run_task(self, task: str, source: Path, records: int, tools: list[Tool], repeat: int | None = None) -> list[Row]:
+    def run_task(self, task: str, source: Path, records: int, tools: list[Tool],
+                 repeat: int | None = None) -> list[Row]:
         repeat = repeat or self.repeat
         rows = {t.name: Row(task, t.name, t.how, records, refconv=t.refconv) for t in tools}
         live = []
@@ -346,7 +348,7 @@ class Bench:
         load_after = os.getloadavg()
         for tool in live:
             row = rows[tool.name]
-            row.load = tuple(round(max(a, b), 2) for a, b in zip(load_before, load_after))
+            row.load = tuple(round(max(a, b), 2) for a, b in zip(load_before, load_after, strict=True))
             out = outputs.get(tool.name)
             if row.status == "ok" and out is not None:
                 row.out_records = COUNTERS[tool.target](out)
@@ -528,7 +530,7 @@ def bench_jobs(bench: Bench) -> None:
             shutil.rmtree(out_dir, ignore_errors=True)
     load_after = os.getloadavg()
     for row in rows.values():
-        row.load = tuple(round(max(a, b), 2) for a, b in zip(load_before, load_after))
+        row.load = tuple(round(max(a, b), 2) for a, b in zip(load_before, load_after, strict=True))
         row.check = f"{row.out_records or 0:,} records out in {len(parts)} files"
         if row.wall and row.cpu:
             row.check += f"; {row.cpu / row.wall:.2f} cores busy (CPU {row.cpu:.0f}s)"
@@ -650,7 +652,8 @@ def environment() -> dict:
     versions["node"] = command_output(["node", "--version"]) if shutil.which("node") else "not available"
     for package in ("core", "plugin-bibtex", "plugin-csl", "plugin-ris"):
         meta = NODE_MODULES / "@citation-js" / package / "package.json"
-        versions[f"@citation-js/{package}"] = json.loads(meta.read_text())["version"] if meta.exists() else "not installed"
+        versions[f"@citation-js/{package}"] = (json.loads(meta.read_text())["version"] if meta.exists()
+                                               else "not installed")
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "uname": command_output(["uname", "-a"]) or " ".join(platform.uname()),
@@ -694,7 +697,8 @@ def table_rows(rows: list[Row]) -> list[tuple[str, ...]]:
 
 def text_table(rows: list[tuple[str, ...]], widths_limit: int = 60) -> str:
     header = TABLE_COLUMNS
-    cells = [header] + [tuple(c if len(c) <= widths_limit else c[: widths_limit - 1] + "…" for c in row) for row in rows]
+    cells = [header] + [tuple(c if len(c) <= widths_limit else c[: widths_limit - 1] + "…" for c in row)
+                        for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     lines = []
     for n, row in enumerate(cells):
@@ -746,12 +750,15 @@ def evaluate_targets(bench: Bench) -> list[dict]:
         add("listing", ", ".join(f"{r.task.split('-> ')[1]} {r.rate_inner:,.0f}/s" for r in listing),
             slowest.rate_inner >= 40_000)
     if "jobs_speedup" in bench.extra:
-        add("jobs", f"{bench.extra['jobs_speedup']:.2f}x (load average {find(rows, '--jobs', 'refconv (CLI) --jobs 2').load})",
+        load = find(rows, "--jobs", "refconv (CLI) --jobs 2").load
+        add("jobs", f"{bench.extra['jobs_speedup']:.2f}x (load average {load})",
             bench.extra["jobs_speedup"] >= 1.7)
-    big = next((r for r in rows if r.task.startswith("memory:") and "listing -> csl-json" in r.task and r.maxrss_mib), None)
+    big = next((r for r in rows if r.task.startswith("memory:") and "listing -> csl-json" in r.task and r.maxrss_mib),
+               None)
     if big:
         add("memory-1m", f"{big.maxrss_mib:.0f} MiB for {big.records:,} records", big.maxrss_mib < 150)
-    jats = next((r for r in rows if r.task.startswith("memory:") and "jats references" in r.task and r.maxrss_mib), None)
+    jats = next((r for r in rows if r.task.startswith("memory:") and "jats references" in r.task and r.maxrss_mib),
+                None)
     if jats:
         add("memory-jats", f"{jats.maxrss_mib:.0f} MiB for {jats.records:,} records", jats.maxrss_mib < 100)
     startup = bench.extra.get("startup_ms", {}).get("refconv --version")
@@ -770,7 +777,8 @@ def report(bench: Bench, env: dict, started: float) -> None:
                  f"{' + uncommitted changes' if code.get('converters_modified') else ''} "
                  f"(sha256 {code['converters_sha256']}, taken {code['taken']})" if "commit" in code
                  else "code under test: the live working tree (--live)")
-    head = (f"refconv benchmark ({bench.size}) {env['date']}\n{code_line}\n{env['uname']}\nCPU: {env['cpu']} x{env['cpus']}, "
+    head = (f"refconv benchmark ({bench.size}) {env['date']}\n{code_line}\n{env['uname']}\n"
+            f"CPU: {env['cpu']} x{env['cpus']}, "
             f"{env['memory']}; Python {env['python']}\nbest of {bench.repeat} runs per timing (memory runs: one); "
             f"load average at start {bench.extra['load_start']}, at end {os.getloadavg()}")
     print("\n" + head + "\n")
@@ -793,7 +801,8 @@ def report(bench: Bench, env: dict, started: float) -> None:
     json_path = RESULTS / f"{stamp}-{bench.size}.json"
     json_path.write_text(json.dumps(data, indent=2, default=str) + "\n")
     md = [f"# refconv benchmark ({bench.size}), {env['date']}", "",
-          f"- {code_line}", f"- machine: `{env['uname']}`", f"- CPU: {env['cpu']} x{env['cpus']}, memory {env['memory']}",
+          f"- {code_line}", f"- machine: `{env['uname']}`",
+          f"- CPU: {env['cpu']} x{env['cpus']}, memory {env['memory']}",
           f"- Python {env['python']}; " + ", ".join(f"{k} {v}" for k, v in env["versions"].items() if k != "python"),
           (f"- best of {bench.repeat} runs per timing, tools interleaved; memory runs once; load average at start "
            f"{bench.extra['load_start']}, at end {tuple(round(x, 2) for x in os.getloadavg())}"),

@@ -12,7 +12,7 @@ import itertools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, TextIO
+from typing import IO, TextIO, TypeAlias
 
 from . import registry
 from .diagnostics import ConversionError, Diagnostic, Reporter, Severity, UsageError
@@ -22,6 +22,8 @@ from .output import atomic_output  # noqa: F401  (part of the API: where atomic 
 from .textio import DecodedLines, Encodable, SpotOwners
 
 HEAD_SIZE = 8192
+# what the readers are handed: a caller's text stream, or refconv's own decoding one
+TextSource: TypeAlias = IO[str] | io.TextIOBase
 
 
 @dataclass
@@ -76,14 +78,14 @@ def _reader_format(head: str, fmt: str | None, name: str | None, report: Reporte
             readable = ", ".join(f.name for f in registry.readers())
             raise UsageError(f"refconv cannot read '{chosen.name}' yet; readable formats: {readable}")
         return chosen
-    chosen, why = registry.guess(head, name)
-    if chosen is None:
+    guessed, why = registry.guess(head, name)
+    if guessed is None:
         raise ConversionError(
             f"{name or '<input>'}: cannot tell the input format ({why}); pass --from / format=",
             report.diagnostics,
         )
-    report.info("read.detected", f"read as {chosen.name}: {why}")
-    return chosen
+    report.info("read.detected", f"read as {guessed.name}: {why}")
+    return guessed
 
 
 def _guarded(records: Iterator[Record], report: Reporter, stream) -> Iterator[Record]:
@@ -97,12 +99,12 @@ def _guarded(records: Iterator[Record], report: Reporter, stream) -> Iterator[Re
                      hint="pass --encoding (latin-1, cp1252, gbk, ...)")
 
 
-def _stream(stream: TextIO, fmt: str | None, name: str | None, report: Reporter,
+def _stream(stream: TextSource, fmt: str | None, name: str | None, report: Reporter,
             options: Options) -> tuple[registry.Format, Iterator[Record]]:
     head = stream.read(HEAD_SIZE)
     chosen = _reader_format(head, fmt, name, report)
     report.format = chosen.name
-    rest: TextIO | Iterable[str]
+    rest: TextSource | Iterable[str]
     if stream.seekable():
         stream.seek(0)
         rest = stream
@@ -114,12 +116,12 @@ def _stream(stream: TextIO, fmt: str | None, name: str | None, report: Reporter,
 class _Rejoined(io.TextIOBase):
     """A non-seekable stream with its already-read head put back in front."""
 
-    def __init__(self, head: str, stream: TextIO):
+    def __init__(self, head: str, stream: TextSource):
         self._head = io.StringIO(head)
         self._stream = stream
         self._lines = itertools.chain(self._head, stream)
 
-    def read(self, size: int = -1) -> str:
+    def read(self, size: int | None = -1) -> str:
         return self._head.read() + self._stream.read()
 
     def __iter__(self):
@@ -148,7 +150,7 @@ def loads(text: str, format: str | None = None, *, source: str = "<string>", **o
     return Result(list(records), report.diagnostics, chosen.name, report.failed)
 
 
-def _open_input(path_or_file: str | os.PathLike | IO, encoding: str) -> tuple[TextIO, str, bool]:
+def _open_input(path_or_file: str | os.PathLike | IO, encoding: str) -> tuple[TextSource, str, bool]:
     """A text stream that reports undecodable bytes with their file offset and line."""
     try:
         codecs.lookup(encoding)
@@ -161,10 +163,10 @@ def _open_input(path_or_file: str | os.PathLike | IO, encoding: str) -> tuple[Te
 
             return DecodedLines(sys.stdin.buffer, encoding, "<stdin>"), "<stdin>", False
         return DecodedLines(open(path, "rb"), encoding, path), path, True
-    stream = path_or_file
-    if isinstance(stream, io.BufferedIOBase) or "b" in getattr(stream, "mode", ""):
-        stream = DecodedLines(stream, encoding)  # type: ignore[arg-type]
-    return stream, getattr(path_or_file, "name", "<stream>"), False  # type: ignore[return-value]
+    name = getattr(path_or_file, "name", "<stream>")
+    if isinstance(path_or_file, io.BufferedIOBase) or "b" in getattr(path_or_file, "mode", ""):
+        return DecodedLines(path_or_file, encoding), name, False
+    return path_or_file, name, False
 
 
 def iter_load(path_or_file, format: str | None = None, *, encoding: str = "utf-8",

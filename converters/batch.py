@@ -130,15 +130,17 @@ def unread_inputs(diagnostics: Iterable[Diagnostic]) -> int:
 
 def read_input(name: str | os.PathLike | IO, from_: str | None, encoding: str, options: Options,
                report: Reporter, watch: Callable[[BinaryIO], None] | None = None) -> Iterator[Record]:
-    """Records of one input (a path, '-' for stdin, or a stream); a missing, unreadable or unrecognised input becomes an error
-    (one of INPUT_ERRORS, which counts no failed record: none was read). The message does
-    not repeat the file name, which the diagnostic's source gives."""
+    """Records of one input (a path, '-' for stdin, or a stream); a missing, unreadable or
+    unrecognised input becomes an error (one of INPUT_ERRORS, which counts no failed record:
+    none was read). The message does not repeat the file name, which the diagnostic's source
+    gives."""
     def unread(code: str, message: str, hint: str | None = None) -> None:
         report.add(Severity.ERROR, code, message, hint=hint)
 
     handle = None
     try:
-        if watch is not None and isinstance(name, (str, os.PathLike)) and name != "-":  # the caller follows how far the file is read (progress)
+        # the caller follows how far the file is read (progress)
+        if watch is not None and isinstance(name, (str, os.PathLike)) and name != "-":
             handle = open(name, "rb")
             watch(handle)
         yield from api.iter_load(handle or name, from_, encoding=encoding, report=report,
@@ -206,13 +208,12 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
             if on_input:
                 on_input(result)
 
-    is_path = isinstance(output, (str, os.PathLike))
-    name = os.fspath(output) if is_path else getattr(output, "name", None)
+    name = os.fspath(output) if isinstance(output, (str, os.PathLike)) else getattr(output, "name", None)
     out_report = Reporter(name if isinstance(name, str) else "<output>",
                           losses=LossTally() if count_losses else None)
     kept = False
-    if is_path:
-        sink = api.atomic_output(output)  # type: ignore[arg-type]
+    if isinstance(output, (str, os.PathLike)):
+        sink = api.atomic_output(output)
         with sink as out:
             written = api.write_records(records(), out, to, out_report, opts)
             kept = keep_old_output(written, reports, out_report, out_report.source or "", strict=strict,
@@ -221,7 +222,7 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
                 sink.discard()
                 written = 0
     else:
-        written = api.write_records(records(), output, to, out_report, opts)  # type: ignore[arg-type]
+        written = api.write_records(records(), output, to, out_report, opts)
     return BatchConversion(results, written, out_report.diagnostics, out_report.source or "", out_report.losses, kept)
 
 

@@ -159,7 +159,8 @@ Examples:
 @click.option("-t", "--to", "to", required=True, metavar="FORMAT", help="Output format (see 'refconv formats').")
 @click.option("-o", "--output", default="-", metavar="FILE", show_default=True,
               help="One output for all inputs, written atomically; '-' is stdout.")
-@click.option("--out-dir", metavar="DIR", help="One output per input in DIR, named after it, with the target's extension.")
+@click.option("--out-dir", metavar="DIR",
+              help="One output per input in DIR, named after it, with the target's extension.")
 @click.option("-r", "--recursive", is_flag=True, help="Convert the files under directories given as inputs.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
               help="With --out-dir: convert this many inputs at once, in separate processes.")
@@ -177,7 +178,8 @@ Examples:
               help="Write the loss report: per record and field, what the target could not carry.")
 @click.option("--strict", is_flag=True, help="Warnings fail the run (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress, no summary.")
-@click.option("-v", "--verbose", is_flag=True, help="Also info diagnostics (format guesses, fields a target cannot carry).")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also info diagnostics (format guesses, fields a target cannot carry).")
 def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_keys, key_pattern, log_format,
             report_path, strict, quiet, verbose, for_, **format_options) -> None:
     """Convert INPUT files ('-' for stdin, directories with -r, quoted globs) to --to FORMAT.
@@ -293,7 +295,8 @@ def _summary(written: int, failed: int, warnings: int, unread: int, out_dir: str
     if renamed:
         summary += f"; renamed, as inputs share a name: {', '.join(renamed)}"
     if skipped:
-        summary += f"; {skipped} file{'s' if skipped != 1 else ''} under the directories skipped (-v says which and why)"
+        summary += (f"; {skipped} file{'s' if skipped != 1 else ''} under the directories skipped "
+                    "(-v says which and why)")
     return summary
 
 
@@ -412,7 +415,7 @@ class _Progress:
         self.shown = False
         self.lock = threading.RLock()
         self._stop = threading.Event()
-        self._ticker = None
+        self._ticker: threading.Thread | None = None
 
     def start(self, names: list[str]) -> None:
         import os
@@ -511,7 +514,7 @@ def progress_text(records: int, elapsed: float, bytes_read: int, bytes_total: in
     return "  ".join(parts)
 
 
-def _size(count: int) -> str:
+def _size(count: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if count < 1000 or unit == "GB":
             return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"

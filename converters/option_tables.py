@@ -23,7 +23,9 @@ def _cell(text: str) -> str:
 
 
 def _code(value: object) -> str:
-    return "–" if value is None or value == "" else f"`{_cell(str(value).lower() if isinstance(value, bool) else str(value))}`"
+    if value is None or value == "":
+        return "–"
+    return f"`{_cell(str(value).lower() if isinstance(value, bool) else str(value))}`"
 
 
 def _flag(option: registry.Option) -> str:

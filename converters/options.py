@@ -10,6 +10,7 @@ import os
 import sys
 import warnings
 from dataclasses import dataclass, field, fields
+from types import FrameType
 from typing import Any
 
 from . import registry
@@ -106,7 +107,8 @@ def _current_name(name: str) -> str:
 def _outside_the_package() -> int:
     """The stack level of the first caller outside refconv, so the warning names (and by
     Python's default filters is shown to) the code that used the old name."""
-    frame, level = sys._getframe(1), 1
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame, level = frame.f_back, level + 1
     return level

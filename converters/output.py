@@ -52,7 +52,7 @@ class _GuardedRaw(io.RawIOBase):
 
     It sits below the buffer, so it costs one call per buffer flush, not per write."""
 
-    def __init__(self, inner: BinaryIO | io.RawIOBase, name: str, owned: bool):
+    def __init__(self, inner: BinaryIO | io.BufferedIOBase | io.RawIOBase, name: str, owned: bool):
         super().__init__()
         self._inner = inner
         self._name = name
@@ -98,8 +98,8 @@ class _GuardedRaw(io.RawIOBase):
                 self._inner.close()
 
 
-def text_output(binary: BinaryIO | io.RawIOBase, name: str, encoding: str = "utf-8", errors: str = "strict",
-                owned: bool = True, line_buffering: bool = False) -> TextIO:
+def text_output(binary: BinaryIO | io.BufferedIOBase | io.RawIOBase, name: str, encoding: str = "utf-8",
+                errors: str = "strict", owned: bool = True, line_buffering: bool = False) -> TextIO:
     """A text stream over ``binary`` whose write errors are OutputError naming ``name``."""
     raw = _GuardedRaw(binary, name, owned)
     # 64 KiB: one write call for a few dozen entries (8 KiB made a call every 8 or so)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Callable
+from functools import cache, lru_cache
+from typing import Any
 
 from .diagnostics import UsageError
 
@@ -84,7 +85,7 @@ class Format:
         return self.writer is not None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _resolve(target: str) -> Callable:
     module, _, name = target.partition(":")
     if module.startswith("."):

@@ -43,6 +43,7 @@ def render(diag: Diagnostic, line_text: str | None = None) -> str:
     if line_text is not None and diag.line is not None:
         gutter = " " * len(str(diag.line))
         shown = line_text.expandtabs(4)
+        column: int | None
         if len(shown) > 160:  # a minified or single-line file: show the part around the column
             start = max(0, (diag.column or 1) - 80)
             shown = ("…" if start else "") + shown[start : start + 160]

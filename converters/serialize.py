@@ -80,7 +80,8 @@ def record_from_dict(data: dict[str, Any]) -> Record:
         elif key in ("authors", "editors"):
             value = tuple(Name(**n) for n in value)
         elif key == "ids":
-            value = Identifiers(**{k: tuple(v) if isinstance(v, list) else v for k, v in value.items()})
+            ids: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in value.items()}
+            value = Identifiers(**ids)
         elif key == "position":
             value = Position(**value)
         elif key == "keywords":

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import BinaryIO
+from typing import IO, Any
 
 _CHUNK = 1 << 16
 _MARK = "\udcff"  # stands for a bad spot while a line is decoded; no UTF decoder yields a lone surrogate
@@ -93,7 +93,7 @@ class DecodedLines(io.TextIOBase):
     stream, stdin included, so the head's bad spots are found again at their right lines.
     """
 
-    def __init__(self, binary: BinaryIO, encoding: str = "utf-8", name: str | None = None):
+    def __init__(self, binary: IO[bytes] | io.BufferedIOBase, encoding: str = "utf-8", name: str | None = None):
         self._binary = binary
         self._head = binary.read(512) or b""  # the BOM, or zero bytes telling a UTF-16 byte order
         self.encoding_name = sniff_bom(self._head, encoding)
@@ -227,7 +227,8 @@ class DecodedLines(io.TextIOBase):
         for raw in self._source:  # the usual path: no bookkeeping left
             yield self._decode(raw)
 
-    def readline(self, size: int = -1) -> str:
+    # typeshed types IOBase.readline as bytes; its own TextIOBase.readline ignores that too
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
         if self._buffer:
             end = self._buffer.find("\n") + 1
             if not end:
@@ -239,7 +240,7 @@ class DecodedLines(io.TextIOBase):
         raw = self._next_raw()
         return self._decode(raw) if raw else ""
 
-    def read(self, size: int = -1) -> str:
+    def read(self, size: int | None = -1) -> str:
         if size is None or size < 0:
             text, self._buffer = self._buffer, ""
             return text + "".join(self)
@@ -426,7 +427,7 @@ def scrub_json(value, *, surrogates: bool = True, check_depth: bool = True):
     deepest = 0
     if not surrogates and not check_depth:
         return value, 0, False
-    todo = [(value, 1, None, None)]  # (value, depth, container, key/index)
+    todo: list[tuple[Any, int, Any, Any]] = [(value, 1, None, None)]  # (value, depth, container, key/index)
     while todo:
         item, depth, parent, slot = todo.pop()
         if isinstance(item, str):

@@ -58,10 +58,10 @@ def _check_csl(path: str, schema_path: Path, records, report: Reporter, encoding
     items = data if isinstance(data, list) else [data]
     lines = [r.position.line if r.position else None for r in records]
     for error in validator.iter_errors(items):  # the schema describes the whole array
-        path = list(error.absolute_path)
-        index = path[0] if path and isinstance(path[0], int) else None
+        steps = list(error.absolute_path)
+        index = steps[0] if steps and isinstance(steps[0], int) else None
         item = items[index] if index is not None else None
-        where = "/".join(str(p) for p in path[1:]) or "(item)"
+        where = "/".join(str(p) for p in steps[1:]) or "(item)"
         report.error("validate.csl-schema",
                      f"item {index + 1}: {where}: {error.message}" if index is not None else error.message,
                      line=lines[index] if index is not None and index < len(lines) else None,
@@ -87,8 +87,7 @@ def _check_jats(path: str, dtd_path: Path, report: Reporter) -> None:
         # article's xml:lang, declares the reserved xml prefix there as an attribute,
         # xmlns:xml, which the DTD does not declare: every article with a language failed.
         # A deep copy as its own document keeps the source lines the errors point at.
-        if article is not root:
-            article = etree.ElementTree(copy.deepcopy(article))
-        if not dtd.validate(article):
+        document = article if article is root else etree.ElementTree(copy.deepcopy(article))
+        if not dtd.validate(document):
             for error in dtd.error_log.filter_from_errors():
                 report.error("validate.jats-dtd", error.message, line=error.line, column=error.column or None)

@@ -3,7 +3,7 @@ once and read by refconv once per test run, shared by the pybtex and pandoc orac
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import converters
@@ -22,7 +22,7 @@ def encoding(path: Path) -> str:
     return ENCODINGS.get(path.name, "utf-8-sig")
 
 
-@lru_cache(maxsize=None)
+@cache
 def ours(path: Path) -> dict:
     """refconv's records by key; a key given twice in the file is left out (each tool keeps
     a different one of the two, so comparing them says nothing)."""

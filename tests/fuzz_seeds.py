@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import converters
@@ -27,7 +27,7 @@ _FIXTURE_GLOBS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def seeds(fmt: str) -> tuple[str, ...]:
     found: list[str] = []
     sample = converters.load(ROOT / "samples" / "arxiv-listing.txt").records

@@ -14,7 +14,8 @@ _LETTERS = string.ascii_letters + "éèöüçñøåßłŁŠžÆÉÖ" + "αβγ" 
 word = st.text(alphabet=_LETTERS, min_size=1, max_size=10)
 words = st.lists(word, min_size=1, max_size=8).map(" ".join)
 
-capitalised = st.builds(lambda w: w[:1].upper() + w[1:], st.text(alphabet=string.ascii_lowercase + "éöñ", min_size=2, max_size=9))
+capitalised = st.builds(lambda w: w[:1].upper() + w[1:],
+                        st.text(alphabet=string.ascii_lowercase + "éöñ", min_size=2, max_size=9))
 
 person = st.builds(
     Name,
@@ -67,7 +68,8 @@ def journal_records(draw) -> Record:
         container_title=draw(plain_text),
         volume=draw(st.one_of(st.none(), st.integers(1, 300).map(str))),
         issue=draw(st.one_of(st.none(), st.integers(1, 12).map(str))),
-        pages=draw(st.one_of(st.none(), st.builds(lambda a, n: f"{a}-{a + n}", st.integers(1, 900), st.integers(1, 40)))),
+        pages=draw(st.one_of(st.none(),
+                             st.builds(lambda a, n: f"{a}-{a + n}", st.integers(1, 900), st.integers(1, 40)))),
         ids=Identifiers(doi=tuple(draw(st.lists(doi, max_size=1)))),
     )
 

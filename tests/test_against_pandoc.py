@@ -13,8 +13,8 @@ for a field, except in title-like and name fields, where every difference in wor
 entry by entry with both values, the words only one side has, and a cause chosen by those
 words (cause_of): letter by letter, whose text is the other's with words inserted (a "pandoc
 loss" or a "refconv loss"), or the same letters cut into words differently, or a biblatex field
-refconv keeps in custom (maintitle) that pandoc wrote instead. Every rule and every entry must still occur, so the list stays true in both
-directions; `python -m tests.test_against_pandoc` rewrites the entries after a fix.
+refconv keeps in custom (maintitle) that pandoc wrote instead. Every rule and every entry must still occur,
+so the list stays true in both directions; `python -m tests.test_against_pandoc` rewrites the entries after a fix.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import unicodedata
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pytest
@@ -221,7 +221,7 @@ def _known() -> dict:
     return json.loads(KNOWN.read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def divergences(path: Path) -> tuple:
     """(file, entry, field, kind, pandoc's value, refconv's value) for every disagreement."""
     done = _pandoc(path)
@@ -231,8 +231,10 @@ def divergences(path: Path) -> tuple:
     theirs = {item["id"]: item for item in json.loads(done.stdout)}
     records = ours(path)
     mine = {item["id"]: item for item in json.loads(converters.dumps(records.values(), "csl-json"))}
-    found = [(name_of(path), key, "(record)", "refconv writes none", "written", None) for key in sorted(set(theirs) - set(mine))]
-    found += [(name_of(path), key, "(record)", "pandoc writes none", None, "written") for key in sorted(set(mine) - set(theirs))]
+    found = [(name_of(path), key, "(record)", "refconv writes none", "written", None)
+             for key in sorted(set(theirs) - set(mine))]
+    found += [(name_of(path), key, "(record)", "pandoc writes none", None, "written")
+              for key in sorted(set(mine) - set(theirs))]
     for key in sorted(set(theirs) & set(mine)):
         for field in sorted((set(theirs[key]) | set(mine[key])) - {"id", "custom"}):
             a, b = _normal(theirs[key].get(field)), _normal(mine[key].get(field))
@@ -330,7 +332,8 @@ if __name__ == "__main__":
 def test_an_entry_cause_is_decided_by_the_letters_of_both_values():
     """A cause a reviewer can check at a glance: who has letters the other lacks decides it."""
     assert cause_of("title", "pandoc loses words", "Glossaries with", "Glossaries with bib2gls") == "pandoc loss"
-    assert cause_of("title", "differs", "TeX & hypertextThe future", "TeX & hypertext—The future") == "pandoc joins words"
+    assert cause_of("title", "differs", "TeX & hypertextThe future", "TeX & hypertext—The future") \
+        == "pandoc joins words"
     assert cause_of("title", "differs", "A network TeXLive installation", "A network TeX Live installation") \
         == "space after a logo"
     assert cause_of("title", "pandoc loses words", ": A personal view", "\\NexTeX: A personal view") \

@@ -61,7 +61,8 @@ def test_failures_are_values_not_exceptions():
     assert len(result) == 1 and result.failed == 1 and not result.ok
     (error,) = result.errors
     assert error.severity is Severity.ERROR and error.line == 9 and error.key == "arXiv:2101.00002"
-    assert error.render() == "<string>:9:10: error: bad Created date '2021-13-01': expected a real calendar date YYYY-MM-DD [arXiv:2101.00002]"
+    assert error.render() == ("<string>:9:10: error: bad Created date '2021-13-01': "
+                              "expected a real calendar date YYYY-MM-DD [arXiv:2101.00002]")
 
 
 def test_convert_returns_text_and_diagnostics():

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pytest
@@ -82,7 +82,7 @@ def corpus_files(shape: str) -> list[Path]:
     return files
 
 
-@lru_cache(maxsize=None)
+@cache
 def corpus_results(shape: str) -> tuple:
     """(path, Result) for every file of a shape, format guessed from content as a user would."""
     return tuple((path, converters.load(path)) for path in corpus_files(shape))

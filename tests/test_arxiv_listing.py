@@ -119,7 +119,8 @@ def test_crlf_no_final_newline_and_bom_are_accepted():
 
 
 def test_doi_one_or_several_with_prefixes_stripped():
-    trailer = "arXiv:0704.0033 - doi: 10.1364/JOSAA.23.002578 https://doi.org/10.1364/JOSAA.32.002407\nCreated: 2007-03-31"
+    trailer = ("arXiv:0704.0033 - doi: 10.1364/JOSAA.23.002578 https://doi.org/10.1364/JOSAA.32.002407\n"
+               "Created: 2007-03-31")
     record = read(record_text(trailer=trailer))[0]
     assert record.ids.doi == ("10.1364/JOSAA.23.002578", "10.1364/JOSAA.32.002407")
     assert record.ids.all_dois[-1] == "10.48550/arXiv.0704.0033"
@@ -273,7 +274,7 @@ def test_hundreds_of_real_records_read_back_exactly(rendered_from_abs):
     assert result.ok, [d.render() for d in result.errors[:5]]
     assert len(result) == len(expected)
     old_style = multi_doi = with_tex = long_comments = 0
-    for record, expect in zip(result, expected):
+    for record, expect in zip(result, expected, strict=True):
         arxiv_id = expect["id"]
         assert f"{record.ids.arxiv}" in arxiv_id or arxiv_id.startswith(record.ids.arxiv.split("/")[0])
         assert record.issued == Date(expect["date"].year, expect["date"].month, expect["date"].day)

@@ -19,7 +19,8 @@ def read(text: str):
 
 
 @pytest.mark.parametrize("lines, expected", [
-    (["\ufeffTitle  \r\n", "\ufeffsecond\t\n", "   \n", "last"], [(1, "Title"), (2, "\ufeffsecond"), (3, ""), (4, "last")]),
+    (["\ufeffTitle  \r\n", "\ufeffsecond\t\n", "   \n", "last"],
+     [(1, "Title"), (2, "\ufeffsecond"), (3, ""), (4, "last")]),
     (["\ufeff \n"], [(1, "")]),  # a BOM alone makes a blank line
     (["a\r\n", "\n", "b\u00a0\n"], [(1, "a"), (2, ""), (3, "b")]),  # any trailing white space goes
     ([], []),

@@ -31,7 +31,8 @@ def load(name: str, **kwargs):
 
 
 def codes(result, severity: str | None = None) -> list[str]:
-    return [d.code for d in result.diagnostics if d.code != "read.detected" and (severity is None or d.severity == severity)]
+    return [d.code for d in result.diagnostics
+            if d.code != "read.detected" and (severity is None or d.severity == severity)]
 
 
 # --- journal references -----------------------------------------------------------------
@@ -88,7 +89,8 @@ def test_numbered_affiliations_are_resolved_and_never_split_names():
         "Agency, (2) Russian Research Centre ``Kurchatov\n  Institute'', (3) The University of Tokyo)")
     assert parsed.names == [Name(family="Mishchenko", given="A. S."), Name(family="Nagaosa", given="N.")]
     assert parsed.affiliations == [
-        ("A. S. Mishchenko", ["CREST, Japan Science and Technology Agency", "Russian Research Centre “Kurchatov Institute”"]),
+        ("A. S. Mishchenko",
+         ["CREST, Japan Science and Technology Agency", "Russian Research Centre “Kurchatov Institute”"]),
         ("N. Nagaosa", ["CREST, Japan Science and Technology Agency", "The University of Tokyo"]),
     ]
 

@@ -106,7 +106,8 @@ def test_same_names_from_different_places_do_not_overwrite_each_other(tmp_path):
     (src / "c").mkdir()
     (src / "c" / "one.txt").write_text(SAMPLE, encoding="utf-8")
     out = tmp_path / "out"
-    result = run("convert", str(src / "a" / "one.txt"), str(src / "c" / "one.txt"), "--to", "ris", "--out-dir", str(out))
+    result = run("convert", str(src / "a" / "one.txt"), str(src / "c" / "one.txt"),
+                 "--to", "ris", "--out-dir", str(out))
     assert result.exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == ["one-2.ris", "one.ris"]
 
@@ -135,7 +136,8 @@ def test_an_output_that_cannot_be_written_costs_only_its_input(tmp_path):
         assert f"{out / 'a' / 'one.ris'}: error: cannot write: Is a directory" in result.stderr
         assert "internal error" not in result.stderr
         assert (out / "b" / "two.ris").read_text(encoding="utf-8").count("ER  - ") == 10
-        assert sorted(p.name for p in (out / "a").iterdir()) == ["one.ris"] and not any((out / "a" / "one.ris").iterdir())
+        assert sorted(p.name for p in (out / "a").iterdir()) == ["one.ris"]
+        assert not any((out / "a" / "one.ris").iterdir())
 
 
 def test_out_dir_that_is_a_file_is_a_usage_error(tmp_path):

@@ -115,6 +115,22 @@ def test_year_month_day(key, date, kept):
     assert {k: v for k, v in recs[key].extras.items() if k != "bibtex:type"} == kept
 
 
+@pytest.mark.parametrize("year, month, day, date, codes, kept", [
+    ("1984--1986", "may", None, Date(1984, end=Date(1986)), ["bad-month"], {"month": "may"}),
+    ("2020", "jan foo", None, Date(2020), ["bad-month"], {"month": "jan foo"}),
+    ("2020", "July/June", None, Date(2020), ["bad-month"], {"month": "July/June"}),
+    ("2020", "may", "8--9", Date(2020, 5, 8, end=Date(2020, 5, 9)), [], {}),
+    ("2020", "may~5", "7", Date(2020, 5, 5), ["bad-day"], {"day": "7"}),
+    ("2020", "spring", "3", Date(2020, season=1), ["bad-day"], {"day": "3"}),
+    ("2020", None, "3", Date(2020), ["bad-day"], {"day": "3"}),
+    ("1984--86", "may", "3", Date(1984, end=Date(1986)), ["bad-month", "bad-day"], {"month": "may", "day": "3"}),
+])
+def test_month_and_day_fields_that_are_not_one_month_of_one_year_are_kept_as_written(year, month, day, date, codes,
+                                                                                      kept):
+    parsed, problems, keep = bibtex.dates.parse_parts(year, month, day)
+    assert (parsed, [p.code for p in problems], keep) == (date, [f"bibtex.{c}" for c in codes], kept)
+
+
 def test_month_and_year_problems_are_warnings_with_positions():
     _, report = read_fixture("month-macros-and-day.bib")
     assert problems(report) == [("bibtex.bad-month", 8, 43), ("bibtex.bad-year", 9, 32), ("bibtex.bad-day", 11, 55)]
@@ -588,7 +604,7 @@ def test_sample_listing_round_trip(target):
     back, report = read_text(converters.dumps(original, target))
     assert len(back) == len(original) == 9
     assert len(back[0].authors) == 199
-    for before, after in zip(original, back):
+    for before, after in zip(original, back, strict=True):
         assert after.authors == before.authors
         assert (after.ids.arxiv, after.ids.doi, after.ids.primary_doi, after.ids.primary_url) == (
             before.ids.arxiv, before.ids.doi, before.ids.primary_doi, before.ids.primary_url)

@@ -49,8 +49,8 @@ def _hostile_record(key: str, texts: list[str], plains: list[str], name: str, sy
         type="chapter", key=key,
         authors=(Name(family=name, given="Ann"), Name(given=name)), editors=(Name(literal=name),),
         issued=Date(2020), pages="1-2",
-        **{field: Text(value, syntax) for field, value in zip(TEXT_FIELDS, texts)},
-        **dict(zip(PLAIN_FIELDS, plains)),
+        **{field: Text(value, syntax) for field, value in zip(TEXT_FIELDS, texts, strict=True)},
+        **dict(zip(PLAIN_FIELDS, plains, strict=True)),
         keywords=(plains[0],),
         ids=Identifiers(url="https://example.org/" + plains[1], doi=("10.1000/" + plains[2],)),
     )
@@ -96,10 +96,10 @@ def check_hostile(syntax: Syntax, texts: list[str], plains: list[str], name: str
             assert neighbour_back.title.plain() == "The next entry", where
             if syntax is not Syntax.PLAIN or mode == "minimal":
                 continue  # TeX source is repaired, not kept; minimal mode writes ~ % -- `` as TeX
-            for field, value in zip(TEXT_FIELDS, texts):
+            for field, value in zip(TEXT_FIELDS, texts, strict=True):
                 got = getattr(hostile_back, field)
                 assert _normal(got.plain() if got else "", mode) == _normal(value, mode), (where, field)
-            for field, value in zip(PLAIN_FIELDS, plains):
+            for field, value in zip(PLAIN_FIELDS, plains, strict=True):
                 got = getattr(hostile_back, field)
                 if field == "issue":
                     got = got or hostile_back.number  # a chapter's issue is BibTeX's number

@@ -117,7 +117,8 @@ def test_missing_input_is_an_error_for_that_input_only(tmp_path):
 def test_a_missing_input_is_reported_as_missing_not_as_a_failed_record(tmp_path):
     result = run("convert", str(tmp_path / "nonexist.bib"), "--to", "ris")
     assert result.exit_code == 1
-    assert result.stderr == f"{tmp_path / 'nonexist.bib'}: error: no such file\nno records converted; 1 input not read\n"
+    assert result.stderr == (f"{tmp_path / 'nonexist.bib'}: error: no such file\n"
+                             "no records converted; 1 input not read\n")
     with_sample = run("convert", str(tmp_path / "nonexist.bib"), SAMPLE, "--to", "ris")
     assert with_sample.exit_code == 1
     assert with_sample.stderr.splitlines()[-1].startswith("10 of 10 records converted; 1 input not read")

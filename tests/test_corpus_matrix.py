@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -43,7 +43,7 @@ def _files(fmt: str):
     return [p for p in shared_files(folder, *globs) if p.name not in NOT_OF_THE_FORMAT]
 
 
-@lru_cache(maxsize=None)
+@cache
 def corpus(fmt: str) -> tuple[tuple[Record, ...], tuple[str, ...]]:
     """Records read from the reader's corpus (format guessed), and the files guessed wrong."""
     records: list[Record] = []
@@ -152,7 +152,7 @@ def test_maths_survives_every_round_trip(writer):
         pytest.skip("the shared corpus is absent")
     back = converters.loads(converters.dumps(records, writer), writer)
     assert len(back) == len(records)
-    for before, after in zip(records, back):
+    for before, after in zip(records, back, strict=True):
         for field in CARRY_TEXT[writer]:
             assert _maths(getattr(before, field)) == _maths(getattr(after, field)), \
                 f"{writer}: maths in {field} of {before.label} changed"

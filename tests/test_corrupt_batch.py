@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import re
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -88,7 +88,7 @@ def _ids(result, fmt: str) -> list[str | None]:
     return [r.ids.arxiv if fmt == "arxiv-listing" else r.key for r in result]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _clean(fmt: str) -> tuple[str, tuple[str, ...], tuple[Record, ...]]:
     """The file as written, the id of each record, and each record as read from it."""
     text = _source(fmt)
@@ -118,12 +118,12 @@ def test_one_percent_damaged_records_cost_only_themselves(tmp_path, fmt, kind):
     path.write_bytes(data)
     result = converters.load(path, fmt)
 
-    read = dict(zip(_ids(result, fmt), result))
+    read = dict(zip(_ids(result, fmt), result, strict=True))
     lost = [i for i in range(N) if i not in DAMAGED and read.get(ids[i]) != records[i]]  # missing or changed
     assert len(lost) <= 0.01 * (N - len(DAMAGED)), f"{len(lost)} intact records lost or changed, e.g. {lost[:3]}"
 
     said = [d for d in result.diagnostics if d.severity in ("error", "warning") and d.line is not None]
-    for index, (first, last) in zip(DAMAGED, ranges):
+    for index, (first, last) in zip(DAMAGED, ranges, strict=True):
         if ids[index] in read:
             continue  # kept, perhaps changed: a shorter title is still a title
         names = (ids[index], f"arXiv:{ids[index]}")

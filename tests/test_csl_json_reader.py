@@ -109,6 +109,33 @@ def test_csl_dates(value, expected):
     assert (date, complete) == expected
 
 
+@pytest.mark.parametrize(("parts", "expected"), [
+    ([2020, "x", 5], (Date(2020), False, "date part 'x' is not a number")),
+    ([2020, 5, "y"], (Date(2020, 5), False, "date part 'y' is not a number")),
+    (["x", 3], (None, False, "date part 'x' is not a number")),
+])
+def test_a_date_part_that_is_no_number_ends_the_date_there(parts, expected):
+    assert csl_reader.parse_date({"date-parts": [parts]}) == expected
+
+
+@pytest.mark.parametrize(("raw", "date"), [
+    ("2020-02-29", Date(2020, 2, 29)),
+    ("2020-02-30", Date(literal="2020-02-30")),  # no such day: kept as written
+    ("2021-22", Date(2021, season=2)),
+    ("2021-22-01", Date(literal="2021-22-01")),  # a season has no day
+])
+def test_raw_dates_with_a_day_that_does_not_exist_are_kept_as_written(raw, date):
+    assert csl_reader.parse_date({"raw": raw}) == (date, True, None)
+
+
+@pytest.mark.parametrize("wrapper", ["items", "references"])
+def test_items_wrapped_in_an_object_are_read_with_a_warning(wrapper):
+    result = read(json.dumps({wrapper: [{"id": "a", "type": "book", "title": "A"},
+                                        {"id": "b", "type": "book", "title": "B"}]}))
+    assert [r.key for r in result.records] == ["a", "b"]
+    assert [d.code for d in result.diagnostics] == ["csl.wrapped"]
+
+
 def test_names_particles_literal_suffix_and_parse_names():
     result = load("names-particles-literal-suffix-parse-names.json")
     (record,) = result
@@ -207,7 +234,8 @@ def test_values_of_the_wrong_kind_are_kept_and_warned():
 
 
 def test_every_item_and_field_diagnostic_carries_a_line():
-    text = '[\n  {"id": "a", "type": "book"},\n  {"id": "b", "type": "book",\n   "issued": {"date-parts": [[2005, 13]]}}\n]'
+    text = ('[\n  {"id": "a", "type": "book"},\n  {"id": "b", "type": "book",\n'
+            '   "issued": {"date-parts": [[2005, 13]]}}\n]')
     result = read(text)
     assert [r.position.line for r in result] == [2, 3]
     assert [(d.code, d.line, d.column, d.key) for d in result.diagnostics] == [("csl.date", 4, 4, "b")]
@@ -378,7 +406,7 @@ def test_listing_sample_round_trips_through_csl_json():
     items = assert_valid_csl(converters.dumps(original, "csl-json"))
     back = read(json.dumps(items))
     assert back.ok and len(back) == len(original)
-    for before, after in zip(original, back):
+    for before, after in zip(original, back, strict=True):
         assert after.title.plain() == before.title.plain() if before.title else after.title is None
         for name in ("abstract", "note"):
             text = getattr(before, name)

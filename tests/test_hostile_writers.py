@@ -43,7 +43,7 @@ def _records(texts: list[str], name: str) -> list[Record]:
     hostile_record = Record(
         type="article-journal", key="hostile", issued=Date(2020),
         authors=(Name(family=name, given="Ann"), Name(literal=name)),
-        **{field: Text(value) for field, value in zip(TEXT_FIELDS, texts)},
+        **{field: Text(value) for field, value in zip(TEXT_FIELDS, texts, strict=True)},
         publisher=texts[0], volume=texts[1],
         ids=Identifiers(url="https://example.org/" + texts[2].strip(), doi=("10.1000/x",)),
     )
@@ -80,7 +80,7 @@ def test_hostile_strings_through_csl_json_stay_valid_and_in_their_fields(texts, 
         back = converters.loads(out, "csl-json").records
         assert len(back) == 2 and back[1].title.plain() == "The next entry"
         hostile_back = back[0]
-        for field, value in zip(TEXT_FIELDS, texts):
+        for field, value in zip(TEXT_FIELDS, texts, strict=True):
             got = getattr(hostile_back, field)
             assert _normal(got.plain() if got else "") == _normal(value), field
         assert _normal(hostile_back.authors[0].family or "") == _normal(records[0].authors[0].family)

@@ -160,5 +160,6 @@ def test_bibtex_reading_peak_memory_stays_flat_when_the_input_doubles(monkeypatc
     _bibtex_read_peak(50)  # imports and first-use tables
     small, large = _bibtex_read_peak(250), _bibtex_read_peak(500)
     per_entry = (large - small) / 250
-    assert per_entry < 600, f"peak {small / 1e6:.2f} MB for 250 entries, {large / 1e6:.2f} MB for 500: {per_entry:.0f} B"
+    assert per_entry < 600, \
+        f"peak {small / 1e6:.2f} MB for 250 entries, {large / 1e6:.2f} MB for 500: {per_entry:.0f} B"
     assert large < small * 1.2

@@ -93,7 +93,8 @@ def test_derived_identifiers():
     assert ids.primary_doi == "10.1023/A:1026654312961"
     assert ids.all_dois == ("10.1023/A:1026654312961", "10.48550/arXiv.hep-th/9711200")
     assert ids.primary_url == "https://arxiv.org/abs/hep-th/9711200"
-    assert Identifiers(arxiv="2501.04520", doi=("10.48550/ARXIV.2501.04520",)).all_dois == ("10.48550/ARXIV.2501.04520",)
+    datacite_doi = ("10.48550/ARXIV.2501.04520",)
+    assert Identifiers(arxiv="2501.04520", doi=datacite_doi).all_dois == datacite_doi
 
 
 def test_the_package_ships_the_record_schema():

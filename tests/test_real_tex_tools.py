@@ -25,7 +25,7 @@ import json
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -108,7 +108,7 @@ def written_keys(bib: str) -> list[str]:
     return _ENTRY_START.findall(bib)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _known() -> dict:
     return json.loads(KNOWN.read_text(encoding="utf-8"))["inputs"]
 
@@ -247,7 +247,7 @@ def _entries_using(group: str, macro: str) -> list[str]:
     records = _hostile_records() if group == "hostile" else _records(GROUPS[group])
     bib = converters.dumps(records, "biblatex")
     pattern = re.compile(re.escape(macro) + r"(?![A-Za-z])")
-    return [key for key, body in zip(written_keys(bib), re.split(_ENTRY_START, bib)[2::2])
+    return [key for key, body in zip(written_keys(bib), re.split(_ENTRY_START, bib)[2::2], strict=True)
             if pattern.search(body)]
 
 

@@ -60,7 +60,7 @@ def _disagreements(path: Path) -> list[dict]:
     if len(theirs) != len(ours):
         return [{**where, "record": None, "line": None, "field": "count", "rispy": len(theirs), "refconv": len(ours)}]
     found = []
-    for index, (their, our) in enumerate(zip(theirs, ours)):
+    for index, (their, our) in enumerate(zip(theirs, ours, strict=True)):
         at = {**where, "record": index, "line": our.position.line if our.position else None}
         found.extend({**at, **difference} for difference in _record_disagreements(their, our))
     return found

@@ -585,7 +585,8 @@ def _clusters(exporters) -> list[list[tuple[str, Record]]]:
         for record in result:
             if not record.ids.doi:
                 keys = by_title.get(_facts(record)["title"], set())
-                by_doi[next(iter(keys)) if len(keys) == 1 else f"title:{_facts(record)['title']}"].append((name, record))
+                group = next(iter(keys)) if len(keys) == 1 else f"title:{_facts(record)['title']}"
+                by_doi[group].append((name, record))
     return [m for m in by_doi.values() if len({name for name, _ in m}) > 1]
 
 
@@ -702,7 +703,7 @@ def test_ris_corpus_round_trips_through_our_writer_and_nothing_is_dropped_silent
         assert [{**_ris_view(r), "pages": _one_page(r.pages)} for r in again] == view, path
         reported = {(d.key, d.field) for d in diagnostics}
         allocator = KeyAllocator()
-        for before, after in zip(first, again):
+        for before, after in zip(first, again, strict=True):
             written_key = allocator.key_for(before)  # the key the writer reports under
             for key, value in before.extras.items():
                 kept = set(value.split("\n")) <= set(after.extras.get(key, "").split("\n"))

@@ -15,9 +15,11 @@ from converters.model import Date, Identifiers, Name, Position, Record, Syntax, 
 
 RICH = [
     Record(type="article", title=Text(r"Schr{\"o}dinger cats in {LLMs}: $E=mc^2$ revisited", Syntax.TEX),
-           authors=(Name(literal="ATLAS Collaboration"), Name(family="Waals", given="J. D.", non_dropping_particle="van der"),
+           authors=(Name(literal="ATLAS Collaboration"),
+                    Name(family="Waals", given="J. D.", non_dropping_particle="van der"),
                     Name(family="King", given="Martin Luther", suffix="Jr."), Name(family="王", given="小明")),
-           authors_etal=True, issued=Date(2024, 12, 17), abstract=Text(r"An abstract with $\alpha$ and caf\'e.", Syntax.TEX),
+           authors_etal=True, issued=Date(2024, 12, 17),
+           abstract=Text(r"An abstract with $\alpha$ and caf\'e.", Syntax.TEX),
            note=Text("13 pages, 5 figures", Syntax.TEX), publisher="arXiv", keywords=("hep-th", "gr-qc"),
            ids=Identifiers(arxiv="2412.12557", arxiv_version=2, arxiv_class="hep-th",
                            doi=("10.1016/j.physrep.2024.10.008", "10.1000/second")),
@@ -27,9 +29,11 @@ RICH = [
            container_title=Text("Annalen der Physik"), volume="322", issue="10", pages="891-921", language="de",
            ids=Identifiers(doi=("10.1002/andp.19053221004",), issn=("0003-3804",), url="https://example.org/einstein")),
     Record(type="book", title=Text("Война и мир"), authors=(Name(family="Толстой", given="Лев"),),
-           editors=(Name(family="Smith", given="Ann"),), editors_etal=True, issued=Date(1869), publisher="Русский вестник",
+           editors=(Name(family="Smith", given="Ann"),), editors_etal=True, issued=Date(1869),
+           publisher="Русский вестник",
            publisher_place="Moscow", edition="2", ids=Identifiers(isbn=("978-0-14-044793-4",))),
-    Record(type="chapter", title=Text("A chapter on <i>E. coli</i>", Syntax.HTML), authors=(Name(family="Doe", given="Jane"),),
+    Record(type="chapter", title=Text("A chapter on <i>E. coli</i>", Syntax.HTML),
+           authors=(Name(family="Doe", given="Jane"),),
            issued=Date(2001, 3, 4), container_title=Text("The Book of Chapters"), pages="10-20", publisher="Press",
            ids=Identifiers(pmid="12345678", pmcid="PMC123")),
     Record(type="report", title=Text("Technical report 7"), authors=(Name(literal="World Health Organization"),),
@@ -83,7 +87,7 @@ def test_each_field_comes_back_or_is_reported_lost(fmt):
     back = converters.loads(text, fmt)
     assert back.ok and len(back) == len(RICH), [d.render() for d in back.errors]
     reported = losses(diagnostics)
-    for number, (original, returned) in enumerate(zip(RICH, back), 1):
+    for number, (original, returned) in enumerate(zip(RICH, back, strict=True), 1):
         for path in FIELDS:
             before, after = value(original, path), value(returned, path)
             if before == after or before in (None, (), False):
@@ -98,7 +102,7 @@ def test_each_field_comes_back_or_is_reported_lost(fmt):
 @pytest.mark.parametrize("fmt", sorted(CARRIES))
 def test_what_a_format_carries_comes_back_equal(fmt):
     back = converters.loads(converters.dumps(RICH, fmt, **CARRY_OPTIONS.get(fmt, {})), fmt)
-    for number, (original, returned) in enumerate(zip(RICH, back), 1):
+    for number, (original, returned) in enumerate(zip(RICH, back, strict=True), 1):
         for path in CARRIES[fmt] - {"ids.doi", "issued"}:
             assert value(original, path) == value(returned, path), f"{fmt}: {path} of record {number}"
 
@@ -108,7 +112,7 @@ def test_extras_travel_or_are_reported(fmt):
     diagnostics: list = []
     back = converters.loads(converters.dumps(RICH, fmt, diagnostics=diagnostics), fmt)
     reported = losses(diagnostics)
-    for number, (original, returned) in enumerate(zip(RICH, back), 1):
+    for number, (original, returned) in enumerate(zip(RICH, back, strict=True), 1):
         for key, text in original.extras.items():
             kept = returned.extras.get(key) == text or any(text in v for v in returned.extras.values())
             assert kept or (number, key) in reported, f"{fmt}: extra {key} of record {number} lost silently"

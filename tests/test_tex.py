@@ -179,7 +179,8 @@ def test_the_table_is_at_least_a_hundred_cases():
     assert len(DECODE) + len(MATH) + len(ENCODE_ASCII) + len(SPECIALS) >= 100
 
 
-LATIN = "".join(chr(c) for c in range(0xC0, 0x180) if unicodedata.category(chr(c)).startswith("L") and chr(c) not in "ĸŉſ")
+LATIN = "".join(chr(c) for c in range(0xC0, 0x180)
+                if unicodedata.category(chr(c)).startswith("L") and chr(c) not in "ĸŉſ")
 
 
 # (the letters with a standard macro: the others are written as {?}, see above)

@@ -111,7 +111,7 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
             continue
         if line.startswith("arXiv:") and _ARXIV_LINE.match(line):
             if block.arxiv_para is not None:
-                block = _close_unfinished(block, report, last_key)
+                block = _close_unfinished(block, block.arxiv_para, report, last_key)
             block.arxiv_para = len(block.paragraphs)
         block.current.append(entry)
         if line.startswith("Created:") and _CREATED.match(line):
@@ -131,18 +131,19 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
         )
 
 
-def _close_unfinished(block: _Block, report: Reporter, last_key: str | None) -> _Block:
+def _close_unfinished(block: _Block, arxiv_para: int, report: Reporter, last_key: str | None) -> _Block:
     """A second arXiv: line before any Created: the previous record never closed.
-    Report it; return a block of the paragraphs after that record's arXiv: line."""
+    Report it; return a block of the paragraphs after that record's arXiv: line (its
+    paragraph arxiv_para)."""
     block.end_paragraph()
-    done = _Block(block.paragraphs[: block.arxiv_para + 1], arxiv_para=block.arxiv_para)
+    done = _Block(block.paragraphs[: arxiv_para + 1], arxiv_para=arxiv_para)
     report.error(
         "listing.missing-created",
         "record has no 'Created: YYYY-MM-DD' line before the next record's arXiv: line",
         line=done.paragraphs[-1][-1][0], key=_id_of(done) or last_key,
         hint=f"add 'Created:' after line {done.paragraphs[-1][-1][0]}",
     )
-    return _Block(block.paragraphs[block.arxiv_para + 1 :])
+    return _Block(block.paragraphs[arxiv_para + 1 :])
 
 
 def _id_of(block: _Block) -> str | None:
@@ -250,7 +251,8 @@ def _parse_trailer(lines: list[Line], fields: dict, ids: dict, report: Reporter,
             continue
         report.warning("listing.stray-text", f"unexpected line in the record trailer: '{text[:60]}'",
                        line=number, column=1, key=key,
-                       hint="trailer lines are 'arXiv:ID', 'Key: value' and 'Created: YYYY-MM-DD'; the text is kept in extras")
+                       hint="trailer lines are 'arXiv:ID', 'Key: value' and 'Created: YYYY-MM-DD'; "
+                            "the text is kept in extras")
         extras["arxiv:unparsed"] = _join(extras.get("arxiv:unparsed"), text)
     if dois:
         ids["doi"] = tuple(dict.fromkeys(dois))
@@ -291,7 +293,7 @@ def _author_line(text: str) -> SplitAuthors | None:
         return None  # "... as shown by Smith et al.": a sentence, not names
     words = list(map(len, map(str.split, split.names)))  # (no Python step per name)
     if max(words) > _MAX_NAME_WORDS and not all(
-            is_organisation(name) for name, n in zip(split.names, words) if n > _MAX_NAME_WORDS):
+            is_organisation(name) for name, n in zip(split.names, words, strict=True) if n > _MAX_NAME_WORDS):
         return None
     return split
 

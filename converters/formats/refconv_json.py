@@ -47,8 +47,8 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
             report.warning("refconv-json.surrogate", problem.message, **where)
         problem = next(iter(_validator().iter_errors(data)), None)
         if problem is not None:
-            where = "/".join(str(p) for p in problem.absolute_path) or "(record)"
-            report.error("refconv-json.record", f"not a refconv record: {where}: {problem.message}", line=number,
+            path = "/".join(str(p) for p in problem.absolute_path) or "(record)"
+            report.error("refconv-json.record", f"not a refconv record: {path}: {problem.message}", line=number,
                          hint="the record schema is converters/record.schema.json")
             continue
         try:

@@ -29,7 +29,8 @@ def same_doi(a: str, b: str) -> bool:
 
 _ARXIV_PREFIX = re.compile(r"^(?:arxiv:|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)", re.I)
 _NEW_ID = re.compile(r"^(?P<yy>\d\d)(?P<mm>\d\d)\.(?P<num>\d{4,5})(?:v(?P<v>\d+))?$")
-_OLD_ID = re.compile(r"^(?P<archive>[a-z][a-z-]*)(?:\.(?P<sc>[A-Z]{2}))?/(?P<yy>\d\d)(?P<mm>\d\d)(?P<num>\d{3})(?:v(?P<v>\d+))?$")
+_OLD_ID = re.compile(r"^(?P<archive>[a-z][a-z-]*)(?:\.(?P<sc>[A-Z]{2}))?/"
+                     r"(?P<yy>\d\d)(?P<mm>\d\d)(?P<num>\d{3})(?:v(?P<v>\d+))?$")
 
 
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
@@ -65,7 +66,8 @@ def parse_arxiv_id(value: str) -> tuple[str, int | None, str | None]:
             raise ArxivIdError(f"new-style arXiv ids start at 0704; '{value}' is earlier")
         if (yymm <= 1412 and digits != 4) or (yymm >= 1501 and digits != 5):
             expected = 4 if yymm <= 1412 else 5
-            raise ArxivIdError(f"arXiv ids from {match['yy']}{match['mm']} have {expected} digits after the dot; got '{value}'")
+            raise ArxivIdError(f"arXiv ids from {match['yy']}{match['mm']} have {expected} digits after the dot; "
+                               f"got '{value}'")
         return f"{match['yy']}{match['mm']}.{match['num']}", _version(match["v"]), None
     match = _OLD_ID.match(text)
     if match:

@@ -9,6 +9,7 @@ by being a single token.
 from __future__ import annotations
 
 import re
+from typing import overload
 
 from ..model import Name
 from .cache import cache_short
@@ -276,6 +277,10 @@ def _unglue_initials(text: str) -> str:
 PARTICLES = frozenset("van von de der den du da di del della des la le ten ter zu dos das do".split())
 
 
+@overload
+def leading_particle(family: str) -> tuple[str | None, str]: ...
+@overload
+def leading_particle(family: None) -> tuple[None, None]: ...
 def leading_particle(family: str | None) -> tuple[str | None, str | None]:
     """"van der Berg" -> ("van der", "Berg"): lowercase words before the last (BibTeX's von)."""
     if not family:
@@ -371,7 +376,7 @@ def split_author_line(line: str) -> list[str]:
     "and" splits only where every side is a person or every side an organisation,
     so "The CMS and LHCb Collaborations" stays one name.
     """
-    out = []
+    out: list[str] = []
     for group in split_top_level(line, ":"):
         chunks = split_top_level(group)
         if not _may_hold_and(group):

@@ -17,6 +17,7 @@ from functools import cache
 from . import tex_tables as tables
 from .biblatex_strings import BIBSTRINGS
 from .cache import cache_short
+from .patterns import MatchAt, matcher
 
 # pylatexenc (read for its tables, and by the encoder) logs warnings about macros it cannot
 # expand; with no handler of its own Python prints them on stderr, bypassing refconv's
@@ -155,8 +156,8 @@ _PLAIN = re.compile(r"[^\\{}$\-`'~!?]+")
 _PLAIN_MATH = re.compile(r"[^\\{}$~]+")
 _CONTROL = re.compile(r"\\(?:([A-Za-z]+)|(.))", re.DOTALL)
 # TeX skips spaces and one line end after \name, but not a blank line (a paragraph break)
-_AFTER_WORD = re.compile(r"[ \t]*(?:\r?\n(?![ \t]*\r?\n)[ \t]*)?")
-_SPACE = re.compile(r"\s*")
+_after_word = matcher(r"[ \t]*(?:\r?\n(?![ \t]*\r?\n)[ \t]*)?")
+_space = matcher(r"\s*")
 _MATH_BODY = re.compile(r"\$((?:[^$\\]|\\.)+)\$", re.DOTALL)
 _TEXT_LIGATURES = (("-->", "→"), ("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"), ("!`", "¡"), ("?`", "¿"))
 _ESCAPED = frozenset("$&%#_{}")
@@ -341,7 +342,7 @@ class _Scan:
         name = match.group(1)
         if value.startswith("*", end) and name + "*" in tables.QUOTES:
             name, end = name + "*", end + 1
-        after = _AFTER_WORD.match(value, end).end()
+        after = _after_word(value, end).end()
         handler = _HANDLERS.get(name)
         if handler is not None:
             return handler(self, name, i, after)
@@ -386,7 +387,7 @@ class _Scan:
         """The (start, end) of each argument per a pylatexenc argspec ({ [ *), braces included."""
         value, n, out = self.value, len(self.value), []
         for kind in spec:
-            at = _AFTER_WORD.match(value, pos).end()  # TeX's argument scan stops at a blank line (\par)
+            at = _after_word(value, pos).end()  # TeX's argument scan stops at a blank line (\par)
             if kind == "*":
                 out.append((at, at + 1) if value.startswith("*", at) else None)
                 pos = at + 1 if value.startswith("*", at) else pos
@@ -402,13 +403,13 @@ class _Scan:
                 if value[at] == "{":
                     close = group_end(value, at) or n
                 elif value[at] in " \t\r\n":
-                    close = _SPACE.match(value, at).end()  # a paragraph break is the argument
+                    close = _space(value, at).end()  # a paragraph break is the argument
                 elif value[at] == "\\":
                     token = _CONTROL.match(value, at)
                     if token is None:  # a backslash ending the text
                         close = at + 1
                     else:
-                        close = _AFTER_WORD.match(value, token.end()).end() if token.group(1) else token.end()
+                        close = _after_word(value, token.end()).end() if token.group(1) else token.end()
                 else:  # one character, or a ligature, which TeX reads as one (\textrm--)
                     close = at + next((len(lig) for lig, _ in _TEXT_LIGATURES if value.startswith(lig, at)), 1)
                 out.append((at, close))
@@ -443,11 +444,11 @@ class _Scan:
 
     def accent(self, mark: str, name: str, start: int, pos: int) -> int:
         value, n = self.value, len(self.value)
-        pos = _AFTER_WORD.match(value, pos).end()
+        pos = _after_word(value, pos).end()
         if pos >= n or value[pos] in "}$":
             return self.keep_source(start, pos, name)  # an accent with nothing to sit on
         (span,), end = self.arguments("{", pos)
-        text = value[pos] if span[1] == pos + 1 and value[pos].isalnum() else self.text_of(span)
+        text = value[pos] if span and span[1] == pos + 1 and value[pos].isalnum() else self.text_of(span)
         if not text:
             self.emit(tables.ACCENT_ON_NOTHING.get(name, ""))
         else:
@@ -701,18 +702,18 @@ _HANDLERS: dict[str, Callable[[_Scan, str, int, int], int]] = {
 
 
 @cache
-def _between_delimiters(opening: str) -> re.Pattern[str]:
+def _between_delimiters(opening: str) -> MatchAt:
     """A run of characters that cannot open or close a group: escapes (\\}) are in the run.
     Jumping over such runs is several times faster than visiting every character."""
     closing = "}" if opening == "{" else "]"
     other = "[^" + re.escape("\\" + opening + closing) + "]*"
-    return re.compile(f"{other}(?:\\\\.{other})*", re.DOTALL)
+    return matcher(f"{other}(?:\\\\.{other})*", re.DOTALL)
 
 
 def group_end(value: str, start: int) -> int | None:
     """Index after the `}` (or `]`) closing the group opened at start; escaped ones do not count."""
     opening = value[start]
-    skip = _between_delimiters(opening).match
+    skip = _between_delimiters(opening)
     depth = 0
     i, n = start, len(value)
     while i < n:

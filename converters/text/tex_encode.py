@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 
 from .tex import _BRACE_TOKENS, nfc, tex_to_unicode
 from .tex_tables import LATEX_UTF8_RANGES
@@ -122,7 +122,7 @@ def _standard(encoded: str) -> bool:
     return all(name in STANDARD_MACROS for name in _MACRO_NAMES.findall(encoded))
 
 
-@lru_cache(maxsize=None)
+@cache
 def ascii_macro(char: str) -> str | None:
     """One non-ASCII character as ASCII TeX with standard LaTeX macros, or None.
 
@@ -199,7 +199,7 @@ def encode_non_ascii(tex: str, missing: list[str] | None = None) -> str:
         if macro is not None:
             return macro
         if len(found) > 1:  # the characters one by one: an ASCII base letter stays
-            return "".join(c if c.isascii() else encode(_NON_ASCII.match(c)) for c in found)
+            return "".join(c if c.isascii() else _NON_ASCII.sub(encode, c) for c in found)
         if missing is not None:
             missing.append(found)
         return UNMAPPED
@@ -319,7 +319,8 @@ MATH_ONE_ARG = frozenset("""
 """.split())
 _SPECIAL_TOKENS = re.compile(r"\\[A-Za-z]+|\\.|\$\$|\$|[%&#^_]", re.DOTALL)
 # Text the loop below would change holds one of these (a superset: without any, it is returned as it is)
-_MAY_CHANGE = re.compile(r"[%&#^_$]|\\[()\[\]]|\\(?:" + "|".join(sorted(MATH_ONLY | MATH_ONE_ARG, key=len, reverse=True))
+_MAY_CHANGE = re.compile(r"[%&#^_$]|\\[()\[\]]|\\(?:"
+                         + "|".join(sorted(MATH_ONLY | MATH_ONE_ARG, key=len, reverse=True))
                          + r")(?![A-Za-z])")
 # In maths, % still starts a comment and # is a macro parameter: arXiv's authors mean the signs
 _MATH_SPECIALS = re.compile(r"\\.|[%#]", re.DOTALL)

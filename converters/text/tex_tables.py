@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
 
 _V = TypeVar("_V")
 
@@ -189,7 +192,7 @@ class _OneArgument:
     def __init__(self, names: frozenset[str]):
         self.names = names
         self._found: dict[str, tuple[str, object] | None] = {}
-        self._converter = None
+        self._converter: LatexNodes2Text | None = None  # made on the first use
 
     def kind(self, name: str) -> tuple[str, object] | None:
         if name not in self.names:

@@ -44,7 +44,7 @@ def detect(head: str) -> bool:
 
 
 def read(stream: Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
-    seen: dict[str, int] = {}
+    seen: dict[str | None, int] = {}  # arXiv id -> line (build() always gives the record one)
     feed: dict[str, int] = {}
     entries = 0
     for element in iter_ends(stream, {"entry", *_FEED_NUMBERS}, report, CODE):
@@ -67,11 +67,12 @@ def _int(text: str | None) -> int:
         return -1
 
 
-def _entry(entry, report: Reporter, seen: dict[str, int]) -> Record | None:
+def _entry(entry, report: Reporter, seen: dict[str | None, int]) -> Record | None:
     line = entry.sourceline
     entry_id = text_of(entry, "id") or ""
     if text_of(entry, "title") == "Error" or "/api/errors" in entry_id:
-        report.error(f"{CODE}.api-error", f"the arXiv API answered with an error: {text_of(entry, 'summary') or entry_id}",
+        report.error(f"{CODE}.api-error",
+                     f"the arXiv API answered with an error: {text_of(entry, 'summary') or entry_id}",
                      line=line, key=entry_id.rsplit("#", 1)[-1] or None, hint="check the query or id_list")
         return None
     draft = _draft(entry, entry_id)
@@ -94,7 +95,7 @@ def _draft(entry, entry_id: str) -> Draft:
     draft.abstract = text_of(entry, "summary")
     draft.comments = text_of(entry, "comment")
     draft.journal_ref = text_of(entry, "journal_ref")
-    draft.dois = [text_of(entry, "doi")] if text_of(entry, "doi") else []
+    draft.dois = [doi] if (doi := text_of(entry, "doi")) else []
     draft.categories = [c.get("term", "").strip() for c in children(entry, "category") if c.get("term", "").strip()]
     primary = children(entry, "primary_category")
     draft.primary = (primary[0].get("term") or "").strip() or None if primary else None

@@ -52,6 +52,7 @@ class Block:
     """The lines of one record."""
 
     id_line: Line
+    id_match: re.Match[str]  # ID_LINE's match of it
     section: str  # new | cross-list | replacement
     headers: list[tuple[int, str, list[str]]] = field(default_factory=list)  # (line, key, value lines)
     abstract: list[str] = field(default_factory=list)
@@ -86,7 +87,7 @@ def scan(stream: Iterable[str], report: Reporter, code: str) -> Iterator[Block]:
                 continue
             match = ID_LINE.match(line)
             if match:
-                block = Block((number, line), section)
+                block = Block((number, line), match, section)
             continue
         if block.in_abstract:
             if line.startswith("\\\\") or _DASHES.match(line) or marker:
@@ -98,12 +99,12 @@ def scan(stream: Iterable[str], report: Reporter, code: str) -> Iterator[Block]:
             else:
                 block.abstract.append(line)
             continue
-        if ID_LINE.match(line):  # a new record: the previous one never closed, or was an id alone
+        if match := ID_LINE.match(line):  # a new record: the previous one never closed, or was an id alone
             if block.headers or block.replaced:
                 report.warning(f"{code}.unclosed", "record has no '\\\\' line before the next record",
                                line=number, key=_key(block))
             yield block
-            block = Block((number, line), section)
+            block = Block((number, line), match, section)
             continue
         _header_line(block, number, line, marker)
         if marker:
@@ -151,15 +152,15 @@ def _header_line(block: Block, number: int, line: str, marker: str | None) -> No
 
 
 def _key(block: Block) -> str:
-    match = ID_LINE.match(block.id_line[1])
-    return f"arXiv:{match['new'] or match['old']}" if match else "<record>"
+    match = block.id_match
+    return f"arXiv:{match['new'] or match['old']}"
 
 
 # --- block -> record ----------------------------------------------------------------------
 
 
 def to_record(block: Block, report: Reporter, code: str) -> Record | None:
-    match = ID_LINE.match(block.id_line[1])
+    match = block.id_match
     draft = Draft(line=block.id_line[0], raw_id=match["new"] or match["old"])
     draft.lines["id"] = block.id_line[0]
     if match["cross1"] or match["cross2"] or block.section == "cross-list":

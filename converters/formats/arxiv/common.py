@@ -199,7 +199,8 @@ def _warn_mojibake(draft: Draft, report: Reporter, code: str, key: str) -> None:
         match = _MOJIBAKE.search(text)
         if match:
             word = next(w for w in text.split() if _MOJIBAKE.search(w))
-            report.warning(f"{code}.mojibake", f"'{word}' looks like UTF-8 read as Latin-1 in the source; kept as given",
+            report.warning(f"{code}.mojibake",
+                           f"'{word}' looks like UTF-8 read as Latin-1 in the source; kept as given",
                            line=draft.line, key=key)
             return
 
@@ -249,7 +250,7 @@ def parse_rfc2822(text: str) -> tuple[Date, str] | None:
     try:
         moment = email.utils.parsedate_to_datetime(stamp.strip())
         if moment.tzinfo is not None:
-            moment = moment.astimezone(dt.timezone.utc)
+            moment = moment.astimezone(dt.UTC)
     except (TypeError, ValueError, IndexError, OverflowError):  # overflow: a day or year of 20 digits
         return None
     iso = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -265,7 +266,7 @@ def parse_iso_date(text: str) -> Date | None:
         if "T" in text:
             moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
             if moment.tzinfo is not None:
-                moment = moment.astimezone(dt.timezone.utc)
+                moment = moment.astimezone(dt.UTC)
             return Date(moment.year, moment.month, moment.day)
         day = dt.date.fromisoformat(text)
     except (ValueError, OverflowError):

@@ -103,7 +103,7 @@ def _common_fields(payload, draft: Draft) -> None:
         if value:
             setattr(draft, attribute, value)
     draft.categories = split_categories(text_of(payload, "categories"))
-    draft.dois = [text_of(payload, "doi")] if text_of(payload, "doi") else []
+    draft.dois = [doi] if (doi := text_of(payload, "doi")) else []
     for child in payload:
         name = local(child)
         if name not in _STRUCTURED and "".join(child.itertext()).strip():

@@ -29,7 +29,7 @@ class _Utf8:
 
     def __init__(self, stream: Iterable[str], report: Reporter, code: str):
         self._read = getattr(stream, "read", None)
-        self._lines = None if self._read else iter(stream)
+        self._lines: Iterator[str] = iter(()) if self._read else iter(stream)
         self._report, self._code = report, code
         self._line = 1  # of the next text read
 

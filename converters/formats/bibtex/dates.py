@@ -32,7 +32,7 @@ class Problem:
     info: bool = False  # a known convention, not a mistake
 
 
-def parse_iso(text: str, field: str) -> tuple[Date | None, list[Problem]]:
+def parse_iso(text: str, field: str) -> tuple[Date, list[Problem]]:
     """``2020``, ``2020-05``, ``2020-05-17``, ranges ``1984/1986``, qualifiers ``~ ? %``, seasons ``2020-21``."""
     text = text.strip()
     start_text, slash, end_text = text.partition("/")
@@ -65,7 +65,7 @@ def _edtf_part(text: str) -> Date:
         season, month = month - 20, None
     elif month is not None and not 1 <= month <= 12:
         raise ValueError(f"month {month:02d} is not 01-12")
-    if day is not None:
+    elif month is not None and day is not None:  # (the pattern has no day without a month)
         _check_day(year, month, day)
     return Date(year, month, day, season, circa=match["qualifier"] is not None)
 
@@ -100,12 +100,14 @@ def parse_parts(year: str | None, month: str | None, day: str | None
                                     f"{', '.join(keep)} without a year; kept as written"))
         return None, problems, keep
     plain_year = tex_to_unicode(NOOPSORT.sub("", year)).strip()
-    date = _year(plain_year)
-    if date is None:
+    years = _year(plain_year)
+    if years is None:
         keep.update({k: v for k, v in (("month", month), ("day", day)) if v is not None})
         problems.append(Problem("year", "bibtex.bad-year", f"year '{plain_year}' is not a number; kept as a "
                                 "literal date", "a year is digits, e.g. 2024; ranges as 1984--1986"))
         return Date(literal=plain_year), problems, keep
+    first_year, last_year = years
+    date = Date(first_year) if last_year is None else Date(first_year, end=Date(last_year))
     parsed = None
     if month is not None:
         parsed = _month(month)
@@ -126,14 +128,14 @@ def parse_parts(year: str | None, month: str | None, day: str | None
         parsed = _with_day(parsed, day, problems, keep)
     if parsed is None:
         return date, problems, keep
-    return _assemble(date.year, parsed, problems, keep), problems, keep
+    return _assemble(first_year, parsed, problems, keep), problems, keep
 
 
 def _with_day(parsed: _Month | None, day: str, problems: list[Problem], keep: dict[str, str]) -> _Month | None:
     """Add the day field ("17" or a range "8--9") to a single month."""
     match = re.fullmatch(r"\s*(\d{1,2})\s*(?:(?:-{1,3}|–)\s*(\d{1,2})\s*)?", day)
-    single = parsed is not None and parsed.month is not None and parsed.end_month is None and parsed.day is None
-    if not (match and single):
+    if not (match and parsed is not None and parsed.month is not None  # a single month
+            and parsed.end_month is None and parsed.day is None):
         problems.append(Problem("day", "bibtex.bad-day", f"day '{day}' needs a single month and a day 1-31 "
                                 "(or a range 8--9); kept as written"))
         keep["day"] = day
@@ -144,9 +146,10 @@ def _with_day(parsed: _Month | None, day: str, problems: list[Problem], keep: di
 
 def _assemble(year: int, parsed: _Month, problems: list[Problem], keep: dict[str, str]) -> Date:
     try:
-        if parsed.day is not None:
+        # (a day comes only with a month, an end day only with an end month)
+        if parsed.day is not None and parsed.month is not None:
             _check_day(year, parsed.month, parsed.day)
-        if parsed.end_day is not None:
+        if parsed.end_day is not None and parsed.end_month is not None:
             _check_day(year, parsed.end_month, parsed.end_day)
     except ValueError as exc:
         problems.append(Problem("day", "bibtex.bad-day", f"{exc}; day kept as written"))
@@ -156,15 +159,16 @@ def _assemble(year: int, parsed: _Month, problems: list[Problem], keep: dict[str
     return Date(year, parsed.month, parsed.day, parsed.season, end=end)
 
 
-def _year(text: str) -> Date | None:
+def _year(text: str) -> tuple[int, int | None] | None:
+    """The year, or the first and last years of a range; None when it is neither."""
     if _YEAR.match(text):
-        return Date(int(text))
+        return int(text), None
     match = _YEAR_RANGE.match(text)
     if match:
         start, end = int(match["start"]), match["end"]
         end_year = int(end) if len(end) == 4 else start // 100 * 100 + int(end)
         if end_year > start:
-            return Date(start, end=Date(end_year))
+            return start, end_year
     return None
 
 
@@ -175,8 +179,8 @@ def _month(text: str) -> _Month | None:
     numbers = [int(t) for t in tokens if t.isdigit()]
     if len(words) == 1 and words[0] in SEASONS and not numbers:
         return _Month(season=SEASONS[words[0]])
-    months = [MONTHS.get(w) for w in words]
-    if None in months:
+    months = list(filter(None, map(MONTHS.get, words)))  # (months are 1-12: no 0 to lose)
+    if len(months) < len(words):  # a word that is no month
         return None
     if not months and len(numbers) == 1 and 1 <= numbers[0] <= 12:
         return _Month(numbers[0])

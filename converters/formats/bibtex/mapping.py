@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ...diagnostics import Reporter
-from ...model import Identifiers, Name, Position, Record, Syntax, Text
+from ...model import Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
 from ...text.ids import (
     ArxivIdError,
     is_doi,
@@ -320,7 +320,8 @@ class _Builder:
         if date:
             self.report_dates(problems, {"date": date[1]})
             self.args["issued"] = parsed
-            if parsed.year is not None and dates.agree(parsed, year and year.text, month and month.text):
+            if parsed.year is not None and dates.agree(parsed, year.text if year else None,
+                                                       month.text if month else None):
                 self.drop("year", "month")  # biber: date wins; these say the same
             elif year or month:
                 self.warn("bibtex.conflicting-date", f"date '{date[1].text}' and year/month disagree; date used, "
@@ -328,9 +329,9 @@ class _Builder:
             return
         if not (year or month or day):
             return
-        parsed, problems, keep = dates.parse_parts(*(v.text if v else None for v in (year, month, day)))
+        issued, problems, keep = dates.parse_parts(*(v.text if v else None for v in (year, month, day)))
         self.report_dates(problems, {"year": year, "month": month, "day": day})
-        self.args["issued"] = parsed
+        self.args["issued"] = issued
         self.drop(*(n for n, v in (("year", year), ("month", month), ("day", day)) if v and n not in keep))
 
     def report_dates(self, problems: list[dates.Problem], values: dict[str, Value | None]) -> None:
@@ -399,12 +400,12 @@ class _Builder:
     def arxiv(self) -> None:
         derived = _arxiv_doi_id(self.ids.get("doi", ()))
         eprint = self.fields.get("eprint")
-        if not self.is_arxiv() or (eprint is None and derived is None):
-            if eprint is not None and self.type_of_eprint() == "pubmed" and "pmid" not in self.fields:
-                self.ids["pmid"] = _plain(self.take("eprint")[1].text)
-                self.drop(*ARXIV_TYPE_FIELDS)
-            return
         text = eprint.text.strip() if eprint is not None else derived
+        if not self.is_arxiv() or text is None:
+            if eprint is not None and self.type_of_eprint() == "pubmed" and "pmid" not in self.fields:
+                self.ids["pmid"] = _plain(eprint.text)
+                self.drop("eprint", *ARXIV_TYPE_FIELDS)
+            return
         try:
             arxiv_id, version, subject = parse_arxiv_id(text)
         except ArxivIdError as exc:
@@ -422,7 +423,7 @@ class _Builder:
             self.ids["arxiv_class"] = _verbatim(found[1].text)
         elif subject:
             self.ids["arxiv_class"] = f"{arxiv_id.split('/')[0]}.{subject}"
-        derived_doi = Identifiers(arxiv=arxiv_id).derived_doi.lower()
+        derived_doi = arxiv_doi(arxiv_id).lower()
         self.ids["doi"] = tuple(d for d in self.ids.get("doi", ()) if d.lower() != derived_doi)
 
     def type_of_eprint(self) -> str | None:
@@ -629,7 +630,7 @@ def _split_persons_in_tex(text: str) -> list[str]:
         if starts:
             spans += [possible_end, pos - 1]
     spans.append(len(text))
-    return [text[start:end] for start, end in zip(spans[::2], spans[1::2])] if text else []
+    return [text[start:end] for start, end in zip(spans[::2], spans[1::2], strict=True)] if text else []
 
 
 _GAP, _A, _N, _D, _AFTER, _NEXT_WORD = range(6)
@@ -645,7 +646,9 @@ def _and_step(step: int, char: str, pos: int, possible_end: int) -> tuple[int, i
     if step == _NEXT_WORD:
         return (_NEXT_WORD, possible_end, False) if white else (_GAP, possible_end, True)
     if white:
-        return (_NEXT_WORD, possible_end, False) if step == _AFTER else (_A, pos - 1 if step != _A else possible_end, False)
+        if step == _AFTER:
+            return _NEXT_WORD, possible_end, False
+        return _A, pos - 1 if step != _A else possible_end, False
     expected = {_A: "aA", _N: "nN", _D: "dD"}.get(step, "")
     return (step + 1, possible_end, False) if char in expected else (_GAP, possible_end, False)
 

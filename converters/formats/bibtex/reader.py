@@ -125,10 +125,10 @@ def _cut(text: str) -> int:
         if at > 0:
             cut = at
         if _COMMENT_START.match(text, at):
-            end = comment_end(text, text.index("{", at))
-            if end is None and len(text) - at < _PATIENCE:  # not closed yet: wait for more
+            closed = comment_end(text, text.index("{", at))
+            if closed is None and len(text) - at < _PATIENCE:  # not closed yet: wait for more
                 return cut
-            pos = end or pos  # (one never closed is cut like any other block, as bibtexparser does)
+            pos = closed or pos  # (one never closed is cut like any other block, as bibtexparser does)
     return cut
 
 
@@ -318,7 +318,7 @@ class _State:
         key = name if head and head["type"].lower() not in _NOT_ENTRIES else None  # a macro name is no record key
         kind = f"@{head['type']}" if head else "block"
         hint, hint_at = _diagnose(block.raw or "", getattr(block.error, "abort_reason", ""))
-        if hint_at is not None:
+        if hint is not None and hint_at is not None:
             at_line, _ = self.where(offset + hint_at)
             hint = hint.replace("{line}", str(at_line))
         reason = getattr(block.error, "abort_reason", str(block.error)).strip()
@@ -334,9 +334,13 @@ class _State:
         if not key:
             self.report.warning("bibtex.no-key", f"@{written_type} entry has no citation key", line=line,
                                 column=column, key=self.last_key, hint="write @type{key, ...}")
-        for fld, (name_at, value_at) in zip(block.fields, _field_offsets(block.raw or "", block.fields)):
-            if name_at is not None:  # offsets in the entry -> in the text
-                name_at, value_at = offset + name_at, offset + value_at
+        name_at: int | None
+        value_at: int | None
+        for fld, found in zip(block.fields, _field_offsets(block.raw or "", block.fields), strict=True):
+            if found is None:
+                name_at = value_at = None
+            else:  # offsets in the entry -> in the text
+                name_at, value_at = offset + found[0], offset + found[1]
             if not self.field(entry, fld.key, fld.value, name_at, value_at):
                 entry.ok = False
                 break
@@ -433,6 +437,7 @@ class _State:
                       value_offset: int | None) -> bool:
         """Read the value up to where the next `name =` starts, then that field: one warning."""
         head = _NEXT_FIELD_HEAD.match(raw, cut)
+        assert head is not None, "the scan that raised found a field head at cut"
         at = None if value_offset is None else value_offset + cut
         line, column = self.where(at) if at is not None else (entry.info.line, None)
         self.report.warning("bibtex.missing-comma", f"no comma between field '{name}' and field '{head[1].lower()}'; "
@@ -649,13 +654,13 @@ def _parse(text: str, bibtexparser, model) -> list:
         out.append(block)
     return out
 
-def _field_offsets(raw: str, fields) -> Iterator[tuple[int | None, int | None]]:
+def _field_offsets(raw: str, fields) -> Iterator[tuple[int, int] | None]:
     """Offsets in the entry's raw text of each field's name and value, searched in order."""
     cursor = max(raw.find(","), 0)
     for fld in fields:
         found = _find_field(raw, fld.key, cursor)
         if found is None:
-            yield None, None
+            yield None
             continue
         cursor = found[1] + len(fld.value)
         yield found

@@ -146,8 +146,7 @@ def evaluate(raw: str, macros: Macros, field_name: str | None = None, *, strip: 
             parts.append(raw[pos + 1 : end])
             names.append(None)
             pos = end + 1
-        elif _NUMBER.match(raw, pos) and not _IDENTIFIER.match(raw, pos):
-            match = _NUMBER.match(raw, pos)
+        elif (match := _NUMBER.match(raw, pos)) and not _IDENTIFIER.match(raw, pos):
             parts.append(match.group())
             names.append(None)
             pos = match.end()

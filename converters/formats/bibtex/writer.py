@@ -187,8 +187,7 @@ def _with_macros(record: Record, fields: list[tuple[str, str]], strings: dict[st
     new: list[tuple[str, str]] = []
     for name, value in fields:
         macro = record.extras.get(_STRING_META + name.lower())
-        usable = macro and _MACRO_NAME.match(macro) and macro.lower() not in MONTH_MACROS and value.startswith("{")
-        if usable:
+        if macro and _MACRO_NAME.match(macro) and macro.lower() not in MONTH_MACROS and value.startswith("{"):
             known = strings.get(macro.lower())
             if known is None:
                 strings[macro.lower()] = value
@@ -332,7 +331,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.editors:
         names("editor", record.editors, record.editors_etal)
     if record.title:
-        title, parts = _split_subtitles(record, biblatex)
+        title, parts = _split_subtitles(record, record.title, biblatex)
         fields.append(("title", text(title, protect=True)))
         for name, part in parts:
             fields.append((name, text(Text(part, Syntax.BIBTEX), protect=True)))
@@ -397,7 +396,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.keywords:
         fields.append(("keywords", plain(", ".join(record.keywords))))
     if record.language:
-        fields.append(("langid" if biblatex else "language", plain(_language(record))))
+        fields.append(("langid" if biblatex else "language", plain(_language(record, record.language))))
     if record.note:
         fields.append(("note", text(record.note)))
     if record.accessed and biblatex:
@@ -435,7 +434,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             path = "issue"
         shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}" for c in chars)
         report.warning("write.no-macro", f"{shown}: no standard LaTeX text macro, written as {tex.UNMAPPED} in "
-                       f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, record=record, field=path)
+                       f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, record=record,
+                       field=path)
         report.lost(key, path, target, f"{tex.UNMAPPED} (no LaTeX macro)", record=record, value=shown)
     return entry_type, fields
 
@@ -458,7 +458,7 @@ class _Missing(list):
         if not self:  # the usual entry: every character had a macro
             return []
         by_field: dict[int, list[str]] = {}
-        for char, index in zip(self, self.at):
+        for char, index in zip(self, self.at, strict=True):
             if index < len(self.fields):  # made for a value that was then not written: no field
                 by_field.setdefault(index, []).append(char)
         return [(self.fields[index][0], list(dict.fromkeys(chars))) for index, chars in sorted(by_field.items())]
@@ -477,12 +477,12 @@ _RECORD_FIELD = {
 }
 
 
-def _language(record: Record) -> str:
+def _language(record: Record, language: str) -> str:
     """The language as the .bib had it when that still names the record's language, else
     the babel name of its BCP 47 tag (biblatex's langid wants one) when that reads back
     as the same tag, else the tag."""
     extras = record.extras
-    return _language_name(record.language, extras.get("bibtex:langid"), extras.get("bibtex:hyphenation"),
+    return _language_name(language, extras.get("bibtex:langid"), extras.get("bibtex:hyphenation"),
                           extras.get("bibtex:language"), extras.get("bibtex:langidopts", ""))
 
 
@@ -518,11 +518,10 @@ def preamble_blocks(record: Record, report: Reporter, key: str, *, ascii: bool =
     return out
 
 
-def _split_subtitles(record: Record, biblatex: bool) -> tuple[Text, list[tuple[str, str]]]:
+def _split_subtitles(record: Record, title: Text, biblatex: bool) -> tuple[Text, list[tuple[str, str]]]:
     """The title as the reader joined it ("Title: Subtitle. Addon"), split back into the
     biblatex fields it came from while it still ends with them (BibTeX styles know no
     subtitle: they get the whole title)."""
-    title = record.title
     parts: list[tuple[str, str]] = []
     for name, joiner in (("titleaddon", ". "), ("subtitle", ": ")):
         part = record.extras.get(f"bibtex:{name}")
@@ -612,8 +611,11 @@ def _name(name: Name, mode: str, missing: list[str] | None = None) -> str:
     if (family and given and name.literal is None and not name.suffix and not name.dropping_particle
             and not name.non_dropping_particle and (written := _plain_name(family, given))):
         return written
-    esc = lambda s: tex.escape_plain(s, mode, missing)
-    if name.is_literal:
+
+    def esc(part: str) -> str:
+        return tex.escape_plain(part, mode, missing)
+
+    if name.literal is not None:
         return "{" + esc(name.literal) + "}"
     particle = name.non_dropping_particle or name.dropping_particle
     if not name.family and not particle:

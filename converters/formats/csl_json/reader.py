@@ -41,6 +41,7 @@ from ...model import (
     Record,
     Syntax,
     Text,
+    arxiv_doi,
     arxiv_url,
 )
 from ...options import Options
@@ -55,12 +56,13 @@ from ...text.ids import (
 )
 from ...text.months import SEASONS
 from ...text.names import leading_particle, trailing_particle
+from ...text.patterns import matcher
 from ...textio import TOO_DEEP, vet_json
 from .tables import DEFAULT_TYPE, TEXT_VARIABLES, TYPE_ALIASES
 
 _DECODER = json.JSONDecoder()
 _ITEM_START = re.compile(r"[,\[\n][ \t\r\n]*\{")
-_SPACE = re.compile(r"[ \t\r\n]*")
+_space = matcher(r"[ \t\r\n]*")
 _MISSING = object()
 
 
@@ -95,7 +97,7 @@ class _Reader:
         return {"line": self.line(offset), "column": self.column(offset)}
 
     def skip(self, pos: int) -> int:
-        return _SPACE.match(self.text, pos).end()
+        return _space(self.text, pos).end()
 
     # -- splitting the input into items
 
@@ -132,20 +134,21 @@ class _Reader:
             try:
                 value, end = _DECODER.raw_decode(text, pos)
             except json.JSONDecodeError as exc:
-                pos = self.broken(pos, exc.pos, f"invalid JSON: {exc.msg}")
+                resumed = self.broken(pos, exc.pos, f"invalid JSON: {exc.msg}")
             except RecursionError:
-                pos = self.broken(pos, pos, TOO_DEEP)
+                resumed = self.broken(pos, pos, TOO_DEEP)
             else:
                 after = self.skip(end)
                 if after < len(text) and text[after] == ":":  # a member outside an object: the item lost its '{'
-                    pos = self.broken(pos, after, "invalid JSON: a 'name: value' pair outside an object "
-                                                  "(the item's '{' is missing?)")
+                    resumed = self.broken(pos, after, "invalid JSON: a 'name: value' pair outside an object "
+                                                      "(the item's '{' is missing?)")
                 else:
                     yield value, pos, end
                     pos = self.next_in_array(after)
                     continue
-            if pos is None:
+            if resumed is None:
                 return None
+            pos = resumed
         self.report.warning("csl.unclosed", "input ends inside the array (no closing ']')",
                             **self.at(len(text)), key=self.last_label, hint="the file may have been cut short")
         return None
@@ -170,11 +173,11 @@ class _Reader:
             return self.broken(pos, exc.pos, f"invalid JSON: {exc.msg}")
         except RecursionError:
             return self.broken(pos, pos, TOO_DEEP)
-        if isinstance(value, dict) and "type" not in value and isinstance(value.get("items", value.get("references")),
-                                                                          list):
+        if (isinstance(value, dict) and "type" not in value
+                and isinstance(items := value.get("items", value.get("references")), list)):
             self.report.warning("csl.wrapped", "items read from the object's 'items'/'references' list",
                                 **self.at(pos))
-            for item in value.get("items", value.get("references")):
+            for item in items:
                 yield item, pos, end
         else:
             yield value, pos, end
@@ -232,7 +235,7 @@ class _Reader:
             items, nodes = data, root.value
         else:
             items, nodes = [data], [root]
-        for item, node in zip(items, nodes):
+        for item, node in zip(items, nodes, strict=True):
             try:
                 value = _from_yaml(item, ())
             except ValueError as exc:  # an alias that contains itself
@@ -503,7 +506,7 @@ class _Item:
         self._arxiv(custom, dois)
         url = self.string("URL")
         if "arxiv" in self.ids:  # derived by the model: never stored
-            derived = Identifiers(arxiv=self.ids["arxiv"]).derived_doi.lower()
+            derived = arxiv_doi(self.ids["arxiv"]).lower()
             dois = [d for d in dois if d.lower() != derived]
             url = None if url == arxiv_url(self.ids["arxiv"]) else url
         if dois:
@@ -651,7 +654,7 @@ def _id_in(fragment: str) -> str | None:
 def _id_tokens(value: str, normalise: Callable[[str], tuple[str, bool]]) -> list[str]:
     """The numbers of an ISBN/ISSN variable: a list split at commas or semicolons, and at spaces
     unless the spaces are inside one number ("0 201 13447 0" is one ISBN, printed so)."""
-    tokens = []
+    tokens: list[str] = []
     for chunk in re.split(r"[,;]+", value):
         chunk = chunk.strip()
         if chunk:
@@ -754,14 +757,18 @@ def _one_date(part: Any) -> tuple[Date | None, bool, str | None]:
         return None, True, None  # [[]] and [[null]]: the producer had no date
     complete = len(part) <= 3
     problem = None if complete else f"{len(part)} date parts (at most year, month, day); the rest kept in extras"
-    numbers = [_int(x) for x in part[:3]]
-    if None in numbers:
-        cut = numbers.index(None)
-        numbers = numbers[:cut]
-        complete, problem = False, problem or f"date part {part[cut]!r} is not a number"
-        if not numbers:
-            return None, False, problem
-    year, month, day = (numbers + [None, None])[:3]
+    numbers: list[int] = []  # up to the first that is not a number
+    for x in part[:3]:
+        number = _int(x)
+        if number is None:
+            complete, problem = False, problem or f"date part {x!r} is not a number"
+            break
+        numbers.append(number)
+    if not numbers:
+        return None, False, problem
+    year = numbers[0]
+    month: int | None = numbers[1] if len(numbers) > 1 else None
+    day: int | None = numbers[2] if len(numbers) > 2 else None
     season = None
     if month is not None and 21 <= month <= 24:  # CSL's seasons as months
         season, month = month - 20, None
@@ -819,6 +826,8 @@ def _edtf_one(text: str) -> Date | None:
         season, month = month - 20, None
     if month is not None and not 1 <= month <= 12:
         return None
-    if day is not None and not 1 <= day <= calendar.monthrange(year if year > 0 else 2000, month)[1]:
+    # (a day comes only with a month)
+    if day is not None and month is not None and not 1 <= day <= calendar.monthrange(year if year > 0 else 2000,
+                                                                                      month)[1]:
         return None
     return Date(year, month, day, season=season, circa=match["q"] is not None)

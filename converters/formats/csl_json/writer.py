@@ -71,7 +71,7 @@ def _pretty(item: dict[str, Any]) -> str:
 
 
 def _name(name: Name) -> dict[str, str]:
-    if name.is_literal:
+    if name.literal is not None:
         return {"literal": name.literal}
     out = {}
     for attr, key in (("family", "family"), ("given", "given"), ("dropping_particle", "dropping-particle"),

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ...keys import suffix_letters
-from ...model import Name, Record, Text
+from ...model import Date, Name, Record, Text
 from ...text.ids import ArxivIdError, parse_arxiv_id
 from .inline import STYLES, element_text, local, plain, rich
 from .parts import (
@@ -97,6 +97,7 @@ class _Collected:
     groups: dict[str, list[Name]] = field(default_factory=dict)
     etal: set[str] = field(default_factory=set)
     date_parts: dict[str, object] = field(default_factory=dict)  # year/month/day/season elements
+    dates: dict[str, Date | None] = field(default_factory=dict)  # the first pub date, the first string-date
     pages: dict[str, str] = field(default_factory=dict)  # fpage, lpage, page-range
     loose: list[str] = field(default_factory=list)  # untagged text of a mixed-citation
     hints: set[str] = field(default_factory=set)  # elements that tell the type (patent, conf-name)
@@ -212,14 +213,14 @@ def _date(el, draft, got, ctx, key):
     date = parts_date(el, draft, ctx, key)
     if kind in ACCESS_TYPES:
         draft.accessed = draft.accessed or date
-    elif kind in ("pub", "published", "publication") and "date" not in got.date_parts:
-        got.date_parts["date"] = date
+    elif kind in ("pub", "published", "publication") and "date" not in got.dates:
+        got.dates["date"] = date
     elif date is not None:
         draft.extra(f"date:{kind}", date.iso() or date.literal)
 
 
 def _string_date(el, draft, got, ctx, key):
-    got.date_parts.setdefault("string-date", text_date(element_text(el)))
+    got.dates.setdefault("string-date", text_date(element_text(el)))
 
 
 def _date_in_citation(el, draft, got, ctx, key):
@@ -351,7 +352,7 @@ def _issued(draft: Draft, got: _Collected, ctx: Context) -> None:
     if "year" in parts or "month" in parts:
         draft.issued = date_from(parts.get("year"), parts.get("month"), parts.get("day"), parts.get("season"),
                                  draft, ctx, draft.key)
-    draft.issued = draft.issued or parts.get("date") or parts.get("string-date")
+    draft.issued = draft.issued or got.dates.get("date") or got.dates.get("string-date")
 
 
 def _pages(draft: Draft, got: _Collected) -> None:

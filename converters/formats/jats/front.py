@@ -6,6 +6,7 @@ Read with ``Options.jats_front``; it is how ``--jats-mode articles`` output read
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ...model import Record, Text
 from .inline import Builder, element_text, local, plain, rich
@@ -57,7 +58,7 @@ def read_meta(meta, ctx: Context, source: str | None, journal=None, article=None
     draft.type = "article" if article_type == "preprint" else "article-journal"
     if article is not None and article.get(XML_LANG):
         draft.language = article.get(XML_LANG)
-    state = {"version": None, "dates": []}
+    state: dict[str, Any] = {"version": None, "dates": []}
     for element in meta:
         handler = _HANDLERS.get(local(element))
         if handler is not None:
@@ -118,7 +119,7 @@ def _title_group(el, draft, ctx, state):
 
 
 def _contrib_group(el, draft, ctx, state):
-    roles = []
+    roles: list[str] = []
     for contrib in el:
         if local(contrib) == "etal":
             role = roles[-1] if roles else "author"

@@ -96,6 +96,7 @@ def refuse_entity_declarations(text: str, report: Reporter) -> bool:
     if start is None:
         return False
     match = _ENTITY_DECL.match(text, start)
+    assert match is not None, "start is an '<!ENTITY', which the pattern always matches"
     kind = "parameter entity" if match.group(1) else "entity"
     report.error(
         "jats.entity-declaration",
@@ -180,12 +181,12 @@ def _scan_doctype(text: str, pos: int) -> tuple[int | None, int]:
         elif text.startswith("<!ENTITY", match.start()):
             return match.start(), len(text)
         elif _OTHER_DECL.match(text, match.start()):  # to its ">", past quoted literals
-            end, hidden = _declaration_end(text, match.end())
-            if hidden is not None:
-                return hidden, len(text)
-            if end is None:
+            declaration_end, entity_at = _declaration_end(text, match.end())
+            if entity_at is not None:
+                return entity_at, len(text)
+            if declaration_end is None:
                 return _fallback(text, pos), len(text)
-            pos = end
+            pos = declaration_end
         else:  # not DTD syntax (a conditional section, a typo): skip nothing
             pos = match.end()
 
@@ -351,7 +352,7 @@ def _fragment(text: str, start: int, end: int, first_line: int, wrapper: str, re
                      hint="the references around it were read")
         return None
     for element in root.iter():
-        if element.sourceline is not None:
-            element.sourceline += first_line - 1
+        if element.sourceline is not None:  # lxml lets it be set; types-lxml says read-only
+            element.sourceline += first_line - 1  # type: ignore[misc]
     _report_xinclude(root, report)
     return root

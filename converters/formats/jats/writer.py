@@ -90,7 +90,7 @@ def _rich(text: Text) -> str:
 
 
 def _name(name: Name) -> str:
-    if name.is_literal:
+    if name.literal is not None:
         return _el("collab", _esc(name.literal))
     surname = " ".join(p for p in (name.non_dropping_particle, name.family) if p)
     given = " ".join(p for p in (name.given, name.dropping_particle) if p)
@@ -107,8 +107,7 @@ def _name(name: Name) -> str:
 def _date_parts(date: Date, order: str) -> str:
     """Citation order is year, month, day; pub-date wants day, month, year."""
     pieces = {}
-    if date.year is not None:
-        iso = date.iso()
+    if (iso := date.iso()) is not None:  # (there is a year)
         pieces["year"] = _el("year", str(date.year), **({"iso_8601_date": iso} if order == "ymd" else {}))
     if date.month:
         pieces["month"] = _el("month", f"{date.month:02d}")
@@ -168,7 +167,8 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
         parts.append(_el("source", _rich(record.title)))
     else:
         if record.title:
-            tag = "chapter-title" if record.type in ("chapter", "entry-encyclopedia", "entry-dictionary") else "article-title"
+            in_a_whole = record.type in ("chapter", "entry-encyclopedia", "entry-dictionary")
+            tag = "chapter-title" if in_a_whole else "article-title"
             parts.append(_el(tag, _rich(record.title)))
         else:
             report.warning("write.no-title", "record has no title; JATS4R asks for an article-title",
@@ -234,7 +234,8 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
             report.lost(key, extra_key, target, record=record)
     if not any(parts):  # the DTD wants content: keep the record's place, and say so
         report.warning("write.empty-citation", "record has nothing a JATS citation can hold; written as an "
-                       "empty <comment/>", key=key, record=record, line=record.position.line if record.position else None)
+                       "empty <comment/>", key=key, record=record,
+                       line=record.position.line if record.position else None)
         parts.append("<comment/>")
     return _el("element-citation", "".join(parts), publication_type=pub_type)
 

@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import TextIO
 
 from ...diagnostics import Reporter, Severity
-from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_url
+from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi, arxiv_url
 from ...options import Options
 from ...text.ids import (
     ArxivIdError,
@@ -174,7 +174,7 @@ class _Reader:
         elif self.current is None:
             self._outside(number, tag)
         elif tag == "ER":
-            return self._close()
+            return self._close(self.current)
         else:
             self.current.entries.append(_Entry(tag, stripped, number, column))
         return None
@@ -192,7 +192,7 @@ class _Reader:
                 line=self.current.line, column=1, key=self.current.label() or self.last_label,
                 hint="if the file was cut short, the record's last value may be incomplete",
             )
-            return self._close()
+            return self._close(self.current)
         if self.records == 0 and self.seen_content and not self.stopped and self.report.failed == 0:
             self.report.warning("ris.no-records", "no RIS record found (no 'TY  - ' line)", line=1)
         return None
@@ -275,8 +275,8 @@ class _Reader:
                 hint="the exporter wrote them after the record's end",
             )
 
-    def _close(self) -> Record | None:
-        pending, self.current = self.current, None
+    def _close(self, pending: _Pending) -> Record | None:
+        self.current = None
         for entry in pending.entries:
             entry.join_more()
         try:
@@ -549,8 +549,8 @@ class _Builder:
                 if _ARXIV_URL.match(url) and self._set_arxiv(url):
                     break
         if "arxiv" in self.ids:  # derived by the model: never stored
-            derived = Identifiers(arxiv=self.ids["arxiv"])
-            dois = [d for d in dois if d.lower() != derived.derived_doi.lower()]
+            derived = arxiv_doi(self.ids["arxiv"]).lower()
+            dois = [d for d in dois if d.lower() != derived]
             urls = [(u, e) for u, e in urls if u != arxiv_url(self.ids["arxiv"])]
         if dois:
             self.ids["doi"] = tuple(dict.fromkeys(dois))
@@ -602,7 +602,7 @@ class _Builder:
             for kind, number in kinds:
                 if kind:
                     found[kind].append(number)
-            bad = [t for t, (kind, _) in zip(tokens, kinds) if kind is None]
+            bad = [t for t, (kind, _) in zip(tokens, kinds, strict=True) if kind is None]
             if bad or not tokens:
                 self.warn("ris.bad-sn", f"SN '{entry.value[:60]}' holds no valid ISBN or ISSN"
                           f"{' (' + ', '.join(bad) + ')' if bad else ''}; kept in extras", entry)

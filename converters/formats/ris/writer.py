@@ -63,7 +63,7 @@ def _text(value: Text, options: Options) -> str:
 
 
 def _name(name: Name) -> str:
-    if name.is_literal:
+    if name.literal is not None:
         return name.literal
     family = " ".join(p for p in (name.non_dropping_particle, name.family) if p)
     given = " ".join(p for p in (name.given, name.dropping_particle) if p)
