@@ -144,7 +144,7 @@ def read_input(name: str | os.PathLike | IO, from_: str | None, encoding: str, o
             handle = open(name, "rb")
             watch(handle)
         yield from api.iter_load(handle or name, from_, encoding=encoding, report=report,
-                                 jats_front=options.jats_front)
+                                 **options.format_values)  # every format option, as the library reads
     except FileNotFoundError:
         unread("read.missing", "no such file")
     except IsADirectoryError:

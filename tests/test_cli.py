@@ -519,3 +519,21 @@ def test_progress_follows_how_far_the_watched_input_is_read(tmp_path):
     list(records)
     progress.file_done(0, SAMPLE)
     assert progress.bytes_read() == size and "(100%)" in progress.text()
+
+
+RIS_UNPB_PREPRINT = ("TY  - UNPB\nTI  - A preprint\nAU  - Smith, Ann\nPY  - 2021\nT2  - arXiv\nPB  - arXiv\n"
+                     "UR  - https://arxiv.org/abs/2101.00001\nER  - \n")
+
+
+@pytest.mark.parametrize("ris_type", ["UNPB", "GEN", "JOUR"])
+def test_the_cli_reads_with_the_format_options_the_library_reads_with(tmp_path, ris_type):
+    # the RIS reader keeps an input TY that --ris-type would not write; the CLI gave its
+    # readers only --jats-front, so it differed from converters.convert(ris_type=...)
+    import converters
+
+    source = tmp_path / "in.ris"
+    source.write_text(RIS_UNPB_PREPRINT, encoding="utf-8")
+    result = run("convert", str(source), "-t", "ris", "--ris-type", ris_type, "-q")
+    assert result.exit_code == 0, result.output
+    library = converters.convert(RIS_UNPB_PREPRINT, "ris", "ris", ris_type=ris_type).text
+    assert result.stdout.replace("\r\n", "\n") == library.replace("\r\n", "\n")
