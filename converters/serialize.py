@@ -100,5 +100,16 @@ _LINE_BREAK = re.compile("[\u2028\u2029\x85]")
 
 def encode_json(value: Any) -> str:
     """Compact JSON, non-ASCII kept as UTF-8, but never a character a line splitter breaks at."""
-    text = _encode_raw(value)
-    return _LINE_BREAK.sub(lambda m: _LINE_BREAKS[m.group()], text) if _LINE_BREAK.search(text) else text
+    return escape_line_breaks(_encode_raw(value))
+
+
+# encode_json without the line-break escape, for a caller that joins many parts and
+# escapes the whole once (escape_line_breaks): one scan instead of one per part
+encode_json_parts = _encode_raw
+
+
+def escape_line_breaks(text: str) -> str:
+    """JSON text with U+2028, U+2029 and U+0085 written as escapes (only JSON strings can hold them)."""
+    if text.isascii() or not ("\u2028" in text or "\u2029" in text or "\x85" in text):  # (faster than a search)
+        return text
+    return _LINE_BREAK.sub(lambda m: _LINE_BREAKS[m.group()], text)

@@ -22,7 +22,7 @@ from ...diagnostics import Reporter
 from ...keys import KeyAllocator
 from ...model import Date, Name, Record
 from ...options import Options
-from ...serialize import encode_json
+from ...serialize import encode_json, encode_json_parts, escape_line_breaks
 from ...text.markup import to_csl, to_plain
 from .tables import (
     ARRAY_VARIABLES,
@@ -51,7 +51,7 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     for record in records:
         item = to_item(record, keys.key_for(record), options, report)
         if options.ndjson:
-            out.write(_encode(item) + "\n")
+            out.write(encode_json(item) + "\n")
         else:
             out.write(",\n  " if count else "\n  ")
             out.write(_pretty(item))
@@ -61,13 +61,12 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     return count
 
 
-_encode = encode_json  # one encoder for the whole run (serialize.py)
-
 
 def _pretty(item: dict[str, Any]) -> str:
     """One variable a line, each value compact: readable, and json's C encoder does the work
     (indent= falls back to its pure-Python encoder, several times slower)."""
-    return "{\n" + ",\n".join(f"    {_encode(key)}: {_encode(value)}" for key, value in item.items()) + "\n  }"
+    parts = ",\n".join(f"    {encode_json_parts(key)}: {encode_json_parts(value)}" for key, value in item.items())
+    return escape_line_breaks("{\n" + parts + "\n  }")  # once per item, not per value
 
 
 def _name(name: Name) -> dict[str, str]:
