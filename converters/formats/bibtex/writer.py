@@ -162,16 +162,16 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
                       for name, value in _without_cycles(fields, key, links, record, report, target)]
         fields, new_strings = (_with_macros(record, fields, strings)
                                if any(name.startswith(_STRING_META) for name in record.extras) else (fields, ()))
-        if count:
-            out.write("\n")
+        parts = ["\n"] if count else []
         blocks = [block for block in preamble_blocks(record, report, key, ascii=mode == "ascii")
                   if block not in preambles]
         preambles.update(blocks)
-        out.writelines(blocks)
-        out.writelines(f"@string{{{name} = {value}}}\n\n" for name, value in new_strings)
-        out.write(f"@{entry_type}{{{key},\n")
-        out.writelines(f"  {name} = {value},\n" for name, value in fields)
-        out.write("}\n")
+        parts.extend(blocks)
+        parts.extend(f"@string{{{name} = {value}}}\n\n" for name, value in new_strings)
+        parts.append(f"@{entry_type}{{{key},\n")
+        parts.extend(f"  {name} = {value},\n" for name, value in fields)
+        parts.append("}\n")
+        out.write("".join(parts))  # one write an entry: the output may be a checking wrapper
         count += 1
     return count
 

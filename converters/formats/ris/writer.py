@@ -40,21 +40,23 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     count = 0
     for record in records:
         key = keys.key_for(record)
-        if count:
-            out.write("\r\n")
+        lines = ["\r\n"] if count else []
         for tag, value in _tags(record, key, options, report):
             line, replaced = _line(value)
             if replaced:
                 report.warning("write.control-char", f"{replaced} control character{'s' * (replaced > 1)} in {tag} "
                                "written as U+FFFD (RIS carries text only)", key=key, record=record, field=tag)
-            out.write(f"{tag}  - {line}\r\n")
-        out.write("ER  - \r\n")
+            lines.append(f"{tag}  - {line}\r\n")
+        lines.append("ER  - \r\n")
+        out.write("".join(lines))  # one write a record: the output may be a checking wrapper
         count += 1
     return count
 
 
 def _line(value: str) -> tuple[str, int]:
     """The value on one line, and how many control characters it had to replace."""
+    if value.isprintable():  # no line break and no control character (nearly every value): no scan
+        return value.strip(), 0
     return _CONTROL.subn("\ufffd", _NEWLINES.sub(" ", value).strip())
 
 
