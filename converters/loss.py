@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from .diagnostics import Reporter
+    from .model import Record
 
 LOSS_CODES = ("write.lost", "write.moved")
 _MOVED_TO = re.compile(r"; written to (?P<to>.+)$")
@@ -93,3 +98,23 @@ def summary_line(report: dict, shown: int = 6) -> str | None:
     more = len(totals) - shown
     listed = ", ".join(parts) + (f", and {more} more field{'s' if more != 1 else ''}" if more > 0 else "")
     return f"not carried by {report['target']}: {listed} (-v or --report FILE.json: which records)"
+
+
+NOTHING: frozenset[str] = frozenset()
+
+
+def report_unwritten(report: Reporter, record: Record, key: str | None, target: str,
+                     written: Container[str] = NOTHING, *, name_details: bool = False) -> None:
+    """Report, as dropped, each CSL variable of the record's maps (``variables``, ``names``,
+    ``dates``) that the writer does not write (``written``: CSL names), and the names'
+    affiliations and ORCID iDs when it does not write those: every writer calls this once
+    a record, so a variable a reader learns to fill is never lost silently."""
+    for kind in (record.variables, record.names, record.dates):
+        for name in kind:
+            if name not in written:
+                report.lost(key, name, target, record=record)
+    if not name_details:
+        people = (*record.authors, *record.editors, *(n for names in record.names.values() for n in names))
+        for detail in ("affiliation", "orcid"):
+            if any(getattr(n, detail) for n in people):
+                report.lost(key, f"name {detail}", target, record=record)

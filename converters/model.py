@@ -15,6 +15,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from . import csl
+
 
 class Syntax(StrEnum):
     """How the characters of a text value are to be read."""
@@ -58,8 +60,12 @@ class Name:
     non_dropping_particle: str | None = None  # "van der" sorted with family (CSL)
     suffix: str | None = None
     literal: str | None = None  # organisations and names that must not be split
+    affiliation: tuple[str, ...] = ()  # institutions, as written (JATS <aff>, arXiv, CSL name "affiliation")
+    orcid: str | None = None  # bare, "0000-0002-1825-0097"
 
     def __post_init__(self) -> None:
+        if type(self.affiliation) is not tuple:  # a list from JSON
+            object.__setattr__(self, "affiliation", tuple(self.affiliation))
         if self.literal is not None and (self.family or self.given):
             raise ValueError("a Name is either literal or has family/given parts, not both")
         if not (self.literal or self.family or self.given):
@@ -204,6 +210,26 @@ def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str]:
     return MappingProxyType(dict(value or {}))
 
 
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _typed_map(value: Mapping[str, Any], allowed: frozenset[str], kind: type, name: str) -> Mapping[str, Any]:
+    """A read-only copy, every key a CSL variable of the map's kind and every value typed."""
+    out = dict(value)
+    for key, item in out.items():
+        if key not in allowed:
+            raise ValueError(f"Record.{name}: {key!r} is not a CSL {name[:-1]} the record keeps there "
+                             "(converters/csl.py)")
+        if kind is Name:
+            if isinstance(item, list):
+                out[key] = item = tuple(item)
+            if not (isinstance(item, tuple) and item and all(isinstance(n, Name) for n in item)):
+                raise TypeError(f"Record.names[{key!r}] must be a non-empty tuple of Name")
+        elif not isinstance(item, kind):
+            raise TypeError(f"Record.{name}[{key!r}] must be a {kind.__name__}, got {type(item).__name__}")
+    return MappingProxyType(out)
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One bibliographic item.
@@ -234,6 +260,10 @@ class Record:
     edition: str | None = None
     keywords: tuple[str, ...] = ()
     language: str | None = None
+    # every other CSL variable, by its CSL name (converters/csl.py lists which go where)
+    variables: Mapping[str, Text] = field(default_factory=dict)  # standard and number variables
+    names: Mapping[str, tuple[Name, ...]] = field(default_factory=dict)  # name variables: "translator"
+    dates: Mapping[str, Date] = field(default_factory=dict)  # date variables: "original-date"
     ids: Identifiers = field(default_factory=Identifiers)
     extras: Mapping[str, str] = field(default_factory=dict)
     position: Position | None = field(default=None, compare=False)
@@ -242,6 +272,9 @@ class Record:
         if self.type not in CSL_TYPES:
             raise ValueError(f"unknown CSL item type {self.type!r}")
         object.__setattr__(self, "extras", _frozen_mapping(self.extras))
+        for name, allowed, kind in _TYPED_MAPS:  # (nearly all records leave them empty: no copy then)
+            value = getattr(self, name)
+            object.__setattr__(self, name, _typed_map(value, allowed, kind, name) if value else _EMPTY)
 
     __hash__ = None  # type: ignore[assignment]  # extras is a mapping
 
@@ -261,4 +294,6 @@ class Record:
         return "<untitled>"
 
 
+_TYPED_MAPS = (("variables", csl.VARIABLES, Text), ("names", csl.NAME_VARIABLES, Name),
+               ("dates", csl.DATE_VARIABLES, Date))
 RECORD_FIELDS = tuple(f.name for f in fields(Record))

@@ -25,6 +25,11 @@ def _date(value: Date | None) -> dict | None:
     return _compact(out)
 
 
+def _name(name: Name) -> dict:
+    return _compact({g.name: (list(v) if isinstance(v := getattr(name, g.name), tuple) else v)
+                     for g in fields(Name)})
+
+
 def _compact(data: dict) -> dict:
     return {k: v for k, v in data.items() if v not in (None, (), [], {}, False)}
 
@@ -42,7 +47,13 @@ def record_to_dict(record: Record, *, position: bool = False) -> dict[str, Any]:
         elif isinstance(value, Date):
             value = _date(value)
         elif f.name in ("authors", "editors"):
-            value = [_compact({g.name: getattr(n, g.name) for g in fields(Name)}) for n in value]
+            value = [_name(n) for n in value]
+        elif f.name == "variables":
+            value = {k: _text(v) for k, v in value.items()}
+        elif f.name == "names":
+            value = {k: [_name(n) for n in v] for k, v in value.items()}
+        elif f.name == "dates":
+            value = {k: _date(v) for k, v in value.items()}
         elif f.name == "ids":
             value = _compact({g.name: (list(v) if isinstance(v := getattr(value, g.name), tuple) else v)
                               for g in fields(Identifiers)})
@@ -66,8 +77,8 @@ def _date_in(data: dict | None) -> Date | None:
     return Date(**data)
 
 
-_TEXT_FIELDS = {f.name for f in fields(Record) if "Text" in str(f.type)}
-_DATE_FIELDS = {f.name for f in fields(Record) if "Date" in str(f.type)}
+_TEXT_FIELDS = {f.name for f in fields(Record) if str(f.type) == "Text | None"}
+_DATE_FIELDS = {f.name for f in fields(Record) if str(f.type) == "Date | None"}
 
 
 def record_from_dict(data: dict[str, Any]) -> Record:
@@ -79,6 +90,12 @@ def record_from_dict(data: dict[str, Any]) -> Record:
             value = _date_in(value)
         elif key in ("authors", "editors"):
             value = tuple(Name(**n) for n in value)
+        elif key == "variables":
+            value = {k: _text_in(v) for k, v in value.items()}
+        elif key == "names":
+            value = {k: tuple(Name(**n) for n in v) for k, v in value.items()}
+        elif key == "dates":
+            value = {k: _date_in(v) for k, v in value.items()}
         elif key == "ids":
             ids: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in value.items()}
             value = Identifiers(**ids)

@@ -18,6 +18,7 @@ from typing import TextIO
 from ... import targets
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator, ascii_key
+from ...loss import report_unwritten
 from ...model import Date, Name, Record, Syntax, Text
 from ...options import Options
 from ...text import tex
@@ -119,6 +120,10 @@ _KEY_LISTS = frozenset(("crossref", "xref", "xdata", "ids", "related", "entryset
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
+
+
+# the CSL variables of the record's maps this writer writes
+WRITTEN_VARIABLES: frozenset[str] = frozenset()
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
@@ -285,6 +290,7 @@ def _verbatim(value: str, *, ascii: bool = False) -> str:
 
 def _fields(record: Record, key: str, mode: str, options: Options, biblatex: bool, report: Reporter,
             target: str) -> tuple[str, list[tuple[str, str]]]:
+    report_unwritten(report, record, key, target, WRITTEN_VARIABLES)
     dialect = 1 if biblatex else 0
     original = record.extras.get("bibtex:type")
     if original and not _NAME.match(original):

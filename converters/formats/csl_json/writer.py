@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from ... import targets
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator
+from ...loss import report_unwritten
 from ...model import Date, Name, Record
 from ...options import Options
 from ...serialize import encode_json, encode_json_parts, escape_line_breaks
@@ -40,6 +41,10 @@ def detect(head: str) -> bool:
     if first_line.startswith("{") and '"ids"' in first_line and '"date-parts"' not in first_line:
         return False  # refconv-json: the canonical record, not CSL
     return text[:1] in "[{" and '"type"' in head and ('"id"' in head or '"title"' in head)
+
+
+# the CSL variables of the record's maps this writer writes
+WRITTEN_VARIABLES: frozenset[str] = frozenset()
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
@@ -99,6 +104,7 @@ def _date(date: Date) -> dict[str, Any]:
 
 
 def to_item(record: Record, key: str, options: Options, report: Reporter) -> dict[str, Any]:
+    report_unwritten(report, record, key, "CSL-JSON", WRITTEN_VARIABLES)
     item: dict[str, Any] = {"id": key, "type": record.type}
     custom: dict[str, Any] = {}
     plain_math = options.plain_math

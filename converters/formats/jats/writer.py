@@ -21,6 +21,7 @@ from typing import TextIO
 
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator, XmlIdAllocator
+from ...loss import report_unwritten
 from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...text.markup import spans
@@ -117,6 +118,10 @@ def _date_parts(date: Date, order: str) -> str:
     return "".join(pieces[k] for k in keys if k in pieces)
 
 
+# the CSL variables of the record's maps this writer writes
+WRITTEN_VARIABLES: frozenset[str] = frozenset()
+
+
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
     options = options or Options()
     if options.jats_mode == "articles":
@@ -150,6 +155,7 @@ def _article_open(article_type: str, language: str | None = "en") -> str:
 
 
 def _citation(record: Record, key: str, report: Reporter) -> str:
+    report_unwritten(report, record, key, "JATS", WRITTEN_VARIABLES)
     pub_type = _original("jats:publication-type", record) or PUBLICATION_TYPES.get(record.type,
                                                                                   DEFAULT_PUBLICATION_TYPE)
     parts: list[str] = []
@@ -279,6 +285,7 @@ def _chain(first: Record, second: Record, rest: Iterable[Record]):
 
 
 def _front_article(record: Record, key: str, report: Reporter) -> str:
+    report_unwritten(report, record, key, "JATS", WRITTEN_VARIABLES)
     ids = record.ids
     meta: list[str] = []
     if ids.arxiv:

@@ -19,6 +19,7 @@ from typing import TextIO
 
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator
+from ...loss import report_unwritten
 from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...text.markup import to_plain
@@ -32,6 +33,10 @@ _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
 def detect(head: str) -> bool:
     return re.search(r"(?m)^\ufeff?TY[ \t]{1,2}-[ \t]", head) is not None
+
+
+# the CSL variables of the record's maps this writer writes
+WRITTEN_VARIABLES: frozenset[str] = frozenset()
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
@@ -93,6 +98,7 @@ def _report_uncarried(record: Record, key: str, report: Reporter) -> None:
 
 
 def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[tuple[str, str]]:
+    report_unwritten(report, record, key, "RIS", WRITTEN_VARIABLES)
     original = record.extras.get("ris:TY")
     if original:
         ty = original

@@ -1,0 +1,43 @@
+"""No CSL variable of the record leaves a writer silently: written, or reported as dropped."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+import converters
+from converters import csl
+from converters.model import Date, Name, Record, Text
+
+WRITERS = {"bibtex": "bibtex.writer", "biblatex": "bibtex.writer", "ris": "ris.writer",
+           "csl-json": "csl_json.writer", "jats": "jats.writer"}
+
+
+def _every_variable() -> Record:
+    return Record(
+        type="book", key="every", title=Text("Every variable"),
+        authors=(Name(family="Author", given="Ann", affiliation=("Univ",), orcid="0000-0002-1825-0097"),),
+        variables={name: Text(f"value of {name}") for name in csl.VARIABLES},
+        names={name: (Name(family=f"Fam{i}", given="Gwen"),) for i, name in enumerate(sorted(csl.NAME_VARIABLES))},
+        dates={name: Date(1800 + i) for i, name in enumerate(sorted(csl.DATE_VARIABLES))},
+    )
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_each_variable_is_written_or_reported_dropped(fmt):
+    record = _every_variable()
+    diagnostics: list = []
+    converters.dumps([record], fmt, diagnostics=diagnostics)
+    dropped = {d.field for d in diagnostics if d.code == "write.lost"}
+    written = importlib.import_module(f"converters.formats.{WRITERS[fmt]}").WRITTEN_VARIABLES
+    for name in [*record.variables, *record.names, *record.dates]:
+        assert (name in written) != (name in dropped), f"{fmt}: {name} written and dropped, or neither"
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_a_writer_that_keeps_no_affiliation_says_so(fmt):
+    diagnostics: list = []
+    converters.dumps([_every_variable()], fmt, diagnostics=diagnostics)
+    dropped = {d.field for d in diagnostics if d.code == "write.lost"}
+    assert {"name affiliation", "name orcid"} <= dropped
