@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email.utils
+import re
 from pathlib import Path
 
 import pytest
@@ -314,3 +316,65 @@ def test_diagnostics_of_a_loaded_file_name_the_file(tmp_path):
     source.write_text("Abstract.\n\narXiv:bad\nCreated: 2021-01-01\n", encoding="utf-8")
     (error,) = converters.load(source).errors
     assert error.source == str(source)
+
+
+# --- one paper, two sources: the listing and the .abs file give the same record -----------
+
+# .abs lines the listing layout has no place for (its trailer takes any other "Key: value")
+_ABS_ONLY = {"arxiv:versions", "arxiv:submitter"}
+_TRAILERS = ("Journal-ref", "Report-no", "Categories", "MSC-class", "ACM-class", "License", "Proxy")
+
+
+def _abstract(path: Path) -> str:
+    """What follows the second separator line (parse_abs splits at any "\\\\", which an
+    abstract may hold as a TeX line break)."""
+    raw = path.read_bytes()
+    text = raw.decode("latin-1" if "latin" in path.name else "utf-8")
+    parts = re.split(r"(?m)^\\\\[ \t]*\r?$", text)
+    return parts[2] if len(parts) > 2 else ""
+
+
+def _as_listing(fields: dict, abstract: str, version: int | None) -> str | None:
+    """The .abs fields as one listing record, every line the layout can hold, as given
+    (authors with their affiliations, TeX untouched)."""
+    if "id" not in fields or "Date" not in fields or "Title" not in fields or not abstract.strip():
+        return None
+    created = email.utils.parsedate_to_datetime(re.sub(r"\s*\(.*$", "", fields["Date"])).date()
+    paragraphs = [" ".join(fields["Title"].split()) + "\n" + " ".join(fields.get("Authors", "").split()),
+                  " ".join(abstract.split())]
+    if fields.get("Comments"):
+        paragraphs.append(" ".join(fields["Comments"].split()))
+    arxiv = f"arXiv:{fields['id']}" + (f"v{version}" if version else "")
+    if fields.get("DOI"):
+        arxiv += f" - doi: {fields['DOI']}"
+    trailer = [f"{key}: {' '.join(fields[key].split())}" for key in _TRAILERS if fields.get(key)]
+    return "\n\n".join(paragraphs) + "\n\n" + "\n".join([arxiv, *trailer, f"Created: {created.isoformat()}"]) + "\n"
+
+
+def test_a_paper_from_its_listing_and_from_its_abs_file_gives_the_same_record():
+    """Both readers hand their values to the one arXiv builder (arxiv/common.py), so every
+    field agrees: title, authors and affiliations, abstract, comments, ids and DOIs, the
+    parsed Journal-ref, report number, categories, dates and the extras. Only what the
+    listing has no line for (version history, submitter) is the .abs file's alone; an
+    abstract's paragraph breaks cannot be told from the comments paragraph in a listing,
+    so abstracts are compared with white space normalised."""
+    paths = [p for p in shared_files("corpus/arxiv/abs-files", "*.abs") if "/orig/" not in str(p)]
+    if not paths:
+        pytest.skip("../shared/corpus/arxiv/abs-files is absent")
+    compared = 0
+    for path in paths:
+        from_abs = converters.load(path, "arxiv-abs", encoding="latin-1" if "latin" in path.name else "utf-8")
+        fields = parse_abs(path)
+        text = fields and len(from_abs) == 1 and _as_listing(fields, _abstract(path), from_abs[0].ids.arxiv_version)
+        if not text:
+            continue
+        result = converters.loads(text, "arxiv-listing")
+        assert len(result) == 1, (path.name, [d.render() for d in result.diagnostics])
+        listing, abs_record = result[0], from_abs[0]
+        assert " ".join(listing.abstract.value.split()) == " ".join(abs_record.abstract.value.split()), path.name
+        assert listing.abstract.syntax == abs_record.abstract.syntax
+        expected = abs_record.evolve(abstract=listing.abstract,
+                                     extras={k: v for k, v in abs_record.extras.items() if k not in _ABS_ONLY})
+        assert listing == expected, path.name
+        compared += 1
+    assert compared > 600  # of the 689 files (the others lack a title, date or abstract)

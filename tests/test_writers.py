@@ -66,7 +66,10 @@ def test_jats_citation_carries_the_mapping_table_fields(sample):
     names = citation.findall("person-group[@person-group-type='author']/name")
     assert [(n.findtext("surname"), n.findtext("given-names")) for n in names] == [
         ("Balázs", "C."), ("Berger", "E. L."), ("Nadolsky", "P. M."), ("Yuan", "C.-P.")]
-    assert citation.findtext("source") == "arXiv"
+    # its Journal-ref, "Phys.Rev.D76:013009,2007", parsed as every arXiv reader parses it
+    assert (citation.findtext("source"), citation.findtext("volume"), citation.findtext("fpage")) == (
+        "Phys.Rev.D", "76", "013009")
+    assert article.find(".//ref[@id='yurkin2007convergence']//source").text == "arXiv"  # no Journal-ref
     assert citation.find("year").get("iso-8601-date") == "2007-04-02"
     assert [p.text for p in citation.findall("pub-id[@pub-id-type='doi']")] == [
         "10.1103/PhysRevD.76.013009", "10.48550/arXiv.0704.0001"]
@@ -150,7 +153,9 @@ def test_ris_reparses_with_rispy(sample, shared_sample):
     assert first["doi"] == "10.1103/PhysRevD.76.013009" and first["year"] == "2007"
     assert first["urls"] == ["https://arxiv.org/abs/0704.0001"]
     assert first["notes"] == ["37 pages, 15 figures; published version"]
-    assert first["secondary_title"] == "arXiv" and first["publisher"] == "arXiv"
+    assert first["secondary_title"] == "Phys.Rev.D" and first["publisher"] == "arXiv"  # from its Journal-ref
+    assert (first["volume"], first["start_page"]) == ("76", "013009")
+    assert entries[1]["secondary_title"] == "arXiv"  # no Journal-ref
     assert entries[5]["authors"] == ["LIGO Scientific Collaboration", "Virgo Collaboration"]
 
 

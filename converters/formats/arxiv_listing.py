@@ -29,18 +29,13 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from ..diagnostics import Reporter
-from ..model import Date, Identifiers, Position, Record, Syntax, Text
+from ..model import Date, Record
 from ..options import Options
 from ..text.ids import ArxivIdError, is_doi, parse_arxiv_id, strip_doi
 from ..text.names import is_organisation, split_display_name
 from ..text.tex import has_tex
-from .arxiv.authors import (
-    SplitAuthors,
-    affiliation_lines,
-    has_no_letters,
-    split_author_string,
-)
-from .arxiv.common import comments_text, split_dois
+from .arxiv.authors import SplitAuthors, has_no_letters, split_author_string
+from .arxiv.common import Draft, build, split_dois
 
 NAME = "arxiv-listing"
 
@@ -49,9 +44,6 @@ _DOI_TAIL = re.compile(r"^\s+-\s+doi:\s*(?P<dois>.*)$", re.I)
 _CREATED = re.compile(r"^Created:\s*(?P<date>.*?)\s*$")
 _TRAILER = re.compile(r"^(?P<key>[A-Z][A-Za-z]*(?:[- ][A-Za-z]+)*):\s*(?P<value>.*)$")
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
-
-# Trailer keys with a place in the model; every other key is kept in extras.
-_KNOWN_TRAILERS = {"journal-ref", "categories", "report-no", "doi", "comments", "msc-class", "acm-class", "license"}
 
 Line = tuple[int, str]
 
@@ -157,6 +149,9 @@ def _id_of(block: _Block) -> str | None:
 
 
 def _parse(block: _Block, report: Reporter, last_key: str | None) -> Record | None:
+    """The record of one block: this module reads the layout into a Draft, and the builder
+    every arXiv reader shares makes the record (so a paper read from its listing and from
+    its .abs or snapshot record comes out the same)."""
     key = _id_of(block) or last_key
     if block.arxiv_para is None:
         report.error("listing.missing-id", "record has no 'arXiv:ID' line", line=block.first_line,
@@ -171,51 +166,39 @@ def _parse(block: _Block, report: Reporter, last_key: str | None) -> Record | No
         while trailer_lines and not _is_arxiv_line(trailer_lines[0][1]):
             content[-1].append(trailer_lines.pop(0))
 
-    fields: dict = {"extras": {}}
-    ids: dict = {}
-    _parse_trailer(trailer_lines, fields, ids, report, key)
-    _parse_content(content, fields, report, key)
-    if report.failed > errors_before:
+    draft = Draft(line=block.first_line, checked_dois=True, title_optional=True)
+    _parse_trailer(trailer_lines, draft, report, key)
+    _parse_content(content, draft, report, key)
+    if report.failed > errors_before or draft.raw_id is None:
         return None
-    try:
-        return Record(
-            type="article",
-            publisher="arXiv",
-            ids=Identifiers(**ids),
-            position=Position(report.source, block.first_line),
-            **fields,
-        )
-    except ValueError as exc:  # the model refused what the text gave: this record only
-        report.error("listing.invalid", f"record cannot be built: {exc}", line=block.first_line, key=key)
-        return None
+    return build(draft, report, "listing")
 
 
-def _parse_trailer(lines: list[Line], fields: dict, ids: dict, report: Reporter, key: str | None) -> None:
-    extras = fields["extras"]
-    dois: list[str] = []
+def _parse_trailer(lines: list[Line], draft: Draft, report: Reporter, key: str | None) -> None:
+    trailer_comments: list[str] = []
+    seen_id = False
     for number, text in lines:
         match = _ARXIV_LINE.match(text) if text.startswith("arXiv:") else None
-        if match and "arxiv" not in ids:
+        if match and not seen_id:
+            seen_id = True
             try:
-                arxiv_id, version, subject = parse_arxiv_id(match["id"])
+                parse_arxiv_id(match["id"])  # reported here, with its column
             except ArxivIdError as exc:
                 report.error("listing.bad-id", str(exc), line=number, column=7, key=key)
-                ids["arxiv"] = None
                 continue
-            ids["arxiv"] = arxiv_id
-            ids["arxiv_version"] = version
-            if "/" in arxiv_id:  # an old-style id names its primary archive (and subject class)
-                ids["arxiv_class"] = arxiv_id.split("/")[0] + (f".{subject}" if subject else "")
+            draft.raw_id = match["id"]
+            draft.lines["id"] = number
             rest = match["rest"]
             if rest.strip():
                 doi_match = _DOI_TAIL.match(rest)
                 if doi_match and doi_match["dois"].strip():
-                    dois.extend(_dois(doi_match["dois"], number, len(text) - len(rest) + 1, report, key))
+                    draft.dois.extend(_dois(doi_match["dois"], number, len(text) - len(rest) + 1, report, key))
+                    draft.lines.setdefault("doi", number)
                 else:
                     report.warning("listing.stray-text", f"unexpected text after the arXiv id: '{rest.strip()}'",
                                    line=number, column=len(text) - len(rest) + 1, key=key,
                                    hint="expected ' - doi: DOI'; the text is kept in extras")
-                    extras["arxiv:unparsed"] = _join(extras.get("arxiv:unparsed"), rest.strip())
+                    draft.add_extra("unparsed", rest.strip())
             continue
         match = _CREATED.match(text) if text.startswith("Created:") else None
         if match:
@@ -228,34 +211,34 @@ def _parse_trailer(lines: list[Line], fields: dict, ids: dict, report: Reporter,
                              f"bad Created date '{match['date']}': expected a real calendar date YYYY-MM-DD",
                              line=number, column=match.start("date") + 1, key=key)
             else:
-                fields["issued"] = Date(day.year, day.month, day.day)
+                draft.submitted = Date(day.year, day.month, day.day)
             continue
         match = _TRAILER.match(text)
         if match:
             name = match["key"].lower().replace(" ", "-")
             value = match["value"].strip()
             if name == "categories":
-                categories = tuple(value.split())
-                fields["keywords"] = categories
-                if categories:
-                    ids["arxiv_class"] = categories[0]
+                draft.categories = list(dict.fromkeys(value.split()))
             elif name == "doi":
-                dois.extend(_dois(value, number, len(text) - len(match["value"]) + 1, report, key))
+                draft.dois.extend(_dois(value, number, len(text) - len(match["value"]) + 1, report, key))
+                draft.lines.setdefault("doi", number)
             elif name == "report-no":
-                fields["number"] = value
-                extras["arxiv:report-no"] = value
+                draft.report_no = value
             elif name == "comments":
-                fields["note"] = comments_text(value)
+                trailer_comments.append(value)
+            elif name == "journal-ref" and draft.journal_ref is None:
+                draft.journal_ref = value
+                draft.lines["journal-ref"] = number
             else:
-                extras[f"arxiv:{name}"] = _join(extras.get(f"arxiv:{name}"), value)
+                draft.add_extra(name, value)
             continue
         report.warning("listing.stray-text", f"unexpected line in the record trailer: '{text[:60]}'",
                        line=number, column=1, key=key,
                        hint="trailer lines are 'arXiv:ID', 'Key: value' and 'Created: YYYY-MM-DD'; "
                             "the text is kept in extras")
-        extras["arxiv:unparsed"] = _join(extras.get("arxiv:unparsed"), text)
-    if dois:
-        ids["doi"] = tuple(dict.fromkeys(dois))
+        draft.add_extra("unparsed", text)
+    if trailer_comments:
+        draft.comments = "; ".join(trailer_comments)
 
 
 def _dois(text: str, line: int, column: int, report: Reporter, key: str | None) -> list[str]:
@@ -267,10 +250,6 @@ def _dois(text: str, line: int, column: int, report: Reporter, key: str | None) 
                            line=line, column=column + offset, key=key)
         out.append(doi)
     return out
-
-
-def _join(old: str | None, new: str) -> str:
-    return f"{old}\n{new}" if old else new
 
 
 # An author line may end with a full stop only after "et al." or a suffix ("Heath, Jr.").
@@ -298,23 +277,23 @@ def _author_line(text: str) -> SplitAuthors | None:
     return split
 
 
-def _parse_content(paragraphs: list[list[Line]], fields: dict, report: Reporter, key: str | None) -> None:
+def _parse_content(paragraphs: list[list[Line]], draft: Draft, report: Reporter, key: str | None) -> None:
     split = None
     if len(paragraphs) >= 2 and len(paragraphs[0]) == 2:
         split = _author_line(paragraphs[0][1][1])
     if split is not None:
-        (_, title), (author_line, authors) = paragraphs[0]
-        fields["title"] = Text(title.strip(), Syntax.TEX)
-        _authors(split, authors, author_line, fields, report, key)
+        (title_line, title), (author_line, authors) = paragraphs[0]
+        draft.title = title.strip()
+        draft.lines["title"] = title_line
+        _authors(split, authors, author_line, draft, report, key)
         paragraphs = paragraphs[1:]
     if not paragraphs:
         report.warning("listing.no-abstract", "record has no abstract paragraph", key=key)
         return
-    fields["abstract"] = Text(_unwrap(paragraphs[0]), Syntax.TEX)
+    draft.abstract = _unwrap(paragraphs[0])
     if len(paragraphs) >= 2:
-        comments = _unwrap(paragraphs[-1])
-        fields["note"] = comments_text(comments) if "note" not in fields else comments_text(
-            f"{comments}; {fields['note'].value}")
+        comments = _unwrap(paragraphs[-1])  # before the trailer's Comments: line, when there is one
+        draft.comments = f"{comments}; {draft.comments}" if draft.comments else comments
     if len(paragraphs) > 2:
         middle = paragraphs[1:-1]
         report.warning(
@@ -323,13 +302,11 @@ def _parse_content(paragraphs: list[list[Line]], fields: dict, report: Reporter,
             "more abstract",
             line=middle[0][0][0], key=key, hint="the layout has one abstract and at most one comments paragraph",
         )
-        fields["abstract"] = Text("\n\n".join(_unwrap(p) for p in paragraphs[:-1]), Syntax.TEX)
+        draft.abstract = "\n\n".join(_unwrap(p) for p in paragraphs[:-1])
 
 
-def _authors(split: SplitAuthors, line: str, number: int, fields: dict, report: Reporter, key: str | None) -> None:
+def _authors(split: SplitAuthors, line: str, number: int, draft: Draft, report: Reporter, key: str | None) -> None:
     """Names, et al and affiliations from the author line, already split into ``split``."""
-    names = []
-    affiliations = []
     decode = has_tex(line)  # each name is a piece of the line: no TeX in it, none in them
     for index, text in enumerate(split.names):
         if has_no_letters(text, decode):  # e.g. a stray TeX line break "\\"
@@ -337,15 +314,13 @@ def _authors(split: SplitAuthors, line: str, number: int, fields: dict, report: 
                            line=number, column=line.find(text) + 1, key=key)
             continue
         name = split_display_name(text)
-        names.append(name)
+        draft.authors.append(name)
         if index in split.affiliations:
-            affiliations.append((name.display(), split.affiliations[index]))
+            draft.affiliations.append((name.display(), split.affiliations[index]))
     for problem in split.problems:
         report.warning("listing.authors", problem, line=number, key=key, field="authors")
-    fields["authors"] = tuple(names)
-    fields["authors_etal"] = split.etal
-    if affiliations:
-        fields["extras"]["arxiv:affiliations"] = affiliation_lines(affiliations)
+    draft.authors_etal = split.etal
+    draft.lines["authors"] = number
 
 
 def _unwrap(paragraph: list[Line]) -> str:

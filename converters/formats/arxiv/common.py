@@ -61,6 +61,8 @@ class Draft:
     extras: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)  # source line per field, for diagnostics
     id_only: bool = False  # the source lists ids only: a missing title is expected
+    checked_dois: bool = False  # the reader reported malformed DOIs already, with their columns
+    title_optional: bool = False  # the layout makes the title optional (the plain-text listing)
 
     @property
     def key(self) -> str | None:
@@ -130,8 +132,8 @@ def _identifiers(draft: Draft, report: Reporter, code: str) -> dict | None:
     primary = draft.primary or (draft.categories[0] if draft.categories else None)
     if primary:
         ids["arxiv_class"] = primary
-    elif subject:
-        ids["arxiv_class"] = f"{arxiv_id.split('/')[0]}.{subject}"
+    elif "/" in arxiv_id:  # an old-style id names its primary archive (and subject class)
+        ids["arxiv_class"] = arxiv_id.split("/")[0] + (f".{subject}" if subject else "")
     dois = _dois(draft, arxiv_id, report, code)
     if dois:
         ids["doi"] = dois
@@ -148,7 +150,7 @@ def _dois(draft: Draft, arxiv_id: str, report: Reporter, code: str) -> tuple[str
                 report.info(f"{code}.arxiv-doi", f"'{doi}' is the arXiv DOI, which is derived from the id; not "
                             "stored as a journal DOI", line=draft.where("doi"), key=key, field="doi")
                 continue
-            if not is_doi(doi):
+            if not is_doi(doi) and not draft.checked_dois:
                 report.warning(f"{code}.bad-doi", f"'{token}' does not look like a DOI (10.NNNN/suffix); kept as given",
                                line=draft.where("doi"), key=key, field="doi")
             if not any(same_doi(doi, seen) for seen in out):
@@ -161,7 +163,7 @@ def _texts(draft: Draft, fields: dict, report: Reporter, code: str, key: str) ->
         fields["title"] = Text(normalise(draft.title), Syntax.TEX)
     elif draft.id_only:
         report.info(f"{code}.id-only", "the source gives the id only", line=draft.line, key=key)
-    else:
+    elif not draft.title_optional:
         report.warning(f"{code}.no-title", "record has no title", line=draft.where("title"), key=key,
                        field="title")
     if draft.abstract and draft.abstract.strip():
