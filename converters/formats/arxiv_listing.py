@@ -182,7 +182,7 @@ def _parse_trailer(lines: list[Line], draft: Draft, report: Reporter, key: str |
         if match and not seen_id:
             seen_id = True
             try:
-                parse_arxiv_id(match["id"])  # reported here, with its column
+                draft.parsed_id = parse_arxiv_id(match["id"])  # reported here, with its column
             except ArxivIdError as exc:
                 report.error("listing.bad-id", str(exc), line=number, column=7, key=key)
                 continue
@@ -320,6 +320,7 @@ def _authors(split: SplitAuthors, line: str, number: int, draft: Draft, report: 
     for problem in split.problems:
         report.warning("listing.authors", problem, line=number, key=key, field="authors")
     draft.authors_etal = split.etal
+    draft.author_text = line
     draft.lines["authors"] = number
 
 

@@ -38,6 +38,10 @@ _SIZE = re.compile(r"\s*\([^)]*\)\s*$")  # "(443kb)" or "(0kb,I)" after an .abs 
 _MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]")
 
 
+def _may_be_mojibake(*texts: str) -> bool:
+    return any("\u00c3" in text or "\u00c2" in text for text in texts)
+
+
 @dataclass
 class Draft:
     """Raw values of one paper, as the source gives them (text still TeX)."""
@@ -61,7 +65,9 @@ class Draft:
     extras: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)  # source line per field, for diagnostics
     id_only: bool = False  # the source lists ids only: a missing title is expected
-    checked_dois: bool = False  # the reader reported malformed DOIs already, with their columns
+    checked_dois: bool = False  # the reader split and stripped its DOIs and reported malformed ones, with columns
+    author_text: str | None = None  # the author list as the source wrote it, when it is one string
+    parsed_id: tuple[str, int | None, str | None] | None = None  # parse_arxiv_id(raw_id), when the reader has it
     title_optional: bool = False  # the layout makes the title optional (the plain-text listing)
 
     @property
@@ -124,7 +130,7 @@ def _identifiers(draft: Draft, report: Reporter, code: str) -> dict | None:
         report.error(f"{code}.missing-id", "record has no arXiv id", line=draft.line, key=draft.key)
         return None
     try:
-        arxiv_id, version, subject = parse_arxiv_id(draft.raw_id)
+        arxiv_id, version, subject = draft.parsed_id or parse_arxiv_id(draft.raw_id)
     except ArxivIdError as exc:
         report.error(f"{code}.bad-id", str(exc), line=draft.where("id"), key=draft.key)
         return None
@@ -143,18 +149,20 @@ def _identifiers(draft: Draft, report: Reporter, code: str) -> dict | None:
 def _dois(draft: Draft, arxiv_id: str, report: Reporter, code: str) -> tuple[str, ...]:
     key = f"arXiv:{arxiv_id}"
     out: list[str] = []
-    for text in draft.dois:
-        for token, _ in split_dois(text):
-            doi = strip_doi(token)
-            if same_doi(doi, arxiv_doi(arxiv_id)):
-                report.info(f"{code}.arxiv-doi", f"'{doi}' is the arXiv DOI, which is derived from the id; not "
-                            "stored as a journal DOI", line=draft.where("doi"), key=key, field="doi")
-                continue
-            if not is_doi(doi) and not draft.checked_dois:
-                report.warning(f"{code}.bad-doi", f"'{token}' does not look like a DOI (10.NNNN/suffix); kept as given",
-                               line=draft.where("doi"), key=key, field="doi")
-            if not any(same_doi(doi, seen) for seen in out):
-                out.append(doi)
+    derived = arxiv_doi(arxiv_id)
+    # a reader that checked its DOIs gives them one a value, bare; others give DOI fields as written
+    tokens = ((doi, doi) for doi in draft.dois) if draft.checked_dois else (
+        (token, strip_doi(token)) for text in draft.dois for token, _ in split_dois(text))
+    for token, doi in tokens:
+        if same_doi(doi, derived):
+            report.info(f"{code}.arxiv-doi", f"'{doi}' is the arXiv DOI, which is derived from the id; not "
+                        "stored as a journal DOI", line=draft.where("doi"), key=key, field="doi")
+            continue
+        if not is_doi(doi) and not draft.checked_dois:
+            report.warning(f"{code}.bad-doi", f"'{token}' does not look like a DOI (10.NNNN/suffix); kept as given",
+                           line=draft.where("doi"), key=key, field="doi")
+        if not any(same_doi(doi, seen) for seen in out):
+            out.append(doi)
     return tuple(out)
 
 
@@ -196,6 +204,8 @@ def _issued_from_id(arxiv_id: str, draft: Draft, report: Reporter, code: str, ke
 
 
 def _warn_mojibake(draft: Draft, report: Reporter, code: str, key: str) -> None:
+    if draft.author_text is not None and not _may_be_mojibake(draft.title or "", draft.author_text):
+        return  # two C-level scans instead of a search in every name
     texts = [draft.title or "", *(n.display() for n in draft.authors)]
     for text in texts:
         match = _MOJIBAKE.search(text)
@@ -227,6 +237,8 @@ def comments_text(text: str) -> Text:
 def normalise_abstract(text: str) -> str:
     """Unwrap an arXiv abstract: an indented line (or a blank line) starts a paragraph;
     paragraphs are joined by a blank line, as the listing reader joins them."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # one line, single ASCII spaces (the listing unwraps its own): as it is (C-level checks)
     paragraphs: list[list[str]] = []
     current: list[str] = []
     for line in text.strip("\r\n").splitlines():

@@ -42,10 +42,14 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "year": re.compile(rf"^{_JOURNAL}{_VOL_WORD}\s*{_VOLUME}\s*\({_YEAR}\),?\s*{_ISSUE}{_PP}{_PAGES}\.?$", re.I),
 }
 
+# a character each pattern's shape requires
+_NEEDS = {"compact": ":", "comma": "(", "year": "("}
+
 # A journal name ending in one of these words is a misread of a longer sentence, and
 # an erratum ("Erratum-ibid. 611 (2004) 1208") names no journal at all.
 _BAD_JOURNAL_END = re.compile(r"(?:\b(?:vol|volume|v|no|pp|in|and|of|the|see|to)\.?|:)$", re.I)
 _NOT_A_JOURNAL = re.compile(r"\b(?:ibid|erratum|addendum)\b", re.I)
+_DASHES = re.compile(r"\s*-{1,2}\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +71,15 @@ def parse_journal_ref(text: str) -> JournalRef | None:
     """The structured reference, or None when the value is not one unambiguous citation."""
     value = normalise(text)
     for name, pattern in PATTERNS.items():
+        if _NEEDS[name] not in value:  # (a C-level find spares most values a backtracking match)
+            continue
         match = pattern.match(value)
         if match is None:
             continue
         journal = match["journal"].strip()
         if _BAD_JOURNAL_END.search(journal) or _NOT_A_JOURNAL.search(journal):
             return None
-        pages = re.sub(r"\s*-{1,2}\s*", "-", match["pages"])
+        pages = _DASHES.sub("-", match["pages"])
         issue = match.groupdict().get("issue")
         return JournalRef(journal, match["volume"], pages, int(match["year"]), issue, name)
     return None
