@@ -1,8 +1,11 @@
-"""RIS mapping tables as data: types both ways and tags to model fields.
+"""RIS mapping tables as data: types both ways, tags to model fields (TAG_SLOTS), and
+tags to the record's CSL variable maps by RIS type (VARIABLE_TAGS, read both ways).
 
 Change a mapping here, not in the reader or writer code. Sources: the RIS
-specification's type list (as tabled by citation-js, ../shared/schemas/ris) and what
-real exporters write (the shared corpus).
+specification's type list and per-type fields (as tabled by citation-js,
+../shared/schemas/ris), Zotero's RIS translator, and what real exporters write (the
+shared corpus). Every tag rispy knows is in TAG_SLOTS, VARIABLE_TAGS, STRUCTURE_TAGS or
+KEPT_TAGS (tests/test_ris_variables.py).
 """
 
 from __future__ import annotations

@@ -8,7 +8,10 @@ NEL, U+2028, U+2029), with the white space around it, becomes one space, and a v
 leading and trailing white space is dropped, as every RIS reader drops it. Other control
 characters (NUL, ESC, DEL, C1) and lone surrogates are never written raw: each becomes
 U+FFFD, with a warning. A citation key given by the input goes to ``ID`` (the reader
-takes it back from there).
+takes it back from there). The record's CSL variable maps go to the tags
+``tables.VARIABLE_TAGS`` gives them for the RIS type written (a series: ``T3``; its
+editor: ``A3``, or ``A2`` in a book); a variable that type has no tag for is reported
+as dropped.
 """
 
 from __future__ import annotations
