@@ -228,7 +228,9 @@ VARIABLE_TAGS: dict[str, dict[str, str | None]] = {
     "JA": {ANY: "container-title-short"},
     "NV": {ANY: "number-of-volumes"},
     "SE": {ANY: "section", "CASE": None},  # Zotero: a case's SE is its file date
-    "SV": {ANY: "collection-number", "CASE": None},  # EndNote's series volume (Zotero: bookSection); a case's docket
+    # the series number: Zotero writes a book section's there (fieldMap SV: seriesNumber) and
+    # reads a case's SV as its docket number ("EndNote exports this way")
+    "SV": {ANY: "collection-number", "CASE": None},
     "CN": {ANY: "call-number"},
     "DB": {ANY: "archive"},  # Zotero: archive
     "DP": {ANY: "source"},  # Zotero: libraryCatalog, CSL source
