@@ -120,8 +120,11 @@ def test_legacy_tags():
     assert record.container_title.value == "Orthopaedic Journal of Sports Medicine"  # JF over JO and JA
     assert record.ids.doi == ("10.1177/2325967120950040",)
     assert record.ids.issn == ("2325-9671",)
+    # JA is the journal's abbreviation, M3 the type of work (Zotero: journalAbbreviation; spec: M3 type of work)
+    assert dict(record.variables) == {"container-title-short": Text("Orthop. J. Sports Med."),
+                                      "genre": Text("Article")}
     assert dict(record.extras) == {
-        "ris:JO": "Orthop J Sports Med", "ris:JA": "Orthop. J. Sports Med.", "ris:M3": "Article",
+        "ris:JO": "Orthop J Sports Med",
         "ris:U1": "102199192", "ris:L1": "https://example.org/full.pdf", "ris:L2": "https://example.org/landing",
         "ris:L4": "Figure",
     }

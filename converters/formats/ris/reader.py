@@ -14,7 +14,8 @@ Line grammar (what real exporters write, not only what the spec allows):
   as a continuation would be (info), and a control character (NUL, ESC, DEL, C1) or a
   lone surrogate becomes U+FFFD (a warning with its line and column): no value keeps one.
 
-Tags map to the model through ``tables.TAG_SLOTS``; every value that does not make it
+Tags map to the model through ``tables.TAG_SLOTS`` (the record's slots) and
+``tables.VARIABLE_TAGS`` (its CSL variable maps, by RIS type); every value that does not make it
 into the model is kept in ``extras["ris:<TAG>"]`` (several values joined with a line
 break, which the writer splits back into several lines).
 """
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TextIO
 
+from ...csl import NAME_VARIABLES, VARIABLES
 from ...diagnostics import Reporter, Severity
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi, arxiv_url
 from ...options import Options
@@ -60,7 +62,10 @@ from .tables import (
     RIS_TYPE_NAMES,
     RIS_TYPES,
     TEXT_SLOTS,
+    VARIABLE_TAGS,
     tags_for,
+    tags_of,
+    variable_for,
 )
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
@@ -319,6 +324,9 @@ class _Builder:
                 self.tags.setdefault(entry.tag, []).append(entry)
         self.fields: dict = {}
         self.ids: dict = {}
+        self.variables: dict[str, Text] = {}
+        self.names: dict[str, tuple[Name, ...]] = {}
+        self.more_editors: list[_Entry] = []  # tags that hold editors for this type (a book's A3)
         self.kept: dict[str, list[str]] = {}  # extras' values, joined once at the end (linear)
 
     # -- helpers
@@ -344,7 +352,10 @@ class _Builder:
 
     def pick(self, tags: Iterable[str]) -> _Entry | None:
         """The first value by precedence; differing others are kept in extras."""
-        entries = self.take(*tags)
+        return self.choose(self.take(*tags))
+
+    def choose(self, entries: list[_Entry]) -> _Entry | None:
+        """The first of the entries; the others are kept in extras when they differ from it."""
         if not entries:
             return None
         chosen = entries[0]
@@ -362,6 +373,7 @@ class _Builder:
         self._stray()
         ty_code, csl_type = self._type()
         key = self.pick(tags_for("key"))
+        self._name_variables(ty_code)
         self._texts(ty_code)
         self._names()
         self._dates()
@@ -369,6 +381,7 @@ class _Builder:
         self._pages()
         self._keywords()
         self._identifiers()
+        self._text_variables(ty_code)
         csl_type = self._preprint(ty_code, csl_type)
         self._arxiv_class()
         for entries in list(self.tags.values()):  # everything unmapped is kept
@@ -382,6 +395,8 @@ class _Builder:
             type=csl_type,
             key=key.value if key else None,
             ids=Identifiers(**self.ids),
+            variables=self.variables,
+            names=self.names,
             extras=extras,
             position=Position(self.report.source, self.pending.line),
             **self.fields,
@@ -435,8 +450,48 @@ class _Builder:
 
     def _names(self) -> None:
         authors, etal = self._name_list(self.take(*tags_for("authors")))
-        editors, editors_etal = self._name_list(self.take(*tags_for("editors")))
+        editors, editors_etal = self._name_list(self.take(*tags_for("editors")) + self.more_editors)
         self.fields.update(authors=authors, authors_etal=etal, editors=editors, editors_etal=editors_etal)
+
+    def _name_variables(self, ty_code: str) -> None:
+        """Tags that hold a name variable for this type (A3 series editors, A4 translators):
+        taken before the editors slot, which reads A2 only where A2 is not a series editor."""
+        for tag in VARIABLE_TAGS:
+            variable = variable_for(tag, ty_code)
+            if tag not in self.tags or not (variable == "editor" or variable in NAME_VARIABLES):
+                continue
+            entries = self.take(tag)
+            if variable == "editor":
+                self.more_editors += entries
+                continue
+            for entry in entries:
+                if _ETAL.match(entry.value):  # the maps have no "et al." flag: the line stays as it is
+                    self.keep(entry)
+            names, _ = self._name_list([e for e in entries if not _ETAL.match(e.value)])
+            if names:
+                self.names[variable] = self.names.get(variable, ()) + names
+
+    def _text_variables(self, ty_code: str) -> None:
+        """Tags that hold a text variable for this type (T3, ST, J2/JA, NV, SE, ...): the first
+        value by the table's precedence; differing others stay in extras."""
+        done: set[str] = set()
+        for tag in VARIABLE_TAGS:
+            variable = variable_for(tag, ty_code)
+            if variable is None or variable in done or variable not in VARIABLES:
+                continue
+            done.add(variable)
+            entries = self.take(*tags_of(variable, ty_code))
+            if variable == "genre":  # EndNote writes the DOI in M3: not a type of work (read as the DOI if no DO)
+                for entry in entries:
+                    if is_doi(strip_doi(entry.value)):
+                        self.keep(entry)
+                entries = [e for e in entries if not is_doi(strip_doi(e.value))]
+            chosen = self.choose(entries)
+            if chosen:
+                self.variables[variable] = Text(chosen.value, Syntax.PLAIN)
+        short = self.variables.get("container-title-short")
+        if short is not None and "container_title" not in self.fields:  # JA alone (Nature): Zotero does the same
+            self.fields["container_title"] = short
 
     def _name_list(self, entries: list[_Entry]) -> tuple[tuple[Name, ...], bool]:
         names: list[Name] = []

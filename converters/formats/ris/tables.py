@@ -1,8 +1,11 @@
-"""RIS mapping tables as data: types both ways and tags to model fields.
+"""RIS mapping tables as data: types both ways, tags to model fields (TAG_SLOTS), and
+tags to the record's CSL variable maps by RIS type (VARIABLE_TAGS, read both ways).
 
 Change a mapping here, not in the reader or writer code. Sources: the RIS
-specification's type list (as tabled by citation-js, ../shared/schemas/ris) and what
-real exporters write (the shared corpus).
+specification's type list and per-type fields (as tabled by citation-js,
+../shared/schemas/ris), Zotero's RIS translator, and what real exporters write (the
+shared corpus). Every tag rispy knows is in TAG_SLOTS, VARIABLE_TAGS, STRUCTURE_TAGS or
+KEPT_TAGS (tests/test_ris_variables.py).
 """
 
 from __future__ import annotations
@@ -123,7 +126,6 @@ TAG_SLOTS: dict[str, str] = {
     "AU": "authors", "A1": "authors",
     "A2": "editors", "ED": "editors",
     "T2": "container", "JF": "container", "JO": "container", "BT": "container",
-    "JA": "container", "J2": "container",
     "AB": "abstract", "N2": "abstract",
     "N1": "note",
     "KW": "keywords",
@@ -145,10 +147,11 @@ TAG_SLOTS: dict[str, str] = {
 }
 
 # Precedence inside a slot (first present wins). Dates: DA over PY over Y1, never Y2.
-# JA/J2 are journal abbreviations: the container only when nothing else names it.
+# (JA/J2, the journal abbreviations, are container-title-short: VARIABLE_TAGS below; the
+# reader also makes one the container when no tag above names it.)
 SLOT_ORDER: dict[str, tuple[str, ...]] = {
     "title": ("TI", "T1", "CT"),
-    "container": ("T2", "JF", "JO", "BT", "JA", "J2"),
+    "container": ("T2", "JF", "JO", "BT"),
     "abstract": ("AB", "N2"),
     "issued": ("DA", "PY", "Y1"),
 }
@@ -184,3 +187,117 @@ BT_IS_TITLE = frozenset({"BOOK", "EBOOK", "EDBOOK", "UNPB", "CLSWK", "MANSCPT", 
 # filled the tag. A second value of any other tag would replace the first in most
 # importers, so such an extra is reported as lost instead.
 REPEATABLE_TAGS = frozenset({"A1", "A2", "A3", "A4", "AU", "ED", "KW", "N1", "UR", "L1", "L2", "L3", "L4"})
+
+
+# --- tags <-> the record's CSL variable maps (Record.variables, Record.names) ---------------
+#
+# Tag -> {RIS type: CSL variable}, read both ways: the reader puts a tag's values in the
+# variable its record's TY gives, the writer writes a variable with the first tag (in the
+# order below) that gives it back for the TY it writes. ANY is every type not listed; a type
+# mapped to None keeps the tag in extras["ris:<TAG>"] (its meaning there has no CSL variable).
+# "editor" is the record's editors slot (written back as ED, which every importer reads as
+# editor). Sources: Zotero's RIS translator (RIS.js of 2023-07-28: fieldMap, with its
+# degenerateImportFieldMap for import-only tags) and the RIS specification's per-type field
+# table (as tabled by citation-js, ../shared/schemas/ris); where they differ, Zotero's, as
+# the importer most users meet, unless noted.
+ANY = "*"
+VARIABLE_TAGS: dict[str, dict[str, str | None]] = {
+    # names
+    # A2 is the editors slot (TAG_SLOTS) but for books, where it is the series editor (Zotero:
+    # book -> seriesEditor; spec: BOOK, EDBOOK -> Editor, Series)
+    "A2": {"BOOK": "collection-editor", "EDBOOK": "collection-editor"},
+    # A3 "tertiary author": the series editor (Zotero: bookSection, conferencePaper,
+    # dictionaryEntry, encyclopediaArticle, map -> seriesEditor, which its CSL mapping makes
+    # collection-editor); a book's editor (Zotero and spec: BOOK -> editor; Zotero also turns
+    # an EDBOOK's AU into A3); thesis -> contributor; film, video -> producer; a bill's
+    # cosponsor has no CSL variable
+    "A3": {ANY: "collection-editor", "BOOK": "editor", "EDBOOK": "editor", "THES": "contributor",
+           "MPCT": "producer", "VIDEO": "producer", "BILL": None},
+    # A4 "subsidiary author": translator (Zotero __default and spec), but contributor for
+    # conference papers, films and datasets (Zotero: "translator does not fit these"); a
+    # case's counsel has no CSL variable
+    "A4": {ANY: "translator", "CONF": "contributor", "CPAPER": "contributor", "MPCT": "contributor",
+           "DATA": "contributor", "CASE": None},
+    "C2": {"CHAP": "container-author"},  # Zotero: bookSection -> bookAuthor (CSL container-author)
+    # text and number variables
+    "T3": {ANY: "collection-title", "HEAR": "authority", "BILL": "authority"},  # Zotero: legislativeBody
+    "ST": {ANY: "title-short"},
+    # J2 before JA: Zotero's fieldMap has J2 (journalAbbreviation); JA is in its deprecated
+    # import-only map, read only when no J2 filled the field
+    "J2": {ANY: "container-title-short"},
+    "JA": {ANY: "container-title-short"},
+    "NV": {ANY: "number-of-volumes"},
+    "SE": {ANY: "section", "CASE": None},  # Zotero: a case's SE is its file date
+    # the series number: Zotero writes a book section's there (fieldMap SV: seriesNumber) and
+    # reads a case's SV as its docket number ("EndNote exports this way")
+    "SV": {ANY: "collection-number", "CASE": None},
+    "CN": {ANY: "call-number"},
+    "DB": {ANY: "archive"},  # Zotero: archive
+    "DP": {ANY: "source"},  # Zotero: libraryCatalog, CSL source
+    "M3": {ANY: "genre"},  # "type of work"; a DOI there (EndNote) stays in extras and is read as the DOI
+    # "original publication": the original's title (spec: book and journal types); for legal
+    # types Zotero reads it as the history, CSL references
+    "OP": {ANY: "original-title", "BILL": "references", "CASE": "references", "HEAR": "references",
+           "STAT": "references"},
+    "RI": {ANY: "reviewed-title", "STAT": None},  # spec: reviewed item; a statute's article number
+    "C1": {"CONF": "event-place", "CPAPER": "event-place", "MAP": "scale"},  # Zotero: place (of the conference), scale
+    "C3": {"ART": "dimensions"},  # Zotero: artworkSize
+    "C5": {"MPCT": "medium", "VIDEO": "medium", "SOUND": "medium", "PAT": "references"},  # Zotero: *Format, references
+    "C6": {"PAT": "status"},  # Zotero: legalStatus
+}
+
+
+@functools.cache
+def variable_for(tag: str, ty: str) -> str | None:
+    """The CSL variable (or "editor") a tag holds in a record of RIS type ``ty``, if any."""
+    rules = VARIABLE_TAGS.get(tag)
+    if not rules:
+        return None
+    return rules[ty] if ty in rules else rules.get(ANY)
+
+
+@functools.cache
+def tag_for(variable: str, ty: str) -> str | None:
+    """The tag the writer uses for a variable in a record of RIS type ``ty`` (the first that reads back)."""
+    return next((tag for tag in VARIABLE_TAGS if variable_for(tag, ty) == variable), None)
+
+
+@functools.cache
+def tags_of(variable: str, ty: str) -> tuple[str, ...]:
+    """Every tag read into a variable for RIS type ``ty``, in precedence order."""
+    return tuple(tag for tag in VARIABLE_TAGS if variable_for(tag, ty) == variable)
+
+
+@functools.cache
+def variables_for(ty: str) -> frozenset[str]:
+    """The map variables a record of RIS type ``ty`` carries in RIS."""
+    return frozenset(v for tag in VARIABLE_TAGS if (v := variable_for(tag, ty)) and v != "editor")
+
+
+# Every variable some RIS type carries (the writer reports the others, and these where the
+# record's type has no tag for them, as dropped).
+MAP_VARIABLES = frozenset(v for rules in VARIABLE_TAGS.values() for v in rules.values() if v and v != "editor")
+
+# TY opens a record (its value read through RIS_TO_CSL) and ER closes it.
+STRUCTURE_TAGS = ("TY", "ER")
+
+# rispy's tags (rispy.TAG_KEY_MAPPING) that neither TAG_SLOTS nor VARIABLE_TAGS maps for any
+# type, and why: they stay in extras["ris:<TAG>"] and the RIS writer puts them back. (Tags
+# VARIABLE_TAGS maps for some types only stay in extras for the others.)
+KEPT_TAGS: dict[str, str] = {
+    "AD": "author address: one line for all authors in most exporters, so no author's affiliation can be told",
+    "C4": "type-dependent custom field whose uses (Zotero: genre of a film, words-by, attorney) overlap other tags",
+    "C7": "custom field with no exporter use established across types (spec: article number, PMCID)",
+    "C8": "custom field with no established use",
+    "CA": "caption (of a figure): no CSL variable",
+    "L1": "link to a PDF: an attachment, not bibliographic data",
+    "L2": "link to the full text: an attachment (also searched for a DOI)",
+    "L4": "link to a figure or image: an attachment",
+    "LB": "the user's label; CSL citation-label is a processor variable the record does not keep",
+    "M2": "Zotero reads it as 'extra' (free text); no CSL variable",
+    "RN": "research notes: the user's own notes, kept apart from N1",
+    "RP": "reprint status ('Not In File', 'On Request'): no CSL variable",
+    "TA": "translated author: CSL has no name variable for it",
+    "TT": "translated title: CSL has no variable for it",
+    "UK": "rispy's bucket for unknown tags, not a tag",
+}

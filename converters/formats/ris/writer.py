@@ -8,7 +8,10 @@ NEL, U+2028, U+2029), with the white space around it, becomes one space, and a v
 leading and trailing white space is dropped, as every RIS reader drops it. Other control
 characters (NUL, ESC, DEL, C1) and lone surrogates are never written raw: each becomes
 U+FFFD, with a warning. A citation key given by the input goes to ``ID`` (the reader
-takes it back from there).
+takes it back from there). The record's CSL variable maps go to the tags
+``tables.VARIABLE_TAGS`` gives them for the RIS type written (a series: ``T3``; its
+editor: ``A3``, or ``A2`` in a book); a variable that type has no tag for is reported
+as dropped.
 """
 
 from __future__ import annotations
@@ -23,7 +26,15 @@ from ...loss import report_unwritten
 from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...text.markup import to_plain
-from .tables import DEFAULT_RIS_TYPE, REPEATABLE_TAGS, RIS_TYPES
+from .tables import (
+    DEFAULT_RIS_TYPE,
+    MAP_VARIABLES,
+    REPEATABLE_TAGS,
+    RIS_TYPES,
+    VARIABLE_TAGS,
+    variable_for,
+    variables_for,
+)
 
 _NEWLINES = re.compile(r"\s*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+\s*")  # str.splitlines()'s breaks
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")  # tab aside; breaks are gone by then
@@ -35,8 +46,23 @@ def detect(head: str) -> bool:
     return re.search(r"(?m)^\ufeff?TY[ \t]{1,2}-[ \t]", head) is not None
 
 
-# the CSL variables of the record's maps this writer writes
-WRITTEN_VARIABLES: frozenset[str] = frozenset()
+# the CSL variables of the record's maps this writer writes, where the record's RIS type has a
+# tag for them (tables.VARIABLE_TAGS); written_variables(record) says which for one record
+WRITTEN_VARIABLES: frozenset[str] = MAP_VARIABLES
+
+
+def written_variables(record: Record, options: Options | None = None) -> frozenset[str]:
+    """The map variables written for this record: those its RIS type has a tag for."""
+    return variables_for(_ty(record, options or Options()).upper())
+
+
+def _ty(record: Record, options: Options) -> str:
+    original = record.extras.get("ris:TY")
+    if original:
+        return original
+    if record.type == "article":
+        return options.ris_type
+    return RIS_TYPES.get(record.type, DEFAULT_RIS_TYPE)
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
@@ -83,6 +109,21 @@ def _da(date: Date) -> str:
     return "/".join(parts) + "/"
 
 
+def _variable_tags(record: Record, ty: str) -> list[tuple[str, str]]:
+    """(tag, variable) for each map variable the record has and its RIS type holds: the first
+    tag, in the table's order, that the reader takes back into that variable."""
+    if not (record.variables or record.names):
+        return []
+    out: list[tuple[str, str]] = []
+    done: set[str] = set()
+    for tag in VARIABLE_TAGS:
+        variable = variable_for(tag, ty)
+        if variable and variable not in done and (variable in record.variables or variable in record.names):
+            done.add(variable)
+            out.append((tag, variable))
+    return out
+
+
 def _report_uncarried(record: Record, key: str, report: Reporter) -> None:
     """What RIS has no tag for, said once per record."""
     if record.editors_etal:
@@ -98,14 +139,9 @@ def _report_uncarried(record: Record, key: str, report: Reporter) -> None:
 
 
 def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[tuple[str, str]]:
-    report_unwritten(report, record, key, "RIS", WRITTEN_VARIABLES)
-    original = record.extras.get("ris:TY")
-    if original:
-        ty = original
-    elif record.type == "article":
-        ty = options.ris_type
-    else:
-        ty = RIS_TYPES.get(record.type, DEFAULT_RIS_TYPE)
+    ty = _ty(record, options)
+    report_unwritten(report, record, key, "RIS", variables_for(ty.upper()))
+    variable_tags = _variable_tags(record, ty.upper())
     tags: list[tuple[str, str]] = [("TY", ty)]
     if record.key and options.keep_keys:
         tags.append(("ID", record.key))  # as given: RIS ids need not be unique or key-safe
@@ -115,6 +151,8 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     if record.authors_etal:
         report.lost(key, "authors_etal", "RIS", record=record)
     tags.extend(("ED", _name(n)) for n in record.editors)
+    tags.extend((tag, _name(n)) for tag, variable in variable_tags if variable in record.names
+                for n in record.names[variable])
     _report_uncarried(record, key, report)
     if record.issued:
         if record.issued.year is not None:
@@ -169,6 +207,8 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
         else:
             tags.append(("AN", ids.pmid))
             report.lost(key, "ids.pmid", "RIS", "AN (reads back as an accession number)", record=record)
+    tags.extend((tag, _text(record.variables[variable], options)) for tag, variable in variable_tags
+                if variable in record.variables)
     written = {tag for tag, _ in tags}
     for extra_key, value in record.extras.items():
         namespace, _, tag = extra_key.partition(":")
