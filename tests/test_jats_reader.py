@@ -111,7 +111,8 @@ def test_names_person_groups_collab_etal():
     assert book.authors_etal is True  # <etal/>, never a fake author
     assert book.editors == (Name(family="Knuth", given="Donald E."),) and book.editors_etal is True
     assert book.extras["jats:prefix"] == "Dr Smith"
-    assert book.extras["jats:person-group:translator"] == "Constance Garnett"
+    assert book.names == {"translator": (Name(family="Garnett", given="Constance"),)}  # a CSL name variable
+    assert not any(k.startswith("jats:person-group") for k in book.extras)
     assert book.type == "book" and book.title == Text("Collected Names") and book.container_title is None
     loose = by_key(result)["n2"]  # names directly in the citation are authors; a collab's members are not
     assert loose.authors == (Name(family="Direct", given="A."), Name(literal="The Consortium"))
@@ -157,7 +158,7 @@ def test_publication_types_by_table_original_kept():
     assert result["chapter"].title == Text("A Chapter") and result["chapter"].container_title == Text("The Book")
     assert result["data"].title == Text("A Data Set") and result["data"].container_title == Text("Dryad")
     assert result["patent"].number == "US 5,123,456"
-    assert result["confproc"].extras["jats:conf-name"] == "Conf 2001"
+    assert result["confproc"].variables["event-title"] == Text("Conf 2001")
 
 
 def test_unknown_publication_type_is_reported_once():
@@ -220,7 +221,7 @@ def test_pages_publisher_notes_and_unmapped_extras():
     book = records["p4"]
     assert (book.publisher, book.publisher_place, book.edition) == ("Wiley", "Hoboken, NJ", "2nd")
     assert book.note == Text("In <i>press</i>", Syntax.HTML)
-    assert book.extras["jats:size"] == "300" and book.extras["jats:foo"] == "bar"
+    assert book.variables["number-of-pages"] == Text("300") and book.extras["jats:foo"] == "bar"
     assert records["p5"].ids.url == "http://x.org/page"  # the link in "Available: ..." comments
     assert records["p5"].note == Text("Available: http://x.org/page. Accessed 2012 Jan 5.")
     assert [(d.code, d.line, d.field) for d in result.diagnostics] == [("jats.unmapped", 10, "jats:foo")]

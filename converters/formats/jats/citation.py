@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ...csl import NAME_VARIABLES
 from ...keys import suffix_letters
 from ...model import Date, Name, Record, Text
 from ...text.ids import ArxivIdError, parse_arxiv_id
@@ -24,11 +25,11 @@ from .parts import (
     read_name,
     text_date,
 )
-from .types import CSL_TYPES, TITLE_IS_SOURCE
+from .types import CSL_TYPES, PERSON_GROUP_ROLES, TITLE_IS_SOURCE, VARIABLE_ELEMENTS
 
 CITATIONS = frozenset({"element-citation", "mixed-citation", "citation", "nlm-citation"})
-AUTHOR_ROLES = frozenset({"author", "allauthors", "inventor", "compiler"})
-EDITOR_ROLES = frozenset({"editor", "guest-editor", "series-editor", "volume-editor"})
+AUTHOR_ROLES = frozenset(role for role, where in PERSON_GROUP_ROLES.items() if "author" in where)
+EDITOR_ROLES = frozenset(role for role, where in PERSON_GROUP_ROLES.items() if "editor" in where)
 ACCESS_TYPES = frozenset({"access-date", "accessed", "access", "cited", "date-accessed"})
 _ARXIV_SOURCE = re.compile(r"arxiv\b", re.I)
 _ARXIV_IN_TEXT = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)")
@@ -163,6 +164,8 @@ def _walk(element, draft: Draft, got: _Collected, ctx: Context, key: str | None)
 
 def _person_group(el, draft, got, ctx, key):
     role = (el.get("person-group-type") or "author").strip().lower()
+    if role == "custom" and (el.get("custom-type") or "").strip():
+        role = el.get("custom-type").strip().lower()
     for child in el:
         name = local(child)
         if name in NAME_ELEMENTS:
@@ -294,8 +297,39 @@ def _institution(el, draft, got, ctx, key):
 
 
 def _kept(el, draft, got, ctx, key):
-    """Known elements with no field of their own (label, size, version, series ...)."""
+    """Known elements with no field of their own (label, trans-title, issue-title ...)."""
     draft.extra(local(el), plain(el) or href(el))
+
+
+def _variable(el, draft, got, ctx, key):
+    """An element that holds a CSL variable (types.VARIABLE_ELEMENTS); a second one is kept."""
+    variable, text = VARIABLE_ELEMENTS[local(el)], plain(el)
+    if local(el) in ("conf-name", "conf-loc"):
+        got.hints.add(local(el))  # they also tell the type
+    if not text:
+        return
+    if variable in draft.variables:
+        draft.extra(local(el), text)
+    else:
+        draft.variables[variable] = Text(text)
+
+
+def _size(el, draft, got, ctx, key):
+    text = plain(el)
+    pages = (el.get("units") or "").strip().lower() in ("page", "pages")
+    if pages and text and "number-of-pages" not in draft.variables:
+        draft.variables["number-of-pages"] = Text(text)
+    else:
+        draft.extra("size", text)
+
+
+def _conf_date(el, draft, got, ctx, key):
+    got.hints.add("conf-date")
+    date = iso_date(el.get("iso-8601-date")) or text_date(element_text(el))
+    if date is not None and "event-date" not in draft.dates:
+        draft.dates["event-date"] = date
+    else:
+        draft.extra("conf-date", plain(el))
 
 
 _HANDLERS = {
@@ -310,10 +344,11 @@ _HANDLERS = {
     "fpage": _page, "lpage": _page, "page-range": _page,
     "pub-id": _pub_id, "ext-link": _link, "uri": _link, "isbn": _isbn_issn, "issn": _isbn_issn,
     "comment": _comment, "annotation": _comment,
-    "conf-name": _hint_extra, "conf-loc": _hint_extra, "conf-date": _hint_extra, "conf-sponsor": _hint_extra,
-    "conf-acronym": _hint_extra, "patent": _hint_extra, "institution": _institution,
-    **{name: _kept for name in ("label", "trans-title", "trans-source", "part-title", "issue-title", "series",
-                                "supplement", "size", "version", "role", "object-id", "volume-series",
+    "conf-date": _conf_date, "conf-sponsor": _hint_extra,
+    "conf-acronym": _hint_extra, "patent": _hint_extra, "institution": _institution, "size": _size,
+    **{name: _variable for name in VARIABLE_ELEMENTS},
+    **{name: _kept for name in ("label", "trans-title", "trans-source", "issue-title", "role", "object-id",
+                                "volume-series",
                                 "issue-part", "gov", "std", "issn-l")},
 }
 
@@ -337,11 +372,15 @@ def _finish(draft: Draft, got: _Collected, raw_type: str, ctx: Context, line: in
 
 def _names(draft: Draft, got: _Collected) -> None:
     for role, names in got.groups.items():
-        if role in AUTHOR_ROLES:
-            draft.authors.extend(names)
-        elif role in EDITOR_ROLES:
-            draft.editors.extend(names)
-        else:
+        places = PERSON_GROUP_ROLES.get(role) or ((role,) if role in NAME_VARIABLES else ())
+        for place in places:
+            if place == "author":
+                draft.authors.extend(names)
+            elif place == "editor":
+                draft.editors.extend(names)
+            else:
+                draft.names.setdefault(place, []).extend(names)
+        if not places:  # (assignee, research-assistant: no CSL variable)
             draft.extra(f"person-group:{role}", "; ".join(n.display() for n in names))
     draft.authors_etal = bool(got.etal & AUTHOR_ROLES)
     draft.editors_etal = bool(got.etal & EDITOR_ROLES)

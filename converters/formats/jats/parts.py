@@ -90,6 +90,9 @@ class Draft:
     issn: list[str] = field(default_factory=list)
     pmid: str | None = None
     pmcid: str | None = None
+    variables: dict[str, Text] = field(default_factory=dict)  # CSL variables (Record.variables)
+    names: dict[str, list[Name]] = field(default_factory=dict)  # CSL name variables (Record.names)
+    dates: dict[str, Date] = field(default_factory=dict)  # CSL date variables (Record.dates)
     extras: dict[str, str] = field(default_factory=dict)
 
     def extra(self, name: str, value: str | None) -> None:
@@ -139,6 +142,7 @@ class Draft:
             container_title=self.container_title, publisher=self.publisher, publisher_place=self.publisher_place,
             volume=self.volume, issue=self.issue, pages=self.pages, number=self.number, edition=self.edition,
             keywords=tuple(dict.fromkeys(self.keywords)), language=self.language, ids=ids, extras=self.extras,
+            variables=self.variables, names={k: tuple(v) for k, v in self.names.items()}, dates=self.dates,
             position=Position(source, self.line),
         )
 

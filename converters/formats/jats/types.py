@@ -39,3 +39,28 @@ CSL_TYPES: dict[str, str] = {
 # CSL types whose own title JATS puts in <source> (a whole book, report, data set)
 TITLE_IS_SOURCE = frozenset({"book", "classic", "collection", "report", "thesis", "dataset", "software",
                              "webpage", "standard", "patent"})
+
+
+# <person-group person-group-type> -> where its names go: "author" or "editor" (the record's
+# lists) or a CSL name variable. JATS 1.4's suggested values (%person-group-types;), and the
+# values real files carry; a CSL name variable as the type, or as the custom-type of
+# person-group-type="custom", is that variable. "transed" is both editor and translator.
+PERSON_GROUP_ROLES: dict[str, tuple[str, ...]] = {
+    "author": ("author",), "allauthors": ("author",), "inventor": ("author",),
+    "editor": ("editor",), "guest-editor": ("editor",), "volume-editor": ("editor",),
+    "series-editor": ("collection-editor",), "transed": ("editor", "translator"),
+    "compiler": ("compiler",), "curator": ("curator",), "director": ("director",),
+    "illustrator": ("illustrator",), "translator": ("translator",),
+}
+# a CSL name variable -> the person-group-type JATS suggests for it (others: custom + custom-type)
+PERSON_GROUP_TYPES: dict[str, str] = {
+    "compiler": "compiler", "curator": "curator", "director": "director", "illustrator": "illustrator",
+    "translator": "translator",
+}
+
+# element-citation elements that hold a CSL variable (both directions)
+VARIABLE_ELEMENTS: dict[str, str] = {
+    "series": "collection-title", "part-title": "part-title", "version": "version",
+    "supplement": "supplement", "conf-name": "event-title", "conf-loc": "event-place",
+}
+# <size units="pages"> is number-of-pages; <conf-date> the event-date

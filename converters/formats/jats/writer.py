@@ -19,13 +19,14 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
+from ...csl import NAME_VARIABLES
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator, XmlIdAllocator
 from ...loss import report_unwritten
 from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...text.markup import spans
-from .types import CSL_TYPES, TITLE_IS_SOURCE
+from .types import CSL_TYPES, PERSON_GROUP_TYPES, TITLE_IS_SOURCE, VARIABLE_ELEMENTS
 
 PUBLIC_ID = "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.4 20241031//EN"
 SYSTEM_ID = "JATS-archivearticle1-4.dtd"
@@ -118,8 +119,11 @@ def _date_parts(date: Date, order: str) -> str:
     return "".join(pieces[k] for k in keys if k in pieces)
 
 
-# the CSL variables of the record's maps this writer writes
-WRITTEN_VARIABLES: frozenset[str] = frozenset()
+# the CSL variables of the record's maps this writer writes (in an element-citation; the
+# articles mode's front matter writes none of them)
+WRITTEN_VARIABLES: frozenset[str] = (NAME_VARIABLES | frozenset(VARIABLE_ELEMENTS.values())
+                                     | {"number-of-pages", "event-date"})
+FRONT_WRITTEN_VARIABLES: frozenset[str] = frozenset()
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
@@ -164,6 +168,11 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
         if names or etal:
             inner = "".join(_name(n) for n in names) + ("<etal/>" if etal else "")
             parts.append(_el("person-group", inner, person_group_type=role))
+    for variable, names in record.names.items():  # translators, series editors ...: typed groups
+        group_type = PERSON_GROUP_TYPES.get(variable)
+        inner = "".join(_name(n) for n in names)
+        parts.append(_el("person-group", inner, person_group_type=group_type) if group_type else
+                     _el("person-group", inner, person_group_type="custom", custom_type=variable))
     if not record.authors:
         report.warning("write.no-authors", "record has no authors; JATS4R asks for a typed person-group",
                        key=key, record=record, field="authors")
@@ -225,6 +234,16 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     if record.accessed and record.accessed.year is not None:
         parts.append(_el("date-in-citation", _esc(record.accessed.iso() or ""), content_type="access-date",
                          iso_8601_date=record.accessed.iso() or ""))
+    for element, variable in VARIABLE_ELEMENTS.items():
+        if variable in record.variables:
+            parts.append(_el(element, _rich(record.variables[variable])))
+    if "number-of-pages" in record.variables:
+        parts.append(_el("size", _esc(record.variables["number-of-pages"].plain()), units="pages"))
+    event_date = record.dates.get("event-date")
+    if event_date is not None:
+        iso = event_date.iso()
+        text = _esc(iso or event_date.literal or "")
+        parts.append(_el("conf-date", text, iso_8601_date=iso) if iso else _el("conf-date", text))
     if record.note:
         parts.append(_el("comment", _rich(record.note)))
     target = "JATS element-citation"
@@ -285,7 +304,7 @@ def _chain(first: Record, second: Record, rest: Iterable[Record]):
 
 
 def _front_article(record: Record, key: str, report: Reporter) -> str:
-    report_unwritten(report, record, key, "JATS", WRITTEN_VARIABLES)
+    report_unwritten(report, record, key, "JATS", FRONT_WRITTEN_VARIABLES)
     ids = record.ids
     meta: list[str] = []
     if ids.arxiv:

@@ -1,0 +1,74 @@
+"""JATS person-group types and element-citation elements as CSL variables, both ways."""
+
+from __future__ import annotations
+
+import pytest
+
+import converters
+from converters import csl
+from converters.model import Date, Name, Record, Text
+
+from .validators import assert_valid_jats
+
+
+def _group(group_type: str, family: str, given: str, custom: str = "") -> str:
+    custom_type = f' custom-type="{custom}"' if custom else ""
+    return (f'<person-group person-group-type="{group_type}"{custom_type}><name><surname>{family}</surname>'
+            f"<given-names>{given}</given-names></name></person-group>")
+
+
+CITATION = f"""<?xml version="1.0"?>
+<article xmlns:xlink="http://www.w3.org/1999/xlink"><back><ref-list>
+<ref id="b1"><element-citation publication-type="book">
+{_group("author", "Tolstoy", "Leo")}{_group("translator", "Garnett", "Constance")}
+{_group("series-editor", "Sered", "Sam")}{_group("transed", "Both", "Bea")}
+{_group("custom", "Whole", "W.", "container-author")}
+<person-group person-group-type="assignee"><collab>Acme</collab></person-group>
+<source>War and Peace</source><series>Classics</series><part-title>Book One</part-title><version>2</version>
+<supplement>Suppl. 1</supplement><size units="pages">1225</size><year>1869</year>
+<conf-name>Meeting</conf-name><conf-loc>Tula</conf-loc><conf-date iso-8601-date="1868-05-01">1 May 1868</conf-date>
+</element-citation></ref></ref-list></back></article>
+"""
+
+
+def test_person_group_types_and_variable_elements_are_read_into_csl_variables():
+    (record,) = converters.loads(CITATION, "jats")
+    assert record.authors == (Name(family="Tolstoy", given="Leo"),)
+    assert record.editors == (Name(family="Both", given="Bea"),)  # transed: editor and translator
+    assert record.names == {
+        "translator": (Name(family="Garnett", given="Constance"), Name(family="Both", given="Bea")),
+        "collection-editor": (Name(family="Sered", given="Sam"),),
+        "container-author": (Name(family="Whole", given="W."),),
+    }
+    assert record.extras["jats:person-group:assignee"] == "Acme"  # no CSL variable for it
+    assert record.variables == {"collection-title": Text("Classics"), "part-title": Text("Book One"),
+                                "version": Text("2"), "supplement": Text("Suppl. 1"),
+                                "number-of-pages": Text("1225"), "event-title": Text("Meeting"),
+                                "event-place": Text("Tula")}
+    assert record.dates == {"event-date": Date(1868, 5, 1)}
+
+
+def test_every_name_variable_and_jats_variable_survives_a_jats_round_trip():
+    from converters.formats.jats.writer import WRITTEN_VARIABLES
+
+    record = Record(
+        type="book", key="r1", title=Text("A book"), authors=(Name(family="Author", given="Ann"),),
+        names={name: (Name(family=f"Fam{i}", given="Gwen"),) for i, name in enumerate(sorted(csl.NAME_VARIABLES))},
+        variables={name: Text(f"value {name}") for name in sorted(WRITTEN_VARIABLES & csl.VARIABLES)},
+        dates={"event-date": Date(2001, 2, 3)},
+    )
+    diagnostics: list = []
+    text = converters.dumps([record], "jats", diagnostics=diagnostics)
+    assert_valid_jats(text)
+    assert not [d for d in diagnostics if d.code == "write.lost"]
+    (back,) = converters.loads(text, "jats")
+    assert back.names == record.names
+    assert back.variables == record.variables
+    assert back.dates == record.dates
+
+
+@pytest.mark.parametrize("variable", ["translator", "compiler", "curator", "director", "illustrator"])
+def test_roles_jats_names_are_written_with_its_own_person_group_type(variable):
+    record = Record(type="book", title=Text("T"), names={variable: (Name(family="X", given="Y"),)})
+    text = converters.dumps([record], "jats")
+    assert f'<person-group person-group-type="{variable}">' in text
