@@ -343,3 +343,31 @@ def test_an_entry_cause_is_decided_by_the_letters_of_both_values():
     assert cause_of("title", "differs", "Computers & typesetting", "The TeXbook",
                     {"bibtex:maintitle": "Computers {\\&} Typesetting"}) == "pandoc writes the maintitle"
     assert cause_of("title", "differs", "Epigrafia anfiteatrale dell'occidente romano", "Roma") == "both differ"
+
+
+def agreement(path: Path) -> tuple[int, int]:
+    """(pairs that agree, pairs either tool writes): the (entry, variable) pairs of one file's
+    CSL-JSON, ``id`` and ``custom`` aside, compared as the divergences are."""
+    done = _pandoc(path)
+    if done is None or done.returncode != 0:
+        return 0, 0
+    theirs = {item["id"]: item for item in json.loads(done.stdout)}
+    mine = {item["id"]: item for item in json.loads(converters.dumps(ours(path).values(), "csl-json"))}
+    pairs = {(key, field) for side in (theirs, mine) for key, item in side.items() for field in item
+             if field not in ("id", "custom")}
+    differing = {(key, field) for _, key, field, _, _, _ in divergences(path)}
+    return len(pairs - differing), len(pairs)
+
+
+# measured on biblatex-examples.bib; issue 12 asks for 0.97 (raise this as mappings are completed)
+AGREEMENT_FLOOR = 0.70  # 656 of 937 on 2026-12-04, before the BibTeX and CSL-JSON maps
+
+
+def test_agreement_with_pandoc_on_biblatex_examples_is_at_least_the_floor():
+    path = next((p for p in BIBTEX_FILES if name_of(p) == "texlive/biblatex-examples.bib"), None)
+    if path is None:
+        pytest.skip("../shared/corpus/bibtex/texlive/biblatex-examples.bib is absent")
+    agree, total = agreement(path)
+    assert total > 800
+    print(f"agreement with pandoc on biblatex-examples.bib: {agree}/{total} = {agree / total:.1%}")
+    assert agree / total >= AGREEMENT_FLOOR
