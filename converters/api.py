@@ -17,6 +17,7 @@ from typing import IO, TextIO, TypeAlias
 from . import registry
 from .diagnostics import ConversionError, Diagnostic, Reporter, Severity, UsageError
 from .model import Record
+from .normalise import normalise
 from .options import Options
 from .output import atomic_output  # noqa: F401  (part of the API: where atomic output lives)
 from .textio import DecodedLines, Encodable, SpotOwners
@@ -110,7 +111,8 @@ def _stream(stream: TextSource, fmt: str | None, name: str | None, report: Repor
         rest = stream
     else:
         rest = _Rejoined(head, stream)
-    return chosen, _guarded(chosen.load("reader")(rest, report, options), report, stream)
+    records = map(normalise, chosen.load("reader")(rest, report, options))  # one pass after every reader
+    return chosen, _guarded(records, report, stream)
 
 
 class _Rejoined(io.TextIOBase):

@@ -32,3 +32,39 @@ def test_an_invalid_number_is_kept_as_given_and_flagged():
     assert normalize_isbn(" 3-540-52849-1 ") == ("3-540-52849-1", False)  # wrong check digit
     assert normalize_issn("1234-5678") == ("1234-5678", False)
     assert normalize_isbn("not an isbn") == ("not an isbn", False)
+
+
+def test_isbn_qualifiers_holding_commas_never_split_a_number():
+    """Beebe's printing-history.bib: "0-521-21967-1 (vol. I, hardcover), ..." gave the junk ISBN
+    'hardcover)' and lost the numbers before it."""
+    text = ("@book{k, title = {T}, isbn = {0-521-21967-1 (vol. I, hardcover), 0-521-21969-8 (vol.\n"
+            "  II, hardcover), 0-521-22044-0 (set of two hardcover volumes)}}")
+    (record,) = converters.loads(text, "bibtex").records
+    assert record.ids.isbn == ("0-521-21967-1", "0-521-21969-8", "0-521-22044-0")
+    assert "hardcover" in record.extras["bibtex:isbn"]  # the qualifiers live on
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "ris", "csl-json"])
+def test_the_same_isbn_twice_is_one_isbn(fmt):
+    one, other = "0-201-13447-0", "0201134470"
+    sources = {"bibtex": f"@book{{k, title = {{T}}, isbn = {{{one}, {other}}}}}",
+               "ris": f"TY  - BOOK\nTI  - T\nSN  - {one}\nSN  - {other}\nER  - \n",
+               "csl-json": json.dumps([{"id": "k", "type": "book", "title": "T", "ISBN": f"{one}, {other}"}])}
+    (record,) = converters.loads(sources[fmt], fmt).records
+    assert record.ids.isbn == ("0-201-13447-0",)
+
+
+def test_an_arxiv_abstract_page_or_datacite_doi_gives_the_arxiv_id_in_every_reader():
+    """The normalisation pass after every reader (converters/normalise.py)."""
+    jats = ('<ref-list xmlns:xlink="http://www.w3.org/1999/xlink"><ref id="k"><element-citation '
+            'publication-type="preprint"><source>arXiv.org</source><ext-link ext-link-type="uri" '
+            'xlink:href="http://arxiv.org/abs/1406.5823">x</ext-link></element-citation></ref></ref-list>')
+    (record,) = converters.loads(jats, "jats").records
+    assert (record.ids.arxiv, record.ids.url) == ("1406.5823", None)
+    csl = json.dumps([{"id": "k", "type": "article", "title": "T", "DOI": "https://doi.org/10.48550/arXiv.2101.00001"}])
+    (record,) = converters.loads(csl, "csl-json").records
+    assert (record.ids.arxiv, record.ids.doi) == ("2101.00001", ())
+    other_version = json.dumps([{"id": "k", "type": "article", "title": "T", "DOI": "10.48550/arXiv.2101.00001",
+                                 "URL": "https://arxiv.org/abs/2101.00001v3"}])
+    (record,) = converters.loads(other_version, "csl-json").records
+    assert (record.ids.arxiv, record.ids.url) == ("2101.00001", "https://arxiv.org/abs/2101.00001v3")  # v3's page

@@ -665,9 +665,11 @@ def _checked(builder: _Builder, value: Value, name: str, normalise: Callable[[st
              ) -> tuple[str, ...]:
     """ISBNs/ISSNs separated by , or ; each maybe qualified: "0-201-13447-0 (paperback)"."""
     out = []
-    for part in _LIST_SEPARATORS.split(_plain(value.text)):
+    for part in _outside_parentheses(_LIST_SEPARATORS, _plain(value.text)):
         match = _QUALIFIED.match(part)
-        if not match:
+        if not match or not any(c.isdigit() for c in match["number"]):
+            if part.strip():
+                builder.used.discard(name)  # not a number: the field lives on in extras as written
             continue
         number = match["number"]
         if set(number) == {"?"}:  # Beebe's "unknown"
@@ -681,6 +683,26 @@ def _checked(builder: _Builder, value: Value, name: str, normalise: Callable[[st
                          "kept as given", value, name)
         out.append(number)
     return tuple(out)
+
+
+def _outside_parentheses(separators: re.Pattern[str], text: str) -> list[str]:
+    """text split at the separators that are not inside parentheses: a qualifier such as
+    "(vol. I, hardcover)" holds commas."""
+    parts, depth, start = [], 0, 0
+    for match in _SPLIT_OR_PAREN.finditer(text):
+        char = match.group()
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and separators.fullmatch(char):
+            parts.append(text[start:match.start()])
+            start = match.end()
+    parts.append(text[start:])
+    return parts
+
+
+_SPLIT_OR_PAREN = re.compile(r"[(),;]")
 
 
 def _plain(text: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from ...csl import NAME_VARIABLES
 from ...keys import suffix_letters
 from ...model import Date, Name, Record, Text
+from ...normalise import arxiv_id_from
 from ...text.ids import ArxivIdError, parse_arxiv_id
 from .inline import STYLES, element_text, local, plain, rich
 from .parts import (
@@ -442,6 +443,8 @@ def _arxiv(draft: Draft, got: _Collected) -> None:
     container = draft.container_title.plain() if draft.container_title else ""
     if not _ARXIV_SOURCE.match(container):
         return
+    if draft.arxiv is None:  # the DataCite DOI or the abstract page (as the normalisation pass reads them)
+        draft.arxiv, draft.arxiv_version = arxiv_id_from(draft.dois, draft.url)
     if draft.arxiv is None:
         found = _ARXIV_IN_TEXT.search(container)
         try:

@@ -1,0 +1,86 @@
+"""One pass after every reader: the identifier rules that hold whatever the source.
+
+Readers map fields; the forms of identifiers are decided here, once, so that the same
+work read from two formats gives the same record:
+- DOIs bare (no resolver or ``doi:`` prefix), each once (DOIs are case-insensitive);
+- an arXiv id taken from arXiv's DataCite DOI (``10.48550/arXiv.ID``) or abstract page
+  when the reader found none, and that DOI and URL then not stored (the model derives them);
+- ISBNs and ISSNs in their canonical form when valid (``text.ids``), each once.
+A record that needs none of this is returned as it is (nearly every record: no copy).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .model import Identifiers, Record, arxiv_doi
+from .text.ids import ArxivIdError, arxiv_id_in_doi, normalize_isbn, normalize_issn, parse_arxiv_id, same_doi, strip_doi
+
+_ARXIV_ABS = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/abs/(?P<id>[^?#\s]+?)/?$", re.I)
+
+
+def normalise(record: Record) -> Record:
+    ids = record.ids
+    if not (ids.doi or ids.url or ids.isbn or ids.issn):
+        return record
+    fixed = normalise_ids(ids)
+    return record if fixed is ids else replace(record, ids=fixed)
+
+
+def normalise_ids(ids: Identifiers) -> Identifiers:
+    dois = _dois(ids.doi)
+    arxiv, version, url = ids.arxiv, ids.arxiv_version, ids.url
+    if arxiv is None:
+        arxiv, version = arxiv_id_from(dois, url)
+    if arxiv is not None:
+        derived = arxiv_doi(arxiv)
+        dois = tuple(d for d in dois if not same_doi(d, derived))
+        if url is not None and _is_abstract_page(url, arxiv, version):
+            url = None
+    isbn = _each_once(normalize_isbn(v)[0] for v in ids.isbn) if ids.isbn else ids.isbn
+    issn = _each_once(normalize_issn(v)[0] for v in ids.issn) if ids.issn else ids.issn
+    if (dois, arxiv, version, url, isbn, issn) == (ids.doi, ids.arxiv, ids.arxiv_version, ids.url, ids.isbn, ids.issn):
+        return ids
+    return replace(ids, doi=dois, arxiv=arxiv, arxiv_version=version, url=url, isbn=isbn, issn=issn)
+
+
+def _dois(dois: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    for doi in dois:
+        doi = strip_doi(doi)
+        if doi and not any(same_doi(doi, seen) for seen in out):
+            out.append(doi)
+    return tuple(out)
+
+
+def arxiv_id_from(dois: tuple[str, ...] | list[str], url: str | None) -> tuple[str | None, int | None]:
+    """(id, version) from arXiv's DataCite DOI among dois or its abstract page url, else (None, None)."""
+    candidates = [found for doi in dois if (found := arxiv_id_in_doi(doi))]
+    match = _ARXIV_ABS.match(url) if url else None
+    if match:
+        candidates.append(match["id"])
+    for candidate in candidates:
+        try:
+            arxiv, version, _ = parse_arxiv_id(candidate)
+        except ArxivIdError:
+            continue
+        return arxiv, version
+    return None, None
+
+
+def _is_abstract_page(url: str, arxiv: str, version: int | None) -> bool:
+    """The abstract page the model derives (any scheme or host spelling, and the version
+    the record has: a page of another version is a URL worth keeping)."""
+    match = _ARXIV_ABS.match(url)
+    if not match:
+        return False
+    try:
+        found, found_version, _ = parse_arxiv_id(match["id"])
+    except ArxivIdError:
+        return False
+    return found == arxiv and found_version in (None, version)
+
+
+def _each_once(values) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
