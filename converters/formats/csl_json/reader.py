@@ -398,18 +398,25 @@ class _Item:
         return dict(custom)
 
     def _key(self, custom: dict) -> str | None:
+        """The citation key: our writer's original-key, else "citation-key", else the id (which
+        pandoc and Better BibTeX make the citation key). An id that is neither is kept in extras."""
         value = self.take("id")
         original = custom.pop("original-key", None)
         if original is not None and not isinstance(original, str):
             custom["original-key"] = original  # not ours: kept with the rest of custom
+        citation = self.string("citation-key")
         if value is _MISSING or value is None or value == "":
             self.warn("csl.no-id", "item has no 'id' (the schema requires one); a key is made when writing")
         elif not isinstance(value, (str, int)) or isinstance(value, bool):
             self.warn("csl.bad-value", f"'id' should be a string or number, got {_json_type(value)}", "id")
             self.keep("id:raw", value)
             value = None
+        elif citation is not None and str(value) != citation and not original:
+            self.keep("id", str(value))  # a producer's own id (Zotero's item URI) beside the citation key
         if isinstance(original, str) and original:
             return original
+        if citation is not None:
+            return citation
         return str(value) if value not in (_MISSING, None, "") else None
 
     def _type(self) -> str:

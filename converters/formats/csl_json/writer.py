@@ -152,6 +152,8 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
         if any(getattr(n, detail) for n in people):
             report.lost(key, f"name {detail}", "CSL-JSON", "custom", record=record)
     item: dict[str, Any] = {"id": key, "type": record.type}
+    if record.key:
+        item["citation-key"] = record.key  # CSL 1.0.2's own place for it (Zotero 7: Citation Key)
     custom: dict[str, Any] = {}
     used: set[str] = set()  # extras written with the names
     plain_math = options.plain_math
