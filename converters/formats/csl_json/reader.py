@@ -22,9 +22,13 @@ is kept in extras, with a warning). Strings given as lists (Crossref's
 URL form too) becomes ``Name.orcid`` (bare) and an affiliation (text, texts, or
 Crossref's ``[{"name": ...}]``) ``Name.affiliation``.
 
+The record's key is ``citation-key`` when given, else ``id`` (our writer's
+``custom["original-key"]`` first).
+
 What the model has no field for is kept in extras: ``csl:<variable>`` (the processor's
 variables, ``categories`` and unknown keys: strings as they are, any other JSON value
-as JSON text; a name list holding "et al." outside ``author`` and ``editor``, as given),
+as JSON text; a name list holding "et al." outside ``author`` and ``editor``, as given;
+an ``id`` that differs from the ``citation-key``),
 ``csl:<variable>-meta`` (the other keys of a variable's name objects, JSON, one object
 per name), ``csl:<variable>:raw`` (a value of a known variable the reader could not use
 as given), ``csl:custom.<key>`` (members of ``custom`` that are not ours, JSON) and, as

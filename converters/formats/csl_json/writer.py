@@ -123,12 +123,15 @@ def _names(var: str, names: tuple[Name, ...], record: Record, item: dict[str, An
     ``custom["csl:<var>-meta"]``, one object per name, in order: the schema allows no other key
     on a name."""
     objects = [_name(n) for n in names]
+    item[var] = objects
     meta_key = f"csl:{var}-meta"
-    metas = _loads(record.extras.get(meta_key, ""))
+    metas = _loads(record.extras[meta_key]) if meta_key in record.extras else None
     if isinstance(metas, list) and len(metas) == len(names) and all(isinstance(m, dict) for m in metas):
         used.add(meta_key)  # written here, with the names, not as an extra
+    elif any(n.orcid or n.affiliation for n in names):
+        metas = [{}] * len(names)  # (copied below)
     else:
-        metas = [{} for _ in names]
+        return  # nearly every record
     written = []
     for name, obj, meta in zip(names, objects, metas, strict=True):
         meta = dict(meta)
@@ -137,25 +140,22 @@ def _names(var: str, names: tuple[Name, ...], record: Record, item: dict[str, An
                 obj[flag] = meta.pop(flag)
         if name.orcid:
             meta["ORCID"] = ORCID_URL + name.orcid  # as Crossref writes it
+            used.add("name orcid")
         if name.affiliation:
             meta["affiliation"] = [{"name": a} for a in name.affiliation]
+            used.add("name affiliation")
         written.append(meta)
-    item[var] = objects
     if any(written):
         custom[meta_key] = written
 
 
 def to_item(record: Record, key: str, options: Options, report: Reporter) -> dict[str, Any]:
     report_unwritten(report, record, key, "CSL-JSON", WRITTEN_VARIABLES, name_details=True)
-    people = (*record.authors, *record.editors, *(n for names in record.names.values() for n in names))
-    for detail in ("affiliation", "orcid"):
-        if any(getattr(n, detail) for n in people):
-            report.lost(key, f"name {detail}", "CSL-JSON", "custom", record=record)
     item: dict[str, Any] = {"id": key, "type": record.type}
     if record.key:
         item["citation-key"] = record.key  # CSL 1.0.2's own place for it (Zotero 7: Citation Key)
     custom: dict[str, Any] = {}
-    used: set[str] = set()  # extras written with the names
+    used: set[str] = set()  # extras written with the names, and "name orcid"/"name affiliation" when written
     plain_math = options.plain_math
     if record.key and record.key != key:
         custom["original-key"] = record.key
@@ -223,6 +223,9 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
         _names(var, names, record, item, custom, used)
     for var, date in record.dates.items():
         item[var] = _date(date)
+    for detail in ("name affiliation", "name orcid"):
+        if detail in used:  # CSL has no key for them on a name object (csl-data.json)
+            report.lost(key, detail, "CSL-JSON", "custom", record=record)
     for extra_key, value in record.extras.items():
         if extra_key in used:
             continue
