@@ -58,7 +58,7 @@ def test_every_schema_variable_is_a_record_slot_a_map_entry_or_named_as_kept():
     """csl.py places every csl-data.json variable once (the map keys of the record)."""
     placed = [*csl.SLOTS, *csl.VARIABLES, *csl.NAME_VARIABLES, *csl.DATE_VARIABLES, *csl.PROCESSOR_VARIABLES,
               *(csl.FILE_VARIABLES - {"id", "custom"}), *csl.LEGACY_NAMES]
-    assert sorted(placed) == sorted(set(placed)) == sorted(set(_schema_variables()) - {"type"} | {"type"})
+    assert sorted(placed) == sorted(set(placed)) == sorted({*_schema_variables(), "type"})
 
 
 def test_every_variable_is_read_into_its_typed_place(every_variable_item):
