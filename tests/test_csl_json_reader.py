@@ -14,13 +14,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import converters
+from converters import csl
 from converters.formats.csl_json import reader as csl_reader
 from converters.formats.csl_json import tables
 from converters.model import CSL_TYPES, Date, Identifiers, Name, Record, Syntax, Text
 from converters.text.markup import spans, to_plain
 
 from .shared import SHARED, shared_files, shared_path
-from .strategies import doi, records, word, words
+from .strategies import date, doi, records, word, words
+from .strategies import name as any_name
 from .validators import assert_valid_csl
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csl"
@@ -49,16 +51,18 @@ def test_crossref_shapes():
     assert record.key == "crossref-deep-review" and record.type == "article-journal"
     assert record.title == Text("Opportunities and obstacles for deep learning in biology and medicine", Syntax.HTML)
     assert record.container_title == Text("Journal of The Royal Society Interface", Syntax.HTML)  # a list
-    assert record.authors == (Name(family="Ching", given="Travers"), Name(family="Himmelstein", given="Daniel S."),
+    assert record.authors == (Name(family="Ching", given="Travers", affiliation=("University of Hawaii",),
+                                   orcid="0000-0002-5577-3516"),  # Crossref's ORCID URL: the bare iD
+                              Name(family="Himmelstein", given="Daniel S."),
                               Name(literal="The Deep Review Consortium"))  # Crossref's "name" for organisations
     assert record.issued == Date(2018, 4)
     assert (record.volume, record.issue, record.pages) == ("15", "141", "20170387")  # a number becomes text
     assert record.ids == Identifiers(doi=("10.1098/rsif.2017.0387",), url="http://dx.doi.org/10.1098/rsif.2017.0387",
                                      issn=("1742-5689", "1742-5662"))
-    meta = json.loads(record.extras["csl:author-meta"])
-    assert meta[0]["ORCID"] == "http://orcid.org/0000-0002-5577-3516" and meta[2] == {
-        "sequence": "additional", "affiliation": []}
-    assert record.extras["csl:source"] == "Crossref"
+    meta = json.loads(record.extras["csl:author-meta"])  # the name keys the record has no place for
+    assert meta == [{"authenticated-orcid": False, "sequence": "first"}, {"sequence": "additional"},
+                    {"sequence": "additional"}]  # an empty affiliation list says nothing
+    assert record.variables == {"source": Text("Crossref")}
     assert json.loads(record.extras["csl:indexed"])["timestamp"] == 1533616957929
     assert "csl:original-title" not in record.extras  # an empty list says nothing
 
@@ -204,10 +208,13 @@ def test_unknown_keys_go_to_extras_and_come_back_where_they_were():
     (record,) = load("unknown-keys-to-extras.json")
     assert dict(record.extras) == {
         "csl:custom.metadata-double-checked": "true", "csl:custom.other-ids": '["alternative-id"]',
-        "csl:title-short": "Kept", "csl:translator": '[{"family": "Weber", "given": "Max"}]',
-        "csl:original-date": '{"date-parts": [[1905]]}', "csl:categories": '["Sociology", "History"]',
+        "csl:categories": '["Sociology", "History"]',
         "csl:short_url": "https://doi.org/b2nz", "csl:reference-count": "555",
     }
+    # CSL variables go to the record's maps, where every writer sees them
+    assert record.variables == {"title-short": Text("Kept", Syntax.HTML)}
+    assert record.names == {"translator": (Name(family="Weber", given="Max"),)}
+    assert record.dates == {"original-date": Date(1905)}
     (item,) = assert_valid_csl(converters.dumps([record], "csl-json"))
     assert item["translator"] == [{"family": "Weber", "given": "Max"}]
     assert item["original-date"] == {"date-parts": [[1905]]} and item["categories"] == ["Sociology", "History"]
@@ -355,16 +362,27 @@ def _comparable(record: Record) -> dict:
         out["abstract"] = to_plain(record.abstract)
     out.pop("position")
     out["extras"] = dict(record.extras)
+    out["variables"] = {var: spans(text) for var, text in record.variables.items()}
     return out
 
 
+_ORCID = st.builds(lambda n, check: f"0000-000{n // 10**8 % 10}-{n // 10**4 % 10**4:04d}-{n % 10**4 // 10:03d}{check}",
+                   st.integers(0, 10**9 - 1), st.sampled_from("0123456789X"))
+_DETAILS = st.fixed_dictionaries({}, optional={"orcid": _ORCID, "affiliation": st.lists(words, min_size=1, max_size=2)
+                                                                               .map(tuple)})
+_DETAILED_NAME = st.builds(lambda n, details: replace(n, **details), any_name, _DETAILS)
+_VARIABLES = st.dictionaries(st.sampled_from(sorted(csl.VARIABLES)), words.map(Text), max_size=4)
+_NAMES = st.dictionaries(st.sampled_from(sorted(csl.NAME_VARIABLES)),
+                         st.lists(_DETAILED_NAME, min_size=1, max_size=3).map(tuple), max_size=3)
+_DATES = st.dictionaries(st.sampled_from(sorted(csl.DATE_VARIABLES)), date, max_size=2)
 _KEY = st.text(alphabet=string.ascii_letters + string.digits + ":-_ ", min_size=1, max_size=16).filter(str.strip)
 
 
 @st.composite
 def rich_records(draw) -> Record:
     """The shared strategies plus what only custom can carry: keys, et al., several DOIs,
-    the arXiv version and class, a number beside the arXiv id, keywords and extras."""
+    the arXiv version and class, a number beside the arXiv id, keywords and extras; and every
+    other CSL variable (the record's maps), names with ORCID iDs and affiliations."""
     record = draw(records)
     ids = record.ids
     more_dois = tuple(draw(st.lists(doi, max_size=2)))
@@ -372,11 +390,15 @@ def rich_records(draw) -> Record:
     if ids.arxiv:
         ids = replace(ids, arxiv_version=draw(st.one_of(st.none(), st.integers(1, 9))),
                       arxiv_class=draw(st.sampled_from([None, "cs.CL", "hep-th", "math.CA"])))
-    extras = draw(st.dictionaries(st.sampled_from(["bibtex:howpublished", "csl:title-short", "arxiv:comments"]),
+    extras = draw(st.dictionaries(st.sampled_from(["bibtex:howpublished", "csl:reference-count", "arxiv:comments"]),
                                   words, max_size=2))
     return record.evolve(
         key=draw(st.one_of(st.none(), _KEY)),
+        authors=tuple(replace(n, **draw(_DETAILS)) for n in record.authors),
         authors_etal=draw(st.booleans()),
+        variables=draw(_VARIABLES),
+        names=draw(_NAMES),
+        dates=draw(_DATES),
         number=draw(st.one_of(st.none(), word)),
         keywords=tuple(draw(st.lists(words, max_size=3))),
         ids=ids,

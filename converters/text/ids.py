@@ -27,6 +27,16 @@ def same_doi(a: str, b: str) -> bool:
     return strip_doi(a).lower() == strip_doi(b).lower()
 
 
+_ORCID = re.compile(r"^(?:https?://(?:www\.)?orcid\.org/|orcid:\s*)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/?$", re.I)
+ORCID_URL = "https://orcid.org/"
+
+
+def bare_orcid(value: str) -> str | None:
+    """An ORCID iD without its resolver ("0000-0002-1825-0097"), or None when the value is none."""
+    match = _ORCID.match(value.strip())
+    return match[1].upper() if match else None
+
+
 _ARXIV_PREFIX = re.compile(r"^(?:arxiv:|https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/)", re.I)
 _NEW_ID = re.compile(r"^(?P<yy>\d\d)(?P<mm>\d\d)\.(?P<num>\d{4,5})(?:v(?P<v>\d+))?$")
 _OLD_ID = re.compile(r"^(?P<archive>[a-z][a-z-]*)(?:\.(?P<sc>[A-Z]{2}))?/"

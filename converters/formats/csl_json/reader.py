@@ -8,17 +8,33 @@ and column, naming the broken item; reading resumes at the next '{' after a ',',
 or line break that decodes to an item, on the same line or later (compact arrays too).
 Lone surrogates become U+FFFD with a warning (UTF-8 cannot carry them).
 
-Mapping (what real producers write, not only what the schema allows): titles are CSL
-rich text (``Syntax.HTML``), abstract and note plain; strings given as lists
-(Crossref's ``container-title``, ``ISSN``) take their first value; numbers become
-strings; ``date-parts`` may hold strings, be empty, carry seasons (21-24), ``circa``,
-ranges, ``raw`` or ``literal``. What the model has no field for is kept in extras:
-``csl:<variable>`` (strings as they are, any other JSON value as JSON text),
-``csl:<variable>-meta`` (name keys such as ORCID or affiliation, JSON, one object per
-name), ``csl:<variable>:raw`` (a value of a known variable the reader could not use as
-given), ``csl:custom.<key>`` (members of ``custom`` that are not ours, JSON) and, as
+Mapping (what real producers write, not only what the schema allows): every CSL 1.0.2
+variable goes to its slot or to the record's maps (``converters/csl.py``): titles and
+the title-like variables of ``Record.variables`` are CSL rich text (``Syntax.HTML``), the
+other text and number variables plain (the abstract and note are read as rich text);
+name variables are read as ``author`` is, date variables as ``issued``; the legacy
+``journalAbbreviation`` and ``shortTitle`` become ``container-title-short`` and
+``title-short`` (when both spellings differ, the CSL 1.0.2 one wins and the legacy one
+is kept in extras, with a warning). Strings given as lists (Crossref's
+``container-title``, ``ISSN``) take their first value; numbers become strings;
+``date-parts`` may hold strings, be empty, carry seasons (21-24), ``circa``, ranges,
+``raw`` or ``literal``. On a name object, an ORCID iD ("ORCID" or "orcid", Crossref's
+URL form too) becomes ``Name.orcid`` (bare) and an affiliation (text, texts, or
+Crossref's ``[{"name": ...}]``) ``Name.affiliation``.
+
+The record's key is ``citation-key`` when given, else ``id`` (our writer's
+``custom["original-key"]`` first).
+
+What the model has no field for is kept in extras: ``csl:<variable>`` (the processor's
+variables, ``categories`` and unknown keys: strings as they are, any other JSON value
+as JSON text; a name list holding "et al." outside ``author`` and ``editor``, as given;
+an ``id`` that differs from the ``citation-key``),
+``csl:<variable>-meta`` (the other keys of a variable's name objects, JSON, one object
+per name), ``csl:<variable>:raw`` (a value of a known variable the reader could not use
+as given), ``csl:custom.<key>`` (members of ``custom`` that are not ours, JSON) and, as
 they are, ``custom`` members named ``<namespace>:<field>`` (extras of other formats
-written by our writer). The writer puts each back where it came from.
+written by our writer; ``csl:<variable>-meta`` there is put back on the names). The
+writer puts each back where it came from.
 """
 
 from __future__ import annotations
@@ -31,6 +47,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any, TextIO
 
+from ... import csl
 from ...diagnostics import Reporter
 from ...model import (
     CSL_TYPES,
@@ -48,6 +65,7 @@ from ...options import Options
 from ...text.ids import (
     ArxivIdError,
     arxiv_id_in_doi,
+    bare_orcid,
     is_doi,
     normalize_isbn,
     normalize_issn,
@@ -58,7 +76,7 @@ from ...text.months import SEASONS
 from ...text.names import leading_particle, trailing_particle
 from ...text.patterns import matcher
 from ...textio import TOO_DEEP, vet_json
-from .tables import DEFAULT_TYPE, TEXT_VARIABLES, TYPE_ALIASES
+from .tables import DEFAULT_TYPE, RICH_TEXT_VARIABLES, TEXT_VARIABLES, TYPE_ALIASES
 
 _DECODER = json.JSONDecoder()
 _ITEM_START = re.compile(r"[,\[\n][ \t\r\n]*\{")
@@ -279,6 +297,9 @@ class _Item:
         self.fields: dict = {}
         self.ids: dict = {}
         self.extras: dict[str, str] = {}
+        self.variables: dict[str, Text] = {}
+        self.names: dict[str, tuple[Name, ...]] = {}
+        self.dates: dict = {}
 
     # -- helpers
 
@@ -337,18 +358,33 @@ class _Item:
                 self.fields[name] = value
         self._keywords()
         self._identifiers(custom)
-        self._rest_of_custom(custom)
-        for var in list(self.item):  # unmodelled and unknown variables
-            if var in TEXT_VARIABLES:
-                value = self.string(var)  # the same coercions as for modelled text
+        self._legacy_names()
+        for var in list(self.item):  # the record's maps (csl.py), then unknown keys
+            if var in csl.VARIABLES:
+                self._variable(var)
+            elif var in csl.NAME_VARIABLES:
+                value = self.take(var)
+                names, etal = self._name_list(var, value, custom)
+                if names:
+                    self.names[var] = names
+                if etal and f"csl:{var}" not in self.extras:  # "et al." has a place only in the list as given
+                    self.keep(var, value)
+            elif var in csl.DATE_VARIABLES:
+                self._date(var, self.dates)
+            elif var in TEXT_VARIABLES:  # the processor's own: as they are, with the same coercions
+                value = self.string(var)
                 if value is not None:
                     self.keep(var, value)
             else:
                 self.keep(var, self.item.pop(var))
+        self._rest_of_custom(custom)
         return Record(
             type=csl_type,
             key=key,
             ids=Identifiers(**self.ids),
+            variables=self.variables,
+            names=self.names,
+            dates=self.dates,
             extras=self.extras,
             position=Position(self.report.source, self.reader.line(self.start)),
             **self.fields,
@@ -366,18 +402,25 @@ class _Item:
         return dict(custom)
 
     def _key(self, custom: dict) -> str | None:
+        """The citation key: our writer's original-key, else "citation-key", else the id (which
+        pandoc and Better BibTeX make the citation key). An id that is neither is kept in extras."""
         value = self.take("id")
         original = custom.pop("original-key", None)
         if original is not None and not isinstance(original, str):
             custom["original-key"] = original  # not ours: kept with the rest of custom
+        citation = self.string("citation-key")
         if value is _MISSING or value is None or value == "":
             self.warn("csl.no-id", "item has no 'id' (the schema requires one); a key is made when writing")
         elif not isinstance(value, (str, int)) or isinstance(value, bool):
             self.warn("csl.bad-value", f"'id' should be a string or number, got {_json_type(value)}", "id")
             self.keep("id:raw", value)
             value = None
+        elif citation is not None and str(value) != citation and not original:
+            self.keep("id", str(value))  # a producer's own id (Zotero's item URI) beside the citation key
         if isinstance(original, str) and original:
             return original
+        if citation is not None:
+            return citation
         return str(value) if value not in (_MISSING, None, "") else None
 
     def _type(self) -> str:
@@ -404,16 +447,38 @@ class _Item:
             if value is not None:
                 self.fields[name] = Text(value, syntax)
 
+    def _variable(self, var: str) -> None:
+        """A text or number variable of Record.variables: rich text if title-like, else plain."""
+        value = self.string(var)
+        if value is not None:
+            self.variables[var] = Text(value, Syntax.HTML if var in RICH_TEXT_VARIABLES else Syntax.PLAIN)
+
+    def _legacy_names(self) -> None:
+        """journalAbbreviation and shortTitle (Zotero, citeproc-js) under their CSL 1.0.2 names;
+        when both spellings are given and differ, the CSL 1.0.2 one wins, the other is kept."""
+        for legacy, name in csl.LEGACY_NAMES.items():
+            old = self.string(legacy)
+            if old is None:
+                continue
+            new = self.string(name) if name in self.item else None
+            if new is None:
+                new = old
+            elif new != old:
+                self.warn("csl.legacy", f"'{legacy}' differs from '{name}'; '{name}' is used, '{legacy}' kept "
+                          "in extras", legacy)
+                self.keep(legacy, old)
+            self.variables[name] = Text(new, Syntax.HTML if name in RICH_TEXT_VARIABLES else Syntax.PLAIN)
+
     # -- names
 
     def _names(self, custom: dict) -> None:
         for var, name in (("author", "authors"), ("editor", "editors")):
             value = self.take(var)
-            names, etal = self._name_list(var, value) if value is not _MISSING else ((), False)
+            names, etal = self._name_list(var, value, custom) if value is not _MISSING else ((), False)
             self.fields[name] = names
             self.fields[f"{name}_etal"] = etal or _truthy(custom.pop(f"{var}-etal", False))
 
-    def _name_list(self, var: str, value: Any) -> tuple[tuple[Name, ...], bool]:
+    def _name_list(self, var: str, value: Any, custom: dict) -> tuple[tuple[Name, ...], bool]:
         if value is None:
             return (), False
         if not isinstance(value, list):
@@ -421,6 +486,7 @@ class _Item:
                       var)
             self.keep(var, value)
             return (), False
+        value = _with_meta(value, custom, f"csl:{var}-meta")
         names: list[Name] = []
         metas: list[dict] = []
         etal = lost = False
@@ -449,6 +515,7 @@ class _Item:
         meta = {k: v for k, v in raw.items() if k not in _NAME_PARTS and k != "parse-names"}
         if not any(parts.values()) and isinstance(meta.get("name"), str):  # Crossref organisations
             parts["literal"] = meta.pop("name")
+        orcid, affiliation = _name_details(meta)
         literal = parts["literal"]
         if literal and _ETAL.match(literal) or parts["family"] and _ETAL.match(parts["family"]):
             return None, {}, True
@@ -458,7 +525,7 @@ class _Item:
             meta["literal"] = literal
             literal = None
         if literal:
-            return Name(literal=literal), meta, False
+            return Name(literal=literal, affiliation=affiliation, orcid=orcid), meta, False
         if not (parts["family"] or parts["given"]):
             self.warn("csl.name", f"a name in '{var}' has no family, given or literal part; kept in extras", var)
             return None, {}, False
@@ -468,22 +535,25 @@ class _Item:
             non_dropping, family = leading_particle(family)
             given, dropping = trailing_particle(given)
         return Name(family=family, given=given, dropping_particle=dropping, non_dropping_particle=non_dropping,
-                    suffix=parts["suffix"]), meta, False
+                    suffix=parts["suffix"], affiliation=affiliation, orcid=orcid), meta, False
 
     # -- dates
 
     def _dates(self) -> None:
         for var in ("issued", "accessed"):
-            value = self.take(var)
-            if value is _MISSING or value is None:
-                continue
-            date, complete, problem = parse_date(value)
-            if problem:
-                self.warn("csl.date", f"'{var}': {problem}", var)
-            if not complete:
-                self.keep(var, value)
-            if date is not None:
-                self.fields[var] = date
+            self._date(var, self.fields)
+
+    def _date(self, var: str, into: dict) -> None:
+        value = self.take(var)
+        if value is _MISSING or value is None:
+            return
+        date, complete, problem = parse_date(value)
+        if problem:
+            self.warn("csl.date", f"'{var}': {problem}", var)
+        if not complete:
+            self.keep(var, value)
+        if date is not None:
+            into[var] = date
 
     # -- identifiers and numbers
 
@@ -551,7 +621,14 @@ class _Item:
         if "arxiv" in self.ids:
             moved = custom.pop("number", None)  # our writer moves the record's own number there
             number = number or (moved if isinstance(moved, str) else None)
-            self._version()
+            if "arxiv-version" in custom:  # our writer: "version" is not the arXiv version
+                version = custom.pop("arxiv-version")
+                if isinstance(version, int) and not isinstance(version, bool) and version > 0:
+                    self.ids["arxiv_version"] = version
+                elif version is not None:
+                    custom["arxiv-version"] = version  # not ours
+            else:
+                self._version()
             primary = custom.pop("arxiv-primary-class", None)
             if isinstance(primary, str) and primary:
                 self.ids["arxiv_class"] = primary
@@ -599,7 +676,7 @@ class _Item:
 
     def _rest_of_custom(self, custom: dict) -> None:
         for key, value in custom.items():
-            if ":" in key:  # "<namespace>:<field>": an extra our writer put there
+            if ":" in key and key not in self.extras:  # "<namespace>:<field>": an extra our writer put there
                 self.extras[key] = value if isinstance(value, str) else _dumps(value)
             else:
                 self.extras[f"csl:custom.{key}"] = _dumps(value)
@@ -611,6 +688,46 @@ _NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", 
 _ETAL = re.compile(r"^(?:et\.?\s*al\.?|others)$", re.IGNORECASE)
 _ID_IN_TEXT = re.compile(r'"id"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+))')
 _EDTF = re.compile(r"^(?P<y>-?\d{1,4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[?~%])?$")
+
+
+def _with_meta(names: list, custom: dict, key: str) -> list:
+    """The name objects with the keys our writer moved to ``custom[key]`` (one object per name,
+    in order: the name keys CSL has no place for) put back, when they still line up."""
+    meta = custom.get(key)
+    if isinstance(meta, str):
+        try:
+            meta = json.loads(meta)
+        except ValueError:
+            return names
+    if not (isinstance(meta, list) and len(meta) == len(names)
+            and all(isinstance(m, dict) for m in meta) and all(isinstance(n, dict) for n in names)):
+        return names
+    del custom[key]
+    return [{**m, **n} for m, n in zip(meta, names, strict=True)]
+
+
+def _name_details(meta: dict) -> tuple[str | None, tuple[str, ...]]:
+    """ORCID iD and affiliations from a name object's other keys, taken out of ``meta`` where
+    unambiguous: "ORCID"/"orcid" holding an iD (Crossref writes the URL); "affiliation" as text,
+    a list of texts, or Crossref's list of {"name": ...}. Anything else stays in meta."""
+    orcid = None
+    for key in ("ORCID", "orcid"):
+        value = meta.get(key)
+        found = bare_orcid(value) if isinstance(value, str) else None
+        if found and orcid in (None, found):
+            orcid = found
+            del meta[key]
+    value = meta.get("affiliation")
+    affiliation: tuple[str, ...] = ()
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list):
+        texts = [v if isinstance(v, str) else v.get("name") if isinstance(v, dict) and set(v) == {"name"} else None
+                 for v in value]
+        if all(isinstance(t, str) and t.strip() for t in texts):
+            affiliation = tuple(t.strip() for t in texts if t)
+            del meta["affiliation"]
+    return orcid, affiliation
 
 
 def _dumps(value: Any) -> str:

@@ -24,6 +24,13 @@ TEXT_VARIABLES = frozenset(
 )  # strings (some also numbers)
 CSL_VARIABLES = NAME_VARIABLES | DATE_VARIABLES | ARRAY_VARIABLES | TEXT_VARIABLES
 
+# Title-like variables of the record's maps: CSL rich text (Syntax.HTML), as "title" and
+# "container-title" are; the other text and number variables are plain text.
+RICH_TEXT_VARIABLES = frozenset(
+    """collection-title container-title-short event event-title original-title part-title reviewed-title
+    title-short volume-title volume-title-short""".split()
+)
+
 # Name-object keys the schema allows, and what their values may be.
 NAME_KEYS = frozenset(
     "family given dropping-particle non-dropping-particle suffix literal comma-suffix static-ordering "

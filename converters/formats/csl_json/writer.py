@@ -5,6 +5,15 @@ whole file). Everything without a CSL variable goes to ``custom``, which the sch
 keeps for exactly that. Titles are CSL rich text (``<span class="nocase">``);
 abstracts and notes plain text; maths stays TeX unless plain_math is asked for.
 
+Every CSL variable of the record's maps is written: the title-like text variables as
+rich text, the others plain, names as name objects, dates as date objects. A name's
+ORCID iD and affiliation, which the schema allows on no name object, go to
+``custom["csl:<variable>-meta"]`` (one object per name, in order, Crossref's keys:
+``"ORCID": "https://orcid.org/..."``, ``"affiliation": [{"name": ...}]``) with the other
+name keys read from CSL-JSON; the schema's ``comma-suffix`` and ``static-ordering`` go
+back on the name. When an arXiv record has a ``version`` variable of its own,
+the arXiv version goes to ``custom["arxiv-version"]``.
+
 Extras read from CSL-JSON come back where they were: ``csl:<variable>`` as the
 top-level variable when the item does not already have it and the value has the
 shape the schema asks for (names, dates and ``categories`` are stored as JSON text;
@@ -17,13 +26,14 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from ... import targets
+from ... import csl, targets
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator
 from ...loss import report_unwritten
 from ...model import Date, Name, Record
 from ...options import Options
 from ...serialize import encode_json, encode_json_parts, escape_line_breaks
+from ...text.ids import ORCID_URL
 from ...text.markup import to_csl, to_plain
 from .tables import (
     ARRAY_VARIABLES,
@@ -32,6 +42,7 @@ from .tables import (
     DATE_VARIABLES,
     NAME_KEYS,
     NAME_VARIABLES,
+    RICH_TEXT_VARIABLES,
 )
 
 
@@ -43,8 +54,10 @@ def detect(head: str) -> bool:
     return text[:1] in "[{" and '"type"' in head and ('"id"' in head or '"title"' in head)
 
 
-# the CSL variables of the record's maps this writer writes
-WRITTEN_VARIABLES: frozenset[str] = frozenset()
+# the CSL variables of the record's maps this writer writes: all of them
+WRITTEN_VARIABLES: frozenset[str] = csl.VARIABLES | csl.NAME_VARIABLES | csl.DATE_VARIABLES
+# name keys the schema allows beside the name's parts: put back on the name object
+_NAME_FLAGS = ("comma-suffix", "static-ordering")
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
@@ -103,21 +116,57 @@ def _date(date: Date) -> dict[str, Any]:
     return out
 
 
+def _names(var: str, names: tuple[Name, ...], record: Record, item: dict[str, Any], custom: dict[str, Any],
+           used: set[str]) -> None:
+    """``item[var]`` as CSL name objects; what a name carries that CSL has no key for (ORCID,
+    affiliation, the other keys a producer wrote, read into extras ``csl:<var>-meta``) goes to
+    ``custom["csl:<var>-meta"]``, one object per name, in order: the schema allows no other key
+    on a name."""
+    objects = [_name(n) for n in names]
+    item[var] = objects
+    meta_key = f"csl:{var}-meta"
+    metas = _loads(record.extras[meta_key]) if meta_key in record.extras else None
+    if isinstance(metas, list) and len(metas) == len(names) and all(isinstance(m, dict) for m in metas):
+        used.add(meta_key)  # written here, with the names, not as an extra
+    elif any(n.orcid or n.affiliation for n in names):
+        metas = [{}] * len(names)  # (copied below)
+    else:
+        return  # nearly every record
+    written = []
+    for name, obj, meta in zip(names, objects, metas, strict=True):
+        meta = dict(meta)
+        for flag in _NAME_FLAGS:
+            if flag in meta and (_scalar(meta[flag]) or isinstance(meta[flag], bool)):
+                obj[flag] = meta.pop(flag)
+        if name.orcid:
+            meta["ORCID"] = ORCID_URL + name.orcid  # as Crossref writes it
+            used.add("name orcid")
+        if name.affiliation:
+            meta["affiliation"] = [{"name": a} for a in name.affiliation]
+            used.add("name affiliation")
+        written.append(meta)
+    if any(written):
+        custom[meta_key] = written
+
+
 def to_item(record: Record, key: str, options: Options, report: Reporter) -> dict[str, Any]:
-    report_unwritten(report, record, key, "CSL-JSON", WRITTEN_VARIABLES)
+    report_unwritten(report, record, key, "CSL-JSON", WRITTEN_VARIABLES, name_details=True)
     item: dict[str, Any] = {"id": key, "type": record.type}
+    if record.key:
+        item["citation-key"] = record.key  # CSL 1.0.2's own place for it (Zotero 7: Citation Key)
     custom: dict[str, Any] = {}
+    used: set[str] = set()  # extras written with the names, and "name orcid"/"name affiliation" when written
     plain_math = options.plain_math
     if record.key and record.key != key:
         custom["original-key"] = record.key
     if record.title:
         item["title"] = to_csl(record.title, plain_math=plain_math)
     if record.authors:
-        item["author"] = [_name(n) for n in record.authors]
+        _names("author", record.authors, record, item, custom, used)
     if record.authors_etal:
         custom["author-etal"] = True
     if record.editors:
-        item["editor"] = [_name(n) for n in record.editors]
+        _names("editor", record.editors, record, item, custom, used)
     if record.editors_etal:
         custom["editor-etal"] = True
     if record.issued:
@@ -136,7 +185,9 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
         item["number"] = f"arXiv:{ids.arxiv}"
         if record.number:
             custom["number"] = record.number
-        if ids.arxiv_version:
+        if "version" in record.variables:  # "version" is the record's own (null: no arXiv version)
+            custom["arxiv-version"] = ids.arxiv_version
+        elif ids.arxiv_version:
             item["version"] = str(ids.arxiv_version)
         if ids.arxiv_class:
             custom["arxiv-primary-class"] = ids.arxiv_class
@@ -163,7 +214,21 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
         item["abstract"] = to_plain(record.abstract, plain_math=plain_math)
     if record.note:
         item["note"] = to_csl(record.note, plain_math=plain_math)
+    for var, text in record.variables.items():
+        if var in RICH_TEXT_VARIABLES:
+            item[var] = to_csl(text, plain_math=plain_math)
+        else:  # plain, as the abstract: citeproc would read tags, but producers write these as text
+            item[var] = to_plain(text, plain_math=plain_math)
+    for var, names in record.names.items():
+        _names(var, names, record, item, custom, used)
+    for var, date in record.dates.items():
+        item[var] = _date(date)
+    for detail in ("name affiliation", "name orcid"):
+        if detail in used:  # CSL has no key for them on a name object (csl-data.json)
+            report.lost(key, detail, "CSL-JSON", "custom", record=record)
     for extra_key, value in record.extras.items():
+        if extra_key in used:
+            continue
         namespace, _, name = extra_key.partition(":")
         if namespace == "csl" and name.startswith("custom."):
             custom.setdefault(name[len("custom."):], _loads(value, value))
@@ -171,6 +236,8 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
         variable = _as_variable(name, value) if namespace == "csl" and name not in item else None
         if variable is not None:
             item[name] = variable
+        elif extra_key in custom:  # the names' meta, when it no longer lines up with the names
+            custom[f"{extra_key}.unaligned"] = value
         else:
             custom[extra_key] = value
     if custom:
