@@ -22,13 +22,14 @@ is kept in extras, with a warning). Strings given as lists (Crossref's
 URL form too) becomes ``Name.orcid`` (bare) and an affiliation (text, texts, or
 Crossref's ``[{"name": ...}]``) ``Name.affiliation``.
 
-The record's key is ``citation-key`` when given, else ``id`` (our writer's
-``custom["original-key"]`` first).
+The record's key is ``citation-key`` when given, else ``id`` (an earlier writer's
+``custom["original-key"]`` first); our writer writes ``citation-key`` only when the id
+had to differ from the key (made unique).
 
 What the model has no field for is kept in extras: ``csl:<variable>`` (the processor's
 variables, ``categories`` and unknown keys: strings as they are, any other JSON value
 as JSON text; a name list holding "et al." outside ``author`` and ``editor``, as given;
-an ``id`` that differs from the ``citation-key``),
+an ``id`` that is an item URI beside the ``citation-key``),
 ``csl:<variable>-meta`` (the other keys of a variable's name objects, JSON, one object
 per name), ``csl:<variable>:raw`` (a value of a known variable the reader could not use
 as given), ``csl:custom.<key>`` (members of ``custom`` that are not ours, JSON) and, as
@@ -402,8 +403,10 @@ class _Item:
         return dict(custom)
 
     def _key(self, custom: dict) -> str | None:
-        """The citation key: our writer's original-key, else "citation-key", else the id (which
-        pandoc and Better BibTeX make the citation key). An id that is neither is kept in extras."""
+        """The citation key: our earlier writer's original-key, else "citation-key", else the id
+        (which pandoc and Better BibTeX make the citation key). An id that is an item URI
+        (Zotero's) beside a citation key is kept in extras; any other id is only the file's
+        handle for the item (ours, made unique: "smitha" beside "smith")."""
         value = self.take("id")
         original = custom.pop("original-key", None)
         if original is not None and not isinstance(original, str):
@@ -415,8 +418,8 @@ class _Item:
             self.warn("csl.bad-value", f"'id' should be a string or number, got {_json_type(value)}", "id")
             self.keep("id:raw", value)
             value = None
-        elif citation is not None and str(value) != citation and not original:
-            self.keep("id", str(value))  # a producer's own id (Zotero's item URI) beside the citation key
+        elif citation is not None and str(value) != citation and not original and "://" in str(value):
+            self.keep("id", str(value))  # an item URI (Zotero's) beside the citation key: the item's identity
         if isinstance(original, str) and original:
             return original
         if citation is not None:

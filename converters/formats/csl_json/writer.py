@@ -152,13 +152,11 @@ def _names(var: str, names: tuple[Name, ...], record: Record, item: dict[str, An
 def to_item(record: Record, key: str, options: Options, report: Reporter) -> dict[str, Any]:
     report_unwritten(report, record, key, "CSL-JSON", WRITTEN_VARIABLES, name_details=True)
     item: dict[str, Any] = {"id": key, "type": record.type}
-    if record.key:
+    if record.key and record.key != key:  # the id had to differ (made unique, or --new-keys): the key given
         item["citation-key"] = record.key  # CSL 1.0.2's own place for it (Zotero 7: Citation Key)
     custom: dict[str, Any] = {}
     used: set[str] = set()  # extras written with the names, and "name orcid"/"name affiliation" when written
     plain_math = options.plain_math
-    if record.key and record.key != key:
-        custom["original-key"] = record.key
     if record.title:
         item["title"] = to_csl(record.title, plain_math=plain_math)
     if record.authors:
