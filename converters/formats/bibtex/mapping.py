@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ...diagnostics import Reporter
-from ...model import Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
+from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
 from ...text.ids import (
     ArxivIdError,
     is_doi,
@@ -114,6 +114,8 @@ NOT_RECORDS = {
 
 # @preamble text is kept in the extras of the record after it, under this prefix and a number
 PREAMBLE_META = "bibtex:@preamble:"
+# "and others" closing a name list of the record's maps (CSL names have no et al.)
+ETAL_META = "bibtex:@others:"
 
 # Entry type -> fields holding the container title, first present wins.
 CONTAINER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -157,6 +159,54 @@ FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("language", ("langid", "hyphenation", "language"), "language"),
 )
 
+# CSL variable <-> BibTeX/BibLaTeX field, for the record's typed maps (Record.variables,
+# .names, .dates): one table, read here and written by the writer. The reader takes the
+# first present of ``fields`` (the others stay in extras); the writer writes ``fields[0]``
+# (biblatex's name), or ``bibtex`` in classic BibTeX output where that names it otherwise.
+# ``how`` says how the value is read. Each is pandoc's choice (Text.Pandoc.Citeproc.BibTeX)
+# but event-title, which pandoc writes as CSL 1.0.1's "event" (deprecated in 1.0.2 for it).
+@dataclass(frozen=True, slots=True)
+class VariableField:
+    variable: str
+    fields: tuple[str, ...]
+    how: str  # "text" (TeX kept), "plain", "list" (biblatex literal list), "names", "date", "pubstate"
+    bibtex: str | None = None  # classic BibTeX's name of the field, where it differs
+
+
+VARIABLE_FIELDS: tuple[VariableField, ...] = (
+    VariableField("translator", ("translator",), "names"),
+    VariableField("container-author", ("bookauthor",), "names"),
+    VariableField("title-short", ("shorttitle",), "text"),
+    VariableField("container-title-short", ("shortjournal",), "text"),
+    VariableField("collection-title", ("series",), "text"),
+    VariableField("event-title", ("eventtitle",), "text"),
+    VariableField("event-place", ("venue",), "plain"),
+    VariableField("event-date", ("eventdate",), "date"),
+    VariableField("original-title", ("origtitle",), "text"),
+    VariableField("original-publisher", ("origpublisher",), "plain"),
+    VariableField("original-publisher-place", ("origlocation",), "list"),
+    VariableField("original-date", ("origdate",), "date"),
+    VariableField("number-of-pages", ("pagetotal",), "plain"),
+    VariableField("number-of-volumes", ("volumes",), "plain"),
+    VariableField("chapter-number", ("chapter",), "plain"),
+    VariableField("version", ("version",), "plain"),
+    VariableField("annote", ("annotation", "annote"), "text", bibtex="annote"),
+    VariableField("call-number", ("library",), "plain"),
+    VariableField("status", ("pubstate",), "pubstate"),
+)
+
+# biblatex's pubstate keys and the words its english.lbx prints for them (pandoc resolves
+# them so); the writer writes the key again for the words.
+PUBSTATES = {"inpreparation": "in preparation", "submitted": "submitted", "forthcoming": "forthcoming",
+             "inpress": "in press", "prepublished": "pre-published"}
+
+# Entry types whose `number` is the number in a series (CSL collection-number), as pandoc
+# reads them; @conference is BibTeX's alias of @inproceedings (pandoc does not know it).
+# Elsewhere `number` is a journal issue (ISSUE_TYPES) or the item's own number (@report).
+SERIES_NUMBER_TYPES = frozenset((
+    "book collection proceedings reference mvbook mvcollection mvproceedings mvreference bookinbook inbook "
+    "incollection inproceedings conference inreference suppbook suppcollection").split())
+
 # Fields read by code below (dates and identifiers), never copied to extras when used.
 ARXIV_TYPE_FIELDS = ("eprinttype", "archiveprefix")
 # eprint types biblatex turns into links (biblatex manual, 3.14.7)
@@ -198,6 +248,9 @@ class _Builder:
         self.args: dict = {}
         self.ids: dict = {}
         self.meta: dict[str, str] = {}  # bookkeeping for BibTeX round trips (bibtex:@...)
+        self.variables: dict[str, Text] = {}
+        self.names: dict[str, tuple[Name, ...]] = {}
+        self.dates: dict[str, Date] = {}
 
     # -- helpers
     def take(self, *names: str) -> tuple[str, Value] | None:
@@ -234,6 +287,7 @@ class _Builder:
         self.issued()
         self.accessed()
         self.identifiers()
+        self.typed_variables()
         self.drop_derived_key()
         if csl_type == "article" and self.ids.get("arxiv") and not self.args.get("publisher"):
             self.args["publisher"] = "arXiv"
@@ -242,6 +296,9 @@ class _Builder:
             key=self.entry.key or None,
             ids=Identifiers(**self.ids),
             extras=self.extras(csl_type),
+            variables=self.variables,
+            names=self.names,
+            dates=self.dates,
             position=Position(self.report.source, self.entry.line),
             **self.args,
         )
@@ -302,7 +359,9 @@ class _Builder:
             elif issue:
                 self.args["issue"] = _plain(issue[1].text)
         else:
-            if number:
+            if number and self.entry.type in SERIES_NUMBER_TYPES:
+                self.variables["collection-number"] = Text(_plain(number[1].text))
+            elif number:
                 self.args["number"] = _plain(number[1].text)
             if issue:
                 self.args["issue"] = _plain(issue[1].text)
@@ -363,6 +422,38 @@ class _Builder:
             found = self.take(slot)
             if found:
                 self.ids[slot] = _plain(found[1].text)
+
+    def typed_variables(self) -> None:
+        """The fields of VARIABLE_FIELDS into the record's typed maps (after identifiers(),
+        which may have read `version` as an arXiv version)."""
+        for rule in VARIABLE_FIELDS:
+            found = self.take(*(name for name in rule.fields if name not in self.used))
+            if not found:
+                continue
+            name, value = found
+            if rule.how == "names":
+                people, etal = read_names(value.text, lambda message, hint=None, value=value, name=name: self.warn(
+                    "bibtex.bad-name", message, value, name, hint))
+                if people:
+                    self.names[rule.variable] = people
+                if etal:  # CSL has no et al.: kept for BibTeX output
+                    self.meta[f"{ETAL_META}{name}"] = "others"
+                if not people and not etal:
+                    self.used.discard(name)
+            elif rule.how == "date":
+                parsed, problems = dates.parse_iso(value.text, name)
+                self.report_dates(problems, {name: value})
+                self.dates[rule.variable] = parsed
+            elif rule.how == "text":
+                self.variables[rule.variable] = Text(value.text, Syntax.BIBTEX)
+            elif rule.how == "list":  # "Durham and London", as location
+                parts = [_plain(p) for p in re.split(r"\s+and\s+", value.text) if p.strip()]
+                self.variables[rule.variable] = Text("; ".join(parts))
+            elif rule.how == "pubstate":
+                text = _plain(value.text)
+                self.variables[rule.variable] = Text(PUBSTATES.get(text.lower(), text))
+            else:
+                self.variables[rule.variable] = Text(_plain(value.text))
 
     def subtitles(self) -> None:
         """biblatex prints "Title: Subtitle. Titleaddon" (pandoc reads it so); every other format
