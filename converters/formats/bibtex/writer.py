@@ -480,7 +480,8 @@ def _variable_fields(record: Record, fields: list[tuple[str, str]], biblatex: bo
         if value is None:
             continue
         if name in taken:
-            report.lost(key, rule.variable, target, f"the entry's `{name}` holds another value", record=record,
+            # the entry's field of that name holds another value
+            report.lost(key, rule.variable, target, record=record,
                         value=_iso(value) if isinstance(value, Date) else value.plain())
             continue
         if isinstance(value, Date):
