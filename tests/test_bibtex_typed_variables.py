@@ -188,3 +188,24 @@ def test_the_table_names_each_variable_once_and_only_csl_variables():
     variables = [rule.variable for rule in VARIABLE_FIELDS]
     assert len(variables) == len(set(variables))
     assert set(variables) <= csl.VARIABLES | csl.NAME_VARIABLES | csl.DATE_VARIABLES
+
+
+def test_origyear_and_eventyear_are_read_when_there_is_no_date_field():
+    # pandoc reads biber's date parts (getOldDate "orig"/"event") when origdate/eventdate are absent
+    record = _read("@book{k, title = {T}, origyear = {1959}, eventyear = {2001}, eventmonth = {feb}, year = 1997}")
+    assert record.dates == {"original-date": Date(1959), "event-date": Date(2001, 2)}
+    out = converters.dumps([record], "biblatex")
+    assert "  origdate = {1959}," in out and "  eventdate = {2001-02}," in out and "origyear" not in out
+    assert _read(out) == record
+
+
+def test_origdate_wins_over_origyear_which_stays_as_written():
+    record = _read("@book{k, title = {T}, origdate = {1850}, origyear = {1851}, year = 1997}")
+    assert record.dates["original-date"] == Date(1850) and record.extras["bibtex:origyear"] == "1851"
+
+
+def test_a_bad_origmonth_is_reported_by_its_name_and_kept():
+    result = converters.loads("@book{k, title = {T}, origyear = {1959}, origmonth = {13}, year = 1997}", "biblatex")
+    (record,) = result.records
+    assert record.dates["original-date"] == Date(1959) and record.extras["bibtex:origmonth"] == "13"
+    assert [(d.code, d.field) for d in result.diagnostics] == [("bibtex.bad-month", "origmonth")]

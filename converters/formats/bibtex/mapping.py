@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from ...diagnostics import Reporter
@@ -194,6 +194,9 @@ VARIABLE_FIELDS: tuple[VariableField, ...] = (
     VariableField("call-number", ("library",), "plain"),
     VariableField("status", ("pubstate",), "pubstate"),
 )
+
+# Date variables and the prefix of the year/month/day fields read when the date field is absent
+LEGACY_DATES = {"original-date": "orig", "event-date": "event"}
 
 # biblatex's pubstate keys and the words its english.lbx prints for them (pandoc resolves
 # them so); the writer writes the key again for the words.
@@ -429,6 +432,8 @@ class _Builder:
         for rule in VARIABLE_FIELDS:
             found = self.take(*(name for name in rule.fields if name not in self.used))
             if not found:
+                if rule.variable in LEGACY_DATES:
+                    self.legacy_date(rule.variable, LEGACY_DATES[rule.variable])
                 continue
             name, value = found
             if rule.how == "names":
@@ -454,6 +459,19 @@ class _Builder:
                 self.variables[rule.variable] = Text(PUBSTATES.get(text.lower(), text))
             else:
                 self.variables[rule.variable] = Text(_plain(value.text))
+
+    def legacy_date(self, variable: str, prefix: str) -> None:
+        """origyear/origmonth/origday (and event...), biber's parts of origdate, as pandoc reads
+        them when there is no origdate: written back as origdate."""
+        parts = {part: self.fields.get(prefix + part) for part in ("year", "month", "day")}
+        if not any(parts.values()):
+            return
+        parsed, problems, keep = dates.parse_parts(*(v.text if v else None for v in parts.values()))
+        self.report_dates([replace(p, field=prefix + p.field, message=prefix + p.message) for p in problems],
+                          {prefix + part: value for part, value in parts.items()})
+        if parsed is not None:
+            self.dates[variable] = parsed
+            self.drop(*(prefix + part for part, value in parts.items() if value and part not in keep))
 
     def subtitles(self) -> None:
         """biblatex prints "Title: Subtitle. Titleaddon" (pandoc reads it so); every other format
