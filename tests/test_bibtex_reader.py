@@ -296,7 +296,7 @@ def test_identifiers_and_plain_fields():
     assert dict(book.variables) == {"collection-title": bib(r"Computers \& Typesetting")}
     report_ = recs["report"]
     assert (report_.type, report_.publisher, report_.number) == ("report", "CERN", "CERN-TH-1")
-    assert report_.extras["bibtex:field:type"] == "Research Note"
+    assert report_.variables["genre"] == bib("Research Note")
     assert (recs["thesis"].publisher, recs["thesis"].issued) == ("München", Date(1995, 6))
     assert recs["issue"].issue == "4" and recs["issue"].extras["bibtex:issue"] == "Spring"
     assert report.diagnostics == []
@@ -308,8 +308,8 @@ def test_thesis_school_and_report_type_field_round_trip():
     assert "  institution = {CERN},\n" in text and "  type = {Research Note},\n" in text
     assert "  school = {M{\\\"u}nchen},\n" in text
     again, _ = read_text(text)
-    assert [(r.publisher, r.extras.get("bibtex:field:type")) for r in again] == [("CERN", "Research Note"),
-                                                                                ("München", None)]
+    assert [(r.publisher, r.variables.get("genre")) for r in again] == [("CERN", bib("Research Note")),
+                                                                       ("München", None)]
 
 
 @pytest.mark.parametrize("entry, csl_type", [

@@ -209,3 +209,38 @@ def test_a_bad_origmonth_is_reported_by_its_name_and_kept():
     (record,) = result.records
     assert record.dates["original-date"] == Date(1959) and record.extras["bibtex:origmonth"] == "13"
     assert [(d.code, d.field) for d in result.diagnostics] == [("bibtex.bad-month", "origmonth")]
+
+
+@pytest.mark.parametrize(("written", "genre"), [("mathesis", "Master's thesis"), ("resreport", "research report"),
+                                                ("patentus", "U.S. patent"), ("patreqfr", "French patent request"),
+                                                ("PhDThesis", "PhD thesis")])
+def test_a_type_key_is_the_genre_biblatex_prints_and_is_written_as_the_key_again(written, genre):
+    # pandoc resolves biblatex's localisation keys in `type` (english.lbx's words)
+    record = _read(f"@thesis{{k, title = {{T}}, type = {{{written}}}, institution = {{U}}, year = 2000}}")
+    assert record.variables["genre"] == Text(genre)
+    out = converters.dumps([record], "biblatex")
+    assert f"  type = {{{written.lower()}}}," in out and _read(out) == record
+    assert f"  type = {{{genre}}}," in converters.dumps([record], "bibtex") or written == "mathesis"
+
+
+def test_a_type_of_its_own_is_the_genre_as_written():
+    record = _read("@techreport{k, title = {T}, type = {Research {Note}}, institution = {CERN}, year = 2000}")
+    assert record.variables["genre"] == Text("Research {Note}", Syntax.BIBTEX)
+    for fmt in ("bibtex", "biblatex"):
+        out = converters.dumps([record], fmt)
+        assert "  type = {Research {Note}}," in out and _read(out).variables == record.variables
+
+
+def test_a_masters_thesis_is_a_thesis_of_that_genre_and_written_as_one_again():
+    record = _read("@mastersthesis{k, title = {T}, school = {U}, year = 2000}")
+    assert (record.type, record.variables["genre"]) == ("thesis", Text("Master's thesis"))
+    out = converters.dumps([record], "bibtex")
+    assert out.startswith("@mastersthesis{k,") and "type =" not in out and _read(out) == record
+    # from a format without BibTeX's entry types: the genre chooses it
+    csl_like = Record(type="thesis", key="m", title=Text("T"), variables={"genre": Text("Master's thesis")})
+    assert converters.dumps([csl_like], "bibtex").startswith("@mastersthesis{m,")
+    assert "  type = {mathesis}," in converters.dumps([csl_like], "biblatex")
+
+
+def test_a_phd_thesis_gets_no_genre_it_did_not_state():
+    assert "genre" not in _read("@phdthesis{k, title = {T}, school = {U}, year = 2000}").variables

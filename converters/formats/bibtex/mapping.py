@@ -193,7 +193,23 @@ VARIABLE_FIELDS: tuple[VariableField, ...] = (
     VariableField("annote", ("annotation", "annote"), "text", bibtex="annote"),
     VariableField("call-number", ("library",), "plain"),
     VariableField("status", ("pubstate",), "pubstate"),
+    VariableField("genre", ("type",), "genre"),
 )
+
+# biblatex's localisation keys for the `type` field and the words english.lbx prints for
+# them (pandoc resolves them so): the record's genre holds the words, BibLaTeX output the key.
+TYPE_KEYS = {
+    "mathesis": "Master's thesis", "phdthesis": "PhD thesis", "candthesis": "Candidate thesis",
+    "techreport": "technical report", "resreport": "research report", "software": "computer software",
+    "datacd": "CD-ROM", "audiocd": "audio CD", "patent": "patent", "patentde": "German patent",
+    "patenteu": "European patent", "patentfr": "French patent", "patentuk": "British patent",
+    "patentus": "U.S. patent", "patreq": "patent request", "patreqde": "German patent request",
+    "patreqeu": "European patent request", "patreqfr": "French patent request",
+    "patrequk": "British patent request", "patrequs": "U.S. patent request",
+}
+# An entry type that says what its genre is (pandoc gives @mastersthesis the genre without a
+# `type` field; @phdthesis, the thesis BibTeX output writes by default, is left without one).
+ENTRY_GENRES = {"mastersthesis": "Master's thesis"}
 
 # Date variables and the prefix of the year/month/day fields read when the date field is absent
 LEGACY_DATES = {"original-date": "orig", "event-date": "event"}
@@ -432,6 +448,8 @@ class _Builder:
         for rule in VARIABLE_FIELDS:
             found = self.take(*(name for name in rule.fields if name not in self.used))
             if not found:
+                if rule.variable == "genre" and self.entry.type in ENTRY_GENRES:
+                    self.variables["genre"] = Text(ENTRY_GENRES[self.entry.type])
                 if rule.variable in LEGACY_DATES:
                     self.legacy_date(rule.variable, LEGACY_DATES[rule.variable])
                 continue
@@ -457,6 +475,9 @@ class _Builder:
             elif rule.how == "pubstate":
                 text = _plain(value.text)
                 self.variables[rule.variable] = Text(PUBSTATES.get(text.lower(), text))
+            elif rule.how == "genre":
+                words = TYPE_KEYS.get(_plain(value.text).lower())
+                self.variables[rule.variable] = Text(words) if words else Text(value.text, Syntax.BIBTEX)
             else:
                 self.variables[rule.variable] = Text(_plain(value.text))
 

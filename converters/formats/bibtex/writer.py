@@ -25,7 +25,15 @@ from ...text import tex
 from ...text.markup import to_tex
 from ...text.months import MACROS, SEASON_NAMES
 from ...text.tex_encode import combining_to_macros
-from .mapping import ETAL_META, PREAMBLE_META, PUBSTATES, SERIES_NUMBER_TYPES, VARIABLE_FIELDS
+from .mapping import (
+    ENTRY_GENRES,
+    ETAL_META,
+    PREAMBLE_META,
+    PUBSTATES,
+    SERIES_NUMBER_TYPES,
+    TYPE_KEYS,
+    VARIABLE_FIELDS,
+)
 
 MONTH_MACROS = MACROS
 
@@ -127,6 +135,8 @@ _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 # and collection-number, a book's `number`
 WRITTEN_VARIABLES: frozenset[str] = frozenset({rule.variable for rule in VARIABLE_FIELDS} | {"collection-number"})
 _PUBSTATE_KEYS = {words: key for key, words in PUBSTATES.items()}
+_TYPE_KEYS = {words.lower(): key for key, words in TYPE_KEYS.items()}
+_GENRE_ENTRY_TYPES = {genre.lower(): entry_type for entry_type, genre in ENTRY_GENRES.items()}
 _TITLE_LIKE = frozenset({"title-short", "original-title"})  # case protected as the title is
 
 
@@ -302,6 +312,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                        "the record's own type is written", key=key, record=record, field="type")
         original = None
     entry_type = original.lower() if original else ENTRY_TYPES.get(record.type, DEFAULT_ENTRY_TYPE)[dialect]
+    genre = record.variables.get("genre")
+    if genre and not original and not biblatex and record.type == "thesis":  # a master's thesis
+        entry_type = _GENRE_ENTRY_TYPES.get(genre.plain().lower(), entry_type)
     if options.target is not None:  # the one place an import target changes BibTeX output (targets.py)
         shape = targets.shape(options.target, "biblatex" if biblatex else "bibtex")
         if isinstance(shape, targets.TexShape):
@@ -423,7 +436,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("urldate", _braced(_iso(record.accessed))))
     elif record.accessed:
         report.lost(key, "accessed", target, record=record)
-    _variable_fields(record, fields, biblatex, report, key, target, text, item, names)
+    _variable_fields(record, fields, biblatex, report, key, target, text, item, names, entry_type)
     if not biblatex and not record.authors and not record.editors and "bibtex:key" not in record.extras:
         # plain.bst sorts by author and warns "to sort, need author or key" without one
         fields.append(("key", plain(f"arXiv:{ids.arxiv}" if ids.arxiv else key)))
@@ -463,7 +476,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
 
 def _variable_fields(record: Record, fields: list[tuple[str, str]], biblatex: bool, report: Reporter, key: str,
                      target: str, text: Callable[..., str], item: Callable[[str], str],
-                     names: Callable[..., None]) -> None:
+                     names: Callable[..., None], entry_type: str) -> None:
     """The record's typed maps, as the reader's table (VARIABLE_FIELDS) names their fields.
     A field the entry already has (an arXiv version as `version`) is not written twice."""
     if not (record.variables or record.names or record.dates):
@@ -493,6 +506,10 @@ def _variable_fields(record: Record, fields: list[tuple[str, str]], biblatex: bo
                 fields.append((name, text(Text(value.literal))))
         elif rule.how == "pubstate" and value.plain() in _PUBSTATE_KEYS:
             fields.append((name, _braced(_PUBSTATE_KEYS[value.plain()])))
+        elif rule.how == "genre" and value.plain().lower() == ENTRY_GENRES.get(entry_type, "").lower():
+            continue  # the entry type says it
+        elif rule.how == "genre" and biblatex and value.plain().lower() in _TYPE_KEYS:
+            fields.append((name, _braced(_TYPE_KEYS[value.plain().lower()])))  # biblatex prints it localised
         elif rule.how == "list" and biblatex:
             fields.append((name, item(value.plain())))
         else:
