@@ -39,6 +39,7 @@ CASES = [
     ("origtitle", "Der {Titel}", "original-title", Text("Der {Titel}", Syntax.BIBTEX)),
     ("origpublisher", "Old Press", "original-publisher", Text("Old Press")),
     ("origlocation", "Durham and London", "original-publisher-place", Text("Durham; London")),
+    ("origlocation", "{Sun and Moon} and London", "original-publisher-place", Text("Sun and Moon; London")),
     ("origdate", "1850-05", "original-date", Date(1850, 5)),
     ("pagetotal", "300", "number-of-pages", Text("300")),
     ("volumes", "2", "number-of-volumes", Text("2")),
@@ -47,6 +48,8 @@ CASES = [
     ("annotation", "An \\emph{annotation}", "annote", Text("An \\emph{annotation}", Syntax.BIBTEX)),
     ("annote", "An old \\emph{annote}", "annote", Text("An old \\emph{annote}", Syntax.BIBTEX)),
     ("library", "QA76 .K58", "call-number", Text("QA76 .K58")),
+    ("part", "2", "part", Text("2")),
+    ("series", "newseries", "collection-title", Text("new series")),
     ("pubstate", "inpress", "status", Text("in press")),
     ("pubstate", "a state of its own", "status", Text("a state of its own")),
 ]
@@ -211,9 +214,11 @@ def test_a_bad_origmonth_is_reported_by_its_name_and_kept():
     assert [(d.code, d.field) for d in result.diagnostics] == [("bibtex.bad-month", "origmonth")]
 
 
-@pytest.mark.parametrize(("written", "genre"), [("mathesis", "Master's thesis"), ("resreport", "research report"),
-                                                ("patentus", "U.S. patent"), ("patreqfr", "French patent request"),
-                                                ("PhDThesis", "PhD thesis")])
+TYPE_CASES = [("mathesis", "Master's thesis"), ("resreport", "research report"), ("patentus", "U.S. patent"),
+              ("patreqfr", "French patent request"), ("bathesis", "Bachelor's thesis"), ("PhDThesis", "PhD thesis")]
+
+
+@pytest.mark.parametrize(("written", "genre"), TYPE_CASES)
 def test_a_type_key_is_the_genre_biblatex_prints_and_is_written_as_the_key_again(written, genre):
     # pandoc resolves biblatex's localisation keys in `type` (english.lbx's words)
     record = _read(f"@thesis{{k, title = {{T}}, type = {{{written}}}, institution = {{U}}, year = 2000}}")
@@ -244,3 +249,36 @@ def test_a_masters_thesis_is_a_thesis_of_that_genre_and_written_as_one_again():
 
 def test_a_phd_thesis_gets_no_genre_it_did_not_state():
     assert "genre" not in _read("@phdthesis{k, title = {T}, school = {U}, year = 2000}").variables
+
+
+def test_a_patents_location_is_its_jurisdiction_with_country_keys_as_words():
+    # pandoc: a patent's location is its jurisdiction (biblatex-examples.bib almendro)
+    record = _read("@patent{p, title = {T}, location = {countryfr and countryuk and {Sun and Moon}},"
+                   " address = {Paris}, date = 1998}")
+    assert record.variables["jurisdiction"] == Text("France; United Kingdom; Sun and Moon")
+    assert record.publisher_place == "Paris"
+    out = converters.dumps([record], "biblatex")
+    assert "  location = {countryfr and countryuk and {Sun and Moon}}," in out and "  address = {Paris}," in out
+    assert _read(out) == record
+
+
+def test_countryep_and_countryeu_both_print_european_union_and_each_is_written_again():
+    for key in ("countryep", "countryeu"):
+        record = _read(f"@patent{{p, title = {{T}}, location = {{{key}}}, date = 1998}}")
+        assert record.variables["jurisdiction"] == Text("European Union")
+        assert f"  location = {{{key}}}," in converters.dumps([record], "biblatex")
+    from_csl = Record(type="patent", key="p", title=Text("T"), variables={"jurisdiction": Text("France; Atlantis")})
+    assert "  location = {countryfr and Atlantis}," in converters.dumps([from_csl], "biblatex")
+
+
+def test_a_jurisdiction_outside_a_patent_is_reported_dropped():
+    record = Record(type="legal_case", key="c", title=Text("T"), variables={"jurisdiction": Text("France")})
+    diagnostics: list = []
+    out = converters.dumps([record], "biblatex", diagnostics=diagnostics)
+    assert "France" not in out
+    assert [d.field for d in diagnostics if d.code == "write.lost"] == ["jurisdiction"]
+
+
+def test_a_location_list_splits_at_and_outside_braces_only():
+    record = _read("@book{b, title = {T}, location = {{Sun and Moon} and Durham}, date = 1998}")
+    assert record.publisher_place == "Sun and Moon; Durham"

@@ -20,6 +20,7 @@ from functools import cache
 
 from ...diagnostics import Reporter
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
+from ...text.biblatex_strings import BIBSTRINGS
 from ...text.ids import (
     ArxivIdError,
     is_doi,
@@ -169,7 +170,9 @@ FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 class VariableField:
     variable: str
     fields: tuple[str, ...]
-    how: str  # "text" (TeX kept), "plain", "list" (biblatex literal list), "names", "date", "pubstate"
+    # "text" (TeX kept), "plain", "list" (biblatex literal list), "names", "date"; "series",
+    # "pubstate", "genre": biblatex's keys in the field read as the words they print (tables below)
+    how: str
     bibtex: str | None = None  # classic BibTeX's name of the field, where it differs
 
 
@@ -178,7 +181,7 @@ VARIABLE_FIELDS: tuple[VariableField, ...] = (
     VariableField("container-author", ("bookauthor",), "names"),
     VariableField("title-short", ("shorttitle",), "text"),
     VariableField("container-title-short", ("shortjournal",), "text"),
-    VariableField("collection-title", ("series",), "text"),
+    VariableField("collection-title", ("series",), "series"),
     VariableField("event-title", ("eventtitle",), "text"),
     VariableField("event-place", ("venue",), "plain"),
     VariableField("event-date", ("eventdate",), "date"),
@@ -188,6 +191,8 @@ VARIABLE_FIELDS: tuple[VariableField, ...] = (
     VariableField("original-date", ("origdate",), "date"),
     VariableField("number-of-pages", ("pagetotal",), "plain"),
     VariableField("number-of-volumes", ("volumes",), "plain"),
+    # biblatex's part of a volume ("7.2" in pandoc, which joins it to the volume)
+    VariableField("part", ("part",), "plain"),
     VariableField("chapter-number", ("chapter",), "plain"),
     VariableField("version", ("version",), "plain"),
     VariableField("annote", ("annotation", "annote"), "text", bibtex="annote"),
@@ -198,15 +203,16 @@ VARIABLE_FIELDS: tuple[VariableField, ...] = (
 
 # biblatex's localisation keys for the `type` field and the words english.lbx prints for
 # them (pandoc resolves them so): the record's genre holds the words, BibLaTeX output the key.
-TYPE_KEYS = {
-    "mathesis": "Master's thesis", "phdthesis": "PhD thesis", "candthesis": "Candidate thesis",
-    "techreport": "technical report", "resreport": "research report", "software": "computer software",
-    "datacd": "CD-ROM", "audiocd": "audio CD", "patent": "patent", "patentde": "German patent",
-    "patenteu": "European patent", "patentfr": "French patent", "patentuk": "British patent",
-    "patentus": "U.S. patent", "patreq": "patent request", "patreqde": "German patent request",
-    "patreqeu": "European patent request", "patreqfr": "French patent request",
-    "patrequk": "British patent request", "patrequs": "U.S. patent request",
-}
+TYPE_KEYS = {key: BIBSTRINGS[key] for key in """
+    bathesis mathesis phdthesis candthesis techreport resreport software datacd audiocd patent patentde patenteu
+    patentfr patentuk patentus patreq patreqde patreqeu patreqfr patrequk patrequs""".split()}
+# biblatex's keys for a series ("newseries") and for a patent's countries (its location)
+SERIES_KEYS = {key: BIBSTRINGS[key] for key in ("newseries", "oldseries")}
+COUNTRY_KEYS = {key: BIBSTRINGS[key] for key in "countryde countryeu countryep countryfr countryuk countryus".split()}
+# where a patent's location was written with keys, the field as written (countryep and
+# countryeu both print "European Union")
+PATENT_LOCATION_META = "bibtex:@keys:location"
+
 # An entry type that says what its genre is (pandoc gives @mastersthesis the genre without a
 # `type` field; @phdthesis, the thesis BibTeX output writes by default, is left without one).
 ENTRY_GENRES = {"mastersthesis": "Master's thesis"}
@@ -214,10 +220,9 @@ ENTRY_GENRES = {"mastersthesis": "Master's thesis"}
 # Date variables and the prefix of the year/month/day fields read when the date field is absent
 LEGACY_DATES = {"original-date": "orig", "event-date": "event"}
 
-# biblatex's pubstate keys and the words its english.lbx prints for them (pandoc resolves
+# biblatex's pubstate keys and the words english.lbx prints for them (pandoc resolves
 # them so); the writer writes the key again for the words.
-PUBSTATES = {"inpreparation": "in preparation", "submitted": "submitted", "forthcoming": "forthcoming",
-             "inpress": "in press", "prepublished": "pre-published"}
+PUBSTATES = {key: BIBSTRINGS[key] for key in "inpreparation submitted forthcoming inpress prepublished".split()}
 
 # Entry types whose `number` is the number in a series (CSL collection-number), as pandoc
 # reads them; @conference is BibTeX's alias of @inproceedings (pandoc does not know it).
@@ -295,8 +300,10 @@ class _Builder:
     # -- the mapping
     def build(self) -> Record:
         csl_type = self.csl_type()
+        if self.entry.type == "patent":
+            self.jurisdiction()
         for slot, names, how in FIELDS:
-            found = self.take(*names)
+            found = self.take(*(n for n in names if n not in self.used))
             if found:
                 READERS[how](self, slot, *found)
         self.subtitles()
@@ -470,16 +477,31 @@ class _Builder:
             elif rule.how == "text":
                 self.variables[rule.variable] = Text(value.text, Syntax.BIBTEX)
             elif rule.how == "list":  # "Durham and London", as location
-                parts = [_plain(p) for p in re.split(r"\s+and\s+", value.text) if p.strip()]
-                self.variables[rule.variable] = Text("; ".join(parts))
+                self.variables[rule.variable] = Text("; ".join(list_items(value.text)))
             elif rule.how == "pubstate":
                 text = _plain(value.text)
                 self.variables[rule.variable] = Text(PUBSTATES.get(text.lower(), text))
+            elif rule.how == "series":
+                self.variables[rule.variable] = (Text(SERIES_KEYS[_plain(value.text).lower()])
+                                                 if _plain(value.text).lower() in SERIES_KEYS
+                                                 else Text(value.text, Syntax.BIBTEX))
             elif rule.how == "genre":
                 words = TYPE_KEYS.get(_plain(value.text).lower())
                 self.variables[rule.variable] = Text(words) if words else Text(value.text, Syntax.BIBTEX)
             else:
                 self.variables[rule.variable] = Text(_plain(value.text))
+
+    def jurisdiction(self) -> None:
+        """A patent's location is where it holds (CSL jurisdiction), as pandoc reads it, with
+        biblatex's country keys as the words they print; its address is a publisher place."""
+        found = self.take("location")
+        if not found:
+            return
+        parts = list_items(found[1].text)
+        words = [COUNTRY_KEYS.get(part.lower(), part) for part in parts]
+        self.variables["jurisdiction"] = Text("; ".join(words))
+        if words != parts:
+            self.meta[PATENT_LOCATION_META] = found[1].text
 
     def legacy_date(self, variable: str, prefix: str) -> None:
         """origyear/origmonth/origday (and event...), biber's parts of origdate, as pandoc reads
@@ -616,10 +638,15 @@ def _read_place(builder: _Builder, slot: str, name: str, value: Value) -> None:
     """biblatex's location is a list ("Durham and London"); BibTeX's address is plain text,
     where "and" may be part of a name."""
     if name == "location":
-        parts = [_plain(p) for p in re.split(r"\s+and\s+", value.text) if p.strip()]
-        builder.args[slot] = "; ".join(parts)
+        builder.args[slot] = "; ".join(list_items(value.text))
     else:
         builder.args[slot] = _plain(value.text)
+
+
+def list_items(text: str) -> list[str]:
+    """A biblatex literal list ("Durham and London"), split as names are: at "and" outside
+    braces ("{Sun and Moon}" is one item)."""
+    return [item for item in (_plain(part) for part in split_persons(text)) if item]
 
 
 def _read_language(builder: _Builder, slot: str, name: str, value: Value) -> None:

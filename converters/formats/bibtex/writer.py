@@ -26,13 +26,17 @@ from ...text.markup import to_tex
 from ...text.months import MACROS, SEASON_NAMES
 from ...text.tex_encode import combining_to_macros
 from .mapping import (
+    COUNTRY_KEYS,
     ENTRY_GENRES,
     ETAL_META,
+    PATENT_LOCATION_META,
     PREAMBLE_META,
     PUBSTATES,
+    SERIES_KEYS,
     SERIES_NUMBER_TYPES,
     TYPE_KEYS,
     VARIABLE_FIELDS,
+    list_items,
 )
 
 MONTH_MACROS = MACROS
@@ -137,6 +141,9 @@ WRITTEN_VARIABLES: frozenset[str] = frozenset({rule.variable for rule in VARIABL
 _PUBSTATE_KEYS = {words: key for key, words in PUBSTATES.items()}
 _TYPE_KEYS = {words.lower(): key for key, words in TYPE_KEYS.items()}
 _GENRE_ENTRY_TYPES = {genre.lower(): entry_type for entry_type, genre in ENTRY_GENRES.items()}
+_PATENT_VARIABLES = WRITTEN_VARIABLES | {"jurisdiction"}
+_COUNTRY_KEYS = {words.lower(): key for key, words in reversed(COUNTRY_KEYS.items())}  # EU: countryeu
+_SERIES_KEYS = {words.lower(): key for key, words in SERIES_KEYS.items()}
 _TITLE_LIKE = frozenset({"title-short", "original-title"})  # case protected as the title is
 
 
@@ -304,7 +311,6 @@ def _verbatim(value: str, *, ascii: bool = False) -> str:
 
 def _fields(record: Record, key: str, mode: str, options: Options, biblatex: bool, report: Reporter,
             target: str) -> tuple[str, list[tuple[str, str]]]:
-    report_unwritten(report, record, key, target, WRITTEN_VARIABLES)
     dialect = 1 if biblatex else 0
     original = record.extras.get("bibtex:type")
     if original and not _NAME.match(original):
@@ -315,6 +321,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     genre = record.variables.get("genre")
     if genre and not original and not biblatex and record.type == "thesis":  # a master's thesis
         entry_type = _GENRE_ENTRY_TYPES.get(genre.plain().lower(), entry_type)
+    # a patent's jurisdiction is its location: written to @patent entries only
+    report_unwritten(report, record, key, target, _PATENT_VARIABLES if entry_type == "patent" else WRITTEN_VARIABLES)
     if options.target is not None:  # the one place an import target changes BibTeX output (targets.py)
         shape = targets.shape(options.target, "biblatex" if biblatex else "bibtex")
         if isinstance(shape, targets.TexShape):
@@ -393,9 +401,12 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         if f"bibtex:{name}" in record.extras:  # the input had both, e.g. publisher and institution
             name = "publisher"
         fields.append((name, item(record.publisher) if biblatex else plain(record.publisher)))
+    jurisdiction = record.variables.get("jurisdiction") if entry_type == "patent" else None
     if record.publisher_place:
-        fields.append(("location", item(record.publisher_place)) if biblatex
+        fields.append(("location", item(record.publisher_place)) if biblatex and not jurisdiction
                       else ("address", plain(record.publisher_place)))
+    if jurisdiction:
+        fields.append(("location", _jurisdiction(record, jurisdiction, mode, missing)))
     if record.edition:
         fields.append(("edition", plain(record.edition)))
     ids = record.ids
@@ -474,6 +485,23 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     return entry_type, fields
 
 
+def _jurisdiction(record: Record, value: Text, mode: str, missing: list[str]) -> str:
+    """A patent's countries as biblatex's list of keys (it prints them localised); the
+    field as the input wrote it while it still says the same."""
+    written = record.extras.get(PATENT_LOCATION_META)
+    words = [w.strip() for w in value.plain().split(";") if w.strip()]
+    if written is not None:
+        parts = list_items(written)
+        if [COUNTRY_KEYS.get(p.lower(), p) for p in parts] == words:  # TeX as read, as extras are written
+            kept = tex.close_trailing_backslash(tex.balance_braces(written.strip()))
+            return _braced(tex.encode_non_ascii(kept, missing) if mode == "ascii" and not kept.isascii() else kept)
+    items = []
+    for word in words:
+        escaped = _COUNTRY_KEYS.get(word.lower()) or tex.escape_plain(word, mode, missing)
+        items.append(_braced(escaped) if _AND.search(escaped) else escaped)
+    return _braced(" and ".join(items))
+
+
 def _variable_fields(record: Record, fields: list[tuple[str, str]], biblatex: bool, report: Reporter, key: str,
                      target: str, text: Callable[..., str], item: Callable[[str], str],
                      names: Callable[..., None], entry_type: str) -> None:
@@ -506,11 +534,13 @@ def _variable_fields(record: Record, fields: list[tuple[str, str]], biblatex: bo
                 fields.append((name, text(Text(value.literal))))
         elif rule.how == "pubstate" and value.plain() in _PUBSTATE_KEYS:
             fields.append((name, _braced(_PUBSTATE_KEYS[value.plain()])))
+        elif rule.how == "series" and value.plain().lower() in _SERIES_KEYS:
+            fields.append((name, _braced(_SERIES_KEYS[value.plain().lower()])))
         elif rule.how == "genre" and value.plain().lower() == ENTRY_GENRES.get(entry_type, "").lower():
             continue  # the entry type says it
         elif rule.how == "genre" and biblatex and value.plain().lower() in _TYPE_KEYS:
             fields.append((name, _braced(_TYPE_KEYS[value.plain().lower()])))  # biblatex prints it localised
-        elif rule.how == "list" and biblatex:
+        elif rule.how == "list":  # the reader splits it in either dialect
             fields.append((name, item(value.plain())))
         else:
             fields.append((name, text(value, protect=rule.variable in _TITLE_LIKE)))
