@@ -11,6 +11,8 @@ from converters.formats.bibtex.mapping import VARIABLE_FIELDS
 from converters.formats.bibtex.writer import WRITTEN_VARIABLES
 from converters.model import Date, Name, Record, Syntax, Text
 
+from .tex_tools import missing_programs, run_biber, run_bibtex
+
 
 def _read(text: str) -> Record:
     (record,) = converters.loads(text, "biblatex").records
@@ -282,3 +284,22 @@ def test_a_jurisdiction_outside_a_patent_is_reported_dropped():
 def test_a_location_list_splits_at_and_outside_braces_only():
     record = _read("@book{b, title = {T}, location = {{Sun and Moon} and Durham}, date = 1998}")
     assert record.publisher_place == "Sun and Moon; Durham"
+
+
+EVERY_FIELD = ("@book{every, author = {Ann Author}, title = {Every Field}, date = {2000}, publisher = {P},"
+               " translator = {Doe, Jane and others}, bookauthor = {Bo Author}, shorttitle = {Every},"
+               " shortjournal = {EJ}, series = {newseries}, number = {3}, eventtitle = {Meeting},"
+               " venue = {Rome}, eventdate = {2001-02-03/2001-02-05}, origtitle = {Alles},"
+               " origpublisher = {Old Press}, origlocation = {Durham and London}, origdate = {1850-05},"
+               " pagetotal = {300}, volumes = {2}, part = {1}, chapter = {4}, version = {1.2},"
+               " annotation = {An \\emph{annotation}}, library = {QA76}, pubstate = {inpress}, type = {resreport}}\n"
+               "@patent{pat, author = {Ann Author}, title = {A Patent}, date = {1998},"
+               " location = {countryfr and countryuk}, type = {patreqfr}}\n")
+
+
+@pytest.mark.skipif(bool(missing_programs()), reason="the real TeX tools are not installed")
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_the_mapped_fields_as_written_pass_bibtex_and_biber(dialect):
+    records = converters.loads(EVERY_FIELD, "biblatex").records
+    run = (run_biber if dialect == "biblatex" else run_bibtex)(converters.dumps(records, dialect))
+    assert sorted(run.keys) == ["every", "pat"] and not run.tool_errors and not run.latex_errors, run.log[-3000:]

@@ -1,11 +1,14 @@
 """BibTeX/BibLaTeX entries to canonical records: the tables first, then the code applying them.
 
-Every field lands somewhere: in a model slot, or verbatim (TeX source) in
-``extras["bibtex:<field>"]``. The original entry type is ``extras["bibtex:type"]``.
+Every field lands somewhere: in a model slot, in one of the record's typed maps by its
+CSL name (``VARIABLE_FIELDS``: translator, series, eventdate, ...), or verbatim (TeX
+source) in ``extras["bibtex:<field>"]``. The original entry type is ``extras["bibtex:type"]``.
 Meta keys use a second colon so the writer never mistakes them for fields:
 ``bibtex:@string:<field>`` is the @string macro a field was written with (a BibTeX
-writer can write the macro again), ``bibtex:field:type`` the ``type`` field (its
-plain name is taken by the entry type), ``bibtex:@preamble:<n>`` the n-th @preamble
+writer can write the macro again), ``bibtex:field:type`` an empty ``type`` field (its
+plain name is taken by the entry type), ``bibtex:@others:<field>`` the "and others"
+ending a name list of the maps (CSL names have no et al.), ``bibtex:@keys:location`` a
+patent's location as written with country keys, ``bibtex:@preamble:<n>`` the n-th @preamble
 block before the entry (after the last entry: its record's), which the BibTeX writer
 writes again before that entry: that is how the library returns @preamble blocks,
 record by record, so that reading stays a stream.
