@@ -95,6 +95,10 @@ def test_annotation_wins_over_annote_and_annote_stays_in_extras():
     record = _read("@book{k, title = {T}, annotation = {New}, annote = {Old}, year = 2000}")
     assert record.variables["annote"] == Text("New", Syntax.BIBTEX)
     assert record.extras["bibtex:annote"] == "Old"
+    assert "  annotation = {New},\n  annote = {Old}," in converters.dumps([record], "biblatex")
+    diagnostics: list = []  # classic BibTeX has one annote: the old one is reported, not dropped silently
+    assert "  annote = {New}," in converters.dumps([record], "bibtex", diagnostics=diagnostics)
+    assert [(d.field, "Old" in d.message) for d in diagnostics if d.code == "write.lost"] == [("bibtex:annote", True)]
 
 
 @pytest.mark.parametrize("entry_type", ["book", "mvbook", "collection", "proceedings", "inbook", "incollection",

@@ -36,6 +36,7 @@ from .mapping import (
     SERIES_NUMBER_TYPES,
     TYPE_KEYS,
     VARIABLE_FIELDS,
+    VariableField,
     list_items,
 )
 
@@ -512,38 +513,51 @@ def _variable_fields(record: Record, fields: list[tuple[str, str]], biblatex: bo
     taken = {name.lower() for name, _ in fields}
     for rule in VARIABLE_FIELDS:
         name = rule.bibtex if rule.bibtex and not biblatex else rule.fields[0]
-        if rule.how == "names":
-            people = record.names.get(rule.variable)
-            if people:
-                names(name, people, f"{ETAL_META}{name}" in record.extras, rule.variable)
-            continue
-        value: Text | Date | None = (record.dates if rule.how == "date" else record.variables).get(rule.variable)
-        if value is None:
-            continue
-        if name in taken:
-            # the entry's field of that name holds another value
-            report.lost(key, rule.variable, target, record=record,
-                        value=_iso(value) if isinstance(value, Date) else value.plain())
-            continue
-        if isinstance(value, Date):
-            if value.year is not None:
-                fields.append((name, _braced(_iso(value))))
-            elif value.literal:
-                report.warning("write.literal-date", f"{rule.variable} '{value.literal}' is not structured; "
-                               "written as it is", key=key, record=record, field=rule.variable)
-                fields.append((name, text(Text(value.literal))))
-        elif rule.how == "pubstate" and value.plain() in _PUBSTATE_KEYS:
-            fields.append((name, _braced(_PUBSTATE_KEYS[value.plain()])))
-        elif rule.how == "series" and value.plain().lower() in _SERIES_KEYS:
-            fields.append((name, _braced(_SERIES_KEYS[value.plain().lower()])))
-        elif rule.how == "genre" and value.plain().lower() == ENTRY_GENRES.get(entry_type, "").lower():
-            continue  # the entry type says it
-        elif rule.how == "genre" and biblatex and value.plain().lower() in _TYPE_KEYS:
-            fields.append((name, _braced(_TYPE_KEYS[value.plain().lower()])))  # biblatex prints it localised
-        elif rule.how == "list":  # the reader splits it in either dialect
-            fields.append((name, item(value.plain())))
-        else:
-            fields.append((name, text(value, protect=rule.variable in _TITLE_LIKE)))
+        before = len(fields)
+        _variable_field(record, fields, biblatex, report, key, target, text, item, names, entry_type, rule, name,
+                        taken)
+        shadowed = "bibtex:field:type" if name == "type" else f"bibtex:{name}"
+        if len(fields) > before and shadowed in record.extras:
+            # the input had both spellings (annotation and annote): the extras loop skips a field written
+            report.lost(key, shadowed, target, record=record, value=record.extras[shadowed])
+
+
+def _variable_field(record: Record, fields: list[tuple[str, str]], biblatex: bool, report: Reporter, key: str,
+                    target: str, text: Callable[..., str], item: Callable[[str], str], names: Callable[..., None],
+                    entry_type: str, rule: VariableField, name: str, taken: set[str]) -> None:
+    """One variable of the maps as the field ``name``, unless ``taken`` has it already."""
+    if rule.how == "names":
+        people = record.names.get(rule.variable)
+        if people:
+            names(name, people, f"{ETAL_META}{name}" in record.extras, rule.variable)
+        return
+    value: Text | Date | None = (record.dates if rule.how == "date" else record.variables).get(rule.variable)
+    if value is None:
+        return
+    if name in taken:
+        # the entry's field of that name holds another value
+        report.lost(key, rule.variable, target, record=record,
+                    value=_iso(value) if isinstance(value, Date) else value.plain())
+        return
+    if isinstance(value, Date):
+        if value.year is not None:
+            fields.append((name, _braced(_iso(value))))
+        elif value.literal:
+            report.warning("write.literal-date", f"{rule.variable} '{value.literal}' is not structured; "
+                           "written as it is", key=key, record=record, field=rule.variable)
+            fields.append((name, text(Text(value.literal))))
+    elif rule.how == "pubstate" and value.plain() in _PUBSTATE_KEYS:
+        fields.append((name, _braced(_PUBSTATE_KEYS[value.plain()])))
+    elif rule.how == "series" and value.plain().lower() in _SERIES_KEYS:
+        fields.append((name, _braced(_SERIES_KEYS[value.plain().lower()])))
+    elif rule.how == "genre" and value.plain().lower() == ENTRY_GENRES.get(entry_type, "").lower():
+        return  # the entry type says it
+    elif rule.how == "genre" and biblatex and value.plain().lower() in _TYPE_KEYS:
+        fields.append((name, _braced(_TYPE_KEYS[value.plain().lower()])))  # biblatex prints it localised
+    elif rule.how == "list":  # the reader splits it in either dialect
+        fields.append((name, item(value.plain())))
+    else:
+        fields.append((name, text(value, protect=rule.variable in _TITLE_LIKE)))
 
 
 class _Missing(list):
