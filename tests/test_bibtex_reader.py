@@ -291,11 +291,12 @@ def test_identifiers_and_plain_fields():
     assert book.abstract == bib("About \\TeX.\n\nSecond paragraph.")  # spaces collapsed, paragraphs kept
     assert book.ids == Identifiers(doi=("10.1000/ABC_def",), url="https://example.org/x_y",
                                    isbn=("0-201-13447-0", "0-201-13448-9"), issn=("0036-8733",), pmid="12345")
-    assert dict(book.extras) == {"bibtex:series": r"Computers \& Typesetting", "bibtex:language": "english",
+    assert dict(book.extras) == {"bibtex:language": "english",
                                  "bibtex:isbn": "0-201-13447-0 (paperback); 0-201-13448-9"}
+    assert dict(book.variables) == {"collection-title": bib(r"Computers \& Typesetting")}
     report_ = recs["report"]
     assert (report_.type, report_.publisher, report_.number) == ("report", "CERN", "CERN-TH-1")
-    assert report_.extras["bibtex:field:type"] == "Research Note"
+    assert report_.variables["genre"] == bib("Research Note")
     assert (recs["thesis"].publisher, recs["thesis"].issued) == ("München", Date(1995, 6))
     assert recs["issue"].issue == "4" and recs["issue"].extras["bibtex:issue"] == "Spring"
     assert report.diagnostics == []
@@ -307,8 +308,8 @@ def test_thesis_school_and_report_type_field_round_trip():
     assert "  institution = {CERN},\n" in text and "  type = {Research Note},\n" in text
     assert "  school = {M{\\\"u}nchen},\n" in text
     again, _ = read_text(text)
-    assert [(r.publisher, r.extras.get("bibtex:field:type")) for r in again] == [("CERN", "Research Note"),
-                                                                                ("München", None)]
+    assert [(r.publisher, r.variables.get("genre")) for r in again] == [("CERN", bib("Research Note")),
+                                                                       ("München", None)]
 
 
 @pytest.mark.parametrize("entry, csl_type", [
@@ -363,10 +364,10 @@ def test_unknown_type_is_a_document_and_reported():
 
 
 def test_unmapped_fields_are_kept_verbatim_in_extras():
-    records, _ = read_text("@book{k, title={T}, series = {Lecture Notes in {C}omputer Science},"
-                           " Annote = {Kept \\emph{as} TeX}}")
-    assert dict(records[0].extras) == {"bibtex:series": "Lecture Notes in {C}omputer Science",
-                                       "bibtex:annote": "Kept \\emph{as} TeX"}
+    records, _ = read_text("@book{k, title={T}, usera = {Lecture Notes in {C}omputer Science},"
+                           " Mrnumber = {Kept \\emph{as} TeX}}")
+    assert dict(records[0].extras) == {"bibtex:usera": "Lecture Notes in {C}omputer Science",
+                                       "bibtex:mrnumber": "Kept \\emph{as} TeX"}
 
 
 def test_number_is_the_issue_of_articles_only():

@@ -1,11 +1,14 @@
 """BibTeX/BibLaTeX entries to canonical records: the tables first, then the code applying them.
 
-Every field lands somewhere: in a model slot, or verbatim (TeX source) in
-``extras["bibtex:<field>"]``. The original entry type is ``extras["bibtex:type"]``.
+Every field lands somewhere: in a model slot, in one of the record's typed maps by its
+CSL name (``VARIABLE_FIELDS``: translator, series, eventdate, ...), or verbatim (TeX
+source) in ``extras["bibtex:<field>"]``. The original entry type is ``extras["bibtex:type"]``.
 Meta keys use a second colon so the writer never mistakes them for fields:
 ``bibtex:@string:<field>`` is the @string macro a field was written with (a BibTeX
-writer can write the macro again), ``bibtex:field:type`` the ``type`` field (its
-plain name is taken by the entry type), ``bibtex:@preamble:<n>`` the n-th @preamble
+writer can write the macro again), ``bibtex:field:type`` an empty ``type`` field (its
+plain name is taken by the entry type), ``bibtex:@others:<field>`` the "and others"
+ending a name list of the maps (CSL names have no et al.), ``bibtex:@keys:location`` a
+patent's location as written with country keys, ``bibtex:@preamble:<n>`` the n-th @preamble
 block before the entry (after the last entry: its record's), which the BibTeX writer
 writes again before that entry: that is how the library returns @preamble blocks,
 record by record, so that reading stays a stream.
@@ -15,11 +18,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from ...diagnostics import Reporter
-from ...model import Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
+from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
+from ...text.biblatex_strings import BIBSTRINGS
 from ...text.ids import (
     ArxivIdError,
     is_doi,
@@ -114,6 +118,8 @@ NOT_RECORDS = {
 
 # @preamble text is kept in the extras of the record after it, under this prefix and a number
 PREAMBLE_META = "bibtex:@preamble:"
+# "and others" closing a name list of the record's maps (CSL names have no et al.)
+ETAL_META = "bibtex:@others:"
 
 # Entry type -> fields holding the container title, first present wins.
 CONTAINER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -157,6 +163,77 @@ FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("language", ("langid", "hyphenation", "language"), "language"),
 )
 
+# CSL variable <-> BibTeX/BibLaTeX field, for the record's typed maps (Record.variables,
+# .names, .dates): one table, read here and written by the writer. The reader takes the
+# first present of ``fields`` (the others stay in extras); the writer writes ``fields[0]``
+# (biblatex's name), or ``bibtex`` in classic BibTeX output where that names it otherwise.
+# ``how`` says how the value is read. Each is pandoc's choice (Text.Pandoc.Citeproc.BibTeX)
+# but event-title, which pandoc writes as CSL 1.0.1's "event" (deprecated in 1.0.2 for it).
+@dataclass(frozen=True, slots=True)
+class VariableField:
+    variable: str
+    fields: tuple[str, ...]
+    # "text" (TeX kept), "plain", "list" (biblatex literal list), "names", "date"; "series",
+    # "pubstate", "genre": biblatex's keys in the field read as the words they print (tables below)
+    how: str
+    bibtex: str | None = None  # classic BibTeX's name of the field, where it differs
+
+
+VARIABLE_FIELDS: tuple[VariableField, ...] = (
+    VariableField("translator", ("translator",), "names"),
+    VariableField("container-author", ("bookauthor",), "names"),
+    VariableField("title-short", ("shorttitle",), "text"),
+    VariableField("container-title-short", ("shortjournal",), "text"),
+    VariableField("collection-title", ("series",), "series"),
+    VariableField("event-title", ("eventtitle",), "text"),
+    VariableField("event-place", ("venue",), "plain"),
+    VariableField("event-date", ("eventdate",), "date"),
+    VariableField("original-title", ("origtitle",), "text"),
+    VariableField("original-publisher", ("origpublisher",), "plain"),
+    VariableField("original-publisher-place", ("origlocation",), "list"),
+    VariableField("original-date", ("origdate",), "date"),
+    VariableField("number-of-pages", ("pagetotal",), "plain"),
+    VariableField("number-of-volumes", ("volumes",), "plain"),
+    # biblatex's part of a volume ("7.2" in pandoc, which joins it to the volume)
+    VariableField("part", ("part",), "plain"),
+    VariableField("chapter-number", ("chapter",), "plain"),
+    VariableField("version", ("version",), "plain"),
+    VariableField("annote", ("annotation", "annote"), "text", bibtex="annote"),
+    VariableField("call-number", ("library",), "plain"),
+    VariableField("status", ("pubstate",), "pubstate"),
+    VariableField("genre", ("type",), "genre"),
+)
+
+# biblatex's localisation keys for the `type` field and the words english.lbx prints for
+# them (pandoc resolves them so): the record's genre holds the words, BibLaTeX output the key.
+TYPE_KEYS = {key: BIBSTRINGS[key] for key in """
+    bathesis mathesis phdthesis candthesis techreport resreport software datacd audiocd patent patentde patenteu
+    patentfr patentuk patentus patreq patreqde patreqeu patreqfr patrequk patrequs""".split()}
+# biblatex's keys for a series ("newseries") and for a patent's countries (its location)
+SERIES_KEYS = {key: BIBSTRINGS[key] for key in ("newseries", "oldseries")}
+COUNTRY_KEYS = {key: BIBSTRINGS[key] for key in "countryde countryeu countryep countryfr countryuk countryus".split()}
+# where a patent's location was written with keys, the field as written (countryep and
+# countryeu both print "European Union")
+PATENT_LOCATION_META = "bibtex:@keys:location"
+
+# An entry type that says what its genre is (pandoc gives @mastersthesis the genre without a
+# `type` field; @phdthesis, the thesis BibTeX output writes by default, is left without one).
+ENTRY_GENRES = {"mastersthesis": "Master's thesis"}
+
+# Date variables and the prefix of the year/month/day fields read when the date field is absent
+LEGACY_DATES = {"original-date": "orig", "event-date": "event"}
+
+# biblatex's pubstate keys and the words english.lbx prints for them (pandoc resolves
+# them so); the writer writes the key again for the words.
+PUBSTATES = {key: BIBSTRINGS[key] for key in "inpreparation submitted forthcoming inpress prepublished".split()}
+
+# Entry types whose `number` is the number in a series (CSL collection-number), as pandoc
+# reads them; @conference is BibTeX's alias of @inproceedings (pandoc does not know it).
+# Elsewhere `number` is a journal issue (ISSUE_TYPES) or the item's own number (@report).
+SERIES_NUMBER_TYPES = frozenset((
+    "book collection proceedings reference mvbook mvcollection mvproceedings mvreference bookinbook inbook "
+    "incollection inproceedings conference inreference suppbook suppcollection").split())
+
 # Fields read by code below (dates and identifiers), never copied to extras when used.
 ARXIV_TYPE_FIELDS = ("eprinttype", "archiveprefix")
 # eprint types biblatex turns into links (biblatex manual, 3.14.7)
@@ -198,6 +275,9 @@ class _Builder:
         self.args: dict = {}
         self.ids: dict = {}
         self.meta: dict[str, str] = {}  # bookkeeping for BibTeX round trips (bibtex:@...)
+        self.variables: dict[str, Text] = {}
+        self.names: dict[str, tuple[Name, ...]] = {}
+        self.dates: dict[str, Date] = {}
 
     # -- helpers
     def take(self, *names: str) -> tuple[str, Value] | None:
@@ -223,8 +303,10 @@ class _Builder:
     # -- the mapping
     def build(self) -> Record:
         csl_type = self.csl_type()
+        if self.entry.type == "patent":
+            self.jurisdiction()
         for slot, names, how in FIELDS:
-            found = self.take(*names)
+            found = self.take(*(n for n in names if n not in self.used))
             if found:
                 READERS[how](self, slot, *found)
         self.subtitles()
@@ -234,6 +316,7 @@ class _Builder:
         self.issued()
         self.accessed()
         self.identifiers()
+        self.typed_variables()
         self.drop_derived_key()
         if csl_type == "article" and self.ids.get("arxiv") and not self.args.get("publisher"):
             self.args["publisher"] = "arXiv"
@@ -242,6 +325,9 @@ class _Builder:
             key=self.entry.key or None,
             ids=Identifiers(**self.ids),
             extras=self.extras(csl_type),
+            variables=self.variables,
+            names=self.names,
+            dates=self.dates,
             position=Position(self.report.source, self.entry.line),
             **self.args,
         )
@@ -302,7 +388,9 @@ class _Builder:
             elif issue:
                 self.args["issue"] = _plain(issue[1].text)
         else:
-            if number:
+            if number and self.entry.type in SERIES_NUMBER_TYPES:
+                self.variables["collection-number"] = Text(_plain(number[1].text))
+            elif number:
                 self.args["number"] = _plain(number[1].text)
             if issue:
                 self.args["issue"] = _plain(issue[1].text)
@@ -363,6 +451,73 @@ class _Builder:
             found = self.take(slot)
             if found:
                 self.ids[slot] = _plain(found[1].text)
+
+    def typed_variables(self) -> None:
+        """The fields of VARIABLE_FIELDS into the record's typed maps (after identifiers(),
+        which may have read `version` as an arXiv version)."""
+        for rule in VARIABLE_FIELDS:
+            found = self.take(*(name for name in rule.fields if name not in self.used))
+            if not found:
+                if rule.variable == "genre" and self.entry.type in ENTRY_GENRES:
+                    self.variables["genre"] = Text(ENTRY_GENRES[self.entry.type])
+                if rule.variable in LEGACY_DATES:
+                    self.legacy_date(rule.variable, LEGACY_DATES[rule.variable])
+                continue
+            name, value = found
+            if rule.how == "names":
+                people, etal = read_names(value.text, lambda message, hint=None, value=value, name=name: self.warn(
+                    "bibtex.bad-name", message, value, name, hint))
+                if people:
+                    self.names[rule.variable] = people
+                if etal:  # CSL has no et al.: kept for BibTeX output
+                    self.meta[f"{ETAL_META}{name}"] = "others"
+                if not people and not etal:
+                    self.used.discard(name)
+            elif rule.how == "date":
+                parsed, problems = dates.parse_iso(value.text, name)
+                self.report_dates(problems, {name: value})
+                self.dates[rule.variable] = parsed
+            elif rule.how == "text":
+                self.variables[rule.variable] = Text(value.text, Syntax.BIBTEX)
+            elif rule.how == "list":  # "Durham and London", as location
+                self.variables[rule.variable] = Text("; ".join(list_items(value.text)))
+            elif rule.how == "pubstate":
+                text = _plain(value.text)
+                self.variables[rule.variable] = Text(PUBSTATES.get(text.lower(), text))
+            elif rule.how == "series":
+                self.variables[rule.variable] = (Text(SERIES_KEYS[_plain(value.text).lower()])
+                                                 if _plain(value.text).lower() in SERIES_KEYS
+                                                 else Text(value.text, Syntax.BIBTEX))
+            elif rule.how == "genre":
+                words = TYPE_KEYS.get(_plain(value.text).lower())
+                self.variables[rule.variable] = Text(words) if words else Text(value.text, Syntax.BIBTEX)
+            else:
+                self.variables[rule.variable] = Text(_plain(value.text))
+
+    def jurisdiction(self) -> None:
+        """A patent's location is where it holds (CSL jurisdiction), as pandoc reads it, with
+        biblatex's country keys as the words they print; its address is a publisher place."""
+        found = self.take("location")
+        if not found:
+            return
+        parts = list_items(found[1].text)
+        words = [COUNTRY_KEYS.get(part.lower(), part) for part in parts]
+        self.variables["jurisdiction"] = Text("; ".join(words))
+        if words != parts:
+            self.meta[PATENT_LOCATION_META] = found[1].text
+
+    def legacy_date(self, variable: str, prefix: str) -> None:
+        """origyear/origmonth/origday (and event...), biber's parts of origdate, as pandoc reads
+        them when there is no origdate: written back as origdate."""
+        parts = {part: self.fields.get(prefix + part) for part in ("year", "month", "day")}
+        if not any(parts.values()):
+            return
+        parsed, problems, keep = dates.parse_parts(*(v.text if v else None for v in parts.values()))
+        self.report_dates([replace(p, field=prefix + p.field, message=prefix + p.message) for p in problems],
+                          {prefix + part: value for part, value in parts.items()})
+        if parsed is not None:
+            self.dates[variable] = parsed
+            self.drop(*(prefix + part for part, value in parts.items() if value and part not in keep))
 
     def subtitles(self) -> None:
         """biblatex prints "Title: Subtitle. Titleaddon" (pandoc reads it so); every other format
@@ -486,10 +641,15 @@ def _read_place(builder: _Builder, slot: str, name: str, value: Value) -> None:
     """biblatex's location is a list ("Durham and London"); BibTeX's address is plain text,
     where "and" may be part of a name."""
     if name == "location":
-        parts = [_plain(p) for p in re.split(r"\s+and\s+", value.text) if p.strip()]
-        builder.args[slot] = "; ".join(parts)
+        builder.args[slot] = "; ".join(list_items(value.text))
     else:
         builder.args[slot] = _plain(value.text)
+
+
+def list_items(text: str) -> list[str]:
+    """A biblatex literal list ("Durham and London"), split as names are: at "and" outside
+    braces ("{Sun and Moon}" is one item)."""
+    return [item for item in (_plain(part) for part in split_persons(text)) if item]
 
 
 def _read_language(builder: _Builder, slot: str, name: str, value: Value) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from itertools import accumulate
 from typing import TextIO
@@ -25,7 +25,20 @@ from ...text import tex
 from ...text.markup import to_tex
 from ...text.months import MACROS, SEASON_NAMES
 from ...text.tex_encode import combining_to_macros
-from .mapping import PREAMBLE_META
+from .mapping import (
+    COUNTRY_KEYS,
+    ENTRY_GENRES,
+    ETAL_META,
+    PATENT_LOCATION_META,
+    PREAMBLE_META,
+    PUBSTATES,
+    SERIES_KEYS,
+    SERIES_NUMBER_TYPES,
+    TYPE_KEYS,
+    VARIABLE_FIELDS,
+    VariableField,
+    list_items,
+)
 
 MONTH_MACROS = MACROS
 
@@ -122,8 +135,17 @@ _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
 
-# the CSL variables of the record's maps this writer writes
-WRITTEN_VARIABLES: frozenset[str] = frozenset()
+# the CSL variables of the record's maps this writer writes, both dialects alike (BibTeX
+# output keeps biblatex's fields too, as it keeps every field of extras): the reader's table,
+# and collection-number, a book's `number`
+WRITTEN_VARIABLES: frozenset[str] = frozenset({rule.variable for rule in VARIABLE_FIELDS} | {"collection-number"})
+_PUBSTATE_KEYS = {words: key for key, words in PUBSTATES.items()}
+_TYPE_KEYS = {words.lower(): key for key, words in TYPE_KEYS.items()}
+_GENRE_ENTRY_TYPES = {genre.lower(): entry_type for entry_type, genre in ENTRY_GENRES.items()}
+_PATENT_VARIABLES = WRITTEN_VARIABLES | {"jurisdiction"}
+_COUNTRY_KEYS = {words.lower(): key for key, words in reversed(COUNTRY_KEYS.items())}  # EU: countryeu
+_SERIES_KEYS = {words.lower(): key for key, words in SERIES_KEYS.items()}
+_TITLE_LIKE = frozenset({"title-short", "original-title"})  # case protected as the title is
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
@@ -262,7 +284,7 @@ def _safe_value(value: str, record: Record, key: str, name: str, report: Reporte
             inner = _CONTROL.sub("", _CONTROL_IN_LIGATURE.sub("{}", inner))
         if _BREAKS.search(inner):
             if any(len(_BREAKS.findall(run)) > 1 for run in _LINE_BREAK.findall(inner)):
-                report.lost(key, _RECORD_FIELD.get(name, f"bibtex:{name}"), target, "spaces", record=record,
+                report.lost(key, _record_field(record, name), target, "spaces", record=record,
                             value="paragraph breaks")
             inner = _LINE_BREAK.sub(" ", inner)
     inner = tex.balance_braces(inner)  # every path above balances its value: this is a safety net
@@ -290,7 +312,6 @@ def _verbatim(value: str, *, ascii: bool = False) -> str:
 
 def _fields(record: Record, key: str, mode: str, options: Options, biblatex: bool, report: Reporter,
             target: str) -> tuple[str, list[tuple[str, str]]]:
-    report_unwritten(report, record, key, target, WRITTEN_VARIABLES)
     dialect = 1 if biblatex else 0
     original = record.extras.get("bibtex:type")
     if original and not _NAME.match(original):
@@ -298,6 +319,11 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                        "the record's own type is written", key=key, record=record, field="type")
         original = None
     entry_type = original.lower() if original else ENTRY_TYPES.get(record.type, DEFAULT_ENTRY_TYPE)[dialect]
+    genre = record.variables.get("genre")
+    if genre and not original and not biblatex and record.type == "thesis":  # a master's thesis
+        entry_type = _GENRE_ENTRY_TYPES.get(genre.plain().lower(), entry_type)
+    # a patent's jurisdiction is its location: written to @patent entries only
+    report_unwritten(report, record, key, target, _PATENT_VARIABLES if entry_type == "patent" else WRITTEN_VARIABLES)
     if options.target is not None:  # the one place an import target changes BibTeX output (targets.py)
         shape = targets.shape(options.target, "biblatex" if biblatex else "bibtex")
         if isinstance(shape, targets.TexShape):
@@ -319,17 +345,18 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         escaped = tex.escape_plain(value, mode, missing)
         return _braced(_braced(escaped) if _AND.search(escaped) else escaped)
 
-    def names(role: str, people: tuple[Name, ...], etal: bool) -> None:
+    def names(role: str, people: tuple[Name, ...], etal: bool, path: str | None = None) -> None:
         text, braced_whole = _names(people, etal, mode, missing)
         fields.append((role, _braced(text)))
+        path = path or f"{role}s"
         for person in braced_whole:
-            report.lost(key, f"{role}s", target, "one braced name: biber refuses a name with more than two "
+            report.lost(key, path, target, "one braced name: biber refuses a name with more than two "
                         "commas", record=record, value=_display(person))
         for person in people:
             if person.given and not person.is_literal and not (person.family or person.non_dropping_particle
                                                                or person.dropping_particle):
                 # in the loss report: BibTeX and biber read the braced name back as a family name
-                report.lost(key, f"{role}s", target, "a braced single name, read back as a family name",
+                report.lost(key, path, target, "a braced single name, read back as a family name",
                             record=record, value=f"given name only: {person.given}")
 
     if record.authors:
@@ -351,11 +378,20 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.volume:
         fields.append(("volume", plain(record.volume)))
     number = record.issue if entry_type == "article" else record.number
-    if number:
+    series_number = record.variables.get("collection-number")
+    if series_number and (number is None or entry_type in SERIES_NUMBER_TYPES):
+        if number:  # a book's number is its number in the series
+            report.lost(key, "issue" if entry_type == "article" else "number", target, record=record, value=number)
+        fields.append(("number", text(series_number)))
+    elif number:
         fields.append(("number", plain(number)))
+        if series_number:
+            report.lost(key, "collection-number", target, record=record, value=series_number.plain())
     if record.issue and entry_type != "article":
-        # BibTeX has no issue field for non-articles: it is the number unless there is one
-        fields.append(("issue" if biblatex or record.number else "number", plain(record.issue)))
+        # BibTeX has no issue field for non-articles: it is the number unless there is one, or
+        # unless the number is a series number there (a chapter's, which the reader takes so)
+        as_number = not biblatex and not (number or series_number) and entry_type not in SERIES_NUMBER_TYPES
+        fields.append(("number" if as_number else "issue", plain(record.issue)))
     if record.pages:
         match = _PAGE_RANGE.match(record.pages)
         # `--` is TeX's en dash here, so it is written raw, not escaped as plain text
@@ -366,9 +402,12 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         if f"bibtex:{name}" in record.extras:  # the input had both, e.g. publisher and institution
             name = "publisher"
         fields.append((name, item(record.publisher) if biblatex else plain(record.publisher)))
+    jurisdiction = record.variables.get("jurisdiction") if entry_type == "patent" else None
     if record.publisher_place:
-        fields.append(("location", item(record.publisher_place)) if biblatex
+        fields.append(("location", item(record.publisher_place)) if biblatex and not jurisdiction
                       else ("address", plain(record.publisher_place)))
+    if jurisdiction:
+        fields.append(("location", _jurisdiction(record, jurisdiction, mode, missing)))
     if record.edition:
         fields.append(("edition", plain(record.edition)))
     ids = record.ids
@@ -409,6 +448,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("urldate", _braced(_iso(record.accessed))))
     elif record.accessed:
         report.lost(key, "accessed", target, record=record)
+    _variable_fields(record, fields, biblatex, report, key, target, text, item, names, entry_type)
     if not biblatex and not record.authors and not record.editors and "bibtex:key" not in record.extras:
         # plain.bst sorts by author and warns "to sort, need author or key" without one
         fields.append(("key", plain(f"arXiv:{ids.arxiv}" if ids.arxiv else key)))
@@ -435,7 +475,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         elif namespace != "bibtex":
             report.lost(key, extra_key, target, record=record)
     for name, chars in missing.unmapped():
-        path = _RECORD_FIELD.get(name, f"bibtex:{name}")
+        path = _record_field(record, name)
         if name == "number" and entry_type == "article":
             path = "issue"
         shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}" for c in chars)
@@ -444,6 +484,80 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                        field=path)
         report.lost(key, path, target, f"{tex.UNMAPPED} (no LaTeX macro)", record=record, value=shown)
     return entry_type, fields
+
+
+def _jurisdiction(record: Record, value: Text, mode: str, missing: list[str]) -> str:
+    """A patent's countries as biblatex's list of keys (it prints them localised); the
+    field as the input wrote it while it still says the same."""
+    written = record.extras.get(PATENT_LOCATION_META)
+    words = [w.strip() for w in value.plain().split(";") if w.strip()]
+    if written is not None:
+        parts = list_items(written)
+        if [COUNTRY_KEYS.get(p.lower(), p) for p in parts] == words:  # TeX as read, as extras are written
+            kept = tex.close_trailing_backslash(tex.balance_braces(written.strip()))
+            return _braced(tex.encode_non_ascii(kept, missing) if mode == "ascii" and not kept.isascii() else kept)
+    items = []
+    for word in words:
+        escaped = _COUNTRY_KEYS.get(word.lower()) or tex.escape_plain(word, mode, missing)
+        items.append(_braced(escaped) if _AND.search(escaped) else escaped)
+    return _braced(" and ".join(items))
+
+
+def _variable_fields(record: Record, fields: list[tuple[str, str]], biblatex: bool, report: Reporter, key: str,
+                     target: str, text: Callable[..., str], item: Callable[[str], str],
+                     names: Callable[..., None], entry_type: str) -> None:
+    """The record's typed maps, as the reader's table (VARIABLE_FIELDS) names their fields.
+    A field the entry already has (an arXiv version as `version`) is not written twice."""
+    if not (record.variables or record.names or record.dates):
+        return
+    taken = {name.lower() for name, _ in fields}
+    for rule in VARIABLE_FIELDS:
+        name = rule.bibtex if rule.bibtex and not biblatex else rule.fields[0]
+        before = len(fields)
+        _variable_field(record, fields, biblatex, report, key, target, text, item, names, entry_type, rule, name,
+                        taken)
+        shadowed = "bibtex:field:type" if name == "type" else f"bibtex:{name}"
+        if len(fields) > before and shadowed in record.extras:
+            # the input had both spellings (annotation and annote): the extras loop skips a field written
+            report.lost(key, shadowed, target, record=record, value=record.extras[shadowed])
+
+
+def _variable_field(record: Record, fields: list[tuple[str, str]], biblatex: bool, report: Reporter, key: str,
+                    target: str, text: Callable[..., str], item: Callable[[str], str], names: Callable[..., None],
+                    entry_type: str, rule: VariableField, name: str, taken: set[str]) -> None:
+    """One variable of the maps as the field ``name``, unless ``taken`` has it already."""
+    if rule.how == "names":
+        people = record.names.get(rule.variable)
+        if people:
+            names(name, people, f"{ETAL_META}{name}" in record.extras, rule.variable)
+        return
+    value: Text | Date | None = (record.dates if rule.how == "date" else record.variables).get(rule.variable)
+    if value is None:
+        return
+    if name in taken:
+        # the entry's field of that name holds another value
+        report.lost(key, rule.variable, target, record=record,
+                    value=_iso(value) if isinstance(value, Date) else value.plain())
+        return
+    if isinstance(value, Date):
+        if value.year is not None:
+            fields.append((name, _braced(_iso(value))))
+        elif value.literal:
+            report.warning("write.literal-date", f"{rule.variable} '{value.literal}' is not structured; "
+                           "written as it is", key=key, record=record, field=rule.variable)
+            fields.append((name, text(Text(value.literal))))
+    elif rule.how == "pubstate" and value.plain() in _PUBSTATE_KEYS:
+        fields.append((name, _braced(_PUBSTATE_KEYS[value.plain()])))
+    elif rule.how == "series" and value.plain().lower() in _SERIES_KEYS:
+        fields.append((name, _braced(_SERIES_KEYS[value.plain().lower()])))
+    elif rule.how == "genre" and value.plain().lower() == ENTRY_GENRES.get(entry_type, "").lower():
+        return  # the entry type says it
+    elif rule.how == "genre" and biblatex and value.plain().lower() in _TYPE_KEYS:
+        fields.append((name, _braced(_TYPE_KEYS[value.plain().lower()])))  # biblatex prints it localised
+    elif rule.how == "list":  # the reader splits it in either dialect
+        fields.append((name, item(value.plain())))
+    else:
+        fields.append((name, text(value, protect=rule.variable in _TITLE_LIKE)))
 
 
 class _Missing(list):
@@ -480,7 +594,23 @@ _RECORD_FIELD = {
     "edition": "edition", "isbn": "ids.isbn", "issn": "ids.issn", "pmid": "ids.pmid", "pmcid": "ids.pmcid",
     "abstract": "abstract", "keywords": "keywords", "language": "language", "langid": "language",
     "note": "note", "key": "key",
+    **{name: rule.variable for rule in VARIABLE_FIELDS for name in (*rule.fields, rule.bibtex) if name},
 }
+
+
+def _record_field(record: Record, name: str) -> str:
+    """The record field a written BibTeX field carries, for loss reports: a variable of the
+    record's maps only when the record has it (else the field came from extras)."""
+    path = _RECORD_FIELD.get(name)
+    if path == "number" and record.number is None and "collection-number" in record.variables:
+        return "collection-number"
+    if path is None or (path in _VARIABLE_PATHS and path not in record.variables and path not in record.names
+                        and path not in record.dates):
+        return f"bibtex:{name}"
+    return path
+
+
+_VARIABLE_PATHS = WRITTEN_VARIABLES
 
 
 def _language(record: Record, language: str) -> str:

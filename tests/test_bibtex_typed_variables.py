@@ -1,0 +1,309 @@
+"""biblatex fields read into the record's typed maps (Record.variables, .names, .dates) by
+their CSL names, as pandoc reads them, and written back by the BibTeX/BibLaTeX writer."""
+
+from __future__ import annotations
+
+import pytest
+
+import converters
+from converters import csl
+from converters.formats.bibtex.mapping import VARIABLE_FIELDS
+from converters.formats.bibtex.writer import WRITTEN_VARIABLES
+from converters.model import Date, Name, Record, Syntax, Text
+
+from .tex_tools import missing_programs, run_biber, run_bibtex
+
+
+def _read(text: str) -> Record:
+    (record,) = converters.loads(text, "biblatex").records
+    return record
+
+
+def _map_value(record: Record, variable: str):
+    for kind in (record.variables, record.names, record.dates):
+        if variable in kind:
+            return kind[variable]
+    return None
+
+
+# (field, value as written, CSL variable, value in the record)
+CASES = [
+    ("translator", "Doe, Jane and Roe, Rick", "translator",
+     (Name(family="Doe", given="Jane"), Name(family="Roe", given="Rick"))),
+    ("bookauthor", "Ann Author", "container-author", (Name(family="Author", given="Ann"),)),
+    ("shorttitle", "Short {DNA}", "title-short", Text("Short {DNA}", Syntax.BIBTEX)),
+    ("shortjournal", "J. {TeX}", "container-title-short", Text("J. {TeX}", Syntax.BIBTEX)),
+    ("series", "Lecture Notes in {C}omputer Science", "collection-title",
+     Text("Lecture Notes in {C}omputer Science", Syntax.BIBTEX)),
+    ("eventtitle", "Symposium on {TeX}", "event-title", Text("Symposium on {TeX}", Syntax.BIBTEX)),
+    ("venue", "M{\\\"u}nchen", "event-place", Text("München")),
+    ("eventdate", "2001-02-03/2001-02-05", "event-date", Date(2001, 2, 3, end=Date(2001, 2, 5))),
+    ("origtitle", "Der {Titel}", "original-title", Text("Der {Titel}", Syntax.BIBTEX)),
+    ("origpublisher", "Old Press", "original-publisher", Text("Old Press")),
+    ("origlocation", "Durham and London", "original-publisher-place", Text("Durham; London")),
+    ("origlocation", "{Sun and Moon} and London", "original-publisher-place", Text("Sun and Moon; London")),
+    ("origdate", "1850-05", "original-date", Date(1850, 5)),
+    ("pagetotal", "300", "number-of-pages", Text("300")),
+    ("volumes", "2", "number-of-volumes", Text("2")),
+    ("chapter", "4", "chapter-number", Text("4")),
+    ("version", "1.2b", "version", Text("1.2b")),
+    ("annotation", "An \\emph{annotation}", "annote", Text("An \\emph{annotation}", Syntax.BIBTEX)),
+    ("annote", "An old \\emph{annote}", "annote", Text("An old \\emph{annote}", Syntax.BIBTEX)),
+    ("library", "QA76 .K58", "call-number", Text("QA76 .K58")),
+    ("part", "2", "part", Text("2")),
+    ("series", "newseries", "collection-title", Text("new series")),
+    ("pubstate", "inpress", "status", Text("in press")),
+    ("pubstate", "a state of its own", "status", Text("a state of its own")),
+]
+IDS = [f"{field}={value}" for field, value, *_ in CASES]
+
+
+@pytest.mark.parametrize(("field", "value", "variable", "expected"), CASES, ids=IDS)
+def test_a_biblatex_field_lands_in_its_csl_variable(field, value, variable, expected):
+    record = _read(f"@book{{k, title = {{T}}, {field} = {{{value}}}, year = 2000}}")
+    assert _map_value(record, variable) == expected
+    assert f"bibtex:{field}" not in record.extras  # read, so not also kept as the field
+
+
+@pytest.mark.parametrize(("field", "value", "variable", "expected"), CASES, ids=IDS)
+def test_a_mapped_field_survives_a_biblatex_round_trip(field, value, variable, expected):
+    record = _read(f"@book{{k, title = {{T}}, {field} = {{{value}}}, year = 2000}}")
+    diagnostics: list = []
+    out = converters.dumps([record], "biblatex", diagnostics=diagnostics)
+    again = _read(out)
+    assert _map_value(again, variable) == expected, out
+    assert again == record
+    assert not [d for d in diagnostics if d.code == "write.lost"]
+    written = "annotation" if field == "annote" else field  # biblatex's name of its alias
+    assert f"  {written} = " in out
+
+
+@pytest.mark.parametrize(("field", "value", "variable", "expected"), CASES, ids=IDS)
+def test_a_mapped_field_survives_a_bibtex_round_trip(field, value, variable, expected):
+    record = _read(f"@book{{k, title = {{T}}, {field} = {{{value}}}, year = 2000}}")
+    out = converters.dumps([record], "bibtex", tex="utf8")
+    assert _map_value(_read(out), variable) == expected, out
+
+
+def test_classic_bibtex_output_spells_annotation_annote():
+    record = _read("@book{k, title = {T}, annotation = {Read it}, year = 2000}")
+    assert "  annote = {Read it}," in converters.dumps([record], "bibtex")
+    assert "  annotation = {Read it}," in converters.dumps([record], "biblatex")
+
+
+def test_annotation_wins_over_annote_and_annote_stays_in_extras():
+    record = _read("@book{k, title = {T}, annotation = {New}, annote = {Old}, year = 2000}")
+    assert record.variables["annote"] == Text("New", Syntax.BIBTEX)
+    assert record.extras["bibtex:annote"] == "Old"
+    assert "  annotation = {New},\n  annote = {Old}," in converters.dumps([record], "biblatex")
+    diagnostics: list = []  # classic BibTeX has one annote: the old one is reported, not dropped silently
+    assert "  annote = {New}," in converters.dumps([record], "bibtex", diagnostics=diagnostics)
+    assert [(d.field, "Old" in d.message) for d in diagnostics if d.code == "write.lost"] == [("bibtex:annote", True)]
+
+
+@pytest.mark.parametrize("entry_type", ["book", "mvbook", "collection", "proceedings", "inbook", "incollection",
+                                        "inproceedings", "conference", "bookinbook", "suppbook"])
+def test_number_of_a_book_or_chapter_is_its_number_in_the_series(entry_type):
+    # pandoc: number -> collection-number for book-like and chapter-like entry types
+    record = _read(f"@{entry_type}{{k, title = {{T}}, series = {{S}}, number = {{12}}, year = 2000}}")
+    assert record.variables["collection-number"] == Text("12")
+    assert record.number is None
+    out = converters.dumps([record], "biblatex")
+    assert "  number = {12}," in out and _read(out) == record
+
+
+@pytest.mark.parametrize(("entry_type", "slot"), [("report", "number"), ("techreport", "number"),
+                                                  ("misc", "number"), ("article", "issue")])
+def test_number_elsewhere_is_the_items_own_number_or_issue(entry_type, slot):
+    record = _read(f"@{entry_type}{{k, title = {{T}}, series = {{S}}, number = {{12}}, year = 2000}}")
+    assert getattr(record, slot) == "12"
+    assert "collection-number" not in record.variables
+
+
+def test_a_chapters_issue_is_not_written_as_its_series_number():
+    record = Record(type="chapter", key="c", title=Text("C"), issue="3")
+    out = converters.dumps([record], "bibtex")
+    assert "  issue = {3}," in out and "number" not in out
+    assert _read(out).issue == "3"
+
+
+def test_a_book_with_a_number_and_a_series_number_keeps_the_series_one_and_says_so():
+    record = Record(type="book", key="b", title=Text("B"), number="7", variables={"collection-number": Text("12")})
+    diagnostics: list = []
+    out = converters.dumps([record], "biblatex", diagnostics=diagnostics)
+    assert "  number = {12}," in out and "{7}" not in out
+    assert [(d.code, d.field) for d in diagnostics if d.code == "write.lost"] == [("write.lost", "number")]
+
+
+def test_a_translator_list_ending_in_others_keeps_it():
+    record = _read("@book{k, title = {T}, translator = {Doe, Jane and others}, year = 2000}")
+    assert record.names["translator"] == (Name(family="Doe", given="Jane"),)
+    for fmt in ("bibtex", "biblatex"):
+        out = converters.dumps([record], fmt)
+        assert "  translator = {Doe, Jane and others}," in out
+        assert _read(out) == record
+
+
+def test_an_arxiv_version_stays_the_ids_and_another_version_is_the_variable():
+    arxiv = _read("@online{k, title = {T}, eprint = {2101.00001}, eprinttype = {arxiv}, version = {3}, year = 2021}")
+    assert arxiv.ids.arxiv_version == 3 and "version" not in arxiv.variables
+    software = _read("@software{k, title = {T}, version = {3}, year = 2021}")
+    assert software.variables["version"] == Text("3") and software.ids.arxiv_version is None
+    out = converters.dumps([software], "biblatex")
+    assert out.count("version = ") == 1 and _read(out) == software
+
+
+def test_a_version_that_would_write_a_second_version_field_is_reported():
+    record = Record(type="article", key="a", title=Text("A"), variables={"version": Text("draft")},
+                    ids=converters.model.Identifiers(arxiv="2101.00001", arxiv_version=2))
+    diagnostics: list = []
+    out = converters.dumps([record], "biblatex", diagnostics=diagnostics)
+    assert out.count("version = ") == 1 and "version = {2}" in out
+    assert any(d.code == "write.lost" and d.field == "version" for d in diagnostics)
+
+
+def test_a_bad_event_date_is_a_literal_reported_and_written_again():
+    record = _read("@inproceedings{k, title = {T}, booktitle = {B}, eventdate = {Spring 2001}, year = 2001}")
+    assert record.dates["event-date"] == Date(literal="Spring 2001")
+    diagnostics: list = []
+    out = converters.dumps([record], "biblatex", diagnostics=diagnostics)
+    assert "  eventdate = {Spring 2001}," in out
+    assert any(d.code == "write.literal-date" and d.field == "event-date" for d in diagnostics)
+
+
+def test_every_variable_the_writer_claims_is_in_its_output():
+    # the complement of test_unwritten_variables: a variable in WRITTEN_VARIABLES really is written
+    record = Record(type="book", key="every", title=Text("Every variable"),
+                    variables={name: Text(f"value of {name}") for name in csl.VARIABLES},
+                    names={name: (Name(family=f"Fam{i}", given="Gwen"),)
+                           for i, name in enumerate(sorted(csl.NAME_VARIABLES))},
+                    dates={name: Date(1800 + i) for i, name in enumerate(sorted(csl.DATE_VARIABLES))})
+    for fmt in ("bibtex", "biblatex"):
+        out = converters.dumps([record], fmt)
+        for name in WRITTEN_VARIABLES:
+            value = _map_value(record, name)
+            shown = (value[0].family if isinstance(value, tuple) else str(value.year) if isinstance(value, Date)
+                     else value.value)
+            assert shown in out, f"{fmt}: {name}"
+        again = _read(out)
+        for name in WRITTEN_VARIABLES:
+            value, back = _map_value(record, name), _map_value(again, name)
+            if isinstance(value, Text):  # plain text comes back as BibTeX's TeX, the same words
+                value, back = value.plain(), back.plain()
+            assert back == value, f"{fmt}: {name}"
+
+
+def test_the_table_names_each_variable_once_and_only_csl_variables():
+    variables = [rule.variable for rule in VARIABLE_FIELDS]
+    assert len(variables) == len(set(variables))
+    assert set(variables) <= csl.VARIABLES | csl.NAME_VARIABLES | csl.DATE_VARIABLES
+
+
+def test_origyear_and_eventyear_are_read_when_there_is_no_date_field():
+    # pandoc reads biber's date parts (getOldDate "orig"/"event") when origdate/eventdate are absent
+    record = _read("@book{k, title = {T}, origyear = {1959}, eventyear = {2001}, eventmonth = {feb}, year = 1997}")
+    assert record.dates == {"original-date": Date(1959), "event-date": Date(2001, 2)}
+    out = converters.dumps([record], "biblatex")
+    assert "  origdate = {1959}," in out and "  eventdate = {2001-02}," in out and "origyear" not in out
+    assert _read(out) == record
+
+
+def test_origdate_wins_over_origyear_which_stays_as_written():
+    record = _read("@book{k, title = {T}, origdate = {1850}, origyear = {1851}, year = 1997}")
+    assert record.dates["original-date"] == Date(1850) and record.extras["bibtex:origyear"] == "1851"
+
+
+def test_a_bad_origmonth_is_reported_by_its_name_and_kept():
+    result = converters.loads("@book{k, title = {T}, origyear = {1959}, origmonth = {13}, year = 1997}", "biblatex")
+    (record,) = result.records
+    assert record.dates["original-date"] == Date(1959) and record.extras["bibtex:origmonth"] == "13"
+    assert [(d.code, d.field) for d in result.diagnostics] == [("bibtex.bad-month", "origmonth")]
+
+
+TYPE_CASES = [("mathesis", "Master's thesis"), ("resreport", "research report"), ("patentus", "U.S. patent"),
+              ("patreqfr", "French patent request"), ("bathesis", "Bachelor's thesis"), ("PhDThesis", "PhD thesis")]
+
+
+@pytest.mark.parametrize(("written", "genre"), TYPE_CASES)
+def test_a_type_key_is_the_genre_biblatex_prints_and_is_written_as_the_key_again(written, genre):
+    # pandoc resolves biblatex's localisation keys in `type` (english.lbx's words)
+    record = _read(f"@thesis{{k, title = {{T}}, type = {{{written}}}, institution = {{U}}, year = 2000}}")
+    assert record.variables["genre"] == Text(genre)
+    out = converters.dumps([record], "biblatex")
+    assert f"  type = {{{written.lower()}}}," in out and _read(out) == record
+    assert f"  type = {{{genre}}}," in converters.dumps([record], "bibtex") or written == "mathesis"
+
+
+def test_a_type_of_its_own_is_the_genre_as_written():
+    record = _read("@techreport{k, title = {T}, type = {Research {Note}}, institution = {CERN}, year = 2000}")
+    assert record.variables["genre"] == Text("Research {Note}", Syntax.BIBTEX)
+    for fmt in ("bibtex", "biblatex"):
+        out = converters.dumps([record], fmt)
+        assert "  type = {Research {Note}}," in out and _read(out).variables == record.variables
+
+
+def test_a_masters_thesis_is_a_thesis_of_that_genre_and_written_as_one_again():
+    record = _read("@mastersthesis{k, title = {T}, school = {U}, year = 2000}")
+    assert (record.type, record.variables["genre"]) == ("thesis", Text("Master's thesis"))
+    out = converters.dumps([record], "bibtex")
+    assert out.startswith("@mastersthesis{k,") and "type =" not in out and _read(out) == record
+    # from a format without BibTeX's entry types: the genre chooses it
+    csl_like = Record(type="thesis", key="m", title=Text("T"), variables={"genre": Text("Master's thesis")})
+    assert converters.dumps([csl_like], "bibtex").startswith("@mastersthesis{m,")
+    assert "  type = {mathesis}," in converters.dumps([csl_like], "biblatex")
+
+
+def test_a_phd_thesis_gets_no_genre_it_did_not_state():
+    assert "genre" not in _read("@phdthesis{k, title = {T}, school = {U}, year = 2000}").variables
+
+
+def test_a_patents_location_is_its_jurisdiction_with_country_keys_as_words():
+    # pandoc: a patent's location is its jurisdiction (biblatex-examples.bib almendro)
+    record = _read("@patent{p, title = {T}, location = {countryfr and countryuk and {Sun and Moon}},"
+                   " address = {Paris}, date = 1998}")
+    assert record.variables["jurisdiction"] == Text("France; United Kingdom; Sun and Moon")
+    assert record.publisher_place == "Paris"
+    out = converters.dumps([record], "biblatex")
+    assert "  location = {countryfr and countryuk and {Sun and Moon}}," in out and "  address = {Paris}," in out
+    assert _read(out) == record
+
+
+def test_countryep_and_countryeu_both_print_european_union_and_each_is_written_again():
+    for key in ("countryep", "countryeu"):
+        record = _read(f"@patent{{p, title = {{T}}, location = {{{key}}}, date = 1998}}")
+        assert record.variables["jurisdiction"] == Text("European Union")
+        assert f"  location = {{{key}}}," in converters.dumps([record], "biblatex")
+    from_csl = Record(type="patent", key="p", title=Text("T"), variables={"jurisdiction": Text("France; Atlantis")})
+    assert "  location = {countryfr and Atlantis}," in converters.dumps([from_csl], "biblatex")
+
+
+def test_a_jurisdiction_outside_a_patent_is_reported_dropped():
+    record = Record(type="legal_case", key="c", title=Text("T"), variables={"jurisdiction": Text("France")})
+    diagnostics: list = []
+    out = converters.dumps([record], "biblatex", diagnostics=diagnostics)
+    assert "France" not in out
+    assert [d.field for d in diagnostics if d.code == "write.lost"] == ["jurisdiction"]
+
+
+def test_a_location_list_splits_at_and_outside_braces_only():
+    record = _read("@book{b, title = {T}, location = {{Sun and Moon} and Durham}, date = 1998}")
+    assert record.publisher_place == "Sun and Moon; Durham"
+
+
+EVERY_FIELD = ("@book{every, author = {Ann Author}, title = {Every Field}, date = {2000}, publisher = {P},"
+               " translator = {Doe, Jane and others}, bookauthor = {Bo Author}, shorttitle = {Every},"
+               " shortjournal = {EJ}, series = {newseries}, number = {3}, eventtitle = {Meeting},"
+               " venue = {Rome}, eventdate = {2001-02-03/2001-02-05}, origtitle = {Alles},"
+               " origpublisher = {Old Press}, origlocation = {Durham and London}, origdate = {1850-05},"
+               " pagetotal = {300}, volumes = {2}, part = {1}, chapter = {4}, version = {1.2},"
+               " annotation = {An \\emph{annotation}}, library = {QA76}, pubstate = {inpress}, type = {resreport}}\n"
+               "@patent{pat, author = {Ann Author}, title = {A Patent}, date = {1998},"
+               " location = {countryfr and countryuk}, type = {patreqfr}}\n")
+
+
+@pytest.mark.skipif(bool(missing_programs()), reason="the real TeX tools are not installed")
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_the_mapped_fields_as_written_pass_bibtex_and_biber(dialect):
+    records = converters.loads(EVERY_FIELD, "biblatex").records
+    run = (run_biber if dialect == "biblatex" else run_bibtex)(converters.dumps(records, dialect))
+    assert sorted(run.keys) == ["every", "pat"] and not run.tool_errors and not run.latex_errors, run.log[-3000:]
