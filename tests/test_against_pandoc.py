@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 
 import converters
+from converters.text.biblatex_strings import BIBSTRINGS
 from converters.text.tex import tex_to_unicode
 
 from .corpus_oracles import BIBTEX_FILES, name_of, ours
@@ -181,6 +182,11 @@ def cause_of(field: str, kind: str, theirs, mine, extras: dict | None = None) ->
         kept = {w.casefold() for w in _COMMAND.findall(_flat(mine))}
         return "refconv keeps a command" if set(b - a) <= kept else "pandoc loss"
     if _within(mine, theirs):
+        # words pandoc adds by reading a plain word as a biblatex localisation key ("software"
+        # printed as "computer software" in a series): the input has only the word
+        printed = Counter(w for key in b if key in BIBSTRINGS for w in words(BIBSTRINGS[key]))
+        if set(a - b) and set(a - b) <= set(printed):
+            return "pandoc reads a word as a key"
         return "refconv loss"
     return "both differ"
 
@@ -360,7 +366,7 @@ def agreement(path: Path) -> tuple[int, int]:
 
 
 # measured on biblatex-examples.bib; issue 12 asks for 0.97 (raise this as mappings are completed)
-AGREEMENT_FLOOR = 0.70  # 656 of 937 on 2026-12-04, before the BibTeX and CSL-JSON maps
+AGREEMENT_FLOOR = 0.85  # 799 of 937 on 2026-12-04 (656 before the BibTeX and CSL-JSON maps)
 
 
 def test_agreement_with_pandoc_on_biblatex_examples_is_at_least_the_floor():
