@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Container, Iterable
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic
@@ -109,12 +110,16 @@ def report_unwritten(report: Reporter, record: Record, key: str | None, target: 
     ``dates``) that the writer does not write (``written``: CSL names), and the names'
     affiliations and ORCID iDs when it does not write those: every writer calls this once
     a record, so a variable a reader learns to fill is never lost silently."""
-    for kind in (record.variables, record.names, record.dates):
-        for name in kind:
-            if name not in written:
-                report.lost(key, name, target, record=record)
+    if record.variables or record.names or record.dates:
+        for kind in (record.variables, record.names, record.dates):
+            for name in kind:
+                if name not in written:
+                    report.lost(key, name, target, record=record)
     if not name_details:
-        people = (*record.authors, *record.editors, *(n for names in record.names.values() for n in names))
-        for detail in ("affiliation", "orcid"):
-            if any(getattr(n, detail) for n in people):
+        for detail, get in _DETAILS:  # (map/any/attrgetter: no Python step per name)
+            if any(map(get, record.authors)) or any(map(get, record.editors)) or (
+                    record.names and any(any(map(get, names)) for names in record.names.values())):
                 report.lost(key, f"name {detail}", target, record=record)
+
+
+_DETAILS = (("affiliation", attrgetter("affiliation")), ("orcid", attrgetter("orcid")))

@@ -206,16 +206,24 @@ class Position:
     line: int | None = None
 
 
+EMPTY_MAP: Mapping[str, Any] = MappingProxyType({})  # the typed maps' default: read-only, shared
+
+
+def _empty_map() -> Mapping[str, Any]:
+    return EMPTY_MAP
+
+
 def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str]:
     return MappingProxyType(dict(value or {}))
 
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def _typed_map(value: Mapping[str, Any], allowed: frozenset[str], kind: type, name: str) -> Mapping[str, Any]:
     """A read-only copy, every key a CSL variable of the map's kind and every value typed."""
     out = dict(value)
+    if kind is not Name and allowed.issuperset(out) and all(type(v) is kind for v in out.values()):
+        return MappingProxyType(out)  # the usual case, checked at C speed
     for key, item in out.items():
         if key not in allowed:
             raise ValueError(f"Record.{name}: {key!r} is not a CSL {name[:-1]} the record keeps there "
@@ -261,9 +269,9 @@ class Record:
     keywords: tuple[str, ...] = ()
     language: str | None = None
     # every other CSL variable, by its CSL name (converters/csl.py lists which go where)
-    variables: Mapping[str, Text] = field(default_factory=dict)  # standard and number variables
-    names: Mapping[str, tuple[Name, ...]] = field(default_factory=dict)  # name variables: "translator"
-    dates: Mapping[str, Date] = field(default_factory=dict)  # date variables: "original-date"
+    variables: Mapping[str, Text] = field(default_factory=_empty_map)  # standard and number variables
+    names: Mapping[str, tuple[Name, ...]] = field(default_factory=_empty_map)  # name variables: "translator"
+    dates: Mapping[str, Date] = field(default_factory=_empty_map)  # date variables: "original-date"
     ids: Identifiers = field(default_factory=Identifiers)
     extras: Mapping[str, str] = field(default_factory=dict)
     position: Position | None = field(default=None, compare=False)
@@ -272,11 +280,20 @@ class Record:
         if self.type not in CSL_TYPES:
             raise ValueError(f"unknown CSL item type {self.type!r}")
         object.__setattr__(self, "extras", _frozen_mapping(self.extras))
-        for name, allowed, kind in _TYPED_MAPS:  # (nearly all records leave them empty: no copy then)
+        for name, allowed, kind in _TYPED_MAPS:  # (nearly all records leave them empty: nothing to do)
             value = getattr(self, name)
-            object.__setattr__(self, name, _typed_map(value, allowed, kind, name) if value else _EMPTY)
+            if value is not EMPTY_MAP:
+                object.__setattr__(self, name, _typed_map(value, allowed, kind, name) if value else EMPTY_MAP)
 
     __hash__ = None  # type: ignore[assignment]  # extras is a mapping
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its fields, the read-only maps as dicts (a mappingproxy cannot be
+        pickled): worker processes and Dask partitions send records."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in ("extras", "variables", "names", "dates"):
+            values[name] = dict(values[name])
+        return (_record_from_fields, (values,))
 
     def evolve(self, **changes: Any) -> Record:
         """A copy with ``changes`` (records are frozen): ``record.evolve(title=Text("New"))``."""
@@ -292,6 +309,10 @@ class Record:
         if self.title:
             return self.title.value[:40]
         return "<untitled>"
+
+
+def _record_from_fields(values: dict[str, Any]) -> Record:
+    return Record(**values)
 
 
 _TYPED_MAPS = (("variables", csl.VARIABLES, Text), ("names", csl.NAME_VARIABLES, Name),

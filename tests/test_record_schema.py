@@ -68,3 +68,15 @@ def test_the_schema_refuses_what_the_model_refuses():
                 {"type": "book", "authors": [{"family": "A", "affiliation": "U"}]}):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(bad, schema)
+
+
+def test_a_record_pickles_for_worker_processes():
+    """Its maps are read-only mappingproxies, which pickle refuses: a record pickles as its fields."""
+    import pickle
+
+    from converters.model import Position
+
+    record = _full_record().evolve(extras={"bibtex:usera": "x"}, position=Position("refs.bib", 7))
+    again = pickle.loads(pickle.dumps(record))
+    assert again == record and again.position == record.position
+    assert type(again.variables) is type(record.variables)  # still read-only

@@ -222,6 +222,9 @@ ENTRY_GENRES = {"mastersthesis": "Master's thesis"}
 
 # Date variables and the prefix of the year/month/day fields read when the date field is absent
 LEGACY_DATES = {"original-date": "orig", "event-date": "event"}
+_VARIABLE_FIELD_NAMES = frozenset(name for rule in VARIABLE_FIELDS for name in rule.fields)
+_LEGACY_PARTS = {prefix: frozenset(prefix + part for part in ("year", "month", "day"))
+                 for prefix in LEGACY_DATES.values()}
 
 # biblatex's pubstate keys and the words english.lbx prints for them (pandoc resolves
 # them so); the writer writes the key again for the words.
@@ -303,10 +306,12 @@ class _Builder:
     # -- the mapping
     def build(self) -> Record:
         csl_type = self.csl_type()
+        taken: set[str] = set()
         if self.entry.type == "patent":
             self.jurisdiction()
+            taken = set(self.used)  # a patent's location is its jurisdiction, not the publisher's place
         for slot, names, how in FIELDS:
-            found = self.take(*(n for n in names if n not in self.used))
+            found = self.take(*(n for n in names if n not in taken) if taken else names)
             if found:
                 READERS[how](self, slot, *found)
         self.subtitles()
@@ -455,13 +460,11 @@ class _Builder:
     def typed_variables(self) -> None:
         """The fields of VARIABLE_FIELDS into the record's typed maps (after identifiers(),
         which may have read `version` as an arXiv version)."""
-        for rule in VARIABLE_FIELDS:
-            found = self.take(*(name for name in rule.fields if name not in self.used))
+        present = self.fields.keys() & _VARIABLE_FIELD_NAMES  # (most entries have none: no rule is tried)
+        for rule in VARIABLE_FIELDS if present else ():
+            found = None if present.isdisjoint(rule.fields) else self.take(
+                *(name for name in rule.fields if name not in self.used))
             if not found:
-                if rule.variable == "genre" and self.entry.type in ENTRY_GENRES:
-                    self.variables["genre"] = Text(ENTRY_GENRES[self.entry.type])
-                if rule.variable in LEGACY_DATES:
-                    self.legacy_date(rule.variable, LEGACY_DATES[rule.variable])
                 continue
             name, value = found
             if rule.how == "names":
@@ -493,6 +496,11 @@ class _Builder:
                 self.variables[rule.variable] = Text(words) if words else Text(value.text, Syntax.BIBTEX)
             else:
                 self.variables[rule.variable] = Text(_plain(value.text))
+        if "genre" not in self.variables and self.entry.type in ENTRY_GENRES:
+            self.variables["genre"] = Text(ENTRY_GENRES[self.entry.type])
+        for variable, prefix in LEGACY_DATES.items():
+            if variable not in self.dates:
+                self.legacy_date(variable, prefix)
 
     def jurisdiction(self) -> None:
         """A patent's location is where it holds (CSL jurisdiction), as pandoc reads it, with
@@ -509,9 +517,9 @@ class _Builder:
     def legacy_date(self, variable: str, prefix: str) -> None:
         """origyear/origmonth/origday (and event...), biber's parts of origdate, as pandoc reads
         them when there is no origdate: written back as origdate."""
-        parts = {part: self.fields.get(prefix + part) for part in ("year", "month", "day")}
-        if not any(parts.values()):
+        if self.fields.keys().isdisjoint(_LEGACY_PARTS[prefix]):  # (nearly every entry: one C-level test)
             return
+        parts = {part: self.fields.get(prefix + part) for part in ("year", "month", "day")}
         parsed, problems, keep = dates.parse_parts(*(v.text if v else None for v in parts.values()))
         self.report_dates([replace(p, field=prefix + p.field, message=prefix + p.message) for p in problems],
                           {prefix + part: value for part, value in parts.items()})
