@@ -10,9 +10,8 @@ block between the markers there (tests/test_variable_tables.py checks that it is
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from . import csl
+from . import csl, readme_blocks
 from .formats.bibtex.mapping import VARIABLE_FIELDS
 from .formats.bibtex.writer import WRITTEN_VARIABLES as BIBTEX_WRITTEN
 from .formats.csl_json.writer import WRITTEN_VARIABLES as CSL_WRITTEN
@@ -84,18 +83,8 @@ def render() -> str:
     return "\n".join([BEGIN, *lines, END])
 
 
-def replace_block(text: str) -> str:
-    start, end = text.index(BEGIN), text.index(END) + len(END)
-    return text[:start] + render() + text[end:]
-
-
 def main(argv: list[str]) -> int:
-    if len(argv) == 2 and argv[0] == "--write":
-        path = Path(argv[1])
-        path.write_text(replace_block(path.read_text(encoding="utf-8")), encoding="utf-8")
-        return 0
-    sys.stdout.write(render() + "\n")
-    return 0
+    return readme_blocks.main(argv, "converters.variable_tables", render, BEGIN, END)
 
 
 if __name__ == "__main__":
