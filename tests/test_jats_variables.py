@@ -72,3 +72,40 @@ def test_roles_jats_names_are_written_with_its_own_person_group_type(variable):
     record = Record(type="book", title=Text("T"), names={variable: (Name(family="X", given="Y"),)})
     text = converters.dumps([record], "jats")
     assert f'<person-group person-group-type="{variable}">' in text
+
+
+FRONT = """<?xml version="1.0"?>
+<article xmlns:xlink="http://www.w3.org/1999/xlink"><front><article-meta>
+<title-group><article-title>Front</article-title></title-group>
+<contrib-group>
+<contrib contrib-type="author"><contrib-id contrib-id-type="orcid">https://orcid.org/0000-0002-1825-0097</contrib-id>
+<name><surname>Carberry</surname><given-names>Josiah</given-names></name><xref ref-type="aff" rid="a1 a2"/></contrib>
+<contrib contrib-type="author"><name><surname>Lone</surname><given-names>L.</given-names></name>
+<aff>Own Institute, Town</aff></contrib>
+<contrib contrib-type="translator"><name><surname>Tran</surname><given-names>S.</given-names></name></contrib>
+<aff id="a1"><label>1</label>Brown University, Providence</aff><aff id="a2">Wesleyan University</aff>
+</contrib-group></article-meta></front></article>
+"""
+
+
+def test_front_matter_orcid_affiliations_and_roles_are_read_onto_the_names():
+    (record,) = converters.loads(FRONT, "jats", jats_front=True)
+    assert record.authors == (
+        Name(family="Carberry", given="Josiah", orcid="0000-0002-1825-0097",
+             affiliation=("Brown University, Providence", "Wesleyan University")),  # xref'd, label aside
+        Name(family="Lone", given="L.", affiliation=("Own Institute, Town",)),
+    )
+    assert record.names == {"translator": (Name(family="Tran", given="S."),)}
+
+
+def test_front_matter_writes_orcid_affiliations_and_roles_back():
+    from .test_jats_reader import assert_valid_articles
+
+    (record,) = converters.loads(FRONT, "jats", jats_front=True)
+    diagnostics: list = []
+    text = converters.dumps([record], "jats", jats_mode="articles", diagnostics=diagnostics)
+    assert_valid_articles(text)
+    assert not [d for d in diagnostics if d.code == "write.lost"]
+    assert '<contrib-id contrib-id-type="orcid">https://orcid.org/0000-0002-1825-0097</contrib-id>' in text
+    (again,) = converters.loads(text, "jats", jats_front=True)
+    assert (again.authors, again.names) == (record.authors, record.names)

@@ -6,9 +6,12 @@ Read with ``Options.jats_front``; it is how ``--jats-mode articles`` output read
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
-from ...model import Record, Text
+from ...csl import NAME_VARIABLES
+from ...model import Name, Record, Text
+from ...text.ids import bare_orcid
 from .inline import Builder, element_text, local, plain, rich
 from .parts import (
     NAME_ELEMENTS,
@@ -19,6 +22,7 @@ from .parts import (
     parts_date,
     read_name,
 )
+from .types import PERSON_GROUP_ROLES
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _VERSION = re.compile(r"v?(\d+)")
@@ -118,7 +122,40 @@ def _title_group(el, draft, ctx, state):
             draft.extra("alt-title", plain(group))
 
 
+def _affiliations(el) -> dict[str, str]:
+    """The front matter's <aff id="..."> texts (label aside), for the contribs that point at them."""
+    root = el.getparent() if el.getparent() is not None else el
+    out = {}
+    for aff in root.iter():
+        if local(aff) == "aff" and aff.get("id"):
+            out[aff.get("id")] = _aff_text(aff)
+    return out
+
+
+def _aff_text(aff) -> str:
+    return " ".join(plain(aff, frozenset({"label"})).split())
+
+
+def _person_details(contrib, name: Name, affiliations: dict[str, str]) -> Name:
+    """A contrib's ORCID iD (<contrib-id contrib-id-type="orcid">) and affiliations (its own
+    <aff>s and those its <xref ref-type="aff"> points at) on its name."""
+    orcid, found = None, []
+    for child in contrib:
+        kind = local(child)
+        if kind == "contrib-id" and (child.get("contrib-id-type") or "").lower() == "orcid":
+            orcid = orcid or bare_orcid(element_text(child))
+        elif kind == "aff":
+            found.append(_aff_text(child))
+        elif kind == "xref" and (child.get("ref-type") or "") == "aff":
+            found.extend(affiliations[rid] for rid in (child.get("rid") or "").split() if rid in affiliations)
+    found = [a for a in dict.fromkeys(found) if a]
+    if orcid is None and not found:
+        return name
+    return replace(name, orcid=orcid or name.orcid, affiliation=tuple(found) or name.affiliation)
+
+
 def _contrib_group(el, draft, ctx, state):
+    affiliations = _affiliations(el)
     roles: list[str] = []
     for contrib in el:
         if local(contrib) == "etal":
@@ -136,11 +173,16 @@ def _contrib_group(el, draft, ctx, state):
         name = read_name(name_el, ctx, None, draft) if name_el is not None else None
         if name is None:
             continue
-        if role == "author":
-            draft.authors.append(name)
-        elif role == "editor":
-            draft.editors.append(name)
-        else:
+        name = _person_details(contrib, name, affiliations)
+        places = PERSON_GROUP_ROLES.get(role) or ((role,) if role in NAME_VARIABLES else ())
+        for place in places:
+            if place == "author":
+                draft.authors.append(name)
+            elif place == "editor":
+                draft.editors.append(name)
+            else:
+                draft.names.setdefault(place, []).append(name)
+        if not places:
             draft.extra(f"contrib:{role}", name.display())
 
 

@@ -119,11 +119,11 @@ def _date_parts(date: Date, order: str) -> str:
     return "".join(pieces[k] for k in keys if k in pieces)
 
 
-# the CSL variables of the record's maps this writer writes (in an element-citation; the
-# articles mode's front matter writes none of them)
+# the CSL variables of the record's maps this writer writes in an element-citation, and in the
+# articles mode's front matter
 WRITTEN_VARIABLES: frozenset[str] = (NAME_VARIABLES | frozenset(VARIABLE_ELEMENTS.values())
                                      | {"number-of-pages", "event-date"})
-FRONT_WRITTEN_VARIABLES: frozenset[str] = frozenset()
+FRONT_WRITTEN_VARIABLES: frozenset[str] = NAME_VARIABLES  # (contribs, with ORCID iDs and affiliations)
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
@@ -303,8 +303,15 @@ def _chain(first: Record, second: Record, rest: Iterable[Record]):
     yield from rest
 
 
+def _contrib(name: Name) -> str:
+    """A contributor of the front matter: ORCID iD (as JATS4R writes it), name, affiliations."""
+    orcid = (_el("contrib-id", _esc(f"https://orcid.org/{name.orcid}"), contrib_id_type="orcid")
+             if name.orcid else "")
+    return orcid + _name(name) + "".join(_el("aff", _esc(aff)) for aff in name.affiliation)
+
+
 def _front_article(record: Record, key: str, report: Reporter) -> str:
-    report_unwritten(report, record, key, "JATS", FRONT_WRITTEN_VARIABLES)
+    report_unwritten(report, record, key, "JATS", FRONT_WRITTEN_VARIABLES, name_details=True)
     ids = record.ids
     meta: list[str] = []
     if ids.arxiv:
@@ -322,9 +329,10 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
         report.warning("write.no-title", "record has no title", key=key, record=record, field="title")
     meta.append(_el("title-group", title) if title else "")
     contribs = []
-    for role, names, etal in (("author", record.authors, record.authors_etal),
-                              ("editor", record.editors, record.editors_etal)):
-        inner = "".join(_el("contrib", _name(n), contrib_type=role) for n in names)
+    groups = [("author", record.authors, record.authors_etal), ("editor", record.editors, record.editors_etal),
+              *((PERSON_GROUP_TYPES.get(variable, variable), names, False) for variable, names in record.names.items())]
+    for role, names, etal in groups:
+        inner = "".join(_el("contrib", _contrib(n), contrib_type=role) for n in names)
         if etal:
             inner += "<etal/>"
         if inner:
