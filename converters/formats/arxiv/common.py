@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...diagnostics import Reporter
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
@@ -106,15 +106,16 @@ def build(draft: Draft, report: Reporter, code: str) -> Record | None:
     fields["issued"] = draft.submitted or _issued_from_id(ids["arxiv"], draft, report, code, key)
     if draft.versions:
         fields["extras"]["arxiv:versions"] = "\n".join(f"v{n} {text}" for n, text in sorted(draft.versions))
-    affiliations = affiliation_lines(draft.affiliations)
-    if affiliations:
+    authors, unplaced = _with_affiliations(draft.authors, draft.affiliations)
+    affiliations = affiliation_lines(unplaced)
+    if affiliations:  # for a name the author list does not have (a source's two spellings of it)
         fields["extras"]["arxiv:affiliations"] = affiliations
     _warn_mojibake(draft, report, code, key)
     try:
         return Record(
             type="article",
             publisher="arXiv",
-            authors=tuple(draft.authors),
+            authors=authors,
             authors_etal=draft.authors_etal,
             ids=Identifiers(**ids),
             position=Position(report.source, draft.line),
@@ -123,6 +124,22 @@ def build(draft: Draft, report: Reporter, code: str) -> Record | None:
     except ValueError as exc:  # the model refused a value: this record only
         report.error(f"{code}.invalid", f"record cannot be built: {exc}", line=draft.line, key=key)
         return None
+
+
+def _with_affiliations(authors: list[Name], affiliations: list[tuple[str, list[str]]]
+                       ) -> tuple[tuple[Name, ...], list[tuple[str, list[str]]]]:
+    """The authors with their affiliations on them (matched by the name as displayed), and
+    the affiliations no author of the list matches."""
+    if not affiliations:
+        return tuple(authors), []
+    by_name: dict[str, list[str]] = {}
+    for name, found in affiliations:
+        by_name.setdefault(name, []).extend(found)
+    placed = []
+    for author in authors:
+        found = [a for a in dict.fromkeys(by_name.pop(author.display(), ())) if a]
+        placed.append(replace(author, affiliation=(*author.affiliation, *found)) if found else author)
+    return tuple(placed), [(name, found) for name, found in by_name.items() if found]
 
 
 def _identifiers(draft: Draft, report: Reporter, code: str) -> dict | None:
