@@ -227,3 +227,14 @@ def test_the_variable_table_names_csl_variables_and_ris_types():
                 f"{tag}: {variable} is not a CSL variable the record's maps keep"
         if tables.ANY in rules:  # a tag with a default would compete with a slot reading the same tag
             assert tag not in tables.TAG_SLOTS, tag
+
+
+def test_research_notes_are_the_annote_both_ways():
+    """biblatex's annotation (CSL annote) was reported dropped in RIS; RN is its place."""
+    (record,) = converters.loads("TY  - BOOK\nTI  - T\nRN  - My reading notes\nER  - \n", "ris").records
+    assert record.variables["annote"].value == "My reading notes" and "ris:RN" not in record.extras
+    bib = converters.loads("@book{k, title = {T}, annotation = {An annotated entry}}", "bibtex").records
+    diagnostics: list = []
+    text = converters.dumps(bib, "ris", diagnostics=diagnostics)
+    assert "RN  - An annotated entry" in text
+    assert not [d for d in diagnostics if d.code == "write.lost" and d.field == "annote"]

@@ -244,6 +244,9 @@ VARIABLE_TAGS: dict[str, dict[str, str | None]] = {
     "C3": {"ART": "dimensions"},  # Zotero: artworkSize
     "C5": {"MPCT": "medium", "VIDEO": "medium", "SOUND": "medium", "PAT": "references"},  # Zotero: *Format, references
     "C6": {"PAT": "status"},  # Zotero: legalStatus
+    # research notes: the reader's own notes on the item (the RIS spec; EndNote's Research
+    # Notes), kept apart from N1 as CSL keeps annote apart from note (biblatex annotation)
+    "RN": {ANY: "annote"},
 }
 
 
@@ -295,7 +298,6 @@ KEPT_TAGS: dict[str, str] = {
     "L4": "link to a figure or image: an attachment",
     "LB": "the user's label; CSL citation-label is a processor variable the record does not keep",
     "M2": "Zotero reads it as 'extra' (free text); no CSL variable",
-    "RN": "research notes: the user's own notes, kept apart from N1",
     "RP": "reprint status ('Not In File', 'On Request'): no CSL variable",
     "TA": "translated author: CSL has no name variable for it",
     "TT": "translated title: CSL has no variable for it",
