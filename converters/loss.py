@@ -14,15 +14,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Container, Iterable
-from operator import attrgetter
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from .diagnostics import Diagnostic
-
-if TYPE_CHECKING:
-    from .diagnostics import Reporter
-    from .model import Record
 
 LOSS_CODES = ("write.lost", "write.moved")
 _MOVED_TO = re.compile(r"; written to (?P<to>.+)$")
@@ -99,27 +93,3 @@ def summary_line(report: dict, shown: int = 6) -> str | None:
     more = len(totals) - shown
     listed = ", ".join(parts) + (f", and {more} more field{'s' if more != 1 else ''}" if more > 0 else "")
     return f"not carried by {report['target']}: {listed} (-v or --report FILE.json: which records)"
-
-
-NOTHING: frozenset[str] = frozenset()
-
-
-def report_unwritten(report: Reporter, record: Record, key: str | None, target: str,
-                     written: Container[str] = NOTHING, *, name_details: bool = False) -> None:
-    """Report, as dropped, each CSL variable of the record's maps (``variables``, ``names``,
-    ``dates``) that the writer does not write (``written``: CSL names), and the names'
-    affiliations and ORCID iDs when it does not write those: every writer calls this once
-    a record, so a variable a reader learns to fill is never lost silently."""
-    if record.variables or record.names or record.dates:
-        for kind in (record.variables, record.names, record.dates):
-            for name in kind:
-                if name not in written:
-                    report.lost(key, name, target, record=record)
-    if not name_details:
-        for detail, get in _DETAILS:  # (map/any/attrgetter: no Python step per name)
-            if any(map(get, record.authors)) or any(map(get, record.editors)) or (
-                    record.names and any(any(map(get, names)) for names in record.names.values())):
-                report.lost(key, f"name {detail}", target, record=record)
-
-
-_DETAILS = (("affiliation", attrgetter("affiliation")), ("orcid", attrgetter("orcid")))

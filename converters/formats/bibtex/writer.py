@@ -18,13 +18,13 @@ from typing import TextIO
 from ... import targets
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator, ascii_key
-from ...loss import report_unwritten
 from ...model import Date, Name, Record, Syntax, Text
 from ...options import Options
 from ...text import tex
 from ...text.markup import to_tex
 from ...text.months import MACROS, SEASON_NAMES
 from ...text.tex_encode import combining_to_macros
+from ...unwritten import report_unwritten
 from .mapping import (
     COUNTRY_KEYS,
     ENTRY_GENRES,

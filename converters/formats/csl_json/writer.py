@@ -29,12 +29,12 @@ from typing import Any, TextIO
 from ... import csl, targets
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator
-from ...loss import report_unwritten
 from ...model import Date, Name, Record
 from ...options import Options
 from ...serialize import encode_json, encode_json_parts, escape_line_breaks
 from ...text.ids import ORCID_URL
 from ...text.markup import to_csl, to_plain
+from ...unwritten import report_unwritten
 from .tables import (
     ARRAY_VARIABLES,
     CSL_VARIABLES,

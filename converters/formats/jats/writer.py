@@ -22,10 +22,10 @@ from typing import TextIO
 from ...csl import NAME_VARIABLES
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator, XmlIdAllocator
-from ...loss import report_unwritten
 from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...text.markup import spans
+from ...unwritten import report_unwritten
 from .types import CSL_TYPES, PERSON_GROUP_TYPES, TITLE_IS_SOURCE, VARIABLE_ELEMENTS
 
 PUBLIC_ID = "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.4 20241031//EN"

@@ -22,10 +22,10 @@ from typing import TextIO
 
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator
-from ...loss import report_unwritten
 from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...text.markup import to_plain
+from ...unwritten import report_unwritten
 from .tables import (
     DEFAULT_RIS_TYPE,
     MAP_VARIABLES,
