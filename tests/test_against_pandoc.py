@@ -43,7 +43,7 @@ from .shared import ids_for
 KNOWN = Path(__file__).parent / "known_divergences" / "pandoc-corpus.json"
 # where a lost or changed word matters most: a "differs" here is listed entry by entry
 WORD_FIELDS = {"title", "container-title", "collection-title", "volume-title", "title-short", "container-title-short",
-               "original-title", "event", "author", "editor", "translator", "container-author"}
+               "original-title", "event", "author", "editor", "translator", "container-author", "annote"}
 
 
 def _normal(value):
@@ -187,6 +187,8 @@ def cause_of(field: str, kind: str, theirs, mine, extras: dict | None = None) ->
         printed = Counter(w for key in b if key in BIBSTRINGS for w in words(BIBSTRINGS[key]))
         if set(a - b) and set(a - b) <= set(printed):
             return "pandoc reads a word as a key"
+        if set(a - b) and set(a - b) <= set(b):  # pandoc has more of words refconv has too
+            return "pandoc repeats words"
         return "refconv loss"
     return "both differ"
 
