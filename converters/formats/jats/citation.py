@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ...csl import NAME_VARIABLES
 from ...keys import suffix_letters
 from ...model import Date, Name, Record, Text
 from ...normalise import arxiv_id_from
@@ -23,6 +22,7 @@ from .parts import (
     href,
     iso_date,
     parts_date,
+    place_names,
     read_name,
     text_date,
 )
@@ -373,15 +373,7 @@ def _finish(draft: Draft, got: _Collected, raw_type: str, ctx: Context, line: in
 
 def _names(draft: Draft, got: _Collected) -> None:
     for role, names in got.groups.items():
-        places = PERSON_GROUP_ROLES.get(role) or ((role,) if role in NAME_VARIABLES else ())
-        for place in places:
-            if place == "author":
-                draft.authors.extend(names)
-            elif place == "editor":
-                draft.editors.extend(names)
-            else:
-                draft.names.setdefault(place, []).extend(names)
-        if not places:  # (assignee, research-assistant: no CSL variable)
+        if not place_names(draft, role, names):  # (assignee, research-assistant: no CSL variable)
             draft.extra(f"person-group:{role}", "; ".join(n.display() for n in names))
     draft.authors_etal = bool(got.etal & AUTHOR_ROLES)
     draft.editors_etal = bool(got.etal & EDITOR_ROLES)

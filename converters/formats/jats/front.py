@@ -9,7 +9,6 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from ...csl import NAME_VARIABLES
 from ...model import Name, Record, Text
 from ...text.ids import bare_orcid
 from .inline import Builder, element_text, local, plain, rich
@@ -20,9 +19,9 @@ from .parts import (
     add_identifier,
     href,
     parts_date,
+    place_names,
     read_name,
 )
-from .types import PERSON_GROUP_ROLES
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _VERSION = re.compile(r"v?(\d+)")
@@ -174,15 +173,7 @@ def _contrib_group(el, draft, ctx, state):
         if name is None:
             continue
         name = _person_details(contrib, name, affiliations)
-        places = PERSON_GROUP_ROLES.get(role) or ((role,) if role in NAME_VARIABLES else ())
-        for place in places:
-            if place == "author":
-                draft.authors.append(name)
-            elif place == "editor":
-                draft.editors.append(name)
-            else:
-                draft.names.setdefault(place, []).append(name)
-        if not places:
+        if not place_names(draft, role, [name]):
             draft.extra(f"contrib:{role}", name.display())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...csl import NAME_VARIABLES
 from ...diagnostics import Reporter
 from ...model import (
     Date,
@@ -27,6 +28,7 @@ from ...text.ids import (
 from ...text.months import MONTHS, SEASONS
 from ...text.names import split_display_name
 from .inline import element_text, local, plain
+from .types import PERSON_GROUP_ROLES
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
@@ -162,6 +164,21 @@ class Draft:
 
 
 # --- names ------------------------------------------------------------------------------
+
+def place_names(draft: Draft, role: str, names: list[Name]) -> bool:
+    """Put a role's names where the record keeps them (types.PERSON_GROUP_ROLES: the authors,
+    the editors or a CSL name variable; a CSL name variable as the role is that variable).
+    False when the role has no place (assignee, research-assistant)."""
+    places = PERSON_GROUP_ROLES.get(role) or ((role,) if role in NAME_VARIABLES else ())
+    for place in places:
+        if place == "author":
+            draft.authors.extend(names)
+        elif place == "editor":
+            draft.editors.extend(names)
+        else:
+            draft.names.setdefault(place, []).extend(names)
+    return bool(places)
+
 
 NAME_ELEMENTS = frozenset({"name", "string-name", "collab", "anonymous", "name-alternatives", "collab-alternatives"})
 # inside <collab>: member lists and affiliations are not the organisation's name
