@@ -307,3 +307,14 @@ def test_the_mapped_fields_as_written_pass_bibtex_and_biber(dialect):
     records = converters.loads(EVERY_FIELD, "biblatex").records
     run = (run_biber if dialect == "biblatex" else run_bibtex)(converters.dumps(records, dialect))
     assert sorted(run.keys) == ["every", "pat"] and not run.tool_errors and not run.latex_errors, run.log[-3000:]
+
+
+def test_a_second_field_under_a_name_written_already_is_reported_not_dropped_silently():
+    """location and address both given: BibTeX output has address for the first only."""
+    record = _read("@book{k, title = {T}, location = {Berlin}, address = {Leipzig}, year = 2000}")
+    diagnostics: list = []
+    assert "address = {Berlin}" in converters.dumps([record], "bibtex", diagnostics=diagnostics)
+    assert [(d.field, "Leipzig" in d.message) for d in diagnostics if d.code == "write.lost"] == [
+        ("bibtex:address", True)]
+    biblatex = converters.dumps([record], "biblatex")
+    assert "location = {Berlin}" in biblatex and "address = {Leipzig}" in biblatex  # both names exist there

@@ -68,3 +68,12 @@ def test_an_arxiv_abstract_page_or_datacite_doi_gives_the_arxiv_id_in_every_read
                                  "URL": "https://arxiv.org/abs/2101.00001v3"}])
     (record,) = converters.loads(other_version, "csl-json").records
     assert (record.ids.arxiv, record.ids.url) == ("2101.00001", "https://arxiv.org/abs/2101.00001v3")  # v3's page
+
+
+def test_bibtex_output_keeps_isbn_qualifiers_as_written():
+    """The bare list lost "(paperback)" from BibTeX -> BibTeX, silently."""
+    text = "@book{k, title = {T}, isbn = {0-486-23929-2 (paperback)}, issn = {0036-8733 (print), 1946-7087 (online)}}"
+    diagnostics: list = []
+    out = converters.dumps(converters.loads(text, "bibtex").records, "bibtex", diagnostics=diagnostics)
+    assert "isbn = {0-486-23929-2 (paperback)}" in out and "issn = {0036-8733 (print), 1946-7087 (online)}" in out
+    assert not [d for d in diagnostics if d.code == "write.lost"]

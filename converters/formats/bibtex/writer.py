@@ -21,6 +21,7 @@ from ...keys import KeyAllocator, ascii_key
 from ...model import Date, Name, Record, Syntax, Text
 from ...options import Options
 from ...text import tex
+from ...text.ids import normalize_isbn, normalize_issn
 from ...text.markup import to_tex
 from ...text.months import MACROS, SEASON_NAMES
 from ...text.tex_encode import combining_to_macros
@@ -428,10 +429,10 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             report.lost(key, "ids.doi", target, record=record, value=extra)
     if ids.primary_url:
         fields.append(("url", _verbatim(ids.primary_url, ascii=mode == "ascii")))
-    if ids.isbn:
-        fields.append(("isbn", plain(", ".join(ids.isbn))))
-    if ids.issn:
-        fields.append(("issn", plain(", ".join(ids.issn))))
+    for name, numbers, normalise in (("isbn", ids.isbn, normalize_isbn), ("issn", ids.issn, normalize_issn)):
+        if numbers:
+            fields.append((name, plain(_as_given(record.extras.get(f"bibtex:{name}"), numbers, normalise)
+                                       or ", ".join(numbers))))
     if ids.pmid:
         fields.append(("pmid", plain(ids.pmid)))
     if ids.pmcid:
@@ -453,6 +454,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         # plain.bst sorts by author and warns "to sort, need author or key" without one
         fields.append(("key", plain(f"arXiv:{ids.arxiv}" if ids.arxiv else key)))
     written = {name.lower() for name, _ in fields}
+    written_values = {name.lower(): value for name, value in fields}
     if record.title:  # the title holds them, split off above where biblatex reads them
         written.update(TITLE_PARTS)
     for extra_key, value in record.extras.items():
@@ -472,6 +474,11 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                 kept = (", ".join(ascii_key(k.strip()) for k in kept.split(",")) if field_name.lower() in _KEY_LISTS
                         else tex.encode_non_ascii(kept, missing))
             fields.append((field_name, _braced(kept)))
+        elif namespace == "bibtex" and field_name.lower() in written_values and not _says_the_same(
+                written_values[field_name.lower()], value):
+            # a second field of the input under a name written already (location and address
+            # both given: BibTeX output has address only for the first)
+            report.lost(key, extra_key, target, record=record, value=value[:60])
         elif namespace != "bibtex":
             report.lost(key, extra_key, target, record=record)
     for name, chars in missing.unmapped():
@@ -511,15 +518,11 @@ def _variable_fields(record: Record, fields: list[tuple[str, str]], biblatex: bo
     if not (record.variables or record.names or record.dates):
         return
     taken = {name.lower() for name, _ in fields}
-    for rule in VARIABLE_FIELDS:
+    for rule in VARIABLE_FIELDS:  # (an input field these shadow, annote beside annotation, is reported
+        # by the extras loop, as every field written twice is)
         name = rule.bibtex if rule.bibtex and not biblatex else rule.fields[0]
-        before = len(fields)
         _variable_field(record, fields, biblatex, report, key, target, text, item, names, entry_type, rule, name,
                         taken)
-        shadowed = "bibtex:field:type" if name == "type" else f"bibtex:{name}"
-        if len(fields) > before and shadowed in record.extras:
-            # the input had both spellings (annotation and annote): the extras loop skips a field written
-            report.lost(key, shadowed, target, record=record, value=record.extras[shadowed])
 
 
 def _variable_field(record: Record, fields: list[tuple[str, str]], biblatex: bool, report: Reporter, key: str,
@@ -652,6 +655,26 @@ def preamble_blocks(record: Record, report: Reporter, key: str, *, ascii: bool =
             report.warning("write.bad-preamble", f"@preamble text with unbalanced braces not written: {value[:60]!r}",
                            key=key, record=record, field=extra_key)
     return out
+
+
+_NUMBER_IN_LIST = re.compile(r"[0-9][0-9Xx\s-]{7,}[0-9Xx]")
+
+
+def _as_given(text: str | None, numbers: tuple[str, ...], normalise: Callable[[str], tuple[str, bool]]) -> str | None:
+    """The input's ISBN/ISSN field as written ("0-486-23929-2 (paperback)") when it holds the
+    record's numbers and no other: its qualifiers are data the bare list would lose."""
+    if not text:
+        return None
+    found = [normalise(m.group())[0] for m in _NUMBER_IN_LIST.finditer(text)]
+    return text if sorted(dict.fromkeys(found)) == sorted(numbers) else None
+
+
+def _says_the_same(written: str, kept: str) -> bool:
+    """Whether a field as written holds what an input field kept in extras says (the babel
+    name the language was written with, say), letter case and TeX spelling aside."""
+    inner = written[1:-1] if written.startswith("{") and written.endswith("}") else written
+    return " ".join(tex.tex_to_unicode(inner).casefold().split()) == " ".join(
+        tex.tex_to_unicode(kept).casefold().split())
 
 
 def _split_subtitles(record: Record, title: Text, biblatex: bool) -> tuple[Text, list[tuple[str, str]]]:
