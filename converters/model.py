@@ -217,8 +217,6 @@ def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str]:
     return MappingProxyType(dict(value or {}))
 
 
-
-
 def _typed_map(value: Mapping[str, Any], allowed: frozenset[str], kind: type, name: str) -> Mapping[str, Any]:
     """A read-only copy, every key a CSL variable of the map's kind and every value typed."""
     out = dict(value)

@@ -167,7 +167,7 @@ def _dois(draft: Draft, arxiv_id: str, report: Reporter, code: str) -> tuple[str
     key = f"arXiv:{arxiv_id}"
     out: list[str] = []
     derived = arxiv_doi(arxiv_id)
-    # a reader that checked its DOIs gives them one a value, bare; others give DOI fields as written
+    # a reader that checked its DOIs gives one bare DOI a value; the others give DOI fields as written
     tokens = ((doi, doi) for doi in draft.dois) if draft.checked_dois else (
         (token, strip_doi(token)) for text in draft.dois for token, _ in split_dois(text))
     for token, doi in tokens:

@@ -24,6 +24,7 @@ from ...diagnostics import Reporter
 from ...keys import KeyAllocator, XmlIdAllocator
 from ...model import Date, Name, Record, Text
 from ...options import Options
+from ...text.ids import ORCID_URL
 from ...text.markup import spans
 from ...unwritten import report_unwritten
 from .types import CSL_TYPES, PERSON_GROUP_TYPES, TITLE_IS_SOURCE, VARIABLE_ELEMENTS
@@ -305,8 +306,7 @@ def _chain(first: Record, second: Record, rest: Iterable[Record]):
 
 def _contrib(name: Name) -> str:
     """A contributor of the front matter: ORCID iD (as JATS4R writes it), name, affiliations."""
-    orcid = (_el("contrib-id", _esc(f"https://orcid.org/{name.orcid}"), contrib_id_type="orcid")
-             if name.orcid else "")
+    orcid = _el("contrib-id", _esc(ORCID_URL + name.orcid), contrib_id_type="orcid") if name.orcid else ""
     return orcid + _name(name) + "".join(_el("aff", _esc(aff)) for aff in name.affiliation)
 
 
