@@ -125,6 +125,7 @@ def test_the_jats_writer_holds_almost_nothing_per_record_when_losses_are_counted
 def _bibtex_read_peak(entries: int) -> int:
     """Peak bytes traced while reading (and dropping) a generated .bib of this many entries.
     Every entry has the same text but its key, so the (bounded) TeX caches stay as they are."""
+    import gc
     import tracemalloc
 
     from converters.diagnostics import Reporter
@@ -138,6 +139,7 @@ def _bibtex_read_peak(entries: int) -> int:
                    "models},\n  journal = prd,\n  year = 2021,\n  pages = {1--10},\n}\n\n")
 
     report = Reporter("<memory>")
+    gc.collect()  # garbage earlier tests left must not be freed (or grow) inside the measurement
     tracemalloc.start()
     try:
         count = sum(1 for _ in bibtex.read(lines(), report, Options()))
