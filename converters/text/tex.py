@@ -152,7 +152,7 @@ def flatten(pieces: list[tuple[str, str]]) -> str:
 
 
 # Runs of characters that mean themselves: taken in one step, not one by one.
-_PLAIN = re.compile(r"[^\\{}$\-`'~!?]+")
+_PLAIN = re.compile(r"(?:[^\\{}$\-`'~!?]|-(?!-)|`(?!`)|'(?!')|[!?](?!`))+")
 _PLAIN_MATH = re.compile(r"[^\\{}$~]+")
 _CONTROL = re.compile(r"\\(?:([A-Za-z]+)|(.))", re.DOTALL)
 # TeX skips spaces and one line end after \name, but not a blank line (a paragraph break)
@@ -190,8 +190,8 @@ def _in_bare_url(value: str, i: int) -> bool:
 class _Scan:
     """One left-to-right pass: the pieces so far, the open frames and the current kind."""
 
-    __slots__ = ("buffer", "buffer_kind", "frames", "kind", "literal_at", "math", "math_text", "pieces",
-                 "protect", "unknown", "value")
+    __slots__ = ("buffer", "buffer_kind", "frames", "groups", "kind", "literal_at", "math", "math_text",
+                 "pieces", "protect", "unknown", "value")
 
     def __init__(self, value: str, protect: bool, *, math: bool = False, math_text: bool = False) -> None:
         self.value = value
@@ -202,16 +202,21 @@ class _Scan:
         self.buffer: list[str] = []
         self.buffer_kind = self.kind = "text"
         self.frames: list[_Frame] = []
+        self.groups = 0  # how many of the frames are brace groups
         self.literal_at = -1  # where a group opens whose braces are kept (after an unknown macro)
         self.unknown: list[str] = []
 
     def run(self) -> list[tuple[str, str]]:
         value, i, n = self.value, 0, len(self.value)
         plain = (_PLAIN_MATH if self.math else _PLAIN).match
+        buffer = self.buffer
         while i < n:
             match = plain(value, i)
             if match:
-                self.emit(match.group())
+                if self.buffer_kind != self.kind:
+                    self.flush()
+                    self.buffer_kind = self.kind
+                buffer.append(match.group())
                 i = match.end()
             else:
                 i = self.step(i)
@@ -257,18 +262,20 @@ class _Scan:
     # -- frames ----------------------------------------------------------------------------
     def push(self, kind: str | None = None, **frame) -> None:
         self.frames.append(_Frame(self.kind, **frame))
+        self.groups += frame.get("group", True)
         if kind is not None and self.kind != "nocase":  # case protection keeps only the text of markup
             self.kind = kind
 
     def pop(self) -> _Frame:
         frame = self.frames.pop()
+        self.groups -= frame.group
         self.kind = frame.kind  # a declaration inside ends here, before the closing quote
         if frame.close:
             self.emit(frame.close)
         return frame
 
     def nested(self) -> bool:
-        return any(frame.group for frame in self.frames)
+        return self.groups > 0
 
     # -- tokens ----------------------------------------------------------------------------
     def step(self, i: int) -> int:
@@ -479,6 +486,8 @@ class _Scan:
 
 def _missing(spec: str, spans: list[tuple[int, int] | None]) -> bool:
     """A required argument is missing (the text ends, or its group does): keep the source."""
+    if spec == "{":
+        return spans[0] is None
     return any(kind == "{" and span is None for kind, span in zip(spec, spans, strict=True))
 
 
