@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
 
 from ...diagnostics import Reporter
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
@@ -101,6 +100,38 @@ ENTRY_TYPES: dict[str, str] = {
     "video": "motion_picture",
     "preprint": "article",
 }
+
+# The writer's choice: CSL type -> (BibTeX type, BibLaTeX type). Types Zotero discards (@preprint) are never written.
+ENTRY_TYPES_WRITTEN: dict[str, tuple[str, str]] = {
+    "article": ("misc", "online"),
+    "article-journal": ("article", "article"),
+    "article-magazine": ("article", "article"),
+    "article-newspaper": ("article", "article"),
+    "review": ("article", "article"),
+    "review-book": ("article", "article"),
+    "book": ("book", "book"),
+    "classic": ("book", "book"),
+    "collection": ("book", "collection"),
+    "chapter": ("incollection", "incollection"),
+    "entry": ("incollection", "inreference"),
+    "entry-dictionary": ("incollection", "inreference"),
+    "entry-encyclopedia": ("incollection", "inreference"),
+    "paper-conference": ("inproceedings", "inproceedings"),
+    "event": ("misc", "misc"),
+    "report": ("techreport", "report"),
+    "thesis": ("phdthesis", "thesis"),
+    "manuscript": ("unpublished", "unpublished"),
+    "pamphlet": ("booklet", "booklet"),
+    "webpage": ("misc", "online"),
+    "post": ("misc", "online"),
+    "post-weblog": ("misc", "online"),
+    "dataset": ("misc", "dataset"),
+    "software": ("misc", "software"),
+    "patent": ("misc", "patent"),
+    "standard": ("misc", "standard"),
+    "periodical": ("misc", "periodical"),
+}
+DEFAULT_ENTRY_TYPE = ("misc", "misc")
 UNKNOWN_TYPE = "document"
 
 # These types become CSL "article" (a preprint) when they carry an arXiv eprint.
@@ -617,7 +648,7 @@ class _Builder:
         # the entry type is kept only where a writer would not choose it again from the
         # CSL type: @article and a preprint's @misc round-trip exactly, @conference is remembered
         extras = dict(self.meta)
-        if self.entry.written_type.lower() not in _written_types().get(csl_type, ()):
+        if self.entry.written_type.lower() not in ENTRY_TYPES_WRITTEN.get(csl_type, ()):
             extras["bibtex:type"] = self.entry.written_type
         for name, value in self.fields.items():
             if value.macro and name != "month":
@@ -626,15 +657,6 @@ class _Builder:
                 continue
             extras["bibtex:field:type" if name == "type" else f"bibtex:{name}"] = value.text
         return extras
-
-
-@cache
-def _written_types() -> dict[str, tuple[str, str]]:
-    """The BibTeX writer's entry types, imported on first use (reading alone need not load
-    the writer); an import statement per entry cost 1.6 us."""
-    from .writer import ENTRY_TYPES
-
-    return ENTRY_TYPES
 
 
 def _read_text(builder: _Builder, slot: str, name: str, value: Value) -> None:

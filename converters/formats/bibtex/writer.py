@@ -28,7 +28,9 @@ from ...text.tex_encode import combining_to_macros
 from ...unwritten import report_unwritten
 from .mapping import (
     COUNTRY_KEYS,
+    DEFAULT_ENTRY_TYPE,
     ENTRY_GENRES,
+    ENTRY_TYPES_WRITTEN,
     ETAL_META,
     PATENT_LOCATION_META,
     PREAMBLE_META,
@@ -42,38 +44,8 @@ from .mapping import (
 )
 
 MONTH_MACROS = MACROS
+ENTRY_TYPES = ENTRY_TYPES_WRITTEN
 
-# CSL type -> (BibTeX type, BibLaTeX type). Types Zotero discards (@preprint) are never written.
-ENTRY_TYPES: dict[str, tuple[str, str]] = {
-    "article": ("misc", "online"),
-    "article-journal": ("article", "article"),
-    "article-magazine": ("article", "article"),
-    "article-newspaper": ("article", "article"),
-    "review": ("article", "article"),
-    "review-book": ("article", "article"),
-    "book": ("book", "book"),
-    "classic": ("book", "book"),
-    "collection": ("book", "collection"),
-    "chapter": ("incollection", "incollection"),
-    "entry": ("incollection", "inreference"),
-    "entry-dictionary": ("incollection", "inreference"),
-    "entry-encyclopedia": ("incollection", "inreference"),
-    "paper-conference": ("inproceedings", "inproceedings"),
-    "event": ("misc", "misc"),
-    "report": ("techreport", "report"),
-    "thesis": ("phdthesis", "thesis"),
-    "manuscript": ("unpublished", "unpublished"),
-    "pamphlet": ("booklet", "booklet"),
-    "webpage": ("misc", "online"),
-    "post": ("misc", "online"),
-    "post-weblog": ("misc", "online"),
-    "dataset": ("misc", "dataset"),
-    "software": ("misc", "software"),
-    "patent": ("misc", "patent"),
-    "standard": ("misc", "standard"),
-    "periodical": ("misc", "periodical"),
-}
-DEFAULT_ENTRY_TYPE = ("misc", "misc")
 
 # Where the container title goes, by entry type.
 CONTAINER_FIELD = {

@@ -5,7 +5,17 @@
 (entities, DTDs, XInclude, size, broken documents).
 """
 
-from .reader import detect, read
-from .writer import DEFAULT_PUBLICATION_TYPE, PUBLICATION_TYPES, write
+from typing import TYPE_CHECKING
+
+from .. import lazy_exports
+
+if TYPE_CHECKING:
+    from .reader import detect, read
+    from .writer import DEFAULT_PUBLICATION_TYPE, PUBLICATION_TYPES, write
 
 __all__ = ["DEFAULT_PUBLICATION_TYPE", "PUBLICATION_TYPES", "detect", "read", "write"]
+
+__getattr__ = lazy_exports(__name__, {
+    "detect": "reader", "read": "reader", "DEFAULT_PUBLICATION_TYPE": "writer", "PUBLICATION_TYPES": "writer",
+    "write": "writer",
+})
