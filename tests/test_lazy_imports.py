@@ -52,3 +52,14 @@ def test_every_exported_name_of_a_format_package_resolves(package):
     module = importlib.import_module(f"converters.formats.{package}")
     for name in module.__all__:
         assert getattr(module, name) is not None
+
+
+def test_guessing_the_format_imports_no_other_reader(tmp_path):
+    """Every detector runs on the head of the input; they live in formats/sniff.py, so only
+    the chosen format's reader is imported (not lxml, not the arXiv builder)."""
+    loaded = modules_after(None, "csl-json", BIB, tmp_path)
+    assert "converters.formats.bibtex.reader" in loaded
+    others = {m for m in loaded if m.startswith(("converters.formats.jats", "converters.formats.arxiv",
+                                                 "converters.formats.ris", "converters.formats.refconv_json",
+                                                 "converters.formats.csl_json.reader"))}
+    assert others == set()

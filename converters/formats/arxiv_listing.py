@@ -36,6 +36,7 @@ from ..text.names import is_organisation, split_display_name
 from ..text.tex import has_tex
 from .arxiv.authors import SplitAuthors, has_no_letters, split_author_string
 from .arxiv.common import Draft, build, split_dois
+from .sniff import arxiv_listing as detect  # noqa: F401 (the format's detector, re-exported)
 
 NAME = "arxiv-listing"
 
@@ -47,9 +48,6 @@ _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 
 Line = tuple[int, str]
 
-
-def detect(head: str) -> bool:
-    return bool(re.search(r"(?m)^arXiv:\S+", head) and re.search(r"(?m)^Created:\s*\d", head))
 
 
 @dataclass

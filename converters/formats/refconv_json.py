@@ -17,11 +17,7 @@ from ..model import Position, Record
 from ..options import Options
 from ..serialize import encode_json, record_from_dict, record_to_dict
 from ..textio import TOO_DEEP, vet_json
-
-
-def detect(head: str) -> bool:
-    first = head.lstrip("\ufeff").split("\n", 1)[0]
-    return first.startswith("{") and '"ids"' in first and '"type"' in first and '"date-parts"' not in first
+from .sniff import refconv_json as detect  # noqa: F401 (the format's detector, re-exported)
 
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:

@@ -6,25 +6,18 @@ listing built of the same blocks: an ``.abs`` file opens with its one block.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from ...diagnostics import Reporter
 from ...model import Record
 from ...options import Options
+from ..sniff import arxiv_abs as detect  # noqa: F401 (the format's detector, re-exported)
 from .blocks import scan, to_record
 
 NAME = "arxiv-abs"
 CODE = "abs"
 
-_OPENING = re.compile(r"^\ufeff?(?:-{10,}\s*\n)?\\\\\s*\n(?:arXiv:\S+|Paper:\s*\S+)\s*\n(?:From|Date):")
-HEADER_AFTER_SEPARATOR = re.compile(r"(?m)^\\\\\s*\n(?:arXiv:\S|Paper[ :(])")
 
-
-def detect(head: str) -> bool:
-    """One block, at the very start: a listing of several blocks is ``arxiv-mailing``."""
-    text = head.replace("\r\n", "\n")
-    return bool(_OPENING.match(text)) and len(HEADER_AFTER_SEPARATOR.findall(text)) == 1
 
 
 def read(stream: Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:

@@ -23,12 +23,12 @@ from ...model import Record
 from ...options import Options
 from ...text.names import split_display_name
 from ...text.tex import tex_to_unicode
+from ..sniff import arxiv_atom as detect  # noqa: F401 (the format's detector, re-exported)
 from .common import Draft, build, parse_iso_date
 from .xmlstream import children, iter_ends, local, text_of
 
 NAME = "arxiv-atom"
 CODE = "atom"
-ATOM = "http://www.w3.org/2005/Atom"
 
 _ABS_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/abs/", re.I)
 _VERSION = re.compile(r"v(\d+)$")
@@ -37,10 +37,6 @@ _FEED_NUMBERS = {"totalResults", "startIndex", "itemsPerPage"}
 _MAPPED = {"id", "title", "summary", "published", "updated", "author", "category", "primary_category",
            "comment", "journal_ref", "doi", "link"}
 
-
-def detect(head: str) -> bool:
-    """An XML document (not, say, JSON quoting one) with an Atom feed from arxiv.org."""
-    return head.lstrip("\ufeff \t\r\n").startswith("<") and "<feed" in head and ATOM in head and "arxiv.org" in head
 
 
 def read(stream: Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:

@@ -30,13 +30,10 @@ from dataclasses import dataclass, field
 
 from ...diagnostics import Reporter
 from ...model import Record
+from ..sniff import ID_LINE
 from .authors import parse_author_string
 from .common import Draft, build, parse_rfc2822, split_categories
 
-ID_LINE = re.compile(
-    r"^(?:arXiv:(?P<new>\S+)(?P<cross1>\s+\(\*cross-listing\*\))?"
-    r"|Paper(?P<cross2>\s+\(\*cross-listing\*\))?:\s*(?P<old>\S+))\s*$"
-)
 _HEADER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z-]*(?: \([^)]*\))?):\s?(?P<value>.*)$")
 _REVISED = re.compile(r"^Date \(revised(?: v(?P<n>\d+))?\)$")
 _REPLACED = re.compile(r"^replaced with revised version\s+(?P<date>.*)$")

@@ -15,34 +15,17 @@ What each shape yields:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
 from ...diagnostics import Reporter
 from ...model import Record
 from ...options import Options
-from . import abs as abs_format
-from .blocks import ID_LINE, scan, to_record
+from ..sniff import arxiv_mailing as detect  # noqa: F401 (the format's detector, re-exported)
+from .blocks import scan, to_record
 
 NAME = "arxiv-mailing"
 CODE = "mailing"
 
-_PREAMBLE = re.compile(r"(?m)^(?:Subject: .*(?:mailing|daily)|Papers received as of |/\* .+ \*/$| ?received from )")
-
-
-def detect(head: str) -> bool:
-    """Record blocks after ``\\\\`` lines, and either a mailing preamble or several blocks,
-    or nothing but id lines; never a single-block file, which is ``arxiv-abs``."""
-    text = head.replace("\r\n", "\n").lstrip("\ufeff")
-    if abs_format.detect(text):
-        return False
-    blocks = len(abs_format.HEADER_AFTER_SEPARATOR.findall(text))
-    return blocks >= 2 or (blocks == 1 and bool(_PREAMBLE.search(text))) or _id_list(text)
-
-
-def _id_list(text: str) -> bool:
-    lines = [line.strip() for line in text.split("\n")[:-1] if line.strip()]  # the last may be cut off
-    return bool(lines) and all(ID_LINE.match(line) for line in lines)
 
 
 def read(stream: Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:

@@ -21,22 +21,18 @@ from collections.abc import Iterable, Iterator
 from ...diagnostics import Reporter
 from ...model import Record
 from ...options import Options
+from ..sniff import arxiv_oai as detect  # noqa: F401 (the format's detector, re-exported)
 from .authors import name_from_parts, parse_author_string
 from .common import Draft, build, parse_iso_date, parse_rfc2822, split_categories
 from .xmlstream import children, iter_ends, local, text_of
 
 NAME = "arxiv-oai"
 CODE = "oai"
-OAI = "http://www.openarchives.org/OAI/2.0/"
 
 _TEXT_FIELDS = {"title": "title", "abstract": "abstract", "comments": "comments", "journal-ref": "journal_ref",
                 "report-no": "report_no"}
 _STRUCTURED = {"id", "created", "updated", "authors", "categories", "doi", "version", "submitter", *_TEXT_FIELDS}
 
-
-def detect(head: str) -> bool:
-    """An XML document with an OAI-PMH root that mentions arXiv (request, identifiers)."""
-    return head.lstrip("\ufeff \t\r\n").startswith("<") and "<OAI-PMH" in head and OAI in head and "arXiv" in head
 
 
 def read(stream: Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:

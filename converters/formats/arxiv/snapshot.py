@@ -22,6 +22,7 @@ from ...diagnostics import Reporter
 from ...model import Record
 from ...options import Options
 from ...textio import TOO_DEEP, vet_json
+from ..sniff import arxiv_json as detect  # noqa: F401 (the format's detector, re-exported)
 from .authors import name_from_parts, parse_author_string
 from .common import Draft, build, parse_rfc2822, split_categories
 
@@ -34,13 +35,6 @@ _TEXT_FIELDS = {"title": "title", "abstract": "abstract", "comments": "comments"
 _STRUCTURED = {"id", "authors", "authors_parsed", "categories", "doi", "versions", "update_date", "submitter",
                *_TEXT_FIELDS}
 
-
-def detect(head: str) -> bool:
-    first = head.lstrip("\ufeff \t\r\n").split("\n", 1)[0]
-    if not first.startswith("{") or '"id"' not in first:
-        return False
-    # a line of many thousand authors may push the later keys out of the head
-    return '"authors_parsed"' in first or '"update_date"' in first or '"submitter"' in first
 
 
 def read(stream: Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:

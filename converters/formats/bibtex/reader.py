@@ -25,6 +25,7 @@ from ...diagnostics import Reporter
 from ...keys import DigestSet
 from ...model import Record
 from ...options import Options
+from ..sniff import bibtex as detect  # noqa: F401 (the format's detector, re-exported)
 from .inherit import Resolver
 from .mapping import NOT_RECORDS, PREAMBLE_META, EntryInfo, to_record
 from .values import BadValue, Macros, Value, evaluate
@@ -44,9 +45,6 @@ _STRAY_FIELD = re.compile(r"(?m)^[\s,]*(?P<name>[A-Za-z][\w-]*)\s*=\s*[\"{\w]")
 _SWALLOWED = re.compile(r"\n[ \t]*[A-Za-z][\w-]*[ \t]*=")
 _FIELD_NAME = re.compile(r"(?:^|[,{(\s])(?P<name>[^\s\"#%'(),={}]+)\s*=")
 
-
-def detect(head: str) -> bool:
-    return re.search(r"(?m)^[\s\ufeff]*@[A-Za-z]+\s*[{(]", head) is not None
 
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:

@@ -35,6 +35,7 @@ from ...serialize import encode_json, encode_json_parts, escape_line_breaks
 from ...text.ids import ORCID_URL
 from ...text.markup import to_csl, to_plain
 from ...unwritten import report_unwritten
+from ..sniff import csl_json as detect  # noqa: F401 (the format's detector, re-exported)
 from .tables import (
     ARRAY_VARIABLES,
     CSL_VARIABLES,
@@ -44,15 +45,6 @@ from .tables import (
     NAME_VARIABLES,
     RICH_TEXT_VARIABLES,
 )
-
-
-def detect(head: str) -> bool:
-    text = head.lstrip("\ufeff \t\r\n")
-    first_line = text.split("\n", 1)[0]
-    if first_line.startswith("{") and '"ids"' in first_line and '"date-parts"' not in first_line:
-        return False  # refconv-json: the canonical record, not CSL
-    return text[:1] in "[{" and '"type"' in head and ('"id"' in head or '"title"' in head)
-
 
 # the CSL variables of the record's maps this writer writes: all of them
 WRITTEN_VARIABLES: frozenset[str] = csl.VARIABLES | csl.NAME_VARIABLES | csl.DATE_VARIABLES

@@ -9,28 +9,18 @@ problems are diagnostics with the line and the ref id.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from ...diagnostics import Reporter
 from ...model import Record
 from ...options import Options
+from ..sniff import jats as detect  # noqa: F401 (the format's detector, re-exported)
 from . import safety
 from .citation import CITATIONS, read_citation, read_ref
 from .front import read_article_front, read_meta
 from .inline import local
 from .parts import Context
-
-_HTML = re.compile(r"<!DOCTYPE\s+html\b|<html[\s>]", re.I)
-_JATS = re.compile(r"<!DOCTYPE\s+(?:article|pmc-articleset)\b|-//NLM//DTD|"
-                   r"<(?:article|ref-list|element-citation|mixed-citation|nlm-citation|pmc-articleset)[\s>]")
-
-
-def detect(head: str) -> bool:
-    """XML (it starts with markup), not HTML, and JATS's DOCTYPE or elements."""
-    return (head.lstrip("\ufeff \t\r\n").startswith("<") and _HTML.search(head) is None
-            and _JATS.search(head) is not None)
 
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:

@@ -26,6 +26,7 @@ from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...text.markup import to_plain
 from ...unwritten import report_unwritten
+from ..sniff import ris as detect  # noqa: F401 (the format's detector, re-exported)
 from .tables import (
     DEFAULT_RIS_TYPE,
     MAP_VARIABLES,
@@ -41,9 +42,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")  # tab asid
 _TAG = re.compile(r"^[A-Z][A-Z0-9]$")
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
-
-def detect(head: str) -> bool:
-    return re.search(r"(?m)^\ufeff?TY[ \t]{1,2}-[ \t]", head) is not None
 
 
 # the CSL variables of the record's maps this writer writes, where the record's RIS type has a
