@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import html
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import Syntax, Text
 from . import tex
 from .cache import cache_short
+
+if TYPE_CHECKING:
+    from .tex_encode import CharSink
 
 
 class Span(NamedTuple):
@@ -152,7 +155,7 @@ _TEX_WRAP = {"i": r"\textit", "b": r"\textbf", "sc": r"\textsc", "sup": r"\texts
              "sub": r"\textsubscript"}
 
 
-def to_tex(text: Text, *, mode: str = "utf8", protect_case: bool = True, missing: list[str] | None = None) -> str:
+def to_tex(text: Text, *, mode: str = "utf8", protect_case: bool = True, missing: CharSink | None = None) -> str:
     """TeX for BibTeX output from any syntax.
 
     TeX source is kept as written, only repaired where it would break out of its field

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache, partial
+from typing import Protocol
 
 from .tex import _BRACE_TOKENS, nfc, tex_to_unicode
 from .tex_tables import LATEX_UTF8_RANGES
@@ -169,7 +170,13 @@ _STRUCTURAL = re.compile(r"[\\{}]")
 _TO_ESCAPE = re.compile(r"[\\{}#$%&_~^]|--|``|''|[!?]`")
 
 
-def escape_plain(value: str, mode: str = "utf8", missing: list[str] | None = None) -> str:
+class CharSink(Protocol):
+    """Where the encoder notes a character it has no macro for (a list will do)."""
+
+    def append(self, char: str, /) -> None: ...
+
+
+def escape_plain(value: str, mode: str = "utf8", missing: CharSink | None = None) -> str:
     """Plain text to TeX.
 
     ``utf8``: TeX's specials (``# $ % & _ { } ~ ^ \\``) get macros, Unicode stays;
@@ -187,7 +194,7 @@ def escape_plain(value: str, mode: str = "utf8", missing: list[str] | None = Non
     return encode_non_ascii(escaped, missing) if mode == "ascii" else escaped
 
 
-def encode_non_ascii(tex: str, missing: list[str] | None = None) -> str:
+def encode_non_ascii(tex: str, missing: CharSink | None = None) -> str:
     """Replace non-ASCII characters in TeX source by TeX macros (``ö`` -> ``{\\"o}``);
     one without a standard macro becomes UNMAPPED and is appended to ``missing``."""
     if tex.isascii():

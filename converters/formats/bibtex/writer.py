@@ -24,7 +24,7 @@ from ...text import tex
 from ...text.ids import normalize_isbn, normalize_issn
 from ...text.markup import to_tex
 from ...text.months import MACROS, SEASON_NAMES
-from ...text.tex_encode import combining_to_macros
+from ...text.tex_encode import CharSink, combining_to_macros
 from ...unwritten import report_unwritten
 from .mapping import (
     COUNTRY_KEYS,
@@ -465,7 +465,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     return entry_type, fields
 
 
-def _jurisdiction(record: Record, value: Text, mode: str, missing: list[str]) -> str:
+def _jurisdiction(record: Record, value: Text, mode: str, missing: CharSink) -> str:
     """A patent's countries as biblatex's list of keys (it prints them localised); the
     field as the input wrote it while it still says the same."""
     written = record.extras.get(PATENT_LOCATION_META)
@@ -535,25 +535,26 @@ def _variable_field(record: Record, fields: list[tuple[str, str]], biblatex: boo
         fields.append((name, text(value, protect=rule.variable in _TITLE_LIKE)))
 
 
-class _Missing(list):
+class _Missing:
     """The characters ascii mode had no macro for, each noted with the field it was in: the
-    one being made, as a value is made before it is appended to ``fields``."""
+    one being made, as a value is made before it is appended to ``fields``. (Not a list
+    subclass: compiled callers append to a list without calling an override.)"""
 
     def __init__(self, fields: list[tuple[str, str]]):
-        super().__init__()
         self.fields = fields
+        self.chars: list[str] = []
         self.at: list[int] = []
 
     def append(self, char: str) -> None:
-        super().append(char)
+        self.chars.append(char)
         self.at.append(len(self.fields))
 
     def unmapped(self) -> list[tuple[str, list[str]]]:
         """(field name, its missing characters without repeats), in field order."""
-        if not self:  # the usual entry: every character had a macro
+        if not self.chars:  # the usual entry: every character had a macro
             return []
         by_field: dict[int, list[str]] = {}
-        for char, index in zip(self, self.at, strict=True):
+        for char, index in zip(self.chars, self.at, strict=True):
             if index < len(self.fields):  # made for a value that was then not written: no field
                 by_field.setdefault(index, []).append(char)
         return [(self.fields[index][0], list(dict.fromkeys(chars))) for index, chars in sorted(by_field.items())]
@@ -662,7 +663,7 @@ def _split_subtitles(record: Record, title: Text, biblatex: bool) -> tuple[Text,
     return title, parts
 
 
-def _names(names: tuple[Name, ...], etal: bool, mode: str, missing: list[str] | None = None
+def _names(names: tuple[Name, ...], etal: bool, mode: str, missing: CharSink | None = None
            ) -> tuple[str, list[Name]]:
     """The name list as BibTeX, and the names that had to be braced whole (a loss to report)."""
     parts = []
@@ -737,7 +738,7 @@ def _plain_name(family: str, given: str) -> str | None:
     return None
 
 
-def _name(name: Name, mode: str, missing: list[str] | None = None) -> str:
+def _name(name: Name, mode: str, missing: CharSink | None = None) -> str:
     family, given = name.family, name.given
     if (family and given and name.literal is None and not name.suffix and not name.dropping_particle
             and not name.non_dropping_particle and (written := _plain_name(family, given))):
@@ -782,7 +783,7 @@ def _iso_part(date: Date) -> str:
 
 
 def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str, mode: str,
-                 missing: list[str] | None = None) -> list[tuple[str, str]]:
+                 missing: CharSink | None = None) -> list[tuple[str, str]]:
     date = record.issued
     if date is None:
         return []
