@@ -85,9 +85,19 @@ Shell completion (bash; zsh and fish likewise, see README):
 """
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from .compiled import build_description
+
+    # the version constant, not importlib.metadata: that import alone costs ~40 ms of start-up
+    click.echo(f"refconv {__version__} ({build_description()})")
+    ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EXAMPLES)
-# The version constant, not importlib.metadata: that import alone costs ~40 ms of start-up.
-@click.version_option(__version__, "--version", prog_name="refconv", message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and the build (compiled with mypyc, or pure Python), then exit.")
 def main() -> None:
     """Convert bibliographic records between arXiv listings, BibTeX, BibLaTeX, RIS,
     CSL-JSON and JATS."""

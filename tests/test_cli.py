@@ -179,10 +179,13 @@ def test_version_is_the_installed_distributions():
     from importlib.metadata import version
 
     import converters
+    from converters.compiled import build_description
 
     result = run("--version")
     assert result.exit_code == 0
-    assert result.stdout.strip() == f"refconv {version('refconv')}" == f"refconv {converters.__version__}"
+    assert version("refconv") == converters.__version__
+    assert result.stdout.strip() == f"refconv {converters.__version__} ({build_description()})"
+    assert build_description() == "pure Python" or build_description().startswith("compiled with mypyc, ")
 
 
 def test_undecodable_bytes_are_reported_with_an_offset(tmp_path):
