@@ -87,6 +87,7 @@ class Run:
 
 
 SNAPSHOT_DIR: Path | None = None  # the frozen copy's venv, when there is one
+PURE_SNAPSHOT: Path | None = None  # with --build compiled: a pure-Python copy, measured beside it
 CHILD_CWD: Path | None = None  # children run here: not the checkout, whose converters/ `python -c` would import
 
 
@@ -124,7 +125,28 @@ def refconv_command() -> list[str]:
     return [str(script)] if script.exists() else [PYTHON, "-m", "converters.cli"]
 
 
-def make_snapshot(dest: Path) -> dict:
+def compile_snapshot(purelib: Path) -> None:
+    """The snapshot's copy compiled as `pip install .` compiles it (setup.py, mypyc, -O3),
+    in place: the extension modules land beside the Python ones and take precedence."""
+    build = Path(tempfile.mkdtemp(prefix="compile-"))
+    try:
+        shutil.copytree(purelib / "converters", build / "converters")
+        for name in ("setup.py", "pyproject.toml", "README.md"):
+            shutil.copy(ROOT / name, build / name)
+        env = {k: v for k, v in os.environ.items() if k != "REFCONV_PURE"}
+        done = subprocess.run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], cwd=build, env=env,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"compiling the snapshot failed:\n{done.stderr[-2000:]}")
+        for module in build.glob("*.so"):  # mypyc's shared library is a top-level module
+            shutil.copy(module, purelib / module.name)
+        for module in (build / "converters").rglob("*.so"):
+            shutil.copy(module, purelib / module.relative_to(build))
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def make_snapshot(dest: Path, compiled: bool = False) -> dict:
     """Freeze the code under test: a venv at ``dest`` whose site-packages holds a copy of converters/
     (as a regular, non-editable install would), with this interpreter's site-packages appended for the
     dependencies, and a ``refconv`` script like the installed one.
@@ -138,7 +160,9 @@ def make_snapshot(dest: Path) -> dict:
     python = dest / "bin" / "python"
     purelib = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                   capture_output=True, text=True, check=True).stdout.strip())
-    shutil.copytree(ROOT / "converters", purelib / "converters", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "converters", purelib / "converters", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    if compiled:
+        compile_snapshot(purelib)
     (purelib / "refconv_benchmark_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     script = dest / "bin" / "refconv"
     script.write_text(f"#!{python}\nimport sys\nfrom converters.cli import main\n\nif __name__ == '__main__':\n"
@@ -152,9 +176,13 @@ def make_snapshot(dest: Path) -> dict:
                            capture_output=True, text=True, cwd=dest, check=False)
     if not check.stdout.strip().startswith(str(purelib)):
         raise RuntimeError(f"the snapshot does not import its own copy: {check.stdout or check.stderr}")
+    build = subprocess.run([str(python), "-c", "from converters.compiled import build_description as b; print(b())"],
+                           capture_output=True, text=True, cwd=dest, check=False).stdout.strip()
+    if compiled and not build.startswith("compiled with mypyc"):
+        raise RuntimeError(f"the compiled build was asked for, but the snapshot runs: {build or 'nothing'}")
     commit = command_output(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
     dirty = command_output(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "converters"])
-    return {"python": str(python), "commit": commit, "converters_modified": bool(dirty),
+    return {"python": str(python), "commit": commit, "converters_modified": bool(dirty), "build": build,
             "converters_sha256": digest.hexdigest()[:16], "taken": dt.datetime.now(dt.UTC).isoformat(
                 timespec="seconds")}
 
@@ -395,13 +423,18 @@ def set_ratios(rows: list[Row]) -> None:
 
 def refconv_tools(source_format: str, target: str, extra_cli: tuple[str, ...] = ()) -> list[Tool]:
     cli = refconv_command()
-    return [
+    tools = [
         Tool("refconv (CLI)", f"refconv convert IN --to {target} -o OUT" + "".join(" " + a for a in extra_cli),
              lambda i, o: [*cli, "convert", str(i), "--to", target, "-o", str(o), *extra_cli], target, refconv="cli"),
         Tool("refconv (library)", "converters.iter_load -> converters.dump (drivers.py)",
              lambda i, o: [PYTHON, str(DRIVERS), "refconv", source_format, target, str(i), str(o)], target,
              refconv="library"),
     ]
+    if PURE_SNAPSHOT is not None:  # the same code, not compiled: a peer row, so its ratio is printed
+        pure = [str(PURE_SNAPSHOT / "bin" / "refconv")]
+        tools.append(Tool("refconv pure Python (CLI)", "the same code, its pure-Python build",
+                          lambda i, o: [*pure, "convert", str(i), "--to", target, "-o", str(o), *extra_cli], target))
+    return tools
 
 
 def python_peer(name: str, module: str, source: str, target: str, how: str, shared_as: str | None = None) -> Tool:
@@ -840,6 +873,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help=f"comma-separated groups: {','.join(GROUPS)}")
     parser.add_argument("--live", action="store_true",
                         help="measure the working tree as it is during the run (default: a frozen copy of converters/)")
+    parser.add_argument("--build", choices=("compiled", "pure"), default="compiled",
+                        help="compiled (default): the snapshot is compiled with mypyc as `pip install .` does, and "
+                             "a pure-Python copy is measured beside it; the run stops if the compiled build is not "
+                             "in use. pure: the pure-Python copy only")
     parser.add_argument("--validate-all", action="store_true",
                         help=f"schema-check every CSL-JSON item (default: at most {VALIDATE_SAMPLE:,}, evenly spaced)")
     args = parser.parse_args(argv)
@@ -854,17 +891,22 @@ def main(argv: list[str] | None = None) -> int:
     except corpora.SharedMissing as exc:
         print(f"benchmarks: {exc}", file=sys.stderr)
         return 0
-    global PYTHON, CHILD_CWD, SNAPSHOT_DIR
+    global PYTHON, CHILD_CWD, SNAPSHOT_DIR, PURE_SNAPSHOT
     workdir = Path(tempfile.mkdtemp(prefix="out-", dir=corpora.corpus_dir(size)))
     CHILD_CWD = workdir
     snapshot = None
     if not args.live:
-        snapshot = make_snapshot(workdir / "snapshot")
+        compiled = args.build == "compiled"
+        snapshot = make_snapshot(workdir / "snapshot", compiled=compiled)
         PYTHON = snapshot["python"]
         SNAPSHOT_DIR = workdir / "snapshot"
+        if compiled:
+            make_snapshot(workdir / "snapshot-pure")
+            PURE_SNAPSHOT = workdir / "snapshot-pure"
         print(f"measuring a frozen copy of converters/ (git {snapshot['commit']}"
               f"{', with uncommitted changes' if snapshot['converters_modified'] else ''}, "
-              f"sha256 {snapshot['converters_sha256']}) in {workdir / 'snapshot'}", file=sys.stderr)
+              f"sha256 {snapshot['converters_sha256']}, {snapshot['build']}) in {workdir / 'snapshot'}",
+              file=sys.stderr)
     env = environment()
     env["code_under_test"] = snapshot or {"live": "the working tree, as it was during the run"}
     bench = Bench(size, args.repeat or (1 if args.quick else 3), args.validate_all or args.quick, workdir, manifest)
