@@ -33,6 +33,10 @@ def _can_compile() -> str | None:
         import mypyc  # noqa: F401
     except ImportError:
         return "mypyc is not installed (it comes with mypy, a test dependency)"
+    try:
+        import setuptools  # noqa: F401
+    except ImportError:
+        return "setuptools is not installed (setup.py builds the compiled modules with it)"
     compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
     if shutil.which(compiler) is None:
         return f"no C compiler ({compiler}) on this machine"
