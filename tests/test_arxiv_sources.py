@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import converters
+import converters.serialize
 from converters import registry
 from converters.cli import main
 from converters.formats.arxiv.authors import name_from_parts, parse_author_string
