@@ -12,9 +12,7 @@ from __future__ import annotations
 import errno
 import io
 import os
-import secrets
 import stat
-import tempfile
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -163,6 +161,8 @@ class atomic_output:
             except OSError as exc:
                 if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
                     raise  # a real problem (read-only, no space, permission): say so
+        import tempfile  # (O_TMPFILE is the usual way: tempfile's imports, 3 ms, only where it is not)
+
         self._fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
 
     def discard(self) -> None:
@@ -214,7 +214,7 @@ class atomic_output:
             except FileExistsError:  # created meanwhile: replace it like any existing file
                 pass
         while True:
-            hidden = f".{name}.{secrets.token_hex(4)}.tmp"
+            hidden = f".{name}.{os.urandom(4).hex()}.tmp"  # (what secrets.token_hex does, without its imports)
             try:
                 os.link(source, hidden, dst_dir_fd=self._dir_fd, follow_symlinks=True)
                 break
