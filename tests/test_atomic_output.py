@@ -145,10 +145,13 @@ def test_output_to_a_fifo_writes_into_it(tmp_path):
     try:
         converters.dump(_records(), fifo, "ris")
     finally:
-        if reader.is_alive():
-            with open(fifo, "wb"):  # unblock the reader if the write never opened the pipe
-                pass
         reader.join(timeout=10)
+        if reader.is_alive():  # the write never opened the pipe: unblock the reader
+            try:  # (non-blocking: a plain open would wait for ever if the reader ended meanwhile)
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass
+            reader.join(timeout=10)
     assert received[0].count(b"ER  - ") == 10
     assert fifo.is_fifo() and list(tmp_path.iterdir()) == [fifo]
 
