@@ -192,6 +192,21 @@ def test_an_entry_with_a_duplicate_key_still_inherits():
     assert problems(report) == [("bibtex.duplicate-key", 2, 1)]
 
 
+def test_a_book_author_is_the_bookauthor_of_its_chapters_as_biber_inherits_it():
+    """biber passes a book's author to an @inbook as author and as bookauthor (container-author):
+    a chapter with its own author keeps the book's too; a @book volume of an @mvbook does not."""
+    text = ("@inbook{own, author={Poe, Ann}, title={Chapter}, crossref={b}}\n"
+            "@inbook{none, title={Other}, crossref={b}}\n"
+            "@book{vol, title={Volume}, crossref={mv}}\n"
+            "@book{b, author={Knuth, Donald}, title={The Book}, year=1999}\n"
+            "@mvbook{mv, author={Lee, Bo}, title={Works}, year=2000}\n")
+    records = {r.key: r for r in read_text(text)[0]}
+    assert records["own"].authors == (person("Poe", "Ann"),)
+    assert records["own"].names["container-author"] == (person("Knuth", "Donald"),)
+    assert records["none"].authors == records["none"].names["container-author"] == (person("Knuth", "Donald"),)
+    assert records["vol"].authors == (person("Lee", "Bo"),) and "container-author" not in records["vol"].names
+
+
 def test_crossref_cycle_is_reported_once():
     records, report = read_text("@book{a, title={A}, crossref={b}}\n@book{b, crossref={a}, year=2000}\n")
     # resolving a reaches b, whose link back to a closes the cycle and is cut

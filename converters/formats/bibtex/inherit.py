@@ -35,6 +35,12 @@ RENAMES: tuple[tuple[frozenset[str], frozenset[str], Mapping[str, str | None]], 
     (frozenset({"periodical"}), frozenset({"article", "suppperiodical"}), _AS_JOURNAL),
 )
 
+# biber's one field inherited under two names: a book's author is also the bookauthor of its
+# parts (biblatex manual, appendix B), so a chapter with its own author keeps the book's.
+ALSO_AS: tuple[tuple[frozenset[str], frozenset[str], Mapping[str, str]], ...] = (
+    (frozenset({"mvbook", "book"}), frozenset({"inbook", "bookinbook", "suppbook"}), {"author": "bookauthor"}),
+)
+
 # Fields that say the same thing: a child with one of a group inherits none of it
 # (a child's year must not be completed by its parent's date).
 SAME_DATUM: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
@@ -66,6 +72,13 @@ def inherit(child_type: str, fields: Fields, parent_type: str, parent_fields: Fi
         if target is None or target in out or any(other in fields for other in _GROUP_OF.get(target, ())):
             continue
         out[target] = Value(value.text, value.line, value.column, value.macro, value.inherited_from or parent_key)
+    for parents, children, also in ALSO_AS if renaming else ():
+        if parent_type in parents and child_type in children:
+            for name, target in also.items():
+                source = parent_fields.get(name)
+                if source is not None and target not in out:
+                    out[target] = Value(source.text, source.line, source.column, source.macro,
+                                        source.inherited_from or parent_key)
     return out
 
 
