@@ -120,7 +120,9 @@ FORMATS: tuple[Format, ...] = (
             _PLAIN_MATH)),
     Format("csl-json", "CSL-JSON (citeproc, Zotero, pandoc)", ("csljson", "csl", "json"), (".json", ".csl.json"),
            ".sniff:csl_json", ".csl_json:read", ".csl_json:write", ".json",
-           (Option("ndjson", bool, False, "One item per line instead of one array"), _PLAIN_MATH)),
+           (Option("ndjson", bool, False, "One item per line instead of one array"), _PLAIN_MATH,
+            Option("sentence_case", bool, True, "English BibTeX titles in sentence case, as CSL stores them "
+                   "(braced words keep their capitals); false keeps every letter as written"))),
     Format("jats", "JATS XML 1.4 Archiving (references or full articles)", ("jats-xml", "xml"),
            (".xml", ".jats", ".nxml"), ".sniff:jats", ".jats:read", ".jats:write", ".xml",
            (Option("jats_mode", str, "references", "references: one <article> holding a <ref-list>; "

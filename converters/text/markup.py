@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..model import Syntax, Text
 from . import tex
 from .cache import cache_short
+from .sentence_case import sentence_case
 
 if TYPE_CHECKING:
     from .tex_encode import CharSink
@@ -133,11 +134,15 @@ def _csl_escape(value: str) -> str:
     return _TAGLIKE.sub("&lt;", value)
 
 
-def to_csl(text: Text, *, plain_math: bool = False) -> str:
+def to_csl(text: Text, *, plain_math: bool = False, sentence: bool = False) -> str:
     """CSL rich text: citeproc's HTML-like tags; a literal ``<`` that could open a tag, or an
-    ``&`` that could start an entity, is escaped."""
+    ``&`` that could start an entity, is escaped. ``sentence``: a BibTeX title is lowered to
+    CSL's sentence case where BibTeX lets a style lower it (text/sentence_case.py)."""
     parts = []
-    for kind, content in spans(text):
+    pieces = spans(text)
+    if sentence and text.syntax is Syntax.BIBTEX:
+        pieces = sentence_case(pieces)
+    for kind, content in pieces:
         if kind == "math":
             body = tex.math_to_text(content) if plain_math else f"${content}$"
             parts.append(_csl_escape(body))

@@ -48,6 +48,12 @@ from .tables import (
 
 # the CSL variables of the record's maps this writer writes: all of them
 WRITTEN_VARIABLES: frozenset[str] = csl.VARIABLES | csl.NAME_VARIABLES | csl.DATE_VARIABLES
+# Titles of works, which an English BibTeX title gives in title case and CSL stores in
+# sentence case (text/sentence_case.py); a container's title only when the container is a
+# book: a journal's title, like an event's, is a name and keeps its capitals (as pandoc has it)
+SENTENCE_CASE_VARIABLES = frozenset(
+    "title title-short collection-title volume-title original-title part-title reviewed-title".split())
+BOOK_CONTAINED_TYPES = frozenset("chapter paper-conference entry entry-dictionary entry-encyclopedia".split())
 # name keys the schema allows beside the name's parts: put back on the name object
 _NAME_FLAGS = ("comma-suffix", "static-ordering")
 
@@ -149,8 +155,9 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
     custom: dict[str, Any] = {}
     used: set[str] = set()  # extras written with the names, and "name orcid"/"name affiliation" when written
     plain_math = options.plain_math
+    sentence = options.sentence_case and _english(record.language)
     if record.title:
-        item["title"] = to_csl(record.title, plain_math=plain_math)
+        item["title"] = to_csl(record.title, plain_math=plain_math, sentence=sentence and record.type != "periodical")
     if record.authors:
         _names("author", record.authors, record, item, custom, used)
     if record.authors_etal:
@@ -164,7 +171,8 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
     if record.accessed:
         item["accessed"] = _date(record.accessed)
     if record.container_title:
-        item["container-title"] = to_csl(record.container_title, plain_math=plain_math)
+        item["container-title"] = to_csl(record.container_title, plain_math=plain_math,
+                                         sentence=sentence and record.type in BOOK_CONTAINED_TYPES)
     for attr, var in (("publisher", "publisher"), ("publisher_place", "publisher-place"), ("volume", "volume"),
                       ("issue", "issue"), ("pages", "page"), ("edition", "edition"), ("language", "language")):
         value = getattr(record, attr)
@@ -206,7 +214,7 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
         item["note"] = to_csl(record.note, plain_math=plain_math)
     for var, text in record.variables.items():
         if var in RICH_TEXT_VARIABLES:
-            item[var] = to_csl(text, plain_math=plain_math)
+            item[var] = to_csl(text, plain_math=plain_math, sentence=sentence and var in SENTENCE_CASE_VARIABLES)
         else:  # plain, as the abstract: citeproc would read tags, but producers write these as text
             item[var] = to_plain(text, plain_math=plain_math)
     for var, names in record.names.items():
@@ -238,6 +246,11 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
             plain_note = to_plain(record.note, plain_math=plain_math) if record.note else None
             shape.apply(item, plain_note)
     return item
+
+
+def _english(language: str | None) -> bool:
+    """An English record, or one whose language is not given (BibTeX's styles assume English)."""
+    return language is None or language[:2].lower() == "en" and language[2:3] in ("", "-")
 
 
 def _loads(text: str, default: Any = None) -> Any:

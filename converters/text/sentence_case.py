@@ -1,0 +1,97 @@
+"""BibTeX title case to CSL sentence case.
+
+The two formats store titles under opposite conventions. BibTeX keeps a title as it is
+printed in title case and lets a style lower the letters it may (``change.case$``): every
+capital outside a top-level brace group is the style's to lower. CSL stores titles in
+sentence case and lets a style raise them (``text-case="title"``), because English title
+case cannot be undone by rule. So an English title read from BibTeX is written to CSL-JSON
+lowered exactly where BibTeX allows it, as pandoc and Better BibTeX do:
+``The {LaTeX} Companion`` is ``The LaTeX companion``, and an unbraced proper noun is lowered
+as BibTeX's own sentence-case styles lower it.
+
+What is lowered: a capitalised word (one capital, then lower-case letters, two letters at
+least before any apostrophe) that is not the first word of the title, of a subtitle (after
+a colon) or of a sentence (after ``.``, ``?``, ``!`` or ``…``). Acronyms (``MVS``), mixed case
+(``LaTeX``, ``McDonald``), single letters (``I``, ``V``), and any word that touches
+case-protected text, maths, small capitals, superscripts or subscripts keep their letters,
+and so does a title quoted in the title (``Aristotle's “De Motu Animalium”``).
+The first word of the title and of a subtitle gets a capital when it is all lower case
+(``strain: efficient`` is ``strain: Efficient``), as CSL's sentence case asks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from typing import TypeVar
+
+S = TypeVar("S", bound=tuple[str, str])  # markup.Span: (kind, content)
+
+# spans whose letters the conversion may change: plain text and emphasis (styles keep the
+# case of protected text, maths, small capitals, superscripts and subscripts)
+_FREE = frozenset({"text", "i", "b"})
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SENTENCE_END = re.compile(r"[.?!…][\"'”’)\]]*\s")
+_OPAQUE = "\x00"  # stands in for a character of an opaque span (maths): not a letter, not free
+
+
+def sentence_case(spans: tuple[S, ...]) -> tuple[S, ...]:
+    """The spans of a BibTeX title with its letters in sentence case (see the module's rules)."""
+    if not any(kind in _FREE for kind, _ in spans):
+        return spans
+    chars: list[str] = []
+    free: list[bool] = []
+    for kind, content in spans:
+        if kind == "math":
+            content = _OPAQUE * len(content)
+        chars.extend(content)
+        free.extend([kind in _FREE] * len(content))
+    joined = "".join(chars)
+    if "“" in joined:  # a title quoted in the title keeps its own case: Aristotle's “De Motu Animalium”
+        depth = 0
+        for i, char in enumerate(joined):
+            depth += (char == "“") - (char == "”" and depth > 0)
+            free[i] = free[i] and depth == 0
+    changed = False
+    previous_end = -1
+    for match in _WORD.finditer(joined):
+        start, end = match.span()
+        gap = joined[max(previous_end, 0):start] if previous_end >= 0 else None
+        previous_end = end
+        if not all(free[start:end]) or _touches_other(joined, free, start, end):
+            continue
+        word = match.group()
+        if gap is None or ":" in gap:  # the first word of the title or of a subtitle
+            if word.islower():
+                chars[start] = word[0].upper()
+                changed = True
+        elif _SENTENCE_END.search(gap) is None and _capitalised(word):
+            chars[start] = word[0].lower()
+            changed = True
+    if not changed:
+        return spans
+    out = []
+    pos = 0
+    for span in spans:
+        kind, content = span
+        if kind != "math":
+            span = type(span)(kind, "".join(chars[pos:pos + len(content)]))  # type: ignore[call-arg]
+        out.append(span)
+        pos += len(content)
+    return tuple(out)
+
+
+def _touches_other(joined: str, free: list[bool], start: int, end: int) -> bool:
+    """The word runs on into a span whose case is kept (``Ab{C}``): it is left whole."""
+    before = start > 0 and not free[start - 1] and (joined[start - 1].isalnum() or joined[start - 1] == _OPAQUE)
+    after = end < len(joined) and not free[end] and (joined[end].isalnum() or joined[end] == _OPAQUE)
+    return before or after
+
+
+def _capitalised(word: str) -> bool:
+    """One capital, then lower case: ``Literature``, ``Goethe's``; not ``I``, ``I'm``, ``MVS``, ``LaTeX``."""
+    head = re.split(r"['’]", word, maxsplit=1)[0]
+    if len(head) < 2 or not head[0].isupper():
+        return False
+    rest = word[1:]
+    return not any(c.isupper() for c in rest) and any(c.islower() for c in rest)
