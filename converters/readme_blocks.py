@@ -18,8 +18,9 @@ def main(argv: list[str], module: str, render: Callable[[], str], begin: str, en
     if argv[:1] == ["--write"] and len(argv) == 2:
         with open(argv[1], encoding="utf-8") as handle:
             text = handle.read()
+        new = replace_block(text, begin, end, render())  # before opening for writing: an error leaves the file
         with open(argv[1], "w", encoding="utf-8", newline="") as handle:
-            handle.write(replace_block(text, begin, end, render()))
+            handle.write(new)
         return 0
     if argv:
         print(f"usage: python -m {module} [--write README.md]", file=sys.stderr)
