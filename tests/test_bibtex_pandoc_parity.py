@@ -17,13 +17,13 @@ def test_booksubtitle_and_booktitleaddon_are_joined_into_the_container_title():
     # crossref_entries.bib cr7: pandoc "Book title: Book subtitle. Book titleaddon"
     csl = _csl("@incollection{a, title = {Chapter}, booktitle = {Book Title}, booksubtitle = {Book Subtitle},"
                " booktitleaddon = {Book Titleaddon}, year = 2000}")
-    assert csl["a"]["container-title"] == "Book Title: Book Subtitle. Book Titleaddon"
+    assert csl["a"]["container-title"] == "Book title: Book subtitle. Book titleaddon"  # (CSL's sentence case)
 
 
 def test_a_crossref_parents_subtitle_reaches_the_childs_container_title():
     csl = _csl("@collection{p, title = {Space and Beyond}, subtitle = {The Frontier Theme}, year = 2000}\n"
                "@incollection{c, title = {Chapter}, crossref = {p}}")
-    assert csl["c"]["container-title"] == "Space and Beyond: The Frontier Theme"
+    assert csl["c"]["container-title"] == "Space and beyond: The frontier theme"
 
 
 def test_journalsubtitle_is_joined_into_the_journal_title():

@@ -28,6 +28,7 @@ def _bib(title: str, **fields: str) -> str:
 
 
 def _csl(bib: str, **options) -> dict:
+    options.setdefault("sentence_case", False)  # the letters as decoded (sentence case: test_sentence_case.py)
     result = converters.convert(bib, "csl-json", "bibtex", **options)
     return json.loads(result.text)[0]
 

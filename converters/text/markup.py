@@ -27,8 +27,12 @@ class Span(NamedTuple):
 
 
 
-def spans(text: Text) -> tuple[Span, ...]:
-    result, unknown = _spans(text.value, text.syntax)
+def spans(text: Text, *, kept: bool = False) -> tuple[Span, ...]:
+    """kept: BibTeX's special characters and macro groups as kind "kept" (tex.scan_unknown)."""
+    if kept and text.syntax is Syntax.BIBTEX and tex.has_tex(text.value):
+        result, unknown = _kept_spans(text.value)
+    else:
+        result, unknown = _spans(text.value, text.syntax)
     if unknown:
         tex.report_unknown(unknown, text.value)  # every call: the cache must not hide a run's first use
     return result
@@ -45,6 +49,12 @@ def _spans(value: str, syntax: Syntax) -> tuple[tuple[Span, ...], tuple[str, ...
     if tex.only_inline_math(value):
         return tuple(Span("math" if is_math else "text", chunk) for is_math, chunk in tex.split_inline_math(value)), ()
     pieces, unknown = tex.scan_unknown(value, protect=syntax is Syntax.BIBTEX)
+    return _merge([Span(kind, content if kind == "math" else tex.nfc(content)) for kind, content in pieces]), unknown
+
+
+@cache_short(maxsize=1024)
+def _kept_spans(value: str) -> tuple[tuple[Span, ...], tuple[str, ...]]:
+    pieces, unknown = tex.scan_unknown(value, protect=True, kept=True)
     return _merge([Span(kind, content if kind == "math" else tex.nfc(content)) for kind, content in pieces]), unknown
 
 
@@ -139,9 +149,8 @@ def to_csl(text: Text, *, plain_math: bool = False, sentence: bool = False) -> s
     ``&`` that could start an entity, is escaped. ``sentence``: a BibTeX title is lowered to
     CSL's sentence case where BibTeX lets a style lower it (text/sentence_case.py)."""
     parts = []
-    pieces = spans(text)
-    if sentence and text.syntax is Syntax.BIBTEX:
-        pieces = sentence_case(pieces)
+    sentence = sentence and text.syntax is Syntax.BIBTEX
+    pieces = sentence_case(spans(text, kept=True)) if sentence else spans(text)
     for kind, content in pieces:
         if kind == "math":
             body = tex.math_to_text(content) if plain_math else f"${content}$"

@@ -9,12 +9,15 @@ lowered exactly where BibTeX allows it, as pandoc and Better BibTeX do:
 ``The {LaTeX} Companion`` is ``The LaTeX companion``, and an unbraced proper noun is lowered
 as BibTeX's own sentence-case styles lower it.
 
-What is lowered: a capitalised word (one capital, then lower-case letters, two letters at
-least before any apostrophe) that is not the first word of the title, of a subtitle (after
-a colon) or of a sentence (after ``.``, ``?``, ``!`` or ``…``). Acronyms (``MVS``), mixed case
-(``LaTeX``, ``McDonald``), single letters (``I``, ``V``), and any word that touches
-case-protected text, maths, small capitals, superscripts or subscripts keep their letters,
-and so does a title quoted in the title (``Aristotle's “De Motu Animalium”``).
+What is lowered: the first letter of a capitalised word (one capital, then lower-case
+letters, two letters at least before any apostrophe) that is not the first word of the
+title, of a subtitle (after a colon) or of a sentence (after ``.``, ``?``, ``!`` or ``…``).
+Acronyms (``MVS``), mixed case (``LaTeX``, ``McDonald``, ``Ab{C}d``) and single letters
+(``I``, ``V``) keep their letters; so does a word whose first letter is in a brace group
+(``{Goethe's}``, ``{\'E}cole``, ``{\\TeX Live}``: BibTeX lowers a special character such as
+``{\'E}``, pandoc does not, and refconv leaves letters alone where the two disagree), in
+maths, small capitals, superscripts or subscripts, or follows such text without a break,
+and a title quoted in the title (``Aristotle's “De Motu Animalium”``).
 The first word of the title and of a subtitle gets a capital when it is all lower case
 (``strain: efficient`` is ``strain: Efficient``), as CSL's sentence case asks.
 """
@@ -22,21 +25,18 @@ The first word of the title and of a subtitle gets a capital when it is all lowe
 from __future__ import annotations
 
 import re
-
-from typing import TypeVar
-
-S = TypeVar("S", bound=tuple[str, str])  # markup.Span: (kind, content)
+from collections.abc import Sequence
 
 # spans whose letters the conversion may change: plain text and emphasis (styles keep the
 # case of protected text, maths, small capitals, superscripts and subscripts)
-_FREE = frozenset({"text", "i", "b"})
+_FREE = frozenset({"text", "i", "b"})  # ("kept": a top-level group that BibTeX does not protect)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.?!…][\"'”’)\]]*\s")
 _OPAQUE = "\x00"  # stands in for a character of an opaque span (maths): not a letter, not free
 
 
-def sentence_case(spans: tuple[S, ...]) -> tuple[S, ...]:
-    """The spans of a BibTeX title with its letters in sentence case (see the module's rules)."""
+def sentence_case(spans: Sequence[tuple[str, str]]) -> Sequence[tuple[str, str]]:
+    """(kind, content) spans (markup.Span) with the letters of a BibTeX title in sentence case."""
     if not any(kind in _FREE for kind, _ in spans):
         return spans
     chars: list[str] = []
@@ -58,8 +58,8 @@ def sentence_case(spans: tuple[S, ...]) -> tuple[S, ...]:
         start, end = match.span()
         gap = joined[max(previous_end, 0):start] if previous_end >= 0 else None
         previous_end = end
-        if not all(free[start:end]) or _touches_other(joined, free, start, end):
-            continue
+        if not free[start] or _touches_other(joined, free, start):
+            continue  # a word whose first letter is protected, or runs on from protected text
         word = match.group()
         if gap is None or ":" in gap:  # the first word of the title or of a subtitle
             if word.islower():
@@ -72,20 +72,15 @@ def sentence_case(spans: tuple[S, ...]) -> tuple[S, ...]:
         return spans
     out = []
     pos = 0
-    for span in spans:
-        kind, content = span
-        if kind != "math":
-            span = type(span)(kind, "".join(chars[pos:pos + len(content)]))  # type: ignore[call-arg]
-        out.append(span)
+    for kind, content in spans:
+        out.append((kind, content if kind == "math" else "".join(chars[pos:pos + len(content)])))
         pos += len(content)
-    return tuple(out)
+    return out
 
 
-def _touches_other(joined: str, free: list[bool], start: int, end: int) -> bool:
-    """The word runs on into a span whose case is kept (``Ab{C}``): it is left whole."""
-    before = start > 0 and not free[start - 1] and (joined[start - 1].isalnum() or joined[start - 1] == _OPAQUE)
-    after = end < len(joined) and not free[end] and (joined[end].isalnum() or joined[end] == _OPAQUE)
-    return before or after
+def _touches_other(joined: str, free: list[bool], start: int) -> bool:
+    """The word runs on from a span whose case is kept (``{C}ab``, ``$x$Ray``)."""
+    return start > 0 and not free[start - 1] and (joined[start - 1].isalnum() or joined[start - 1] == _OPAQUE)
 
 
 def _capitalised(word: str) -> bool:

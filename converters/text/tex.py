@@ -140,9 +140,13 @@ def scan(value: str, *, protect: bool) -> list[tuple[str, str]]:
     return pieces
 
 
-def scan_unknown(value: str, *, protect: bool) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
-    """scan()'s pieces and the unknown macro names, not reported (for callers that cache)."""
+def scan_unknown(value: str, *, protect: bool, kept: bool = False) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+    """scan()'s pieces and the unknown macro names, not reported (for callers that cache).
+    kept (with protect): the text of a top-level group that does not protect case in BibTeX
+    ({\\'E}, {\\TeX Live}) is of kind "kept", for a case change that leaves it alone, as
+    pandoc's does; every other rendering reads it as text."""
     run = _Scan(value, protect)
+    run.kept = kept
     return run.run(), tuple(run.unknown)
 
 
@@ -190,12 +194,13 @@ def _in_bare_url(value: str, i: int) -> bool:
 class _Scan:
     """One left-to-right pass: the pieces so far, the open frames and the current kind."""
 
-    __slots__ = ("buffer", "buffer_kind", "frames", "groups", "kind", "literal_at", "math", "math_text",
+    __slots__ = ("buffer", "buffer_kind", "frames", "groups", "kept", "kind", "literal_at", "math", "math_text",
                  "pieces", "protect", "unknown", "value")
 
     def __init__(self, value: str, protect: bool, *, math: bool = False, math_text: bool = False) -> None:
         self.value = value
         self.protect = protect
+        self.kept = False  # scan_unknown(kept=True)
         self.math = math  # value is a maths body (plain-math rendering)
         self.math_text = math_text  # $...$ in value is decoded to text, not kept as a math piece
         self.pieces: list[tuple[str, str]] = []
@@ -305,8 +310,11 @@ class _Scan:
             self.emit("{")
             self.push(close="}", literal=True)
             return i + 1
-        nocase = self.protect and not self.nested() and not self.value.startswith("\\", i + 1)
-        self.push("nocase" if nocase else None)  # BibTeX's case protection; {\'e} is a "special character"
+        if self.protect and not self.nested():  # BibTeX's case protection; {\'e} is a "special character"
+            self.push("kept" if self.kept and self.value.startswith("\\", i + 1)
+                      else None if self.value.startswith("\\", i + 1) else "nocase")
+        else:
+            self.push(None)
         return i + 1
 
     def close(self, i: int) -> int:
@@ -507,7 +515,7 @@ def _symbol(scan: _Scan, name: str, start: int, after: int) -> int:
     if name in tables.LOGOS:
         # its letter case is fixed, as BibTeX keeps the case of {\TeX}
         outside = scan.kind
-        if scan.protect and outside == "text":
+        if scan.protect and outside in ("text", "kept"):
             scan.kind = "nocase"
         scan.emit(tables.LOGOS[name])
         scan.kind = outside
