@@ -28,6 +28,15 @@ NONE = "–"  # not carried: reported as dropped when a record has it
 BIBTEX_BY_CODE = {
     "collection-number": "`number` in book- and chapter-like entries (`SERIES_NUMBER_TYPES`)",
     "jurisdiction": "`location` of a `@patent` (country keys resolved)",
+    "volume-title": "`title` (a chapter's: `booktitle`) of an entry with a `maintitle`, which is the title "
+                    "(container title)",
+    "volume-title-short": "`shorttitle` of an entry with a `maintitle`",
+}
+# a volume of a multi-volume work in formats without volume-title (titles.as_one_volume)
+VOLUME_BY_CODE = {
+    "ris": {"volume-title": "`TI` (a chapter's: `T2`), the whole work as `T3`",
+            "volume-title-short": "`ST` (not for a chapter's book)"},
+    "jats": {"volume-title": "`<source>`, the whole work as `<series>`"},
 }
 
 
@@ -43,6 +52,8 @@ def _bibtex(variable: str) -> str:
 
 
 def _ris(variable: str) -> str:
+    if variable in VOLUME_BY_CODE["ris"]:
+        return VOLUME_BY_CODE["ris"][variable]
     cells = []
     for tag, rules in VARIABLE_TAGS.items():
         types = [ty for ty, target in rules.items() if target == variable]
@@ -55,6 +66,8 @@ def _ris(variable: str) -> str:
 def _jats(variable: str) -> str:
     if variable not in JATS_WRITTEN:
         return NONE
+    if variable in VOLUME_BY_CODE["jats"]:
+        return VOLUME_BY_CODE["jats"][variable]
     elements = [f"`<{element}>`" for element, target in VARIABLE_ELEMENTS.items() if target == variable]
     if variable == "number-of-pages":
         elements.append('`<size units="pages">`')

@@ -150,8 +150,8 @@ def _within(short, long) -> bool:
     return all(op == "equal" or (op == "insert" and fits(i1, j1, j2)) for op, i1, _, j1, j2 in ops)
 
 
-# biblatex fields refconv keeps in custom that pandoc writes as a volume's title or container title
-TITLED_BY = ("maintitle", "issuetitle")
+# biblatex fields refconv keeps in custom that pandoc writes as a title
+TITLED_BY = ("issuetitle",)
 
 
 def cause_of(field: str, kind: str, theirs, mine, extras: dict | None = None) -> str:
@@ -159,6 +159,15 @@ def cause_of(field: str, kind: str, theirs, mine, extras: dict | None = None) ->
     themselves (and the biblatex fields refconv kept in extras), so an entry cannot be filed
     under a cause that does not fit it."""
     a, b = words(theirs), words(mine)
+    titles = {name: words((extras or {}).get(name, "")) for name in ("volume-title", "title", "container-title")}
+    if kind == "refconv loses words" and field in ("title", "container-title") and titles["volume-title"] \
+            and not (a - b) - titles["volume-title"]:
+        return "pandoc joins the volume's subtitle to the maintitle"
+    if kind == "differs" and ((field == "title" and a == titles["container-title"])
+                              or (field == "volume-title" and a == titles["title"])):
+        return "pandoc files a supplement as a volume"
+    if kind == "differs" and field in ("title", "container-title") and a == titles["volume-title"]:
+        return "pandoc finds no maintitle"
     for name in TITLED_BY:
         kept = words(tex_to_unicode((extras or {}).get(f"bibtex:{name}", "")))
         if kind == "differs" and kept and not kept - a and kept - b:
@@ -266,7 +275,12 @@ def _listed_entry_by_entry(field: str, kind: str) -> bool:
 def _as_listed(divergence) -> dict:
     file, key, field, kind, theirs, mine = divergence
     record = ours(_PATHS()[file]).get(key)  # none for a (record) divergence pandoc alone writes
-    extras = record.extras if record is not None else {}
+    extras = dict(record.extras) if record is not None else {}
+    if record is not None:  # refconv's titles of the entry, for cause_of
+        for name, text in (("volume-title", record.variables.get("volume-title")), ("title", record.title),
+                           ("container-title", record.container_title)):
+            if text is not None:
+                extras[name] = text.plain()
     return {"file": file, "entry": key, "field": field, "pandoc": theirs, "refconv": mine,
             "cause": cause_of(field, kind, theirs, mine, extras), "words": word_difference(theirs, mine)}
 
@@ -348,8 +362,9 @@ def test_an_entry_cause_is_decided_by_the_letters_of_both_values():
         == "refconv keeps a command"
     assert cause_of("container-title", "refconv loses words", "Book title: Book subtitle", "Book Title") \
         == "refconv loss"
-    assert cause_of("title", "differs", "Computers & typesetting", "The TeXbook",
-                    {"bibtex:maintitle": "Computers {\\&} Typesetting"}) == "pandoc writes the maintitle"
+    assert cause_of("title", "refconv loses words", "Epigrafia: Latium", "Epigrafia",
+                    {"volume-title": "Regio Italiae I: Latium"}) \
+        == "pandoc joins the volume's subtitle to the maintitle"
     assert cause_of("title", "differs", "Epigrafia anfiteatrale dell'occidente romano", "Roma") == "both differ"
 
 
@@ -368,7 +383,12 @@ def agreement(path: Path) -> tuple[int, int]:
 
 
 # measured on biblatex-examples.bib; issue 12 asks for 0.97 (raise this as mappings are completed)
-AGREEMENT_FLOOR = 0.85  # 799 of 937 on 2026-12-04 (656 before the BibTeX and CSL-JSON maps)
+# 889 of 939 on 2026-12-04 (799 of 937 before CSL's sentence case, maintitle as volume-title and
+# biblatex's short titles; 656 before the BibTeX and CSL-JSON maps). Each difference left is a
+# rule or an entry of pandoc-corpus.json: refconv's arXiv DOI, number, publisher, URL and type
+# for arXiv eprints (17), pandoc's short titles cut at a colon (7), the volume's short title
+# pandoc drops (6), publisher lists (4), csquotes' inner quotes (3), ISBN hyphenation (3), ...
+AGREEMENT_FLOOR = 0.945
 
 
 def test_agreement_with_pandoc_on_biblatex_examples_is_at_least_the_floor():

@@ -306,7 +306,7 @@ def test_identifiers_and_plain_fields():
     assert book.abstract == bib("About \\TeX.\n\nSecond paragraph.")  # spaces collapsed, paragraphs kept
     assert book.ids == Identifiers(doi=("10.1000/ABC_def",), url="https://example.org/x_y",
                                    isbn=("0-201-13447-0", "0-201-13448-9"), issn=("0036-8733",), pmid="12345")
-    assert dict(book.extras) == {"bibtex:language": "english",
+    assert dict(book.extras) == {"bibtex:@written:language": "english",  # the babel name beside en-US
                                  "bibtex:isbn": "0-201-13447-0 (paperback); 0-201-13448-9"}
     assert dict(book.variables) == {"collection-title": bib(r"Computers \& Typesetting")}
     report_ = recs["report"]

@@ -54,7 +54,9 @@ def test_every_name_variable_and_jats_variable_survives_a_jats_round_trip():
     record = Record(
         type="book", key="r1", title=Text("A book"), authors=(Name(family="Author", given="Ann"),),
         names={name: (Name(family=f"Fam{i}", given="Gwen"),) for i, name in enumerate(sorted(csl.NAME_VARIABLES))},
-        variables={name: Text(f"value {name}") for name in sorted(WRITTEN_VARIABLES & csl.VARIABLES)},
+        # (a volume of a multi-volume work is filed under its own title: tests/test_volumes.py)
+        variables={name: Text(f"value {name}")
+                   for name in sorted(WRITTEN_VARIABLES & csl.VARIABLES - {"volume-title"})},
         dates={"event-date": Date(2001, 2, 3)},
     )
     diagnostics: list = []

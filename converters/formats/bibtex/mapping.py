@@ -149,6 +149,12 @@ NOT_RECORDS = {
 
 # @preamble text is kept in the extras of the record after it, under this prefix and a number
 PREAMBLE_META = "bibtex:@preamble:"
+# a title's part the reader joined into the title (subtitle, booksubtitle, mainsubtitle ...),
+# under this prefix and the field's name: how the source wrote words the record carries
+JOINED_META = "bibtex:@joined:"
+# a field as the source wrote it where the record holds it in another form (a language's
+# babel name beside the record's BCP 47 tag), under this prefix and the field's name
+WRITTEN_META = "bibtex:@written:"
 # "and others" closing a name list of the record's maps (CSL names have no et al.)
 ETAL_META = "bibtex:@others:"
 
@@ -165,6 +171,9 @@ CONTAINER_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
     "journaltitle": (("journalsubtitle", ": "), ("journaltitleaddon", ". ")),
     "journal": (("journalsubtitle", ": "), ("journaltitleaddon", ". ")),
 }
+
+# maintitle's parts, joined as biblatex prints them (and as the title's are)
+MAIN_TITLE_PARTS = (("mainsubtitle", ": "), ("maintitleaddon", ". "))
 
 # Entry types whose `number` is a journal issue (the writer's rule, mirrored).
 ISSUE_TYPES = frozenset({"article", "periodical", "suppperiodical"})
@@ -347,12 +356,15 @@ class _Builder:
                 READERS[how](self, slot, *found)
         self.subtitles()
         self.container()
+        volume_of_a_book = self.main_title()
         self.publisher(csl_type)
         self.numbers()
         self.issued()
         self.accessed()
         self.identifiers()
         self.typed_variables()
+        if volume_of_a_book and "title-short" in self.variables:  # the volume's short title
+            self.variables["volume-title-short"] = self.variables.pop("title-short")
         self.drop_derived_key()
         if csl_type == "article" and self.ids.get("arxiv") and not self.args.get("publisher"):
             self.args["publisher"] = "arXiv"
@@ -395,7 +407,7 @@ class _Builder:
     def container(self) -> None:
         """biblatex prints "Booktitle: Booksubtitle. Booktitleaddon" (and "Journaltitle:
         Journalsubtitle"), as pandoc reads them: a container title without its parts loses words.
-        The parts stay in extras under a meta key (``bibtex:container:booksubtitle``) that the
+        The parts stay in extras under a meta key (``bibtex:@joined:booksubtitle``) that the
         BibTeX writer does not write again as a field, so the joined words are not doubled."""
         found = self.take(*CONTAINER_FIELDS.get(self.entry.type, DEFAULT_CONTAINER_FIELDS))
         if not found:
@@ -405,8 +417,30 @@ class _Builder:
             part = self.take(name)
             if part:
                 value += joiner + part[1].text
-                self.meta[f"bibtex:container:{name}"] = part[1].text
+                self.meta[JOINED_META + name] = part[1].text
         self.args["container_title"] = Text(value, Syntax.BIBTEX)
+
+    def main_title(self) -> bool:
+        """biblatex's maintitle names the multi-volume work the entry is a volume of (for a
+        chapter, the work its book is a volume of). CSL 1.0.2 writes that whole work as the
+        title (a chapter's container-title) and the volume's own title as volume-title, as
+        pandoc reads it. True when the entry's own title became the volume-title."""
+        found = self.take("maintitle")
+        if not found:
+            return False
+        value = found[1].text
+        for name, joiner in MAIN_TITLE_PARTS:
+            part = self.take(name)
+            if part:
+                value += joiner + part[1].text
+                self.meta[JOINED_META + name] = part[1].text
+        contained = CONTAINER_FIELDS.get(self.entry.type) == ("booktitle",)
+        slot = "container_title" if contained else "title"
+        volume = self.args.get(slot)
+        self.args[slot] = Text(value, Syntax.BIBTEX)
+        if volume is not None:
+            self.variables["volume-title"] = volume
+        return not contained
 
     def publisher(self, csl_type: str) -> None:
         found = self.take(*PUBLISHER_FIELDS.get(csl_type, DEFAULT_PUBLISHER_FIELDS))
@@ -519,9 +553,10 @@ class _Builder:
                 text = _plain(value.text)
                 self.variables[rule.variable] = Text(PUBSTATES.get(text.lower(), text))
             elif rule.how == "series":
-                self.variables[rule.variable] = (Text(SERIES_KEYS[_plain(value.text).lower()])
-                                                 if _plain(value.text).lower() in SERIES_KEYS
-                                                 else Text(value.text, Syntax.BIBTEX))
+                # a key's words ("new series") are a series title as biblatex prints it: BibTeX
+                # syntax, so CSL's sentence case gives them the capital biblatex prints
+                words = SERIES_KEYS.get(_plain(value.text).lower())
+                self.variables[rule.variable] = Text(words if words else value.text, Syntax.BIBTEX)
             elif rule.how == "genre":
                 words = TYPE_KEYS.get(_plain(value.text).lower())
                 self.variables[rule.variable] = Text(words) if words else Text(value.text, Syntax.BIBTEX)
@@ -560,8 +595,9 @@ class _Builder:
 
     def subtitles(self) -> None:
         """biblatex prints "Title: Subtitle. Titleaddon" (pandoc reads it so); every other format
-        has only the one title. The parts stay in extras as the fields they are
-        (``bibtex:subtitle``), so BibLaTeX output can split the title again."""
+        has only the one title. The parts stay in extras under a meta key
+        (``bibtex:@joined:subtitle``), so BibLaTeX output can split the title again; a subtitle
+        without a title is a field like any other (``bibtex:subtitle``)."""
         title = self.args.get("title")
         if title is None:
             return
@@ -570,7 +606,7 @@ class _Builder:
             found = self.take(name)
             if found:
                 value += joiner + found[1].text
-                self.meta[f"bibtex:{name}"] = found[1].text
+                self.meta[JOINED_META + name] = found[1].text
         self.args["title"] = Text(value, Syntax.BIBTEX)
 
     def eprint_url(self) -> None:
@@ -684,9 +720,10 @@ def list_items(text: str) -> list[str]:
 
 def _read_language(builder: _Builder, slot: str, name: str, value: Value) -> None:
     """A BCP 47 tag in the record (CSL and JATS want one); the field as written stays in
-    extras, so a BibTeX writer can write the babel name again."""
-    builder.meta[f"bibtex:{name}"] = value.text
+    extras, so a BibTeX writer can write the babel name again: as a source form when the
+    record's language is all it says, as data when it names several languages."""
     items = split_languages(_plain(value.text))
+    builder.meta[f"bibtex:{name}" if len(items) > 1 else WRITTEN_META + name] = value.text
     tags = [to_bcp47(item) for item in items]
     if not items or tags[0] is None:
         # CSL's language is free text: keep what was written rather than lose it (JATS writes

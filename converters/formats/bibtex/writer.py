@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate
 from typing import TextIO
@@ -32,6 +33,8 @@ from .mapping import (
     ENTRY_GENRES,
     ENTRY_TYPES_WRITTEN,
     ETAL_META,
+    JOINED_META,
+    MAIN_TITLE_PARTS,
     PATENT_LOCATION_META,
     PREAMBLE_META,
     PUBSTATES,
@@ -39,6 +42,7 @@ from .mapping import (
     SERIES_NUMBER_TYPES,
     TYPE_KEYS,
     VARIABLE_FIELDS,
+    WRITTEN_META,
     VariableField,
     list_items,
 )
@@ -69,7 +73,7 @@ PUBLISHER_FIELD = {
 
 # Reader's meta keys in extras (``bibtex:@string:<field>``, ``bibtex:field:type``) hold a second colon.
 _STRING_META = "bibtex:@string:"
-TITLE_PARTS = ("subtitle", "titleaddon")  # biblatex's title parts, joined into the record's title
+TITLE_PARTS = (("subtitle", ": "), ("titleaddon", ". "))  # biblatex's title parts, joined into the record's title
 _MACRO_NAME = re.compile(r"^[A-Za-z][^\s\"#%'(),={}]*$")
 
 # Entry types and field names taken from the input (extras, CSL ``custom`` ``bibtex:`` keys)
@@ -110,8 +114,10 @@ _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
 # the CSL variables of the record's maps this writer writes, both dialects alike (BibTeX
 # output keeps biblatex's fields too, as it keeps every field of extras): the reader's table,
-# and collection-number, a book's `number`
-WRITTEN_VARIABLES: frozenset[str] = frozenset({rule.variable for rule in VARIABLE_FIELDS} | {"collection-number"})
+# collection-number, a book's `number`, and the volume's titles of a multi-volume work (maintitle);
+# volume-title-short where it has a field, the shorttitle of a volume that is not a chapter's book
+WRITTEN_VARIABLES: frozenset[str] = frozenset({rule.variable for rule in VARIABLE_FIELDS} | {
+    "collection-number", "volume-title", "volume-title-short"})
 _PUBSTATE_KEYS = {words: key for key, words in PUBSTATES.items()}
 _TYPE_KEYS = {words.lower(): key for key, words in TYPE_KEYS.items()}
 _GENRE_ENTRY_TYPES = {genre.lower(): entry_type for entry_type, genre in ENTRY_GENRES.items()}
@@ -336,17 +342,35 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         names("author", record.authors, record.authors_etal)
     if record.editors:
         names("editor", record.editors, record.editors_etal)
-    if record.title:
-        title, parts = _split_subtitles(record, record.title, biblatex)
+    container = CONTAINER_FIELD.get(entry_type, ("howpublished", "howpublished"))[dialect]
+    own_title, container_title, main_title = _volume_titles(record, contained=container == "booktitle")
+    if own_title:
+        title, parts = _split_subtitles(record, own_title, biblatex, TITLE_PARTS)
         fields.append(("title", text(title, protect=True)))
         for name, part in parts:
             fields.append((name, text(Text(part, Syntax.BIBTEX), protect=True)))
     else:
         report.warning("write.no-title", f"record has no title; {target} styles and biber will warn",
                        key=key, record=record, field="title")
-    if record.container_title:
-        container = CONTAINER_FIELD.get(entry_type, ("howpublished", "howpublished"))[dialect]
-        fields.append((container, text(record.container_title, protect=container == "booktitle")))
+    if container_title:
+        fields.append((container, text(container_title, protect=container == "booktitle")))
+    if main_title:
+        title, parts = _split_subtitles(record, main_title, biblatex, MAIN_TITLE_PARTS)
+        fields.append(("maintitle", text(title, protect=True)))
+        for name, part in parts:
+            fields.append((name, text(Text(part, Syntax.BIBTEX), protect=True)))
+        if container != "booktitle" and ("volume-title-short" in record.variables
+                                          or "title-short" in record.variables):
+            # a volume's shorttitle is the volume's: the whole work's short title has no field
+            variables = dict(record.variables)
+            if "title-short" in variables:
+                report.lost(key, "title-short", target, record=record, value=variables.pop("title-short").plain())
+            if "volume-title-short" in variables:
+                variables["title-short"] = variables.pop("volume-title-short")
+            record = replace(record, variables=variables)
+    if "volume-title-short" in record.variables:
+        report.lost(key, "volume-title-short", target, record=record,
+                    value=record.variables["volume-title-short"].plain())
     fields.extend(_date_fields(record, biblatex, report, key, mode, missing))
     if record.volume:
         fields.append(("volume", plain(record.volume)))
@@ -427,12 +451,16 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("key", plain(f"arXiv:{ids.arxiv}" if ids.arxiv else key)))
     written = {name.lower() for name, _ in fields}
     written_values = {name.lower(): value for name, value in fields}
-    if record.title:  # the title holds them, split off above where biblatex reads them
-        written.update(TITLE_PARTS)
+    if own_title:  # the title holds them, split off above where biblatex reads them
+        written.update(name for name, _ in TITLE_PARTS)
+    if main_title:
+        written.update(name for name, _ in MAIN_TITLE_PARTS)
     for extra_key, value in record.extras.items():
         namespace, _, field_name = extra_key.partition(":")
         if extra_key == "bibtex:field:type":
             field_name = "type"
+        elif extra_key.startswith(WRITTEN_META):  # a field as written: again where another name holds it
+            field_name = extra_key[len(WRITTEN_META):]
         elif namespace == "bibtex" and (":" in field_name or field_name == "type"):
             continue  # the reader's meta keys, not fields
         if namespace == "bibtex" and not _NAME.match(field_name):
@@ -594,8 +622,11 @@ def _language(record: Record, language: str) -> str:
     the babel name of its BCP 47 tag (biblatex's langid wants one) when that reads back
     as the same tag, else the tag."""
     extras = record.extras
-    return _language_name(language, extras.get("bibtex:langid"), extras.get("bibtex:hyphenation"),
-                          extras.get("bibtex:language"), extras.get("bibtex:langidopts", ""))
+    def written(name: str) -> str | None:
+        return extras.get(WRITTEN_META + name) or extras.get(f"bibtex:{name}")
+
+    return _language_name(language, written("langid"), written("hyphenation"), written("language"),
+                          extras.get("bibtex:langidopts", ""))
 
 
 @lru_cache(maxsize=1024)  # a file has few languages: the name lookups run once per spelling
@@ -650,13 +681,26 @@ def _says_the_same(written: str, kept: str) -> bool:
         tex.tex_to_unicode(kept).casefold().split())
 
 
-def _split_subtitles(record: Record, title: Text, biblatex: bool) -> tuple[Text, list[tuple[str, str]]]:
+def _volume_titles(record: Record, contained: bool) -> tuple[Text | None, Text | None, Text | None]:
+    """(title, container title, maintitle). A record with a volume-title is one volume of a
+    multi-volume work, which CSL writes as its title (a chapter's container-title): biblatex
+    writes the volume's title as title (booktitle) and the whole work's as maintitle."""
+    volume = record.variables.get("volume-title")
+    if volume is None:
+        return record.title, record.container_title, None
+    if contained:
+        return record.title, volume, record.container_title
+    return volume, record.container_title, record.title
+
+
+def _split_subtitles(record: Record, title: Text, biblatex: bool, names: tuple[tuple[str, str], ...]
+                     ) -> tuple[Text, list[tuple[str, str]]]:
     """The title as the reader joined it ("Title: Subtitle. Addon"), split back into the
     biblatex fields it came from while it still ends with them (BibTeX styles know no
     subtitle: they get the whole title)."""
     parts: list[tuple[str, str]] = []
-    for name, joiner in (("titleaddon", ". "), ("subtitle", ": ")):
-        part = record.extras.get(f"bibtex:{name}")
+    for name, joiner in reversed(names):
+        part = record.extras.get(JOINED_META + name)
         if biblatex and part and title.syntax is Syntax.BIBTEX and title.value.endswith(joiner + part):
             title = Text(title.value[: -len(joiner + part)], Syntax.BIBTEX)
             parts.insert(0, (name, part))

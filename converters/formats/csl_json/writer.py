@@ -4,6 +4,9 @@ Only schema types and schema keys are written (one bad item makes Zotero reject 
 whole file). Everything without a CSL variable goes to ``custom``, which the schema
 keeps for exactly that. Titles are CSL rich text (``<span class="nocase">``);
 abstracts and notes plain text; maths stays TeX unless plain_math is asked for.
+English BibTeX titles of works are written in CSL's sentence case (text/sentence_case.py;
+``sentence_case=False`` keeps the letters), and an entry with a subtitle but no short
+title gets biblatex's short form as title-short (titles.derived_title_short).
 
 Every CSL variable of the record's maps is written: the title-like text variables as
 rich text, the others plain, names as name objects, dates as date objects. A name's
@@ -34,6 +37,7 @@ from ...options import Options
 from ...serialize import encode_json, encode_json_parts, escape_line_breaks
 from ...text.ids import ORCID_URL
 from ...text.markup import to_csl, to_plain
+from ...titles import derived_title_short
 from ...unwritten import report_unwritten
 from ..sniff import csl_json as detect  # noqa: F401 (the format's detector, re-exported)
 from .tables import (
@@ -212,6 +216,9 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
         item["abstract"] = to_plain(record.abstract, plain_math=plain_math)
     if record.note:
         item["note"] = to_csl(record.note, plain_math=plain_math)
+    short = derived_title_short(record) if record.extras else None
+    if short is not None:
+        item["title-short"] = to_csl(short, plain_math=plain_math, sentence=sentence)
     for var, text in record.variables.items():
         if var in RICH_TEXT_VARIABLES:
             item[var] = to_csl(text, plain_math=plain_math, sentence=sentence and var in SENTENCE_CASE_VARIABLES)

@@ -26,7 +26,8 @@ from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...text.ids import ORCID_URL
 from ...text.markup import spans
-from ...unwritten import report_unwritten
+from ...titles import as_one_volume
+from ...unwritten import is_source_form, report_unwritten
 from .types import CSL_TYPES, PERSON_GROUP_TYPES, TITLE_IS_SOURCE, VARIABLE_ELEMENTS
 
 PUBLIC_ID = "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.4 20241031//EN"
@@ -123,8 +124,9 @@ def _date_parts(date: Date, order: str) -> str:
 # the CSL variables of the record's maps this writer writes in an element-citation, and in the
 # articles mode's front matter
 WRITTEN_VARIABLES: frozenset[str] = (NAME_VARIABLES | frozenset(VARIABLE_ELEMENTS.values())
-                                     | {"number-of-pages", "event-date"})
-FRONT_WRITTEN_VARIABLES: frozenset[str] = NAME_VARIABLES  # (contribs, with ORCID iDs and affiliations)
+                                     | {"number-of-pages", "event-date", "volume-title"})  # (titles.as_one_volume)
+# (contribs, with ORCID iDs and affiliations; a volume's title as the article's)
+FRONT_WRITTEN_VARIABLES: frozenset[str] = NAME_VARIABLES | {"volume-title"}
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
@@ -160,6 +162,9 @@ def _article_open(article_type: str, language: str | None = "en") -> str:
 
 
 def _citation(record: Record, key: str, report: Reporter) -> str:
+    record, no_place = as_one_volume(record)
+    for variable, value in no_place:
+        report.lost(key, variable, "JATS", record=record, value=value)
     report_unwritten(report, record, key, "JATS", WRITTEN_VARIABLES)
     pub_type = _original("jats:publication-type", record) or PUBLICATION_TYPES.get(record.type,
                                                                                   DEFAULT_PUBLICATION_TYPE)
@@ -256,7 +261,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     if ids.arxiv_class:
         report.lost(key, "ids.arxiv_class", target, record=record)
     for extra_key in record.extras:
-        if extra_key != "jats:publication-type":
+        if extra_key != "jats:publication-type" and not is_source_form(extra_key):
             report.lost(key, extra_key, target, record=record)
     if not any(parts):  # the DTD wants content: keep the record's place, and say so
         report.warning("write.empty-citation", "record has nothing a JATS citation can hold; written as an "
@@ -311,6 +316,9 @@ def _contrib(name: Name) -> str:
 
 
 def _front_article(record: Record, key: str, report: Reporter) -> str:
+    record, no_place = as_one_volume(record)
+    for variable, value in no_place:
+        report.lost(key, variable, "JATS", record=record, value=value)
     report_unwritten(report, record, key, "JATS", FRONT_WRITTEN_VARIABLES, name_details=True)
     ids = record.ids
     meta: list[str] = []
@@ -363,7 +371,7 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
     if record.note:
         custom.append(("comments", record.note.plain()))
     for extra_key, value in record.extras.items():
-        if extra_key != "jats:article-type":  # the article-type attribute carries it
+        if extra_key != "jats:article-type" and not is_source_form(extra_key):  # (the attribute carries it)
             custom.append((extra_key, value))
     if record.container_title:
         custom.append(("container-title", record.container_title.plain()))

@@ -25,7 +25,8 @@ from ...keys import KeyAllocator
 from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...text.markup import to_plain
-from ...unwritten import report_unwritten
+from ...titles import VOLUME_VARIABLES, as_one_volume
+from ...unwritten import is_source_form, report_unwritten
 from ..sniff import ris as detect  # noqa: F401 (the format's detector, re-exported)
 from .tables import (
     DEFAULT_RIS_TYPE,
@@ -46,12 +47,13 @@ _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
 # the CSL variables of the record's maps this writer writes, where the record's RIS type has a
 # tag for them (tables.VARIABLE_TAGS); written_variables(record) says which for one record
-WRITTEN_VARIABLES: frozenset[str] = MAP_VARIABLES
+# (and a volume's titles, as the record's: titles.as_one_volume)
+WRITTEN_VARIABLES: frozenset[str] = MAP_VARIABLES | VOLUME_VARIABLES
 
 
 def written_variables(record: Record, options: Options | None = None) -> frozenset[str]:
     """The map variables written for this record: those its RIS type has a tag for."""
-    return variables_for(_ty(record, options or Options()).upper())
+    return variables_for(_ty(record, options or Options()).upper()) | VOLUME_VARIABLES
 
 
 def _ty(record: Record, options: Options) -> str:
@@ -137,6 +139,9 @@ def _report_uncarried(record: Record, key: str, report: Reporter) -> None:
 
 
 def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[tuple[str, str]]:
+    record, no_place = as_one_volume(record)
+    for variable, value in no_place:
+        report.lost(key, variable, "RIS", record=record, value=value)
     ty = _ty(record, options)
     report_unwritten(report, record, key, "RIS", variables_for(ty.upper()))
     variable_tags = _variable_tags(record, ty.upper())
@@ -210,7 +215,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     written = {tag for tag, _ in tags}
     for extra_key, value in record.extras.items():
         namespace, _, tag = extra_key.partition(":")
-        if namespace == "ris" and tag == "TY":
+        if (namespace == "ris" and tag == "TY") or is_source_form(extra_key):
             continue
         if namespace == "ris" and _TAG.match(tag) and (tag not in written or tag in REPEATABLE_TAGS):
             tags.extend((tag, v) for v in value.split("\n"))
