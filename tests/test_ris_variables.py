@@ -238,3 +238,25 @@ def test_research_notes_are_the_annote_both_ways():
     text = converters.dumps(bib, "ris", diagnostics=diagnostics)
     assert "RN  - An annotated entry" in text
     assert not [d for d in diagnostics if d.code == "write.lost" and d.field == "annote"]
+
+
+def test_a_books_sp_is_its_number_of_pages_both_ways():
+    # RIS spec and Zotero (numPages): SP of BOOK, CLSWK, EBOOK, EDBOOK and THES
+    for ty in ("BOOK", "THES"):
+        (record,) = converters.loads(f"TY  - {ty}\nTI  - A Book\nSP  - 82\nER  - \n", "ris")
+        assert (record.variables["number-of-pages"].value, record.pages) == ("82", None)
+    (article,) = converters.loads("TY  - JOUR\nTI  - A\nSP  - 82\nEP  - 90\nER  - \n", "ris")
+    assert article.pages == "82-90" and "number-of-pages" not in article.variables
+    diagnostics: list = []
+    ris = converters.dumps(converters.loads("@book{b, title={B}, pagetotal={528}, pages={1--10}}", "biblatex"),
+                           "ris", diagnostics=diagnostics)
+    assert "SP  - 528\r\n" in ris and "EP  -" not in ris
+    assert [(d.code, d.field) for d in diagnostics if d.code == "write.lost"] == [("write.lost", "pages")]
+
+
+def test_a_patents_country_is_c3():
+    ris = converters.dumps(converters.loads("@patent{p, title={P}, location={countryfr}, number={1}}", "biblatex"),
+                           "ris")
+    assert "C3  - France\r\n" in ris
+    (back,) = converters.loads(ris, "ris")
+    assert back.variables["jurisdiction"].plain() == "France"

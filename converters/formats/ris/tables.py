@@ -227,6 +227,8 @@ VARIABLE_TAGS: dict[str, dict[str, str | None]] = {
     "J2": {ANY: "container-title-short"},
     "JA": {ANY: "container-title-short"},
     "NV": {ANY: "number-of-volumes"},
+    # a book's or thesis' SP is its number of pages (RIS spec; Zotero: numPages), not a start page
+    "SP": dict.fromkeys(("BOOK", "CLSWK", "EBOOK", "EDBOOK", "THES"), "number-of-pages"),
     "SE": {ANY: "section", "CASE": None},  # Zotero: a case's SE is its file date
     # the series number: Zotero writes a book section's there (fieldMap SV: seriesNumber) and
     # reads a case's SV as its docket number ("EndNote exports this way")
@@ -241,7 +243,7 @@ VARIABLE_TAGS: dict[str, dict[str, str | None]] = {
            "STAT": "references"},
     "RI": {ANY: "reviewed-title", "STAT": None},  # spec: reviewed item; a statute's article number
     "C1": {"CONF": "event-place", "CPAPER": "event-place", "MAP": "scale"},  # Zotero: place (of the conference), scale
-    "C3": {"ART": "dimensions"},  # Zotero: artworkSize
+    "C3": {"ART": "dimensions", "PAT": "jurisdiction"},  # Zotero: artworkSize; spec: a patent's country
     "C5": {"MPCT": "medium", "VIDEO": "medium", "SOUND": "medium", "PAT": "references"},  # Zotero: *Format, references
     "C6": {"PAT": "status"},  # Zotero: legalStatus
     # research notes: the reader's own notes on the item (the RIS spec; EndNote's Research

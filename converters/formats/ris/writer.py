@@ -181,7 +181,10 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
         tags.append(("M1", record.number))
     if record.edition:
         tags.append(("ET", record.edition))
-    if record.pages:
+    if record.pages and variable_for("SP", ty.upper()) == "number-of-pages":
+        # a book's SP is its number of pages: its pages (a range within it) have no tag
+        report.lost(key, "pages", "RIS", record=record, value=record.pages)
+    elif record.pages:
         match = _PAGE_RANGE.match(record.pages)
         tags.extend([("SP", match[1]), ("EP", match[2])] if match else [("SP", record.pages)])
     if record.abstract:
