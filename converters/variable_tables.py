@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 
 from . import csl, readme_blocks
-from .formats.bibtex.mapping import VARIABLE_FIELDS
+from .formats.bibtex.mapping import EDITOR_TYPES, VARIABLE_FIELDS
 from .formats.bibtex.writer import WRITTEN_VARIABLES as BIBTEX_WRITTEN
 from .formats.csl_json.writer import WRITTEN_VARIABLES as CSL_WRITTEN
 from .formats.jats.types import PERSON_GROUP_ROLES, PERSON_GROUP_TYPES, VARIABLE_ELEMENTS
@@ -31,6 +31,7 @@ BIBTEX_BY_CODE = {
     "volume-title": "`title` (a chapter's: `booktitle`) of an entry with a `maintitle`, which is the title "
                     "(container title)",
     "volume-title-short": "`shorttitle` of an entry with a `maintitle`",
+    **{role: f"`editor` (or `editora` ...) with `editortype = {{{kind}}}`" for kind, role in EDITOR_TYPES.items()},
 }
 # a volume of a multi-volume work in formats without volume-title (titles.as_one_volume)
 VOLUME_BY_CODE = {

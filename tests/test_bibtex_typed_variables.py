@@ -3,6 +3,8 @@ their CSL names, as pandoc reads them, and written back by the BibTeX/BibLaTeX w
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import converters
@@ -319,3 +321,26 @@ def test_a_second_field_under_a_name_written_already_is_reported_not_dropped_sil
         ("bibtex:address", True)]
     biblatex = converters.dumps([record], "biblatex")
     assert "location = {Berlin}" in biblatex and "address = {Leipzig}" in biblatex  # both names exist there
+
+
+def test_editortype_names_the_csl_role_of_the_editors_both_ways():
+    bib = ("@collection{c, title = {O Romance}, editor = {Moretti, Franco}, editortype = {compiler},"
+           " editora = {Doe, Jane}, editoratype = {collaborator}, editorb = {Roe, Rita}, editorbtype = {founder},"
+           " year = 2009}")
+    record = _read(bib)
+    assert record.editors == ()
+    assert [n.family for n in record.names["compiler"]] == ["Moretti"]
+    assert [n.family for n in record.names["contributor"]] == ["Doe"]
+    assert record.extras["bibtex:editorbtype"] == "founder"  # no CSL role: stays as written
+    out = converters.dumps([record], "biblatex")
+    assert "editor = {Moretti, Franco},\n  editortype = {compiler},\n  editora = {Doe, Jane},\n" \
+           "  editoratype = {collaborator}," in out
+    assert _read(out) == record
+    csl = json.loads(converters.dumps([record], "csl-json"))[0]
+    assert csl["compiler"] == [{"family": "Moretti", "given": "Franco"}] and "editor" not in csl
+
+
+def test_an_editortype_without_a_csl_role_leaves_the_editors_editors():
+    for kind in ("redactor", "organizer"):  # (biblatex's organizer edits a collection: not CSL's)
+        record = _read(f"@book{{b, title = {{T}}, editor = {{Roe, Rita}}, editortype = {{{kind}}}, year = 2000}}")
+        assert [n.family for n in record.editors] == ["Roe"] and record.extras["bibtex:editortype"] == kind

@@ -175,6 +175,15 @@ CONTAINER_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
 # maintitle's parts, joined as biblatex prints them (and as the title's are)
 MAIN_TITLE_PARTS = (("mainsubtitle", ": "), ("maintitleaddon", ". "))
 
+# biblatex's editortype (editoratype, editorbtype, editorctype) keys that name a CSL name
+# role: the names go to that role. biblatex's other keys have none: those names stay
+# editors, the key in extras. (organizer is a false friend: biblatex's is ABNT's organizador,
+# the editor of a collection; CSL's organizes an event. founder, continuator, redactor and
+# reviser have no CSL role.)
+EDITOR_TYPES = {"compiler": "compiler", "collaborator": "contributor"}
+# the name lists that editortype and its kin describe, in biblatex's order
+EDITOR_FIELDS = ("editor", "editora", "editorb", "editorc")
+
 # Entry types whose `number` is a journal issue (the writer's rule, mirrored).
 ISSUE_TYPES = frozenset({"article", "periodical", "suppperiodical"})
 
@@ -363,6 +372,7 @@ class _Builder:
         self.accessed()
         self.identifiers()
         self.typed_variables()
+        self.editor_roles()
         if volume_of_a_book and "title-short" in self.variables:  # the volume's short title
             self.variables["volume-title-short"] = self.variables.pop("title-short")
         self.drop_derived_key()
@@ -419,6 +429,31 @@ class _Builder:
                 value += joiner + part[1].text
                 self.meta[JOINED_META + name] = part[1].text
         self.args["container_title"] = Text(value, Syntax.BIBTEX)
+
+    def editor_roles(self) -> None:
+        """Editors by another name (editortype = {organizer}) in the CSL role of that name; a
+        list marked "and others" stays as it is (the maps have no et al.)."""
+        for field in EDITOR_FIELDS:
+            kind = self.fields.get(f"{field}type")
+            role = EDITOR_TYPES.get(_plain(kind.text).strip().lower()) if kind is not None else None
+            if role is None or role in self.names:
+                continue
+            if field == "editor":
+                if not self.args.get("editors") or self.args.get("editors_etal"):
+                    continue
+                self.names[role] = self.args.pop("editors")
+                self.args.pop("editors_etal", None)
+            else:
+                value = self.fields.get(field)
+                if value is None:
+                    continue
+                names, etal = read_names(value.text, lambda message, hint=None, v=value, f=field: self.warn(
+                    "bibtex.bad-name", message, v, f, hint))
+                if etal or not names:
+                    continue
+                self.names[role] = names
+                self.drop(field)
+            self.drop(f"{field}type")
 
     def main_title(self) -> bool:
         """biblatex's maintitle names the multi-volume work the entry is a volume of (for a

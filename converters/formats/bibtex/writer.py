@@ -30,6 +30,8 @@ from ...unwritten import report_unwritten
 from .mapping import (
     COUNTRY_KEYS,
     DEFAULT_ENTRY_TYPE,
+    EDITOR_FIELDS,
+    EDITOR_TYPES,
     ENTRY_GENRES,
     ENTRY_TYPES_WRITTEN,
     ETAL_META,
@@ -114,16 +116,18 @@ _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 
 # the CSL variables of the record's maps this writer writes, both dialects alike (BibTeX
 # output keeps biblatex's fields too, as it keeps every field of extras): the reader's table,
-# collection-number, a book's `number`, and the volume's titles of a multi-volume work (maintitle);
+# the roles biblatex's editortype names (editor or editora ... with their type), collection-number
+# (a book's `number`), and the volume's titles of a multi-volume work (with maintitle);
 # volume-title-short where it has a field, the shorttitle of a volume that is not a chapter's book
 WRITTEN_VARIABLES: frozenset[str] = frozenset({rule.variable for rule in VARIABLE_FIELDS} | {
-    "collection-number", "volume-title", "volume-title-short"})
+    "collection-number", "volume-title", "volume-title-short"} | set(EDITOR_TYPES.values()))
 _PUBSTATE_KEYS = {words: key for key, words in PUBSTATES.items()}
 _TYPE_KEYS = {words.lower(): key for key, words in TYPE_KEYS.items()}
 _GENRE_ENTRY_TYPES = {genre.lower(): entry_type for entry_type, genre in ENTRY_GENRES.items()}
 _PATENT_VARIABLES = WRITTEN_VARIABLES | {"jurisdiction"}
 _COUNTRY_KEYS = {words.lower(): key for key, words in reversed(COUNTRY_KEYS.items())}  # EU: countryeu
 _SERIES_KEYS = {words.lower(): key for key, words in SERIES_KEYS.items()}
+_EDITOR_TYPE_KEYS = {role: kind for kind, role in EDITOR_TYPES.items()}
 _TITLE_LIKE = frozenset({"title-short", "original-title"})  # case protected as the title is
 
 
@@ -342,6 +346,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         names("author", record.authors, record.authors_etal)
     if record.editors:
         names("editor", record.editors, record.editors_etal)
+    _editor_roles(record, fields, names, report, key, target)
     container = CONTAINER_FIELD.get(entry_type, ("howpublished", "howpublished"))[dialect]
     own_title, container_title, main_title = _volume_titles(record, contained=container == "booktitle")
     if own_title:
@@ -679,6 +684,24 @@ def _says_the_same(written: str, kept: str) -> bool:
     inner = written[1:-1] if written.startswith("{") and written.endswith("}") else written
     return " ".join(tex.tex_to_unicode(inner).casefold().split()) == " ".join(
         tex.tex_to_unicode(kept).casefold().split())
+
+
+def _editor_roles(record: Record, fields: list[tuple[str, str]], names: Callable[..., None], report: Reporter,
+                  key: str, target: str) -> None:
+    """Names in a role biblatex's editortype names (organizer, compiler ...): the first free
+    one of editor, editora, editorb, editorc, with its type key; what finds none is reported."""
+    roles = [(_EDITOR_TYPE_KEYS[role], role) for role, people in record.names.items()  # (in the order read)
+             if role in _EDITOR_TYPE_KEYS and people]
+    if not roles:
+        return
+    free = [f for f in EDITOR_FIELDS if not (f == "editor" and record.editors) and f"bibtex:{f}" not in record.extras]
+    for kind, role in roles:
+        if not free:
+            report.lost(key, role, target, record=record, value=_display(record.names[role][0]))
+            continue
+        field = free.pop(0)
+        names(field, record.names[role], f"{ETAL_META}{field}" in record.extras, role)
+        fields.append((f"{field}type", _braced(kind)))
 
 
 def _volume_titles(record: Record, contained: bool) -> tuple[Text | None, Text | None, Text | None]:
