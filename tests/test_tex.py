@@ -255,3 +255,9 @@ def test_ascii_mode_encodes_a_letter_with_combining_marks_nfc_cannot_compose():
     missing: list[str] = []
     assert tex.escape_plain("Se\u0327vik x\u0327 \u00f8\u0304", "ascii", missing) == r"S{\c{e}}vik {\c{x}} {\o}{?}"
     assert missing == ["\u0304"]
+
+
+def test_an_escaped_dollar_does_not_close_display_maths():
+    # found by the pylatexenc property test (tests/test_tex_fast_path.py): $$\em\$$$ is one formula
+    assert tex.scan(r"$$\em\$$$", protect=False) == [("math", r"\em\$")]
+    assert tex.scan(r"$$a\\$$ b", protect=False) == [("math", r"a\\"), ("text", " b")]  # \\ is a line break

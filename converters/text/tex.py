@@ -191,6 +191,18 @@ def _in_bare_url(value: str, i: int) -> bool:
     return _URL_START.match(value, start) is not None
 
 
+def _closing_double_dollar(value: str, start: int) -> int:
+    """Where the $$ closing display maths opened before start is, or -1: an escaped dollar
+    (\\$, after an odd number of backslashes) closes nothing."""
+    end = value.find("$$", start)
+    while end != -1:
+        backslashes = end - len(value[start:end].rstrip("\\")) - start
+        if backslashes % 2 == 0:
+            return end
+        end = value.find("$$", end + 1)
+    return -1
+
+
 class _Scan:
     """One left-to-right pass: the pieces so far, the open frames and the current kind."""
 
@@ -334,7 +346,7 @@ class _Scan:
             self.emit("$")
             return i + 1
         if value.startswith("$$", i):
-            end = value.find("$$", i + 2)
+            end = _closing_double_dollar(value, i + 2)
             if end > i + 2:
                 self.maths(value[i + 2 : end])
                 return end + 2
