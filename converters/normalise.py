@@ -15,7 +15,16 @@ import re
 from dataclasses import replace
 
 from .model import Identifiers, Record, arxiv_doi
-from .text.ids import ArxivIdError, arxiv_id_in_doi, normalize_isbn, normalize_issn, parse_arxiv_id, same_doi, strip_doi
+from .text.ids import (
+    ArxivIdError,
+    arxiv_id_in_doi,
+    arxiv_id_in_url,
+    normalize_isbn,
+    normalize_issn,
+    parse_arxiv_id,
+    same_doi,
+    strip_doi,
+)
 
 _ARXIV_ABS = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/abs/(?P<id>[^?#\s]+?)/?$", re.I)
 
@@ -54,12 +63,11 @@ def _dois(dois: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def arxiv_id_from(dois: tuple[str, ...] | list[str], url: str | None) -> tuple[str | None, int | None]:
-    """(id, version) from arXiv's DataCite DOI among dois or its abstract page url, else (None, None)."""
+def arxiv_id_from(dois: tuple[str, ...] | list[str], *urls: str | None) -> tuple[str | None, int | None]:
+    """(id, version) from arXiv's DataCite DOI among dois or an abstract or PDF page among
+    urls, else (None, None): the one rule every reader and this pass use."""
     candidates = [found for doi in dois if (found := arxiv_id_in_doi(doi))]
-    match = _ARXIV_ABS.match(url) if url else None
-    if match:
-        candidates.append(match["id"])
+    candidates += [found for url in urls if url and (found := arxiv_id_in_url(url))]
     for candidate in candidates:
         try:
             arxiv, version, _ = parse_arxiv_id(candidate)

@@ -70,6 +70,18 @@ def test_an_arxiv_abstract_page_or_datacite_doi_gives_the_arxiv_id_in_every_read
     assert (record.ids.arxiv, record.ids.url) == ("2101.00001", "https://arxiv.org/abs/2101.00001v3")  # v3's page
 
 
+@pytest.mark.parametrize("fmt", ["bibtex", "ris", "csl-json"])
+def test_an_arxiv_pdf_link_gives_the_arxiv_id_and_stays_a_link_in_every_reader(fmt):
+    # one rule (normalise.arxiv_id_from) for every reader; a PDF link is not the abstract page
+    # the model derives, so it stays the record's URL
+    pdf = "https://arxiv.org/pdf/2101.00001v2"
+    source = {"bibtex": f"@misc{{k, title = {{T}}, url = {{{pdf}}}}}",
+              "ris": f"TY  - GEN\nTI  - T\nUR  - {pdf}\nER  - \n",
+              "csl-json": json.dumps([{"id": "k", "type": "article", "title": "T", "URL": pdf}])}[fmt]
+    (record,) = converters.loads(source, fmt).records
+    assert (record.ids.arxiv, record.ids.arxiv_version, record.ids.url) == ("2101.00001", 2, pdf)
+
+
 def test_bibtex_output_keeps_isbn_qualifiers_as_written():
     """The bare list lost "(paperback)" from BibTeX -> BibTeX, silently."""
     text = "@book{k, title = {T}, isbn = {0-486-23929-2 (paperback)}, issn = {0036-8733 (print), 1946-7087 (online)}}"

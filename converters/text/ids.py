@@ -46,6 +46,15 @@ _OLD_ID = re.compile(r"^(?P<archive>[a-z][a-z-]*)(?:\.(?P<sc>[A-Z]{2}))?/"
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 
 
+_ARXIV_PAGE = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<id>[^?#\s]+?)/?$", re.I)
+
+
+def arxiv_id_in_url(url: str) -> str | None:
+    """The arXiv id (with its version, if any) of an abstract or PDF page URL, or None."""
+    match = _ARXIV_PAGE.match(url.strip())
+    return match["id"] if match else None
+
+
 def arxiv_id_in_doi(doi: str) -> str | None:
     """The arXiv id inside arXiv's own DataCite DOI (10.48550/arXiv.ID), or None."""
     match = _ARXIV_DOI.match(doi.strip())

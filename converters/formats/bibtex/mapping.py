@@ -25,6 +25,7 @@ from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, ar
 from ...text.biblatex_strings import BIBSTRINGS
 from ...text.ids import (
     ArxivIdError,
+    arxiv_id_in_doi,
     is_doi,
     normalize_isbn,
     normalize_issn,
@@ -663,7 +664,7 @@ class _Builder:
         self.ids["doi"] = dois
 
     def arxiv(self) -> None:
-        derived = _arxiv_doi_id(self.ids.get("doi", ()))
+        derived = next(filter(None, map(arxiv_id_in_doi, self.ids.get("doi", ()))), None)
         eprint = self.fields.get("eprint")
         text = eprint.text.strip() if eprint is not None else derived
         if not self.is_arxiv() or text is None:
@@ -979,12 +980,6 @@ def _verbatim(text: str) -> str:
         text = match.group(1).strip()
     return _TEX_ESCAPE_IN_VERBATIM.sub(r"\1", text)
 
-
-def _arxiv_doi_id(dois: tuple[str, ...]) -> str | None:
-    for doi in dois:
-        if doi.lower().startswith("10.48550/arxiv."):
-            return doi[len("10.48550/arxiv."):]
-    return None
 
 
 def to_record(entry: EntryInfo, fields: dict[str, Value], report: Reporter) -> Record:

@@ -62,10 +62,10 @@ from ...model import (
     arxiv_doi,
     arxiv_url,
 )
+from ...normalise import arxiv_id_from
 from ...options import Options
 from ...text.ids import (
     ArxivIdError,
-    arxiv_id_in_doi,
     bare_orcid,
     is_doi,
     normalize_isbn,
@@ -616,11 +616,12 @@ class _Item:
         on_arxiv = (self.fields.get("publisher") or "").strip().casefold() == "arxiv"
         if number and on_arxiv and self._set_arxiv(number[6:] if number.lower().startswith("arxiv:") else number):
             number = None
-        if "arxiv" not in self.ids:
-            for doi in dois:
-                found = arxiv_id_in_doi(doi)
-                if found and self._set_arxiv(found):
-                    break
+        if "arxiv" not in self.ids:  # arXiv's DataCite DOI, as the normalisation pass reads it
+            arxiv, version = arxiv_id_from(dois)
+            if arxiv is not None:
+                self.ids["arxiv"] = arxiv
+                if version:
+                    self.ids["arxiv_version"] = version
         if "arxiv" in self.ids:
             moved = custom.pop("number", None)  # our writer moves the record's own number there
             number = number or (moved if isinstance(moved, str) else None)

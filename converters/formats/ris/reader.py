@@ -32,10 +32,10 @@ from typing import TextIO
 from ...csl import NAME_VARIABLES, VARIABLES
 from ...diagnostics import Reporter, Severity
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi, arxiv_url
+from ...normalise import arxiv_id_from
 from ...options import Options
 from ...text.ids import (
     ArxivIdError,
-    arxiv_id_in_doi,
     is_doi,
     normalize_isbn,
     normalize_issn,
@@ -595,15 +595,12 @@ class _Builder:
                 self.keep(entry)
         dois = self._dois()
         urls = [(url, e) for e in self.take(*tags_for("url")) for url in _SPLIT_URLS.split(e.value) if url]
-        if "arxiv" not in self.ids:
-            for doi in dois:
-                found = arxiv_id_in_doi(doi)
-                if found and self._set_arxiv(found):
-                    break
-        if "arxiv" not in self.ids:
-            for url, _ in urls:
-                if _ARXIV_URL.match(url) and self._set_arxiv(url):
-                    break
+        if "arxiv" not in self.ids:  # arXiv's DataCite DOI or its pages, as the normalisation pass reads them
+            arxiv, version = arxiv_id_from(dois, *(url for url, _ in urls))
+            if arxiv is not None:
+                self.ids["arxiv"] = arxiv
+                if version:
+                    self.ids["arxiv_version"] = version
         if "arxiv" in self.ids:  # derived by the model: never stored
             derived = arxiv_doi(self.ids["arxiv"]).lower()
             dois = [d for d in dois if d.lower() != derived]
@@ -694,7 +691,6 @@ _ETAL = re.compile(r"^et\.?\s*al\.?$", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 _RANGE = re.compile(r"\w\s*[-–—]+\s*\w")
 _SPLIT_URLS = re.compile(r"[;\s]+")
-_ARXIV_URL = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
 _ARXIV_ARCHIVES = (
     "astro-ph|cond-mat|cs|econ|eess|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math|math-ph|nlin|nucl-ex|nucl-th|"
     "physics|q-bio|q-fin|quant-ph|stat|acc-phys|adap-org|alg-geom|ao-sci|atom-ph|bayes-an|chao-dyn|chem-ph|"
