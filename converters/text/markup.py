@@ -29,7 +29,7 @@ class Span(NamedTuple):
 
 def spans(text: Text, *, kept: bool = False) -> tuple[Span, ...]:
     """kept: BibTeX's special characters and macro groups as kind "kept" (tex.scan_unknown)."""
-    if kept and text.syntax is Syntax.BIBTEX and tex.has_tex(text.value):
+    if kept and text.syntax is Syntax.BIBTEX and "{\\" in text.value:  # (else no group is "kept")
         result, unknown = _kept_spans(text.value)
     else:
         result, unknown = _spans(text.value, text.syntax)

@@ -32,50 +32,68 @@ from collections.abc import Sequence
 _FREE = frozenset({"text", "i", "b"})  # ("kept": a top-level group that BibTeX does not protect)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.?!…][\"'”’)\]]*\s")
+_APOSTROPHE = re.compile(r"['’]")
 _OPAQUE = "\x00"  # stands in for a character of an opaque span (maths): not a letter, not free
 
 
 def sentence_case(spans: Sequence[tuple[str, str]]) -> Sequence[tuple[str, str]]:
     """(kind, content) spans (markup.Span) with the letters of a BibTeX title in sentence case."""
+    if len(spans) == 1 and spans[0][0] in _FREE and "“" not in spans[0][1]:  # most titles: one plain run
+        kind, content = spans[0]
+        changes = _changes(content, None)
+        return [(kind, _applied(content, changes))] if changes else spans
     if not any(kind in _FREE for kind, _ in spans):
         return spans
-    chars: list[str] = []
+    joined = "".join(_OPAQUE * len(content) if kind == "math" else content for kind, content in spans)
     free: list[bool] = []
     for kind, content in spans:
-        if kind == "math":
-            content = _OPAQUE * len(content)
-        chars.extend(content)
         free.extend([kind in _FREE] * len(content))
-    joined = "".join(chars)
     if "“" in joined:  # a title quoted in the title keeps its own case: Aristotle's “De Motu Animalium”
         depth = 0
         for i, char in enumerate(joined):
             depth += (char == "“") - (char == "”" and depth > 0)
             free[i] = free[i] and depth == 0
-    changed = False
-    previous_end = -1
-    for match in _WORD.finditer(joined):
-        start, end = match.span()
-        gap = joined[max(previous_end, 0):start] if previous_end >= 0 else None
-        previous_end = end
-        if not free[start] or _touches_other(joined, free, start):
-            continue  # a word whose first letter is protected, or runs on from protected text
-        word = match.group()
-        if gap is None or ":" in gap:  # the first word of the title or of a subtitle
-            if word.islower():
-                chars[start] = word[0].upper()
-                changed = True
-        elif _SENTENCE_END.search(gap) is None and _capitalised(word):
-            chars[start] = word[0].lower()
-            changed = True
-    if not changed:
+    changes = _changes(joined, free)
+    if not changes:
         return spans
     out = []
     pos = 0
     for kind, content in spans:
-        out.append((kind, content if kind == "math" else "".join(chars[pos:pos + len(content)])))
-        pos += len(content)
+        end = pos + len(content)
+        if kind != "math":
+            content = _applied(content, [(at - pos, char) for at, char in changes if pos <= at < end])
+        out.append((kind, content))
+        pos = end
     return out
+
+
+def _changes(joined: str, free: list[bool] | None) -> list[tuple[int, str]]:
+    """(position, new letter) for each first letter sentence case changes; free: which
+    characters may change (None: all)."""
+    changes = []
+    previous_end = -1
+    for match in _WORD.finditer(joined):
+        start, end = match.span()
+        gap = joined[previous_end:start] if previous_end >= 0 else None
+        previous_end = end
+        if free is not None and (not free[start] or _touches_other(joined, free, start)):
+            continue  # a word whose first letter is protected, or runs on from protected text
+        word = match.group()
+        if gap is None or ":" in gap:  # the first word of the title or of a subtitle
+            if word.islower():
+                changes.append((start, word[0].upper()))
+        elif _capitalised(word) and _SENTENCE_END.search(gap) is None:
+            changes.append((start, word[0].lower()))
+    return changes
+
+
+def _applied(text: str, changes: list[tuple[int, str]]) -> str:
+    if not changes:
+        return text
+    chars = list(text)
+    for at, char in changes:
+        chars[at] = char
+    return "".join(chars)
 
 
 def _touches_other(joined: str, free: list[bool], start: int) -> bool:
@@ -85,8 +103,8 @@ def _touches_other(joined: str, free: list[bool], start: int) -> bool:
 
 def _capitalised(word: str) -> bool:
     """One capital, then lower case: ``Literature``, ``Goethe's``; not ``I``, ``I'm``, ``MVS``, ``LaTeX``."""
-    head = re.split(r"['’]", word, maxsplit=1)[0]
-    if len(head) < 2 or not head[0].isupper():
+    if not word[0].isupper():  # (most words: a quick no)
         return False
+    head = _APOSTROPHE.split(word, maxsplit=1)[0]
     rest = word[1:]
-    return not any(c.isupper() for c in rest) and any(c.islower() for c in rest)
+    return len(head) >= 2 and rest == rest.lower() and rest != rest.upper()
