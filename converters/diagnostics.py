@@ -16,6 +16,19 @@ if TYPE_CHECKING:
     from .loss import LossTally
 
 
+
+# Extras that say how a BibTeX source wrote what the record carries elsewhere: a part joined
+# into a title, a language's babel name, the macro a value was written with, the keys a
+# patent's countries were written with. The BibTeX writer reads them to write the same
+# again; to every other writer they are no data, so never a loss (CSL-JSON keeps them in
+# custom for the way back). Other "@" extras are data: @preamble text, "and others".
+SOURCE_FORM_PREFIXES = ("bibtex:@joined:", "bibtex:@written:", "bibtex:@string:", "bibtex:@keys:")
+
+
+def is_source_form(extra_key: str) -> bool:
+    """Whether an extra only records how the source wrote data the record carries."""
+    return extra_key.startswith(SOURCE_FORM_PREFIXES)
+
 class Severity(StrEnum):
     """How bad a diagnostic is: an error lost a record or an input, a warning needs a look,
     info records a decision (a format guessed, a field a target cannot carry)."""
@@ -111,7 +124,7 @@ class Reporter:
 
         With ``record``, the diagnostic points at the record's place in its input.
         """
-        if ":@" in field_name:  # bookkeeping for same-format round trips, not data
+        if is_source_form(field_name):  # how the source wrote carried data: no loss
             return None
         shown = f"'{field_name}'" + (f" ({value})" if value else "")
         if where:

@@ -14,17 +14,6 @@ from .model import Record
 
 NOTHING: frozenset[str] = frozenset()
 
-# Extras that say how a BibTeX source wrote what the record carries elsewhere: a part joined
-# into a title, a language's babel name, the macro a value was written with, the keys a patent's countries were
-# written with. The BibTeX writer reads them to write the same again; to every other
-# writer they are no data, so never a loss (CSL-JSON keeps them in custom for the way back).
-SOURCE_FORM_PREFIXES = ("bibtex:@joined:", "bibtex:@written:", "bibtex:@string:", "bibtex:@keys:")
-
-
-def is_source_form(extra_key: str) -> bool:
-    """Whether an extra only records how the source wrote data the record carries."""
-    return extra_key.startswith(SOURCE_FORM_PREFIXES)
-
 
 def report_unwritten(report: Reporter, record: Record, key: str | None, target: str,
                      written: Container[str] = NOTHING, *, name_details: bool = False) -> None:

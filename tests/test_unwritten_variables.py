@@ -55,3 +55,12 @@ def test_a_writer_that_keeps_no_affiliation_says_so(fmt):
     if fmt in NAME_DETAILS_MOVED:
         assert all(d.message.endswith(f"written to {NAME_DETAILS_MOVED[fmt]}")
                    for d in diagnostics if d.code == code and d.field.startswith("name "))
+
+
+def test_a_preamble_is_data_a_joined_subtitle_is_not():
+    # "@" extras that only say how the source wrote carried words are no loss; a preamble's TeX is
+    bib = '@preamble{"\\newcommand{\\noopsort}[1]{}"}\n@book{b, title = {Title}, subtitle = {Sub}, year = 2000}'
+    diagnostics: list = []
+    converters.dumps(converters.loads(bib, "biblatex"), "ris", diagnostics=diagnostics)
+    lost = {d.field for d in diagnostics if d.code == "write.lost"}
+    assert "bibtex:@preamble:1" in lost and not any(f.startswith("bibtex:@joined:") for f in lost)

@@ -20,14 +20,14 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ...csl import NAME_VARIABLES
-from ...diagnostics import Reporter
+from ...diagnostics import Reporter, is_source_form
 from ...keys import KeyAllocator, XmlIdAllocator
 from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...text.ids import ORCID_URL
 from ...text.markup import spans
 from ...titles import as_one_volume
-from ...unwritten import is_source_form, report_unwritten
+from ...unwritten import report_unwritten
 from .types import CSL_TYPES, PERSON_GROUP_TYPES, TITLE_IS_SOURCE, VARIABLE_ELEMENTS
 
 PUBLIC_ID = "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.4 20241031//EN"

@@ -20,13 +20,13 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from ...diagnostics import Reporter
+from ...diagnostics import Reporter, is_source_form
 from ...keys import KeyAllocator
 from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...text.markup import to_plain
 from ...titles import VOLUME_VARIABLES, as_one_volume
-from ...unwritten import is_source_form, report_unwritten
+from ...unwritten import report_unwritten
 from ..sniff import ris as detect  # noqa: F401 (the format's detector, re-exported)
 from .tables import (
     DEFAULT_RIS_TYPE,
