@@ -261,3 +261,8 @@ def test_an_escaped_dollar_does_not_close_display_maths():
     # found by the pylatexenc property test (tests/test_tex_fast_path.py): $$\em\$$$ is one formula
     assert tex.scan(r"$$\em\$$$", protect=False) == [("math", r"\em\$")]
     assert tex.scan(r"$$a\\$$ b", protect=False) == [("math", r"a\\"), ("text", " b")]  # \\ is a line break
+
+
+def test_a_combining_mark_after_a_macro_composes_with_the_letter_before():
+    # found by the tokenizer property test (tests/test_tex_fast_path.py): \TeX then U+0308 is TeẌ, NFC
+    assert spans(Text("\\TeX\\emph\\em{\u0308", Syntax.TEX)) == (Span("text", "Te\u1e8c"),)

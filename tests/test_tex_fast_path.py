@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import traceback
 from pathlib import Path
 
 import pytest
@@ -221,8 +222,8 @@ def _balanced(tokens: list[str]) -> str:
     return "".join(out) + "}" * depth
 
 
-# A fresh seed on every run (hypothesis' default): a new disagreement fails and goes into
-# known_divergences/tex_pylatexenc.json with its reason, or gets fixed.
+# Fresh examples on every run under HYPOTHESIS_PROFILE=thorough (tests/conftest.py): a new
+# disagreement fails and goes into known_divergences/tex_pylatexenc.json with its reason, or gets fixed.
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_TOKENS), max_size=12).map(_balanced))
 def test_the_tokenizer_agrees_with_pylatexenc_on_well_formed_tex(value):
@@ -260,6 +261,10 @@ def test_every_generated_text_is_decoded_by_the_tokenizer_alone(value):
     original = walker.LatexWalker.get_latex_nodes
 
     def refuse(*args, **kwargs):
+        # learning what a one-argument macro does (tex_tables._OneArgument, once a process, on
+        # "\\name{o}") is not parsing the text
+        if any(frame.f_code.co_name == "_classify" for frame, _ in traceback.walk_stack(None)):
+            return original(*args, **kwargs)
         raise AssertionError("pylatexenc's parser was asked to parse text")
 
     walker.LatexWalker.get_latex_nodes = refuse

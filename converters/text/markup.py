@@ -94,7 +94,9 @@ def _merge(items: list[Span]) -> tuple[Span, ...]:
         if not span.content:
             continue
         if merged and merged[-1].kind == span.kind and span.kind != "math":
-            merged[-1] = Span(span.kind, merged[-1].content + span.content)
+            joined = merged[-1].content + span.content
+            # a combining mark that starts a piece composes with the letter ending the one before
+            merged[-1] = Span(span.kind, joined if span.content.isascii() else tex.nfc(joined))
         else:
             merged.append(span)
     return tuple(merged)
