@@ -322,11 +322,11 @@ class _Scan:
             self.emit("{")
             self.push(close="}", literal=True)
             return i + 1
-        if self.protect and not self.nested():  # BibTeX's case protection; {\'e} is a "special character"
-            self.push("kept" if self.kept and self.value.startswith("\\", i + 1)
-                      else None if self.value.startswith("\\", i + 1) else "nocase")
-        else:
-            self.push(None)
+        group = None
+        if self.protect and not self.nested():  # BibTeX's case protection
+            special = self.value.startswith("\\", i + 1)  # {\'e}: a "special character", no protection
+            group = ("kept" if self.kept else None) if special else "nocase"
+        self.push(group)
         return i + 1
 
     def close(self, i: int) -> int:
