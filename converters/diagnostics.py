@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from .loss import LossTally
 
 
-
 # Extras that say how a BibTeX source wrote what the record carries elsewhere: a part joined
 # into a title, a language's babel name, the macro a value was written with, the keys a
 # patent's countries were written with. The BibTeX writer reads them to write the same
@@ -28,6 +27,7 @@ SOURCE_FORM_PREFIXES = ("bibtex:@joined:", "bibtex:@written:", "bibtex:@string:"
 def is_source_form(extra_key: str) -> bool:
     """Whether an extra only records how the source wrote data the record carries."""
     return extra_key.startswith(SOURCE_FORM_PREFIXES)
+
 
 class Severity(StrEnum):
     """How bad a diagnostic is: an error lost a record or an input, a warning needs a look,

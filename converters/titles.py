@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .diagnostics import Reporter
 from .model import Record, Syntax, Text
 
 # the BibTeX reader's keys for the parts it joined into the title, and how it joined them
-TITLE_PARTS = (("bibtex:@joined:subtitle", ": "), ("bibtex:@joined:titleaddon", ". "))
+_JOINED_PARTS = (("bibtex:@joined:subtitle", ": "), ("bibtex:@joined:titleaddon", ". "))
 
 
 def derived_title_short(record: Record) -> Text | None:
@@ -31,7 +32,7 @@ def derived_title_short(record: Record) -> Text | None:
         return None
     value = title.value
     cut = False
-    for key, joiner in reversed(TITLE_PARTS):
+    for key, joiner in reversed(_JOINED_PARTS):
         part = record.extras.get(key)
         if part and value.endswith(joiner + part):
             value = value[: -len(joiner + part)]
@@ -43,19 +44,20 @@ def derived_title_short(record: Record) -> Text | None:
 VOLUME_VARIABLES = frozenset({"volume-title", "volume-title-short"})
 
 # types whose volume-title is their container's (the book a chapter is in), as CSL 1.0.2
-# defines volume-title: "of the item or container holding the item"
+# defines volume-title: "of the item or container holding the item"; their container is a
+# book, whose title is a title of a work (the CSL-JSON writer's sentence case)
 CONTAINED_TYPES = frozenset("chapter paper-conference entry entry-dictionary entry-encyclopedia".split())
 
 
-def as_one_volume(record: Record) -> tuple[Record, list[tuple[str, str]]]:
+def as_one_volume(record: Record, report: Reporter, key: str, target: str) -> Record:
     """A record for a format with no volume-title (RIS, JATS): one volume of a multi-volume
     work is cited by the volume's own title (a chapter's book by the volume's), with the
     whole work as its series, the way catalogues and reference managers file it ("The
-    TeXbook", series "Computers & Typesetting", volume A). Returns the record and what had
-    no place (variable, value): the whole work's title where the record has a series already."""
+    TeXbook", series "Computers & Typesetting", volume A). What has no place is reported:
+    the whole work's title where the record has a series already."""
     volume = record.variables.get("volume-title")
     if volume is None:
-        return record, []
+        return record
     variables = dict(record.variables)
     del variables["volume-title"]
     lost: list[tuple[str, str]] = []
@@ -74,4 +76,6 @@ def as_one_volume(record: Record) -> tuple[Record, list[tuple[str, str]]]:
             lost.append(("title", whole.plain()))
         else:
             variables["collection-title"] = whole
-    return replace(record, variables=variables, **changes), lost
+    for variable, value in lost:
+        report.lost(key, variable, target, record=record, value=value)
+    return replace(record, variables=variables, **changes)

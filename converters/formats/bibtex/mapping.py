@@ -173,7 +173,8 @@ CONTAINER_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
     "journal": (("journalsubtitle", ": "), ("journaltitleaddon", ". ")),
 }
 
-# maintitle's parts, joined as biblatex prints them (and as the title's are)
+# title's and maintitle's parts, joined as biblatex prints them
+TITLE_PARTS = (("subtitle", ": "), ("titleaddon", ". "))
 MAIN_TITLE_PARTS = (("mainsubtitle", ": "), ("maintitleaddon", ". "))
 
 # biblatex's editortype (editoratype, editorbtype, editorctype) keys that name a CSL name
@@ -432,7 +433,7 @@ class _Builder:
         self.args["container_title"] = Text(value, Syntax.BIBTEX)
 
     def editor_roles(self) -> None:
-        """Editors by another name (editortype = {organizer}) in the CSL role of that name; a
+        """Editors by another name (editortype = {compiler}) in the CSL role of that name; a
         list marked "and others" stays as it is (the maps have no et al.)."""
         for field in EDITOR_FIELDS:
             kind = self.fields.get(f"{field}type")
@@ -638,7 +639,7 @@ class _Builder:
         if title is None:
             return
         value = title.value
-        for name, joiner in (("subtitle", ": "), ("titleaddon", ". ")):
+        for name, joiner in TITLE_PARTS:
             found = self.take(name)
             if found:
                 value += joiner + found[1].text

@@ -42,6 +42,7 @@ from .mapping import (
     PUBSTATES,
     SERIES_KEYS,
     SERIES_NUMBER_TYPES,
+    TITLE_PARTS,
     TYPE_KEYS,
     VARIABLE_FIELDS,
     WRITTEN_META,
@@ -75,7 +76,6 @@ PUBLISHER_FIELD = {
 
 # Reader's meta keys in extras (``bibtex:@string:<field>``, ``bibtex:field:type``) hold a second colon.
 _STRING_META = "bibtex:@string:"
-TITLE_PARTS = (("subtitle", ": "), ("titleaddon", ". "))  # biblatex's title parts, joined into the record's title
 _MACRO_NAME = re.compile(r"^[A-Za-z][^\s\"#%'(),={}]*$")
 
 # Entry types and field names taken from the input (extras, CSL ``custom`` ``bibtex:`` keys)
@@ -688,7 +688,7 @@ def _says_the_same(written: str, kept: str) -> bool:
 
 def _editor_roles(record: Record, fields: list[tuple[str, str]], names: Callable[..., None], report: Reporter,
                   key: str, target: str) -> None:
-    """Names in a role biblatex's editortype names (organizer, compiler ...): the first free
+    """Names in a role biblatex's editortype names (compiler, collaborator): the first free
     one of editor, editora, editorb, editorc, with its type key; what finds none is reported."""
     roles = [(_EDITOR_TYPE_KEYS[role], role) for role, people in record.names.items()  # (in the order read)
              if role in _EDITOR_TYPE_KEYS and people]

@@ -37,7 +37,7 @@ from ...options import Options
 from ...serialize import encode_json, encode_json_parts, escape_line_breaks
 from ...text.ids import ORCID_URL
 from ...text.markup import to_csl, to_plain
-from ...titles import derived_title_short
+from ...titles import CONTAINED_TYPES, derived_title_short
 from ...unwritten import report_unwritten
 from ..sniff import csl_json as detect  # noqa: F401 (the format's detector, re-exported)
 from .tables import (
@@ -57,7 +57,6 @@ WRITTEN_VARIABLES: frozenset[str] = csl.VARIABLES | csl.NAME_VARIABLES | csl.DAT
 # book: a journal's title, like an event's, is a name and keeps its capitals (as pandoc has it)
 SENTENCE_CASE_VARIABLES = frozenset(
     "title title-short collection-title volume-title original-title part-title reviewed-title".split())
-BOOK_CONTAINED_TYPES = frozenset("chapter paper-conference entry entry-dictionary entry-encyclopedia".split())
 # name keys the schema allows beside the name's parts: put back on the name object
 _NAME_FLAGS = ("comma-suffix", "static-ordering")
 
@@ -176,7 +175,7 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
         item["accessed"] = _date(record.accessed)
     if record.container_title:
         item["container-title"] = to_csl(record.container_title, plain_math=plain_math,
-                                         sentence=sentence and record.type in BOOK_CONTAINED_TYPES)
+                                         sentence=sentence and record.type in CONTAINED_TYPES)
     for attr, var in (("publisher", "publisher"), ("publisher_place", "publisher-place"), ("volume", "volume"),
                       ("issue", "issue"), ("pages", "page"), ("edition", "edition"), ("language", "language")):
         value = getattr(record, attr)

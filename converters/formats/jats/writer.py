@@ -162,9 +162,7 @@ def _article_open(article_type: str, language: str | None = "en") -> str:
 
 
 def _citation(record: Record, key: str, report: Reporter) -> str:
-    record, no_place = as_one_volume(record)
-    for variable, value in no_place:
-        report.lost(key, variable, "JATS", record=record, value=value)
+    record = as_one_volume(record, report, key, "JATS")
     report_unwritten(report, record, key, "JATS", WRITTEN_VARIABLES)
     pub_type = _original("jats:publication-type", record) or PUBLICATION_TYPES.get(record.type,
                                                                                   DEFAULT_PUBLICATION_TYPE)
@@ -261,7 +259,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     if ids.arxiv_class:
         report.lost(key, "ids.arxiv_class", target, record=record)
     for extra_key in record.extras:
-        if extra_key != "jats:publication-type" and not is_source_form(extra_key):
+        if extra_key != "jats:publication-type":
             report.lost(key, extra_key, target, record=record)
     if not any(parts):  # the DTD wants content: keep the record's place, and say so
         report.warning("write.empty-citation", "record has nothing a JATS citation can hold; written as an "
@@ -316,9 +314,7 @@ def _contrib(name: Name) -> str:
 
 
 def _front_article(record: Record, key: str, report: Reporter) -> str:
-    record, no_place = as_one_volume(record)
-    for variable, value in no_place:
-        report.lost(key, variable, "JATS", record=record, value=value)
+    record = as_one_volume(record, report, key, "JATS")
     report_unwritten(report, record, key, "JATS", FRONT_WRITTEN_VARIABLES, name_details=True)
     ids = record.ids
     meta: list[str] = []

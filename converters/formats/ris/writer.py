@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from ...diagnostics import Reporter, is_source_form
+from ...diagnostics import Reporter
 from ...keys import KeyAllocator
 from ...model import Date, Name, Record, Text
 from ...options import Options
@@ -139,9 +139,7 @@ def _report_uncarried(record: Record, key: str, report: Reporter) -> None:
 
 
 def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[tuple[str, str]]:
-    record, no_place = as_one_volume(record)
-    for variable, value in no_place:
-        report.lost(key, variable, "RIS", record=record, value=value)
+    record = as_one_volume(record, report, key, "RIS")
     ty = _ty(record, options)
     report_unwritten(report, record, key, "RIS", variables_for(ty.upper()))
     variable_tags = _variable_tags(record, ty.upper())
@@ -218,7 +216,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     written = {tag for tag, _ in tags}
     for extra_key, value in record.extras.items():
         namespace, _, tag = extra_key.partition(":")
-        if (namespace == "ris" and tag == "TY") or is_source_form(extra_key):
+        if namespace == "ris" and tag == "TY":
             continue
         if namespace == "ris" and _TAG.match(tag) and (tag not in written or tag in REPEATABLE_TAGS):
             tags.extend((tag, v) for v in value.split("\n"))
