@@ -202,7 +202,8 @@ GOOD_B = "Last abstract.\n\narXiv:2101.00009\nCreated: 2021-01-09"
         ("Middle abstract.\n\narXiv:not-an-id\nCreated: 2021-01-05", "listing.bad-id", 8, "arXiv:not-an-id"),
         ("Middle abstract.\n\narXiv:2101.00005\nCreated: 2021-02-30", "listing.bad-date", 9, "arXiv:2101.00005"),
         ("Middle abstract.\n\narXiv:2101.00005\nCreated: 5 Jan 2021", "listing.bad-date", 9, "arXiv:2101.00005"),
-        ("Middle abstract.\n\nCreated: 2021-01-05", "listing.missing-id", 6, "arXiv:2101.00001"),
+        # no id: no key (the previous record's would send a reader to the wrong record); the line says where
+        ("Middle abstract.\n\nCreated: 2021-01-05", "listing.missing-id", 6, None),
     ],
 )
 def test_a_broken_record_between_good_neighbours(bad, code, line, key):

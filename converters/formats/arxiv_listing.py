@@ -91,7 +91,6 @@ def _is_arxiv_line(text: str) -> bool:
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
     block = _Block()
-    last_key: str | None = None
     # The per-line work is kept inline (no method calls) and tests a line's prefix before
     # the anchored patterns: most lines are abstract text that fails both at once.
     for entry in _lines(stream):
@@ -101,14 +100,13 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
             continue
         if line.startswith("arXiv:") and _ARXIV_LINE.match(line):
             if block.arxiv_para is not None:
-                block = _close_unfinished(block, block.arxiv_para, report, last_key)
+                block = _close_unfinished(block, block.arxiv_para, report)
             block.arxiv_para = len(block.paragraphs)
         block.current.append(entry)
         if line.startswith("Created:") and _CREATED.match(line):
             block.end_paragraph()
-            record = _parse(block, report, last_key)
+            record = _parse(block, report)
             if record is not None:
-                last_key = record.label
                 yield record
             block = _Block()
     block.end_paragraph()
@@ -116,12 +114,12 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
         report.error(
             "listing.truncated",
             "input ends inside a record (no 'Created:' line closes it)",
-            line=block.first_line, key=_id_of(block) or last_key,
+            line=block.first_line, key=_id_of(block),
             hint="the file may have been cut short",
         )
 
 
-def _close_unfinished(block: _Block, arxiv_para: int, report: Reporter, last_key: str | None) -> _Block:
+def _close_unfinished(block: _Block, arxiv_para: int, report: Reporter) -> _Block:
     """A second arXiv: line before any Created: the previous record never closed.
     Report it; return a block of the paragraphs after that record's arXiv: line (its
     paragraph arxiv_para)."""
@@ -130,7 +128,7 @@ def _close_unfinished(block: _Block, arxiv_para: int, report: Reporter, last_key
     report.error(
         "listing.missing-created",
         "record has no 'Created: YYYY-MM-DD' line before the next record's arXiv: line",
-        line=done.paragraphs[-1][-1][0], key=_id_of(done) or last_key,
+        line=done.paragraphs[-1][-1][0], key=_id_of(done),
         hint=f"add 'Created:' after line {done.paragraphs[-1][-1][0]}",
     )
     return _Block(block.paragraphs[arxiv_para + 1 :])
@@ -146,14 +144,14 @@ def _id_of(block: _Block) -> str | None:
     return None
 
 
-def _parse(block: _Block, report: Reporter, last_key: str | None) -> Record | None:
+def _parse(block: _Block, report: Reporter) -> Record | None:
     """The record of one block: this module reads the layout into a Draft, and the builder
     every arXiv reader shares makes the record (so a paper read from its listing and from
     its .abs or snapshot record comes out the same)."""
-    key = _id_of(block) or last_key
+    key = _id_of(block)  # a diagnostic names its own record, never the one before
     if block.arxiv_para is None:
         report.error("listing.missing-id", "record has no 'arXiv:ID' line", line=block.first_line,
-                     key=last_key, hint="each record ends with 'arXiv:ID' then 'Created: YYYY-MM-DD'")
+                     hint="each record ends with 'arXiv:ID' then 'Created: YYYY-MM-DD'")
         return None
     errors_before = report.failed
     content = block.paragraphs[: block.arxiv_para]

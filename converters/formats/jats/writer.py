@@ -263,8 +263,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
             report.lost(key, extra_key, target, record=record)
     if not any(parts):  # the DTD wants content: keep the record's place, and say so
         report.warning("write.empty-citation", "record has nothing a JATS citation can hold; written as an "
-                       "empty <comment/>", key=key, record=record,
-                       line=record.position.line if record.position else None)
+                       "empty <comment/>", key=key, record=record)  # the input's file and line
         parts.append("<comment/>")
     return _el("element-citation", "".join(parts), publication_type=pub_type)
 

@@ -194,7 +194,7 @@ class _Reader:
                 "ris.missing-final-er",
                 f"input ends inside the record starting at line {self.current.line} (no 'ER  - ' closes it); "
                 "record kept as read",
-                line=self.current.line, column=1, key=self.current.label() or self.last_label,
+                line=self.current.line, column=1, key=self.current.label(),
                 hint="if the file was cut short, the record's last value may be incomplete",
             )
             return self._close(self.current)
@@ -240,7 +240,7 @@ class _Reader:
                 "ris.missing-er",
                 f"record starting at line {self.current.line} has no 'ER  - ' line before the next 'TY' "
                 f"(line {entry.line}); record not converted",
-                line=self.current.line, column=1, key=self.current.label() or self.last_label,
+                line=self.current.line, column=1, key=self.current.label(),
                 hint=f"add 'ER  - ' before line {entry.line}",
             )
         self.current = _Pending(entry.line, [entry])
@@ -285,10 +285,10 @@ class _Reader:
         for entry in pending.entries:
             entry.join_more()
         try:
-            record = _Builder(pending, self.report, self.options, self.last_label).build()
+            record = _Builder(pending, self.report, self.options).build()
         except Exception as exc:  # a bug must cost one record, never the batch
             self.report.error("ris.internal", f"record could not be converted: {type(exc).__name__}: {exc}",
-                              line=pending.line, key=pending.label() or self.last_label)
+                              line=pending.line, key=pending.label())
             return None
         self.records += 1
         self.last_label = record.label
@@ -312,11 +312,12 @@ class _Reader:
 class _Builder:
     """Maps one record's tag lines to a Record; each slot takes its tags and leaves the rest."""
 
-    def __init__(self, pending: _Pending, report: Reporter, options: Options, last_label: str | None):
+    def __init__(self, pending: _Pending, report: Reporter, options: Options):
         self.pending = pending
         self.report = report
         self.options = options
-        self.key = pending.label() or last_label
+        # a diagnostic names the record it is about, never a neighbour: none without ID or title
+        self.key = pending.label()
         self.ty = pending.entries[0]
         self.tags: dict[str, list[_Entry]] = {}
         for entry in pending.entries[1:]:
