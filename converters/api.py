@@ -12,7 +12,7 @@ import itertools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, TextIO, TypeAlias
+from typing import IO, TYPE_CHECKING, TextIO, TypeAlias
 
 from . import registry
 from .diagnostics import ConversionError, Diagnostic, Reporter, Severity, UsageError
@@ -21,6 +21,10 @@ from .normalise import normalise
 from .options import Options
 from .output import atomic_output  # noqa: F401  (part of the API: where atomic output lives)
 from .textio import DecodedLines, Encodable, SpotOwners
+
+if TYPE_CHECKING:  # imported where a big input is cut (parallel.py), not on every start
+    from .piece import Piece
+    from .split import Block
 
 HEAD_SIZE = 8192
 # what the readers are handed: a caller's text stream, or refconv's own decoding one
@@ -72,7 +76,7 @@ class Conversion:
         return self.failed == 0
 
 
-def _reader_format(head: str, fmt: str | None, name: str | None, report: Reporter) -> registry.Format:
+def reader_format(head: str, fmt: str | None, name: str | None, report: Reporter) -> registry.Format:
     if fmt:
         chosen = registry.get(fmt)
         if not chosen.can_read:
@@ -103,7 +107,7 @@ def _guarded(records: Iterator[Record], report: Reporter, stream) -> Iterator[Re
 def _stream(stream: TextSource, fmt: str | None, name: str | None, report: Reporter,
             options: Options) -> tuple[registry.Format, Iterator[Record]]:
     head = stream.read(HEAD_SIZE)
-    chosen = _reader_format(head, fmt, name, report)
+    chosen = reader_format(head, fmt, name, report)
     report.format = chosen.name
     rest: TextSource | Iterable[str]
     if stream.seekable():
@@ -139,6 +143,34 @@ class _Rejoined(io.TextIOBase):
 
     def readable(self) -> bool:
         return True
+
+
+def read_block(block: Block, format: str, encoding: str, report: Reporter, options: Options) -> Iterator[Record]:
+    """The records of one block of a file (``split.py``), with the file's own line numbers
+    and offsets; ``encoding`` is the one the whole file decodes with."""
+    with open(block.path, "rb") as handle:
+        handle.seek(block.start)
+        stream = DecodedLines(io.BufferedReader(_Bounded(handle, block.end - block.start)), encoding, block.path,
+                              start=(block.start, block.lines))
+        _, records = _stream(stream, format, block.path, report, options)
+        yield from records
+
+
+class _Bounded(io.RawIOBase):
+    """The next ``size`` bytes of a binary file."""
+
+    def __init__(self, handle: IO[bytes], size: int):
+        self._handle, self._left = handle, size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        want = min(len(buffer), self._left)
+        data = self._handle.read(want)
+        buffer[:len(data)] = data
+        self._left -= len(data)
+        return len(data)
 
 
 def loads(text: str, format: str | None = None, *, source: str = "<string>", **options) -> Result:
@@ -200,9 +232,10 @@ def load(path_or_file, format: str | None = None, *, encoding: str = "utf-8", **
 
 
 def write_records(records: Iterable[Record], out: TextIO, format: str, report: Reporter,
-                  options: Options) -> int:
+                  options: Options, piece: Piece | None = None) -> int:
     """Write ``records`` to the text stream ``out`` in ``format``, saying what it could not
-    carry in ``report``; the number of records written."""
+    carry in ``report``; the number of records written. ``piece``: they are one block of a
+    larger output (``parallel.py``)."""
     chosen = registry.get(format)
     if not chosen.can_write:
         writable = ", ".join(f.name for f in registry.writers())
@@ -216,7 +249,10 @@ def write_records(records: Iterable[Record], out: TextIO, format: str, report: R
     from .text.tex import each_record, unknown_macros_reported_to
 
     with unknown_macros_reported_to(report):  # one info per unknown TeX macro name per run
-        return chosen.load("writer")(each_record(records), Encodable(out, report), report, options)
+        writer = chosen.load("writer")
+        if piece is not None:
+            return writer(each_record(records), Encodable(out, report), report, options, piece)
+        return writer(each_record(records), Encodable(out, report), report, options)
 
 
 def dumps(records: Iterable[Record], format: str, *, diagnostics: list[Diagnostic] | None = None,

@@ -174,7 +174,8 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
                   from_: str | None = None, *, encoding: str = "utf-8", strict: bool = False,
                   count_losses: bool = False, problems: Iterable[Diagnostic] = (),
                   on_record: Callable[[], Any] | None = None, on_input: Callable[[InputResult], Any] | None = None,
-                  watch: Callable[[BinaryIO], Any] | None = None, **options: Any) -> BatchConversion:
+                  watch: Callable[[BinaryIO], Any] | None = None, jobs: int = 1, block_size: int | None = None,
+                  **options: Any) -> BatchConversion:
     """Convert several inputs (paths, '-' for stdin, or streams) into one output, with
     citation keys unique across all of them; ``refconv convert a b -o out`` is this.
 
@@ -186,7 +187,9 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
     input's result once it is read (for progress and diagnostics as they come), ``watch``
     with each input file's binary handle as it is opened (to follow how far it is read).
     ``options`` are the keywords of ``Options``; ``count_losses`` counts the writer's
-    losses in ``losses`` instead of listing each in ``diagnostics``.
+    losses in ``losses`` instead of listing each in ``diagnostics``. With ``jobs`` > 1,
+    one big input (listing or RIS) is cut into blocks that ``jobs`` processes convert
+    (``parallel.py``) of about ``block_size`` bytes: the same output, byte for byte.
     """
     opts = Options.from_kwargs(**options)
     sources = list(inputs)
@@ -211,19 +214,65 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
     name = os.fspath(output) if isinstance(output, (str, os.PathLike)) else getattr(output, "name", None)
     out_report = Reporter(name if isinstance(name, str) else "<output>",
                           losses=LossTally() if count_losses else None)
+    plan = _split_plan(sources, from_, encoding, opts, to, block_size) if jobs > 1 else None
+
+    def write(out: TextIO) -> int:
+        if plan is not None:
+            return _convert_blocks(plan, encoding, to, out, out_report, opts, jobs, on_record, on_input, reports,
+                                   results)
+        return api.write_records(records(), out, to, out_report, opts)
+
     kept = False
     if isinstance(output, (str, os.PathLike)):
         sink = api.atomic_output(output)
         with sink as out:
-            written = api.write_records(records(), out, to, out_report, opts)
+            written = write(out)
             kept = keep_old_output(written, reports, out_report, out_report.source or "", strict=strict,
                                    problems=problems)
             if kept:
                 sink.discard()
                 written = 0
     else:
-        written = api.write_records(records(), output, to, out_report, opts)
+        written = write(output)
     return BatchConversion(results, written, out_report.diagnostics, out_report.source or "", out_report.losses, kept)
+
+
+def _split_plan(sources: list, from_: str | None, encoding: str, options: Options, to: str, size: int | None):
+    """For one input file of a format cut at record boundaries (``split.py``), the blocks to
+    convert in parallel and what finding the format said; None otherwise."""
+    if len(sources) != 1 or not isinstance(sources[0], (str, os.PathLike)) or not os.path.isfile(sources[0]):
+        return None
+    from . import parallel, split
+
+    if not parallel.writable_in_pieces(to, options):
+        return None
+    path = os.fspath(sources[0])
+    report = Reporter(path)
+    try:
+        format, found = split.plan(path, from_, encoding, report, size or split.BLOCK_SIZE)
+    except (OSError, ConversionError, UnicodeError):
+        return None  # one process reads it and says what is wrong
+    if len(found) < 2:
+        return None
+    return format, found, report
+
+
+def _convert_blocks(plan, encoding: str, to: str, out: TextIO, out_report: Reporter, options: Options, jobs: int,
+                    on_record, on_input, reports: list[Reporter], results: list[InputResult]) -> int:
+    from . import parallel
+
+    format, blocks, report = plan
+    reports.append(report)
+    read_options = Options.from_kwargs(**options.format_values)  # as read_input reads
+    outcome = parallel.convert(blocks, format, encoding, to, out, out_report, options, jobs, on_record,
+                               read_options=read_options)
+    report.diagnostics.extend(outcome.read_diagnostics)
+    report.failed += outcome.failed
+    result = InputResult(report.source or "", outcome.read, report.failed, report.diagnostics)
+    results.append(result)
+    if on_input:
+        on_input(result)
+    return outcome.written
 
 
 # --- one output per input ---------------------------------------------------------------

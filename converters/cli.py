@@ -173,7 +173,8 @@ Examples:
               help="One output per input in DIR, named after it, with the target's extension.")
 @click.option("-r", "--recursive", is_flag=True, help="Convert the files under directories given as inputs.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
-              help="With --out-dir: convert this many inputs at once, in separate processes.")
+              help="Use this many processes: with --out-dir, inputs at once; with -o FILE, one big "
+                   "listing or RIS input cut into blocks (the same output as one process).")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the inputs.")
 @click.option("--new-keys", is_flag=True, help="Make new citation keys even where the input has keys.")
 @click.option("--key-pattern", metavar="PATTERN",
@@ -214,8 +215,6 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_k
             raise UsageError(f"refconv cannot read '{from_}'")
         if out_dir and output != "-":
             raise UsageError("give either -o/--output (one output) or --out-dir (one output per input), not both")
-        if jobs > 1 and not out_dir:
-            raise UsageError("--jobs works with --out-dir (one output per input)")
         for option, path in (("-o", None if output == "-" else output), ("--report", report_path)):
             _check_output_file(option, path)
         if out_dir and os.path.exists(out_dir) and not os.path.isdir(out_dir):
@@ -269,7 +268,7 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_k
     else:
         results, written, out_diagnostics, tallies = _convert_to_one(paths, output, target.name, from_, encoding,
                                                                      option_values, emit, progress, count_losses,
-                                                                     strict=strict, problems=problems)
+                                                                     strict=strict, problems=problems, jobs=jobs)
     progress.stop()
     unread = batch.unread_inputs([*problems, *(d for r in results for d in r.diagnostics)])
     failed = sum(r.failed for r in results) + sum(d.severity is Severity.ERROR and d.code not in batch.INPUT_ERRORS
@@ -331,7 +330,7 @@ def _check_output_file(option: str, path: str | None) -> None:
 
 
 def _convert_to_one(paths, output, to, from_, encoding, option_values, emit, progress, count_losses=False, *,
-                    strict=False, problems=()):
+                    strict=False, problems=(), jobs=1):
     """All inputs into one output: ``batch.convert_files``, with stdout guarded and
     each input's diagnostics shown once it is read."""
     from . import batch
@@ -341,7 +340,7 @@ def _convert_to_one(paths, output, to, from_, encoding, option_values, emit, pro
         progress.file_done(0, result.name)
 
     names = [name for name, _ in paths]
-    run = {"strict": strict, "count_losses": count_losses, "problems": problems,
+    run = {"strict": strict, "count_losses": count_losses, "problems": problems, "jobs": jobs,
            "on_record": progress.record, "on_input": input_done, "watch": progress.watch, **option_values}
     if output == "-":
         with _stdout_text() as stdout:

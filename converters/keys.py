@@ -257,13 +257,25 @@ class KeyAllocator:
         return default_key(record)
 
     def key_for(self, record: Record) -> str:
-        kept = self.keep_input_keys and record.key
-        if kept and self.pattern and self.report is not None:
+        if self.report is not None and self.leaves_pattern(record):
             self._say_pattern_not_applied(record)
+        return self.unique(self.base(record))
+
+    def base(self, record: Record) -> str:
+        """The key ``record`` asks for, before clashes are resolved (``unique``)."""
+        kept = self.keep_input_keys and record.key
         base = _UNSAFE_KEY.sub("", record.key if kept else self._make(record)) or "ref"  # type: ignore[arg-type]
         if self.ascii and not base.isascii():
             base = ascii_key(base)
-        return self.unique(base)
+        return base
+
+    def leaves_pattern(self, record: Record) -> bool:
+        """The record keeps its input key although a key pattern was asked for."""
+        return bool(self.pattern and self.keep_input_keys and record.key)
+
+    def ref_ids(self) -> XmlIdAllocator:
+        """JATS ``ref/@id`` values for the keys this allocator hands out."""
+        return XmlIdAllocator(self)
 
     def _say_pattern_not_applied(self, record: Record) -> None:
         """A key pattern with input keys kept applies only to records without a key. Asked
@@ -287,6 +299,30 @@ class KeyAllocator:
                 break
         self.next_suffix[base.lower()] = suffix
         return key
+
+
+class GivenKeys(KeyAllocator):
+    """The keys (and JATS ref ids) the main process handed out for one block of a larger
+    output (``parallel.py``), given back in the block's record order. ``warn_at``: the
+    block's record that the once-per-output pattern warning is about, if this block has it."""
+
+    def __init__(self, keys: list[str], ids: list[str] | None = None, warn_at: int | None = None,
+                 report=None, pattern: str | None = None):
+        super().__init__(True, pattern, report=report)
+        self.given = keys
+        self.ids = ids or []
+        self.warn_at = warn_at
+        self.index = 0
+
+    def key_for(self, record: Record) -> str:
+        if self.index == self.warn_at and self.report is not None:
+            self._say_pattern_not_applied(record)
+        key = self.given[self.index]
+        self.index += 1
+        return key
+
+    def ref_ids(self) -> XmlIdAllocator:
+        return _GivenIds(self)
 
 
 def suffix_letters(n: int) -> str:
@@ -344,3 +380,14 @@ class XmlIdAllocator:
         if candidate != key:
             self.other.add(candidate.lower())
         return candidate
+
+
+class _GivenIds(XmlIdAllocator):
+    """A GivenKeys block's ref ids, in the order its keys were handed out."""
+
+    def __init__(self, keys: GivenKeys):
+        super().__init__(keys)
+        self.given = keys
+
+    def id_for(self, key: str) -> str:
+        return self.given.ids[self.given.index - 1]  # called right after key_for, once per key

@@ -46,6 +46,13 @@ class LossTally:
         if len(kept) < self.keep:
             kept.append(diag)
 
+    def merge(self, other: LossTally) -> None:
+        """Add ``other``'s counts (a later part of the same output: its examples come after)."""
+        self.counts.update(other.counts)
+        for group, examples in other.examples.items():
+            kept = self.examples.setdefault(group, [])
+            kept.extend(examples[: self.keep - len(kept)])
+
 
 def loss_report(diagnostics: Iterable[Diagnostic], target: str, tallies: Iterable[LossTally] = ()) -> dict:
     """Per record, the losses among ``diagnostics``; the totals also count the ``tallies``

@@ -93,8 +93,13 @@ class DecodedLines(io.TextIOBase):
     stream, stdin included, so the head's bad spots are found again at their right lines.
     """
 
-    def __init__(self, binary: IO[bytes] | io.BufferedIOBase, encoding: str = "utf-8", name: str | None = None):
+    def __init__(self, binary: IO[bytes] | io.BufferedIOBase, encoding: str = "utf-8", name: str | None = None,
+                 *, start: tuple[int, int] = (0, 0)):
+        """``start``: the file offset and the number of lines before ``binary``'s first byte,
+        when it is a block of a larger file (``split``): positions are the file's."""
         self._binary = binary
+        self._start = start
+        self.first_line = start[1] + 1  # readers number lines from here
         self._head = binary.read(512) or b""  # the BOM, or zero bytes telling a UTF-16 byte order
         self.encoding_name = sniff_bom(self._head, encoding)
         self._newline, self._unit = _newline(self.encoding_name)
@@ -109,8 +114,7 @@ class DecodedLines(io.TextIOBase):
         self._kept: list[bytes] | None = []
         self._again: deque[bytes] = deque()  # those lines, read again after it
         self._buffer = ""  # text decoded ahead by read(size)
-        self._offset = 0
-        self._line = 0
+        self._offset, self._line = start
         self.spots: deque[BadSpot] = deque()
         self.name = name
 
@@ -279,7 +283,8 @@ class DecodedLines(io.TextIOBase):
         if offset != 0 or whence != 0 or self._kept is None:
             raise io.UnsupportedOperation("only one rewind to the start is supported")
         self._again, self._kept = deque(self._kept), None
-        self._buffer, self._line, self._offset = "", 0, 0
+        self._buffer = ""
+        self._offset, self._line = self._start
         self.spots.clear()
         return 0
 

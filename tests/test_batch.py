@@ -119,8 +119,7 @@ def test_combined_output_from_a_directory(tmp_path):
     assert result.exit_code == 0 and result.stdout.count("@misc{") == 20
 
 
-def test_jobs_need_out_dir_and_out_dir_excludes_output(tmp_path):
-    assert run("convert", "x.txt", "--to", "ris", "--jobs", "2").exit_code == 2
+def test_out_dir_excludes_output(tmp_path):
     assert run("convert", "x.txt", "--to", "ris", "-o", "a.ris", "--out-dir", "d").exit_code == 2
 
 

@@ -61,8 +61,15 @@ def test_the_option_tables_name_every_declared_option_and_only_real_flags():
 def test_the_library_example_runs(tmp_path, monkeypatch):
     (tmp_path / "samples").symlink_to(ROOT / "samples")
     monkeypatch.chdir(tmp_path)
-    exec(_block("python", "convert_files("), {})
+    exec(_block("python", "convert_files([\"samples/arxiv-listing.txt\", "), {})
     assert (tmp_path / "all.ris").read_text(encoding="utf-8").count("TY  - JOUR") == 20
+
+
+def test_the_parallel_example_runs(tmp_path, monkeypatch):
+    (tmp_path / "samples").symlink_to(ROOT / "samples")
+    monkeypatch.chdir(tmp_path)
+    exec(_block("python", "jobs=2"), {})
+    assert (tmp_path / "two.json").read_bytes() == (tmp_path / "one.json").read_bytes()
 
 
 @pytest.mark.parametrize("line", _block("sh", "_REFCONV_COMPLETE").strip().splitlines())

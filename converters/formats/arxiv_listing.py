@@ -77,11 +77,12 @@ def _lines(stream: TextIO | Iterable[str]) -> Iterator[Line]:
 
     Built from C iterators (map, enumerate, chain), not a generator: a Python step per
     line was a tenth of the reader's time."""
+    start = getattr(stream, "first_line", 1)  # a block of a larger file (split.py) numbers on from its place
     lines = map(str.rstrip, stream)
     first = next(lines, None)
     if first is None:
         return iter(())
-    return itertools.chain([(1, first.lstrip("\ufeff"))], enumerate(lines, 2))
+    return itertools.chain([(start, first.lstrip("\ufeff"))], enumerate(lines, start + 1))
 
 
 def _is_arxiv_line(text: str) -> bool:

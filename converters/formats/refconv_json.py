@@ -64,7 +64,9 @@ def _validator():
     return jsonschema.Draft202012Validator(schema)
 
 
-def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
+def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None,
+          piece: object = None) -> int:
+    """No keys and no framing: a piece (``parallel.py``) is written as the whole would be."""
     count = 0
     for record in records:
         out.write(encode_json(record_to_dict(record)) + "\n")

@@ -21,6 +21,7 @@ from ...diagnostics import Reporter
 from ...keys import KeyAllocator, ascii_key
 from ...model import Date, Name, Record, Syntax, Text
 from ...options import Options
+from ...piece import Piece
 from ...text import tex
 from ...text.ids import normalize_isbn, normalize_issn
 from ...text.markup import to_tex
@@ -131,12 +132,23 @@ _EDITOR_TYPE_KEYS = {role: kind for kind, role in EDITOR_TYPES.items()}
 _TITLE_LIKE = frozenset({"title-short", "original-title"})  # case protected as the title is
 
 
-def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
-    return _write(records, out, report, options or Options(), biblatex=False)
+def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None,
+          piece: Piece | None = None) -> int:
+    return _write(records, out, report, options or Options(), biblatex=False, piece=piece)
 
 
-def write_biblatex(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
-    return _write(records, out, report, options or Options(), biblatex=True)
+def write_biblatex(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None,
+                   piece: Piece | None = None) -> int:
+    return _write(records, out, report, options or Options(), biblatex=True, piece=piece)
+
+
+def key_allocator(options: Options, report: Reporter, *, biblatex: bool) -> KeyAllocator:
+    """The keys this writer hands out: ASCII-only where the output is (8-bit BibTeX)."""
+    return KeyAllocator.for_options(options, report, ascii=_tex_mode(options, biblatex) == "ascii")
+
+
+def _tex_mode(options: Options, biblatex: bool) -> str:
+    return options.tex or ("utf8" if biblatex else "ascii")
 
 
 # biblatex's name lists (biber splits them into name parts)
@@ -146,14 +158,15 @@ NAME_LIST_FIELDS = frozenset((
     "namec"))
 
 
-def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options, *, biblatex: bool) -> int:
-    mode = options.tex or ("utf8" if biblatex else "ascii")
+def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options, *, biblatex: bool,
+           piece: Piece | None = None) -> int:
+    mode = _tex_mode(options, biblatex)
     target = "BibLaTeX" if biblatex else "BibTeX"
-    keys = KeyAllocator.for_options(options, report, ascii=mode == "ascii")
+    keys = piece.keys if piece else key_allocator(options, report, biblatex=biblatex)
     strings: dict[str, str] = {}  # @string macros written so far: name -> value
     preambles: set[str] = set()  # a repeated @preamble (inputs merged) would define its macros twice
     links: dict[str, list[str]] = {}  # crossref/xdata parents written so far: lower key -> lower keys
-    count = 0
+    count = piece.before if piece else 0
     for record in records:
         key = keys.key_for(record)
         entry_type, made = _fields(record, key, mode, options, biblatex, report, target)
@@ -183,7 +196,7 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
         parts.append("}\n")
         out.write("".join(parts))  # one write an entry: the output may be a checking wrapper
         count += 1
-    return count
+    return count - (piece.before if piece else 0)
 
 
 def _with_macros(record: Record, fields: list[tuple[str, str]], strings: dict[str, str]

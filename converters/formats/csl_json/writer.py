@@ -34,6 +34,7 @@ from ...diagnostics import Reporter
 from ...keys import KeyAllocator
 from ...model import Date, Name, Record
 from ...options import Options
+from ...piece import Piece
 from ...serialize import encode_json, encode_json_parts, escape_line_breaks
 from ...text.ids import ORCID_URL
 from ...text.markup import to_csl, to_plain
@@ -61,11 +62,12 @@ SENTENCE_CASE_VARIABLES = frozenset(
 _NAME_FLAGS = ("comma-suffix", "static-ordering")
 
 
-def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
+def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None,
+          piece: Piece | None = None) -> int:
     options = options or Options()
-    keys = KeyAllocator.for_options(options, report)
-    count = 0
-    if not options.ndjson:
+    keys = piece.keys if piece else KeyAllocator.for_options(options, report)
+    count = piece.before if piece else 0
+    if not options.ndjson and (piece is None or piece.opens):
         out.write("[")
     for record in records:
         item = to_item(record, keys.key_for(record), options, report)
@@ -75,9 +77,9 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
             out.write(",\n  " if count else "\n  ")
             out.write(_pretty(item))
         count += 1
-    if not options.ndjson:
+    if not options.ndjson and (piece is None or piece.closes):
         out.write("\n]\n" if count else "]\n")
-    return count
+    return count - (piece.before if piece else 0)
 
 
 

@@ -21,9 +21,10 @@ from typing import TextIO
 
 from ...csl import NAME_VARIABLES
 from ...diagnostics import Reporter, is_source_form
-from ...keys import KeyAllocator, XmlIdAllocator
+from ...keys import KeyAllocator
 from ...model import Date, Name, Record, Text
 from ...options import Options
+from ...piece import Piece
 from ...text.ids import ORCID_URL
 from ...text.markup import spans
 from ...titles import as_one_volume
@@ -129,24 +130,29 @@ WRITTEN_VARIABLES: frozenset[str] = (NAME_VARIABLES | frozenset(VARIABLE_ELEMENT
 FRONT_WRITTEN_VARIABLES: frozenset[str] = NAME_VARIABLES | {"volume-title"}
 
 
-def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
+def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None,
+          piece: Piece | None = None) -> int:
+    """``piece``: references mode only (articles mode wraps a second article differently)."""
     options = options or Options()
     if options.jats_mode == "articles":
         return _write_articles(records, out, report, options)
-    keys = KeyAllocator.for_options(options, report)
-    ref_ids = XmlIdAllocator(keys)  # ref/@id from the key, without a second allocator's memory
-    out.write(_prolog())
-    out.write(_article_open("research-article"))
-    # the document has no metadata of its own: an empty article-meta (all optional in
-    # Archiving); "References" heads the ref-list, where a reader does not take it for a title
-    out.write("<front>\n<article-meta></article-meta>\n</front>\n<back>\n<ref-list>\n<title>References</title>\n")
+    keys = piece.keys if piece else KeyAllocator.for_options(options, report)
+    ref_ids = keys.ref_ids()  # ref/@id from the key, without a second allocator's memory
+    if piece is None or piece.opens:
+        out.write(_prolog())
+        out.write(_article_open("research-article"))
+        # the document has no metadata of its own: an empty article-meta (all optional in Archiving);
+        # "References" heads the ref-list, where a reader does not take it for a title
+        out.write("<front>\n<article-meta></article-meta>\n</front>\n<back>\n<ref-list>\n"
+                  "<title>References</title>\n")
     count = 0
     for record in records:
         key = keys.key_for(record)
         ref_id = ref_ids.id_for(key)
         out.write(_el("ref", _citation(record, key, report), id=ref_id) + "\n")
         count += 1
-    out.write("</ref-list>\n</back>\n</article>\n")
+    if piece is None or piece.closes:
+        out.write("</ref-list>\n</back>\n</article>\n")
     return count
 
 

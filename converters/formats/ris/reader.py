@@ -127,7 +127,7 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
 
 def _lines(stream: TextIO | Iterable[str]) -> Iterator[tuple[int, str]]:
     """Numbered lines without their ends; a lone CR (old Mac files) ends a line too."""
-    number = 0
+    number = getattr(stream, "first_line", 1) - 1  # a block of a larger file (split.py) numbers on from its place
     for raw in stream:
         text = raw.rstrip("\r\n")
         pieces = _LINE_BREAK.split(text) if "\r" in text else (text,)

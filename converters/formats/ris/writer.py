@@ -24,6 +24,7 @@ from ...diagnostics import Reporter
 from ...keys import KeyAllocator
 from ...model import Date, Name, Record, Text
 from ...options import Options
+from ...piece import Piece
 from ...text.markup import to_plain
 from ...titles import VOLUME_VARIABLES, as_one_volume
 from ...unwritten import report_unwritten
@@ -65,10 +66,11 @@ def _ty(record: Record, options: Options) -> str:
     return RIS_TYPES.get(record.type, DEFAULT_RIS_TYPE)
 
 
-def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None) -> int:
+def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None,
+          piece: Piece | None = None) -> int:
     options = options or Options()
-    keys = KeyAllocator.for_options(options, report)
-    count = 0
+    keys = piece.keys if piece else KeyAllocator.for_options(options, report)
+    count = piece.before if piece else 0
     for record in records:
         key = keys.key_for(record)
         lines = ["\r\n"] if count else []
@@ -81,7 +83,7 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
         lines.append("ER  - \r\n")
         out.write("".join(lines))  # one write a record: the output may be a checking wrapper
         count += 1
-    return count
+    return count - (piece.before if piece else 0)
 
 
 def _line(value: str) -> tuple[str, int]:

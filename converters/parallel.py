@@ -1,0 +1,209 @@
+"""One big input converted by several processes into one output, byte for byte what one
+process writes (``refconv convert big.txt -o out.json --jobs 2``).
+
+The input is cut into blocks at record boundaries (``split.py``). Each worker reads a
+block, keeps its records and sends back only the key each record asks for. The main
+process hands out the final keys in input order (the only state records share: a key
+must not repeat anywhere in the output) and the JATS ref ids with them; the worker then
+writes its records with those keys, and the main process writes the pieces in input
+order. A worker holds one block at a time, so memory stays flat whatever the input size.
+
+Diagnostics come back per block with the file's own lines, and are merged in input
+order; those said once per output (an unknown TeX macro, a lone surrogate) are kept
+once, as one process says them.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any, TextIO
+
+from . import api, registry
+from .diagnostics import Diagnostic, Reporter
+from .keys import GivenKeys, KeyAllocator
+from .loss import LossTally
+from .options import Options
+from .piece import Piece
+from .split import Block
+
+
+@dataclass
+class Outcome:
+    """What the blocks gave: records read and written, the reader's and the writer's diagnostics."""
+
+    read: int = 0
+    written: int = 0
+    failed: int = 0
+    read_diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def writable_in_pieces(to: str, options: Options) -> bool:
+    """The writer takes a Piece (JATS articles mode wraps its second article differently)."""
+    if to == "jats":
+        return options.jats_mode != "articles"
+    return to in ("csl-json", "ris", "bibtex", "biblatex", "refconv-json")
+
+
+def key_allocator(to: str, options: Options, report: Reporter | None) -> KeyAllocator:
+    """The allocator the writer of ``to`` would use."""
+    if to in ("bibtex", "biblatex"):
+        from .formats.bibtex.writer import key_allocator as bibtex_keys
+
+        return bibtex_keys(options, report, biblatex=to == "biblatex")  # type: ignore[arg-type]
+    return KeyAllocator.for_options(options, report)
+
+
+def convert(blocks: list[Block], format: str, encoding: str, to: str, out: TextIO, out_report: Reporter,
+            options: Options, jobs: int, on_record: Callable[[], Any] | None = None, *,
+            read_options: Options | None = None) -> Outcome:
+    """Convert ``blocks`` (of one file, in order) with ``jobs`` worker processes into ``out``;
+    ``read_options`` for the reader, when not ``options``."""
+    registry.get(format).load("reader")  # imported once here, inherited by every forked worker
+    registry.get(to).load("writer")
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    jobs = max(1, min(jobs, len(blocks)))
+    pipes = [context.Pipe() for _ in range(jobs)]
+    workers = [context.Process(target=_work, args=(child, format, encoding, to, options, read_options or options,
+                                                   out_report.source, out_report.losses is not None), daemon=True)
+               for _, child in pipes]
+    for worker in workers:
+        worker.start()
+    conns = [parent for parent, _ in pipes]
+    try:
+        return _Run(blocks, conns, workers, to, out, out_report, options, on_record).run()
+    finally:
+        for conn in conns:
+            try:
+                conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for worker in workers:
+            worker.join(timeout=5)
+            if worker.is_alive():
+                worker.terminate()
+
+
+class _Run:
+    """The main process's side: tasks out, keys in input order, pieces written in input order."""
+
+    def __init__(self, blocks: list[Block], conns: list[Connection], workers: list, to: str, out: TextIO,
+                 out_report: Reporter, options: Options, on_record: Callable[[], Any] | None):
+        self.blocks, self.conns, self.workers = blocks, conns, workers
+        self.out, self.out_report, self.on_record = out, out_report, on_record
+        self.keys = key_allocator(to, options, out_report)
+        self.ref_ids = self.keys.ref_ids() if to == "jats" else None
+        self.outcome = Outcome()
+        self.asked: dict[int, tuple[list[str], int | None, list[Diagnostic], int]] = {}
+        self.pieces: dict[int, tuple[str, int, list[Diagnostic], LossTally | None]] = {}
+        self.next_keys = self.next_piece = 0
+        self.before = 0  # records in the blocks whose keys were handed out
+        self.once: set[tuple[str, ...]] = set()
+
+    def run(self) -> Outcome:
+        count, jobs = len(self.blocks), len(self.conns)
+        for index in range(jobs):
+            self._task(index)
+        while self.next_piece < count:
+            for conn in wait(self.conns):
+                message = self._receive(conn)  # type: ignore[arg-type]
+                if message[0] == "read":
+                    self.asked[message[1]] = message[2:]
+                else:
+                    self.pieces[message[1]] = message[2:]
+                    if message[1] + jobs < count:  # that worker is free: its next block
+                        self._task(message[1] + jobs)
+            self._hand_out_keys()
+            self._write_pieces()
+        return self.outcome
+
+    def _task(self, index: int) -> None:
+        last = len(self.blocks) - 1
+        self.conns[index % len(self.conns)].send((index, self.blocks[index], index == 0, index == last))
+
+    def _receive(self, conn: Connection) -> tuple:
+        try:
+            message = conn.recv()
+        except EOFError:
+            worker = self.workers[self.conns.index(conn)]
+            worker.join(timeout=1)
+            raise RuntimeError(f"a conversion worker stopped (exit code {worker.exitcode})") from None
+        if message[0] == "error":
+            raise RuntimeError(f"a conversion worker failed:\n{message[1]}")
+        return message
+
+    def _hand_out_keys(self) -> None:
+        """Keys in input order: a block's keys wait for every earlier block's."""
+        while self.next_keys in self.asked:
+            bases, warn_at, diagnostics, failed = self.asked.pop(self.next_keys)
+            keys = self.keys
+            given = [keys.unique(base) for base in bases]
+            ids = [self.ref_ids.id_for(key) for key in given] if self.ref_ids is not None else None
+            if warn_at is not None and keys.report is not None:
+                keys.report = None  # said once per output, at the first record it is about
+            else:
+                warn_at = None
+            self.conns[self.next_keys % len(self.conns)].send((given, ids, warn_at, self.before))
+            self.before += len(bases)
+            self.outcome.read += len(bases)
+            self.outcome.failed += failed
+            self.outcome.read_diagnostics.extend(diagnostics)
+            if self.on_record:
+                for _ in bases:
+                    self.on_record()
+            self.next_keys += 1
+
+    def _write_pieces(self) -> None:
+        while self.next_piece in self.pieces:
+            text, written, diagnostics, losses = self.pieces.pop(self.next_piece)
+            self.out.write(text)
+            self.outcome.written += written
+            self.out_report.diagnostics.extend(d for d in diagnostics if self._first(d))
+            if losses is not None and self.out_report.losses is not None:
+                self.out_report.losses.merge(losses)
+            self.next_piece += 1
+
+    def _first(self, diagnostic: Diagnostic) -> bool:
+        """False for a repeat of what one process says once per output."""
+        said: tuple[str, ...]
+        if diagnostic.code == "write.surrogate":
+            said = (diagnostic.code,)
+        elif diagnostic.code == "tex.unknown-macro":
+            said = (diagnostic.code, diagnostic.message.partition(" kept as ")[0])
+        else:
+            return True
+        if said in self.once:
+            return False
+        self.once.add(said)
+        return True
+
+
+def _work(conn: Connection, format: str, encoding: str, to: str, options: Options, read_options: Options,
+          out_name: str | None, count_losses: bool) -> None:
+    """A worker: per task, read the block, ask for its keys, write it with the keys given."""
+    try:
+        while (task := conn.recv()) is not None:
+            index, block, opens, closes = task
+            report = Reporter(block.path)
+            records = list(api.read_block(block, format, encoding, report, read_options))
+            wanted = key_allocator(to, options, None)
+            bases = [wanted.base(record) for record in records]
+            warn_at = next((i for i, record in enumerate(records) if wanted.leaves_pattern(record)), None)
+            conn.send(("read", index, bases, warn_at, report.diagnostics, report.failed))
+            given = conn.recv()
+            if given is None:
+                return
+            keys, ids, warn_at, before = given
+            written_report = Reporter(out_name, losses=LossTally() if count_losses else None)
+            text = io.StringIO(newline="")
+            piece = Piece(GivenKeys(keys, ids, warn_at, written_report, options.key_pattern), before, opens, closes)
+            written = api.write_records(records, text, to, written_report, options, piece)
+            del records
+            conn.send(("piece", index, text.getvalue(), written, written_report.diagnostics, written_report.losses))
+    except Exception:  # said to the main process, which stops the run with it
+        conn.send(("error", traceback.format_exc()))

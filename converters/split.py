@@ -1,0 +1,83 @@
+"""One big input cut into blocks at record boundaries, for worker processes (``parallel.py``).
+
+A boundary is a line the format's reader always ends a record at, so each block reads, on
+its own, to exactly the records and diagnostics the whole file gives there:
+
+- arXiv listing: after a ``Created:`` line (the reader closes the record it is in there);
+- RIS: after an ``ER  -`` line whose next non-blank line is ``TY  -`` (nothing between
+  two records that the reader would report as stray text).
+
+Only formats whose records share no state qualify: BibTeX's ``@string`` macros, crossref
+parents and duplicate-key checks span the file, so a .bib file is read by one process.
+Blocks are found in bytes, so only encodings where a line feed is the byte 0x0a (UTF-8,
+Latin-1, cp1252, ...) are cut; a UTF-16 file is one block.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import re
+from dataclasses import dataclass
+
+# per format: the end of a line after which a new record starts
+BOUNDARIES: dict[str, re.Pattern[bytes]] = {
+    "arxiv-listing": re.compile(rb"(?m)^Created:[^\n]*\n"),
+    "ris": re.compile(rb"(?m)^ER[ \t]{1,2}-[ \t]*\r?\n(?=(?:[ \t]*\r?\n)*TY[ \t]{1,2}-)"),
+}
+
+BLOCK_SIZE = 4 << 20  # bytes: a block's records are held by its worker until written
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Bytes ``start`` to ``end`` of ``path``, with ``lines`` lines before ``start``."""
+
+    path: str
+    start: int
+    end: int
+    lines: int
+
+
+def can_split(format: str, encoding: str) -> bool:
+    """Blocks of this format in this encoding (a name ``textio.sniff_bom`` gave) read as the
+    whole file does."""
+    return format in BOUNDARIES and len("\n".encode(encoding)) == 1
+
+
+def blocks(path: str, format: str, size: int = BLOCK_SIZE) -> list[Block]:
+    """``path`` cut into blocks of about ``size`` bytes at the format's record boundaries."""
+    pattern = BOUNDARIES[format]
+    total = os.path.getsize(path)
+    if total <= size:
+        return [Block(path, 0, total, 0)]
+    cuts = [0]
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        at = size
+        while at < total:
+            found = pattern.search(data, at)
+            if found is None or found.end() >= total:
+                break
+            cuts.append(found.end())
+            at = found.end() + size
+        cuts.append(total)
+        out, lines = [], 0
+        for start, end in zip(cuts, cuts[1:], strict=False):
+            out.append(Block(path, start, end, lines))
+            lines += data[start:end].count(b"\n")
+    return out
+
+
+def plan(path: str, format: str | None, encoding: str, report, size: int = BLOCK_SIZE) -> tuple[str, list[Block]]:
+    """The format ``path`` is read as (``format``, or guessed from its head, said on
+    ``report`` as one process says it) and its blocks: one when it cannot be cut."""
+    from . import api
+    from .textio import DecodedLines
+
+    with open(path, "rb") as handle:
+        stream = DecodedLines(handle, encoding, path)
+        chosen = api.reader_format(stream.read(api.HEAD_SIZE), format, path, report)
+        whole_encoding = stream.encoding_name
+    if not can_split(chosen.name, whole_encoding):
+        return chosen.name, [Block(path, 0, os.path.getsize(path), 0)]
+    return chosen.name, blocks(path, chosen.name, size)

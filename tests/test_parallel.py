@@ -1,0 +1,198 @@
+"""One big input over several processes (split.py, parallel.py): the output and every
+diagnostic are those of one process, byte for byte, whatever the blocks."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from converters import api, split
+from converters.batch import convert_files
+from converters.cli import main
+
+from .abs_listing import parse_abs, render_abs
+from .listing_generator import listing
+from .shared import SHARED, ids_for, shared_files
+
+ROOT = Path(__file__).resolve().parents[1]
+WRITERS = ("csl-json", "ris", "bibtex", "biblatex", "jats", "refconv-json")
+RIS_CORPUS = shared_files("corpus/ris", "*.ris", "*.txt")
+RIS_CORPUS = [p for p in RIS_CORPUS if p.name != "PROVENANCE.txt"]
+
+
+def _run(path: Path, to: str, jobs: int, tmp_path: Path, **options) -> tuple[bytes, list[str]]:
+    """The output's bytes and every diagnostic (the input's, then the output's), as JSON."""
+    out = tmp_path / f"out-{jobs}"
+    done = convert_files([path], out, to, jobs=jobs, block_size=1, **options)  # block_size 1: a block a record
+    said = [d.to_json() for result in done.inputs for d in result.diagnostics]
+    said += [d.to_json().replace(str(out), "OUT") for d in done.diagnostics]
+    return (out.read_bytes() if out.exists() else b""), said
+
+
+def _same_as_one_process(path: Path, to: str, tmp_path: Path, **options) -> None:
+    one = _run(path, to, 1, tmp_path, **options)
+    two = _run(path, to, 2, tmp_path, **options)
+    assert two[0] == one[0]
+    assert two[1] == one[1]
+
+
+# --- where blocks are cut -------------------------------------------------------------------
+
+
+def test_listing_blocks_cover_the_file_and_end_after_a_created_line(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text(listing(300), encoding="utf-8")
+    data = path.read_bytes()
+    blocks = split.blocks(str(path), "arxiv-listing", 5000)
+    assert len(blocks) > 10
+    assert blocks[0].start == 0 and blocks[-1].end == len(data)
+    for block, following in zip(blocks, blocks[1:], strict=False):
+        assert block.end == following.start
+        assert re.search(rb"(^|\n)Created: [^\n]*\n\Z", data[block.start:block.end])
+        assert following.lines == data[:following.start].count(b"\n")
+
+
+def test_ris_is_not_cut_where_text_between_records_would_start_a_block(tmp_path):
+    """Text after an ER line belongs to the gap the reader reports: no block starts with it."""
+    path = tmp_path / "gap.ris"
+    path.write_text("TY  - JOUR\nTI  - One\nER  - \nstray text\n\nTY  - JOUR\nTI  - Two\nER  - \n\n"
+                    "TY  - JOUR\nTI  - Three\nER  - \n", encoding="utf-8")
+    blocks = split.blocks(str(path), "ris", 1)
+    data = path.read_bytes()
+    assert [data[b.start:b.end].split(b"\n")[0] for b in blocks] == [b"TY  - JOUR", b""]
+    assert b"Three" in data[blocks[1].start:blocks[1].end] and b"Two" not in data[blocks[1].start:blocks[1].end]
+
+
+def test_only_formats_whose_records_share_nothing_are_cut():
+    assert split.can_split("arxiv-listing", "utf-8") and split.can_split("ris", "cp1252")
+    assert not split.can_split("bibtex", "utf-8")  # @string, crossref and duplicate keys span the file
+    assert not split.can_split("ris", "utf-16-le")  # a line feed is not the byte 0x0a
+
+
+# --- the same output and diagnostics as one process -----------------------------------------
+
+
+@pytest.mark.skipif(not RIS_CORPUS, reason=f"{SHARED}/corpus/ris is absent")
+@pytest.mark.parametrize("path", RIS_CORPUS, ids=ids_for(RIS_CORPUS))
+def test_every_ris_corpus_file_converts_in_blocks_as_in_one_process(path, tmp_path):
+    for to in WRITERS:
+        _same_as_one_process(path, to, tmp_path)
+
+
+def _abs_corpus_listing(tmp_path: Path) -> Path:
+    paths = sorted(p for p in (SHARED / "corpus" / "arxiv" / "abs-files").rglob("*.abs") if "/orig/" not in str(p))
+    if not paths:
+        pytest.skip(f"{SHARED}/corpus/arxiv/abs-files is absent")
+    fields = [f for f in map(parse_abs, paths) if f and "id" in f]
+    records = [(r, f["id"]) for f in fields if (r := render_abs(f))]
+    path = tmp_path / "abs.txt"
+    path.write_text("\n\n".join(r.text(arxiv_id) for r, arxiv_id in records) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("to", WRITERS)
+def test_the_abs_corpus_as_one_listing_converts_in_blocks_as_in_one_process(to, tmp_path):
+    _same_as_one_process(_abs_corpus_listing(tmp_path), to, tmp_path)
+
+
+BROKEN = [
+    "No created line.\n\narXiv:2101.00005",  # runs into the next record
+    "Bad id.\n\narXiv:2113.00005\nCreated: 2021-01-05",
+    "No id at all.\n\nCreated: 2021-01-05",
+    "Bad date.\n\narXiv:2101.00006\nCreated: 2021-02-30",
+    "Unknown macro \\frobnicate{x} again.\n\narXiv:2101.00007\nCreated: 2021-01-07",
+]
+
+
+def _broken_listing(tmp_path: Path) -> Path:
+    """Good and broken records mixed, repeated keys, an unknown macro in several blocks, a
+    byte that is not UTF-8 and a record cut short at the end."""
+    records = re.split(r"(?<=\nCreated: \d{4}-\d\d-\d\d)\n\n", listing(40))
+    assert len(records) == 40
+    mixed = []
+    for n, record in enumerate(records):
+        mixed.append(record.replace(" pages", " pages \\frobnicate{y}") if n % 9 == 0 else record)
+        if n % 7 == 3:
+            mixed.append(BROKEN[n // 7 % len(BROKEN)])
+        if n % 10 == 5:
+            mixed.append(record.replace("arXiv:", "arXiv:9").replace(" - doi", "\n - doi"))  # same key again
+    data = ("\n\n".join(mixed) + "\n\nTruncated abstract.\n\narXiv:2101.00099\n").encode("utf-8")
+    data = data.replace(b"pages", b"p\xe9ges", 1)
+    path = tmp_path / "broken.txt"
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("to", WRITERS)
+def test_broken_records_are_reported_in_blocks_as_in_one_process(to, tmp_path):
+    path = _broken_listing(tmp_path)
+    _same_as_one_process(path, to, tmp_path)
+    said = _run(path, to, 2, tmp_path)[1]
+    codes = [json.loads(line)["code"] for line in said]
+    assert {"listing.missing-created", "listing.bad-id", "listing.missing-id", "listing.bad-date",
+            "listing.truncated", "read.encoding"} <= set(codes)
+    # said once per output, as one process says it (BibTeX keeps the macro, refconv-json all source text)
+    assert codes.count("tex.unknown-macro") == (to in ("csl-json", "ris", "jats"))
+
+
+def test_keys_clash_across_blocks_as_in_one_process(tmp_path):
+    record = "Same title\nAnn Lee\n\nAbstract.\n\narXiv:2101.{:05d}\nCreated: 2021-01-01"
+    path = tmp_path / "same.txt"
+    path.write_text("\n\n".join(record.format(n) for n in range(1, 40)) + "\n", encoding="utf-8")
+    out, _ = _run(path, "bibtex", 2, tmp_path)
+    keys = re.findall(rb"@\w+\{([^,]+),", out)
+    assert keys[:3] == [b"lee2021same", b"lee2021samea", b"lee2021sameb"] and len(set(keys)) == 39
+    _same_as_one_process(path, "bibtex", tmp_path)
+    _same_as_one_process(path, "jats", tmp_path)
+
+
+def test_a_key_pattern_left_unapplied_is_said_once(tmp_path):
+    path = tmp_path / "ids.ris"
+    path.write_text("".join(f"TY  - JOUR\nID  - id{n}\nTI  - Title {n}\nER  - \n\n" for n in range(20)),
+                    encoding="utf-8")
+    _same_as_one_process(path, "csl-json", tmp_path, key_pattern="[auth][year]")
+    said = _run(path, "csl-json", 2, tmp_path, key_pattern="[auth][year]")[1]
+    assert sum('"keys.pattern-not-applied"' in line for line in said) == 1
+
+
+def test_the_cli_cuts_one_big_input_with_jobs(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_text(listing(2000), encoding="utf-8")  # about 2 MB: blocks of the default size
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}.json"
+        result = CliRunner().invoke(main, ["convert", str(path), "--to", "csl-json", "-o", str(out), "-j", jobs])
+        assert result.exit_code == 0, result.output
+        assert "2000 of 2000 records converted" in result.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert len(json.loads(outputs[0])) == 2000
+
+
+def test_a_bibtex_input_with_jobs_is_read_by_one_process(tmp_path):
+    sample = ROOT / "samples" / "expected" / "arxiv-listing.bib"
+    one = api.load(sample).records
+    out = tmp_path / "out.json"
+    done = convert_files([sample], out, "csl-json", jobs=2, block_size=1)
+    assert done.count == len(one) and len(json.loads(out.read_text(encoding="utf-8"))) == len(one)
+
+
+def test_a_failing_worker_stops_the_run_and_leaves_no_output(tmp_path, monkeypatch):
+    path = tmp_path / "big.txt"
+    path.write_text(listing(30), encoding="utf-8")
+    read_block = api.read_block
+
+    def failing(block, *args):
+        if block.start:
+            raise MemoryError("worker out of memory")
+        return read_block(block, *args)
+
+    monkeypatch.setattr(api, "read_block", failing)  # the workers are forked: they see it
+    out = tmp_path / "out.json"
+    with pytest.raises(RuntimeError, match="worker out of memory"):
+        convert_files([path], out, "csl-json", jobs=2, block_size=1)
+    assert not out.exists()
