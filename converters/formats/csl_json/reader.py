@@ -207,7 +207,7 @@ class _Reader:
         item, wherever it starts, or None when no item follows."""
         resume = self.resume(start, error)
         span = self.text[start:error if resume is None else resume]
-        key = _id_in(span) or self.last_label
+        key = _id_in(span)
         after = "reading goes on at the next item" + (f" (line {self.line(resume)})" if resume is not None else
                                                        ": none follows")
         self.report.error("csl.syntax", message, **self.at(error), key=key, hint=f"the item is skipped; {after}")
@@ -267,20 +267,20 @@ class _Reader:
     def convert(self, value: Any, start: int, end: int) -> Record | None:
         if not isinstance(value, dict):
             self.report.error("csl.not-an-item", f"item is not an object (got {_json_type(value)}); not converted",
-                              **self.at(start), key=self.last_label)
+                              **self.at(start))
             return None
         value, problem = vet_json(value, self.text, start, end)
         if problem is not None:
             where = self.at(problem.offset if problem.offset is not None else start)
             if problem.fatal:
-                self.report.error("csl.syntax", problem.message, **where, key=_label(value) or self.last_label)
+                self.report.error("csl.syntax", problem.message, **where, key=_label(value))
                 return None
             self.report.warning("csl.surrogate", problem.message, **where, key=_label(value))
         try:
             record = _Item(value, self, start, end).build()
         except Exception as exc:  # a bug must cost one item, never the batch
             self.report.error("csl.internal", f"item could not be converted: {type(exc).__name__}: {exc}",
-                              **self.at(start), key=_label(value) or self.last_label)
+                              **self.at(start), key=_label(value))
             return None
         self.last_label = record.label
         return record
@@ -294,7 +294,7 @@ class _Item:
         self.reader = reader
         self.report = reader.report
         self.start, self.end = start, end
-        self.key = _label(item) or reader.last_label
+        self.key = _label(item)  # a diagnostic names its own item, never the one before
         self.fields: dict = {}
         self.ids: dict = {}
         self.extras: dict[str, str] = {}
