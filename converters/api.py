@@ -77,6 +77,8 @@ class Conversion:
 
 
 def reader_format(head: str, fmt: str | None, name: str | None, report: Reporter) -> registry.Format:
+    """The format to read: ``fmt`` when given, else the one guessed from ``head`` (the first
+    HEAD_SIZE characters) and the file name, said on ``report``; ConversionError when none fits."""
     if fmt:
         chosen = registry.get(fmt)
         if not chosen.can_read:
