@@ -26,7 +26,7 @@ BOUNDARIES: dict[str, re.Pattern[bytes]] = {
     "ris": re.compile(rb"(?m)^ER[ \t]{1,2}-[ \t]*\r?\n(?=(?:[ \t]*\r?\n)*TY[ \t]{1,2}-)"),
 }
 
-BLOCK_SIZE = 4 << 20  # bytes: a block's records are held by its worker until written
+BLOCK_SIZE = 1 << 20  # bytes: a block's records are held by its worker until written (1 MB: measured best)
 
 
 @dataclass(frozen=True, slots=True)
