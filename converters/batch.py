@@ -12,8 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any, BinaryIO, TextIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from . import api, registry
 from .diagnostics import ConversionError, Diagnostic, Reporter, Severity
@@ -21,6 +20,9 @@ from .loss import LossTally
 from .model import Record
 from .options import Options
 from .output import OutputError, make_dirs
+
+if TYPE_CHECKING:  # pathlib is 4 ms of a one-record run's start: imported where outputs are named
+    from pathlib import Path
 
 
 @dataclass
@@ -281,6 +283,8 @@ def _convert_blocks(plan, encoding: str, to: str, out: TextIO, out_report: Repor
 def output_path(name: str, root: str | None, out_dir: str, extension: str) -> Path:
     """Where one input's output goes: its name with the target's extension, under out_dir,
     keeping the layout below a directory given with --recursive."""
+    from pathlib import Path
+
     if name == "-":
         return Path(out_dir, "stdin" + extension)
     source = Path(name)

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import re
 from array import array
-from hashlib import blake2b as _blake2b
+
+try:  # CPython's own blake2; hashlib would also load OpenSSL (3 ms of a one-record run)
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # another Python
+    from hashlib import blake2b as _blake2b
 
 from .model import Record
 
