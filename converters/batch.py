@@ -221,7 +221,7 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
     def write(out: TextIO) -> int:
         if plan is not None:
             return _convert_blocks(plan, encoding, to, out, out_report, opts, jobs, on_record, on_input, reports,
-                                   results)
+                                   results, watch)
         return api.write_records(records(), out, to, out_report, opts)
 
     kept = False
@@ -260,14 +260,17 @@ def _split_plan(sources: list, from_: str | None, encoding: str, options: Option
 
 
 def _convert_blocks(plan, encoding: str, to: str, out: TextIO, out_report: Reporter, options: Options, jobs: int,
-                    on_record, on_input, reports: list[Reporter], results: list[InputResult]) -> int:
+                    on_record, on_input, reports: list[Reporter], results: list[InputResult], watch) -> int:
     from . import parallel
 
     format, blocks, report = plan
     reports.append(report)
     read_options = Options.from_kwargs(**options.format_values)  # as read_input reads
-    outcome = parallel.convert(blocks, format, encoding, to, out, out_report, options, jobs, on_record,
-                               read_options=read_options)
+    with open(blocks[0].path, "rb") as handle:  # how far the input is converted: its offset, for ``watch``
+        if watch is not None:
+            watch(handle)
+        outcome = parallel.convert(blocks, format, encoding, to, out, out_report, options, jobs, on_record,
+                                   read_options=read_options, on_block=lambda block: handle.seek(block.end))
     report.diagnostics.extend(outcome.read_diagnostics)
     report.failed += outcome.failed
     result = InputResult(report.source or "", outcome.read, report.failed, report.diagnostics)

@@ -60,9 +60,10 @@ def key_allocator(to: str, options: Options, report: Reporter | None) -> KeyAllo
 
 def convert(blocks: list[Block], format: str, encoding: str, to: str, out: TextIO, out_report: Reporter,
             options: Options, jobs: int, on_record: Callable[[], Any] | None = None, *,
-            read_options: Options | None = None) -> Outcome:
+            read_options: Options | None = None, on_block: Callable[[Block], Any] | None = None) -> Outcome:
     """Convert ``blocks`` (of one file, in order) with ``jobs`` worker processes into ``out``;
-    ``read_options`` for the reader, when not ``options``."""
+    ``read_options`` for the reader, when not ``options``; ``on_block`` is called with each
+    block once it is written (for progress)."""
     registry.get(format).load("reader")  # imported once here, inherited by every forked worker
     registry.get(to).load("writer")
     methods = multiprocessing.get_all_start_methods()
@@ -76,7 +77,7 @@ def convert(blocks: list[Block], format: str, encoding: str, to: str, out: TextI
         worker.start()
     conns = [parent for parent, _ in pipes]
     try:
-        return _Run(blocks, conns, workers, to, out, out_report, options, on_record).run()
+        return _Run(blocks, conns, workers, to, out, out_report, options, on_record, on_block).run()
     finally:
         for conn in conns:
             try:
@@ -93,9 +94,10 @@ class _Run:
     """The main process's side: tasks out, keys in input order, pieces written in input order."""
 
     def __init__(self, blocks: list[Block], conns: list[Connection], workers: list, to: str, out: TextIO,
-                 out_report: Reporter, options: Options, on_record: Callable[[], Any] | None):
+                 out_report: Reporter, options: Options, on_record: Callable[[], Any] | None,
+                 on_block: Callable[[Block], Any] | None):
         self.blocks, self.conns, self.workers = blocks, conns, workers
-        self.out, self.out_report, self.on_record = out, out_report, on_record
+        self.out, self.out_report, self.on_record, self.on_block = out, out_report, on_record, on_block
         self.keys = key_allocator(to, options, out_report)
         self.ref_ids = self.keys.ref_ids() if to == "jats" else None
         self.outcome = Outcome()
@@ -166,6 +168,8 @@ class _Run:
             self.out_report.diagnostics.extend(d for d in diagnostics if self._first(d))
             if losses is not None and self.out_report.losses is not None:
                 self.out_report.losses.merge(losses)
+            if self.on_block:
+                self.on_block(self.blocks[self.next_piece])
             self.next_piece += 1
 
     def _first(self, diagnostic: Diagnostic) -> bool:

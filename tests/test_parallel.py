@@ -4,6 +4,7 @@ diagnostic are those of one process, byte for byte, whatever the blocks."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -196,3 +197,18 @@ def test_a_failing_worker_stops_the_run_and_leaves_no_output(tmp_path, monkeypat
     with pytest.raises(RuntimeError, match="worker out of memory"):
         convert_files([path], out, "csl-json", jobs=2, block_size=1)
     assert not out.exists()
+
+
+def test_progress_follows_the_blocks_written(tmp_path):
+    """The CLI's progress line reads the watched handle's offset: the end of the last block written."""
+    path = tmp_path / "big.txt"
+    path.write_text(listing(60), encoding="utf-8")
+    handles, offsets = [], []
+    watch = handles.append
+
+    def on_record():
+        offsets.append(os.lseek(handles[0].fileno(), 0, os.SEEK_CUR))
+
+    convert_files([path], tmp_path / "out.json", "csl-json", jobs=2, block_size=1, watch=watch, on_record=on_record)
+    assert len(handles) == 1 and len(offsets) == 60
+    assert offsets == sorted(offsets) and 0 < offsets[-1] < path.stat().st_size
