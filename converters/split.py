@@ -15,7 +15,7 @@ Latin-1, cp1252, ...) are cut; a UTF-16 file is one block.
 
 from __future__ import annotations
 
-import mmap
+import itertools
 import os
 import re
 from dataclasses import dataclass
@@ -46,26 +46,59 @@ def can_split(format: str, encoding: str) -> bool:
 
 
 def blocks(path: str, format: str, size: int = BLOCK_SIZE) -> list[Block]:
-    """``path`` cut into blocks of about ``size`` bytes at the format's record boundaries."""
+    """``path`` cut into blocks of about ``size`` bytes at the format's record boundaries.
+
+    Read in windows, not mapped: a mapped file's pages count in the process's memory as
+    they are scanned, which made the main process as large as the input."""
     pattern = BOUNDARIES[format]
     total = os.path.getsize(path)
     if total <= size:
         return [Block(path, 0, total, 0)]
     cuts = [0]
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+    with open(path, "rb") as handle:
         at = size
         while at < total:
-            found = pattern.search(data, at)
-            if found is None or found.end() >= total:
+            cut = _next_cut(handle, pattern, at, total)
+            if cut is None or cut >= total:
                 break
-            cuts.append(found.end())
-            at = found.end() + size
+            cuts.append(cut)
+            at = cut + size
         cuts.append(total)
         out, lines = [], 0
-        for start, end in zip(cuts, cuts[1:], strict=False):
+        for start, end in itertools.pairwise(cuts):
             out.append(Block(path, start, end, lines))
-            lines += data[start:end].count(b"\n")
+            lines += _count_lines(handle, start, end)
     return out
+
+
+_WINDOW = 1 << 16
+_MARGIN = 1 << 12  # a match this near a window's end is looked for again in the next (its lookahead)
+
+
+def _next_cut(handle, pattern: re.Pattern[bytes], at: int, total: int) -> int | None:
+    """The end of the first boundary match starting at or after ``at``."""
+    pos = at
+    while pos < total:
+        handle.seek(pos - 1)  # the byte before: ``^`` matches at pos only after a line feed
+        window = handle.read(_WINDOW + _MARGIN + 1)
+        last = pos + len(window) - 1 >= total
+        found = pattern.search(window, 1)
+        if found is not None and (last or found.end() <= len(window) - _MARGIN):
+            return pos - 1 + found.end()
+        pos += _WINDOW
+    return None
+
+
+def _count_lines(handle, start: int, end: int) -> int:
+    handle.seek(start)
+    count, left = 0, end - start
+    while left > 0:
+        chunk = handle.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        count += chunk.count(b"\n")
+        left -= len(chunk)
+    return count
 
 
 def plan(path: str, format: str | None, encoding: str, report, size: int = BLOCK_SIZE) -> tuple[str, list[Block]]:
