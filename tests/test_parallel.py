@@ -212,3 +212,39 @@ def test_progress_follows_the_blocks_written(tmp_path):
     convert_files([path], tmp_path / "out.json", "csl-json", jobs=2, block_size=1, watch=watch, on_record=on_record)
     assert len(handles) == 1 and len(offsets) == 60
     assert offsets == sorted(offsets) and 0 < offsets[-1] < path.stat().st_size
+
+
+# --- one file, or the same records over several files ---------------------------------------
+
+
+def _as_parts(path: Path, format: str, folder: Path) -> list[Path]:
+    folder.mkdir()
+    data = path.read_bytes()
+    parts = []
+    for n, block in enumerate(split.blocks(str(path), format, 1)):
+        part = folder / f"{n:04d}{path.suffix}"
+        part.write_bytes(data[block.start:block.end])
+        parts.append(part)
+    return parts
+
+
+@pytest.mark.skipif(not RIS_CORPUS, reason=f"{SHARED}/corpus/ris is absent")
+@pytest.mark.parametrize("path", RIS_CORPUS, ids=ids_for(RIS_CORPUS))
+def test_the_records_of_one_ris_file_over_several_files_give_the_same_output(path, tmp_path):
+    parts = _as_parts(path, "ris", tmp_path / "parts")
+    for to in ("csl-json", "bibtex", "jats"):
+        whole = convert_files([path], tmp_path / "whole", to, "ris")
+        pieces = convert_files(parts, tmp_path / "pieces", to, "ris")
+        assert (whole.count, pieces.count) == (whole.count, whole.count)
+        if whole.count:
+            assert (tmp_path / "pieces").read_bytes() == (tmp_path / "whole").read_bytes()
+
+
+def test_the_records_of_one_listing_over_several_files_give_the_same_output(tmp_path):
+    path = _abs_corpus_listing(tmp_path)
+    parts = _as_parts(path, "arxiv-listing", tmp_path / "parts")
+    assert len(parts) > 100
+    for to in WRITERS:
+        convert_files([path], tmp_path / "whole", to, "arxiv-listing")
+        convert_files(parts, tmp_path / "pieces", to, "arxiv-listing")
+        assert (tmp_path / "pieces").read_bytes() == (tmp_path / "whole").read_bytes()
