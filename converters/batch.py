@@ -248,12 +248,19 @@ def _split_plan(sources: list, from_: str | None, encoding: str, options: Option
 
     if not parallel.writable_in_pieces(to, options):
         return None
+    from .textio import DecodedLines
+
     path = os.fspath(sources[0])
     report = Reporter(path)
     try:
-        format, found = split.plan(path, from_, encoding, report, size or split.BLOCK_SIZE)
+        with open(path, "rb") as handle:  # the format, said as one process says it, and the file's encoding
+            stream = DecodedLines(handle, encoding, path)
+            format = api.reader_format(stream.read(api.HEAD_SIZE), from_, path, report).name
     except (OSError, ConversionError, UnicodeError):
         return None  # one process reads it and says what is wrong
+    if not split.can_split(format, stream.encoding_name):
+        return None
+    found = split.blocks(path, format, size or split.BLOCK_SIZE)
     if len(found) < 2:
         return None
     return format, found, report

@@ -100,17 +100,3 @@ def _count_lines(handle, start: int, end: int) -> int:
         left -= len(chunk)
     return count
 
-
-def plan(path: str, format: str | None, encoding: str, report, size: int = BLOCK_SIZE) -> tuple[str, list[Block]]:
-    """The format ``path`` is read as (``format``, or guessed from its head, said on
-    ``report`` as one process says it) and its blocks: one when it cannot be cut."""
-    from . import api
-    from .textio import DecodedLines
-
-    with open(path, "rb") as handle:
-        stream = DecodedLines(handle, encoding, path)
-        chosen = api.reader_format(stream.read(api.HEAD_SIZE), format, path, report)
-        whole_encoding = stream.encoding_name
-    if not can_split(chosen.name, whole_encoding):
-        return chosen.name, [Block(path, 0, os.path.getsize(path), 0)]
-    return chosen.name, blocks(path, chosen.name, size)
