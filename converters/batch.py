@@ -190,8 +190,9 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
     with each input file's binary handle as it is opened (to follow how far it is read).
     ``options`` are the keywords of ``Options``; ``count_losses`` counts the writer's
     losses in ``losses`` instead of listing each in ``diagnostics``. With ``jobs`` > 1,
-    one big input (listing or RIS) is cut into blocks that ``jobs`` processes convert
-    (``parallel.py``) of about ``block_size`` bytes: the same output, byte for byte.
+    one big input (listing, RIS, or BibTeX whose entries share nothing) is cut into
+    blocks of about ``block_size`` bytes that ``jobs`` processes convert (``parallel.py``):
+    the same output, byte for byte.
     """
     opts = Options.from_kwargs(**options)
     sources = list(inputs)
@@ -260,6 +261,8 @@ def _split_plan(sources: list, from_: str | None, encoding: str, options: Option
         return None  # one process reads it and says what is wrong
     if not split.can_split(format, stream.encoding_name):
         return None
+    if format in ("bibtex", "biblatex") and not split.free_entries(path):
+        return None  # its entries share macros, parents or keys
     found = split.blocks(path, format, size or split.BLOCK_SIZE)
     if len(found) < 2:
         return None

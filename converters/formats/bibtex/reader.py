@@ -49,7 +49,8 @@ _FIELD_NAME = re.compile(r"(?:^|[,{(\s])(?P<name>[^\s\"#%'(),={}]+)\s*=")
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
     state = _State(report)
-    for offset, line, text in split_batches(_chunks(stream)):
+    first_line = getattr(stream, "first_line", 1)  # a block of a larger file (split.py) numbers on from its place
+    for offset, line, text in split_batches(_chunks(stream), first_line):
         state.walk(text, offset, line)
         yield from state.drain()
     state.release(final=True)
@@ -85,10 +86,10 @@ def _chunks(stream: TextIO | Iterable[str]) -> Iterator[str]:
         yield "".join(buffer)
 
 
-def split_batches(chunks: Iterable[str]) -> Iterator[tuple[int, int, str]]:
+def split_batches(chunks: Iterable[str], first_line: int = 1) -> Iterator[tuple[int, int, str]]:
     """(offset, line, text): the input in pieces of about CHUNK characters, each ending
     where a block starts, with its offset and 1-based first line."""
-    buffer, offset, line, first = "", 0, 1, True
+    buffer, offset, line, first = "", 0, first_line, True
     for chunk in chunks:
         buffer += chunk
         if first:  # BOMs before the first `@`, whichever chunk they are in
@@ -298,7 +299,7 @@ class _State:
             # BibTeX: "an entry type must be followed by { or (": the entry is an error, not a comment
             self.report.error("bibtex.syntax", f"cannot read {match.group().strip()}{named}: no `{{` or `(` after "
                               "the entry type; entry not converted", line=line, column=column,
-                              key=key or self.last_key, hint="write @type{key, ...}")
+                              key=key, hint="write @type{key, ...}")
             if key:
                 self.last_key = key
             return
@@ -322,7 +323,10 @@ class _State:
             hint = hint.replace("{line}", str(at_line))
         reason = getattr(block.error, "abort_reason", str(block.error)).strip()
         self.report.error("bibtex.syntax", f"cannot read {kind}{f' {name!r}' if name else ''}: {_tidy(reason)}",
-                          line=line, column=column, key=key or self.last_key, hint=hint)
+                          line=line, column=column, hint=hint,
+                          # an entry's own key, or none (never a neighbour's); a broken @string or @preamble,
+                          # no record, is placed by the last entry read
+                          key=key if head and head["type"].lower() not in _NOT_ENTRIES else self.last_key)
 
     def entry(self, block, offset: int) -> None:
         line, column = self.where(offset)
@@ -332,7 +336,7 @@ class _State:
         entry = _Entry(info, {})
         if not key:
             self.report.warning("bibtex.no-key", f"@{written_type} entry has no citation key", line=line,
-                                column=column, key=self.last_key, hint="write @type{key, ...}")
+                                column=column, hint="write @type{key, ...}")
         name_at: int | None
         value_at: int | None
         for fld, found in zip(block.fields, _field_offsets(block.raw or "", block.fields), strict=True):
@@ -371,7 +375,7 @@ class _State:
             name = _COMMENT_LINE.sub("", name)
         name = name.strip().lower()
         line, column = self.where(name_offset) if name_offset is not None else (entry.info.line, None)
-        key = entry.info.key or self.last_key
+        key = entry.info.key
         if not _NAME.fullmatch(name):
             shown = " ".join(name.split())
             self.report.error("bibtex.syntax", f"'{shown}' is not a field name; entry not converted", line=line,
@@ -425,7 +429,7 @@ class _State:
             macros = Macros({k: v for k, v in defined.items() if k not in undefined},
                             {k: defined[k] for k in undefined if k in defined})
             evaluated = evaluate(raw, macros, name)
-            self.warn_value(evaluated.warnings, name, entry.info.key or self.last_key, raw, line, column)
+            self.warn_value(evaluated.warnings, name, entry.info.key, raw, line, column)
             text = evaluated.text.replace(_UNESCAPE, "")
             place = entry.fields.pop(name)
             if text:
@@ -440,7 +444,7 @@ class _State:
         at = None if value_offset is None else value_offset + cut
         line, column = self.where(at) if at is not None else (entry.info.line, None)
         self.report.warning("bibtex.missing-comma", f"no comma between field '{name}' and field '{head[1].lower()}'; "
-                            "read as two fields", line=line, column=column, key=entry.info.key or self.last_key,
+                            "read as two fields", line=line, column=column, key=entry.info.key,
                             field=name, hint=f"add a comma after the value of '{name}'")
         if not self.field(entry, name, raw[:cut].rstrip(), name_offset, value_offset):
             return False
