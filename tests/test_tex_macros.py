@@ -212,3 +212,17 @@ def test_raise_and_lower_move_their_box_and_print_no_dimension():
     # texbook3's Han:2000:MTE stacks an acute over ê with \raise 0.5ex\hbox{\'{}}
     assert tex.tex_to_unicode(r"Th{\^e}\raise 0.5ex\hbox{\'{}} and a\lower-2pt\hbox{b}c") == "Thê´ and abc"
     assert tex.tex_to_unicode(r"\raise x") == r"\raise x"  # no dimension: not TeX we know, kept
+
+
+def test_an_unknown_macro_in_a_name_is_said_alike_however_often_the_process_met_the_name():
+    """Name splitting is cached; the macro used to be said only on a cache miss, so what a
+    conversion said (and which record it named) depended on what the process had converted
+    before. A --jobs worker, forked after other work, would have said it differently."""
+    from converters import convert
+
+    text = ("@article{a, author = {Q{\\frobnicate}uux, Ann}, title = {One}}\n"
+            "@article{b, author = {Q{\\frobnicate}uux, Ann}, title = {Two}}\n")
+    said = [[d for d in convert(text, to="csl-json", from_="bibtex").diagnostics if d.code == "tex.unknown-macro"]
+            for _ in range(3)]
+    assert len(said[0]) == 1 and "\\frobnicate" in said[0][0].message
+    assert said[0] == said[1] == said[2]

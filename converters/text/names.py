@@ -13,7 +13,7 @@ from typing import overload
 
 from ..model import Name
 from .cache import cache_short
-from .tex import has_tex, tex_to_unicode
+from .tex import has_tex, report_unknown, tex_to_unicode, unknown_collected
 
 ORGANISATION_WORDS = frozenset(
     """collaboration collaborations consortium team group project committee society association
@@ -42,8 +42,22 @@ def _decode(parts: list[str]) -> str | None:
     return text.strip() or None
 
 
-@cache_short(maxsize=8192)
 def split_bibtex_name(text: str) -> Name:
+    """Split one BibTeX name; see ``_split_bibtex_name``. Unknown macros are said on every call."""
+    name, unknown = _split_bibtex_name(text)
+    if unknown:
+        report_unknown(unknown, text)
+    return name
+
+
+@cache_short(maxsize=8192)
+def _split_bibtex_name(text: str) -> tuple[Name, tuple[str, ...]]:
+    with unknown_collected() as unknown:
+        name = _bibtex_name(text)
+    return name, tuple(dict.fromkeys(unknown))
+
+
+def _bibtex_name(text: str) -> Name:
     """Split one BibTeX name ("First von Last", "von Last, First", "von Last, Jr, First").
 
     BibTeX's algorithm (as pybtex implements it) on the TeX source: words are cut at
@@ -243,8 +257,22 @@ def _one_group(text: str) -> bool:
     return True
 
 
-@cache_short(maxsize=8192)  # authors recur across papers; Names are immutable
 def split_display_name(text: str) -> Name:
+    """See ``_display_name``. Unknown macros are said on every call."""
+    name, unknown = _split_display_name(text)
+    if unknown:
+        report_unknown(unknown, text)
+    return name
+
+
+@cache_short(maxsize=8192)  # authors recur across papers; Names are immutable
+def _split_display_name(text: str) -> tuple[Name, tuple[str, ...]]:
+    with unknown_collected() as unknown:
+        name = _display_name(text)
+    return name, tuple(dict.fromkeys(unknown))
+
+
+def _display_name(text: str) -> Name:
     """A name as people write it in running text ("Z. F. Wu", "Ludwig van Beethoven",
     "John Smith Jr."): organisations literal, a trailing suffix split off."""
     text = " ".join(text.split())

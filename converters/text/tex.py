@@ -64,8 +64,27 @@ def unknown_macros_reported_to(report) -> Iterator[None]:
                        key=_record_key.get(), hint="known macros are listed in README, section 'TeX and Unicode'")
 
     token = _unknown_sink.set(note)
+    key_token = _record_key.set(None)  # not the last record of an earlier conversion in this process
     try:
         yield
+    finally:
+        _record_key.reset(key_token)
+        _unknown_sink.reset(token)
+
+
+@contextmanager
+def unknown_collected() -> Iterator[list[str]]:
+    """Unknown macro names met within the block are collected instead of said: a cached
+    function returns them with its result, and its caller says them on every call (a cache
+    hit must not hide them, or what is said would depend on what the process did before)."""
+    found: list[str] = []
+
+    def collect(name: str, value: str) -> None:
+        found.append(name)
+
+    token = _unknown_sink.set(collect)
+    try:
+        yield found
     finally:
         _unknown_sink.reset(token)
 
