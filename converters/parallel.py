@@ -30,6 +30,7 @@ from .loss import LossTally
 from .options import Options
 from .piece import Piece
 from .split import Block
+from .text.tex import unknown_macros_reported_to
 
 
 @dataclass
@@ -194,7 +195,11 @@ def _work(conn: Connection, format: str, encoding: str, to: str, options: Option
         while (task := conn.recv()) is not None:
             index, block, opens, closes = task
             report = Reporter(block.path)
-            records = list(api.read_block(block, format, encoding, report, read_options))
+            written_report = Reporter(out_name, losses=LossTally() if count_losses else None)
+            # an unknown macro the reader decodes is said on the output's report, as when one process
+            # reads while it writes (the main process keeps the first mention of each macro)
+            with unknown_macros_reported_to(written_report):
+                records = list(api.read_block(block, format, encoding, report, read_options))
             wanted = key_allocator(to, options, None)
             bases = [wanted.base(record) for record in records]
             warn_at = next((i for i, record in enumerate(records) if wanted.leaves_pattern(record)), None)
@@ -203,7 +208,6 @@ def _work(conn: Connection, format: str, encoding: str, to: str, options: Option
             if given is None:
                 return
             keys, ids, warn_at, before = given
-            written_report = Reporter(out_name, losses=LossTally() if count_losses else None)
             text = io.StringIO(newline="")
             piece = Piece(GivenKeys(keys, ids, warn_at, written_report, options.key_pattern), before, opens, closes)
             written = api.write_records(records, text, to, written_report, options, piece)
