@@ -35,7 +35,8 @@ from .text.tex import unknown_macros_reported_to
 
 @dataclass
 class Outcome:
-    """What the blocks gave: records read and written, the reader's and the writer's diagnostics."""
+    """What the blocks gave: records read, written and failed, and the reader's diagnostics in
+    input order (the writer's go to the output's report)."""
 
     read: int = 0
     written: int = 0
