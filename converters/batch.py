@@ -259,10 +259,8 @@ def _split_plan(sources: list, from_: str | None, encoding: str, options: Option
             format = api.reader_format(stream.read(api.HEAD_SIZE), from_, path, report).name
     except (OSError, ConversionError, UnicodeError):
         return None  # one process reads it and says what is wrong
-    if not split.can_split(format, stream.encoding_name):
-        return None
-    if format in ("bibtex", "biblatex") and not split.free_entries(path):
-        return None  # its entries share macros, parents or keys
+    if not split.cuttable(path, format, stream.encoding_name):
+        return None  # (a BibTeX file whose entries share macros, parents or keys is read whole)
     found = split.blocks(path, format, size or split.BLOCK_SIZE)
     if len(found) < 2:
         return None

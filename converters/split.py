@@ -58,6 +58,13 @@ def can_split(format: str, encoding: str) -> bool:
     return format in BOUNDARIES and len("\n".encode(encoding)) == 1
 
 
+def cuttable(path: str, format: str, encoding: str) -> bool:
+    """``path``, read as ``format`` in ``encoding``, gives in blocks what it gives whole."""
+    if not can_split(format, encoding):
+        return False
+    return format not in ("bibtex", "biblatex") or free_entries(path)
+
+
 def free_entries(path: str) -> bool:
     """A .bib file whose entries share nothing (no @string, @preamble, @comment, @set,
     crossref, xdata, xref, related, entryset or ids, no key used twice): a reference
@@ -139,7 +146,6 @@ def _next_cut(handle, format: str, at: int, total: int) -> int | None:
     return None
 
 
-_BIBTEX_START = re.compile(rb"(?m)^[ \t]*@\w*[ \t]*[{(]")
 _BRACE = re.compile(rb"(?<!\\)[{}]")
 
 
@@ -150,7 +156,7 @@ def _bibtex_entry_closed(handle, cut: int) -> bool:
     start = max(0, cut - _WINDOW)
     handle.seek(start)
     before = handle.read(cut - start)
-    starts = list(_BIBTEX_START.finditer(before))
+    starts = list(BOUNDARIES["bibtex"].finditer(before))  # (empty matches at each block start line)
     if not starts:
         return False  # an entry longer than a window: not cut there
     depth = 0
