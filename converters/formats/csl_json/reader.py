@@ -6,7 +6,11 @@ its offset, so every diagnostic carries the item's line (or the line of the vari
 concerned). A syntax error (or nesting too deep) is one error with the decoder's line
 and column, naming the broken item; reading resumes at the next '{' after a ',', '['
 or line break that decodes to an item, on the same line or later (compact arrays too).
-Lone surrogates become U+FFFD with a warning (UTF-8 cannot carry them).
+Lone surrogates become U+FFFD with a warning (UTF-8 cannot carry them). The text is read
+through a window (``CHUNK`` characters at a time, what lies behind the next item dropped),
+so memory does not grow with the input; an item longer than the window widens it, and a
+decoding error near the window's end reads on before it counts, so that every record and
+diagnostic is what reading the whole text at once gives. CSL-YAML is read whole.
 
 Mapping (what real producers write, not only what the schema allows): every CSL 1.0.2
 variable goes to its slot or to the record's maps (``converters/csl.py``): titles and
@@ -81,84 +85,156 @@ from .tables import DEFAULT_TYPE, RICH_TEXT_VARIABLES, TEXT_VARIABLES, TYPE_ALIA
 
 _DECODER = json.JSONDecoder()
 _ITEM_START = re.compile(r"[,\[\n][ \t\r\n]*\{")
+_LINE_END = re.compile("\n")
 _space = matcher(r"[ \t\r\n]*")
 _MISSING = object()
 
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
-    text = stream.read() if hasattr(stream, "read") else "".join(stream)
-    if text.startswith("\ufeff"):
-        text = " " + text[1:]  # same length: offsets and columns stay right
-    reader = _Reader(text, report, options or Options())
+    reader = _Reader(_chunks(stream), report, options or Options())
     for value, start, end in reader.values():
         record = reader.convert(value, start, end)
         if record is not None:
             yield record
 
 
+CHUNK = 1 << 20  # characters read at a time
+KEPT = 1 << 20  # read text is dropped once this much of it lies behind the next item
+_LOOKAHEAD = 16  # a decoding error this close to the end of what was read may be the cut, not the JSON
+
+
+def _chunks(stream: TextIO | Iterable[str]) -> Callable[[int], str]:
+    """``read(size)``: at least ``size`` characters of the stream (fewer only at its end)."""
+    if hasattr(stream, "read"):
+        return stream.read
+    lines = iter(stream)
+
+    def read(size: int) -> str:
+        parts, count = [], 0
+        for line in lines:
+            parts.append(line)
+            count += len(line)
+            if count >= size:
+                break
+        return "".join(parts)
+
+    return read
+
+
 class _Reader:
-    def __init__(self, text: str, report: Reporter, options: Options):
-        self.text = text
+    """Reads the input item by item through a window of its text, so memory does not grow
+    with the input: offsets are the window's, and ``line_starts`` (its line starts, the
+    first one at or before the window) with ``lines_before`` give the file's lines."""
+
+    def __init__(self, read: Callable[[int], str], report: Reporter, options: Options):
+        self._read = read
+        self.text = ""
+        self.eof = False
+        self.lines_before = 0
+        self.line_starts = [0]
         self.report = report
         self.options = options
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.last_label: str | None = None
+        if self.more() and self.text.startswith("\ufeff"):
+            self.text = " " + self.text[1:]  # same length: offsets and columns stay right
+
+    # -- the window
+
+    def more(self) -> bool:
+        """Read on (at least as much again as the window holds, so that one long item is
+        decoded a few times, not once a chunk); False at the end of the input."""
+        chunk = self._read(max(CHUNK, len(self.text)))
+        if not chunk:
+            self.eof = True
+            return False
+        start = len(self.text)
+        self.text += chunk
+        self.line_starts.extend(m.end() + start for m in _LINE_END.finditer(chunk))
+        return True
+
+    def drop(self, pos: int) -> int:
+        """Forget the text before ``pos`` once there is enough of it; ``pos`` in the new window."""
+        if pos < KEPT:
+            return pos
+        kept = bisect_right(self.line_starts, pos) - 1  # the line ``pos`` is on
+        self.lines_before += kept
+        self.line_starts = [start - pos for start in self.line_starts[kept:]]
+        self.text = self.text[pos:]
+        return 0
+
+    def decode(self, pos: int) -> tuple[Any, int]:
+        """The JSON value at ``pos`` and the offset after it, reading on while the window's end
+        may be what cut it short (errors as decoding the whole input gives them)."""
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.text, pos)
+            except json.JSONDecodeError as exc:
+                if self.eof or not (exc.msg.startswith("Unterminated string")
+                                    or exc.pos >= len(self.text) - _LOOKAHEAD):
+                    raise
+                self.more()
+                continue
+            if end < len(self.text) or self.eof:  # a number at the end might go on
+                return value, end
+            self.more()
 
     # -- positions
 
     def line(self, offset: int) -> int:
-        return bisect_right(self.line_starts, offset)
+        return self.lines_before + bisect_right(self.line_starts, offset)
 
     def column(self, offset: int) -> int:
-        return offset - self.line_starts[self.line(offset) - 1] + 1
+        return offset - self.line_starts[bisect_right(self.line_starts, offset) - 1] + 1
 
     def at(self, offset: int) -> dict:
         return {"line": self.line(offset), "column": self.column(offset)}
 
     def skip(self, pos: int) -> int:
-        return _space(self.text, pos).end()
+        """The first offset from ``pos`` that is not white space (or the end of the input)."""
+        while (pos := _space(self.text, pos).end()) == len(self.text) and not self.eof:
+            self.more()
+        return pos
 
     # -- splitting the input into items
 
     def values(self) -> Iterator[tuple[Any, int, int]]:
-        text = self.text
         pos = self.skip(0)
-        if pos == len(text):
+        if pos == len(self.text):
             self.report.warning("csl.empty", "input is empty: no CSL-JSON items", line=1)
             return
-        if text[pos] not in "[{":
+        if self.text[pos] not in "[{":
             yield from self.yaml_values(pos)
             return
-        while pos < len(text):
-            if text[pos] == "[":
+        while pos < len(self.text):
+            if self.text[pos] == "[":
                 pos = yield from self.array(pos)
             else:
                 pos = yield from self.single(pos)
             if pos is None:
                 return
-            pos = self.skip(pos)
+            pos = self.skip(self.drop(pos))
 
     def array(self, pos: int):
         """Items of an array from its '['; returns the offset after its ']' (None: stop)."""
-        text = self.text
         pos = self.skip(pos + 1)
-        while pos < len(text):
-            if text[pos] == "]":
+        while pos < len(self.text):
+            pos = self.drop(pos)
+            if self.text[pos] == "]":
                 return pos + 1
-            if text[pos] == ",":
+            if self.text[pos] == ",":
                 self.report.warning("csl.extra-comma", "extra ',' in the array ignored", **self.at(pos),
                                     key=self.last_label)
                 pos = self.skip(pos + 1)
                 continue
             try:
-                value, end = _DECODER.raw_decode(text, pos)
+                value, end = self.decode(pos)
             except json.JSONDecodeError as exc:
                 resumed = self.broken(pos, exc.pos, f"invalid JSON: {exc.msg}")
             except RecursionError:
                 resumed = self.broken(pos, pos, TOO_DEEP)
             else:
                 after = self.skip(end)
-                if after < len(text) and text[after] == ":":  # a member outside an object: the item lost its '{'
+                if after < len(self.text) and self.text[after] == ":":  # a member outside an object: '{' lost
                     resumed = self.broken(pos, after, "invalid JSON: a 'name: value' pair outside an object "
                                                       "(the item's '{' is missing?)")
                 else:
@@ -169,17 +245,16 @@ class _Reader:
                 return None
             pos = resumed
         self.report.warning("csl.unclosed", "input ends inside the array (no closing ']')",
-                            **self.at(len(text)), key=self.last_label, hint="the file may have been cut short")
+                            **self.at(len(self.text)), key=self.last_label, hint="the file may have been cut short")
         return None
 
     def next_in_array(self, pos: int) -> int:
-        text = self.text
-        if pos < len(text) and text[pos] == ",":
+        if pos < len(self.text) and self.text[pos] == ",":
             comma, pos = pos, self.skip(pos + 1)
-            if pos < len(text) and text[pos] == "]":
+            if pos < len(self.text) and self.text[pos] == "]":
                 self.report.warning("csl.extra-comma", "trailing ',' before ']' ignored", **self.at(comma),
                                     key=self.last_label)
-        elif pos < len(text) and text[pos] != "]":
+        elif pos < len(self.text) and self.text[pos] != "]":
             self.report.warning("csl.missing-comma", "missing ',' between items", **self.at(pos),
                                 key=self.last_label)
         return pos
@@ -187,7 +262,7 @@ class _Reader:
     def single(self, pos: int):
         """One top-level value (an item, or the next line of NDJSON)."""
         try:
-            value, end = _DECODER.raw_decode(self.text, pos)
+            value, end = self.decode(pos)
         except json.JSONDecodeError as exc:
             return self.broken(pos, exc.pos, f"invalid JSON: {exc.msg}")
         except RecursionError:
@@ -219,17 +294,24 @@ class _Reader:
         error's own line is searched from its start, since the next item may begin on it."""
         text = self.text
         pos = max(start + 1, min(error, max(text.rfind("\n", 0, error), text.rfind(",", 0, error))))
-        for found in _ITEM_START.finditer(text, pos):
-            at = found.end() - 1
-            try:
-                value, _ = _DECODER.raw_decode(text, at)
-            except (json.JSONDecodeError, RecursionError):
-                continue
-            if isinstance(value, dict) and ("id" in value or "type" in value):
-                return at
-        return None
+        while True:
+            text = self.text
+            for found in _ITEM_START.finditer(text, pos):
+                at = found.end() - 1
+                try:
+                    value, _ = self.decode(at)
+                except (json.JSONDecodeError, RecursionError):
+                    continue
+                if isinstance(value, dict) and ("id" in value or "type" in value):
+                    return at
+            # searched to the end of ``text``: a start it cut begins at its last character but space
+            pos = max(pos, len(text.rstrip(" \t\r\n")) - 1)
+            if len(self.text) == len(text) and not self.more():
+                return None
 
     def yaml_values(self, pos: int) -> Iterator[tuple[Any, int, int]]:
+        while self.more():  # YAML is read whole
+            pass
         try:
             import yaml
         except ImportError:
