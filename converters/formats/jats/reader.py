@@ -4,7 +4,8 @@ Reads every ``<ref>`` of the document (back matter, sub-articles, each article o
 ``<pmc-articleset>``), and with ``Options.jats_front`` also each article's front
 matter, first. Citations outside a ``<ref>`` (a data availability statement quoting
 a data set) are not references of the article and are not read. Never raises:
-problems are diagnostics with the line and the ref id.
+problems are diagnostics with the line and the ref id. A long document is read <ref> by
+<ref> (``stream.py``), with what reading it whole gives.
 """
 
 from __future__ import annotations
@@ -16,18 +17,41 @@ from ...diagnostics import Reporter
 from ...model import Record
 from ...options import Options
 from ..sniff import jats as detect  # noqa: F401 (the format's detector, re-exported)
-from . import safety
+from . import safety, stream
 from .citation import CITATIONS, read_citation, read_ref
 from .front import read_article_front, read_meta
 from .inline import local
 from .parts import Context
 
 
-def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
+def read(source: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
     options = options or Options()
-    text = safety.read_text(stream, report)
-    if text is None:
+    document = stream.take(source, report)
+    if document is None:
         return
+    if isinstance(document, str):
+        yield from _read_whole(document, report, options)
+        return
+    with document:  # a long document's temporary copy
+        surveyed = stream.survey(document)
+        if surveyed is None:  # entity declarations, or not well-formed: refused or salvaged as a whole
+            document.seek(0)
+            yield from _read_whole(document.read(), report, options)
+            return
+        surveyed.entities.report_unknown(report)
+        for href, line in surveyed.xincludes:
+            safety.report_xinclude(href, line, report)
+        ctx = Context(report)
+        count = 0
+        for record in stream.read(document, surveyed, ctx, report.source, options.jats_front):
+            count += 1
+            yield record
+        ctx.summarise()
+        if count == 0:
+            _explain_nothing(surveyed.root, surveyed.root_line, surveyed.has_ref, surveyed.has_meta, report, options)
+
+
+def _read_whole(text: str, report: Reporter, options: Options) -> Iterator[Record]:
     loaded = safety.load(text, report, front=options.jats_front)
     if loaded is None:
         return
@@ -39,8 +63,9 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
             count += 1
             yield record
     ctx.summarise()
-    if count == 0 and loaded.root is not None:
-        _explain_nothing(loaded.root, report, options)
+    if count == 0 and (root := loaded.root) is not None:
+        _explain_nothing(local(root), root.sourceline, next(root.iter("{*}ref"), None) is not None,
+                         next(root.iter("{*}article-meta"), None) is not None, report, options)
 
 
 def _records(root, ctx: Context, source: str | None, front: bool) -> Iterator[Record]:
@@ -73,12 +98,12 @@ def _refs(root, ctx: Context, source: str | None) -> Iterator[Record]:
         yield from read_ref(ref, ctx, source)
 
 
-def _explain_nothing(root, report: Reporter, options: Options) -> None:
-    if next(root.iter("{*}ref"), None) is not None:
+def _explain_nothing(root: str, line: int | None, has_ref: bool, has_meta: bool, report: Reporter,
+                     options: Options) -> None:
+    if has_ref:
         return
-    if not options.jats_front and next(root.iter("{*}article-meta"), None) is not None:
-        report.info("jats.no-references", "the document has no <ref>; nothing read",
-                    line=root.sourceline, hint="set jats_front to read the article's own front matter as a record")
-    elif next(root.iter("{*}article-meta"), None) is None:
-        report.warning("jats.no-references", f"<{local(root)}> holds neither references nor front matter",
-                       line=root.sourceline)
+    if not options.jats_front and has_meta:
+        report.info("jats.no-references", "the document has no <ref>; nothing read", line=line,
+                    hint="set jats_front to read the article's own front matter as a record")
+    elif not has_meta:
+        report.warning("jats.no-references", f"<{root}> holds neither references nor front matter", line=line)

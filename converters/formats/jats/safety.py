@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import html.entities
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -34,7 +34,6 @@ from lxml import etree
 from ...diagnostics import Reporter
 
 MAX_CHARS = 200_000_000  # refuse larger inputs (characters, ~bytes for Latin text)
-_CHUNK = 1 << 20
 
 XINCLUDE = "http://www.w3.org/2001/XInclude"
 _PREDEFINED = ("amp", "lt", "gt", "quot", "apos")
@@ -63,31 +62,6 @@ class Loaded:
 
 def line_at(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
-
-
-def read_text(stream, report: Reporter) -> str | None:
-    """The whole input, or None (with an error) when it is larger than MAX_CHARS."""
-    limit = MAX_CHARS
-    parts: list[str] = []
-    total = 0
-    pieces: Iterable[str] = _chunks(stream) if hasattr(stream, "read") else stream
-    for piece in pieces:
-        total += len(piece)
-        if total > limit:
-            report.error("jats.too-large",
-                         f"input is larger than the JATS reader's limit of {limit:,} characters; nothing read",
-                         line=1, hint="split the file, or raise converters.formats.jats.safety.MAX_CHARS")
-            return None
-        parts.append(piece)
-    return "".join(parts).removeprefix("\ufeff")
-
-
-def _chunks(stream) -> Iterator[str]:
-    while True:
-        chunk = stream.read(_CHUNK)
-        if not chunk:
-            return
-        yield chunk
 
 
 def refuse_entity_declarations(text: str, report: Reporter) -> bool:
@@ -211,38 +185,86 @@ def replace_named_entities(text: str, report: Reporter) -> str:
     Comments, CDATA sections and processing instructions are skipped whole: a reference
     there is not one.
     """
-    out: list[str] = []
-    copied = search = 0
-    unknown: dict[str, list[int]] = {}  # name -> [first offset, count]
-    while (match := _SCAN.search(text, search)) is not None:
-        token = match.group()
-        if token in _CLOSERS:
-            end = text.find(_CLOSERS[token], match.end())
-            if end < 0:
-                break  # unterminated: the parser reports it
-            search = end + len(_CLOSERS[token])
-            continue
-        name = match.group(1)
-        value = html.entities.html5.get(name + ";")
-        if value is None:
-            unknown.setdefault(name, [match.start(), 0])[1] += 1
-            replacement = "&amp;" + name + ";"
-        else:
-            replacement = "".join(f"&#x{ord(ch):X};" for ch in value)
-        out.append(text[copied : match.start()])
-        out.append(replacement)
-        copied = search = match.end()
-    line_of = _LineCounter(text)  # first offsets increase in dict order: one count over the text
-    for name, (offset, count) in unknown.items():
-        times = f" ({count} times)" if count > 1 else ""
-        report.warning("jats.unknown-entity",
-                       f"entity '&{name};'{times} is neither XML's nor HTML's and the DTD is not loaded; "
-                       "kept as the literal text '&" + name + ";'",
-                       line=line_of(offset), hint="replace it by the character it stands for")
-    if not out:
-        return text
-    out.append(text[copied:])
-    return "".join(out)
+    entities = NamedEntities()
+    replaced = entities.feed(text, final=True)
+    entities.report_unknown(report)
+    return replaced
+
+
+_OPENERS = ("<!--", "<![CDATA[", "<?")
+_NAME_TAIL = re.compile(r"[\w.-]*")
+
+
+class NamedEntities:
+    """``replace_named_entities`` over a text given in pieces, for documents read as a stream:
+    ``feed`` returns the replaced text up to where a reference, comment, CDATA section or PI
+    may go on in the next piece (held back until then); the pieces' results joined are the
+    whole text's. Unknown names are counted, to be reported once at the end."""
+
+    def __init__(self) -> None:
+        self.pending = ""
+        self.line = 1  # of the pending text's start
+        self.unknown: dict[str, list[int]] = {}  # name -> [first line, count]
+
+    def feed(self, piece: str, final: bool = False) -> str:
+        text = self.pending + piece
+        end = len(text) if final else _complete_until(text)
+        out: list[str] = []
+        copied = search = 0
+        counted, line = 0, self.line  # lines counted up to ``counted``: once over the text
+        while (match := _SCAN.search(text, search, end)) is not None:
+            token = match.group()
+            if token in _CLOSERS:
+                close = text.find(_CLOSERS[token], match.end())
+                if close >= 0:
+                    search = close + len(_CLOSERS[token])
+                elif final:
+                    search = end  # unterminated: the parser reports it; the rest is left as it is
+                    break
+                else:
+                    end = search = match.start()  # held back until its end comes
+                    break
+                continue
+            name = match.group(1)
+            value = html.entities.html5.get(name + ";")
+            if value is None:
+                if name not in self.unknown:
+                    line += text.count("\n", counted, match.start())
+                    counted = match.start()
+                    self.unknown[name] = [line, 0]
+                self.unknown[name][1] += 1
+                replacement = "&amp;" + name + ";"
+            else:
+                replacement = "".join(f"&#x{ord(ch):X};" for ch in value)
+            out.append(text[copied : match.start()])
+            out.append(replacement)
+            copied = search = match.end()
+        stop = max(end, search)
+        out.append(text[copied:stop])
+        self.line += text.count("\n", 0, stop)
+        self.pending = text[stop:]
+        return "".join(out)
+
+    def report_unknown(self, report: Reporter) -> None:
+        for name, (line, count) in self.unknown.items():
+            times = f" ({count} times)" if count > 1 else ""
+            report.warning("jats.unknown-entity",
+                           f"entity '&{name};'{times} is neither XML's nor HTML's and the DTD is not loaded; "
+                           "kept as the literal text '&" + name + ";'",
+                           line=line, hint="replace it by the character it stands for")
+
+
+def _complete_until(text: str) -> int:
+    """Where a token the next piece may complete starts: a last '&' followed by name
+    characters only, or a last '<' that begins a comment, CDATA or PI opener."""
+    end = len(text)
+    amp = text.rfind("&")
+    if amp >= 0 and _NAME_TAIL.fullmatch(text, amp + 1):
+        end = amp
+    lt = text.rfind("<")
+    if lt >= 0 and any(opener.startswith(text[lt:]) for opener in _OPENERS):
+        end = min(end, lt)
+    return end
 
 
 def _parser() -> etree.XMLParser:
@@ -272,9 +294,12 @@ def load(text: str, report: Reporter, *, front: bool = False) -> Loaded | None:
 
 def _report_xinclude(root: etree._Element, report: Reporter) -> None:
     for element in root.iter(f"{{{XINCLUDE}}}include"):
-        report.warning("jats.xinclude",
-                       f"XInclude of '{element.get('href', '')}' is never processed; nothing was included",
-                       line=element.sourceline, hint="include the content in the file itself")
+        report_xinclude(element.get("href", ""), element.sourceline, report)
+
+
+def report_xinclude(href: str, line: int | None, report: Reporter) -> None:
+    report.warning("jats.xinclude", f"XInclude of '{href}' is never processed; nothing was included", line=line,
+                   hint="include the content in the file itself")
 
 
 _POSITION_SUFFIX = re.compile(r",\s*line \d+, column \d+$")

@@ -1,0 +1,237 @@
+"""Large JATS documents, read ``<ref>`` by ``<ref>`` so that memory does not grow with them.
+
+A document longer than ``STREAM_FROM`` characters is copied to a temporary file as it is
+read, then read twice from there, each time through lxml's pull parser with the hardened
+parser's settings and each finished element released:
+
+1. the survey: checks what ``safety.load`` checks on a whole text (size, entity
+   declarations, well-formedness) and notes what the reading needs to know in advance
+   (the root, whether it holds ``<article>`` children) and what is reported before any
+   record (unknown entities, XInclude);
+2. the reading: each ``<ref>`` (and, with ``jats_front``, each article's front matter)
+   is read when its element ends, by the same code as for a whole tree.
+
+A document the survey does not pass (it declares entities, or is not well-formed) is read
+whole from the copy, as a small one is, so it gets the same refusal or the same salvage;
+so does every document the two passes read: records and diagnostics are those of reading
+it whole.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from lxml import etree
+
+from ...diagnostics import Reporter
+from ...model import Record
+from . import safety
+from .citation import CITATIONS, read_citation, read_ref
+from .front import read_article_front, read_meta
+from .inline import local
+from .parts import Context
+
+STREAM_FROM = 8 << 20  # characters: shorter documents are read whole
+_CHUNK = 1 << 20
+_ENTITY = "<!ENTITY"
+_XINCLUDE = f"{{{safety.XINCLUDE}}}include"
+
+
+def take(stream: IO[str] | Iterable[str], report: Reporter) -> str | IO[str] | None:
+    """The document: its text when short, else a temporary copy of it (at its start); None,
+    after an error, when it is longer than ``safety.MAX_CHARS``."""
+    pieces: Iterable[str] = _read_chunks(stream) if hasattr(stream, "read") else stream
+    head: list[str] = []
+    total = 0
+    spool: IO[str] | None = None
+    for piece in pieces:
+        if not total and piece.startswith("\ufeff"):
+            piece = piece[1:]
+        total += len(piece)
+        if total > safety.MAX_CHARS:
+            report.error("jats.too-large",
+                         f"input is larger than the JATS reader's limit of {safety.MAX_CHARS:,} characters; "
+                         "nothing read", line=1,
+                         hint="split the file, or raise converters.formats.jats.safety.MAX_CHARS")
+            if spool is not None:
+                spool.close()
+            return None
+        if spool is not None:
+            spool.write(piece)
+            continue
+        head.append(piece)
+        if total > STREAM_FROM:
+            # surrogatepass: a lone surrogate from a caller's text comes back as it went
+            spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass", newline="")
+            spool.writelines(head)
+            head = []
+    if spool is None:
+        return "".join(head)
+    spool.seek(0)
+    return spool
+
+
+def _read_chunks(stream) -> Iterator[str]:
+    while chunk := stream.read(_CHUNK):
+        yield chunk
+
+
+def _pieces(spool: IO[str]) -> Iterator[str]:
+    spool.seek(0)
+    yield from _read_chunks(spool)
+
+
+def _parser() -> etree.XMLPullParser:
+    # safety._parser's settings (and its reasons), as a pull parser
+    return etree.XMLPullParser(events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
+                               dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True,
+                               encoding="utf-8")
+
+
+def _events(pieces: Iterable[str], entities: safety.NamedEntities) -> Iterator[tuple[str, etree._Element]]:
+    """The document's start and end events, named references replaced as ``safety.load`` does."""
+    parser = _parser()
+    for piece in pieces:
+        parser.feed(entities.feed(piece).encode("utf-8", "replace"))
+        yield from parser.read_events()
+    parser.feed(entities.feed("", final=True).encode("utf-8", "replace"))
+    parser.close()
+    yield from parser.read_events()
+
+
+def _release(element: etree._Element) -> None:
+    """Free a finished element and the siblings before it (its parent keeps only what follows)."""
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+@dataclass
+class Survey:
+    root: str = ""
+    root_line: int | None = None
+    article_children: bool = False  # the root holds <article> elements (a <pmc-articleset>)
+    has_ref: bool = False
+    has_meta: bool = False
+    xincludes: list[tuple[str, int | None]] = field(default_factory=list)
+    entities: safety.NamedEntities = field(default_factory=safety.NamedEntities)
+
+
+def survey(spool: IO[str]) -> Survey | None:
+    """What the reading needs to know in advance; None when the document is to be read whole
+    (it names an entity declaration anywhere, or is not well-formed)."""
+    found = Survey()
+    depth = 0
+    try:
+        for event, element in _events(_declaring_nothing(_pieces(spool)), found.entities):
+            if event == "end":
+                depth -= 1
+                if depth:
+                    _release(element)
+                continue
+            depth += 1
+            name = local(element)
+            if depth == 1:
+                found.root, found.root_line = name, element.sourceline
+            elif depth == 2 and name == "article":
+                found.article_children = True
+            found.has_ref = found.has_ref or name == "ref"
+            found.has_meta = found.has_meta or name == "article-meta"
+            if element.tag == _XINCLUDE:
+                found.xincludes.append((element.get("href", ""), element.sourceline))
+    except (etree.XMLSyntaxError, _Declares):
+        return None
+    return found
+
+
+class _Declares(Exception):
+    """The document names an entity declaration."""
+
+
+def _declaring_nothing(pieces: Iterable[str]) -> Iterator[str]:
+    """The pieces, until one (or two together) hold ``<!ENTITY``: ``safety.load`` decides
+    what such a document may be (it skips one inside a comment, for instance)."""
+    tail = ""  # the last characters before ``piece``, which may begin one
+    for piece in pieces:
+        if _ENTITY in piece or _ENTITY in tail + piece[: len(_ENTITY) - 1]:
+            raise _Declares
+        tail = (tail + piece[-len(_ENTITY):])[1 - len(_ENTITY):]
+        yield piece
+
+
+def read(spool: IO[str], found: Survey, ctx: Context, source: str | None, front: bool) -> Iterator[Record]:
+    """The records of a surveyed document, in the order ``reader._records`` gives them."""
+    if found.root in CITATIONS or found.root == "article-meta":
+        yield from _whole_root(spool, found, ctx, source, front)
+        return
+    by_article = found.root == "article" or found.article_children
+    article: etree._Element | None = None
+    front_due = False  # the article's front matter is yet to be read (before its refs)
+    held: list[etree._Element] = []  # refs that ended before their article's front matter
+    in_front = open_refs = depth = 0
+    for event, element in _events(_pieces(spool), safety.NamedEntities()):
+        name = local(element)
+        if event == "start":
+            depth += 1
+            if by_article and (depth == 1 if found.root == "article" else depth == 2) and name == "article":
+                article, front_due, held = element, front, []
+            elif front_due and name == "front" and element.getparent() is article:
+                in_front += 1
+            if name == "ref":
+                open_refs += 1
+            continue
+        depth -= 1
+        keep = False
+        if name == "ref":
+            open_refs -= 1
+            if not open_refs and (article is not None or not by_article):
+                if front_due:
+                    held.append(element)
+                    keep = True
+                else:
+                    yield from _refs(element, ctx, source)
+        if front_due and name == "front" and element.getparent() is article:
+            in_front -= 1
+            yield from _front(article, held, ctx, source)
+            front_due, held = False, []
+        elif element is article:
+            if front_due:  # an article without front matter
+                yield from _front(article, held, ctx, source)
+                front_due, held = False, []
+            article = None
+        if depth and not (keep or open_refs or in_front or held):
+            _release(element)
+
+
+def _front(article, held: list, ctx: Context, source: str | None) -> Iterator[Record]:
+    record = read_article_front(article, ctx, source)
+    if record is not None:
+        yield record
+    for ref in held:
+        yield from _refs(ref, ctx, source)
+
+
+def _refs(ref, ctx: Context, source: str | None) -> Iterator[Record]:
+    for inner in ref.iter("{*}ref"):  # nested refs in document order, as root.iter gives them
+        yield from read_ref(inner, ctx, source)
+
+
+def _whole_root(spool: IO[str], found: Survey, ctx: Context, source: str | None, front: bool) -> Iterator[Record]:
+    """A lone citation (or a lone <article-meta>) as the document: one record, read whole."""
+    root = None
+    for event, element in _events(_pieces(spool), safety.NamedEntities()):
+        if event == "start" and root is None:
+            root = element
+    if root is None:
+        return
+    if found.root in CITATIONS:
+        record = read_citation(root, root.get("id"), ctx, source)
+    else:
+        record = read_meta(root, ctx, source) if front else None
+    if record is not None:
+        yield record
