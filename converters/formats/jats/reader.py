@@ -39,8 +39,6 @@ def read(source: TextIO | Iterable[str], report: Reporter, options: Options | No
             yield from _read_whole(document.read(), report, options)
             return
         surveyed.entities.report_unknown(report)
-        for href, line in surveyed.xincludes:
-            safety.report_xinclude(href, line, report)
         ctx = Context(report)
         count = 0
         for record in stream.read(document, surveyed, ctx, report.source, options.jats_front):

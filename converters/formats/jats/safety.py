@@ -294,12 +294,9 @@ def load(text: str, report: Reporter, *, front: bool = False) -> Loaded | None:
 
 def _report_xinclude(root: etree._Element, report: Reporter) -> None:
     for element in root.iter(f"{{{XINCLUDE}}}include"):
-        report_xinclude(element.get("href", ""), element.sourceline, report)
-
-
-def report_xinclude(href: str, line: int | None, report: Reporter) -> None:
-    report.warning("jats.xinclude", f"XInclude of '{href}' is never processed; nothing was included", line=line,
-                   hint="include the content in the file itself")
+        report.warning("jats.xinclude",
+                       f"XInclude of '{element.get('href', '')}' is never processed; nothing was included",
+                       line=element.sourceline, hint="include the content in the file itself")
 
 
 _POSITION_SUFFIX = re.compile(r",\s*line \d+, column \d+$")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from lxml import etree
 
@@ -84,73 +84,95 @@ def _pieces(spool: IO[str]) -> Iterator[str]:
     yield from _read_chunks(spool)
 
 
-def _parser() -> etree.XMLPullParser:
-    # safety._parser's settings (and its reasons), as a pull parser
-    return etree.XMLPullParser(events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
-                               dtd_validation=False, huge_tree=False, remove_comments=True, remove_pis=True,
-                               encoding="utf-8")
+_SETTINGS: dict[str, Any] = {  # safety._parser's settings, and its reasons
+    "resolve_entities": False, "no_network": True, "load_dtd": False, "dtd_validation": False, "huge_tree": False,
+    "remove_comments": True, "remove_pis": True, "encoding": "utf-8",
+}
 
 
-def _events(pieces: Iterable[str], entities: safety.NamedEntities) -> Iterator[tuple[str, etree._Element]]:
-    """The document's start and end events, named references replaced as ``safety.load`` does."""
-    parser = _parser()
+def _feed(parser, pieces: Iterable[str], entities: safety.NamedEntities) -> Iterator[None]:
+    """Feed the document to ``parser``, named references replaced as ``safety.load`` does;
+    yields after each piece (for a pull parser's events)."""
     for piece in pieces:
         parser.feed(entities.feed(piece).encode("utf-8", "replace"))
-        yield from parser.read_events()
+        yield
     parser.feed(entities.feed("", final=True).encode("utf-8", "replace"))
     parser.close()
-    yield from parser.read_events()
+    yield
 
 
-def _release(element: etree._Element) -> None:
-    """Free a finished element and the siblings before it (its parent keeps only what follows)."""
+def _events(pieces: Iterable[str], tags: list[str] | None = None) -> Iterator[tuple[str, etree._Element]]:
+    """Start and end events of the elements named ``tags`` (of all, when None)."""
+    parser = etree.XMLPullParser(events=("start", "end"), tag=tags, **_SETTINGS)
+    for _ in _feed(parser, pieces, safety.NamedEntities()):
+        yield from parser.read_events()
+
+
+def _prune(element: etree._Element) -> None:
+    """Free a finished element and everything before it: the siblings before it and before
+    each of its ancestors (the ancestors themselves are still open)."""
     element.clear()
-    parent = element.getparent()
-    if parent is not None:
-        while element.getprevious() is not None:
+    node: etree._Element | None = element
+    while node is not None and (parent := node.getparent()) is not None:
+        while node.getprevious() is not None:
             del parent[0]
+        node = parent
 
 
 @dataclass
 class Survey:
     root: str = ""
-    root_line: int | None = None
+    root_line: int | None = None  # found by the reading
     article_children: bool = False  # the root holds <article> elements (a <pmc-articleset>)
     has_ref: bool = False
     has_meta: bool = False
-    xincludes: list[tuple[str, int | None]] = field(default_factory=list)
     entities: safety.NamedEntities = field(default_factory=safety.NamedEntities)
+
+
+class _Surveyor:
+    """An lxml parser target: sees each element's name and builds nothing (no tree, no
+    Python element per element: a third of the time events would take)."""
+
+    def __init__(self, found: Survey) -> None:
+        self.found, self.depth = found, 0
+
+    def start(self, tag: str, attrib) -> None:
+        self.depth += 1
+        name = tag.rpartition("}")[2]
+        if self.depth == 1:
+            self.found.root = name
+        elif self.depth == 2 and name == "article":
+            self.found.article_children = True
+        if name == "ref":
+            self.found.has_ref = True
+        elif name == "article-meta":
+            self.found.has_meta = True
+        elif tag == _XINCLUDE:  # reported with its line: the whole reading does that
+            raise _ReadWhole
+
+    def end(self, tag: str) -> None:
+        self.depth -= 1
+
+    def close(self) -> None:
+        return None
 
 
 def survey(spool: IO[str]) -> Survey | None:
     """What the reading needs to know in advance; None when the document is to be read whole
-    (it names an entity declaration anywhere, or is not well-formed)."""
+    (it names an entity declaration anywhere, holds an XInclude, or is not well-formed)."""
     found = Survey()
-    depth = 0
+    # the stubs' ParserTarget lists every callback; lxml calls those the target has
+    parser = etree.XMLParser(target=_Surveyor(found), **_SETTINGS)  # type: ignore[call-overload]
     try:
-        for event, element in _events(_declaring_nothing(_pieces(spool)), found.entities):
-            if event == "end":
-                depth -= 1
-                if depth:
-                    _release(element)
-                continue
-            depth += 1
-            name = local(element)
-            if depth == 1:
-                found.root, found.root_line = name, element.sourceline
-            elif depth == 2 and name == "article":
-                found.article_children = True
-            found.has_ref = found.has_ref or name == "ref"
-            found.has_meta = found.has_meta or name == "article-meta"
-            if element.tag == _XINCLUDE:
-                found.xincludes.append((element.get("href", ""), element.sourceline))
-    except (etree.XMLSyntaxError, _Declares):
+        for _ in _feed(parser, _declaring_nothing(_pieces(spool)), found.entities):
+            pass
+    except (etree.XMLSyntaxError, _ReadWhole):
         return None
     return found
 
 
-class _Declares(Exception):
-    """The document names an entity declaration."""
+class _ReadWhole(Exception):
+    """The document is one to read whole."""
 
 
 def _declaring_nothing(pieces: Iterable[str]) -> Iterator[str]:
@@ -159,7 +181,7 @@ def _declaring_nothing(pieces: Iterable[str]) -> Iterator[str]:
     tail = ""  # the last characters before ``piece``, which may begin one
     for piece in pieces:
         if _ENTITY in piece or _ENTITY in tail + piece[: len(_ENTITY) - 1]:
-            raise _Declares
+            raise _ReadWhole
         tail = (tail + piece[-len(_ENTITY):])[1 - len(_ENTITY):]
         yield piece
 
@@ -173,29 +195,30 @@ def read(spool: IO[str], found: Survey, ctx: Context, source: str | None, front:
     article: etree._Element | None = None
     front_due = False  # the article's front matter is yet to be read (before its refs)
     held: list[etree._Element] = []  # refs that ended before their article's front matter
-    in_front = open_refs = depth = 0
-    for event, element in _events(_pieces(spool), safety.NamedEntities()):
+    in_front = open_refs = 0
+    # events of these elements only: the others cost nothing in Python
+    for event, element in _events(_pieces(spool), ["{*}ref", "{*}article", "{*}front", "{*}" + found.root]):
         name = local(element)
+        parent = element.getparent()
         if event == "start":
-            depth += 1
-            if by_article and (depth == 1 if found.root == "article" else depth == 2) and name == "article":
+            if parent is None:
+                found.root_line = element.sourceline
+            if by_article and name == "article" and (parent is None if found.root == "article" else
+                                                     parent is not None and parent.getparent() is None):
                 article, front_due, held = element, front, []
-            elif front_due and name == "front" and element.getparent() is article:
+            elif front_due and name == "front" and parent is article:
                 in_front += 1
             if name == "ref":
                 open_refs += 1
             continue
-        depth -= 1
-        keep = False
         if name == "ref":
             open_refs -= 1
             if not open_refs and (article is not None or not by_article):
                 if front_due:
                     held.append(element)
-                    keep = True
                 else:
                     yield from _refs(element, ctx, source)
-        if front_due and name == "front" and element.getparent() is article:
+        if front_due and name == "front" and parent is article:
             in_front -= 1
             yield from _front(article, held, ctx, source)
             front_due, held = False, []
@@ -204,8 +227,8 @@ def read(spool: IO[str], found: Survey, ctx: Context, source: str | None, front:
                 yield from _front(article, held, ctx, source)
                 front_due, held = False, []
             article = None
-        if depth and not (keep or open_refs or in_front or held):
-            _release(element)
+        if parent is not None and not (open_refs or in_front or held):
+            _prune(element)
 
 
 def _front(article, held: list, ctx: Context, source: str | None) -> Iterator[Record]:
@@ -224,11 +247,12 @@ def _refs(ref, ctx: Context, source: str | None) -> Iterator[Record]:
 def _whole_root(spool: IO[str], found: Survey, ctx: Context, source: str | None, front: bool) -> Iterator[Record]:
     """A lone citation (or a lone <article-meta>) as the document: one record, read whole."""
     root = None
-    for event, element in _events(_pieces(spool), safety.NamedEntities()):
+    for event, element in _events(_pieces(spool)):
         if event == "start" and root is None:
             root = element
     if root is None:
         return
+    found.root_line = root.sourceline
     if found.root in CITATIONS:
         record = read_citation(root, root.get("id"), ctx, source)
     else:
