@@ -45,8 +45,10 @@ from tests.abs_listing import parse_abs, render_abs
 
 SIZES = {
     # name: bib entries, listing records, listing parts (for --jobs), big listing records, JATS records
-    "full": {"bib": 20_000, "listing": 100_000, "parts": 8, "big": 1_000_000, "jats": 20_000},
-    "quick": {"bib": 300, "listing": 1_000, "parts": 2, "big": 2_000, "jats": 500},
+    # big_bib and big_jats: issue 13's 100 MB BibTeX and 150 MB JATS files (742 and about 1,000 bytes a record)
+    "full": {"bib": 20_000, "listing": 100_000, "parts": 8, "big": 1_000_000, "jats": 20_000,
+             "big_bib": 135_000, "big_jats": 150_000},
+    "quick": {"bib": 300, "listing": 1_000, "parts": 2, "big": 2_000, "jats": 500, "big_bib": 600, "big_jats": 600},
 }
 
 REFERENCE_FIELDS = ("crossref", "xref", "xdata", "entryset", "related")
@@ -261,6 +263,20 @@ def build(size: str = "full", big: bool = False, force: bool = False, log=print)
                                        "bytes": write_listing(big_listing, spec["big"], get_templates())}
             log(f"wrote {big_listing} ({spec['big']:,} records, {files[big_listing.name]['bytes'] / 2**20:,.0f} MiB) "
                 f"in {time.perf_counter() - started:.1f}s")
+        big_bib = folder / f"biblatex-{spec['big_bib']}.bib"
+        if not have(big_bib.name):
+            files[big_bib.name] = write_bib(big_bib, spec["big_bib"])
+            files[big_bib.name]["bytes"] = big_bib.stat().st_size
+            log(f"wrote {big_bib} ({files[big_bib.name]['bytes'] / 1e6:,.0f} MB)")
+        big_jats = folder / f"jats-{spec['big_jats']}.xml"
+        if not have(big_jats.name):
+            # refconv's own JATS references document of that many listing records
+            source = folder / f"listing-{spec['big_jats']}.txt"
+            write_listing(source, spec["big_jats"], get_templates())
+            files[big_jats.name] = write_with_refconv(source, {"jats": big_jats})
+            files[big_jats.name]["bytes"] = big_jats.stat().st_size
+            source.unlink()
+            log(f"wrote {big_jats} ({files[big_jats.name]['bytes'] / 1e6:,.0f} MB)")
     tmp = manifest_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(manifest, indent=2) + "\n")
     os.replace(tmp, manifest_path)
