@@ -1,20 +1,22 @@
 """Large JATS documents, read ``<ref>`` by ``<ref>`` so that memory does not grow with them.
 
 A document longer than ``STREAM_FROM`` characters is copied to a temporary file as it is
-read, then read twice from there, each time through lxml's pull parser with the hardened
-parser's settings and each finished element released:
+read, then read twice from there with the hardened parser's settings:
 
-1. the survey: checks what ``safety.load`` checks on a whole text (size, entity
-   declarations, well-formedness) and notes what the reading needs to know in advance
-   (the root, whether it holds ``<article>`` children) and what is reported before any
-   record (unknown entities, XInclude);
-2. the reading: each ``<ref>`` (and, with ``jats_front``, each article's front matter)
-   is read when its element ends, by the same code as for a whole tree.
+1. the survey, through a parser target that builds nothing: checks what ``safety.load``
+   checks on a whole text (size, entity declarations, well-formedness) and notes what the
+   reading needs to know in advance (the root, whether it holds ``<article>`` children,
+   whether there is any ``<ref>`` or ``<article-meta>``) and the unknown entities, which
+   are reported before any record;
+2. the reading, through a pull parser giving the events of ``<ref>``, ``<article>`` and
+   ``<front>`` only: each ref (and, with ``jats_front``, each article's front matter) is
+   read when its element ends, by the same code as for a whole tree, and what lies before
+   it is freed.
 
-A document the survey does not pass (it declares entities, or is not well-formed) is read
-whole from the copy, as a small one is, so it gets the same refusal or the same salvage;
-so does every document the two passes read: records and diagnostics are those of reading
-it whole.
+A document the survey does not pass (it names an entity declaration, holds an XInclude,
+whose warning needs the element's line, or is not well-formed) is read whole from the
+copy, as a short one is, so it gets the same refusal, warning or salvage. Every document
+gives the records and diagnostics that reading it whole gives.
 """
 
 from __future__ import annotations
