@@ -134,6 +134,20 @@ def test_broken_bibtex_entries_are_reported_in_blocks_as_in_one_process(tmp_path
         _same_as_one_process(path, to, tmp_path)
 
 
+def test_bibtex_entries_naming_undefined_macros_convert_in_blocks_as_in_one_process(tmp_path):
+    # One process holds an entry naming an undefined macro back, waiting for an @string that
+    # may come later; a file without @string is cut, so it must never come: same records,
+    # same warnings, in the same order.
+    entries = [f"@article{{k{n},\n  author = {{Okafor, Ann}},\n  title = {{Title {n}}},\n"
+               f"  journal = {'prd' if n in (3, 17) else '{Phys. Rev. D}'},\n  year = 2021,\n"
+               f"  month = {'xyz' if n % 5 == 0 else 'jan'},\n}}\n" for n in range(30)]
+    path = tmp_path / "undefined.bib"
+    path.write_text("\n".join(entries), encoding="utf-8")
+    assert split.free_entries(str(path)) and len(split.blocks(str(path), "bibtex", 1)) == 30
+    for to in ("csl-json", "bibtex"):
+        _same_as_one_process(path, to, tmp_path)
+
+
 def _abs_corpus_listing(tmp_path: Path) -> Path:
     paths = sorted(p for p in (SHARED / "corpus" / "arxiv" / "abs-files").rglob("*.abs") if "/orig/" not in str(p))
     if not paths:
