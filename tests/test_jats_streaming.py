@@ -98,6 +98,20 @@ def test_each_shape_of_document_streams_to_what_the_whole_reading_gives(text, mo
     _same(text, monkeypatch, chunks=(1 << 20, 1, 5, 13))
 
 
+def test_only_a_document_read_whole_has_a_length_limit(monkeypatch):
+    # the limit keeps a whole text and its tree within memory; a streamed document needs none
+    monkeypatch.setattr(safety, "MAX_CHARS", 1_000)
+    text = _article(1, 20)
+    assert len(text) > 1_000
+    records, said = _read(text, False, True, monkeypatch)
+    assert len(records) == 20 and all("is neither XML's nor HTML's" in d for d in said)  # &unknown1;
+    records, said = _read(text.replace("</year>", "</yr>", 1), False, True, monkeypatch)  # to be salvaged
+    assert not records and len(said) == 1
+    assert "read whole" in said[0] and "1,000 characters" in said[0]
+    records, said = _read(text, False, False, monkeypatch)  # short documents are read whole
+    assert not records and "read whole" in said[0]
+
+
 # --- named references replaced piece by piece ----------------------------------------------
 
 _TOKENS = ["&nbsp;", "&amp;", "&unknown;", "&odd.name-1;", "&", ";", "<!--", "-->", "<![CDATA[", "]]>", "<?", "?>",

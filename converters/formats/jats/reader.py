@@ -26,22 +26,21 @@ from .parts import Context
 
 def read(source: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
     options = options or Options()
-    document = stream.take(source, report)
-    if document is None:
-        return
+    document = stream.take(source)
     if isinstance(document, str):
-        yield from _read_whole(document, report, options)
+        yield from _read_whole(document, len(document), report, options)
         return
-    with document:  # a long document's temporary copy
-        surveyed = stream.survey(document)
-        if surveyed is None:  # entity declarations, or not well-formed: refused or salvaged as a whole
-            document.seek(0)
-            yield from _read_whole(document.read(), report, options)
+    with document.file:  # a long document's temporary copy
+        surveyed = stream.survey(document.file)
+        if surveyed is None:  # entity declarations, an XInclude, or not well-formed: read as a whole
+            document.file.seek(0)
+            text = document.file.read() if document.chars <= safety.MAX_CHARS else ""
+            yield from _read_whole(text, document.chars, report, options)
             return
         surveyed.entities.report_unknown(report)
         ctx = Context(report)
         count = 0
-        for record in stream.read(document, surveyed, ctx, report.source, options.jats_front):
+        for record in stream.read(document.file, surveyed, ctx, report.source, options.jats_front):
             count += 1
             yield record
         ctx.summarise()
@@ -49,7 +48,13 @@ def read(source: TextIO | Iterable[str], report: Reporter, options: Options | No
             _explain_nothing(surveyed.root, surveyed.root_line, surveyed.has_ref, surveyed.has_meta, report, options)
 
 
-def _read_whole(text: str, report: Reporter, options: Options) -> Iterator[Record]:
+def _read_whole(text: str, chars: int, report: Reporter, options: Options) -> Iterator[Record]:
+    if chars > safety.MAX_CHARS:  # its text and tree would not fit in memory (a streamed document has no limit)
+        report.error("jats.too-large",
+                     f"input is larger than the JATS reader's limit of {safety.MAX_CHARS:,} characters for a "
+                     "document read whole (one that is not well-formed, declares an entity or holds an XInclude); "
+                     "nothing read", line=1, hint="split the file, or raise converters.formats.jats.safety.MAX_CHARS")
+        return
     loaded = safety.load(text, report, front=options.jats_front)
     if loaded is None:
         return

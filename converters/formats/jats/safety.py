@@ -12,8 +12,9 @@ What a hostile file could ask for, and what happens instead:
   DOCTYPE itself is fine;
 * XInclude: never processed (lxml only includes on ``xinclude()``, which is never
   called); ``xi:include`` elements are reported;
-* size: inputs over ``MAX_CHARS`` characters are refused; ``huge_tree=False`` keeps
-  libxml2's limits on depth and text node size.
+* size: a document read whole (short, or not one ``stream.py`` can read ref by ref) over
+  ``MAX_CHARS`` characters is refused; ``huge_tree=False`` keeps libxml2's limits on depth
+  and text node size.
 
 Named entities such as ``&nbsp;`` are legal in JATS only through its external DTD,
 which is not loaded: the HTML5 names (a superset of the ISO sets the JATS DTD
@@ -33,7 +34,7 @@ from lxml import etree
 
 from ...diagnostics import Reporter
 
-MAX_CHARS = 200_000_000  # refuse larger inputs (characters, ~bytes for Latin text)
+MAX_CHARS = 200_000_000  # refuse longer documents read whole (characters, ~bytes for Latin text)
 
 XINCLUDE = "http://www.w3.org/2001/XInclude"
 _PREDEFINED = ("amp", "lt", "gt", "quot", "apos")

@@ -4,7 +4,7 @@ A document longer than ``STREAM_FROM`` characters is copied to a temporary file 
 read, then read twice from there with the hardened parser's settings:
 
 1. the survey, through a parser target that builds nothing: checks what ``safety.load``
-   checks on a whole text (size, entity declarations, well-formedness) and notes what the
+   checks on a whole text (entity declarations, well-formedness) and notes what the
    reading needs to know in advance (the root, whether it holds ``<article>`` children,
    whether there is any ``<ref>`` or ``<article-meta>``) and the unknown entities, which
    are reported before any record;
@@ -15,8 +15,9 @@ read, then read twice from there with the hardened parser's settings:
 
 A document the survey does not pass (it names an entity declaration, holds an XInclude,
 whose warning needs the element's line, or is not well-formed) is read whole from the
-copy, as a short one is, so it gets the same refusal, warning or salvage. Every document
-gives the records and diagnostics that reading it whole gives.
+copy, as a short one is, so it gets the same refusal, warning or salvage (and, over
+``safety.MAX_CHARS``, the refusal of a document too long to read whole). Every other
+document gives the records and diagnostics that reading it whole gives, whatever its length.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from typing import IO, Any
 
 from lxml import etree
 
-from ...diagnostics import Reporter
 from ...model import Record
 from . import safety
 from .citation import CITATIONS, read_citation, read_ref
@@ -42,9 +42,16 @@ _ENTITY = "<!ENTITY"
 _XINCLUDE = f"{{{safety.XINCLUDE}}}include"
 
 
-def take(stream: IO[str] | Iterable[str], report: Reporter) -> str | IO[str] | None:
-    """The document: its text when short, else a temporary copy of it (at its start); None,
-    after an error, when it is longer than ``safety.MAX_CHARS``."""
+@dataclass
+class Spooled:
+    """A long document's temporary copy (at its start) and its length in characters."""
+
+    file: IO[str]
+    chars: int
+
+
+def take(stream: IO[str] | Iterable[str]) -> str | Spooled:
+    """The document: its text when short, else a temporary copy of it."""
     pieces: Iterable[str] = _read_chunks(stream) if hasattr(stream, "read") else stream
     head: list[str] = []
     total = 0
@@ -53,14 +60,6 @@ def take(stream: IO[str] | Iterable[str], report: Reporter) -> str | IO[str] | N
         if not total and piece.startswith("\ufeff"):
             piece = piece[1:]
         total += len(piece)
-        if total > safety.MAX_CHARS:
-            report.error("jats.too-large",
-                         f"input is larger than the JATS reader's limit of {safety.MAX_CHARS:,} characters; "
-                         "nothing read", line=1,
-                         hint="split the file, or raise converters.formats.jats.safety.MAX_CHARS")
-            if spool is not None:
-                spool.close()
-            return None
         if spool is not None:
             spool.write(piece)
             continue
@@ -73,7 +72,7 @@ def take(stream: IO[str] | Iterable[str], report: Reporter) -> str | IO[str] | N
     if spool is None:
         return "".join(head)
     spool.seek(0)
-    return spool
+    return Spooled(spool, total)
 
 
 def _read_chunks(stream) -> Iterator[str]:
