@@ -117,22 +117,21 @@ def test_line_reader_peak_memory_stays_flat_when_the_input_doubles(fmt):
 
 # --- the XML readers: resident memory of a process --------------------------------------------
 
-def _atom(count: int) -> str:
-    text = (ARXIV / "atom-duplicate-entry-more-pages.atom.xml").read_text(encoding="utf-8")
-    entry = re.search(r"  <entry>.*?</entry>\n", text, re.S).group()
-    head = text[: text.index("  <entry>")]
-    entries = (entry.replace("0704.0001", f"2101.{n:05d}").replace("76.013009", f"76.{n:06d}")
-               for n in range(1, count + 1))
-    return head + "".join(entries) + "</feed>\n"
+def _repeated(fixture: str, element: str, end: str) -> Callable[[int], str]:
+    """A document of the fixture's first ``element`` repeated, each with its own arXiv id and DOI."""
+    def document(count: int) -> str:
+        text = (ARXIV / fixture).read_text(encoding="utf-8")
+        match = re.search(rf"[ \t]*<{element}>.*?</{element}>\n", text, re.S)
+        assert match is not None
+        one = match.group()
+        copies = (one.replace("0704.0001", f"2101.{n:05d}").replace("76.013009", f"76.{n:06d}")
+                  for n in range(1, count + 1))
+        return text[: match.start()] + "".join(copies) + end
+    return document
 
 
-def _oai(count: int) -> str:
-    text = (ARXIV / "oai-listrecords-deleted-and-resumption-token.xml").read_text(encoding="utf-8")
-    record = re.search(r"<record>.*?</record>\n", text, re.S).group()
-    head = text[: text.index("<record>")]
-    records = (record.replace("0704.0001", f"2101.{n:05d}").replace("76.013009", f"76.{n:06d}")
-               for n in range(1, count + 1))
-    return head + "".join(records) + "</ListRecords>\n</OAI-PMH>\n"
+_atom = _repeated("atom-duplicate-entry-more-pages.atom.xml", "entry", "</feed>\n")
+_oai = _repeated("oai-listrecords-deleted-and-resumption-token.xml", "record", "</ListRecords>\n</OAI-PMH>\n")
 
 
 _CHILD = """
