@@ -174,7 +174,7 @@ Examples:
 @click.option("-r", "--recursive", is_flag=True, help="Convert the files under directories given as inputs.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Use this many processes: with --out-dir, inputs at once; with -o FILE, one big "
-                   "listing, RIS or BibTeX input cut into blocks (the same output as one process).")
+                   "listing, RIS, BibTeX or JSON-lines input cut into blocks (the same output as one process).")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the inputs.")
 @click.option("--new-keys", is_flag=True, help="Make new citation keys even where the input has keys.")
 @click.option("--key-pattern", metavar="PATTERN",
