@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, TextIO
@@ -27,6 +27,7 @@ from . import api, registry
 from .diagnostics import Diagnostic, Reporter
 from .keys import GivenKeys, KeyAllocator
 from .loss import LossTally
+from .model import Record
 from .options import Options
 from .piece import Piece
 from .split import Block
@@ -100,14 +101,12 @@ class _Run:
                  on_block: Callable[[Block], Any] | None):
         self.blocks, self.conns, self.workers = blocks, conns, workers
         self.out, self.out_report, self.on_record, self.on_block = out, out_report, on_record, on_block
-        self.keys = key_allocator(to, options, out_report)
-        self.ref_ids = self.keys.ref_ids() if to == "jats" else None
+        self.dealer = KeyDealer(to, options, out_report)
         self.outcome = Outcome()
         self.asked: dict[int, tuple[list[str], int | None, list[Diagnostic], int]] = {}
         self.pieces: dict[int, tuple[str, int, list[Diagnostic], LossTally | None]] = {}
         self.next_keys = self.next_piece = 0
         self.before = 0  # records in the blocks whose keys were handed out
-        self.once: set[tuple[str, ...]] = set()
 
     def run(self) -> Outcome:
         count, jobs = len(self.blocks), len(self.conns)
@@ -145,14 +144,7 @@ class _Run:
         """Keys in input order: a block's keys wait for every earlier block's."""
         while self.next_keys in self.asked:
             bases, warn_at, diagnostics, failed = self.asked.pop(self.next_keys)
-            keys = self.keys
-            given = [keys.unique(base) for base in bases]
-            ids = [self.ref_ids.id_for(key) for key in given] if self.ref_ids is not None else None
-            if warn_at is not None and keys.report is not None:
-                keys.report = None  # said once per output, at the first record it is about
-            else:
-                warn_at = None
-            self.conns[self.next_keys % len(self.conns)].send((given, ids, warn_at, self.before))
+            self.conns[self.next_keys % len(self.conns)].send((*self.dealer.deal(bases, warn_at), self.before))
             self.before += len(bases)
             self.outcome.read += len(bases)
             self.outcome.failed += failed
@@ -167,14 +159,96 @@ class _Run:
             text, written, diagnostics, losses = self.pieces.pop(self.next_piece)
             self.out.write(text)
             self.outcome.written += written
-            self.out_report.diagnostics.extend(d for d in diagnostics if self._first(d))
+            self.out_report.diagnostics.extend(d for d in diagnostics if self.dealer.first(d))
             if losses is not None and self.out_report.losses is not None:
                 self.out_report.losses.merge(losses)
             if self.on_block:
                 self.on_block(self.blocks[self.next_piece])
             self.next_piece += 1
 
-    def _first(self, diagnostic: Diagnostic) -> bool:
+
+def _work(conn: Connection, format: str, encoding: str, to: str, options: Options, read_options: Options,
+          out_name: str | None, count_losses: bool) -> None:
+    """A worker: per task, read the block, ask for its keys, write it with the keys given."""
+    try:
+        while (task := conn.recv()) is not None:
+            index, block, opens, closes = task
+            def read(report: Reporter, block: Block = block) -> Iterable[Record]:
+                return api.read_block(block, format, encoding, report, read_options)
+
+            held = hold(read, block.path, to, options, out_name, count_losses)
+            conn.send(("read", index, held.bases, held.warn_at, held.report.diagnostics, held.report.failed))
+            given = conn.recv()
+            if given is None:
+                return
+            keys, ids, warn_at, before = given
+            conn.send(("piece", index, *write_held(held, to, options, keys, ids, warn_at, before, opens, closes)))
+    except Exception:  # said to the main process, which stops the run with it
+        conn.send(("error", traceback.format_exc()))
+
+
+# --- what a worker does and what the main process does with it, here and on Dask (dask.py) ---------
+
+
+@dataclass
+class Held:
+    """A block's records, held by the worker that read them until their keys are given."""
+
+    records: list[Record]
+    bases: list[str]  # the key each record asks for
+    warn_at: int | None  # the first record a key pattern leaves unapplied, if any
+    report: Reporter  # the reader's diagnostics
+    written_report: Reporter  # the output's: macros the reader met, then the writer's
+
+
+def hold(read: Callable[[Reporter], Iterable[Record]], source: str | None, to: str, options: Options,
+         out_name: str | None, count_losses: bool) -> Held:
+    """Read a block (``read`` with the reader's report) and work out the keys its records ask for."""
+    report = Reporter(source)
+    written_report = Reporter(out_name, losses=LossTally() if count_losses else None)
+    # an unknown macro the reader decodes is said on the output's report, as when one process
+    # reads while it writes (the main process keeps the first mention of each macro)
+    with unknown_macros_reported_to(written_report):
+        records = list(read(report))
+    wanted = key_allocator(to, options, None)
+    bases = [wanted.base(record) for record in records]
+    warn_at = next((i for i, record in enumerate(records) if wanted.leaves_pattern(record)), None)
+    return Held(records, bases, warn_at, report, written_report)
+
+
+def write_held(held: Held, to: str, options: Options, keys: list[str], ids: list[str] | None, warn_at: int | None,
+               before: int, opens: bool, closes: bool) -> tuple[str, int, list[Diagnostic], LossTally | None]:
+    """The block's records written with the keys the main process gave: the text, how many were
+    written, and the output's diagnostics and losses."""
+    report = held.written_report
+    text = io.StringIO(newline="")
+    piece = Piece(GivenKeys(keys, ids, warn_at, report, options.key_pattern), before, opens, closes)
+    written = api.write_records(held.records, text, to, report, options, piece)
+    held.records = []  # written: not held any longer
+    return text.getvalue(), written, report.diagnostics, report.losses
+
+
+class KeyDealer:
+    """The main process's side: keys in input order across blocks, and diagnostics said once
+    per output kept once."""
+
+    def __init__(self, to: str, options: Options, out_report: Reporter):
+        self.keys = key_allocator(to, options, out_report)
+        self.ref_ids = self.keys.ref_ids() if to == "jats" else None
+        self.once: set[tuple[str, ...]] = set()
+
+    def deal(self, bases: list[str], warn_at: int | None) -> tuple[list[str], list[str] | None, int | None]:
+        """The next block's keys, JATS ref ids and where to warn of a pattern left unapplied."""
+        keys = self.keys
+        given = [keys.unique(base) for base in bases]
+        ids = [self.ref_ids.id_for(key) for key in given] if self.ref_ids is not None else None
+        if warn_at is not None and keys.report is not None:
+            keys.report = None  # said once per output, at the first record it is about
+        else:
+            warn_at = None
+        return given, ids, warn_at
+
+    def first(self, diagnostic: Diagnostic) -> bool:
         """False for a repeat of what one process says once per output."""
         said: tuple[str, ...]
         if diagnostic.code == "write.surrogate":
@@ -187,32 +261,3 @@ class _Run:
             return False
         self.once.add(said)
         return True
-
-
-def _work(conn: Connection, format: str, encoding: str, to: str, options: Options, read_options: Options,
-          out_name: str | None, count_losses: bool) -> None:
-    """A worker: per task, read the block, ask for its keys, write it with the keys given."""
-    try:
-        while (task := conn.recv()) is not None:
-            index, block, opens, closes = task
-            report = Reporter(block.path)
-            written_report = Reporter(out_name, losses=LossTally() if count_losses else None)
-            # an unknown macro the reader decodes is said on the output's report, as when one process
-            # reads while it writes (the main process keeps the first mention of each macro)
-            with unknown_macros_reported_to(written_report):
-                records = list(api.read_block(block, format, encoding, report, read_options))
-            wanted = key_allocator(to, options, None)
-            bases = [wanted.base(record) for record in records]
-            warn_at = next((i for i, record in enumerate(records) if wanted.leaves_pattern(record)), None)
-            conn.send(("read", index, bases, warn_at, report.diagnostics, report.failed))
-            given = conn.recv()
-            if given is None:
-                return
-            keys, ids, warn_at, before = given
-            text = io.StringIO(newline="")
-            piece = Piece(GivenKeys(keys, ids, warn_at, written_report, options.key_pattern), before, opens, closes)
-            written = api.write_records(records, text, to, written_report, options, piece)
-            del records
-            conn.send(("piece", index, text.getvalue(), written, written_report.diagnostics, written_report.losses))
-    except Exception:  # said to the main process, which stops the run with it
-        conn.send(("error", traceback.format_exc()))
