@@ -258,6 +258,8 @@ def _split_plan(sources: list, from_: str | None, encoding: str, options: Option
     if not parallel.writable_in_pieces(to, options):
         return None
     found = split_file(os.fspath(sources[0]), from_, encoding, size)
+    if found is not None and found[0] == "refconv-json" and to in ("bibtex", "biblatex"):
+        return None  # its records may carry a BibTeX source's @string macros, written once per output
     return found if found is not None and len(found[1]) >= 2 else None
 
 
