@@ -237,12 +237,11 @@ def to_format(bag: db.Bag, format: str, urlpath: str | os.PathLike, *, client: C
     path = os.fspath(urlpath)
     results: list[InputResult] = []
     on_dealt = _results_into(results)
+    out_report = Reporter(path, losses=LossTally() if count_losses else None)
     if "*" in path:
-        out_report = Reporter(path, losses=LossTally() if count_losses else None)
         written = Pipeline(client, bag, target, opts, out_report, None, window, on_dealt,
                            per_partition=path, storage_options=storage_options).run()
     else:
-        out_report = Reporter(path, losses=LossTally() if count_losses else None)
         with _text_output(path, storage_options) as out:
             written = Pipeline(client, bag, target, opts, out_report, out, window, on_dealt).run()
     return BatchConversion(results, written, out_report.diagnostics, path, out_report.losses)
@@ -259,20 +258,29 @@ def _text_output(path: str, storage_options: dict | None) -> Iterator[TextIO]:
             yield out
 
 
-def _results_into(results: list[InputResult]) -> Callable[[Dealt], Any]:
-    """Per input, an InputResult gathered from its partitions, as one process gives it (a
-    partition of a bag not made by ``read_bag`` is an input of its own)."""
-    starts = True
+def _results_into(results: list[InputResult], reports: list[Reporter] | None = None,
+                  on_input: Callable[[InputResult], Any] | None = None) -> Callable[[Dealt], Any]:
+    """Per input, an InputResult gathered from its parts as their keys are dealt, as one process
+    gives it (a partition of a bag not made by ``read_bag`` is an input of its own), and its
+    Reporter in ``reports``; ``on_input`` with each once its last part is dealt."""
+    starts = True  # the next part is the first of an input
 
     def dealt(done: Dealt) -> None:
         nonlocal starts
         if starts:
-            results.append(InputResult(done.part.source if done.part is not None else f"<partition {done.index}>"))
+            name = done.part.source if done.part is not None else f"<partition {done.index}>"
+            results.append(InputResult(name))
+            if reports is not None:
+                reports.append(Reporter(name))
         result = results[-1]
         result.records += done.records
         result.failed += done.failed
         result.diagnostics.extend(done.diagnostics)
+        if reports is not None:
+            reports[-1].diagnostics, reports[-1].failed = result.diagnostics, result.failed
         starts = done.part is None or done.part.last
+        if starts and on_input:
+            on_input(result)
     return dealt
 
 
@@ -499,23 +507,6 @@ def convert_sources(sources: Iterable, from_: str | None, encoding: str, to: str
         parts.extend(plan(name, name, None, from_, encoding, size))
     read_options = Options.from_kwargs(**options.format_values)  # as read_input reads
     bag = bag_of(parts, read_options, size)
-    starts = True  # the next partition is the first of an input
-
-    def dealt(done: Dealt) -> None:
-        nonlocal starts
-        part = done.part
-        assert part is not None
-        if starts:
-            reports.append(Reporter(part.source))
-            results.append(InputResult(part.source))
-        result, report = results[-1], reports[-1]
-        result.records += done.records
-        result.failed += done.failed
-        result.diagnostics.extend(done.diagnostics)
-        report.diagnostics, report.failed = result.diagnostics, result.failed
-        starts = part.last
-        if part.last and on_input:
-            on_input(result)
-
     with client_for(address) as client:
-        return Pipeline(client, bag, to, options, out_report, out, None, dealt, on_record=on_record).run()
+        return Pipeline(client, bag, to, options, out_report, out, None, _results_into(results, reports, on_input),
+                        on_record=on_record).run()
