@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from typing import IO, Any, TextIO
 
 import dask.bag as db
-import fsspec
+import fsspec  # type: ignore[import-untyped]  # (ships no types; an override in pyproject would be unused in the mypyc build)
 from distributed import Client, Future, as_completed
-from fsspec.implementations.local import LocalFileSystem
+from fsspec.implementations.local import LocalFileSystem  # type: ignore[import-untyped]
 
 from . import api, parallel, registry
 from .batch import BatchConversion, InputResult, read_input, split_file
