@@ -10,7 +10,7 @@ import codecs
 import io
 import itertools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, TextIO, TypeAlias
 
@@ -147,10 +147,12 @@ class _Rejoined(io.TextIOBase):
         return True
 
 
-def read_block(block: Block, format: str, encoding: str, report: Reporter, options: Options) -> Iterator[Record]:
+def read_block(block: Block, format: str, encoding: str, report: Reporter, options: Options,
+               opener: Callable[[str], IO[bytes]] | None = None) -> Iterator[Record]:
     """The records of one block of a file (``split.py``), with the file's own line numbers
-    and offsets; ``encoding`` is the one the whole file decodes with."""
-    with open(block.path, "rb") as handle:
+    and offsets; ``encoding`` is the one the whole file decodes with; ``opener`` opens the
+    file's bytes when it is not local (``dask.py``)."""
+    with open(block.path, "rb") if opener is None else opener(block.path) as handle:
         handle.seek(block.start)
         stream = DecodedLines(io.BufferedReader(_Bounded(handle, block.end - block.start)), encoding, block.path,
                               start=(block.start, block.lines))

@@ -177,7 +177,7 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
                   count_losses: bool = False, problems: Iterable[Diagnostic] = (),
                   on_record: Callable[[], Any] | None = None, on_input: Callable[[InputResult], Any] | None = None,
                   watch: Callable[[BinaryIO], Any] | None = None, jobs: int = 1, block_size: int | None = None,
-                  **options: Any) -> BatchConversion:
+                  dask: Any = None, **options: Any) -> BatchConversion:
     """Convert several inputs (paths, '-' for stdin, or streams) into one output, with
     citation keys unique across all of them; ``refconv convert a b -o out`` is this.
 
@@ -190,9 +190,12 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
     with each input file's binary handle as it is opened (to follow how far it is read).
     ``options`` are the keywords of ``Options``; ``count_losses`` counts the writer's
     losses in ``losses`` instead of listing each in ``diagnostics``. With ``jobs`` > 1,
-    one big input (listing, RIS, or BibTeX whose entries share nothing) is cut into
+    one big input (listing, RIS, BibTeX whose entries share nothing, or the arXiv snapshot
+    and refconv-json lines) is cut into
     blocks of about ``block_size`` bytes that ``jobs`` processes convert (``parallel.py``):
-    the same output, byte for byte.
+    the same output, byte for byte. With ``dask`` (a scheduler's address, ``local[:N]`` or
+    a ``distributed.Client``), the inputs are converted on that Dask cluster (``dask.py``),
+    in blocks of about ``block_size`` bytes: the same output, byte for byte.
     """
     opts = Options.from_kwargs(**options)
     sources = list(inputs)
@@ -217,9 +220,14 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
     name = os.fspath(output) if isinstance(output, (str, os.PathLike)) else getattr(output, "name", None)
     out_report = Reporter(name if isinstance(name, str) else "<output>",
                           losses=LossTally() if count_losses else None)
-    plan = _split_plan(sources, from_, encoding, opts, to, block_size) if jobs > 1 else None
+    plan = _split_plan(sources, from_, encoding, opts, to, block_size) if jobs > 1 and dask is None else None
 
     def write(out: TextIO) -> int:
+        if dask is not None:
+            from .dask import convert_sources  # Dask is an optional extra: imported only here
+
+            return convert_sources(sources, from_, encoding, to, out, out_report, opts, dask, block_size, on_record,
+                                   on_input, reports, results)
         if plan is not None:
             return _convert_blocks(plan, encoding, to, out, out_report, opts, jobs, on_record, on_input, reports,
                                    results, watch)
@@ -245,26 +253,36 @@ def _split_plan(sources: list, from_: str | None, encoding: str, options: Option
     convert in parallel and what finding the format said; None otherwise."""
     if len(sources) != 1 or not isinstance(sources[0], (str, os.PathLike)) or not os.path.isfile(sources[0]):
         return None
-    from . import parallel, split
+    from . import parallel
 
     if not parallel.writable_in_pieces(to, options):
         return None
+    found = split_file(os.fspath(sources[0]), from_, encoding, size)
+    if found is not None and found[0] == "refconv-json" and to in ("bibtex", "biblatex"):
+        return None  # its records may carry a BibTeX source's @string macros, written once per output
+    return found if found is not None and len(found[1]) >= 2 else None
+
+
+def split_file(path: str, from_: str | None, encoding: str, size: int | None, opener=None, total: int | None = None,
+               source: str | None = None):
+    """``path`` as (format, blocks, report with what finding the format said) when it can be
+    cut at record boundaries (``split.py``), else None (one process reads it and says what is
+    wrong with it); ``opener``, ``total`` and ``source`` (its name in diagnostics) for a file
+    that is not local (``dask.py``)."""
+    from . import split
     from .textio import DecodedLines
 
-    path = os.fspath(sources[0])
-    report = Reporter(path)
+    opener = opener or split.open_bytes
+    report = Reporter(source or path)
     try:
-        with open(path, "rb") as handle:  # the format, said as one process says it, and the file's encoding
-            stream = DecodedLines(handle, encoding, path)
-            format = api.reader_format(stream.read(api.HEAD_SIZE), from_, path, report).name
+        with opener(path) as handle:  # the format, said as one process says it, and the file's encoding
+            stream = DecodedLines(handle, encoding, source or path)
+            format = api.reader_format(stream.read(api.HEAD_SIZE), from_, source or path, report).name
     except (OSError, ConversionError, UnicodeError):
-        return None  # one process reads it and says what is wrong
-    if not split.cuttable(path, format, stream.encoding_name):
-        return None  # (a BibTeX file whose entries share macros, parents or keys is read whole)
-    found = split.blocks(path, format, size or split.BLOCK_SIZE)
-    if len(found) < 2:
         return None
-    return format, found, report
+    if not split.cuttable(path, format, stream.encoding_name, opener):
+        return None  # (a BibTeX file whose entries share macros, parents or keys is read whole)
+    return format, split.blocks(path, format, size or split.BLOCK_SIZE, opener, total), report
 
 
 def _convert_blocks(plan, encoding: str, to: str, out: TextIO, out_report: Reporter, options: Options, jobs: int,

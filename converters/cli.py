@@ -174,7 +174,10 @@ Examples:
 @click.option("-r", "--recursive", is_flag=True, help="Convert the files under directories given as inputs.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Use this many processes: with --out-dir, inputs at once; with -o FILE, one big "
-                   "listing, RIS or BibTeX input cut into blocks (the same output as one process).")
+                   "listing, RIS, BibTeX or JSON-lines input cut into blocks (the same output as one process).")
+@click.option("--dask", "dask", metavar="ADDRESS",
+              help="Convert on a Dask cluster: a scheduler's address (tcp://host:8786), or local[:N] for N "
+                   "worker processes here (pip install 'refconv[dask]'); with -o, the same output as one process.")
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of the inputs.")
 @click.option("--new-keys", is_flag=True, help="Make new citation keys even where the input has keys.")
 @click.option("--key-pattern", metavar="PATTERN",
@@ -191,7 +194,7 @@ Examples:
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress, no summary.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also info diagnostics (format guesses, fields a target cannot carry).")
-def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_keys, key_pattern, log_format,
+def convert(inputs, from_, to, output, out_dir, recursive, jobs, dask, encoding, new_keys, key_pattern, log_format,
             report_path, strict, quiet, verbose, for_, **format_options) -> None:
     """Convert INPUT files ('-' for stdin, directories with -r, quoted globs) to --to FORMAT.
 
@@ -217,6 +220,10 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_k
             raise UsageError("give either -o/--output (one output) or --out-dir (one output per input), not both")
         for option, path in (("-o", None if output == "-" else output), ("--report", report_path)):
             _check_output_file(option, path)
+        if dask and out_dir:
+            raise UsageError("--dask converts into one output (-o): give -o FILE, not --out-dir")
+        if dask and jobs > 1:
+            raise UsageError("give either --jobs (processes here) or --dask (a cluster's workers), not both")
         if out_dir and os.path.exists(out_dir) and not os.path.isdir(out_dir):
             raise UsageError(f"--out-dir {out_dir}: {os.strerror(errno.ENOTDIR)}")
         option_values = dict(keep_keys=not new_keys, key_pattern=key_pattern, target=for_, **format_options)
@@ -268,7 +275,8 @@ def convert(inputs, from_, to, output, out_dir, recursive, jobs, encoding, new_k
     else:
         results, written, out_diagnostics, tallies = _convert_to_one(paths, output, target.name, from_, encoding,
                                                                      option_values, emit, progress, count_losses,
-                                                                     strict=strict, problems=problems, jobs=jobs)
+                                                                     strict=strict, problems=problems, jobs=jobs,
+                                                                     dask=dask)
     progress.stop()
     unread = batch.unread_inputs([*problems, *(d for r in results for d in r.diagnostics)])
     failed = sum(r.failed for r in results) + sum(d.severity is Severity.ERROR and d.code not in batch.INPUT_ERRORS
@@ -330,7 +338,7 @@ def _check_output_file(option: str, path: str | None) -> None:
 
 
 def _convert_to_one(paths, output, to, from_, encoding, option_values, emit, progress, count_losses=False, *,
-                    strict=False, problems=(), jobs=1):
+                    strict=False, problems=(), jobs=1, dask=None):
     """All inputs into one output: ``batch.convert_files``, with stdout guarded and
     each input's diagnostics shown once it is read."""
     from . import batch
@@ -340,7 +348,7 @@ def _convert_to_one(paths, output, to, from_, encoding, option_values, emit, pro
         progress.file_done(0, result.name)
 
     names = [name for name, _ in paths]
-    run = {"strict": strict, "count_losses": count_losses, "problems": problems, "jobs": jobs,
+    run = {"strict": strict, "count_losses": count_losses, "problems": problems, "jobs": jobs, "dask": dask,
            "on_record": progress.record, "on_input": input_done, "watch": progress.watch, **option_values}
     if output == "-":
         with _stdout_text() as stdout:

@@ -15,10 +15,11 @@ once, as one process says them.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import multiprocessing
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, TextIO
@@ -27,10 +28,11 @@ from . import api, registry
 from .diagnostics import Diagnostic, Reporter
 from .keys import GivenKeys, KeyAllocator
 from .loss import LossTally
+from .model import Record
 from .options import Options
 from .piece import Piece
 from .split import Block
-from .text.tex import unknown_macros_reported_to
+from .text.tex import each_record, unknown_macros_reported_to
 
 
 @dataclass
@@ -100,14 +102,12 @@ class _Run:
                  on_block: Callable[[Block], Any] | None):
         self.blocks, self.conns, self.workers = blocks, conns, workers
         self.out, self.out_report, self.on_record, self.on_block = out, out_report, on_record, on_block
-        self.keys = key_allocator(to, options, out_report)
-        self.ref_ids = self.keys.ref_ids() if to == "jats" else None
+        self.dealer = KeyDealer(to, options, out_report)
         self.outcome = Outcome()
-        self.asked: dict[int, tuple[list[str], int | None, list[Diagnostic], int]] = {}
+        self.asked: dict[int, tuple[list[str], int | None, str | None, list[Diagnostic], int]] = {}
         self.pieces: dict[int, tuple[str, int, list[Diagnostic], LossTally | None]] = {}
         self.next_keys = self.next_piece = 0
         self.before = 0  # records in the blocks whose keys were handed out
-        self.once: set[tuple[str, ...]] = set()
 
     def run(self) -> Outcome:
         count, jobs = len(self.blocks), len(self.conns)
@@ -144,15 +144,9 @@ class _Run:
     def _hand_out_keys(self) -> None:
         """Keys in input order: a block's keys wait for every earlier block's."""
         while self.next_keys in self.asked:
-            bases, warn_at, diagnostics, failed = self.asked.pop(self.next_keys)
-            keys = self.keys
-            given = [keys.unique(base) for base in bases]
-            ids = [self.ref_ids.id_for(key) for key in given] if self.ref_ids is not None else None
-            if warn_at is not None and keys.report is not None:
-                keys.report = None  # said once per output, at the first record it is about
-            else:
-                warn_at = None
-            self.conns[self.next_keys % len(self.conns)].send((given, ids, warn_at, self.before))
+            bases, warn_at, last_key, diagnostics, failed = self.asked.pop(self.next_keys)
+            self.conns[self.next_keys % len(self.conns)].send((*self.dealer.deal(bases, warn_at, last_key),
+                                                               self.before))
             self.before += len(bases)
             self.outcome.read += len(bases)
             self.outcome.failed += failed
@@ -167,14 +161,158 @@ class _Run:
             text, written, diagnostics, losses = self.pieces.pop(self.next_piece)
             self.out.write(text)
             self.outcome.written += written
-            self.out_report.diagnostics.extend(d for d in diagnostics if self._first(d))
+            self.out_report.diagnostics.extend(d for d in diagnostics if self.dealer.first(d))
             if losses is not None and self.out_report.losses is not None:
                 self.out_report.losses.merge(losses)
             if self.on_block:
                 self.on_block(self.blocks[self.next_piece])
             self.next_piece += 1
 
-    def _first(self, diagnostic: Diagnostic) -> bool:
+
+def _work(conn: Connection, format: str, encoding: str, to: str, options: Options, read_options: Options,
+          out_name: str | None, count_losses: bool) -> None:
+    """A worker: per task, read the block, ask for its keys, write it with the keys given."""
+    try:
+        while (task := conn.recv()) is not None:
+            index, block, opens, closes = task
+            def read(report: Reporter, block: Block = block) -> Iterable[Record]:
+                return api.read_block(block, format, encoding, report, read_options)
+
+            held = hold(read, block.path, to, options, out_name, count_losses)
+            conn.send(("read", index, *held.asked()))
+            given = conn.recv()
+            if given is None:
+                return
+            keys, ids, warn_at, key_before, before = given
+            conn.send(("piece", index, *write_held(held, to, options, keys, ids, warn_at, key_before, before, opens,
+                                                   closes)))
+    except Exception:  # said to the main process, which stops the run with it
+        conn.send(("error", traceback.format_exc()))
+
+
+# --- what a worker does and what the main process does with it, here and on Dask (dask.py) ---------
+
+
+@dataclass
+class Held:
+    """A block's records, held by the worker that read them until their keys are given."""
+
+    records: list[Record]
+    bases: list[str]  # the key each record asks for
+    warn_at: int | None  # the first record a key pattern leaves unapplied, if any
+    report: Reporter  # the reader's diagnostics
+    written_report: Reporter  # the output's
+    read_notes: ReadNotes
+    stateful: bool = False  # a record reads or changes what the writer carries across records (Piece.state)
+
+    def asked(self) -> tuple[list[str], int | None, str | None, list[Diagnostic], int]:
+        """What the main process needs to deal the keys: never the records."""
+        last_key = self.records[-1].key if self.records else None
+        return self.bases, self.warn_at, last_key, self.report.diagnostics, self.report.failed
+
+
+@dataclass
+class ReadNotes:
+    """Unknown TeX macros the reader met, and how many of them it had met when it gave each
+    record. One process reads a record while the writer asks for it, so these notes come
+    between the writer's, each naming the record written before (``tex.each_record``)."""
+
+    notes: list[Diagnostic]
+    marks: list[int]
+
+
+def read_noting(read: Callable[[Reporter], Iterable[Record]], report: Reporter) -> tuple[list[Record], ReadNotes]:
+    """The records ``read`` gives, with the macros met on the way (said on no report's source)."""
+    said = Reporter(None)
+    records, marks = [], []
+    with unknown_macros_reported_to(said):
+        for record in each_record(read(report)):  # reading the next names the one before, as in one process
+            marks.append(len(said.diagnostics))
+            records.append(record)
+    return records, ReadNotes(said.diagnostics, marks)
+
+
+def hold(read: Callable[[Reporter], Iterable[Record]], source: str | None, to: str, options: Options,
+         out_name: str | None, count_losses: bool, read_notes: ReadNotes | None = None) -> Held:
+    """Read a block (``read`` with the reader's report) and work out the keys its records ask
+    for; ``read_notes`` when ``read`` gives records already read (with ``read_noting``)."""
+    report = Reporter(source)
+    if read_notes is None:
+        records, read_notes = read_noting(read, report)
+    else:
+        records = list(read(report))
+    wanted = key_allocator(to, options, None)
+    bases = [wanted.base(record) for record in records]
+    warn_at = next((i for i, record in enumerate(records) if wanted.leaves_pattern(record)), None)
+    written_report = Reporter(out_name, losses=LossTally() if count_losses else None)
+    stateful = False
+    if to in ("bibtex", "biblatex"):
+        from .formats.bibtex.writer import carries_state
+
+        stateful = any(map(carries_state, records))
+    return Held(records, bases, warn_at, report, written_report, read_notes, stateful)
+
+
+def write_held(held: Held, to: str, options: Options, keys: list[str], ids: list[str] | None, warn_at: int | None,
+               key_before: str | None, before: int, opens: bool, closes: bool, state: Any = None
+               ) -> tuple[str, int, list[Diagnostic], LossTally | None]:
+    """The block's records written with the keys the main process gave: the text, how many were
+    written, and the output's diagnostics and losses. ``key_before``: the input key of the
+    record before the block, which macros met before its first record name; ``state``: what the
+    writer carries across records, as the blocks before left it (``Piece.state``), changed in place."""
+    report = held.written_report
+    notes, marks = held.read_notes.notes, held.read_notes.marks
+
+    lead = marks[0] if marks else len(notes)  # met before the block's first record: said naming key_before
+
+    def said(upto: int, done: int) -> int:
+        report.diagnostics.extend(dataclasses.replace(note, source=report.source,
+                                                      key=key_before if n < lead else note.key)
+                                  for n, note in enumerate(notes[done:upto], done))
+        return upto
+
+    def interleaved() -> Iterator[Record]:
+        done = 0
+        for record, mark in zip(held.records, marks, strict=True):
+            done = said(mark, done)
+            yield record
+        said(len(notes), done)
+
+    text = io.StringIO(newline="")
+    piece = Piece(GivenKeys(keys, ids, warn_at, report, options.key_pattern), before, opens, closes, state)
+    written = api.write_records(interleaved(), text, to, report, options, piece)
+    held.records = []  # written: not held any longer
+    return text.getvalue(), written, report.diagnostics, report.losses
+
+
+class KeyDealer:
+    """The main process's side: keys in input order across blocks, and diagnostics said once
+    per output kept once."""
+
+    def __init__(self, to: str, options: Options, out_report: Reporter):
+        self.keys = key_allocator(to, options, out_report)
+        self.ref_ids = self.keys.ref_ids() if to == "jats" else None
+        self.once: set[tuple[str, ...]] = set()
+        self.last_key: str | None = None  # the input key of the last record dealt
+
+    def deal(self, bases: list[str], warn_at: int | None, last_key: str | None
+             ) -> tuple[list[str], list[str] | None, int | None, str | None]:
+        """The next block's keys, JATS ref ids, where to warn of a pattern left unapplied, and
+        the input key of the record before the block (``write_held``); ``last_key``: the
+        block's last record's."""
+        keys = self.keys
+        given = [keys.unique(base) for base in bases]
+        ids = [self.ref_ids.id_for(key) for key in given] if self.ref_ids is not None else None
+        if warn_at is not None and keys.report is not None:
+            keys.report = None  # said once per output, at the first record it is about
+        else:
+            warn_at = None
+        key_before = self.last_key
+        if bases:
+            self.last_key = last_key
+        return given, ids, warn_at, key_before
+
+    def first(self, diagnostic: Diagnostic) -> bool:
         """False for a repeat of what one process says once per output."""
         said: tuple[str, ...]
         if diagnostic.code == "write.surrogate":
@@ -187,32 +325,3 @@ class _Run:
             return False
         self.once.add(said)
         return True
-
-
-def _work(conn: Connection, format: str, encoding: str, to: str, options: Options, read_options: Options,
-          out_name: str | None, count_losses: bool) -> None:
-    """A worker: per task, read the block, ask for its keys, write it with the keys given."""
-    try:
-        while (task := conn.recv()) is not None:
-            index, block, opens, closes = task
-            report = Reporter(block.path)
-            written_report = Reporter(out_name, losses=LossTally() if count_losses else None)
-            # an unknown macro the reader decodes is said on the output's report, as when one process
-            # reads while it writes (the main process keeps the first mention of each macro)
-            with unknown_macros_reported_to(written_report):
-                records = list(api.read_block(block, format, encoding, report, read_options))
-            wanted = key_allocator(to, options, None)
-            bases = [wanted.base(record) for record in records]
-            warn_at = next((i for i, record in enumerate(records) if wanted.leaves_pattern(record)), None)
-            conn.send(("read", index, bases, warn_at, report.diagnostics, report.failed))
-            given = conn.recv()
-            if given is None:
-                return
-            keys, ids, warn_at, before = given
-            text = io.StringIO(newline="")
-            piece = Piece(GivenKeys(keys, ids, warn_at, written_report, options.key_pattern), before, opens, closes)
-            written = api.write_records(records, text, to, written_report, options, piece)
-            del records
-            conn.send(("piece", index, text.getvalue(), written, written_report.diagnostics, written_report.losses))
-    except Exception:  # said to the main process, which stops the run with it
-        conn.send(("error", traceback.format_exc()))

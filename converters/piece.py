@@ -5,6 +5,7 @@ so the pieces joined are byte for byte the output one process writes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .keys import KeyAllocator
 
@@ -15,3 +16,6 @@ class Piece:
     before: int = 0  # records the output holds before this piece
     opens: bool = True  # the piece starts the output: it writes the output's head
     closes: bool = True  # the piece ends the output: it writes the output's tail
+    # what the writer carries from record to record, as the pieces before left it, and left as this
+    # piece leaves it (BibTeX: @string macros, @preamble blocks, parent links written); None: nothing yet
+    state: Any = None

@@ -8,7 +8,10 @@ its own, to exactly the records and diagnostics the whole file gives there:
   two records that the reader would report as stray text);
 - BibTeX: before a line starting ``@type{`` (bibtexparser ends any block there), and only in
   a file whose entries share nothing (``free_entries``): ``@string`` macros, crossref parents
-  and the duplicate-key check span the file, so such a file is read by one process.
+  and the duplicate-key check span the file, so such a file is read by one process;
+- line-delimited JSON (the arXiv snapshot, refconv-json): after any line feed, each line
+  being one record read on its own. (CSL-JSON as NDJSON is not cut: its reader counts lines
+  itself, from the start of what it is given.)
 
 Blocks are found in bytes, so only encodings where a line feed is the byte 0x0a (UTF-8,
 Latin-1, cp1252, ...) are cut; a UTF-16 file is one block.
@@ -19,7 +22,16 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO
+
+# how a file is opened for reading bytes: a local file, or through an fsspec filesystem (dask.py)
+Opener = Callable[[str], IO[bytes]]
+
+
+def open_bytes(path: str) -> IO[bytes]:
+    return open(path, "rb")
 
 # per format: the end of a line after which a new record starts
 BOUNDARIES: dict[str, re.Pattern[bytes]] = {
@@ -29,6 +41,8 @@ BOUNDARIES: dict[str, re.Pattern[bytes]] = {
     "bibtex": re.compile(rb"(?m)^(?=[ \t]*@\w*[ \t]*[{(])"),
 }
 BOUNDARIES["biblatex"] = BOUNDARIES["bibtex"]
+# one JSON object per line: a record never spans a line feed
+BOUNDARIES["arxiv-json"] = BOUNDARIES["refconv-json"] = re.compile(rb"\n")
 
 # What ties BibTeX entries together, so that a block would not read as the whole file does:
 # macros, @preamble text kept with the next entry, @comment matched by its braces across
@@ -58,21 +72,21 @@ def can_split(format: str, encoding: str) -> bool:
     return format in BOUNDARIES and len("\n".encode(encoding)) == 1
 
 
-def cuttable(path: str, format: str, encoding: str) -> bool:
+def cuttable(path: str, format: str, encoding: str, opener: Opener = open_bytes) -> bool:
     """``path``, read as ``format`` in ``encoding``, gives in blocks what it gives whole."""
     if not can_split(format, encoding):
         return False
-    return format not in ("bibtex", "biblatex") or free_entries(path)
+    return format not in ("bibtex", "biblatex") or free_entries(path, opener)
 
 
-def free_entries(path: str) -> bool:
+def free_entries(path: str, opener: Opener = open_bytes) -> bool:
     """A .bib file whose entries share nothing (no @string, @preamble, @comment, @set,
     crossref, xdata, xref, related, entryset or ids, no key used twice): a reference
     manager's export, usually. Read in windows; the keys seen are held as digests."""
     from .keys import DigestSet
 
     keys = DigestSet()
-    with open(path, "rb") as handle:
+    with opener(path) as handle:
         tail = b""
         while True:
             chunk = handle.read(1 << 20)
@@ -99,16 +113,19 @@ def _names_a_tie_field(low: bytes) -> bool:
     return False
 
 
-def blocks(path: str, format: str, size: int = BLOCK_SIZE) -> list[Block]:
-    """``path`` cut into blocks of about ``size`` bytes at the format's record boundaries.
+def blocks(path: str, format: str, size: int = BLOCK_SIZE, opener: Opener = open_bytes, total: int | None = None
+           ) -> list[Block]:
+    """``path`` cut into blocks of about ``size`` bytes at the format's record boundaries;
+    ``opener`` and ``total`` (the file's size) for a file that is not local (``dask.py``).
 
     Read in windows, not mapped: a mapped file's pages count in the process's memory as
     they are scanned, which made the main process as large as the input."""
-    total = os.path.getsize(path)
+    if total is None:
+        total = os.path.getsize(path)
     if total <= size:
         return [Block(path, 0, total, 0)]
     cuts = [0]
-    with open(path, "rb") as handle:
+    with opener(path) as handle:
         at = size
         while at < total:
             cut = _next_cut(handle, format, at, total)

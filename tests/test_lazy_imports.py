@@ -63,3 +63,23 @@ def test_guessing_the_format_imports_no_other_reader(tmp_path):
                                                  "converters.formats.ris", "converters.formats.refconv_json",
                                                  "converters.formats.csl_json.reader"))}
     assert others == set()
+
+
+def test_neither_import_nor_a_conversion_without_dask_imports_dask(tmp_path):
+    """Dask is an optional extra (converters/dask.py): only ``--dask`` imports it."""
+    path = tmp_path / "in.bib"
+    path.write_text(BIB, encoding="utf-8")
+    code = (
+        "import json, sys\n"
+        "import converters\n"
+        "from converters.cli import main\n"
+        "try:\n"
+        f"    main(['convert', {str(path)!r}, '--to', 'csl-json', '-o', {str(tmp_path / 'out.json')!r}, '-j', '2'])\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'fsspec')\n"
+        "                        or m == 'converters.dask')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == []
+    assert (tmp_path / "out.json").exists()

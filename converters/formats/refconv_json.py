@@ -21,7 +21,8 @@ from .sniff import refconv_json as detect  # noqa: F401 (the format's detector, 
 
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
-    for number, line in enumerate(stream, 1):
+    # a block of a larger file (split.py) numbers on from its place
+    for number, line in enumerate(stream, getattr(stream, "first_line", 1)):
         line = line.strip().lstrip("\ufeff")
         if not line:
             continue

@@ -38,7 +38,8 @@ _STRUCTURED = {"id", "authors", "authors_parsed", "categories", "doi", "versions
 
 
 def read(stream: Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
-    for number, line in enumerate(stream, 1):
+    # a block of a larger file (split.py) numbers on from its place
+    for number, line in enumerate(stream, getattr(stream, "first_line", 1)):
         text = line.strip().lstrip("\ufeff")
         if not text:
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate
 from typing import TextIO
@@ -158,14 +158,30 @@ NAME_LIST_FIELDS = frozenset((
     "namec"))
 
 
+@dataclass
+class WrittenSoFar:
+    """What the writer carries from one record to the next (``Piece.state``): only records that
+    ``carries_state`` says so read or change it."""
+
+    strings: dict[str, str] = field(default_factory=dict)  # @string macros written so far: name -> value
+    preambles: set[str] = field(default_factory=set)  # a repeated @preamble would define its macros twice
+    links: dict[str, list[str]] = field(default_factory=dict)  # crossref/xdata parents: lower key -> lower keys
+
+
+def carries_state(record: Record) -> bool:
+    """The record reads or adds to ``WrittenSoFar``: it has @string macros, @preamble text or a
+    parent link (pieces of an output holding such records are written one after another)."""
+    return any(key.startswith((_STRING_META, PREAMBLE_META)) or key.rpartition(":")[2] in _LINKS
+               for key in record.extras)
+
+
 def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options, *, biblatex: bool,
            piece: Piece | None = None) -> int:
     mode = _tex_mode(options, biblatex)
     target = "BibLaTeX" if biblatex else "BibTeX"
     keys = piece.keys if piece else key_allocator(options, report, biblatex=biblatex)
-    strings: dict[str, str] = {}  # @string macros written so far: name -> value
-    preambles: set[str] = set()  # a repeated @preamble (inputs merged) would define its macros twice
-    links: dict[str, list[str]] = {}  # crossref/xdata parents written so far: lower key -> lower keys
+    state = piece.state if piece is not None and piece.state is not None else WrittenSoFar()
+    strings, preambles, links = state.strings, state.preambles, state.links
     count = piece.before if piece else 0
     for record in records:
         key = keys.key_for(record)
