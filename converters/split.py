@@ -9,9 +9,10 @@ its own, to exactly the records and diagnostics the whole file gives there:
 - BibTeX: before a line starting ``@type{`` (bibtexparser ends any block there), and only in
   a file whose entries share nothing (``free_entries``): ``@string`` macros, crossref parents
   and the duplicate-key check span the file, so such a file is read by one process;
-- line-delimited JSON (the arXiv snapshot, refconv-json): after any line feed, each line
-  being one record read on its own. (CSL-JSON as NDJSON is not cut: its reader counts lines
-  itself, from the start of what it is given.)
+- line-delimited JSON (the arXiv snapshot, refconv-json, CSL-JSON as NDJSON): after any line
+  feed, each line being read on its own. CSL-JSON is cut only when its reader reads it line by
+  line (``csl_json.reader.one_item_a_line``: its first line is an item by itself); a block
+  after the first is always read so.
 
 Blocks are found in bytes, so only encodings where a line feed is the byte 0x0a (UTF-8,
 Latin-1, cp1252, ...) are cut; a UTF-16 file is one block.
@@ -42,7 +43,7 @@ BOUNDARIES: dict[str, re.Pattern[bytes]] = {
 }
 BOUNDARIES["biblatex"] = BOUNDARIES["bibtex"]
 # one JSON object per line: a record never spans a line feed
-BOUNDARIES["arxiv-json"] = BOUNDARIES["refconv-json"] = re.compile(rb"\n")
+BOUNDARIES["arxiv-json"] = BOUNDARIES["refconv-json"] = BOUNDARIES["csl-json"] = re.compile(rb"\n")
 
 # What ties BibTeX entries together, so that a block would not read as the whole file does:
 # macros, @preamble text kept with the next entry, @comment matched by its braces across
@@ -76,7 +77,20 @@ def cuttable(path: str, format: str, encoding: str, opener: Opener = open_bytes)
     """``path``, read as ``format`` in ``encoding``, gives in blocks what it gives whole."""
     if not can_split(format, encoding):
         return False
+    if format == "csl-json":
+        return _ndjson(path, encoding, opener)
     return format not in ("bibtex", "biblatex") or free_entries(path, opener)
+
+
+def _ndjson(path: str, encoding: str, opener: Opener) -> bool:
+    """CSL-JSON that its reader reads line by line (an array or YAML is read whole)."""
+    from .formats.csl_json.reader import one_item_a_line
+
+    with opener(path) as handle:
+        head = handle.read(_WINDOW)
+    text = head.decode(encoding, errors="replace").removeprefix("\ufeff")
+    # (blank lines first: not cut, or the first block would read as an empty input)
+    return "\n" in text and bool(text[:text.find("\n")].strip()) and one_item_a_line(text)
 
 
 def free_entries(path: str, opener: Opener = open_bytes) -> bool:

@@ -108,6 +108,30 @@ def test_a_200k_snapshot_with_corrupt_lines_converts_on_dask_as_in_one_process(
     assert path.stat().st_size > 20 * refconv_dask.BLOCK_SIZE  # (over 20 partitions)
 
 
+def test_csl_json_as_ndjson_is_cut_into_partitions_and_converts_as_in_one_process(
+        snapshot_200k_with_corrupt_lines, two_worker_cluster, tmp_path):
+    """CSL-JSON NDJSON (refconv's own, of 5,000 snapshot records) with every 100th line cut
+    short: partitions at line feeds, output and diagnostics as one process's."""
+    source = tmp_path / "snapshot.json"
+    with snapshot_200k_with_corrupt_lines.open("rb") as whole:
+        source.write_bytes(b"".join(next(whole) for _ in range(5_000)))
+    items = tmp_path / "items.json"
+    convert_files([source], items, "csl-json", ndjson=True)
+    lines = items.read_bytes().splitlines(keepends=True)
+    lines[99::100] = [line[:len(line) // 2] + b"\n" for line in lines[99::100]]
+    items.write_bytes(b"".join(lines))
+    blocks = 1 << 16
+    assert refconv_dask.read_bag(str(items), "csl-json", blocksize=blocks).npartitions > 20
+    for to in ("csl-json", "bibtex", "ris"):
+        one = convert_files([items], tmp_path / "one", to)
+        on_dask = convert_files([items], tmp_path / "dask", to, dask=two_worker_cluster, block_size=blocks)
+        assert (tmp_path / "dask").read_bytes() == (tmp_path / "one").read_bytes()
+        said = [d.to_json() for d in on_dask.inputs[0].diagnostics]
+        assert said == [d.to_json() for d in one.inputs[0].diagnostics]
+    broken = [d.line for d in on_dask.inputs[0].diagnostics if d.code == "csl.syntax"]
+    assert broken == list(range(100, len(lines) + 1, 100))
+
+
 def test_a_worker_killed_mid_run_gives_the_same_output(two_worker_cluster, tmp_path):
     """A worker process dies with SIGKILL while it holds partitions; Dask reads them again
     elsewhere (or on the worker its nanny restarts) and the output does not change."""

@@ -70,7 +70,7 @@ def test_ris_is_not_cut_where_text_between_records_would_start_a_block(tmp_path)
 
 def test_only_formats_whose_records_share_nothing_are_cut():
     assert split.can_split("arxiv-listing", "utf-8") and split.can_split("ris", "cp1252")
-    assert not split.can_split("csl-json", "utf-8")
+    assert not split.can_split("jats", "utf-8") and not split.can_split("arxiv-oai", "utf-8")
     assert not split.can_split("ris", "utf-16-le")  # a line feed is not the byte 0x0a
 
 

@@ -6,6 +6,9 @@ its offset, so every diagnostic carries the item's line (or the line of the vari
 concerned). A syntax error (or nesting too deep) is one error with the decoder's line
 and column, naming the broken item; reading resumes at the next '{' after a ',', '['
 or line break that decodes to an item, on the same line or later (compact arrays too).
+NDJSON (an input whose first line is an item by itself, ``one_item_a_line``) is read line
+by line, as the NDJSON format says: each line a document of its own, so a broken line
+costs only itself (and a block of such a file, ``split.py``, reads as the whole file does).
 Lone surrogates become U+FFFD with a warning (UTF-8 cannot carry them). The text is read
 through a window (``CHUNK`` characters at a time, what lies behind the next item dropped),
 so memory does not grow with the input; an item longer than the window widens it, and a
@@ -91,11 +94,34 @@ _MISSING = object()
 
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
-    reader = _Reader(_chunks(stream), report, options or Options())
-    for value, start, end in reader.values():
-        record = reader.convert(value, start, end)
-        if record is not None:
-            yield record
+    # a block of a larger file (split.py: only NDJSON is cut) numbers its lines on from its place
+    first_line = getattr(stream, "first_line", 1)
+    reader = _Reader(_chunks(stream), report, options or Options(), first_line - 1, by_lines=first_line > 1)
+    yield from reader.records()
+
+
+def one_item_a_line(text: str) -> bool:
+    """The first line of ``text`` that is not blank is one JSON object by itself: the input is
+    read as NDJSON, line by line (a pretty-printed item or an array starts otherwise)."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    line = text[start:len(text) if end < 0 else end]
+    try:
+        value, stop = _DECODER.raw_decode(line)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return isinstance(value, dict) and not line[stop:].strip()
+
+
+def _wrapped(value: Any) -> bool:
+    """An object holding the items in "items" or "references" (a Zotero or pandoc wrapper)."""
+    return (isinstance(value, dict) and "type" not in value
+            and isinstance(value.get("items", value.get("references")), list))
+
+
+def _once(text: str) -> Callable[[int], str]:
+    given = [text]
+    return lambda size: given.pop() if given else ""
 
 
 CHUNK = 1 << 20  # characters read at a time
@@ -126,11 +152,16 @@ class _Reader:
     with the input: offsets are the window's, and ``line_starts`` (its line starts, the
     first one at or before the window) with ``lines_before`` give the file's lines."""
 
-    def __init__(self, read: Callable[[int], str], report: Reporter, options: Options):
+    def __init__(self, read: Callable[[int], str], report: Reporter, options: Options, lines_before: int = 0,
+                 *, by_lines: bool = False, line: bool = False):
+        """``by_lines``: read as NDJSON whatever the first line is; ``line``: this is one line
+        of NDJSON (read as a document of its own, JSON only)."""
         self._read = read
         self.text = ""
         self.eof = False
-        self.lines_before = 0
+        self.by_lines, self.in_line = by_lines, line
+        self.whole = "the line" if line else "input"  # what ends where reading stops, for messages
+        self.lines_before = lines_before
         self.line_starts = [0]
         self.report = report
         self.options = options
@@ -197,13 +228,28 @@ class _Reader:
 
     # -- splitting the input into items
 
-    def values(self) -> Iterator[tuple[Any, int, int]]:
+    def records(self) -> Iterator[Record]:
         pos = self.skip(0)
+        if self.by_lines or (not self.in_line and self.first_line_is_an_item(pos)):
+            yield from self.lines(pos)
+            return
+        for value, start, end in self.values(pos):
+            record = self.convert(value, start, end)
+            if record is not None:
+                yield record
+
+    def values(self, pos: int) -> Iterator[tuple[Any, int, int]]:
         if pos == len(self.text):
             self.report.warning("csl.empty", "input is empty: no CSL-JSON items", line=1)
             return
         if self.text[pos] not in "[{":
-            yield from self.yaml_values(pos)
+            if not self.in_line:
+                yield from self.yaml_values(pos)
+            else:  # (a line of a pretty-printed item, say: one error for the line, not one per value)
+                self.report.error("csl.syntax", f"invalid JSON: a line of NDJSON starts with {self.text[pos]!r}, "
+                                  "not an item's '{'", **self.at(pos), key=_id_in(self.text),
+                                  hint="the line is skipped (the input is read as NDJSON, one item a line, "
+                                       "as its first line is an item by itself)")
             return
         while pos < len(self.text):
             if self.text[pos] == "[":
@@ -213,6 +259,47 @@ class _Reader:
             if pos is None:
                 return
             pos = self.skip(self.drop(pos))
+
+    def first_line_is_an_item(self, pos: int) -> bool:
+        while "\n" not in self.text[pos:] and not self.eof:  # (the window holds the first line whole)
+            self.more()
+        return one_item_a_line(self.text[pos:self.text.find("\n", pos) + 1 or len(self.text)])
+
+    def lines(self, pos: int) -> Iterator[Record]:
+        """NDJSON: each line read as a document of its own, its items converted as they come."""
+        pos = self.line_starts[bisect_right(self.line_starts, pos) - 1]  # (columns count from the line's start)
+        while pos < len(self.text):
+            stop = self.text.find("\n", pos)
+            while stop < 0 and not self.eof:
+                self.more()
+                stop = self.text.find("\n", pos)
+            if stop < 0:
+                stop = len(self.text)
+            first = _space(self.text, pos).end()
+            if first < stop:  # (not a blank line)
+                value, end = self.item_alone(first, stop)
+                if end < 0:  # anything else: read as a document of its own, without its line feed
+                    line = _Reader(_once(self.text[pos:stop]), self.report, self.options, self.line(pos) - 1,
+                                   line=True)
+                    yield from line.records()  # (a warning in a line names an item of that line)
+                elif (record := self.convert(value, first, end)) is not None:
+                    yield record
+            pos = self.drop(min(stop + 1, len(self.text)))
+            if pos == len(self.text) and not self.eof:
+                self.more()
+
+    def item_alone(self, first: int, stop: int) -> tuple[Any, int]:
+        """The line's item and its end when it is the line's only value (nearly every line of
+        NDJSON, read in place); end -1 otherwise."""
+        if self.text[first] != "{":
+            return None, -1
+        try:
+            value, end = _DECODER.raw_decode(self.text, first)
+        except (json.JSONDecodeError, RecursionError):
+            return None, -1
+        if end > stop or _space(self.text, end).end() < stop or _wrapped(value):
+            return None, -1
+        return value, end
 
     def array(self, pos: int):
         """Items of an array from its '['; returns the offset after its ']' (None: stop)."""
@@ -244,8 +331,9 @@ class _Reader:
             if resumed is None:
                 return None
             pos = resumed
-        self.report.warning("csl.unclosed", "input ends inside the array (no closing ']')",
-                            **self.at(len(self.text)), key=self.last_label, hint="the file may have been cut short")
+        self.report.warning("csl.unclosed", f"{self.whole} ends inside the array (no closing ']')",
+                            **self.at(len(self.text)), key=self.last_label,
+                            hint=f"{'the line' if self.in_line else 'the file'} may have been cut short")
         return None
 
     def next_in_array(self, pos: int) -> int:
@@ -267,11 +355,10 @@ class _Reader:
             return self.broken(pos, exc.pos, f"invalid JSON: {exc.msg}")
         except RecursionError:
             return self.broken(pos, pos, TOO_DEEP)
-        if (isinstance(value, dict) and "type" not in value
-                and isinstance(items := value.get("items", value.get("references")), list)):
+        if _wrapped(value):
             self.report.warning("csl.wrapped", "items read from the object's 'items'/'references' list",
                                 **self.at(pos))
-            for item in items:
+            for item in value.get("items", value.get("references")):
                 yield item, pos, end
         else:
             yield value, pos, end
@@ -283,8 +370,11 @@ class _Reader:
         resume = self.resume(start, error)
         span = self.text[start:error if resume is None else resume]
         key = _id_in(span)
-        after = "reading goes on at the next item" + (f" (line {self.line(resume)})" if resume is not None else
-                                                       ": none follows")
+        if resume is not None:
+            after = f"reading goes on at the next item (line {self.line(resume)})"
+        else:
+            after = ("reading goes on at the next line (the input is read as NDJSON, one item a line, as its first "
+                     "line is an item by itself)" if self.in_line else "reading goes on at the next item: none follows")
         self.report.error("csl.syntax", message, **self.at(error), key=key, hint=f"the item is skipped; {after}")
         return resume
 
