@@ -45,7 +45,7 @@ from .diagnostics import Diagnostic, Reporter, UsageError
 from .loss import LossTally
 from .model import Record
 from .options import Options
-from .output import atomic_output
+from .output import atomic_output, make_dirs
 from .split import Block
 
 BLOCK_SIZE = 4 << 20  # bytes a partition: a few thousand records, a fraction of a second of work
@@ -242,12 +242,26 @@ def to_format(bag: db.Bag, format: str, urlpath: str | os.PathLike, *, client: C
     on_dealt = _results_into(results)
     out_report = Reporter(path, losses=LossTally() if count_losses else None)
     if "*" in path:
+        _make_folder(path, storage_options)
         written = Pipeline(client, bag, target, opts, out_report, None, window, on_dealt,
                            per_partition=path, storage_options=storage_options).run()
     else:
         with _text_output(path, storage_options) as out:
             written = Pipeline(client, bag, target, opts, out_report, out, window, on_dealt).run()
     return BatchConversion(results, written, out_report.diagnostics, path, out_report.losses)
+
+
+def _make_folder(pattern: str, storage_options: dict | None) -> None:
+    """The folder of the outputs, one per partition, made as ``--out-dir`` makes its folder."""
+    folder = pattern.rpartition("/")[0]
+    local = folder.removeprefix("file://")
+    if not folder:
+        return
+    if "://" not in local and "::" not in local:
+        make_dirs(local)
+    else:
+        fs, _, (root,) = fsspec.core.get_fs_token_paths(folder, mode="wb", storage_options=storage_options)
+        fs.makedirs(root, exist_ok=True)
 
 
 @contextmanager

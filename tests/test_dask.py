@@ -165,8 +165,7 @@ def test_read_bag_and_to_format_write_one_output_per_partition_with_keys_unique_
     convert_files([path], tmp_path / "one.json", "csl-json")
     bag = refconv_dask.read_bag(f"file://{path}", "arxiv-json", blocksize=1 << 17)
     assert bag.npartitions > 5
-    out = tmp_path / "parts"
-    out.mkdir()
+    out = tmp_path / "parts" / "csl"  # folders made, as --out-dir makes its folder
     done = refconv_dask.to_format(bag, "csl-json", str(out / "part-*.json"), client=two_worker_cluster)
     parts = sorted(out.iterdir())
     assert [p.name for p in parts] == [f"part-{n:02d}.json" for n in range(bag.npartitions)]
@@ -176,6 +175,13 @@ def test_read_bag_and_to_format_write_one_output_per_partition_with_keys_unique_
     lines = [d.line for result in done.inputs for d in result.diagnostics if d.code == "arxiv-json.bad-line"]
     assert lines == [1000, 2000, 3000]
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_the_folder_of_outputs_per_partition_is_made_on_other_file_systems_too():
+    import fsspec
+
+    refconv_dask._make_folder("memory://bucket/refconv-test/parts/part-*.json", None)
+    assert fsspec.filesystem("memory").isdir("/bucket/refconv-test/parts")
 
 
 def test_to_format_without_a_star_writes_one_process_output(two_worker_cluster, tmp_path):
