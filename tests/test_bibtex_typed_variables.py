@@ -36,6 +36,7 @@ CASES = [
     ("bookauthor", "Ann Author", "container-author", (Name(family="Author", given="Ann"),)),
     ("shorttitle", "Short {DNA}", "title-short", Text("Short {DNA}", Syntax.BIBTEX)),
     ("shortjournal", "J. {TeX}", "container-title-short", Text("J. {TeX}", Syntax.BIBTEX)),
+    ("journalabr", "J Assoc Comput Mach", "container-title-short", Text("J Assoc Comput Mach", Syntax.BIBTEX)),
     ("series", "Lecture Notes in {C}omputer Science", "collection-title",
      Text("Lecture Notes in {C}omputer Science", Syntax.BIBTEX)),
     ("eventtitle", "Symposium on {TeX}", "event-title", Text("Symposium on {TeX}", Syntax.BIBTEX)),
@@ -77,7 +78,7 @@ def test_a_mapped_field_survives_a_biblatex_round_trip(field, value, variable, e
     assert _map_value(again, variable) == expected, out
     assert again == record
     assert not [d for d in diagnostics if d.code == "write.lost"]
-    written = "annotation" if field == "annote" else field  # biblatex's name of its alias
+    written = {"annote": "annotation", "journalabr": "shortjournal"}.get(field, field)  # biblatex's name of an alias
     assert f"  {written} = " in out
 
 
@@ -92,6 +93,22 @@ def test_classic_bibtex_output_spells_annotation_annote():
     record = _read("@book{k, title = {T}, annotation = {Read it}, year = 2000}")
     assert "  annote = {Read it}," in converters.dumps([record], "bibtex")
     assert "  annotation = {Read it}," in converters.dumps([record], "biblatex")
+
+
+def test_beebes_keyword_field_is_the_keywords_and_keywords_wins_over_it():
+    # Beebe's bibliographies write INSPEC records' keyword lists as `keyword`, ';' between them
+    record = _read("@article{k, title = {T}, keyword = {documentation; {TeX} languages}, year = 1987}")
+    assert record.keywords == ("documentation", "TeX languages") and not record.extras
+    both = _read("@article{k, title = {T}, keywords = {one, two}, keyword = {three}, year = 1987}")
+    assert both.keywords == ("one", "two") and both.extras["bibtex:keyword"] == "three"
+    (item,) = json.loads(converters.dumps([record], "csl-json"))
+    assert item["keyword"] == "documentation, TeX languages" and "custom" not in item
+
+
+def test_shortjournal_wins_over_journalabr_and_journalabr_stays_in_extras():
+    record = _read("@article{k, title = {T}, shortjournal = {J. ACM}, journalabr = {J Assoc Comput Mach}}")
+    assert record.variables["container-title-short"] == Text("J. ACM", Syntax.BIBTEX)
+    assert record.extras["bibtex:journalabr"] == "J Assoc Comput Mach"
 
 
 def test_annotation_wins_over_annote_and_annote_stays_in_extras():

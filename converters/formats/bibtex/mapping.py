@@ -209,7 +209,8 @@ FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("volume", ("volume",), "plain"),
     ("edition", ("edition",), "plain"),
     ("pages", ("pages",), "pages"),
-    ("keywords", ("keywords",), "keywords"),
+    # keyword: Beebe's bibliographies' singular (INSPEC records), the same list
+    ("keywords", ("keywords", "keyword"), "keywords"),
     # hyphenation is biblatex's older name of langid
     ("language", ("langid", "hyphenation", "language"), "language"),
 )
@@ -234,7 +235,8 @@ VARIABLE_FIELDS: tuple[VariableField, ...] = (
     VariableField("translator", ("translator",), "names"),
     VariableField("container-author", ("bookauthor",), "names"),
     VariableField("title-short", ("shorttitle",), "text"),
-    VariableField("container-title-short", ("shortjournal",), "text"),
+    # journalabr: the journal's abbreviation in Beebe's bibliographies (INSPEC records)
+    VariableField("container-title-short", ("shortjournal", "journalabr"), "text"),
     VariableField("collection-title", ("series",), "series"),
     VariableField("event-title", ("eventtitle",), "text"),
     VariableField("event-place", ("venue",), "plain"),
