@@ -252,7 +252,8 @@ VARIABLE_FIELDS: tuple[VariableField, ...] = (
     VariableField("chapter-number", ("chapter",), "plain"),
     VariableField("version", ("version",), "plain"),
     VariableField("annote", ("annotation", "annote"), "text", bibtex="annote"),
-    VariableField("call-number", ("library",), "plain"),
+    # lccn: Beebe's bibliographies' Library of Congress call number (Zotero's importer reads it so)
+    VariableField("call-number", ("library", "lccn"), "plain"),
     VariableField("status", ("pubstate",), "pubstate"),
     VariableField("genre", ("type",), "genre"),
 )
