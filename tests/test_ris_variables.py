@@ -252,6 +252,13 @@ def test_a_books_sp_is_its_number_of_pages_both_ways():
                            "ris", diagnostics=diagnostics)
     assert "SP  - 528\r\n" in ris and "EP  -" not in ris
     assert [(d.code, d.field) for d in diagnostics if d.code == "write.lost"] == [("write.lost", "pages")]
+    # classic BibTeX's book with pages = {16} (Beebe's, thousands): the count, as Zotero reads it
+    diagnostics = []
+    book = converters.loads("@book{b, title={B}, pages={16}}", "bibtex").records
+    ris = converters.dumps(book, "ris", diagnostics=diagnostics)
+    assert "SP  - 16\r\n" in ris and not [d for d in diagnostics if d.code == "write.lost"]
+    (back,) = converters.loads(ris, "ris")
+    assert back.variables["number-of-pages"].value == "16"
 
 
 def test_a_patents_country_is_c3():
