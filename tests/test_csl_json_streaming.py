@@ -95,23 +95,27 @@ def test_any_document_reads_the_same_wherever_the_window_cuts(text, chunk, kept)
 # --- memory -------------------------------------------------------------------------------
 
 
-def _items(count: int):
-    """An array of ``count`` items, as lines (the same text but the id: caches stay as they are)."""
-    yield "[\n"
+def _items(count: int, shape: str = "array"):
+    """``count`` items (the same text but the id: caches stay as they are), as an array with an
+    item a line, as an array on one line (``json.dump`` without indent) or as NDJSON."""
+    one_line = shape == "one-line array"
+    yield "[" if one_line else "[\n" if shape == "array" else ""
     for n in range(count):
         item = {"id": f"okafor{n}2021", "type": "article-journal", "title": "Sparse gauge models",
                 "author": [{"family": "Okafor", "given": "Ann"}, {"family": "Smith", "given": "Jo"}],
                 "container-title": "Phys. Rev. D", "issued": {"date-parts": [[2021]]}, "page": "1-10"}
-        yield json.dumps(item) + (",\n" if n < count - 1 else "\n")
-    yield "]\n"
+        last = n == count - 1
+        yield json.dumps(item) + ("\n" if shape == "ndjson" else ("" if last else ", ") if one_line
+                                  else "\n" if last else ",\n")
+    yield "]\n" if shape != "ndjson" else ""
 
 
-def _read_peak(count: int) -> int:
+def _read_peak(count: int, shape: str = "array") -> int:
     report = Reporter("<memory>")
     gc.collect()
     tracemalloc.start()
     try:
-        read = sum(1 for _ in reader.read(_items(count), report, Options()))
+        read = sum(1 for _ in reader.read(_items(count, shape), report, Options()))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -119,12 +123,14 @@ def _read_peak(count: int) -> int:
     return peak
 
 
-def test_reading_peak_memory_stays_flat_when_the_input_doubles(monkeypatch):
+@pytest.mark.parametrize("shape", ["array", "one-line array", "ndjson"])
+def test_reading_peak_memory_stays_flat_when_the_input_doubles(monkeypatch, shape):
     # A small window, so that a few hundred items are many windows (the default, 1 MB,
     # behaves the same at scale). Read whole, the text, its line table and the decoder's
-    # work grew by 570 bytes an item here (measured before the window).
+    # work grew by 570 bytes an item here (measured before the window); an array on one line
+    # was read whole for a moment, to see whether its first line was an NDJSON item.
     monkeypatch.setattr(reader, "CHUNK", 4_096)
     monkeypatch.setattr(reader, "KEPT", 4_096)
-    _read_peak(50)  # imports and first-use tables
-    small, large = _read_peak(1_000), _read_peak(2_000)
+    _read_peak(50, shape)  # imports and first-use tables
+    small, large = _read_peak(1_000, shape), _read_peak(2_000, shape)
     assert large < small * 1.1 + 4_096, f"peak {small / 1e3:.0f} kB for 1,000 items, {large / 1e3:.0f} kB for 2,000"

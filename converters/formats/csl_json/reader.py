@@ -261,9 +261,11 @@ class _Reader:
             pos = self.skip(self.drop(pos))
 
     def first_line_is_an_item(self, pos: int) -> bool:
-        while "\n" not in self.text[pos:] and not self.eof:  # (the window holds the first line whole)
+        if not self.text.startswith("{", pos):  # (an array on one line is not read whole to find out)
+            return False
+        while (end := self.text.find("\n", pos)) < 0 and not self.eof:  # the first line whole in the window
             self.more()
-        return one_item_a_line(self.text[pos:self.text.find("\n", pos) + 1 or len(self.text)])
+        return one_item_a_line(self.text[pos:end + 1 or len(self.text)])
 
     def lines(self, pos: int) -> Iterator[Record]:
         """NDJSON: each line read as a document of its own, its items converted as they come."""
