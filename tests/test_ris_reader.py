@@ -202,6 +202,10 @@ def test_dates_da_over_py_over_y1_and_y2_only_as_access_date():
     ("1988/03/1", (Date(1988, 3, 1), True)),
     ("2024/04/03/", (Date(2024, 4, 3), True)),
     ("2020/06/25/SuperConf", (Date(2020, 6, 25), False)),
+    ("1969///Spring", (Date(1969, season=1), True)),  # a season in "other", as Zotero writes it
+    ("1969///fall ", (Date(1969, season=3), True)),
+    ("1969/05//Spring", (Date(1969, 5), False)),  # a month and a season: the month read
+    ("1969///Spring issue", (Date(1969), False)),
     ("2024-02-01", (Date(2024, 2, 1), True)),
     ("2021/02/30", (Date(2021, 2), False)),
     ("2021/13/01", (Date(2021), False)),

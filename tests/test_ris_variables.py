@@ -14,7 +14,7 @@ import converters
 from converters import csl
 from converters.formats.ris import tables
 from converters.formats.ris.tables import RIS_TO_CSL, RIS_TYPES, variables_for
-from converters.model import Name, Record, Text
+from converters.model import Date, Name, Record, Text
 
 
 def _read_one(text: str) -> Record:
@@ -259,6 +259,18 @@ def test_a_books_sp_is_its_number_of_pages_both_ways():
     assert "SP  - 16\r\n" in ris and not [d for d in diagnostics if d.code == "write.lost"]
     (back,) = converters.loads(ris, "ris")
     assert back.variables["number-of-pages"].value == "16"
+
+
+def test_a_season_travels_in_the_other_part_of_da_both_ways():
+    diagnostics: list = []
+    record = converters.loads("@article{k, title={T}, journal={J}, year=1969, month={Spring}}", "bibtex").records
+    ris = converters.dumps(record, "ris", diagnostics=diagnostics)
+    assert "PY  - 1969\r\nDA  - 1969///Spring\r\n" in ris and not diagnostics
+    (back,) = converters.loads(ris, "ris")
+    assert back.issued == record[0].issued == Date(1969, season=1)
+    ranged = converters.loads("@article{k, title={T}, date={1969-21/1970-22}}", "biblatex").records
+    converters.dumps(ranged, "ris", diagnostics=diagnostics)
+    assert [(d.code, d.field) for d in diagnostics] == [("write.lost", "issued")]  # the end of the range
 
 
 def test_a_patents_country_is_c3():

@@ -42,6 +42,7 @@ from ...text.ids import (
     parse_arxiv_id,
     strip_doi,
 )
+from ...text.months import SEASONS
 from ...text.names import (
     ORGANISATION_WORDS,
     PARTICLES,
@@ -766,12 +767,17 @@ def parse_date(text: str) -> tuple[Date | None, bool]:
             return None, False
         return Date(int(match["y"])), False
     groups = match.groupdict()
-    if groups.get("o"):
-        exact = False
     year = int(groups["y"])
     month = int(groups["m"]) if groups.get("m") else None
     day = int(groups["d"]) if groups.get("d") else None
     month, day = month or None, day or None  # 00 means "not given"
+    other = (groups.get("o") or "").strip()
+    if other:
+        # a season in the "other" part ("1969///Spring", as our writer and Zotero's write it)
+        season = SEASONS.get(other.lower()) if match.re is _SLASH_DATE and month is None and day is None else None
+        if season is not None:
+            return Date(year, season=season), True
+        exact = False
     if month is not None and not 1 <= month <= 12:
         month, day, exact = None, None, False
     if day is not None and (month is None or not 1 <= day <= calendar.monthrange(year, month)[1]):

@@ -26,6 +26,7 @@ from ...model import Date, Name, Record, Text
 from ...options import Options
 from ...piece import Piece
 from ...text.markup import to_plain
+from ...text.months import SEASON_NAMES
 from ...titles import VOLUME_VARIABLES, as_one_volume
 from ...unwritten import report_unwritten
 from ..sniff import ris as detect  # noqa: F401 (the format's detector, re-exported)
@@ -109,7 +110,13 @@ def _name(name: Name) -> str:
 
 def _da(date: Date) -> str:
     parts = [f"{date.year:04d}", f"{date.month:02d}" if date.month else "", f"{date.day:02d}" if date.day else ""]
-    return "/".join(parts) + "/"
+    # a season in the "other" part, as Zotero's RIS export writes it ("1969///Spring")
+    season = SEASON_NAMES[date.season - 1] if date.season is not None and _season_only(date) else ""
+    return "/".join(parts) + "/" + season
+
+
+def _season_only(date: Date) -> bool:
+    return date.season is not None and date.month is None and date.day is None
 
 
 def _variable_tags(record: Record, ty: str) -> list[tuple[str, str]]:
@@ -136,8 +143,8 @@ def _report_uncarried(record: Record, key: str, report: Reporter) -> None:
     if record.ids.pmcid:
         report.lost(key, "ids.pmcid", "RIS", record=record)
     date = record.issued
-    if date and (date.end or date.season or date.circa):
-        what = "end of range" if date.end else "season" if date.season else "circa"
+    if date and (date.end or (date.season and not _season_only(date)) or date.circa):
+        what = "end of range" if date.end else "circa" if date.circa else "season"
         report.lost(key, "issued", "RIS", record=record, value=what)
 
 
