@@ -259,6 +259,9 @@ def test_a_books_sp_is_its_number_of_pages_both_ways():
     assert "SP  - 16\r\n" in ris and not [d for d in diagnostics if d.code == "write.lost"]
     (back,) = converters.loads(ris, "ris")
     assert back.variables["number-of-pages"].value == "16"
+    for count in ("xii + 340", "16 + 4"):  # front matter and body, as Beebe's books give them
+        book = converters.loads(f"@book{{b, title={{B}}, pages={{{count}}}}}", "bibtex").records
+        assert f"SP  - {count}\r\n" in converters.dumps(book, "ris")
 
 
 def test_a_season_travels_in_the_other_part_of_da_both_ways():

@@ -44,7 +44,8 @@ _NEWLINES = re.compile(r"\s*[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+\s*")  # str
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")  # tab aside; breaks are gone by then
 _TAG = re.compile(r"^[A-Z][A-Z0-9]$")
 _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
-_ONE_NUMBER = re.compile(r"\s*[0-9]+\s*$")
+# a count of pages: "16", or front matter and body as books give it ("xii + 340")
+_PAGE_COUNT = re.compile(r"\s*(?:[0-9]+|[ivxlcdm]+)(?:\s*\+\s*(?:[0-9]+|[ivxlcdm]+))*\s*$", re.IGNORECASE)
 
 
 
@@ -190,10 +191,10 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     if record.edition:
         tags.append(("ET", record.edition))
     if record.pages and variable_for("SP", ty.upper()) == "number-of-pages":
-        # a book's SP is its number of pages; its pages, when one number and no number of pages
-        # is given, are that count (classic BibTeX's books, as Zotero reads them: numPages); a
-        # range within it has no tag
-        if "number-of-pages" not in record.variables and _ONE_NUMBER.match(record.pages):
+        # a book's SP is its number of pages; its pages, when a count and no number of pages is
+        # given, are that count (classic BibTeX's books, as Zotero reads them: numPages); a range
+        # within it has no tag
+        if "number-of-pages" not in record.variables and _PAGE_COUNT.match(record.pages):
             tags.append(("SP", record.pages.strip()))
         else:
             report.lost(key, "pages", "RIS", record=record, value=record.pages)
