@@ -263,20 +263,21 @@ class _Reader:
     def first_line_is_an_item(self, pos: int) -> bool:
         if not self.text.startswith("{", pos):  # (an array on one line is not read whole to find out)
             return False
-        while (end := self.text.find("\n", pos)) < 0 and not self.eof:  # the first line whole in the window
+        end = self.line_end(pos)  # (before self.text is read: it grows the window)
+        return one_item_a_line(self.text[pos:end])
+
+    def line_end(self, pos: int) -> int:
+        """The offset of the line feed ending ``pos``'s line (or of the input's end), reading on
+        until the window holds the line whole."""
+        while (end := self.text.find("\n", pos)) < 0 and not self.eof:
             self.more()
-        return one_item_a_line(self.text[pos:end + 1 or len(self.text)])
+        return len(self.text) if end < 0 else end
 
     def lines(self, pos: int) -> Iterator[Record]:
         """NDJSON: each line read as a document of its own, its items converted as they come."""
         pos = self.line_starts[bisect_right(self.line_starts, pos) - 1]  # (columns count from the line's start)
         while pos < len(self.text):
-            stop = self.text.find("\n", pos)
-            while stop < 0 and not self.eof:
-                self.more()
-                stop = self.text.find("\n", pos)
-            if stop < 0:
-                stop = len(self.text)
+            stop = self.line_end(pos)
             first = _space(self.text, pos).end()
             if first < stop:  # (not a blank line)
                 value, end = self.item_alone(first, stop)
