@@ -36,7 +36,9 @@ BIBTEX_BY_CODE = {
 # a volume of a multi-volume work in formats without volume-title (titles.as_one_volume)
 VOLUME_BY_CODE = {
     "ris": {"volume-title": "`TI` (a chapter's: `T2`), the whole work as `T3`",
-            "volume-title-short": "`ST` (not for a chapter's book)"},
+            "volume-title-short": "`ST` (not for a chapter's book)",
+            # (the writer's and reader's code: CONFERENCE_TYPES)
+            "event-title": "`T2` (CONF, CPAPER, with the container title in `C3`)"},
     "jats": {"volume-title": "`<source>`, the whole work as `<series>`"},
 }
 

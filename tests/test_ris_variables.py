@@ -282,3 +282,30 @@ def test_a_patents_country_is_c3():
     assert "C3  - France\r\n" in ris
     (back,) = converters.loads(ris, "ris")
     assert back.variables["jurisdiction"].plain() == "France"
+
+
+def test_a_conference_papers_t2_is_the_conference_when_c3_holds_the_proceedings():
+    # Zotero's conferencePaper (T2 conferenceName, C3 proceedingsTitle) and the RIS spec's CONF
+    record = _read_one(_ris("CPAPER", "T2  - TUG 2024", "C3  - Proceedings of TUG 2024", "C1  - Prague"))
+    assert record.container_title == Text("Proceedings of TUG 2024")
+    assert record.variables["event-title"] == Text("TUG 2024")
+    assert record.variables["event-place"] == Text("Prague") and not record.extras
+    # a lone T2 is the proceedings, as other exporters write it
+    assert _read_one(_ris("CPAPER", "T2  - Proceedings of TUG 2024")).container_title == Text("Proceedings of TUG 2024")
+
+
+def test_a_conference_paper_with_an_event_title_is_written_in_zoteros_shape_and_comes_back():
+    record = Record(type="paper-conference", title=Text("A paper"), container_title=Text("Proceedings of TUG 2024"),
+                    variables={"event-title": Text("TUG 2024"), "event-place": Text("Prague")})
+    diagnostics: list = []
+    written = converters.dumps([record], "ris", diagnostics=diagnostics)
+    assert "T2  - TUG 2024\r\n" in written and "C3  - Proceedings of TUG 2024\r\n" in written
+    assert not [d for d in diagnostics if d.code == "write.lost"]
+    assert _read_one(written) == record
+    (entry,) = rispy.loads(written)
+    assert (entry["secondary_title"], entry["custom3"]) == ("TUG 2024", "Proceedings of TUG 2024")
+    # without proceedings a lone T2 would read back as them: the event title is reported instead
+    alone = Record(type="paper-conference", title=Text("A paper"), variables={"event-title": Text("TUG 2024")})
+    diagnostics = []
+    assert "TUG 2024" not in converters.dumps([alone], "ris", diagnostics=diagnostics)
+    assert [d.field for d in diagnostics if d.code == "write.lost"] == ["event-title"]

@@ -55,6 +55,7 @@ from ...text.names import (
 from ...text.tex import has_tex
 from .tables import (
     BT_IS_TITLE,
+    CONFERENCE_TYPES,
     DEFAULT_RIS_TYPE,
     DOI_FALLBACK_TAGS,
     MULTILINE_TAGS,
@@ -433,6 +434,12 @@ class _Builder:
         title = self.pick(title_tags)
         if title:
             self.fields["title"] = Text(title.value, Syntax.PLAIN)
+        if ty_code in CONFERENCE_TYPES and "C3" in self.tags and "T2" in self.tags:
+            # Zotero's and the spec's shape: C3 the proceedings, T2 the conference's name
+            proceedings, event = self.pick(("C3",)), self.pick(("T2",))
+            assert proceedings is not None and event is not None
+            self.fields["container_title"] = Text(proceedings.value, Syntax.PLAIN)
+            self.variables["event-title"] = Text(event.value, Syntax.PLAIN)
         container = self.pick(tags_for("container"))
         if container:
             self.fields["container_title"] = Text(container.value, Syntax.PLAIN)

@@ -201,6 +201,10 @@ REPEATABLE_TAGS = frozenset({"A1", "A2", "A3", "A4", "AU", "ED", "KW", "N1", "UR
 # table (as tabled by citation-js, ../shared/schemas/ris); where they differ, Zotero's, as
 # the importer most users meet, unless noted.
 ANY = "*"
+# Conference types: with an event title, T2 is the conference's name and C3 the proceedings'
+# title (Zotero: conferenceName and proceedingsTitle; the RIS spec as citation-js tables it);
+# without one, T2 is the proceedings' title, as other exporters write it
+CONFERENCE_TYPES = frozenset(("CONF", "CPAPER"))
 VARIABLE_TAGS: dict[str, dict[str, str | None]] = {
     # names
     # A2 is the editors slot (TAG_SLOTS) but for books, where it is the series editor (Zotero:

@@ -31,6 +31,7 @@ from ...titles import VOLUME_VARIABLES, as_one_volume
 from ...unwritten import report_unwritten
 from ..sniff import ris as detect  # noqa: F401 (the format's detector, re-exported)
 from .tables import (
+    CONFERENCE_TYPES,
     DEFAULT_RIS_TYPE,
     MAP_VARIABLES,
     REPEATABLE_TAGS,
@@ -152,7 +153,9 @@ def _report_uncarried(record: Record, key: str, report: Reporter) -> None:
 def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[tuple[str, str]]:
     record = as_one_volume(record, report, key, "RIS")
     ty = _ty(record, options)
-    report_unwritten(report, record, key, "RIS", variables_for(ty.upper()))
+    # (an event title without proceedings has no tag: a lone T2 reads back as the proceedings)
+    conference = ty.upper() in CONFERENCE_TYPES and "event-title" in record.variables and bool(record.container_title)
+    report_unwritten(report, record, key, "RIS", variables_for(ty.upper()) | ({"event-title"} if conference else set()))
     variable_tags = _variable_tags(record, ty.upper())
     tags: list[tuple[str, str]] = [("TY", ty)]
     if record.key and options.keep_keys:
@@ -174,7 +177,10 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
             tags.append(("PY", record.issued.literal))
     ids = record.ids
     is_preprint = record.type == "article" and ids.arxiv
-    if record.container_title:
+    if conference and record.container_title:
+        tags.append(("T2", _text(record.variables["event-title"], options)))
+        tags.append(("C3", _text(record.container_title, options)))
+    elif record.container_title:
         tags.append(("T2", _text(record.container_title, options)))
     elif is_preprint:
         tags.append(("T2", "arXiv"))
