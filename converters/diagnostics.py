@@ -18,10 +18,11 @@ if TYPE_CHECKING:
 
 # Extras that say how a BibTeX source wrote what the record carries elsewhere: a part joined
 # into a title, a language's babel name, the macro a value was written with, the keys a
-# patent's countries were written with. The BibTeX writer reads them to write the same
-# again; to every other writer they are no data, so never a loss (CSL-JSON keeps them in
-# custom for the way back). Other "@" extras are data: @preamble text, "and others".
-SOURCE_FORM_PREFIXES = ("bibtex:@joined:", "bibtex:@written:", "bibtex:@string:", "bibtex:@keys:")
+# patent's countries were written with, the field a variable was read from (fjournal). The
+# BibTeX writer reads them to write the same again; to every other writer they are no data,
+# so never a loss (CSL-JSON keeps them in custom for the way back). Other "@" extras are
+# data: @preamble text, "and others".
+SOURCE_FORM_PREFIXES = ("bibtex:@joined:", "bibtex:@written:", "bibtex:@string:", "bibtex:@keys:", "bibtex:@field:")
 
 
 def is_source_form(extra_key: str) -> bool:

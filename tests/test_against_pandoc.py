@@ -160,6 +160,9 @@ def cause_of(field: str, kind: str, theirs, mine, extras: dict | None = None) ->
     under a cause that does not fit it."""
     a, b = words(theirs), words(mine)
     titles = {name: words((extras or {}).get(name, "")) for name in ("volume-title", "title", "container-title")}
+    if field == "container-title" and (extras or {}).get("bibtex:@field:journal") == "container-title-short" \
+            and a == words((extras or {}).get("container-title-short", "")):
+        return "refconv takes the longer fjournal"
     if kind == "refconv loses words" and field in ("title", "container-title") and titles["volume-title"] \
             and not (a - b) - titles["volume-title"]:
         return "pandoc joins the volume's subtitle to the maintitle"
@@ -278,7 +281,8 @@ def _as_listed(divergence) -> dict:
     extras = dict(record.extras) if record is not None else {}
     if record is not None:  # refconv's titles of the entry, for cause_of
         for name, text in (("volume-title", record.variables.get("volume-title")), ("title", record.title),
-                           ("container-title", record.container_title)):
+                           ("container-title", record.container_title),
+                           ("container-title-short", record.variables.get("container-title-short"))):
             if text is not None:
                 extras[name] = text.plain()
     return {"file": file, "entry": key, "field": field, "pandoc": theirs, "refconv": mine,

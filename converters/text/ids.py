@@ -128,6 +128,16 @@ def normalize_isbn(value: str) -> tuple[str, bool]:
     return value.strip(), False
 
 
+def same_isbn(a: str, b: str) -> bool:
+    """Whether two ISBNs name the same book: an ISBN-10 and its ISBN-13 do."""
+    from stdnum import isbn
+
+    try:
+        return isbn.to_isbn13(isbn.compact(a)) == isbn.to_isbn13(isbn.compact(b))
+    except Exception:  # not both valid: equal as written
+        return a.strip() == b.strip()
+
+
 def normalize_issn(value: str) -> tuple[str, bool]:
     """(ISSN as ``NNNN-NNNC``, valid?); an invalid one as given, as for ISBNs."""
     from stdnum import issn

@@ -200,3 +200,64 @@ def agree(date: Date, year: str | None, month: str | None) -> bool:
         parsed = _month(month)
         return parsed is not None and parsed.month == date.month
     return True
+
+
+# prose dates in Beebe's fields (meetingdate, confdate, onlinedate, lastaccess): "Aug 29--Sep 2
+# 1977", "22--23 March 1991", "May 28--30, 1986", "September 8, 2020", "25 Jun 2003"
+_RANGE_DASH = re.compile(r"\s*(?:-{1,3}|–|—)\s*")
+_PROSE_TOKEN = re.compile(r"[^\W\d_]+\.?|\d+|[,\s]+|.")
+
+
+def parse_prose(text: str, field: str) -> tuple[Date, list[Problem]]:
+    """A date written in words, a day range or a month range in one year; what is not one
+    is kept as a literal date (an info: these fields are free text)."""
+    iso, problems = parse_iso(text, field)
+    if not problems:  # (as refconv's BibTeX writer writes a date)
+        return iso, []
+    plain = tex_to_unicode(text).replace("\xa0", " ").strip()
+    halves = _RANGE_DASH.split(plain)
+    parts = [_prose_part(half) for half in halves] if len(halves) <= 2 else [None]
+    if all(part is not None for part in parts):
+        start = parts[0]
+        end = parts[-1]
+        assert start is not None and end is not None
+        year = end[0] if end[0] is not None else start[0]
+        first_month = start[1] if start[1] is not None else end[1]
+        last_month = end[1] if end[1] is not None else start[1]
+        if year is not None and start[0] in (None, year) and (start[2] is None or first_month is not None) \
+                and (end[2] is None or last_month is not None):
+            try:
+                first = _prose_date(year, first_month, start[2])
+                last = _prose_date(year, last_month, end[2]) if len(parts) == 2 else first
+            except ValueError:
+                pass
+            else:
+                if last == first:
+                    return first, []
+                if (last.month, last.day or 0) > (first.month, first.day or 0):
+                    return Date(first.year, first.month, first.day, end=last), []
+    return Date(literal=plain), [Problem(field, "bibtex.prose-date", f"{field} '{plain}' is not a date refconv "
+                                         "reads; kept as a literal date", info=True)]
+
+
+def _prose_part(text: str) -> tuple[int | None, int | None, int | None] | None:
+    """(year, month, day) of "Aug 29", "1 Sept. 1988", "30, 1986"; None when it is not one."""
+    year = month = day = None
+    for token in _PROSE_TOKEN.findall(text):
+        if not token.strip(", "):
+            continue
+        if token.isdigit() and len(token) == 4 and year is None:
+            year = int(token)
+        elif token.isdigit() and len(token) <= 2 and day is None and 1 <= int(token) <= 31:
+            day = int(token)
+        elif token[0].isalpha() and month is None and token.lower().rstrip(".") in MONTHS:
+            month = MONTHS[token.lower().rstrip(".")]
+        else:
+            return None
+    return (year, month, day) if (year, month, day) != (None, None, None) else None
+
+
+def _prose_date(year: int, month: int | None, day: int | None) -> Date:
+    if month is not None and day is not None:
+        _check_day(year, month, day)
+    return Date(year, month, day if month is not None else None)

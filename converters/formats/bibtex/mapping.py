@@ -30,6 +30,7 @@ from ...text.ids import (
     normalize_isbn,
     normalize_issn,
     parse_arxiv_id,
+    same_isbn,
     strip_doi,
 )
 from ...text.languages import split_languages, to_bcp47, with_variant
@@ -158,6 +159,9 @@ JOINED_META = "bibtex:@joined:"
 WRITTEN_META = "bibtex:@written:"
 # "and others" closing a name list of the record's maps (CSL names have no et al.)
 ETAL_META = "bibtex:@others:"
+# the variable a field was read into where that is not the field's usual one, under this
+# prefix and the field's name: Beebe's fjournal as the container title, journal as its short form
+FIELD_META = "bibtex:@field:"
 
 # Entry type -> fields holding the container title, first present wins.
 CONTAINER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -238,14 +242,17 @@ VARIABLE_FIELDS: tuple[VariableField, ...] = (
     # journalabr: the journal's abbreviation in Beebe's bibliographies (INSPEC records)
     VariableField("container-title-short", ("shortjournal", "journalabr"), "text"),
     VariableField("collection-title", ("series",), "series"),
-    VariableField("event-title", ("eventtitle",), "text"),
-    VariableField("event-place", ("venue",), "plain"),
-    VariableField("event-date", ("eventdate",), "date"),
+    # the aliases after biblatex's field: Beebe's names of a proceedings' conference (INSPEC
+    # records: conference, meetingaddress, meetingdate; others: conftitle, conflocation, confdate,
+    # procloc, procdate), their dates in words ("Aug 29--Sep 2 1977")
+    VariableField("event-title", ("eventtitle", "conference", "meetingname", "conftitle"), "text"),
+    VariableField("event-place", ("venue", "meetingaddress", "conflocation", "procloc"), "plain"),
+    VariableField("event-date", ("eventdate", "meetingdate", "confdate", "procdate"), "date"),
     VariableField("original-title", ("origtitle",), "text"),
     VariableField("original-publisher", ("origpublisher",), "plain"),
     VariableField("original-publisher-place", ("origlocation",), "list"),
     VariableField("original-date", ("origdate",), "date"),
-    VariableField("number-of-pages", ("pagetotal",), "plain"),
+    VariableField("number-of-pages", ("pagetotal", "pagecount", "numpages"), "plain"),
     VariableField("number-of-volumes", ("volumes",), "plain"),
     # biblatex's part of a volume ("7.2" in pandoc, which joins it to the volume)
     VariableField("part", ("part",), "plain"),
@@ -255,6 +262,8 @@ VARIABLE_FIELDS: tuple[VariableField, ...] = (
     # lccn: Beebe's bibliographies' Library of Congress call number (Zotero's importer reads it so)
     VariableField("call-number", ("library", "lccn"), "plain"),
     VariableField("status", ("pubstate",), "pubstate"),
+    # Beebe's day a journal put the article online (biblatex has no field: read and written so)
+    VariableField("available-date", ("onlinedate",), "date"),
     VariableField("genre", ("type",), "genre"),
 )
 
@@ -274,6 +283,8 @@ PATENT_LOCATION_META = "bibtex:@keys:location"
 # `type` field; @phdthesis, the thesis BibTeX output writes by default, is left without one).
 ENTRY_GENRES = {"mastersthesis": "Master's thesis"}
 
+# biblatex's date fields (ISO 8601); the others read as dates are Beebe's, in words
+ISO_DATE_FIELDS = frozenset(("eventdate", "origdate", "urldate"))
 # Date variables and the prefix of the year/month/day fields read when the date field is absent
 LEGACY_DATES = {"original-date": "orig", "event-date": "event"}
 _VARIABLE_FIELD_NAMES = frozenset(name for rule in VARIABLE_FIELDS for name in rule.fields)
@@ -306,6 +317,8 @@ _URL_MACRO = re.compile(r"^\\url\s*\{(.*)\}$", re.DOTALL)
 _DASHES = re.compile(r"\s*(?:-{1,3}|–|—)\s*")
 _LIST_SEPARATORS = re.compile(r"[,;]")
 _INTEGER = re.compile(r"^\d+$")
+# a number followed by a word without parentheses ("0-901420-59-X hardback")
+_NUMBER_THEN_WORDS = re.compile(r"^(?P<number>[\dXx][\dXx -]*?[\dXx])\s+(?P<words>[^\W\d_].*)$")
 _QUALIFIED = re.compile(r"^\s*(?P<number>[^\s(][^(]*?)\s*(?P<qualifier>\(.*\))?\s*$")
 
 
@@ -434,6 +447,41 @@ class _Builder:
                 value += joiner + part[1].text
                 self.meta[JOINED_META + name] = part[1].text
         self.args["container_title"] = Text(value, Syntax.BIBTEX)
+        if found[0] in ("journal", "journaltitle") and value is found[1].text:
+            self.full_journal(found[0], found[1])
+
+    def full_journal(self, name: str, journal: Value) -> None:
+        """Beebe's fjournal names the journal again, beside a journal field that is often its
+        abbreviation ("IEEE Trans. ...") and sometimes its longer name ("Communications of the
+        Association for Computing Machinery" beside fjournal "Communications of the ACM"). The
+        longer is the container title, the other its short form, unless shortjournal or
+        journalabr gives a third name (then fjournal stays in extras). (Zotero's BibTeX importer
+        takes fjournal as the title whichever is longer.) FIELD_META keys tell the BibTeX writer
+        which variable each field holds, so it writes both again."""
+        found = self.take("fjournal")
+        if not found:
+            return
+        full = found[1].text
+        if _same_words(full, journal.text):
+            self.meta[FIELD_META + "fjournal"] = "container-title"
+            if full.strip() != journal.text.strip():  # hyphenation hints, say: written again as is
+                self.meta[WRITTEN_META + "fjournal"] = full
+            return
+        longer_is_fjournal = len(_words(full)) > len(_words(journal.text))
+        shorter = journal.text if longer_is_fjournal else full
+        short = next((self.fields[n].text for n in _SHORT_JOURNAL_FIELDS
+                      if n in self.fields and self.fields[n].text != ""), None)
+        if short is not None and not _same_words(short, shorter):
+            self.used.discard("fjournal")  # three names, two variables: fjournal stays data
+            return
+        if short is None:
+            self.variables["container-title-short"] = Text(shorter, Syntax.BIBTEX)
+        if longer_is_fjournal:
+            self.args["container_title"] = Text(full, Syntax.BIBTEX)
+            self.meta[FIELD_META + "fjournal"] = "container-title"
+            self.meta[FIELD_META + name] = "container-title-short"
+        else:
+            self.meta[FIELD_META + "fjournal"] = "container-title-short"
 
     def editor_roles(self) -> None:
         """Editors by another name (editortype = {compiler}) in the CSL role of that name; a
@@ -542,11 +590,26 @@ class _Builder:
                 self.warn(problem.code, problem.message, value, problem.field, problem.hint)
 
     def accessed(self) -> None:
-        found = self.take("urldate")
+        """biblatex's urldate (ISO 8601), else Beebe's lastaccess or accessed (in words)."""
+        found = self.take("urldate", "lastaccess", "accessed")
         if found:
-            parsed, problems = dates.parse_iso(found[1].text, "urldate")
-            self.report_dates(problems, {"urldate": found[1]})
-            self.args["accessed"] = parsed
+            self.args["accessed"] = self.date(found[0], found[1], ("urldate", "lastaccess", "accessed"))
+
+    def date(self, name: str, value: Value, aliases: tuple[str, ...]) -> Date:
+        """A date field: biblatex's in ISO 8601, Beebe's in words ("Aug 29--Sep 2 1977"), whose
+        words the BibTeX writer writes again (WRITTEN_META). An alias saying the same date
+        (meetingdate beside the eventdate refconv wrote for it) is read as how it was written."""
+        parsed, problems = _parse_date(name, value.text)
+        if name not in ISO_DATE_FIELDS and value.text.strip() != _iso_text(parsed):
+            self.meta[WRITTEN_META + name] = value.text
+        self.report_dates(problems, {name: value})
+        for alias in aliases:
+            other = self.fields.get(alias)
+            if alias != name and other is not None and alias not in self.used and other.text.strip() \
+                    and alias not in ISO_DATE_FIELDS and _parse_date(alias, other.text)[0] == parsed:
+                self.used.add(alias)
+                self.meta[WRITTEN_META + alias] = other.text
+        return parsed
 
     def identifiers(self) -> None:
         self.dois()
@@ -557,10 +620,27 @@ class _Builder:
             found = self.take(name)
             if found:
                 self.ids[slot] = reader(self, found[1])
+        self.isbn_13()
         for slot in ("pmid", "pmcid"):
             found = self.take(slot)
             if found:
                 self.ids[slot] = _plain(found[1].text)
+
+    def isbn_13(self) -> None:
+        """Beebe's isbn-13 beside isbn: where it names the same books (an ISBN-10 and its
+        ISBN-13 are one book's) the record has them already and the field is how the source
+        wrote them; another book's ISBN joins the record's."""
+        found = self.take("isbn-13")
+        if not found:
+            return
+        have = self.ids.get("isbn", ())
+        new = tuple(n for n in _checked(self, found[1], "isbn-13", "isbn", normalize_isbn)
+                    if not any(same_isbn(n, known) for known in have))
+        if new:
+            self.ids["isbn"] = (*have, *new)
+            self.used.discard("isbn-13")  # as given too: the BibTeX writer writes it again
+        elif "isbn-13" in self.used:
+            self.meta[WRITTEN_META + "isbn-13"] = found[1].text
 
     def typed_variables(self) -> None:
         """The fields of VARIABLE_FIELDS into the record's typed maps (after identifiers(),
@@ -582,9 +662,7 @@ class _Builder:
                 if not people and not etal:
                     self.used.discard(name)
             elif rule.how == "date":
-                parsed, problems = dates.parse_iso(value.text, name)
-                self.report_dates(problems, {name: value})
-                self.dates[rule.variable] = parsed
+                self.dates[rule.variable] = self.date(name, value, rule.fields)
             elif rule.how == "text":
                 self.variables[rule.variable] = Text(value.text, Syntax.BIBTEX)
             elif rule.how == "list":  # "Durham and London", as location
@@ -921,16 +999,17 @@ def _and_step(step: int, char: str, pos: int, possible_end: int) -> tuple[int, i
 
 
 def _isbn(builder: _Builder, value: Value) -> tuple[str, ...]:
-    return _checked(builder, value, "isbn", normalize_isbn)
+    return _checked(builder, value, "isbn", "isbn", normalize_isbn)
 
 
 def _issn(builder: _Builder, value: Value) -> tuple[str, ...]:
-    return _checked(builder, value, "issn", normalize_issn)
+    return _checked(builder, value, "issn", "issn", normalize_issn)
 
 
-def _checked(builder: _Builder, value: Value, name: str, normalise: Callable[[str], tuple[str, bool]]
+def _checked(builder: _Builder, value: Value, name: str, kind: str, normalise: Callable[[str], tuple[str, bool]]
              ) -> tuple[str, ...]:
-    """ISBNs/ISSNs separated by , or ; each maybe qualified: "0-201-13447-0 (paperback)"."""
+    """ISBNs/ISSNs separated by , or ; each maybe qualified: "0-201-13447-0 (paperback)",
+    "0-901420-59-X hardback"."""
     out = []
     for part in _outside_parentheses(_LIST_SEPARATORS, _plain(value.text)):
         match = _QUALIFIED.match(part)
@@ -938,15 +1017,18 @@ def _checked(builder: _Builder, value: Value, name: str, normalise: Callable[[st
             if part.strip():
                 builder.used.discard(name)  # not a number: the field lives on in extras as written
             continue
-        number = match["number"]
+        number, qualifier = match["number"], match["qualifier"]
         if set(number) == {"?"}:  # Beebe's "unknown"
             builder.used.discard(name)
             continue
-        if match["qualifier"]:
+        words = _NUMBER_THEN_WORDS.match(number)
+        if words:
+            number, qualifier = words["number"], words["words"]
+        if qualifier:
             builder.used.discard(name)  # the qualifiers live on in extras, with the numbers
         number, valid = normalise(number)
         if not valid:
-            builder.warn(f"bibtex.bad-{name}", f"{name.upper()} '{number}' has a wrong check digit or length; "
+            builder.warn(f"bibtex.bad-{kind}", f"{kind.upper()} '{number}' has a wrong check digit or length; "
                          "kept as given", value, name)
         out.append(number)
     return tuple(out)
@@ -970,6 +1052,28 @@ def _outside_parentheses(separators: re.Pattern[str], text: str) -> list[str]:
 
 
 _SPLIT_OR_PAREN = re.compile(r"[(),;]")
+_SHORT_JOURNAL_FIELDS = next(rule.fields for rule in VARIABLE_FIELDS if rule.variable == "container-title-short")
+
+
+def _parse_date(name: str, text: str) -> tuple[Date, list[dates.Problem]]:
+    return (dates.parse_iso if name in ISO_DATE_FIELDS else dates.parse_prose)(text, name)
+
+
+def _iso_text(date: Date) -> str | None:
+    """A date as biblatex writes it (2003-06-25, 1994-02-09/1994-02-10), None for a literal."""
+    if date.iso() is None:
+        return None
+    return date.iso() if date.end is None else f"{date.iso()}/{date.end.iso()}"
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Whether two fields say the same, letter case, spacing, hyphenation hints and TeX
+    spelling aside."""
+    return _words(a) == _words(b)
+
+
+def _words(text: str) -> str:
+    return " ".join(_plain(text).replace("\xad", "").casefold().split())
 
 
 def _plain(text: str) -> str:

@@ -36,6 +36,7 @@ from .mapping import (
     ENTRY_GENRES,
     ENTRY_TYPES_WRITTEN,
     ETAL_META,
+    FIELD_META,
     JOINED_META,
     MAIN_TITLE_PARTS,
     PATENT_LOCATION_META,
@@ -386,7 +387,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     else:
         report.warning("write.no-title", f"record has no title; {target} styles and biber will warn",
                        key=key, record=record, field="title")
-    if container_title:
+    if container_title and container in ("journal", "journaltitle") and FIELD_META + "fjournal" in record.extras:
+        record = _full_journal(record, container_title, fields, text, biblatex)
+    elif container_title:
         fields.append((container, text(container_title, protect=container == "booktitle")))
     if main_title:
         title, parts = _split_subtitles(record, main_title, biblatex, MAIN_TITLE_PARTS)
@@ -477,8 +480,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("note", text(record.note)))
     if record.accessed and biblatex:
         fields.append(("urldate", _braced(_iso(record.accessed))))
-    elif record.accessed:
-        report.lost(key, "accessed", target, record=record)
+    elif record.accessed and not any(WRITTEN_META + name in record.extras for name in ("lastaccess", "accessed")):
+        report.lost(key, "accessed", target, record=record)  # (else written as the input had it)
     _variable_fields(record, fields, biblatex, report, key, target, text, item, names, entry_type)
     if not biblatex and not record.authors and not record.editors and "bibtex:key" not in record.extras:
         # plain.bst sorts by author and warns "to sort, need author or key" without one
@@ -577,6 +580,9 @@ def _variable_field(record: Record, fields: list[tuple[str, str]], biblatex: boo
                     value=_iso(value) if isinstance(value, Date) else value.plain())
         return
     if isinstance(value, Date):
+        written = next((alias for alias in rule.fields if WRITTEN_META + alias in record.extras), None)
+        if written is not None and (value.literal or written == name):
+            return  # the input's words (meetingdate, onlinedate): written as it had them, with the extras
         if value.year is not None:
             fields.append((name, _braced(_iso(value))))
         elif value.literal:
@@ -626,6 +632,7 @@ class _Missing:
 _RECORD_FIELD = {
     "author": "authors", "editor": "editors", "title": "title", "subtitle": "title", "titleaddon": "title",
     "journal": "container_title", "journaltitle": "container_title", "booktitle": "container_title",
+    "fjournal": "container_title",
     "howpublished": "container_title", "year": "issued", "volume": "volume", "number": "number",
     "issue": "issue", "pages": "pages", "publisher": "publisher", "school": "publisher",
     "institution": "publisher", "address": "publisher_place", "location": "publisher_place",
@@ -696,6 +703,27 @@ def preamble_blocks(record: Record, report: Reporter, key: str, *, ascii: bool =
 
 
 _NUMBER_IN_LIST = re.compile(r"[0-9][0-9Xx\s-]{7,}[0-9Xx]")
+
+
+def _full_journal(record: Record, full: Text, fields: list[tuple[str, str]], text: Callable[..., str],
+                  biblatex: bool) -> Record:
+    """A journal read with Beebe's fjournal written so again: each of journal and fjournal
+    holds the variable it was read into (FIELD_META), the container title or its short
+    form; biblatex's journaltitle is always the container title. A short form written so
+    is not written a second time as shortjournal in classic BibTeX."""
+    extras = record.extras
+    short = record.variables.get("container-title-short")
+    held = {"container-title": full, "container-title-short": short}
+    journal = full if biblatex else held.get(extras.get(FIELD_META + "journal", "container-title")) or full
+    fjournal = held.get(extras[FIELD_META + "fjournal"]) or full
+    fields.append(("journaltitle" if biblatex else "journal", text(journal)))
+    if WRITTEN_META + "fjournal" not in extras:  # else written as the input had it, with the extras
+        fields.append(("fjournal", text(fjournal)))
+    if not biblatex and short is not None and short in (journal, fjournal):
+        variables = dict(record.variables)
+        del variables["container-title-short"]
+        record = replace(record, variables=variables)
+    return record
 
 
 def _as_given(text: str | None, numbers: tuple[str, ...], normalise: Callable[[str], tuple[str, bool]]) -> str | None:

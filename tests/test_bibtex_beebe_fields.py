@@ -1,0 +1,194 @@
+"""Nelson Beebe's bibliographies (the largest .bib files people share) spell several CSL
+variables their own way: fjournal beside journal, isbn-13 beside isbn, an INSPEC record's
+conference, meetingaddress and meetingdate, dates in words. Each is read into its variable
+and written back as the source had it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import converters
+from converters.formats.bibtex.dates import parse_prose
+from converters.model import Date, Record, Syntax, Text
+
+from .tex_tools import missing_programs, run_biber, run_bibtex
+
+
+def _read(text: str) -> Record:
+    (record,) = converters.loads(text, "bibtex").records
+    return record
+
+
+def _article(fields: str) -> str:
+    return f"@article{{k, author = {{Ann Author}}, title = {{T}}, year = 1990, {fields}}}\n"
+
+
+# --- fjournal -----------------------------------------------------------------------------
+
+# (journal, fjournal, shortjournal or None, container-title, container-title-short or None)
+JOURNALS = [
+    # the usual case: journal is the abbreviation, fjournal the full name
+    ("IEEE Trans. Pattern Anal. Mach. Intell.", "IEEE Transactions on Pattern Analysis and Machine Intelligence", None,
+     "IEEE Transactions on Pattern Analysis and Machine Intelligence", "IEEE Trans. Pattern Anal. Mach. Intell."),
+    # journal the longer name (a @string of the full name), fjournal the usual short one
+    ("Communications of the Association for Computing Machinery", "Communications of the {ACM}", None,
+     "Communications of the Association for Computing Machinery", "Communications of the {ACM}"),
+    # the same name twice
+    ("Scientific American", "Scientific American", None, "Scientific American", None),
+    # a journalabr saying what journal says: journal is that short form
+    ("J. Chem.", "Journal of Chemistry", "J. Chem.", "Journal of Chemistry", "J. Chem."),
+]
+
+
+@pytest.mark.parametrize(("journal", "fjournal", "short", "title", "title_short"), JOURNALS)
+def test_of_journal_and_fjournal_the_longer_is_the_container_title_the_other_its_short_form(
+        journal, fjournal, short, title, title_short):
+    abbreviation = f", journalabr = {{{short}}}" if short else ""
+    record = _read(_article(f"journal = {{{journal}}}, fjournal = {{{fjournal}}}{abbreviation}"))
+    assert record.container_title == Text(title, Syntax.BIBTEX)
+    assert record.variables.get("container-title-short") == (Text(title_short, Syntax.BIBTEX) if title_short else None)
+    assert not [key for key in record.extras if not key.startswith("bibtex:@")]  # nothing left as data
+    (item,) = json.loads(converters.dumps([record], "csl-json"))
+    assert not [key for key in item.get("custom", {}) if not key.startswith("bibtex:@")]
+
+
+@pytest.mark.parametrize(("journal", "fjournal", "short", "title", "title_short"), JOURNALS)
+def test_journal_and_fjournal_are_written_back_as_the_source_had_them(journal, fjournal, short, title, title_short):
+    abbreviation = f", journalabr = {{{short}}}" if short else ""
+    record = _read(_article(f"journal = {{{journal}}}, fjournal = {{{fjournal}}}{abbreviation}"))
+    out = converters.dumps([record], "bibtex", tex="utf8")
+    assert f"  journal = {{{journal}}}," in out and f"  fjournal = {{{fjournal}}}," in out, out
+    assert "shortjournal" not in out  # the short form is in journal or fjournal already
+    assert _read(out) == record
+    biblatex = converters.dumps([record], "biblatex", tex="utf8")
+    assert f"  journaltitle = {{{title}}}," in biblatex and "fjournal = " in biblatex, biblatex
+    assert (f"  shortjournal = {{{title_short}}}," in biblatex) == (title_short is not None)
+    # and through CSL-JSON, whose custom keeps which field held which name
+    again = converters.loads(converters.dumps([record], "csl-json"), "csl-json").records[0]
+    assert converters.dumps([again], "bibtex", tex="utf8") == out
+
+
+def test_a_third_name_in_journalabr_leaves_journal_the_container_and_fjournal_data():
+    record = _read(_article("journal = {J. Chem.}, journalabr = {J Chem}, fjournal = {Journal of Chemistry}"))
+    assert record.container_title == Text("J. Chem.", Syntax.BIBTEX)
+    assert record.variables["container-title-short"] == Text("J Chem", Syntax.BIBTEX)
+    assert record.extras["bibtex:fjournal"] == "Journal of Chemistry"
+
+
+def test_fjournal_differing_from_journal_only_in_hyphenation_hints_is_written_again_as_given():
+    record = _read(_article("journal = {TeXhax}, fjournal = {{\\TeX}{\\-}hax}"))
+    assert record.container_title == Text("TeXhax", Syntax.BIBTEX) and "container-title-short" not in record.variables
+    out = converters.dumps([record], "bibtex", tex="utf8")
+    assert "  journal = {TeXhax}," in out and "  fjournal = {{\\TeX}{\\-}hax}," in out
+
+
+def test_fjournal_reaches_ris_as_the_journal_and_is_not_reported_dropped():
+    record = _read(_article("journal = {Comm. ACM}, fjournal = {Communications of the ACM}"))
+    diagnostics: list = []
+    ris = converters.dumps([record], "ris", diagnostics=diagnostics)
+    assert "T2  - Communications of the ACM\r\n" in ris and "J2  - Comm. ACM\r\n" in ris
+    assert not [d for d in diagnostics if d.code == "write.lost"]
+
+
+# --- isbn-13 --------------------------------------------------------------------------------
+
+
+def test_an_isbn13_naming_the_isbns_books_is_how_the_source_wrote_them():
+    record = _read("@book{k, title = {T}, isbn = {0-486-23928-4, 0-486-23929-2},"
+                   " isbn-13 = {978-0-486-23928-6, 978-0-486-23929-3}}")
+    assert record.ids.isbn == ("0-486-23928-4", "0-486-23929-2")
+    assert record.extras == {"bibtex:@written:isbn-13": "978-0-486-23928-6, 978-0-486-23929-3"}
+    diagnostics: list = []
+    converters.dumps([record], "ris", diagnostics=diagnostics)
+    assert not [d for d in diagnostics if d.code == "write.lost"]
+    out = converters.dumps([record], "bibtex")
+    assert "  isbn-13 = {978-0-486-23928-6, 978-0-486-23929-3}," in out and _read(out) == record
+
+
+def test_an_isbn13_of_another_book_joins_the_records_isbns():
+    record = _read("@book{k, title = {T}, isbn = {94-6208-440-8},"
+                   " isbn-13 = {978-94-6208-440-7, 978-94-6208-451-3 (pdf)}}")
+    assert record.ids.isbn == ("94-6208-440-8", "978-94-6208-451-3")
+    assert record.extras["bibtex:isbn-13"] == "978-94-6208-440-7, 978-94-6208-451-3 (pdf)"  # the qualifier
+
+
+def test_a_qualifier_without_parentheses_is_no_part_of_the_isbn():
+    record = _read("@book{k, title = {T}, isbn = {0-901420-59-X hardback}}")
+    assert record.ids.isbn == ("0-901420-59-X",)
+    assert record.extras["bibtex:isbn"] == "0-901420-59-X hardback"  # the word lives on with the number
+
+
+# --- conferences and dates in words -----------------------------------------------------------
+
+# (Beebe's date as written, the date)
+DATES_IN_WORDS = [
+    ("Aug 29--Sep 2 1977", Date(1977, 8, 29, end=Date(1977, 9, 2))),
+    ("Feb 9--10 1994", Date(1994, 2, 9, end=Date(1994, 2, 10))),
+    ("22--23 March 1991", Date(1991, 3, 22, end=Date(1991, 3, 23))),
+    ("May 28--30, 1986", Date(1986, 5, 28, end=Date(1986, 5, 30))),
+    ("29 Aug.--1 Sept. 1988", Date(1988, 8, 29, end=Date(1988, 9, 1))),
+    ("September 8, 2020", Date(2020, 9, 8)),
+    ("25 Jun 2003", Date(2003, 6, 25)),
+    ("May 1990", Date(1990, 5)),
+    ("1994-02-09/1994-02-10", Date(1994, 2, 9, end=Date(1994, 2, 10))),  # as refconv writes a date
+    # no date refconv reads: kept as written
+    ("08/29--09/02/77", Date(literal="08/29–09/02/77")),
+    ("held in Anaheim, California; 27--31 July 1987", Date(literal="held in Anaheim, California; 27–31 July 1987")),
+    ("Feb 30 1990", Date(literal="Feb 30 1990")),
+    ("Dec 30--Jan 2 1990", Date(literal="Dec 30–Jan 2 1990")),
+    ("10 11 1994", Date(literal="10 11 1994")),
+]
+
+
+@pytest.mark.parametrize(("text", "date"), DATES_IN_WORDS, ids=[t for t, _ in DATES_IN_WORDS])
+def test_a_date_in_words_is_read_or_kept_as_a_literal(text, date):
+    parsed, problems = parse_prose(text, "meetingdate")
+    assert parsed == date
+    assert [p.info for p in problems] == ([True] if date.literal else [])
+
+
+def test_an_inspec_conference_is_the_event_and_its_fields_come_back():
+    source = ("@inproceedings{k, author = {Ann Author}, title = {T}, booktitle = {Proc. X}, year = 1994,"
+              " conference = {IEEE Conf on Sci J}, meetingaddress = {San Jose, CA, USA},"
+              " meetingdate = {Feb 9--10 1994}, pagecount = {10}, onlinedate = {25 Jun 2003},"
+              " lastaccess = {23 November 2010}}\n")
+    record = _read(source)
+    assert record.variables["event-title"] == Text("IEEE Conf on Sci J", Syntax.BIBTEX)
+    assert record.variables["event-place"] == Text("San Jose, CA, USA")
+    assert record.variables["number-of-pages"] == Text("10")
+    assert record.dates["event-date"] == Date(1994, 2, 9, end=Date(1994, 2, 10))
+    assert record.dates["available-date"] == Date(2003, 6, 25)
+    assert record.accessed == Date(2010, 11, 23)
+    assert all(key.startswith("bibtex:@written:") for key in record.extras)
+    for dialect in ("bibtex", "biblatex"):
+        out = converters.dumps([record], dialect)
+        for words in ("meetingdate = {Feb 9--10 1994}", "onlinedate = {25 Jun 2003}",
+                      "lastaccess = {23 November 2010}"):
+            assert words in out, out  # the words as written, beside biblatex's ISO field
+        assert "eventdate = {1994-02-09/1994-02-10}" in out
+        assert _read(out) == record
+        assert converters.dumps([_read(out)], dialect) == out  # and again: the same
+
+
+def test_conference_words_that_are_no_date_are_an_event_date_written_back_as_they_were():
+    record = _read("@inproceedings{k, title = {T}, booktitle = {B}, year = 1977, confdate = {08/29--09/02/77}}")
+    assert record.dates["event-date"] == Date(literal="08/29–09/02/77")
+    diagnostics: list = []
+    out = converters.dumps([record], "biblatex", diagnostics=diagnostics)
+    assert "  confdate = {08/29--09/02/77}," in out and "eventdate" not in out  # biber would refuse it
+    assert not [d for d in diagnostics if d.severity == "warning"]
+
+
+@pytest.mark.skipif(bool(missing_programs()), reason="the real TeX tools are not installed")
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_beebes_fields_as_written_pass_bibtex_and_biber(dialect):
+    records = converters.loads(
+        _article("journal = {Comm. ACM}, fjournal = {Communications of the ACM},"
+                 " isbn = {0-486-23928-4}, isbn-13 = {978-0-486-23928-6}")
+        + "@inproceedings{p, author = {Ann Author}, title = {P}, booktitle = {Proc. X}, year = 1994,"
+          " conference = {IEEE Conf}, meetingaddress = {San Jose}, meetingdate = {Feb 9--10 1994},"
+          " confdate = {08/29--09/02/77}}\n", "bibtex").records
+    run = (run_biber if dialect == "biblatex" else run_bibtex)(converters.dumps(records, dialect))
+    assert sorted(run.keys) == ["k", "p"] and not run.tool_errors and not run.latex_errors, run.log[-3000:]
