@@ -192,3 +192,68 @@ def test_beebes_fields_as_written_pass_bibtex_and_biber(dialect):
           " confdate = {08/29--09/02/77}}\n", "bibtex").records
     run = (run_biber if dialect == "biblatex" else run_bibtex)(converters.dumps(records, dialect))
     assert sorted(run.keys) == ["k", "p"] and not run.tool_errors and not run.latex_errors, run.log[-3000:]
+
+
+def test_conferenceyear_beside_meetingdate_is_how_the_source_wrote_its_year_and_alone_is_the_event_year():
+    record = _read("@inproceedings{k, title = {T}, booktitle = {B}, year = 1994,"
+                   " meetingdate = {Feb 9--10 1994}, conferenceyear = {1994}}")
+    assert record.dates["event-date"] == Date(1994, 2, 9, end=Date(1994, 2, 10))
+    assert record.extras["bibtex:@written:conferenceyear"] == "1994"
+    alone = _read("@inproceedings{k, title = {T}, booktitle = {B}, year = 1994, conferenceyear = {1993}}")
+    assert alone.dates["event-date"] == Date(1993)
+    other = _read("@inproceedings{k, title = {T}, booktitle = {B}, year = 1994,"
+                  " meetingdate = {Feb 9--10 1994}, conferenceyear = {1993}}")
+    assert other.extras["bibtex:conferenceyear"] == "1993"  # another year: data, not a source form
+
+
+def test_lastchecked_is_the_access_date_and_written_back_in_classic_bibtex():
+    record = _read("@misc{k, title = {T}, url = {https://example.org}, lastchecked = {2020-01-02}}")
+    assert record.accessed == Date(2020, 1, 2)
+    diagnostics: list = []
+    out = converters.dumps([record], "bibtex", diagnostics=diagnostics)
+    assert "  lastchecked = {2020-01-02}," in out  # classic BibTeX has no urldate: the field as it was
+    assert not [d for d in diagnostics if d.code == "write.lost"]
+
+
+def test_a_books_booktitle_naming_itself_is_how_the_source_wrote_its_title():
+    # Beebe's @Proceedings and biblatex's @collection repeat the title for the entries that crossref them
+    record = _read("@proceedings{p, title = {Proceedings of {TeX}84}, booktitle = {Proceedings of {\\TeX}84},"
+                   " year = 1984}\n")
+    assert record.extras["bibtex:@written:booktitle"] == "Proceedings of {\\TeX}84"
+    assert "bibtex:booktitle" not in record.extras
+    assert "  booktitle = {Proceedings of {\\TeX}84}," in converters.dumps([record], "bibtex")
+    (item,) = json.loads(converters.dumps([record], "csl-json"))
+    assert "container-title" not in item and "bibtex:booktitle" not in item["custom"]
+    other = _read("@book{b, title = {A Book}, booktitle = {Another Work}, year = 1984}\n")
+    assert other.extras["bibtex:booktitle"] == "Another Work"  # naming another work: data
+
+
+# --- howpublished ------------------------------------------------------------------------------
+
+
+def test_howpublished_is_the_container_title_where_the_writer_puts_one():
+    record = _read("@misc{k, title = {A post}, howpublished = {Bigelow \\& Holmes (blog)}, year = 2020}")
+    assert record.container_title == Text("Bigelow \\& Holmes (blog)", Syntax.BIBTEX)
+    assert "bibtex:howpublished" not in record.extras
+    web = Record(type="webpage", title=Text("A post"), container_title=Text("Bigelow & Holmes (blog)"))
+    for dialect in ("bibtex", "biblatex"):
+        out = converters.dumps([web], dialect)
+        assert "  howpublished = {Bigelow \\& Holmes (blog)}," in out
+        assert converters.loads(out, dialect).records[0].container_title.plain() == "Bigelow & Holmes (blog)"
+
+
+def test_a_link_in_howpublished_is_the_url_and_written_back_where_it_was():
+    record = _read("@misc{k, title = {T}, howpublished = {\\url{https://example.org/a_b}}, year = 2020}")
+    assert record.ids.url == "https://example.org/a_b" and record.container_title is None
+    out = converters.dumps([record], "bibtex")
+    assert "  howpublished = {\\url{https://example.org/a_b}}," in out  # plain.bst prints howpublished
+    same = _read("@misc{k, title = {T}, url = {https://example.org}, howpublished = {\\url{https://example.org}}}")
+    assert same.ids.url == "https://example.org" and "bibtex:@written:howpublished" in same.extras
+    assert "bibtex:howpublished" not in same.extras
+    other = _read("@misc{k, title = {T}, url = {https://example.org}, howpublished = {\\url{https://other.org}}}")
+    assert other.extras["bibtex:howpublished"] == "\\url{https://other.org}"  # a second link: data
+
+
+def test_a_periodicals_howpublished_is_no_container_of_it():
+    record = _read("@periodical{k, title = {Journal of High Energy Physics}, howpublished = {Online journal.}}")
+    assert record.container_title is None and record.extras["bibtex:howpublished"] == "Online journal."

@@ -362,3 +362,28 @@ def test_an_editortype_without_a_csl_role_leaves_the_editors_editors():
     for kind in ("redactor", "organizer"):  # (biblatex's organizer edits a collection: not CSL's)
         record = _read(f"@book{{b, title = {{T}}, editor = {{Roe, Rita}}, editortype = {{{kind}}}, year = 2000}}")
         assert [n.family for n in record.editors] == ["Roe"] and record.extras["bibtex:editortype"] == kind
+
+
+def test_a_type_bibtex_cannot_write_is_reported_with_what_it_reads_back_as():
+    # classic BibTeX has no @online or @dataset: written as @misc, read back as a document
+    for csl_type, dialect, entry in (("webpage", "bibtex", "@misc"), ("dataset", "bibtex", "@misc"),
+                                     ("song", "biblatex", "@misc")):
+        diagnostics: list = []
+        converters.dumps([Record(type=csl_type, title=Text("T"))], dialect, diagnostics=diagnostics)
+        (moved,) = [d for d in diagnostics if d.field == "type"]
+        assert f"{entry} (read back as document)" in moved.message, moved.message
+    for csl_type in ("webpage", "dataset", "article-journal", "book", "thesis"):
+        diagnostics = []
+        converters.dumps([Record(type=csl_type, title=Text("T"))], "biblatex", diagnostics=diagnostics)
+        assert not [d for d in diagnostics if d.field == "type"], csl_type
+
+
+@pytest.mark.parametrize("csl_type", ["article-magazine", "article-newspaper"])
+def test_a_magazine_or_newspaper_article_is_an_article_with_its_entrysubtype_both_ways(csl_type):
+    record = Record(type=csl_type, title=Text("T"), container_title=Text("Byte"))
+    for dialect in ("bibtex", "biblatex"):
+        diagnostics: list = []
+        out = converters.dumps([record], dialect, diagnostics=diagnostics)
+        assert out.startswith("@article{") and f"  entrysubtype = {{{csl_type[8:]}}}," in out
+        again = _read(out)
+        assert again.type == csl_type and not again.extras and not [d for d in diagnostics if d.field == "type"]

@@ -40,6 +40,8 @@ RICH = [
            issued=Date(2019, end=Date(2020)), number="WHO/7", publisher="WHO", accessed=Date(2024, 1, 2)),
     Record(type="thesis", title=Text("A thesis"), authors=(Name(family="Roe", given="Richard"),), issued=Date(2010),
            publisher="MIT"),
+    Record(type="webpage", title=Text("A post"), authors=(Name(family="Bigelow", given="Chuck"),), issued=Date(2020, 5),
+           container_title=Text("Bigelow & Holmes (blog)"), ids=Identifiers(url="https://example.org/post")),
 ]
 RICH = [r.evolve(position=Position("rich", n + 1)) for n, r in enumerate(RICH)]
 
@@ -53,7 +55,8 @@ CARRIES = {
     "refconv-json": set(FIELDS),
     "csl-json": set(FIELDS),
     "biblatex": set(FIELDS) - {"editors_etal"},
-    "bibtex": set(FIELDS) - {"ids.arxiv_version", "accessed", "editors_etal"},
+    # classic BibTeX has no @online: the web page is a @misc, which reads back as a document
+    "bibtex": set(FIELDS) - {"ids.arxiv_version", "accessed", "editors_etal", "type"},
     "ris": set(FIELDS) - {"authors_etal", "editors_etal", "ids.arxiv_version", "ids.pmid", "ids.pmcid"},
     "jats": set(FIELDS) - {"abstract", "keywords", "language", "ids.arxiv_version", "ids.arxiv_class"},
 }

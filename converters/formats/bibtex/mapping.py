@@ -169,7 +169,9 @@ CONTAINER_FIELDS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("inbook", "incollection", "inproceedings", "conference", "inreference", "bookinbook",
                      "suppbook", "suppcollection"), ("booktitle",)),
 }
-DEFAULT_CONTAINER_FIELDS = ("journaltitle", "journal")
+# howpublished: where the writer puts the container title of a @misc, @online, @booklet ...
+# (a website's name, "Bigelow & Holmes (blog)"), read back so; pandoc reads it as the publisher
+DEFAULT_CONTAINER_FIELDS = ("journaltitle", "journal", "howpublished")
 # A container title field -> its biblatex parts, joined the way biblatex prints them.
 CONTAINER_PARTS: dict[str, tuple[tuple[str, str], ...]] = {
     "booktitle": (("booksubtitle", ": "), ("booktitleaddon", ". ")),
@@ -247,7 +249,7 @@ VARIABLE_FIELDS: tuple[VariableField, ...] = (
     # procloc, procdate), their dates in words ("Aug 29--Sep 2 1977")
     VariableField("event-title", ("eventtitle", "conference", "meetingname", "conftitle"), "text"),
     VariableField("event-place", ("venue", "meetingaddress", "conflocation", "procloc"), "plain"),
-    VariableField("event-date", ("eventdate", "meetingdate", "confdate", "procdate"), "date"),
+    VariableField("event-date", ("eventdate", "meetingdate", "confdate", "procdate", "conferenceyear"), "date"),
     VariableField("original-title", ("origtitle",), "text"),
     VariableField("original-publisher", ("origpublisher",), "plain"),
     VariableField("original-publisher-place", ("origlocation",), "list"),
@@ -283,6 +285,8 @@ PATENT_LOCATION_META = "bibtex:@keys:location"
 # `type` field; @phdthesis, the thesis BibTeX output writes by default, is left without one).
 ENTRY_GENRES = {"mastersthesis": "Master's thesis"}
 
+# the access date's fields, first present wins: biblatex's, Beebe's, an older convention's
+ACCESSED_FIELDS = ("urldate", "lastaccess", "accessed", "lastchecked")
 # biblatex's date fields (ISO 8601); the others read as dates are Beebe's, in words
 ISO_DATE_FIELDS = frozenset(("eventdate", "origdate", "urldate"))
 # Date variables and the prefix of the year/month/day fields read when the date field is absent
@@ -312,6 +316,7 @@ EPRINT_URLS = {
 }
 ARXIV_CLASS_FIELDS = ("eprintclass", "primaryclass")
 
+_LINK = re.compile(r"(?:https?|ftp)://\S+|mailto:\S+", re.IGNORECASE)
 _TEX_ESCAPE_IN_VERBATIM = re.compile(r"\\([_%&#$~])")
 _URL_MACRO = re.compile(r"^\\url\s*\{(.*)\}$", re.DOTALL)
 _DASHES = re.compile(r"\s*(?:-{1,3}|–|—)\s*")
@@ -383,6 +388,7 @@ class _Builder:
                 READERS[how](self, slot, *found)
         self.subtitles()
         self.container()
+        self.own_booktitle()
         volume_of_a_book = self.main_title()
         self.publisher(csl_type)
         self.numbers()
@@ -409,35 +415,30 @@ class _Builder:
         )
 
     def csl_type(self) -> str:
-        entry_type = self.entry.type
-        if entry_type in PREPRINT_TYPES and self.is_arxiv():
-            return "article"
-        if entry_type == "article":
-            subtype = self.fields.get("entrysubtype")
-            if subtype is not None and subtype.text.strip().lower() in ARTICLE_SUBTYPES:
-                return ARTICLE_SUBTYPES[subtype.text.strip().lower()]
-        if entry_type not in ENTRY_TYPES:
+        if self.entry.type not in ENTRY_TYPES:
             self.report.info("bibtex.unknown-type", f"unknown entry type @{self.entry.written_type}; read as "
                              f"'{UNKNOWN_TYPE}'", line=self.entry.line, column=self.entry.column,
                              key=self.entry.key, hint="the type is kept in extras as bibtex:type")
-        return ENTRY_TYPES.get(entry_type, UNKNOWN_TYPE)
+        fields = self.fields
+        csl_type = entry_csl_type(self.entry.type, lambda name: fields[name].text if name in fields else None)
+        if csl_type in ARTICLE_SUBTYPES.values():
+            self.drop("entrysubtype")  # the type says it; the writer writes it again
+        return csl_type
 
     def is_arxiv(self) -> bool:
-        kind = next((self.fields[n].text for n in ARXIV_TYPE_FIELDS if n in self.fields), None)
-        if kind is not None:
-            return kind.strip().lower() == "arxiv"
-        eprint = self.fields.get("eprint")
-        if eprint is not None and eprint.text.strip().lower().startswith("arxiv:"):
-            return True
-        doi = self.fields.get("doi")
-        return doi is not None and strip_doi(_verbatim(doi.text)).lower().startswith("10.48550/arxiv.")
+        fields = self.fields
+        return _is_arxiv(lambda name: fields[name].text if name in fields else None)
 
     def container(self) -> None:
         """biblatex prints "Booktitle: Booksubtitle. Booktitleaddon" (and "Journaltitle:
         Journalsubtitle"), as pandoc reads them: a container title without its parts loses words.
         The parts stay in extras under a meta key (``bibtex:@joined:booksubtitle``) that the
         BibTeX writer does not write again as a field, so the joined words are not doubled."""
-        found = self.take(*CONTAINER_FIELDS.get(self.entry.type, DEFAULT_CONTAINER_FIELDS))
+        names = CONTAINER_FIELDS.get(self.entry.type, DEFAULT_CONTAINER_FIELDS)
+        if "howpublished" in names and (self.howpublished_url() is not None or self.entry.type == "periodical"):
+            # a link, read by urls(); a periodical's says how the periodical itself appears
+            names = tuple(n for n in names if n != "howpublished")
+        found = self.take(*names)
         if not found:
             return
         value = found[1].text
@@ -449,6 +450,19 @@ class _Builder:
         self.args["container_title"] = Text(value, Syntax.BIBTEX)
         if found[0] in ("journal", "journaltitle") and value is found[1].text:
             self.full_journal(found[0], found[1])
+
+    def own_booktitle(self) -> None:
+        """A @book's or @proceedings' booktitle (and booksubtitle) naming the entry itself, as
+        Beebe and biblatex's examples write them for the entries that crossref it to inherit:
+        how the source wrote the title again, written back as it was."""
+        if self.entry.type in CONTAINER_FIELDS:
+            return
+        for field, own in (("booktitle", "title"), ("booksubtitle", "subtitle")):
+            value, title = self.fields.get(field), self.fields.get(own)
+            if value is not None and title is not None and field not in self.used \
+                    and _same_words(value.text, title.text):
+                self.used.add(field)
+                self.meta[WRITTEN_META + field] = value.text
 
     def full_journal(self, name: str, journal: Value) -> None:
         """Beebe's fjournal names the journal again, beside a journal field that is often its
@@ -590,23 +604,25 @@ class _Builder:
                 self.warn(problem.code, problem.message, value, problem.field, problem.hint)
 
     def accessed(self) -> None:
-        """biblatex's urldate (ISO 8601), else Beebe's lastaccess or accessed (in words)."""
-        found = self.take("urldate", "lastaccess", "accessed")
+        """biblatex's urldate (ISO 8601), else Beebe's lastaccess or accessed, or lastchecked
+        (Zotero's importer reads it), in words."""
+        found = self.take(*ACCESSED_FIELDS)
         if found:
-            self.args["accessed"] = self.date(found[0], found[1], ("urldate", "lastaccess", "accessed"))
+            self.args["accessed"] = self.date(found[0], found[1], ACCESSED_FIELDS)
 
     def date(self, name: str, value: Value, aliases: tuple[str, ...]) -> Date:
         """A date field: biblatex's in ISO 8601, Beebe's in words ("Aug 29--Sep 2 1977"), whose
         words the BibTeX writer writes again (WRITTEN_META). An alias saying the same date
-        (meetingdate beside the eventdate refconv wrote for it) is read as how it was written."""
+        (meetingdate beside the eventdate refconv wrote for it, conferenceyear beside
+        meetingdate) is read as how it was written."""
         parsed, problems = _parse_date(name, value.text)
-        if name not in ISO_DATE_FIELDS and value.text.strip() != _iso_text(parsed):
+        if name not in ISO_DATE_FIELDS:
             self.meta[WRITTEN_META + name] = value.text
         self.report_dates(problems, {name: value})
         for alias in aliases:
             other = self.fields.get(alias)
             if alias != name and other is not None and alias not in self.used and other.text.strip() \
-                    and alias not in ISO_DATE_FIELDS and _parse_date(alias, other.text)[0] == parsed:
+                    and alias not in ISO_DATE_FIELDS and _agrees(_parse_date(alias, other.text)[0], parsed):
                 self.used.add(alias)
                 self.meta[WRITTEN_META + alias] = other.text
         return parsed
@@ -778,8 +794,22 @@ class _Builder:
         kind = next((self.fields[n].text for n in ARXIV_TYPE_FIELDS if n in self.fields), None)
         return kind.strip().lower() if kind else None
 
+    def howpublished_url(self) -> str | None:
+        """howpublished holding only a link (\\url{...}, or http://...), as people write one for
+        a web page in classic BibTeX, which has no url field; Zotero reads it so too."""
+        value = self.fields.get("howpublished")
+        url = _verbatim(value.text) if value is not None else ""
+        return url if _LINK.fullmatch(url) else None
+
     def urls(self) -> None:
         found = self.take("url")
+        link = self.howpublished_url()
+        if link is not None and "howpublished" not in self.used:
+            if not found or _verbatim(found[1].text) == link:
+                # how the source wrote the link (classic styles print howpublished, not url)
+                self.used.add("howpublished")
+                self.meta[WRITTEN_META + "howpublished"] = self.fields["howpublished"].text
+                found = found or ("howpublished", self.fields["howpublished"])
         if not found:
             return
         url = _verbatim(found[1].text)
@@ -811,6 +841,29 @@ class _Builder:
                 continue
             extras["bibtex:field:type" if name == "type" else f"bibtex:{name}"] = value.text
         return extras
+
+
+def entry_csl_type(entry_type: str, field: Callable[[str], str | None]) -> str:
+    """The CSL type of an entry of this (lower-case) type whose fields ``field`` gives (TeX
+    as written, None when absent): the reader's rule, which the writer checks its choice by."""
+    if entry_type in PREPRINT_TYPES and _is_arxiv(field):
+        return "article"
+    if entry_type == "article":
+        subtype = (field("entrysubtype") or "").strip().lower()
+        if subtype in ARTICLE_SUBTYPES:
+            return ARTICLE_SUBTYPES[subtype]
+    return ENTRY_TYPES.get(entry_type, UNKNOWN_TYPE)
+
+
+def _is_arxiv(field: Callable[[str], str | None]) -> bool:
+    kind = next((text for name in ARXIV_TYPE_FIELDS if (text := field(name)) is not None), None)
+    if kind is not None:
+        return kind.strip().lower() == "arxiv"
+    eprint = field("eprint")
+    if eprint is not None and eprint.strip().lower().startswith("arxiv:"):
+        return True
+    doi = field("doi")
+    return doi is not None and strip_doi(_verbatim(doi)).lower().startswith("10.48550/arxiv.")
 
 
 def _read_text(builder: _Builder, slot: str, name: str, value: Value) -> None:
@@ -1059,11 +1112,10 @@ def _parse_date(name: str, text: str) -> tuple[Date, list[dates.Problem]]:
     return (dates.parse_iso if name in ISO_DATE_FIELDS else dates.parse_prose)(text, name)
 
 
-def _iso_text(date: Date) -> str | None:
-    """A date as biblatex writes it (2003-06-25, 1994-02-09/1994-02-10), None for a literal."""
-    if date.iso() is None:
-        return None
-    return date.iso() if date.end is None else f"{date.iso()}/{date.end.iso()}"
+def _agrees(alias: Date, date: Date) -> bool:
+    """Whether a second field says the date again: the same date, or its year alone."""
+    return alias == date or (alias.literal is None and alias.month is None and alias.end is None
+                             and alias.season is None and alias.year == date.year)
 
 
 def _same_words(a: str, b: str) -> bool:

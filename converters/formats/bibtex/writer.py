@@ -29,6 +29,8 @@ from ...text.months import MACROS, SEASON_NAMES
 from ...text.tex_encode import CharSink, combining_to_macros
 from ...unwritten import report_unwritten
 from .mapping import (
+    ACCESSED_FIELDS,
+    ARTICLE_SUBTYPES,
     COUNTRY_KEYS,
     DEFAULT_ENTRY_TYPE,
     EDITOR_FIELDS,
@@ -49,6 +51,7 @@ from .mapping import (
     VARIABLE_FIELDS,
     WRITTEN_META,
     VariableField,
+    entry_csl_type,
     list_items,
 )
 
@@ -387,6 +390,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     else:
         report.warning("write.no-title", f"record has no title; {target} styles and biber will warn",
                        key=key, record=record, field="title")
+    if entry_type == "article" and record.type in _ARTICLE_SUBTYPES:  # biblatex's; BibTeX styles ignore it
+        fields.append(("entrysubtype", _braced(_ARTICLE_SUBTYPES[record.type])))
     if container_title and container in ("journal", "journaltitle") and FIELD_META + "fjournal" in record.extras:
         record = _full_journal(record, container_title, fields, text, biblatex)
     elif container_title:
@@ -480,7 +485,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("note", text(record.note)))
     if record.accessed and biblatex:
         fields.append(("urldate", _braced(_iso(record.accessed))))
-    elif record.accessed and not any(WRITTEN_META + name in record.extras for name in ("lastaccess", "accessed")):
+    elif record.accessed and not any(WRITTEN_META + name in record.extras for name in ACCESSED_FIELDS[1:]):
         report.lost(key, "accessed", target, record=record)  # (else written as the input had it)
     _variable_fields(record, fields, biblatex, report, key, target, text, item, names, entry_type)
     if not biblatex and not record.authors and not record.editors and "bibtex:key" not in record.extras:
@@ -527,7 +532,18 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                        f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, record=record,
                        field=path)
         report.lost(key, path, target, f"{tex.UNMAPPED} (no LaTeX macro)", record=record, value=shown)
+    written_as = {name.lower(): value for name, value in fields}
+    read_back = entry_csl_type(entry_type, lambda name: _unbraced(written_as[name]) if name in written_as else None)
+    if read_back != record.type:  # (classic BibTeX has no @online, @dataset, entrysubtype ...)
+        report.lost(key, "type", target, f"@{entry_type} (read back as {read_back})", record=record, value=record.type)
     return entry_type, fields
+
+
+_ARTICLE_SUBTYPES = {csl_type: subtype for subtype, csl_type in ARTICLE_SUBTYPES.items()}
+
+
+def _unbraced(value: str) -> str:
+    return value[1:-1] if value.startswith("{") and value.endswith("}") else value
 
 
 def _jurisdiction(record: Record, value: Text, mode: str, missing: CharSink) -> str:
