@@ -309,3 +309,18 @@ def test_a_conference_paper_with_an_event_title_is_written_in_zoteros_shape_and_
     diagnostics = []
     assert "TUG 2024" not in converters.dumps([alone], "ris", diagnostics=diagnostics)
     assert [d.field for d in diagnostics if d.code == "write.lost"] == ["event-title"]
+
+
+def test_web_of_sciences_publisher_city_iso_abbreviation_and_month_day_are_read():
+    # Web of Science's RIS: PU/PI instead of PB/CY, JI the ISO abbreviation, DA without the year
+    record = _read_one(_ris("JOUR", "T2  - PLOS ONE", "PU  - PUBLIC LIBRARY SCIENCE", "PI  - SAN FRANCISCO",
+                            "J9  - PLOS ONE", "JI  - PLoS One", "DA  - SEP 22", "PY  - 2010"))
+    assert (record.publisher, record.publisher_place) == ("PUBLIC LIBRARY SCIENCE", "SAN FRANCISCO")
+    assert record.variables["container-title-short"] == Text("PLoS One")
+    assert record.issued == Date(2010, 9, 22)
+    assert dict(record.extras) == {"ris:J9": "PLOS ONE"}  # its own 29-character abbreviation
+    month = _read_one(_ris("JOUR", "DA  - DEC", "PY  - 2016"))
+    assert month.issued == Date(2016, 12) and not month.extras
+    # PB and CY, where given, win; a differing PU is kept
+    both = _read_one(_ris("BOOK", "PB  - Springer", "PU  - SPRINGER NATURE"))
+    assert both.publisher == "Springer" and both.extras["ris:PU"] == "SPRINGER NATURE"

@@ -42,7 +42,7 @@ from ...text.ids import (
     parse_arxiv_id,
     strip_doi,
 )
-from ...text.months import SEASONS
+from ...text.months import SEASONS, month_number
 from ...text.names import (
     ORGANISATION_WORDS,
     PARTICLES,
@@ -528,7 +528,7 @@ class _Builder:
         return tuple(names), etal
 
     def _dates(self) -> None:
-        issued = self._first_date(self.take(*tags_for("issued")), literal=True)
+        issued = self._first_date(_month_day_of_year(self.take(*tags_for("issued"))), literal=True)
         if issued:
             self.fields["issued"] = issued
         accessed = self._first_date(self.take(*tags_for("accessed")), literal=False)
@@ -757,6 +757,27 @@ def _writer_ty(csl_type: str, options: Options) -> str:
 def _agrees(date: Date, chosen: Date) -> bool:
     return date.year == chosen.year and all(
         getattr(date, part) in (None, getattr(chosen, part)) for part in ("month", "day"))
+
+
+_MONTH_DAY = re.compile(r"^\s*(?P<month>[^\W\d_]{3,}\.?)(?:\s+(?P<day>\d{1,2}))?\s*$")
+_YEAR = re.compile(r"^\s*(?P<year>\d{4})\s*$")
+
+
+def _month_day_of_year(entries: list[_Entry]) -> list[_Entry]:
+    """Web of Science writes the month and day in DA without the year (DA  - SEP 22) and the
+    year in PY: one date, 2010/09/22/."""
+    year = next((m["year"] for e in entries if e.tag == "PY" and (m := _YEAR.match(e.value))), None)
+    if year is None:
+        return entries
+    out = []
+    for entry in entries:
+        match = _MONTH_DAY.match(entry.value) if entry.tag == "DA" else None
+        month = month_number(match["month"]) if match else None
+        if match and month is not None:
+            day = f"{int(match['day']):02d}" if match["day"] else ""
+            entry = _Entry(entry.tag, f"{year}/{month:02d}/{day}/", entry.line, entry.column)
+        out.append(entry)
+    return out
 
 
 def parse_date(text: str) -> tuple[Date | None, bool]:

@@ -137,7 +137,9 @@ TAG_SLOTS: dict[str, str] = {
     "SP": "start_page",
     "EP": "end_page",
     "PB": "publisher",
+    "PU": "publisher",  # Web of Science's RIS: PU publisher, PI its city (no PB, CY)
     "CY": "publisher_place",
+    "PI": "publisher_place",
     "ET": "edition",
     "LA": "language",
     "AN": "accession",
@@ -230,6 +232,7 @@ VARIABLE_TAGS: dict[str, dict[str, str | None]] = {
     # import-only map, read only when no J2 filled the field
     "J2": {ANY: "container-title-short"},
     "JA": {ANY: "container-title-short"},
+    "JI": {ANY: "container-title-short"},  # Web of Science's RIS: the ISO abbreviation (its J9 is its own)
     "NV": {ANY: "number-of-volumes"},
     # a book's or thesis' SP is its number of pages (RIS spec; Zotero: numPages), not a start page
     "SP": dict.fromkeys(("BOOK", "CLSWK", "EBOOK", "EDBOOK", "THES"), "number-of-pages"),
