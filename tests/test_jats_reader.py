@@ -802,3 +802,20 @@ def test_reader_via_api_with_detection():
     text = (FIXTURES / "nlm-2.3-citation.xml").read_text(encoding="utf-8")
     result = converters.load(io.StringIO(text), "jats")
     assert result.format == "jats" and len(result) == 2
+
+
+def test_a_year_span_is_a_range_of_years_both_ways():
+    # taxpub writes a work issued over years as <year>1885–1902</year>
+    (record,) = converters.loads('<element-citation publication-type="book"><source>Biologia</source>'
+                                 "<year>1885–1902</year></element-citation>", "jats")
+    assert record.issued == Date(1885, end=Date(1902)) and not record.extras
+    diagnostics: list = []
+    written = converters.dumps([record], "jats", diagnostics=diagnostics)
+    assert "<year>1885–1902</year>" in written and not [d for d in diagnostics if d.field == "issued"]
+    assert_valid_jats(written)
+    assert converters.loads(written, "jats").records[0].issued == record.issued
+    # a range with months has no such form: the start, and the end reported
+    months = Record(type="book", title=Text("T"), issued=Date(2019, 5, end=Date(2019, 7)))
+    diagnostics = []
+    assert "<year iso-8601-date=\"2019-05\">2019</year>" in converters.dumps([months], "jats", diagnostics=diagnostics)
+    assert [d.field for d in diagnostics if d.code == "write.lost"] == ["issued"]

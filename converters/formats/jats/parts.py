@@ -240,6 +240,7 @@ def _split_trailing_particle(given: str) -> tuple[str | None, str | None]:
 # --- dates ------------------------------------------------------------------------------
 
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
+_YEAR_SPAN = re.compile(r"\s*(\d{4})\s*(?:-{1,2}|–|—|/)\s*(\d{4})\s*")
 _ISO = re.compile(r"(?<!\d)(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?!\d)")
 _WORD = re.compile(r"[^\W\d_]+\.?")
 
@@ -323,8 +324,11 @@ def date_from(year_el, month_el, day_el, season_el, draft: Draft, ctx: Context, 
     iso = iso_date(year_el.get("iso-8601-date")) if year_el is not None and iso is None else iso
     match = _YEAR.search(year_text)
     year = int(match.group(1)) if match else (iso.year if iso else None)
+    span = _YEAR_SPAN.fullmatch(year_text)
+    if span and int(span[2]) > int(span[1]) and month_el is None and day_el is None and season_el is None:
+        return Date(int(span[1]), end=Date(int(span[2])))  # a work issued over years ("1885–1902")
     if year is not None and year_text and year_text != str(year):
-        draft.extra("year", year_text)  # "2003a", "1997/1998": the text as given
+        draft.extra("year", year_text)  # "2003a", "1885 [1884]": the text as given
     month = day = None
     if month_el is not None:
         month_text = element_text(month_el)

@@ -109,6 +109,13 @@ def _name(name: Name) -> str:
     return _el("name", parts)
 
 
+def _years_only(date: Date) -> bool:
+    """A range of whole years, which a citation's year element holds as its text."""
+    end = date.end
+    return (end is not None and date.month is None and date.season is None and not date.circa
+            and end.year is not None and end.month is None and end.season is None and not end.circa)
+
+
 def _date_parts(date: Date, order: str) -> str:
     """Citation order is year, month, day; pub-date wants day, month, year."""
     pieces = {}
@@ -203,7 +210,10 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
         elif record.type == "article" and ids.arxiv:
             parts.append(_el("source", "arXiv"))
     if record.issued:
-        if record.issued.year is not None:
+        if _years_only(record.issued):  # a work issued over years: <year>1885–1902</year>, as taxpub writes it
+            assert record.issued.end is not None
+            parts.append(_el("year", f"{record.issued.year:04d}–{record.issued.end.year:04d}"))
+        elif record.issued.year is not None:
             parts.append(_date_parts(record.issued, "ymd"))
             if record.issued.end or record.issued.circa:
                 report.lost(key, "issued", "JATS element-citation", record=record,
