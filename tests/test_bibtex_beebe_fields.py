@@ -257,3 +257,24 @@ def test_a_link_in_howpublished_is_the_url_and_written_back_where_it_was():
 def test_a_periodicals_howpublished_is_no_container_of_it():
     record = _read("@periodical{k, title = {Journal of High Energy Physics}, howpublished = {Online journal.}}")
     assert record.container_title is None and record.extras["bibtex:howpublished"] == "Online journal."
+
+
+# --- "????" -------------------------------------------------------------------------------------
+
+
+def test_question_marks_say_the_value_is_unknown_and_are_written_back_as_they_were():
+    record = _read("@book{b, title = {T}, publisher = {????}, organization = {Org}, address = {????},"
+                   " pages = {????}, lccn = {????}, isbn = {????}, month = {??}, year = 1990}")
+    assert (record.publisher, record.publisher_place, record.pages) == ("Org", None, None)
+    assert not record.ids.isbn and "call-number" not in record.variables
+    assert {k for k in record.extras if not k.startswith("bibtex:@written:")} <= {"bibtex:type"}
+    diagnostics: list = []
+    ris = converters.dumps([record], "ris", diagnostics=diagnostics)
+    assert "????" not in ris and not [d for d in diagnostics if d.code == "write.lost"]
+    out = converters.dumps([record], "bibtex")
+    for field in ("address = {????}", "pages = {????}", "lccn = {????}", "isbn = {????}"):
+        assert field in out, out
+    # the organization is the publisher now: written as publisher, the unknown publisher is gone
+    assert "  publisher = {Org}," in out
+    extras = {k: v for k, v in record.extras.items() if k != "bibtex:@written:publisher"}
+    assert _read(out) == record.evolve(extras=extras)

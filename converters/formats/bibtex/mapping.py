@@ -316,6 +316,7 @@ EPRINT_URLS = {
 }
 ARXIV_CLASS_FIELDS = ("eprintclass", "primaryclass")
 
+_UNKNOWN = re.compile(r"\s*\?{2,}\s*")  # Beebe's bibliographies: "????", the value is not known
 _LINK = re.compile(r"(?:https?|ftp)://\S+|mailto:\S+", re.IGNORECASE)
 _TEX_ESCAPE_IN_VERBATIM = re.compile(r"\\([_%&#$~])")
 _URL_MACRO = re.compile(r"^\\url\s*\{(.*)\}$", re.DOTALL)
@@ -356,10 +357,11 @@ class _Builder:
 
     # -- helpers
     def take(self, *names: str) -> tuple[str, Value] | None:
-        """The first present (non-empty) field of names, marked used; the others stay for extras."""
+        """The first present (non-empty, known) field of names, marked used; the others stay
+        for extras. Beebe's "????" says the value is unknown: no value (kept as written)."""
         for name in names:
             value = self.fields.get(name)
-            if value is not None and value.text != "":
+            if value is not None and value.text != "" and not _UNKNOWN.fullmatch(value.text):
                 self.used.add(name)
                 return name, value
         return None
@@ -838,6 +840,9 @@ class _Builder:
             if value.macro and name != "month":
                 extras[f"bibtex:@string:{name}"] = value.macro
             if name in self.used:
+                continue
+            if _UNKNOWN.fullmatch(value.text):  # "unknown": no data, how the source said so
+                extras[WRITTEN_META + name] = value.text
                 continue
             extras["bibtex:field:type" if name == "type" else f"bibtex:{name}"] = value.text
         return extras
