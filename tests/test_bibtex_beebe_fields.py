@@ -278,3 +278,30 @@ def test_question_marks_say_the_value_is_unknown_and_are_written_back_as_they_we
     assert "  publisher = {Org}," in out
     extras = {k: v for k, v in record.extras.items() if k != "bibtex:@written:publisher"}
     assert _read(out) == record.evolve(extras=extras)
+
+
+@pytest.mark.parametrize(("words", "figures", "agree"), [
+    ("Aug 29--Sep 2 1977", "08/29--09/02/77", True),
+    ("Feb 9--10 1994", "02/09--10/94", True),
+    ("Nov 2 1995", "11/02/95", True),
+    ("Nov 2 1995", "11/03/95", False),
+    ("Feb 9--10 1994", "02/09--10/84", False),
+])
+def test_meetingdate2_saying_meetingdate_again_in_figures_is_how_the_source_wrote_it(words, figures, agree):
+    record = _read(f"@inproceedings{{k, title = {{T}}, booktitle = {{B}}, year = 1990,"
+                   f" meetingdate = {{{words}}}, meetingdate2 = {{{figures}}}}}")
+    key = "bibtex:@written:meetingdate2" if agree else "bibtex:meetingdate2"
+    assert record.extras[key] == figures
+    assert f"meetingdate2 = {{{figures}}}" in converters.dumps([record], "bibtex")
+
+
+def test_issn_l_names_one_of_the_journals_issns_or_adds_a_former_one():
+    record = _read(_article("issn = {0036-8733 (print), 1946-7087 (electronic)}, issn-l = {0036-8733}"))
+    assert record.ids.issn == ("0036-8733", "1946-7087")
+    assert record.extras["bibtex:@written:issn-l"] == "0036-8733"
+    diagnostics: list = []
+    converters.dumps([record], "ris", diagnostics=diagnostics)
+    assert "bibtex:issn-l" not in {d.field for d in diagnostics}
+    former = _read(_article("issn = {0734-189X}, issn-l = {0146-664X}"))
+    assert former.ids.issn == ("0734-189X", "0146-664X")
+    assert "  issn-l = {0146-664X}," in converters.dumps([former], "bibtex")

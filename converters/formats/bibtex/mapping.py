@@ -249,7 +249,8 @@ VARIABLE_FIELDS: tuple[VariableField, ...] = (
     # procloc, procdate), their dates in words ("Aug 29--Sep 2 1977")
     VariableField("event-title", ("eventtitle", "conference", "meetingname", "conftitle"), "text"),
     VariableField("event-place", ("venue", "meetingaddress", "conflocation", "procloc"), "plain"),
-    VariableField("event-date", ("eventdate", "meetingdate", "confdate", "procdate", "conferenceyear"), "date"),
+    VariableField("event-date", ("eventdate", "meetingdate", "confdate", "procdate", "conferenceyear", "meetingdate2"),
+                  "date"),
     VariableField("original-title", ("origtitle",), "text"),
     VariableField("original-publisher", ("origpublisher",), "plain"),
     VariableField("original-publisher-place", ("origlocation",), "list"),
@@ -624,7 +625,8 @@ class _Builder:
         for alias in aliases:
             other = self.fields.get(alias)
             if alias != name and other is not None and alias not in self.used and other.text.strip() \
-                    and alias not in ISO_DATE_FIELDS and _agrees(_parse_date(alias, other.text)[0], parsed):
+                    and alias not in ISO_DATE_FIELDS and (_agrees(_parse_date(alias, other.text)[0], parsed)
+                                                          or _numeric_agrees(other.text, parsed)):
                 self.used.add(alias)
                 self.meta[WRITTEN_META + alias] = other.text
         return parsed
@@ -639,10 +641,26 @@ class _Builder:
             if found:
                 self.ids[slot] = reader(self, found[1])
         self.isbn_13()
+        self.issn_l()
         for slot in ("pmid", "pmcid"):
             found = self.take(slot)
             if found:
                 self.ids[slot] = _plain(found[1].text)
+
+    def issn_l(self) -> None:
+        """Beebe's ISSN-L, the linking ISSN, is one of the journal's ISSNs: where the record has it
+        already, the field only says which one links (how the source wrote it); otherwise
+        (a former title's) it joins the record's ISSNs, and is written again as given."""
+        found = self.take("issn-l")
+        if not found:
+            return
+        numbers = _checked(self, found[1], "issn-l", "issn", normalize_issn)
+        have = self.ids.get("issn", ())
+        new = tuple(n for n in numbers if n not in have)
+        if new:
+            self.ids["issn"] = (*have, *new)
+        if "issn-l" in self.used:
+            self.meta[WRITTEN_META + "issn-l"] = found[1].text
 
     def isbn_13(self) -> None:
         """Beebe's isbn-13 beside isbn: where it names the same books (an ISBN-10 and its
@@ -1115,6 +1133,25 @@ _SHORT_JOURNAL_FIELDS = next(rule.fields for rule in VARIABLE_FIELDS if rule.var
 
 def _parse_date(name: str, text: str) -> tuple[Date, list[dates.Problem]]:
     return (dates.parse_iso if name in ISO_DATE_FIELDS else dates.parse_prose)(text, name)
+
+
+# INSPEC's meetingdate2, the meeting's dates in figures with a two-digit year: 02/09--10/94,
+# 08/29--09/02/77, 11/02/95
+_US_FIGURES = re.compile(r"\s*(\d\d?)/(\d\d?)(?:\s*-{1,3}\s*(?:(\d\d?)/)?(\d\d?))?/(\d\d)\s*")
+
+
+def _numeric_agrees(text: str, date: Date) -> bool:
+    """Whether figures month/day[--[month/]day]/yy say the date again (the century from it)."""
+    match = _US_FIGURES.fullmatch(text)
+    if not match or date.year is None or date.year % 100 != int(match[5]):
+        return False
+    month, day = int(match[1]), int(match[2])
+    if match[4] is None:
+        return (date.month, date.day, date.end) == (month, day, None)
+    end = date.end
+    end_month = int(match[3]) if match[3] else month
+    return (date.month, date.day) == (month, day) and end is not None and (end.month, end.day) == (
+        end_month, int(match[4]))
 
 
 def _agrees(alias: Date, date: Date) -> bool:
