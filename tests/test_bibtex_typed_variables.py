@@ -387,3 +387,12 @@ def test_a_magazine_or_newspaper_article_is_an_article_with_its_entrysubtype_bot
         assert out.startswith("@article{") and f"  entrysubtype = {{{csl_type[8:]}}}," in out
         again = _read(out)
         assert again.type == csl_type and not again.extras and not [d for d in diagnostics if d.field == "type"]
+
+
+def test_a_journals_numbered_series_is_the_words_biblatex_prints_and_written_back_as_the_number():
+    record = _read("@article{k, title = {T}, journaltitle = {J}, series = {3}, year = 1990}")
+    assert record.variables["collection-title"] == Text("3rd series", Syntax.BIBTEX)  # as pandoc reads it
+    assert "  series = {3}," in converters.dumps([record], "biblatex")
+    assert _read(converters.dumps([record], "biblatex")) == record
+    book = _read("@book{k, title = {T}, series = {3}, year = 1990}")  # a book's series is a name
+    assert book.variables["collection-title"] == Text("3", Syntax.BIBTEX)

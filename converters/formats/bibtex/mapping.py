@@ -710,6 +710,8 @@ class _Builder:
                 # a key's words ("new series") are a series title as biblatex prints it: BibTeX
                 # syntax, so CSL's sentence case gives them the capital biblatex prints
                 words = SERIES_KEYS.get(_plain(value.text).lower())
+                if words is None and self.entry.type in ISSUE_TYPES and _INTEGER.match(_plain(value.text)):
+                    words = journal_series(int(_plain(value.text)))  # biblatex prints 3 as "3rd series"
                 self.variables[rule.variable] = Text(words if words else value.text, Syntax.BIBTEX)
             elif rule.how == "genre":
                 words = TYPE_KEYS.get(_plain(value.text).lower())
@@ -864,6 +866,15 @@ class _Builder:
                 continue
             extras["bibtex:field:type" if name == "type" else f"bibtex:{name}"] = value.text
         return extras
+
+
+def journal_series(number: int) -> str:
+    """A journal's numbered series as biblatex's English strings print it: "3rd series"."""
+    suffix = "th" if number % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix} series"
+
+
+JOURNAL_SERIES = re.compile(r"^(\d+)(?:st|nd|rd|th) series$")
 
 
 def entry_csl_type(entry_type: str, field: Callable[[str], str | None]) -> str:

@@ -40,6 +40,7 @@ from .mapping import (
     ETAL_META,
     FIELD_META,
     JOINED_META,
+    JOURNAL_SERIES,
     MAIN_TITLE_PARTS,
     PATENT_LOCATION_META,
     PREAMBLE_META,
@@ -609,6 +610,8 @@ def _variable_field(record: Record, fields: list[tuple[str, str]], biblatex: boo
         fields.append((name, _braced(_PUBSTATE_KEYS[value.plain()])))
     elif rule.how == "series" and value.plain().lower() in _SERIES_KEYS:
         fields.append((name, _braced(_SERIES_KEYS[value.plain().lower()])))
+    elif rule.how == "series" and entry_type == "article" and (number := JOURNAL_SERIES.match(value.plain())):
+        fields.append((name, _braced(number[1])))  # biblatex prints it as the words again
     elif rule.how == "genre" and value.plain().lower() == ENTRY_GENRES.get(entry_type, "").lower():
         return  # the entry type says it
     elif rule.how == "genre" and biblatex and value.plain().lower() in _TYPE_KEYS:
