@@ -305,3 +305,11 @@ def test_issn_l_names_one_of_the_journals_issns_or_adds_a_former_one():
     former = _read(_article("issn = {0734-189X}, issn-l = {0146-664X}"))
     assert former.ids.issn == ("0734-189X", "0146-664X")
     assert "  issn-l = {0146-664X}," in converters.dumps([former], "bibtex")
+
+
+def test_a_journalabr_beside_journal_and_fjournal_of_one_name_is_written_back():
+    record = _read(_article("journal = {Electronics}, fjournal = {Electronics}, journalabr = {Electronics}"))
+    assert record.variables["container-title-short"] == Text("Electronics", Syntax.BIBTEX)
+    out = converters.dumps([record], "bibtex")
+    assert "  journalabr = {Electronics}," not in out and "shortjournal = {Electronics}" in out
+    assert _read(out) == record

@@ -738,7 +738,8 @@ def _full_journal(record: Record, full: Text, fields: list[tuple[str, str]], tex
     fields.append(("journaltitle" if biblatex else "journal", text(journal)))
     if WRITTEN_META + "fjournal" not in extras:  # else written as the input had it, with the extras
         fields.append(("fjournal", text(fjournal)))
-    if not biblatex and short is not None and short in (journal, fjournal):
+    if not biblatex and short is not None and "container-title-short" in (
+            extras.get(FIELD_META + "journal"), extras[FIELD_META + "fjournal"]):  # (not journalabr's)
         variables = dict(record.variables)
         del variables["container-title-short"]
         record = replace(record, variables=variables)
