@@ -131,3 +131,17 @@ def test_author_split_fast_path_agrees_with_the_name_by_name_path(text):
 ])
 def test_and_splits_two_people_whose_names_have_initials_or_particles(line, expected):
     assert [n.display() for n in parse_author_string(line).names] == expected
+
+
+def test_initials_written_together_are_spaced_as_arxivs_own_split_spaces_them():
+    from converters.formats.arxiv.common import spaced_initials
+    from converters.model import Name
+
+    cases = {"A.A.": "A. A.", "Yu.N.": "Yu. N.", "Koenraad M.R.": "Koenraad M. R.", "C.-P.": "C.-P.",
+             "C. -P.": "C.-P.", "A. A.": "A. A.", "Vladimir I.": "Vladimir I."}
+    for written, spaced in cases.items():
+        assert spaced_initials(Name(family="X", given=written)).given == spaced, written
+    # the listing and the snapshot's authors_parsed now give one name
+    text = "A title\nA.A. Serga, M. Kostylev\n\nAbstract.\n\narXiv:0704.0024\nCreated: 2007-04-01\n"
+    listing = converters.loads(text, "arxiv-listing").records
+    assert [a.given for a in listing[0].authors] == ["A. A.", "M."]

@@ -309,7 +309,7 @@ def test_real_records_write_valid_output_in_every_format(rendered_from_abs):
 
 def test_glued_initials_are_a_person_not_an_organisation():
     record = read(record_text(header=("Title", "A.O.Barvinsky, G.-B. Lee")))[0]
-    assert record.authors == (Name(family="Barvinsky", given="A.O."), Name(family="Lee", given="G.-B."))
+    assert record.authors == (Name(family="Barvinsky", given="A. O."), Name(family="Lee", given="G.-B."))
 
 
 def test_diagnostics_of_a_loaded_file_name_the_file(tmp_path):

@@ -286,7 +286,7 @@ def test_monthly_listing_with_paper_headers_and_unnumbered_revisions():
     assert result.format == "arxiv-mailing" and result.ok and codes(result) == []
     gkp, witten = result
     assert gkp.ids.arxiv == "hep-th/9802109" and gkp.ids.arxiv_version == 2
-    assert [a.display() for a in gkp.authors] == ["S.S. Gubser", "I.R. Klebanov", "A.M. Polyakov"]
+    assert [a.display() for a in gkp.authors] == ["S. S. Gubser", "I. R. Klebanov", "A. M. Polyakov"]
     assert (gkp.container_title.value, gkp.volume, gkp.pages) == ("Phys.Lett. B", "428", "105-114")
     assert gkp.ids.doi == ("10.1016/S0370-2693(98)00377-3",) and gkp.abstract is None
     assert witten.extras["arxiv:announcement"] == "cross-list"

@@ -115,3 +115,20 @@ def test_unclosed_brace_in_arxiv_author_line_does_not_join_the_authors():
     assert names[4].strip() == "Renske Smit"
     assert len(names) == 12
     assert names == reference_split_author_line(line)
+
+
+@pytest.mark.parametrize(("text", "given", "particle", "family"), [
+    ("Paolo Di Vecchia", "Paolo", None, "Di Vecchia"),  # arXiv's authors_parsed: ["Di Vecchia", "Paolo"]
+    ("Hans De Raedt", "Hans", None, "De Raedt"),
+    ("Jan Van Der Berg", "Jan", None, "Van Der Berg"),
+    ("Anna La Rosa", "Anna", None, "La Rosa"),
+    ("Ludwig van Beethoven", "Ludwig", "van", "Beethoven"),  # lower case: BibTeX's von part, as before
+    ("Maria de la Cruz", "Maria", "de la", "Cruz"),
+    ("Di Vecchia", "Di", None, "Vecchia"),  # no given name would be left
+    ("Denis Lee Smith", "Denis Lee", None, "Smith"),  # not a prefix
+])
+def test_a_capitalised_prefix_before_the_last_word_begins_the_family_name(text, given, particle, family):
+    from converters.text.names import split_display_name
+
+    name = split_display_name(text)
+    assert (name.given, name.non_dropping_particle, name.family) == (given, particle, family)

@@ -288,7 +288,30 @@ def _display_name(text: str) -> Name:
         from dataclasses import replace
 
         name = replace(name, suffix=suffix)
-    return name
+    return _capitalised_particles(name)
+
+
+# prefixes that begin a family name even when capitalised ("Paolo Di Vecchia", "Hans De Raedt"):
+# arXiv's own author parser's list (its authors_parsed), which BibTeX's rule, written for
+# .bib files, reads as a given name's last word
+CAPITALISED_PREFIXES = frozenset("van der de la von del della da ter di".split())
+
+
+def _capitalised_particles(name: Name) -> Name:
+    """Move capitalised prefixes from the end of the given name to the family name, as long
+    as a given name is left."""
+    if name.is_literal or not name.given or name.non_dropping_particle or name.dropping_particle:
+        return name
+    words = name.given.split(" ")
+    moved = 0
+    while moved < len(words) - 1 and words[-1 - moved].lower() in CAPITALISED_PREFIXES \
+            and words[-1 - moved][:1].isupper():
+        moved += 1
+    if not moved:
+        return name
+    from dataclasses import replace
+
+    return replace(name, given=" ".join(words[:-moved]), family=" ".join([*words[-moved:], name.family or ""]).strip())
 
 
 _GLUED_INITIALS = re.compile(r"^((?:[A-Z][a-z]?\.-?)+)([A-Z][\w'’-]+)$")

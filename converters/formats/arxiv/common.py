@@ -106,6 +106,7 @@ def build(draft: Draft, report: Reporter, code: str) -> Record | None:
     if draft.versions:
         fields["extras"]["arxiv:versions"] = "\n".join(f"v{n} {text}" for n, text in sorted(draft.versions))
     authors, unplaced = _with_affiliations(draft.authors, draft.affiliations)
+    authors = tuple(map(spaced_initials, authors))
     affiliations = affiliation_lines(unplaced)
     if affiliations:  # for a name the author list does not have (a source's two spellings of it)
         fields["extras"]["arxiv:affiliations"] = affiliations
@@ -123,6 +124,20 @@ def build(draft: Draft, report: Reporter, code: str) -> Record | None:
     except ValueError as exc:  # the model refused a value: this record only
         report.error(f"{code}.invalid", f"record cannot be built: {exc}", line=draft.line, key=key)
         return None
+
+
+_GLUED_INITIAL = re.compile(r"\.(?=[^\W\d_])")
+_SPACED_HYPHEN = re.compile(r"\.\s+-")
+
+
+def spaced_initials(name: Name) -> Name:
+    """Initials written together ("A.A.", "Yu.N.") spaced as arXiv's own split spaces them
+    ("A. A."), which BibTeX styles need to abbreviate each ("A.A." is one name part, "A.");
+    "C.-P." stays, and arXiv's "C. -P." becomes it. So every arXiv source gives one spelling."""
+    if not name.given or "." not in name.given:
+        return name
+    given = _GLUED_INITIAL.sub(". ", _SPACED_HYPHEN.sub(".-", name.given))
+    return name if given == name.given else replace(name, given=given)
 
 
 def _with_affiliations(authors: list[Name], affiliations: list[tuple[str, list[str]]]
