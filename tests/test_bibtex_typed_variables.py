@@ -396,3 +396,14 @@ def test_a_journals_numbered_series_is_the_words_biblatex_prints_and_written_bac
     assert _read(converters.dumps([record], "biblatex")) == record
     book = _read("@book{k, title = {T}, series = {3}, year = 1990}")  # a book's series is a name
     assert book.variables["collection-title"] == Text("3", Syntax.BIBTEX)
+
+
+def test_an_articles_eid_is_its_number_and_written_back_as_eid():
+    record = _read("@article{k, title = {T}, journaltitle = {PLOS ONE}, volume = 5, number = 9, eid = {e12292}}")
+    assert (record.issue, record.number) == ("9", "e12292")
+    for dialect in ("bibtex", "biblatex"):
+        diagnostics: list = []
+        out = converters.dumps([record], dialect, diagnostics=diagnostics)
+        assert "  eid = {e12292}," in out and "  number = {9}," in out
+        assert _read(out) == record and not [d for d in diagnostics if d.code == "write.lost"]
+    assert _read("@article{k, title = {T}, journal = {J}, articleno = {15}}").number == "15"  # Beebe's name

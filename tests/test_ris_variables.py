@@ -73,7 +73,7 @@ NAME_CASES = [
 ]
 
 # (RIS type, tag): the tag means something with no CSL variable there, so it stays in extras
-KEPT_CASES = [("CASE", "SE"), ("BILL", "A3"), ("CASE", "A4"), ("JOUR", "C1"), ("STAT", "RI"), ("JOUR", "C7")]
+KEPT_CASES = [("CASE", "SE"), ("BILL", "A3"), ("CASE", "A4"), ("JOUR", "C1"), ("STAT", "RI"), ("BOOK", "C7")]
 
 
 @pytest.mark.parametrize(("ty", "tag", "variable"), TEXT_CASES)
@@ -324,3 +324,11 @@ def test_web_of_sciences_publisher_city_iso_abbreviation_and_month_day_are_read(
     # PB and CY, where given, win; a differing PU is kept
     both = _read_one(_ris("BOOK", "PB  - Springer", "PU  - SPRINGER NATURE"))
     assert both.publisher == "Springer" and both.extras["ris:PU"] == "SPRINGER NATURE"
+
+
+def test_a_journal_articles_c7_is_its_article_number():
+    record = _read_one(_ris("JOUR", "T2  - PLOS ONE", "IS  - 9", "C7  - e12292"))
+    assert (record.issue, record.number) == ("9", "e12292") and not record.extras
+    assert "M1  - e12292" in converters.dumps([record], "ris")  # written where every importer reads it
+    assert _read_one(_ris("JOUR", "M1  - 7", "C7  - e12292")).extras["ris:C7"] == "e12292"  # M1 first
+    assert _read_one(_ris("BOOK", "C7  - x")).extras["ris:C7"] == "x"  # other types: kept

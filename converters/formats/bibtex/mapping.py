@@ -562,6 +562,10 @@ class _Builder:
                     self.used.discard("issue")
             elif issue:
                 self.args["issue"] = _plain(issue[1].text)
+            # biblatex's eid, the article number ("e12292"; Beebe: articleno): CSL's number
+            article_number = self.take("eid", "articleno")
+            if article_number:
+                self.args["number"] = _plain(article_number[1].text)
         else:
             if number and self.entry.type in SERIES_NUMBER_TYPES:
                 self.variables["collection-number"] = Text(_plain(number[1].text))

@@ -418,6 +418,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.volume:
         fields.append(("volume", plain(record.volume)))
     number = record.issue if entry_type == "article" else record.number
+    if entry_type == "article" and record.number:  # an article's own number: biblatex's eid
+        fields.append(("eid", plain(record.number)))
     series_number = record.variables.get("collection-number")
     if series_number and (number is None or entry_type in SERIES_NUMBER_TYPES):
         if number:  # a book's number is its number in the series
@@ -653,7 +655,7 @@ _RECORD_FIELD = {
     "journal": "container_title", "journaltitle": "container_title", "booktitle": "container_title",
     "fjournal": "container_title",
     "howpublished": "container_title", "year": "issued", "volume": "volume", "number": "number",
-    "issue": "issue", "pages": "pages", "publisher": "publisher", "school": "publisher",
+    "issue": "issue", "pages": "pages", "publisher": "publisher", "school": "publisher", "eid": "number",
     "institution": "publisher", "address": "publisher_place", "location": "publisher_place",
     "edition": "edition", "isbn": "ids.isbn", "issn": "ids.issn", "pmid": "ids.pmid", "pmcid": "ids.pmcid",
     "abstract": "abstract", "keywords": "keywords", "language": "language", "langid": "language",

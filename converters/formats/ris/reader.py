@@ -54,6 +54,7 @@ from ...text.names import (
 )
 from ...text.tex import has_tex
 from .tables import (
+    ARTICLE_NUMBER_TYS,
     BT_IS_TITLE,
     CONFERENCE_TYPES,
     DEFAULT_RIS_TYPE,
@@ -381,6 +382,8 @@ class _Builder:
         self._names()
         self._dates()
         self._simple()
+        if ty_code in ARTICLE_NUMBER_TYS and "number" not in self.fields and "C7" in self.tags:
+            self.fields["number"] = self.take("C7")[0].value  # the article number (Web of Science, Scopus)
         if variable_for("SP", ty_code) is None:  # else SP is the number of pages (_text_variables)
             self._pages()
         self._keywords()

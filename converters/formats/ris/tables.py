@@ -181,6 +181,10 @@ PREPRINT_TYS = frozenset({"UNPB", "JOUR", "GEN", "MANSCPT", "INPR", "RPRT", "ELE
 # the record has no DO and the whole value is a DOI or a doi.org URL.
 DOI_FALLBACK_TAGS = ("L3", "M3", "UR", "L1", "L2", "L4")
 
+# Journal types whose C7 is the article number ("e12292"; the RIS spec as citation-js tables it,
+# Web of Science and Scopus): the record's number where no M1 gives one (the writer writes M1)
+ARTICLE_NUMBER_TYS = frozenset({"ABST", "INPR", "JFULL", "JOUR"})
+
 # Book-like types whose BT is the record's own title, not a container.
 BT_IS_TITLE = frozenset({"BOOK", "EBOOK", "EDBOOK", "UNPB", "CLSWK", "MANSCPT", "THES", "RPRT"})
 
@@ -299,7 +303,8 @@ STRUCTURE_TAGS = ("TY", "ER")
 KEPT_TAGS: dict[str, str] = {
     "AD": "author address: one line for all authors in most exporters, so no author's affiliation can be told",
     "C4": "type-dependent custom field whose uses (Zotero: genre of a film, words-by, attorney) overlap other tags",
-    "C7": "custom field with no exporter use established across types (spec: article number, PMCID)",
+    "C7": "custom field: a journal article's article number (ARTICLE_NUMBER_TYS, read as its number); no "
+          "established use for other types (spec: PMCID for e-books)",
     "C8": "custom field with no established use",
     "CA": "caption (of a figure): no CSL variable",
     "L1": "link to a PDF: an attachment, not bibliographic data",
