@@ -39,6 +39,7 @@ from .mapping import (
     ENTRY_TYPES_WRITTEN,
     ETAL_META,
     FIELD_META,
+    ISSUE_TYPES,
     JOINED_META,
     JOURNAL_SERIES,
     MAIN_TITLE_PARTS,
@@ -397,6 +398,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         record = _full_journal(record, container_title, fields, text, biblatex)
     elif container_title:
         fields.append((container, text(container_title, protect=container == "booktitle")))
+        if entry_type == "periodical":  # a periodical's howpublished says how it appears: no container
+            report.lost(key, "container_title", target, "howpublished (read back as a field of its own)",
+                        record=record, value=container_title.plain())
     if main_title:
         title, parts = _split_subtitles(record, main_title, biblatex, MAIN_TITLE_PARTS)
         fields.append(("maintitle", text(title, protect=True)))
@@ -425,15 +429,25 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         if number:  # a book's number is its number in the series
             report.lost(key, "issue" if entry_type == "article" else "number", target, record=record, value=number)
         fields.append(("number", text(series_number)))
+        if entry_type not in SERIES_NUMBER_TYPES:  # elsewhere number is the item's own or its issue
+            read_as = "the issue" if entry_type in ISSUE_TYPES else "the number"
+            report.lost(key, "collection-number", target, f"number (read back as {read_as})", record=record,
+                        value=series_number.plain())
     elif number:
         fields.append(("number", plain(number)))
         if series_number:
             report.lost(key, "collection-number", target, record=record, value=series_number.plain())
+        elif entry_type in SERIES_NUMBER_TYPES or entry_type in ISSUE_TYPES:
+            # there number numbers the series (biblatex, pandoc), or is a periodical's issue
+            read_as = "collection-number" if entry_type in SERIES_NUMBER_TYPES else "the issue"
+            report.lost(key, "number", target, f"number (read back as {read_as})", record=record, value=number)
     if record.issue and entry_type != "article":
         # BibTeX has no issue field for non-articles: it is the number unless there is one, or
         # unless the number is a series number there (a chapter's, which the reader takes so)
         as_number = not biblatex and not (number or series_number) and entry_type not in SERIES_NUMBER_TYPES
         fields.append(("number" if as_number else "issue", plain(record.issue)))
+        if as_number:
+            report.lost(key, "issue", target, "number (read back as the number)", record=record, value=record.issue)
     if record.pages:
         match = _PAGE_RANGE.match(record.pages)
         # `--` is TeX's en dash here, so it is written raw, not escaped as plain text
@@ -448,6 +462,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.publisher_place:
         fields.append(("location", item(record.publisher_place)) if biblatex and not jurisdiction
                       else ("address", plain(record.publisher_place)))
+        if entry_type == "patent" and biblatex:  # biber reads address as location, a patent's countries
+            report.lost(key, "publisher_place", target, "location (read back as jurisdiction)", record=record,
+                        value=record.publisher_place)
     if jurisdiction:
         fields.append(("location", _jurisdiction(record, jurisdiction, mode, missing)))
     if record.edition:
