@@ -644,43 +644,29 @@ class _Builder:
             found = self.take(name)
             if found:
                 self.ids[slot] = reader(self, found[1])
-        self.isbn_13()
-        self.issn_l()
+        self.more_numbers("isbn-13", "isbn", normalize_isbn, same_isbn)
+        self.more_numbers("issn-l", "issn", normalize_issn, str.__eq__)
         for slot in ("pmid", "pmcid"):
             found = self.take(slot)
             if found:
                 self.ids[slot] = _plain(found[1].text)
 
-    def issn_l(self) -> None:
-        """Beebe's ISSN-L, the linking ISSN, is one of the journal's ISSNs: where the record has it
-        already, the field only says which one links (how the source wrote it); otherwise
-        (a former title's) it joins the record's ISSNs, and is written again as given."""
-        found = self.take("issn-l")
+    def more_numbers(self, field: str, slot: str, normalise: Callable[[str], tuple[str, bool]],
+                     same: Callable[[str, str], bool]) -> None:
+        """A second field of a record's ISBNs or ISSNs (Beebe's isbn-13, ISSN-L, the linking
+        ISSN): numbers the record has already (an ISBN-10 and its ISBN-13 name one book; the
+        ISSN-L is one of the ISSNs) only say how the source wrote them, other numbers (another
+        book's, a former title's ISSN) join the record's. Written again as given."""
+        found = self.take(field)
         if not found:
             return
-        numbers = _checked(self, found[1], "issn-l", "issn", normalize_issn)
-        have = self.ids.get("issn", ())
-        new = tuple(n for n in numbers if n not in have)
+        have = self.ids.get(slot, ())
+        new = tuple(n for n in _checked(self, found[1], field, slot, normalise)
+                    if not any(same(n, known) for known in have))
         if new:
-            self.ids["issn"] = (*have, *new)
-        if "issn-l" in self.used:
-            self.meta[WRITTEN_META + "issn-l"] = found[1].text
-
-    def isbn_13(self) -> None:
-        """Beebe's isbn-13 beside isbn: where it names the same books (an ISBN-10 and its
-        ISBN-13 are one book's) the record has them already and the field is how the source
-        wrote them; another book's ISBN joins the record's."""
-        found = self.take("isbn-13")
-        if not found:
-            return
-        have = self.ids.get("isbn", ())
-        new = tuple(n for n in _checked(self, found[1], "isbn-13", "isbn", normalize_isbn)
-                    if not any(same_isbn(n, known) for known in have))
-        if new:
-            self.ids["isbn"] = (*have, *new)
-            self.used.discard("isbn-13")  # as given too: the BibTeX writer writes it again
-        elif "isbn-13" in self.used:
-            self.meta[WRITTEN_META + "isbn-13"] = found[1].text
+            self.ids[slot] = (*have, *new)
+        if field in self.used:  # (a qualifier, "(pdf)", keeps the field as data)
+            self.meta[WRITTEN_META + field] = found[1].text
 
     def typed_variables(self) -> None:
         """The fields of VARIABLE_FIELDS into the record's typed maps (after identifiers(),
