@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ...diagnostics import Reporter
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
@@ -136,8 +137,13 @@ def spaced_initials(name: Name) -> Name:
     "C.-P." stays, and arXiv's "C. -P." becomes it. So every arXiv source gives one spelling."""
     if not name.given or "." not in name.given:
         return name
-    given = _GLUED_INITIAL.sub(". ", _SPACED_HYPHEN.sub(".-", name.given))
+    given = _spaced(name.given)
     return name if given == name.given else replace(name, given=given)
+
+
+@lru_cache(maxsize=4096)  # given names recur across papers
+def _spaced(given: str) -> str:
+    return _GLUED_INITIAL.sub(". ", _SPACED_HYPHEN.sub(".-", given))
 
 
 def _with_affiliations(authors: list[Name], affiliations: list[tuple[str, list[str]]]

@@ -552,8 +552,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                        f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, record=record,
                        field=path)
         report.lost(key, path, target, f"{tex.UNMAPPED} (no LaTeX macro)", record=record, value=shown)
-    written_as = {name.lower(): value for name, value in fields}
-    read_back = entry_csl_type(entry_type, lambda name: _unbraced(written_as[name]) if name in written_as else None)
+    read_back = entry_csl_type(entry_type, lambda name: _written(fields, name))
     if read_back != record.type:  # (classic BibTeX has no @online, @dataset, entrysubtype ...)
         report.lost(key, "type", target, f"@{entry_type} (read back as {read_back})", record=record, value=record.type)
     return entry_type, fields
@@ -562,8 +561,13 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
 _ARTICLE_SUBTYPES = {csl_type: subtype for subtype, csl_type in ARTICLE_SUBTYPES.items()}
 
 
-def _unbraced(value: str) -> str:
-    return value[1:-1] if value.startswith("{") and value.endswith("}") else value
+def _written(fields: list[tuple[str, str]], name: str) -> str | None:
+    """The value written for a field (its outer braces off), None if none was (a scan: the
+    type check asks for one to three fields of fifteen or so)."""
+    for written, value in fields:
+        if written.lower() == name:
+            return value[1:-1] if value.startswith("{") and value.endswith("}") else value
+    return None
 
 
 def _jurisdiction(record: Record, value: Text, mode: str, missing: CharSink) -> str:
