@@ -321,6 +321,9 @@ def test_web_of_sciences_publisher_city_iso_abbreviation_and_month_day_are_read(
     assert dict(record.extras) == {"ris:J9": "PLOS ONE"}  # its own 29-character abbreviation
     month = _read_one(_ris("JOUR", "DA  - DEC", "PY  - 2016"))
     assert month.issued == Date(2016, 12) and not month.extras
+    assert _read_one(_ris("JOUR", "DA  - FEB 29", "PY  - 2012")).issued == Date(2012, 2, 29)
+    no_such_day = _read_one(_ris("JOUR", "DA  - FEB 30", "PY  - 2012"))  # kept as the source wrote it
+    assert no_such_day.issued == Date(2012) and no_such_day.extras["ris:DA"] == "FEB 30"
     # PB and CY, where given, win; a differing PU is kept
     both = _read_one(_ris("BOOK", "PB  - Springer", "PU  - SPRINGER NATURE"))
     assert both.publisher == "Springer" and both.extras["ris:PU"] == "SPRINGER NATURE"

@@ -770,15 +770,16 @@ def _month_day_of_year(entries: list[_Entry]) -> list[_Entry]:
     """Web of Science writes the month and day in DA without the year (DA  - SEP 22) and the
     year in PY: one date, 2010/09/22/."""
     year = next((m["year"] for e in entries if e.tag == "PY" and (m := _YEAR.match(e.value))), None)
-    if year is None:
+    if year is None or int(year) == 0:
         return entries
     out = []
     for entry in entries:
         match = _MONTH_DAY.match(entry.value) if entry.tag == "DA" else None
         month = month_number(match["month"]) if match else None
-        if match and month is not None:
-            day = f"{int(match['day']):02d}" if match["day"] else ""
-            entry = _Entry(entry.tag, f"{year}/{month:02d}/{day}/", entry.line, entry.column)
+        day = int(match["day"]) if match and match["day"] else None
+        if month is not None and (day is None or 1 <= day <= calendar.monthrange(int(year), month)[1]):
+            # (a day that month does not have leaves DA as written: kept in extras, reported)
+            entry = _Entry(entry.tag, f"{year}/{month:02d}/{f'{day:02d}' if day else ''}/", entry.line, entry.column)
         out.append(entry)
     return out
 
