@@ -9,6 +9,7 @@ by being a single token.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import overload
 
 from ..model import Name
@@ -285,8 +286,6 @@ def _display_name(text: str) -> Name:
         suffix = tokens.pop()
     name = split_bibtex_name(" ".join(tokens))
     if suffix and not name.is_literal:
-        from dataclasses import replace
-
         name = replace(name, suffix=suffix)
     return _capitalised_particles(name)
 
@@ -309,8 +308,6 @@ def _capitalised_particles(name: Name) -> Name:
         moved += 1
     if not moved:
         return name
-    from dataclasses import replace
-
     return replace(name, given=" ".join(words[:-moved]), family=" ".join([*words[-moved:], name.family or ""]).strip())
 
 

@@ -382,8 +382,10 @@ class _Builder:
         self._names()
         self._dates()
         self._simple()
-        if ty_code in ARTICLE_NUMBER_TYS and "number" not in self.fields and "C7" in self.tags:
-            self.fields["number"] = self.take("C7")[0].value  # the article number (Web of Science, Scopus)
+        if ty_code in ARTICLE_NUMBER_TYS and "number" not in self.fields:
+            article_number = self.pick(("C7",))  # the article number (Web of Science, Scopus)
+            if article_number:
+                self.fields["number"] = article_number.value
         if variable_for("SP", ty_code) is None:  # else SP is the number of pages (_text_variables)
             self._pages()
         self._keywords()

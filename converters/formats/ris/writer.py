@@ -177,7 +177,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
             tags.append(("PY", record.issued.literal))
     ids = record.ids
     is_preprint = record.type == "article" and ids.arxiv
-    if conference and record.container_title:
+    if conference and record.container_title:  # (conference says there is one; for the type checker)
         tags.append(("T2", _text(record.variables["event-title"], options)))
         tags.append(("C3", _text(record.container_title, options)))
     elif record.container_title:
