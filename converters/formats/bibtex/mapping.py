@@ -355,6 +355,7 @@ class _Builder:
         self.variables: dict[str, Text] = {}
         self.names: dict[str, tuple[Name, ...]] = {}
         self.dates: dict[str, Date] = {}
+        self.useprefix = entry_useprefix(fields.get("options")) if "options" in fields else None
 
     # -- helpers
     def take(self, *names: str) -> tuple[str, Value] | None:
@@ -391,6 +392,7 @@ class _Builder:
                 READERS[how](self, slot, *found)
         self.subtitles()
         self.container()
+        self.periodical_issue()
         self.own_booktitle()
         volume_of_a_book = self.main_title()
         self.publisher(csl_type)
@@ -453,6 +455,22 @@ class _Builder:
         self.args["container_title"] = Text(value, Syntax.BIBTEX)
         if found[0] in ("journal", "journaltitle") and value is found[1].text:
             self.full_journal(found[0], found[1])
+
+    def periodical_issue(self) -> None:
+        """A @periodical with an issuetitle is one issue of the periodical its title names (a
+        special issue): in CSL the issue's title is the title and the periodical the container
+        (as pandoc reads it); biblatex prints "Issuetitle: Issuesubtitle"."""
+        if self.entry.type != "periodical" or "container_title" in self.args or "title" not in self.args:
+            return
+        found = self.take("issuetitle")
+        if not found:
+            return
+        value = found[1].text
+        part = self.take("issuesubtitle")
+        if part:
+            value += ": " + part[1].text
+        self.args["container_title"] = self.args["title"]
+        self.args["title"] = Text(value, Syntax.BIBTEX)
 
     def own_booktitle(self) -> None:
         """A @book's or @proceedings' booktitle (and booksubtitle) naming the entry itself, as
@@ -518,7 +536,7 @@ class _Builder:
                 if value is None:
                     continue
                 names, etal = read_names(value.text, lambda message, hint=None, v=value, f=field: self.warn(
-                    "bibtex.bad-name", message, v, f, hint))
+                    "bibtex.bad-name", message, v, f, hint), self.useprefix)
                 if etal or not names:
                     continue
                 self.names[role] = names
@@ -680,7 +698,7 @@ class _Builder:
             name, value = found
             if rule.how == "names":
                 people, etal = read_names(value.text, lambda message, hint=None, value=value, name=name: self.warn(
-                    "bibtex.bad-name", message, value, name, hint))
+                    "bibtex.bad-name", message, value, name, hint), self.useprefix)
                 if people:
                     self.names[rule.variable] = people
                 if etal:  # CSL has no et al.: kept for BibTeX output
@@ -948,7 +966,7 @@ def _read_keywords(builder: _Builder, slot: str, name: str, value: Value) -> Non
 
 def _read_names(builder: _Builder, slot: str, name: str, value: Value) -> None:
     names, etal = read_names(value.text, lambda message, hint=None: builder.warn(
-        "bibtex.bad-name", message, value, name, hint))
+        "bibtex.bad-name", message, value, name, hint), builder.useprefix)
     builder.args[slot] = names
     builder.args[f"{slot}_etal"] = etal
 
@@ -964,8 +982,11 @@ READERS: dict[str, Callable[[_Builder, str, str, Value], None]] = {
 }
 
 
-def read_names(text: str, warn: Callable[..., None]) -> tuple[tuple[Name, ...], bool]:
-    """Split on top-level "and" and each name by BibTeX's rules; "and others" sets et al."""
+def read_names(text: str, warn: Callable[..., None], useprefix: bool | None = None) -> tuple[tuple[Name, ...], bool]:
+    """Split on top-level "and" and each name by BibTeX's rules; "and others" sets et al.
+    ``useprefix`` is the entry's biblatex option, when it states one: false makes a name's
+    prefix a CSL dropping particle ("Brandt, Ahasver von"), true a non-dropping one; a name
+    in the extended format that states its own useprefix keeps it."""
     parts = split_persons(text)
     names: list[Name] = []
     etal = False
@@ -997,7 +1018,7 @@ def read_names(text: str, warn: Callable[..., None]) -> tuple[tuple[Name, ...], 
             warn(f"name '{part}' has more than two commas; the extra parts join the first names",
                  "BibTeX names are 'First von Last', 'von Last, First' or 'von Last, Jr, First'")
         try:
-            names.append(split_bibtex_name(part))
+            person = split_bibtex_name(part)
         except ValueError:
             if not part:
                 warn(f"empty name in position {index + 1}; skipped", "look for a doubled 'and'")
@@ -1005,7 +1026,26 @@ def read_names(text: str, warn: Callable[..., None]) -> tuple[tuple[Name, ...], 
             warn(f"name '{part}' decodes to no text (a macro defined in the document?); kept as TeX source",
                  "define the name in the .bib itself, e.g. {H{\\`a}n Th{\\^e} Th{\\`a}nh}")
             names.append(Name(literal=part))
+            continue
+        if useprefix is not None and person.particle and not _states_useprefix(part):
+            person = replace(person, non_dropping_particle=person.particle if useprefix else None,
+                             dropping_particle=None if useprefix else person.particle)
+        names.append(person)
     return tuple(names), etal
+
+
+def _states_useprefix(part: str) -> bool:
+    return "=" in part and is_extended_name(part) and "useprefix" in part.lower()
+
+
+def entry_useprefix(options: Value | None) -> bool | None:
+    """biblatex's useprefix as an entry's ``options`` states it (``useprefix``,
+    ``useprefix=false``), else None: the particle is then read as BibTeX splits it."""
+    for option in (options.text.split(",") if options is not None else ()):
+        key, equals, value = option.partition("=")
+        if key.strip().lower() == "useprefix":
+            return not equals or value.strip().lower() == "true"
+    return None
 
 
 # BibTeX's "and" between names: white space (only these four characters), the letters

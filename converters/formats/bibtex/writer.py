@@ -384,6 +384,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     _editor_roles(record, fields, names, report, key, target)
     container = CONTAINER_FIELD.get(entry_type, ("howpublished", "howpublished"))[dialect]
     own_title, container_title, main_title = _volume_titles(record, contained=container == "booktitle")
+    issue_title = None
+    if entry_type == "periodical" and container_title and own_title:  # one issue: the periodical is the title
+        issue_title, own_title, container_title = own_title, container_title, None
     if own_title:
         title, parts = _split_subtitles(record, own_title, biblatex, TITLE_PARTS)
         fields.append(("title", text(title, protect=True)))
@@ -392,6 +395,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     else:
         report.warning("write.no-title", f"record has no title; {target} styles and biber will warn",
                        key=key, record=record, field="title")
+    if issue_title:
+        fields.append(("issuetitle", text(issue_title, protect=True)))
     if entry_type == "article" and record.type in _ARTICLE_SUBTYPES:  # biblatex's; BibTeX styles ignore it
         fields.append(("entrysubtype", _braced(_ARTICLE_SUBTYPES[record.type])))
     if container_title and container in ("journal", "journaltitle") and FIELD_META + "fjournal" in record.extras:
@@ -552,6 +557,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                        f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, record=record,
                        field=path)
         report.lost(key, path, target, f"{tex.UNMAPPED} (no LaTeX macro)", record=record, value=shown)
+    _particle_option(record, fields, report, key, target)
     read_back = entry_csl_type(entry_type, lambda name: _written(fields, name))
     if read_back != record.type:  # (classic BibTeX has no @online, @dataset, entrysubtype ...)
         report.lost(key, "type", target, f"@{entry_type} (read back as {read_back})", record=record, value=record.type)
@@ -916,7 +922,8 @@ def _name(name: Name, mode: str, missing: CharSink | None = None) -> str:
 
     if name.literal is not None:
         return "{" + esc(name.literal) + "}"
-    particle = name.non_dropping_particle or name.dropping_particle
+    # (a name with both kinds, "de" dropping and "la" not, keeps both words in the one von part)
+    particle = " ".join(filter(None, (name.dropping_particle, name.non_dropping_particle)))
     if not name.family and not particle:
         # ", Banksy" crashes biber (libbtparse): a given name alone is one braced name
         return "{" + esc(" ".join(filter(None, (name.given, name.suffix)))) + "}"
@@ -931,6 +938,27 @@ def _name(name: Name, mode: str, missing: CharSink | None = None) -> str:
     if name.suffix:
         return f"{last}, {_grouped(esc(name.suffix), name.suffix)}, {given}"
     return f"{last}, {given}" if given else last
+
+
+def _particle_option(record: Record, fields: list[tuple[str, str]], report: Reporter, key: str,
+                     target: str) -> None:
+    """BibTeX's name syntax has one von part; biblatex's ``options = {useprefix=false}`` says
+    it drops (CSL's dropping particle: "Brandt, Ahasver von"), and the reader reads it so.
+    One entry has one option: names with a particle of each kind cannot all come back."""
+    people = [*record.authors, *record.editors, *(p for names in record.names.values() for p in names)]
+    dropping = [p for p in people if p.dropping_particle and not p.non_dropping_particle]
+    if not dropping:
+        return
+    if any(p.non_dropping_particle for p in people):
+        for person in dropping:
+            report.lost(key, "names", target, "a non-dropping particle (the entry has names with both kinds)",
+                        record=record, value=_display(person))
+        return
+    at = next((i for i, (name, _) in enumerate(fields) if name.lower() == "options"), None)
+    if at is None:
+        fields.append(("options", "{useprefix=false}"))
+    elif "useprefix" not in fields[at][1].lower():
+        fields[at] = (fields[at][0], fields[at][1][:-1] + ",useprefix=false}")
 
 
 def _iso(date: Date) -> str:
