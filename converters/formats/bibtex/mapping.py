@@ -1128,7 +1128,8 @@ def _checked(builder: _Builder, value: Value, name: str, kind: str, normalise: C
     """ISBNs/ISSNs separated by , or ; each maybe qualified: "0-201-13447-0 (paperback)",
     "0-901420-59-X hardback"."""
     out = []
-    for part in _outside_parentheses(_LIST_SEPARATORS, _plain(value.text)):
+    # "90-5199-187-8 (IOS Press) 4-274-90017-7 (Ohmsha)": a number after a qualifier starts the next
+    for part in _outside_parentheses(_LIST_SEPARATORS, _NUMBER_AFTER_QUALIFIER.sub("), ", _plain(value.text))):
         match = _QUALIFIED.match(part)
         if not match or not any(c.isdigit() for c in match["number"]):
             if part.strip():
@@ -1169,6 +1170,7 @@ def _outside_parentheses(separators: re.Pattern[str], text: str) -> list[str]:
 
 
 _SPLIT_OR_PAREN = re.compile(r"[(),;]")
+_NUMBER_AFTER_QUALIFIER = re.compile(r"\)\s+(?=\d)")
 _SHORT_JOURNAL_FIELDS = next(rule.fields for rule in VARIABLE_FIELDS if rule.variable == "container-title-short")
 
 

@@ -114,6 +114,9 @@ _OWN_READING = re.compile(r"\\(?:url|href|path|verb|nolinkurl|def|edef|gdef|newc
 _NOT_TEXT = frozenset(("url doi eprint file pdf verba verbb verbc urlraw "
                        "crossref xref xdata ids related entryset").split())
 
+# a field of the input holding links only (Beebe's bibsource, journal-url, xmldata): verbatim,
+# as url is; escaping its & and # would change the links
+_LINKS_ONLY = re.compile(r"(?:https?|ftp)://[^\s{}\\]+(?:[;,]?\s+(?:https?|ftp)://[^\s{}\\]+)*")
 _LINKS = ("crossref", "xdata")  # fields naming parents, as the extras loop writes them
 _KEY_LISTS = frozenset(("crossref", "xref", "xdata", "ids", "related", "entryset"))  # fields that hold keys
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
@@ -442,8 +445,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("number", plain(number)))
         if series_number:
             report.lost(key, "collection-number", target, record=record, value=series_number.plain())
-        elif entry_type in SERIES_NUMBER_TYPES or entry_type in ISSUE_TYPES:
-            # there number numbers the series (biblatex, pandoc), or is a periodical's issue
+        elif entry_type in SERIES_NUMBER_TYPES or (entry_type in ISSUE_TYPES and entry_type != "article"):
+            # there number numbers the series (biblatex, pandoc), or is a periodical's issue (an
+            # article's number above is its issue already)
             read_as = "collection-number" if entry_type in SERIES_NUMBER_TYPES else "the issue"
             report.lost(key, "number", target, f"number (read back as {read_as})", record=record, value=number)
     if record.issue and entry_type != "article":
@@ -505,7 +509,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.keywords:
         fields.append(("keywords", plain(", ".join(record.keywords))))
     if record.language:
-        fields.append(("langid" if biblatex else "language", plain(_language(record, record.language))))
+        several = None if biblatex else _languages_as_written(record)  # (biblatex: the list stays `language`)
+        fields.append(("langid" if biblatex else "language", plain(several or _language(record, record.language))))
     if record.note:
         fields.append(("note", text(record.note)))
     if record.accessed and biblatex:
@@ -535,7 +540,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                            "name; the field is not written", key=key, record=record, field=field_name)
         elif namespace == "bibtex" and field_name.lower() not in written:
             kept = tex.close_trailing_backslash(tex.balance_braces(value))  # TeX as read: only repaired
-            kept = kept if field_name.lower() in _NOT_TEXT else _escape_specials(kept)
+            kept = kept if field_name.lower() in _NOT_TEXT or _LINKS_ONLY.fullmatch(kept) else _escape_specials(kept)
             if mode == "ascii" and not kept.isascii():
                 # keys naming other entries as the key allocator writes theirs; the rest as TeX
                 kept = (", ".join(ascii_key(k.strip()) for k in kept.split(",")) if field_name.lower() in _KEY_LISTS
@@ -716,6 +721,16 @@ def _language(record: Record, language: str) -> str:
 
     return _language_name(language, written("langid"), written("hyphenation"), written("language"),
                           extras.get("bibtex:langidopts", ""))
+
+
+def _languages_as_written(record: Record) -> str | None:
+    """A language field naming several languages ("English and German"), as the input wrote
+    it, when its first is the record's language: classic BibTeX has the one field for both."""
+    from ...text.languages import split_languages, to_bcp47
+
+    several = record.extras.get("bibtex:language")
+    items = split_languages(tex.tex_to_unicode(several)) if several else ()
+    return several if len(items) > 1 and to_bcp47(items[0]) == record.language else None
 
 
 @lru_cache(maxsize=1024)  # a file has few languages: the name lookups run once per spelling
