@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import converters
@@ -132,3 +134,14 @@ def test_useprefix_and_issuetitle_as_written_pass_biber():
         "bibtex").records
     run = run_biber(converters.dumps(records, "biblatex"))
     assert sorted(run.keys) == ["b", "jcg"] and not run.tool_errors and not run.latex_errors, run.log[-3000:]
+
+
+def test_a_periodical_issues_title_is_sentence_cased_in_csl_and_the_periodicals_name_is_not():
+    items = json.loads(converters.dumps(converters.loads(
+        "@periodical{jcg, title = {Computers and Graphics}, issuetitle = {Semantic {3D} Media and Content},"
+        " year = 2011, langid = {english}}\n"
+        "@periodical{p, title = {Computers and Graphics}, year = 2011, langid = {english}}\n", "bibtex").records,
+        "csl-json"))
+    assert items[0]["title"] == 'Semantic <span class="nocase">3D</span> media and content'
+    assert items[0]["container-title"] == "Computers and Graphics"
+    assert items[1]["title"] == "Computers and Graphics"

@@ -162,7 +162,9 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
     plain_math = options.plain_math
     sentence = options.sentence_case and _english(record.language)
     if record.title:
-        item["title"] = to_csl(record.title, plain_math=plain_math, sentence=sentence and record.type != "periodical")
+        # a periodical's title is its name, unless the record is one issue of it (its container)
+        issue_of = record.type != "periodical" or record.container_title is not None
+        item["title"] = to_csl(record.title, plain_math=plain_math, sentence=sentence and issue_of)
     if record.authors:
         _names("author", record.authors, record, item, custom, used)
     if record.authors_etal:
