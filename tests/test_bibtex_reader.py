@@ -685,3 +685,14 @@ def test_location_lists_and_eprint_links():
     assert records[0].publisher_place == "Durham; London"
     assert records[0].ids.url == "https://books.google.com?id=4HIWAAAAYAAJ"
     assert records[1].publisher_place == "Harcourt, Brace and Company"  # BibTeX's address is not a list
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_a_version_field_repeating_the_eprints_version_is_one_version_and_not_reported_lost(dialect):
+    (record,) = converters.loads("@article{b, title = {T}, journaltitle = {J}, date = 2004, version = 3,"
+                                 " eprint = {math/0307200v3}, eprinttype = {arxiv}}", "bibtex").records
+    assert record.ids.arxiv_version == 3 and "version" not in record.variables
+    diagnostics: list = []
+    again = converters.loads(converters.dumps([record], dialect, diagnostics=diagnostics), dialect).records[0]
+    assert again.ids.arxiv_version == 3
+    assert not diagnostics, diagnostics

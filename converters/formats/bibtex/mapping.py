@@ -808,9 +808,13 @@ class _Builder:
         self.drop("eprint", *ARXIV_TYPE_FIELDS)
         self.ids["arxiv"] = arxiv_id
         version_field = self.fields.get("version")
-        if version is None and version_field is not None and _INTEGER.match(version_field.text.strip()):
-            version = int(version_field.text.strip())
-            self.drop("version")
+        if version_field is not None and _INTEGER.match(version_field.text.strip()):
+            if version is None:
+                version = int(version_field.text.strip())
+                self.drop("version")
+            elif version == int(version_field.text.strip()):  # the eprint's version again: how it was written
+                self.drop("version")
+                self.meta[WRITTEN_META + "version"] = version_field.text
         self.ids["arxiv_version"] = version
         found = self.take(*ARXIV_CLASS_FIELDS)
         if found:

@@ -488,7 +488,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             fields.append(("eprintclass" if biblatex else "primaryClass", _verbatim(ids.arxiv_class)))
         if biblatex and ids.arxiv_version:
             fields.append(("version", _braced(str(ids.arxiv_version))))
-        elif ids.arxiv_version:
+        elif ids.arxiv_version and record.extras.get(WRITTEN_META + "version", "").strip() != str(ids.arxiv_version):
             report.lost(key, "ids.arxiv_version", target, record=record)  # arXiv's own export drops it too
     if ids.primary_doi:
         fields.append(("doi", _verbatim(ids.primary_doi, ascii=mode == "ascii")))
