@@ -252,7 +252,9 @@ def test_a_type_key_is_the_genre_biblatex_prints_and_is_written_as_the_key_again
     assert record.variables["genre"] == Text(genre)
     out = converters.dumps([record], "biblatex")
     assert f"  type = {{{written.lower()}}}," in out and _read(out) == record
-    assert f"  type = {{{genre}}}," in converters.dumps([record], "bibtex") or written == "mathesis"
+    # (classic BibTeX says a master's or PhD thesis by its entry type)
+    assert f"  type = {{{genre}}}," in converters.dumps([record], "bibtex") or written.lower() in ("mathesis",
+                                                                                                  "phdthesis")
 
 
 def test_a_type_of_its_own_is_the_genre_as_written():
@@ -274,8 +276,24 @@ def test_a_masters_thesis_is_a_thesis_of_that_genre_and_written_as_one_again():
     assert "  type = {mathesis}," in converters.dumps([csl_like], "biblatex")
 
 
-def test_a_phd_thesis_gets_no_genre_it_did_not_state():
-    assert "genre" not in _read("@phdthesis{k, title = {T}, school = {U}, year = 2000}").variables
+def test_a_phd_thesis_is_a_thesis_of_that_genre_and_written_as_one_again():
+    # as BibTeX styles print it and pandoc reads it: CSL styles print the degree too
+    record = _read("@phdthesis{k, title = {T}, school = {U}, year = 2000}")
+    assert (record.type, record.variables["genre"]) == ("thesis", Text("PhD thesis"))
+    out = converters.dumps([record], "bibtex")
+    assert out.startswith("@phdthesis{k,") and "type =" not in out and _read(out) == record
+    assert "  type = {phdthesis}," in converters.dumps([record], "biblatex")
+
+
+def test_a_thesis_of_no_stated_degree_is_written_as_phdthesis_and_that_is_reported():
+    # classic BibTeX has no thesis entry without a degree
+    diagnostics: list = []
+    out = converters.dumps([Record(type="thesis", key="t", title=Text("T"))], "bibtex", diagnostics=diagnostics)
+    assert out.startswith("@phdthesis{t,")
+    assert [d.message for d in diagnostics] == [
+        "BibTeX has no field for 'type' (thesis); written to @phdthesis (read back as a PhD thesis)"]
+    assert "genre" not in _read(converters.dumps([Record(type="thesis", key="t", title=Text("T"))],
+                                                 "biblatex")).variables
 
 
 def test_a_patents_location_is_its_jurisdiction_with_country_keys_as_words():

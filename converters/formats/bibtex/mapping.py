@@ -282,9 +282,9 @@ COUNTRY_KEYS = {key: BIBSTRINGS[key] for key in "countryde countryeu countryep c
 # countryeu both print "European Union")
 PATENT_LOCATION_META = "bibtex:@keys:location"
 
-# An entry type that says what its genre is (pandoc gives @mastersthesis the genre without a
-# `type` field; @phdthesis, the thesis BibTeX output writes by default, is left without one).
-ENTRY_GENRES = {"mastersthesis": "Master's thesis"}
+# An entry type that says what its genre is where no `type` field does (as pandoc reads them,
+# and as BibTeX styles print them: a thesis' degree is data CSL styles print too)
+ENTRY_GENRES = {"mastersthesis": "Master's thesis", "phdthesis": "PhD thesis"}
 
 # the access date's fields, first present wins: biblatex's, Beebe's, an older convention's
 ACCESSED_FIELDS = ("urldate", "lastaccess", "accessed", "lastchecked")

@@ -464,8 +464,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("pages", _braced(pages) if pages else plain(record.pages)))
     if record.publisher and not (record.ids.arxiv and record.publisher == "arXiv"):
         name = PUBLISHER_FIELD.get(entry_type, ("publisher", "publisher"))[dialect]
-        if f"bibtex:{name}" in record.extras:  # the input had both, e.g. publisher and institution
-            name = "publisher"
+        if f"bibtex:{name}" in record.extras or (name == "institution" and "bibtex:school" in record.extras):
+            name = "publisher"  # the input had both, e.g. publisher and institution (school: its alias)
         fields.append((name, item(record.publisher) if biblatex else plain(record.publisher)))
     jurisdiction = record.variables.get("jurisdiction") if entry_type == "patent" else None
     if record.publisher_place:
@@ -566,6 +566,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     read_back = entry_csl_type(entry_type, lambda name: _written(fields, name))
     if read_back != record.type:  # (classic BibTeX has no @online, @dataset, entrysubtype ...)
         report.lost(key, "type", target, f"@{entry_type} (read back as {read_back})", record=record, value=record.type)
+    elif entry_type in ENTRY_GENRES and "genre" not in record.variables:  # no thesis of no degree in BibTeX
+        report.lost(key, "type", target, f"@{entry_type} (read back as a {ENTRY_GENRES[entry_type]})", record=record,
+                    value=record.type)
     return entry_type, fields
 
 
