@@ -61,6 +61,20 @@ def test_ris_output_turns_every_splitlines_break_into_a_space():
     assert "TI  - a b b b b b b b b b b c\r\n" in text
 
 
+def test_line_breaks_joined_into_one_line_are_reported_once_a_field():
+    record = Record(type="article-journal", key="k", title=Text("T"), abstract=Text("Background.\n\nMethods.\nMore."),
+                    note=Text("first line\n* second line"))
+    diagnostics: list = []
+    text = converters.dumps([record], "ris", diagnostics=diagnostics)
+    assert "AB  - Background. Methods. More.\r\n" in text
+    assert sorted(d.message for d in diagnostics) == ["RIS cannot carry 'abstract' (its line breaks); dropped",
+                                                      "RIS cannot carry 'note' (its line breaks); dropped"]
+    diagnostics.clear()
+    converters.dumps([Record(type="book", key="k", title=Text("T"), abstract=Text("One line."))], "ris",
+                     diagnostics=diagnostics)
+    assert not diagnostics
+
+
 def test_ris_output_never_carries_nul_esc_del_raw_and_says_so():
     diagnostics: list = []
     title = "NUL\x00ESC\x1b[31mDEL\x7fC1\x9b"

@@ -4,8 +4,9 @@ Lines are ``TG  - value`` with CRLF endings, as the spec asks. RIS has no prepri
 type: preprints get ``TY  - UNPB`` by default (an option), ``T2``/``PB`` arXiv and the
 id in ``AN``. Values are single lines, so a value can never start a tag of its own
 (``ER  -``): every line break ``str.splitlines()`` knows (CR, LF, VT, FF, U+001C-U+001E,
-NEL, U+2028, U+2029), with the white space around it, becomes one space, and a value's
-leading and trailing white space is dropped, as every RIS reader drops it. Other control
+NEL, U+2028, U+2029), with the white space around it, becomes one space (reported, once a
+tag: an abstract's paragraphs are joined), and a value's leading and trailing white space is
+dropped, as every RIS reader drops it. Other control
 characters (NUL, ESC, DEL, C1) and lone surrogates are never written raw: each becomes
 U+FFFD, with a warning. A citation key given by the input goes to ``ID`` (the reader
 takes it back from there). The record's CSL variable maps go to the tags
@@ -78,8 +79,12 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     for record in records:
         key = keys.key_for(record)
         lines = ["\r\n"] if count else []
+        broken: set[str] = set()
         for tag, value in _tags(record, key, options, report):
             line, replaced = _line(value)
+            if line != value.strip() and _NEWLINES.search(value.strip()) and tag not in broken:
+                broken.add(tag)  # (said once a tag: a paragraph break is no word)
+                report.lost(key, _path(tag, record, options), "RIS", record=record, value="its line breaks")
             if replaced:
                 report.warning("write.control-char", f"{replaced} control character{'s' * (replaced > 1)} in {tag} "
                                "written as U+FFFD (RIS carries text only)", key=key, record=record, field=tag)
@@ -88,6 +93,14 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
         out.write("".join(lines))  # one write a record: the output may be a checking wrapper
         count += 1
     return count - (piece.before if piece else 0)
+
+
+_TAG_PATHS = {"AB": "abstract", "N2": "abstract", "N1": "note", "TI": "title", "T1": "title", "T2": "container_title"}
+
+
+def _path(tag: str, record: Record, options: Options) -> str:
+    """The record's field a tag was written from, for the loss report."""
+    return _TAG_PATHS.get(tag) or variable_for(tag, _ty(record, options).upper()) or f"ris:{tag}"
 
 
 def _line(value: str) -> tuple[str, int]:
