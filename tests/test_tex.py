@@ -230,6 +230,14 @@ def test_csl_rich_text_markup_renders_per_target():
     assert to_tex(value, protect_case=False) == r"\textit{E. coli} and H\textsubscript{2}O \& \textbf{x}"
 
 
+def test_csl_nodecor_comes_back_in_csl_and_is_plain_text_elsewhere():
+    # citeproc's class="nodecor": text no style formats ("v." in an italic case name)
+    value = Text('Lessard <span class="nodecor">v.</span> Schmidt', Syntax.HTML)
+    assert to_csl(value) == 'Lessard <span class="nodecor">v.</span> Schmidt'
+    assert to_plain(value) == "Lessard v. Schmidt"
+    assert to_tex(value, protect_case=False) == "Lessard v. Schmidt"
+
+
 @given(st.lists(st.sampled_from(["Ann", "Z.", "F.", "C.-P.", "Jean-Paul", "Øbro", "DeepSeek-AI", "O'Brien", "MacLeod",
                                  "É.", "Li", "Ng"]), min_size=1, max_size=4).map(" ".join))
 def test_the_simple_name_fast_path_agrees_with_bibtex_rules(name):

@@ -1,7 +1,8 @@
 """Text values as flat spans, and the renderings every writer needs.
 
 A span is (kind, content). Kinds: ``text``, ``math`` (TeX source without the
-dollars), ``nocase`` (case-protected text), ``i``, ``b``, ``sc``, ``sup``, ``sub``.
+dollars), ``nocase`` (case-protected text), ``i``, ``b``, ``sc``, ``sup``, ``sub``, ``nodecor``
+(CSL's: text a style must not format; the other formats have no such markup, so plain text there).
 Content is Unicode (NFC) for every kind but ``math``.
 """
 
@@ -79,7 +80,8 @@ def _html_spans(value: str) -> tuple[Span, ...]:
         tag = match.group("tag").lower()
         attrs = match.group("attrs") or ""
         if tag == "span":
-            kind = "nocase" if "nocase" in attrs else "sc" if "small-caps" in attrs else "text"
+            kind = ("nocase" if "nocase" in attrs else "sc" if "small-caps" in attrs
+                    else "nodecor" if "nodecor" in attrs else "text")
         else:
             kind = _HTML_KIND[tag]
         stack.append(kind)
@@ -127,6 +129,7 @@ _CSL_WRAP = {
     "sup": ("<sup>", "</sup>"),
     "sub": ("<sub>", "</sub>"),
     "sc": ('<span style="font-variant:small-caps;">', "</span>"),
+    "nodecor": ('<span class="nodecor">', "</span>"),  # no style's formatting ("v." in a case name)
 }
 
 
