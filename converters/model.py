@@ -125,15 +125,21 @@ class Date:
         return out
 
     def iso(self) -> str | None:
-        """ISO 8601 text of the start (YYYY, YYYY-MM or YYYY-MM-DD)."""
+        """ISO 8601 text of the start (YYYY, YYYY-MM or YYYY-MM-DD; a year before 1 AD as -YYYY)."""
         if self.year is None:
             return None
-        text = f"{self.year:04d}"
+        text = iso_year(self.year)
         if self.month is not None:
             text += f"-{self.month:02d}"
             if self.day is not None:
                 text += f"-{self.day:02d}"
         return text
+
+
+def iso_year(year: int) -> str:
+    """A year as ISO 8601 writes it: four digits, a sign before the years before 1 AD (CSL's
+    negative years: -100 is "-0100"), as biber, EDTF and JATS's iso-8601-date read it."""
+    return f"-{-year:04d}" if year < 0 else f"{year:04d}"
 
 
 NEW_ARXIV_ID = re.compile(r"^(?P<yymm>\d{4})\.(?P<num>\d{4,5})$")

@@ -16,7 +16,7 @@ from ...text.months import MONTHS, SEASONS
 from ...text.tex import tex_to_unicode
 
 _EDTF = re.compile(r"^(?P<year>-?\d{1,4})(?:-(?P<month>\d\d)(?:-(?P<day>\d\d))?)?(?P<qualifier>[~?%])?$")
-_YEAR = re.compile(r"^\d{1,4}$")
+_YEAR = re.compile(r"^-?\d{1,4}$")  # (a year before 1 AD is negative, as CSL and biblatex have it)
 _YEAR_RANGE = re.compile(r"^(?P<start>\d{4})\s*(?:-{1,3}|–|—|/)\s*(?P<end>\d{2}|\d{4})$")
 _SLASH = re.compile(r"\\slash\b\s*")
 NOOPSORT = re.compile(r"\\noopsort\s*\{[^{}]*\}")  # \def\noopsort#1{}: a sort key that prints nothing

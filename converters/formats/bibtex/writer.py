@@ -19,7 +19,7 @@ from typing import TextIO
 from ... import targets
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator, ascii_key
-from ...model import Date, Name, Record, Syntax, Text
+from ...model import Date, Name, Record, Syntax, Text, iso_year
 from ...options import Options
 from ...piece import Piece
 from ...text import tex
@@ -991,7 +991,7 @@ def _iso(date: Date) -> str:
 def _iso_part(date: Date) -> str:
     """ISO 8601, with EDTF's seasons (21 spring .. 24 winter) as biblatex reads them."""
     if date.season and date.month is None and date.year is not None:
-        return f"{date.year:04d}-{20 + date.season}"
+        return f"{iso_year(date.year)}-{20 + date.season}"
     return date.iso() or ""
 
 

@@ -258,10 +258,13 @@ def iso_date(text: str | None) -> Date | None:
     """A date from ISO 8601 text (YYYY, YYYY-MM, YYYY-MM-DD), None if it is not one."""
     if not text:
         return None
-    match = _ISO.fullmatch(text.strip())
+    match = _SIGNED_ISO.fullmatch(text.strip())
     if not match:
         return None
     return make_date(int(match.group(1)), _int(match.group(2)), _int(match.group(3)))
+
+
+_SIGNED_ISO = re.compile(r"(-?\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")  # a year before 1 AD: -0100
 
 
 def _int(text: str | None) -> int | None:

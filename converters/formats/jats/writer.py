@@ -22,7 +22,7 @@ from typing import TextIO
 from ...csl import NAME_VARIABLES
 from ...diagnostics import Reporter, is_source_form
 from ...keys import KeyAllocator
-from ...model import Date, Name, Record, Text
+from ...model import Date, Name, Record, Text, iso_year
 from ...options import Options
 from ...piece import Piece
 from ...text.ids import ORCID_URL
@@ -212,7 +212,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     if record.issued:
         if _years_only(record.issued):  # a work issued over years: <year>1885–1902</year>, as taxpub writes it
             assert record.issued.end is not None
-            parts.append(_el("year", f"{record.issued.year:04d}–{record.issued.end.year:04d}"))
+            parts.append(_el("year", f"{iso_year(record.issued.year)}–{iso_year(record.issued.end.year)}"))
         elif record.issued.year is not None:
             parts.append(_date_parts(record.issued, "ymd"))
             if record.issued.end or record.issued.circa:

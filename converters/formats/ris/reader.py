@@ -713,9 +713,9 @@ _ARXIV_ARCHIVES = (
 _ARXIV_CLASS = re.compile(rf"^(?:{_ARXIV_ARCHIVES})(?:\.[A-Za-z-]+)?$")
 _SN_QUALIFIER = re.compile(r"\([^)]*\)")
 _SN_NUMBER = re.compile(r"\d[\dXx-]*")
-_SLASH_DATE = re.compile(r"^(?P<y>\d{4})(?:/(?P<m>\d{1,2})?(?:/(?P<d>\d{1,2})?(?:/(?P<o>.*))?)?)?$")
-_ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?(?P<o>[T ].*)?$")
-_YEAR_FIRST = re.compile(r"^(?P<y>\d{4})\b")
+_SLASH_DATE = re.compile(r"^(?P<y>-?\d{4})(?:/(?P<m>\d{1,2})?(?:/(?P<d>\d{1,2})?(?:/(?P<o>.*))?)?)?$")
+_ISO_DATE = re.compile(r"^(?P<y>-?\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?(?P<o>[T ].*)?$")
+_YEAR_FIRST = re.compile(r"^(?P<y>-?\d{4})\b")  # (a year before 1 AD: -0100, as the writer writes it)
 
 
 def _clean(line: str) -> tuple[str, list[tuple[str, int, str]]]:

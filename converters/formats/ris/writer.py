@@ -23,7 +23,7 @@ from typing import TextIO
 
 from ...diagnostics import Reporter
 from ...keys import KeyAllocator
-from ...model import Date, Name, Record, Text
+from ...model import Date, Name, Record, Text, iso_year
 from ...options import Options
 from ...piece import Piece
 from ...text.markup import to_plain
@@ -124,7 +124,7 @@ def _name(name: Name) -> str:
 
 
 def _da(date: Date) -> str:
-    parts = [f"{date.year:04d}", f"{date.month:02d}" if date.month else "", f"{date.day:02d}" if date.day else ""]
+    parts = [iso_year(date.year), f"{date.month:02d}" if date.month else "", f"{date.day:02d}" if date.day else ""]
     # a season in the "other" part, as Zotero's RIS export writes it ("1969///Spring")
     season = SEASON_NAMES[date.season - 1] if date.season is not None and _season_only(date) else ""
     return "/".join(parts) + "/" + season
@@ -184,7 +184,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     _report_uncarried(record, key, report)
     if record.issued:
         if record.issued.year is not None:
-            tags.append(("PY", f"{record.issued.year:04d}"))
+            tags.append(("PY", iso_year(record.issued.year)))
             tags.append(("DA", _da(record.issued)))
         elif record.issued.literal:
             tags.append(("PY", record.issued.literal))
