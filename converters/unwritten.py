@@ -6,11 +6,12 @@ variable a reader learns to fill is never dropped silently.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container
 from operator import attrgetter
 
 from .diagnostics import Reporter
-from .model import Record
+from .model import Record, Syntax
 
 NOTHING: frozenset[str] = frozenset()
 
@@ -34,3 +35,26 @@ def report_unwritten(report: Reporter, record: Record, key: str | None, target: 
 
 
 _DETAILS = (("affiliation", attrgetter("affiliation")), ("orcid", attrgetter("orcid")))
+
+_TEXT_SLOTS = ("title", "container_title", "abstract", "note")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def report_line_breaks(report: Reporter, record: Record, key: str | None, target: str, *,
+                       paragraphs: bool, unwritten: Container[str] = NOTHING) -> None:
+    """Report the text values whose line breaks the target turns into spaces: every break, or
+    (``paragraphs``: TeX keeps a blank line as a paragraph) those within a paragraph. Text read
+    from TeX is left alone: a line break there was white space already. ``unwritten``: fields
+    the writer reports as dropped anyway."""
+    values = [(slot, getattr(record, slot)) for slot in _TEXT_SLOTS]
+    values.extend(record.variables.items())
+    for path, text in values:
+        if path in unwritten or text is None or text.syntax in _TEX or (
+                "\n" not in text.value and "\r" not in text.value):
+            continue
+        pieces = _PARAGRAPH_BREAK.split(text.value.strip()) if paragraphs else [text.value.strip()]
+        if any(len(piece.strip().splitlines()) > 1 for piece in pieces):
+            report.lost(key, path, target, record=record, value="its line breaks")
+
+
+_TEX = frozenset((Syntax.TEX, Syntax.BIBTEX))

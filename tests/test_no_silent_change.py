@@ -67,3 +67,35 @@ def test_every_csl_variable_in_every_type_comes_back_or_is_reported(fmt):
             if _plain(after) != _plain(value) and variable not in reported:
                 silent.append((csl_type, variable, _plain(after)))
     assert not silent, f"{fmt}: changed without a report: {silent[:10]}"
+
+
+# values of harder shapes: ranges, circa, years before 1 AD, a count of pages, paragraphs (the
+# corpus round trips found silent changes in each)
+HARD_SLOTS = [
+    ("accessed", Date(2020, 1, 2, end=Date(2020, 1, 5))), ("accessed", Date(2020, 1, 2, circa=True)),
+    ("issued", Date(-44, 3, 15)), ("issued", Date(1990, 2, 1, end=Date(1990, 2, 3))),
+    ("issued", Date(1850, circa=True)),
+    ("pages", "xiii + 169"), ("pages", "12"), ("note", Text("First line.\nSecond line.")),
+    ("abstract", Text("Background.\n\nMethods.")), ("keywords", ("Evolution, Biological", "Animals")),
+]
+HARD_DATES = [Date(2001, 2, 3, end=Date(2001, 2, 5)), Date(2001, circa=True), Date(-380)]
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_values_of_harder_shapes_come_back_or_are_reported(fmt):
+    silent = []
+    for csl_type in sorted(CSL_TYPES):
+        for slot, value in HARD_SLOTS:
+            fields = {"issued": Date(2000), slot: value}
+            record = Record(type=csl_type, title=Text("T"), authors=(Name(family="Fam", given="Giv"),), **fields)
+            back, reported = _trip(record, fmt)
+            if _plain(getattr(back, slot)) != _plain(value) and slot not in reported:
+                silent.append((csl_type, slot, value, _plain(getattr(back, slot))))
+        for variable in sorted(csl.DATE_VARIABLES - {"issued", "accessed"}):
+            for value in HARD_DATES:
+                record = Record(type=csl_type, title=Text("T"), container_title=Text("C"), issued=Date(2000),
+                                dates={variable: value})
+                back, reported = _trip(record, fmt)
+                if back.dates.get(variable) != value and variable not in reported:
+                    silent.append((csl_type, variable, value, back.dates.get(variable)))
+    assert not silent, f"{fmt}: changed without a report: {silent[:6]} ({len(silent)} in all)"

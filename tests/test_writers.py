@@ -217,3 +217,23 @@ def test_writers_report_what_they_cannot_carry(sample):
     lost = {(d.key, d.field) for d in diagnostics if d.code == "write.lost"}
     assert ("balazs2007calculation", "arxiv:journal-ref") in lost
     assert ("deepseekai2025deepseekr1", "arxiv:license") in lost
+
+
+def test_a_preprint_published_in_a_journal_keeps_arxiv_as_its_publisher_in_jats(sample):
+    # <source> is the journal then, so arXiv is written as the publisher (it was lost)
+    published = [r for r in sample if r.container_title is not None and r.ids.arxiv]
+    assert published
+    for record in published:
+        (again,) = converters.loads(converters.dumps([record], "jats"), "jats").records
+        assert (again.publisher, again.container_title) == ("arXiv", record.container_title)
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "biblatex", "csl-json"])
+def test_a_keyword_holding_a_comma_stays_one_keyword(fmt):
+    record = Record(type="book", key="k", title=Text("T"), keywords=("Evolution, Biological", "Animals"))
+    (again,) = converters.loads(converters.dumps([record], fmt), fmt).records
+    assert again.keywords == record.keywords
+    if fmt == "csl-json":
+        assert '"keyword": "Evolution, Biological; Animals"' in converters.dumps([record], fmt)
+    else:
+        assert "keywords = {{Evolution, Biological}, Animals}" in converters.dumps([record], fmt)

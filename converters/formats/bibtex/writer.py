@@ -27,7 +27,7 @@ from ...text.ids import normalize_isbn, normalize_issn
 from ...text.markup import to_tex
 from ...text.months import MACROS, SEASON_NAMES
 from ...text.tex_encode import CharSink, combining_to_macros
-from ...unwritten import report_unwritten
+from ...unwritten import report_line_breaks, report_unwritten
 from .mapping import (
     ACCESSED_FIELDS,
     ARTICLE_SUBTYPES,
@@ -345,6 +345,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         entry_type = _GENRE_ENTRY_TYPES.get(genre.plain().lower(), entry_type)
     # a patent's jurisdiction is its location: written to @patent entries only
     report_unwritten(report, record, key, target, _PATENT_VARIABLES if entry_type == "patent" else WRITTEN_VARIABLES)
+    report_line_breaks(report, record, key, target, paragraphs=True)
     if options.target is not None:  # the one place an import target changes BibTeX output (targets.py)
         shape = targets.shape(options.target, "biblatex" if biblatex else "bibtex")
         if isinstance(shape, targets.TexShape):
@@ -507,7 +508,10 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if record.abstract:
         fields.append(("abstract", text(record.abstract)))
     if record.keywords:
-        fields.append(("keywords", plain(", ".join(record.keywords))))
+        # a keyword holding a separator is one group ({Evolution, Biological}), as biblatex reads it
+        fields.append(("keywords", _braced(", ".join(
+            "{" + escaped + "}" if "," in word or ";" in word else escaped
+            for word in record.keywords for escaped in (tex.escape_plain(word, mode, missing),)))))
     if record.language:
         several = None if biblatex else _languages_as_written(record)  # (biblatex: the list stays `language`)
         fields.append(("langid" if biblatex else "language", plain(several or _language(record, record.language))))
@@ -1017,4 +1021,6 @@ def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str, mod
         fields.append(("day", _braced(str(date.day))))
     if date.end:
         report.lost(key, "issued", "BibTeX", record=record, value=f"end of range {date.end.iso()}")
+    if date.circa:
+        report.lost(key, "issued", "BibTeX", record=record, value="circa")
     return fields

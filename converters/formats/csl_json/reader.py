@@ -739,8 +739,8 @@ class _Item:
         value = self.take("keyword")
         if value is _MISSING or value is None:
             return
-        if isinstance(value, str):
-            words = value.split(",")
+        if isinstance(value, str):  # "a, b", or "a; b" (a keyword may hold a comma then)
+            words = value.split(";" if ";" in value else ",")
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             words = value
         else:

@@ -213,7 +213,8 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
     if ids.pmcid:
         item["PMCID"] = ids.pmcid
     if record.keywords:
-        item["keyword"] = ", ".join(record.keywords)
+        # (a keyword holding a comma, "Evolution, Biological": the list is separated by semicolons)
+        item["keyword"] = ("; " if any("," in word for word in record.keywords) else ", ").join(record.keywords)
     if record.abstract:
         # plain text: reference managers (Zotero) show an abstract's tags literally; CSL rich text is for titles
         item["abstract"] = to_plain(record.abstract, plain_math=plain_math)

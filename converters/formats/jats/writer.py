@@ -28,7 +28,7 @@ from ...piece import Piece
 from ...text.ids import ORCID_URL
 from ...text.markup import spans
 from ...titles import as_one_volume
-from ...unwritten import report_unwritten
+from ...unwritten import report_line_breaks, report_unwritten
 from .types import CSL_TYPES, PERSON_GROUP_TYPES, TITLE_IS_SOURCE, VARIABLE_ELEMENTS
 
 PUBLIC_ID = "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.4 20241031//EN"
@@ -116,6 +116,13 @@ def _years_only(date: Date) -> bool:
             and end.year is not None and end.month is None and end.season is None and not end.circa)
 
 
+def _one_date(date: Date, path: str, record: Record, key: str, report: Reporter) -> None:
+    """A date element holds one date: the end of a range, or circa, is reported."""
+    if date.end or date.circa:
+        report.lost(key, path, "JATS element-citation", record=record,
+                    value=f"end of range {date.end.iso()}" if date.end else "circa")
+
+
 def _date_parts(date: Date, order: str) -> str:
     """Citation order is year, month, day; pub-date wants day, month, year."""
     pieces = {}
@@ -177,6 +184,7 @@ def _article_open(article_type: str, language: str | None = "en") -> str:
 def _citation(record: Record, key: str, report: Reporter) -> str:
     record = as_one_volume(record, report, key, "JATS")
     report_unwritten(report, record, key, "JATS", WRITTEN_VARIABLES)
+    report_line_breaks(report, record, key, "JATS", paragraphs=False, unwritten=("abstract",))
     pub_type = _original("jats:publication-type", record) or PUBLICATION_TYPES.get(record.type,
                                                                                   DEFAULT_PUBLICATION_TYPE)
     parts: list[str] = []
@@ -211,7 +219,8 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
             parts.append(_el("source", "arXiv"))
     if record.issued:
         if _years_only(record.issued):  # a work issued over years: <year>1885–1902</year>, as taxpub writes it
-            assert record.issued.end is not None
+            assert record.issued.end is not None and record.issued.end.year is not None
+            assert record.issued.year is not None
             parts.append(_el("year", f"{iso_year(record.issued.year)}–{iso_year(record.issued.end.year)}"))
         elif record.issued.year is not None:
             parts.append(_date_parts(record.issued, "ymd"))
@@ -226,7 +235,8 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
         parts.append(_el("issue", _esc(record.issue)))
     if record.edition:
         parts.append(_el("edition", _esc(record.edition)))
-    if record.publisher and not (ids.arxiv and record.publisher == "arXiv"):
+    # (arXiv as the publisher of a preprint is its <source> above, unless a journal is)
+    if record.publisher and not (ids.arxiv and record.publisher == "arXiv" and not source):
         parts.append(_el("publisher-name", _esc(record.publisher)))
     if record.publisher_place:
         parts.append(_el("publisher-loc", _esc(record.publisher_place)))
@@ -254,6 +264,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     if record.accessed and record.accessed.year is not None:
         parts.append(_el("date-in-citation", _esc(record.accessed.iso() or ""), content_type="access-date",
                          iso_8601_date=record.accessed.iso() or ""))
+        _one_date(record.accessed, "accessed", record, key, report)
     for element, variable in VARIABLE_ELEMENTS.items():
         if variable in record.variables:
             parts.append(_el(element, _rich(record.variables[variable])))
@@ -264,6 +275,8 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
         iso = event_date.iso()
         text = _esc(iso or event_date.literal or "")
         parts.append(_el("conf-date", text, iso_8601_date=iso) if iso else _el("conf-date", text))
+        if iso:
+            _one_date(event_date, "event-date", record, key, report)
     if record.note:
         parts.append(_el("comment", _rich(record.note)))
     target = "JATS element-citation"

@@ -124,6 +124,7 @@ def _name(name: Name) -> str:
 
 
 def _da(date: Date) -> str:
+    assert date.year is not None  # (callers write DA for dates with a year)
     parts = [iso_year(date.year), f"{date.month:02d}" if date.month else "", f"{date.day:02d}" if date.day else ""]
     # a season in the "other" part, as Zotero's RIS export writes it ("1969///Spring")
     season = SEASON_NAMES[date.season - 1] if date.season is not None and _season_only(date) else ""
@@ -215,6 +216,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
         # within it has no tag
         if "number-of-pages" not in record.variables and _PAGE_COUNT.match(record.pages):
             tags.append(("SP", record.pages.strip()))
+            report.lost(key, "pages", "RIS", "SP (read back as number-of-pages)", record=record, value=record.pages)
         else:
             report.lost(key, "pages", "RIS", record=record, value=record.pages)
     elif record.pages:
@@ -240,6 +242,9 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
         tags.append(("LA", record.language))
     if record.accessed and record.accessed.year:
         tags.append(("Y2", _da(record.accessed)))
+        if record.accessed.end or record.accessed.circa:
+            report.lost(key, "accessed", "RIS", record=record,
+                        value=f"end of range {record.accessed.end.iso()}" if record.accessed.end else "circa")
     if ids.pmid:  # RIS has no PMID tag; exporters put it in AN, which an arXiv id already holds
         if ids.arxiv:
             report.lost(key, "ids.pmid", "RIS", record=record)
