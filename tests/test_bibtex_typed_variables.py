@@ -425,3 +425,17 @@ def test_an_articles_eid_is_its_number_and_written_back_as_eid():
         assert "  eid = {e12292}," in out and "  number = {9}," in out
         assert _read(out) == record and not [d for d in diagnostics if d.code == "write.lost"]
     assert _read("@article{k, title = {T}, journal = {J}, articleno = {15}}").number == "15"  # Beebe's name
+
+
+@pytest.mark.parametrize("entry_type", ["suppbook", "suppcollection", "conference"])
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_every_entry_type_the_reader_reads_a_booktitle_of_writes_it_there(entry_type, dialect):
+    # an @suppbook (biblatex-abnt.bib's leite08) was written with its volume's title as the title,
+    # its book as howpublished and its own title as maintitle
+    record = _read(f"@{entry_type}{{k, title = {{Nota}}, booktitle = {{Volume}}, maintitle = {{Whole work}},"
+                   " year = 2008}")
+    out = converters.dumps([record], dialect)
+    assert "title = {Nota}" in out and "booktitle = {Volume}" in out and "maintitle = {Whole work}" in out
+    again = _read(out) if dialect == "bibtex" else converters.loads(out, "biblatex").records[0]
+    assert (again.title, again.container_title, again.variables) == (record.title, record.container_title,
+                                                                    record.variables)

@@ -31,6 +31,7 @@ from ...unwritten import report_line_breaks, report_unwritten
 from .mapping import (
     ACCESSED_FIELDS,
     ARTICLE_SUBTYPES,
+    CONTAINER_FIELDS,
     COUNTRY_KEYS,
     DEFAULT_ENTRY_TYPE,
     EDITOR_FIELDS,
@@ -61,15 +62,11 @@ MONTH_MACROS = MACROS
 ENTRY_TYPES = ENTRY_TYPES_WRITTEN
 
 
-# Where the container title goes, by entry type.
-CONTAINER_FIELD = {
-    "article": ("journal", "journaltitle"),
-    "inbook": ("booktitle", "booktitle"),  # biber's mandatory field; plain.bst ignores it
-    "bookinbook": ("booktitle", "booktitle"),
-    "incollection": ("booktitle", "booktitle"),
-    "inproceedings": ("booktitle", "booktitle"),
-    "inreference": ("booktitle", "booktitle"),
-}
+# BibTeX type -> (BibTeX, BibLaTeX) field for the container title: the reader's table (an
+# @inbook's booktitle is biber's mandatory field; plain.bst ignores it). A type without one
+# writes a container as howpublished.
+CONTAINER_FIELD = {entry_type: ("journal", "journaltitle") if "journaltitle" in names else ("booktitle", "booktitle")
+                   for entry_type, names in CONTAINER_FIELDS.items()}
 
 # BibTeX type -> (BibTeX, BibLaTeX) field for the publisher: standard styles want a thesis'
 # school and a report's institution.
