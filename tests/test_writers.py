@@ -237,3 +237,13 @@ def test_a_keyword_holding_a_comma_stays_one_keyword(fmt):
         assert '"keyword": "Evolution, Biological; Animals"' in converters.dumps([record], fmt)
     else:
         assert "keywords = {{Evolution, Biological}, Animals}" in converters.dumps([record], fmt)
+
+
+def test_a_suffix_braced_into_a_family_name_gets_the_ris_suffix_place():
+    # "Herbert S. {Bailey, Jr.}" (Beebe's texbook3.bib): the comma split the family name in RIS
+    (record,) = converters.loads("@book{k, author = {Herbert S. {Bailey, Jr.}}, title = {T}, year = 1970}",
+                                 "bibtex").records
+    text = converters.dumps([record], "ris")
+    assert "AU  - Bailey, Herbert S., Jr.\r\n" in text
+    (again,) = converters.loads(text, "ris").records
+    assert (again.authors[0].family, again.authors[0].given, again.authors[0].suffix) == ("Bailey", "Herbert S.", "Jr.")

@@ -114,13 +114,21 @@ def _text(value: Text, options: Options) -> str:
     return to_plain(value, plain_math=options.plain_math)
 
 
+# a suffix inside a family name ("{Bailey, Jr.}", as Beebe braces it for BibTeX's sorting): RIS's
+# "Last, First, Suffix" has its place for it, where the comma would otherwise split the family
+_FAMILY_SUFFIX = re.compile(r"(?P<family>[^,]+),\s*(?P<suffix>(?:Jr|Sr)\.?|I{2,3}|IV|V|VI{1,3})")
+
+
 def _name(name: Name) -> str:
     if name.literal is not None:
         return name.literal
     family = " ".join(p for p in (name.non_dropping_particle, name.family) if p)
     given = " ".join(p for p in (name.given, name.dropping_particle) if p)
-    parts = [family, given] + ([name.suffix] if name.suffix else [])
-    return ", ".join(parts) if given or name.suffix else family
+    suffix = name.suffix
+    if "," in family and not suffix and (match := _FAMILY_SUFFIX.fullmatch(family)):
+        family, suffix = match["family"].strip(), match["suffix"]
+    parts = [family, given] + ([suffix] if suffix else [])
+    return ", ".join(parts) if given or suffix else family
 
 
 def _da(date: Date) -> str:
