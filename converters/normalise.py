@@ -5,7 +5,9 @@ work read from two formats gives the same record:
 - DOIs bare (no resolver or ``doi:`` prefix), each once (DOIs are case-insensitive);
 - an arXiv id taken from arXiv's DataCite DOI (``10.48550/arXiv.ID``) or abstract page
   when the reader found none, and that DOI and URL then not stored (the model derives them);
-- ISBNs and ISSNs in their canonical form when valid (``text.ids``), each once.
+- ISBNs and ISSNs in their canonical form when valid (``text.ids``), each once;
+- the language as a BCP 47 tag where it is a language's name or ISO 639-2 code ("English",
+  "eng": en; ``text.languages.to_language_tag``), else as written.
 A record that needs none of this is returned as it is (nearly every record: no copy).
 """
 
@@ -15,6 +17,7 @@ import re
 from dataclasses import replace
 
 from .model import Identifiers, Record, arxiv_doi
+from .text.languages import to_language_tag
 from .text.ids import (
     ArxivIdError,
     arxiv_id_in_doi,
@@ -31,6 +34,9 @@ _ARXIV_ABS = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/abs/(?P<id>[^?
 
 def normalise(record: Record) -> Record:
     ids = record.ids
+    language = record.language
+    if language is not None and (tag := to_language_tag(language)) is not None and tag != language:
+        record = replace(record, language=tag)
     if not (ids.doi or ids.url or ids.isbn or ids.issn):
         return record
     fixed = normalise_ids(ids)

@@ -8,6 +8,7 @@ reader (a babel name gets its usual region). It is data, so every reader can use
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # babel / polyglossia / biblatex name (lower case) -> BCP 47
 BABEL_TO_BCP47: dict[str, str] = {
@@ -80,6 +81,42 @@ def with_variant(tag: str, options: str) -> str:
     if variant in _REGIONS:
         return f"{language}-{_REGIONS[variant]}"
     return tag
+
+
+# ISO 639-2 codes (bibliographic and terminological) -> the two-letter tag BCP 47 uses for them
+# (PubMed's and library catalogues' RIS write LA  - eng), for the languages above
+ISO_639_2: dict[str, str] = {
+    "afr": "af", "alb": "sq", "sqi": "sq", "amh": "am", "ara": "ar", "arm": "hy", "hye": "hy", "baq": "eu",
+    "eus": "eu", "bel": "be", "ben": "bn", "bre": "br", "bul": "bg", "cat": "ca", "chi": "zh", "zho": "zh",
+    "cze": "cs", "ces": "cs", "dan": "da", "dut": "nl", "nld": "nl", "eng": "en", "epo": "eo", "est": "et",
+    "fin": "fi", "fre": "fr", "fra": "fr", "glg": "gl", "ger": "de", "deu": "de", "gre": "el", "ell": "el",
+    "heb": "he", "hin": "hi", "hrv": "hr", "hun": "hu", "ice": "is", "isl": "is", "ind": "id", "gle": "ga",
+    "ita": "it", "jpn": "ja", "kor": "ko", "lat": "la", "lav": "lv", "lit": "lt", "mac": "mk", "mkd": "mk",
+    "may": "ms", "msa": "ms", "nor": "no", "nob": "nb", "nno": "nn", "per": "fa", "fas": "fa", "pol": "pl",
+    "por": "pt", "rum": "ro", "ron": "ro", "rus": "ru", "gla": "gd", "srp": "sr", "slo": "sk", "slk": "sk",
+    "slv": "sl", "spa": "es", "swe": "sv", "tha": "th", "tur": "tr", "ukr": "uk", "vie": "vi", "wel": "cy",
+    "cym": "cy",
+}
+
+
+@lru_cache(maxsize=256)
+def to_language_tag(value: str) -> str | None:
+    """A language as the formats other than BibTeX write it (RIS's "English", PubMed's "eng",
+    CSL's "en-GB") as BCP 47, None when it is neither a name nor a tag. A language's own name
+    is the language without a region ("English" is en, where biblatex's english is en-US: the
+    TeX names say which variant a document uses); a name for a variant keeps it (british:
+    en-GB); an ISO 639-2 code is its two-letter tag."""
+    text = value.strip()
+    lowered = text.lower()
+    if lowered in ISO_639_2:
+        return ISO_639_2[lowered]
+    if _BCP47.fullmatch(text):
+        return text
+    tag = BABEL_TO_BCP47.get(lowered)
+    if tag is None:
+        return None
+    language = tag.partition("-")[0]
+    return language if TO_BABEL.get(language) == lowered else tag
 
 
 def to_babel(tag: str) -> str | None:
