@@ -17,7 +17,6 @@ import re
 from dataclasses import replace
 
 from .model import Identifiers, Record, arxiv_doi
-from .text.languages import to_language_tag
 from .text.ids import (
     ArxivIdError,
     arxiv_id_in_doi,
@@ -28,6 +27,7 @@ from .text.ids import (
     same_doi,
     strip_doi,
 )
+from .text.languages import to_language_tag
 
 _ARXIV_ABS = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/abs/(?P<id>[^?#\s]+?)/?$", re.I)
 

@@ -247,3 +247,13 @@ def test_a_suffix_braced_into_a_family_name_gets_the_ris_suffix_place():
     assert "AU  - Bailey, Herbert S., Jr.\r\n" in text
     (again,) = converters.loads(text, "ris").records
     assert (again.authors[0].family, again.authors[0].given, again.authors[0].suffix) == ("Bailey", "Herbert S.", "Jr.")
+
+
+def test_an_organisation_named_with_a_comma_that_ris_reads_back_as_a_person_is_reported():
+    record = Record(type="book", key="k", title=Text("T"),
+                    authors=(Name(literal="Smith, John"), Name(literal="University of California, Berkeley")))
+    diagnostics: list = []
+    converters.dumps([record], "ris", diagnostics=diagnostics)
+    assert [d.message for d in diagnostics] == [
+        "RIS has no field for 'authors' (Smith, John); written to its name tag (read back as a person's family "
+        "and given names)"]

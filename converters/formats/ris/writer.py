@@ -103,6 +103,20 @@ def _path(tag: str, record: Record, options: Options) -> str:
     return _TAG_PATHS.get(tag) or variable_for(tag, _ty(record, options).upper()) or f"ris:{tag}"
 
 
+def _report_split_literals(record: Record, key: str, report: Reporter) -> None:
+    """An organisation's name holding a comma ("Smith, Jones and Partners") reads back from
+    RIS as a person's "Family, Given" unless the reader knows it for an organisation: said."""
+    for path, names in (("authors", record.authors), ("editors", record.editors), *record.names.items()):
+        for name in names:
+            if name.literal is not None and "," in name.literal:
+                from .reader import parse_name  # (rare: only for such names)
+
+                again = parse_name(name.literal)[0]
+                if again is None or again.literal is None:
+                    report.lost(key, path, "RIS", "its name tag (read back as a person's family and given names)",
+                                record=record, value=name.literal)
+
+
 def _line(value: str) -> tuple[str, int]:
     """The value on one line, and how many control characters it had to replace."""
     if value.isprintable():  # no line break and no control character (nearly every value): no scan
@@ -190,6 +204,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     tags.extend(("ED", _name(n)) for n in record.editors)
     tags.extend((tag, _name(n)) for tag, variable in variable_tags if variable in record.names
                 for n in record.names[variable])
+    _report_split_literals(record, key, report)
     _report_uncarried(record, key, report)
     if record.issued:
         if record.issued.year is not None:
