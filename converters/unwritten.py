@@ -43,9 +43,10 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 def report_line_breaks(report: Reporter, record: Record, key: str | None, target: str, *,
                        paragraphs: bool, unwritten: Container[str] = NOTHING) -> None:
     """Report the text values whose line breaks the target turns into spaces: every break, or
-    (``paragraphs``: TeX keeps a blank line as a paragraph) those within a paragraph. Text read
-    from TeX is left alone: a line break there was white space already. ``unwritten``: fields
-    the writer reports as dropped anyway."""
+    (``paragraphs``: the writer reports paragraph breaks itself, as the BibTeX writer's last
+    guard does for every field) those within a paragraph. Text read from TeX is left alone: a
+    line break there was white space already. ``unwritten``: fields the writer reports as
+    dropped anyway."""
     values = [(slot, getattr(record, slot)) for slot in _TEXT_SLOTS]
     values.extend(record.variables.items())
     for path, text in values:
