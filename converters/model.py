@@ -115,6 +115,12 @@ class Date:
         if self.season is not None and not 1 <= self.season <= 4:
             raise ValueError(f"season must be 1..4, got {self.season}")
 
+    @property
+    def open_ended(self) -> bool:
+        """A range with no end yet ("1987–"): CSL writes its end as the year 0."""
+        end = self.end
+        return end is not None and end.year == 0 and end.month is None and end.season is None
+
     def parts(self) -> list[int]:
         """[year, month, day] as far as they are known (CSL's date-parts)."""
         out = [self.year] if self.year is not None else []

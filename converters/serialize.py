@@ -31,7 +31,12 @@ def _name(name: Name) -> dict:
 
 
 def _compact(data: dict) -> dict:
-    return {k: v for k, v in data.items() if v not in (None, (), [], {}, False)}
+    """Without the empty values and false flags: a year 0 (1 BC, and the open end of a CSL
+    range) is a value (``0 in (False,)`` is true in Python: it was dropped)."""
+    return {k: v for k, v in data.items() if not (v is None or v is False or (type(v) in _CONTAINERS and not v))}
+
+
+_CONTAINERS = (tuple, list, dict)
 
 
 def record_to_dict(record: Record, *, position: bool = False) -> dict[str, Any]:

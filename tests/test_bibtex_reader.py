@@ -142,7 +142,7 @@ def test_month_and_year_problems_are_warnings_with_positions():
     ("range", Date(1984, end=Date(1986))),
     ("circa", Date(1850, circa=True)),
     ("season", Date(2021, season=3)),
-    ("open", Date(literal="1984/")),
+    ("open", Date(1984, end=Date(0))),  # an open range: CSL writes its end as the year 0
     ("bad", Date(literal="2020-13-01")),
     ("both", Date(2019, 4)),
     ("conflict", Date(2019)),
@@ -158,8 +158,7 @@ def test_biblatex_date_details():
     assert recs["accessed"].type == "webpage"
     assert "bibtex:year" not in recs["both"].extras  # year/month agreeing with date are dropped
     assert recs["conflict"].extras["bibtex:year"] == "2018"
-    assert problems(report) == [("bibtex.open-date", 6, 26), ("bibtex.bad-date", 7, 25),
-                                ("bibtex.conflicting-date", 10, 37)]
+    assert problems(report) == [("bibtex.bad-date", 7, 25), ("bibtex.conflicting-date", 10, 37)]
 
 
 def test_crossref_and_xdata_inheritance():

@@ -209,3 +209,16 @@ def test_a_crossref_to_an_ids_alias_gives_no_tool_error(dialect):
     run = TOOLS[dialect](_converted(ALIASES, dialect)[0])
     assert run.tool_errors == []
     assert sorted(run.keys) == ["ccr1", "ccr2"]
+
+
+def test_an_open_range_is_biblatexs_open_range_and_biber_takes_it():
+    # CSL writes a range with no end yet ("1987–") with the year 0 as its end; biblatex as "1987/"
+    # ("1987/0000" was written: the year 0 is 1 BC to biber)
+    items = '[{"id": "k", "type": "book", "title": "T", "issued": {"date-parts": [[1987], [0]]}}]'
+    records = converters.loads(items, "csl-json").records
+    out = converters.dumps(records, "biblatex")
+    assert "date = {1987/}," in out
+    assert converters.loads(out, "biblatex").records[0].issued == records[0].issued
+    if not missing_programs():
+        run = run_biber(out)
+        assert run.keys == ["k"] and not run.tool_errors and not run.latex_errors, run.log[-3000:]

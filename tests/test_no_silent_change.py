@@ -74,11 +74,11 @@ def test_every_csl_variable_in_every_type_comes_back_or_is_reported(fmt):
 HARD_SLOTS = [
     ("accessed", Date(2020, 1, 2, end=Date(2020, 1, 5))), ("accessed", Date(2020, 1, 2, circa=True)),
     ("issued", Date(-44, 3, 15)), ("issued", Date(1990, 2, 1, end=Date(1990, 2, 3))),
-    ("issued", Date(1850, circa=True)),
+    ("issued", Date(1850, circa=True)), ("issued", Date(1987, end=Date(0))), ("accessed", Date(literal="2019-03-12TZ")),
     ("pages", "xiii + 169"), ("pages", "12"), ("note", Text("First line.\nSecond line.")),
     ("abstract", Text("Background.\n\nMethods.")), ("keywords", ("Evolution, Biological", "Animals")),
 ]
-HARD_DATES = [Date(2001, 2, 3, end=Date(2001, 2, 5)), Date(2001, circa=True), Date(-380)]
+HARD_DATES = [Date(2001, 2, 3, end=Date(2001, 2, 5)), Date(2001, circa=True), Date(-380), Date(1987, end=Date(0))]
 
 
 @pytest.mark.parametrize("fmt", WRITERS)

@@ -43,6 +43,8 @@ def parse_iso(text: str, field: str) -> tuple[Date, list[Problem]]:
         message = f"{field} '{text}': {exc}; kept as a literal date"
         return Date(literal=text), [Problem(field, "bibtex.bad-date", message,
                                            "expected ISO 8601: YYYY, YYYY-MM, YYYY-MM-DD or a range A/B")]
+    if start is not None and slash and end is None and start.year != 0:
+        end = Date(0)  # "1987/": no end yet, which CSL writes as the year 0
     if start is None or (slash and end is None):
         return Date(literal=text), [Problem(field, "bibtex.open-date", f"{field} '{text}' is an open range; "
                                             "kept as a literal date")]

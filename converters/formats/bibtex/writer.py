@@ -514,7 +514,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("langid" if biblatex else "language", plain(several or _language(record, record.language))))
     if record.note:
         fields.append(("note", text(record.note)))
-    if record.accessed and biblatex:
+    if record.accessed and biblatex and record.accessed.year is None:  # biber takes ISO 8601 only there
+        report.lost(key, "accessed", target, record=record, value=record.accessed.literal)
+    elif record.accessed and biblatex:
         fields.append(("urldate", _braced(_iso(record.accessed))))
     elif record.accessed and not any(WRITTEN_META + name in record.extras for name in ACCESSED_FIELDS[1:]):
         report.lost(key, "accessed", target, record=record)  # (else written as the input had it)
@@ -982,7 +984,9 @@ def _particle_option(record: Record, fields: list[tuple[str, str]], report: Repo
 
 def _iso(date: Date) -> str:
     text = _iso_part(date)
-    if date.end and date.end.iso():
+    if date.open_ended:  # biblatex's open range
+        text += "/"
+    elif date.end and date.end.iso():
         text += "/" + _iso_part(date.end)
     if date.circa:
         text += "~"
@@ -1017,7 +1021,8 @@ def _date_fields(record: Record, biblatex: bool, report: Reporter, key: str, mod
     if date.day:
         fields.append(("day", _braced(str(date.day))))
     if date.end:
-        report.lost(key, "issued", "BibTeX", record=record, value=f"end of range {date.end.iso()}")
+        report.lost(key, "issued", "BibTeX", record=record,
+                    value="its open end" if date.open_ended else f"end of range {date.end.iso()}")
     if date.circa:
         report.lost(key, "issued", "BibTeX", record=record, value="circa")
     return fields

@@ -29,6 +29,7 @@ from ...text.ids import ORCID_URL
 from ...text.markup import spans
 from ...titles import as_one_volume
 from ...unwritten import report_line_breaks, report_unwritten
+from .parts import text_date
 from .types import CSL_TYPES, PERSON_GROUP_TYPES, TITLE_IS_SOURCE, VARIABLE_ELEMENTS
 
 PUBLIC_ID = "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.4 20241031//EN"
@@ -113,7 +114,8 @@ def _years_only(date: Date) -> bool:
     """A range of whole years, which a citation's year element holds as its text."""
     end = date.end
     return (end is not None and date.month is None and date.season is None and not date.circa
-            and end.year is not None and end.month is None and end.season is None and not end.circa)
+            and end.year is not None and end.month is None and end.season is None and not end.circa
+            and not date.open_ended)
 
 
 def _one_date(date: Date, path: str, record: Record, key: str, report: Reporter) -> None:
@@ -265,6 +267,12 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
         parts.append(_el("date-in-citation", _esc(record.accessed.iso() or ""), content_type="access-date",
                          iso_8601_date=record.accessed.iso() or ""))
         _one_date(record.accessed, "accessed", record, key, report)
+    elif record.accessed and record.accessed.literal:  # the date as written: JATS's element holds text
+        parts.append(_el("date-in-citation", _esc(record.accessed.literal), content_type="access-date"))
+        read_back = text_date(record.accessed.literal)
+        if read_back is not None and read_back.literal is None:  # readers take a date out of the text
+            report.lost(key, "accessed", "JATS element-citation", f"date-in-citation (read back as {read_back.iso()})",
+                        record=record, value=record.accessed.literal)
     for element, variable in VARIABLE_ELEMENTS.items():
         if variable in record.variables:
             parts.append(_el(element, _rich(record.variables[variable])))

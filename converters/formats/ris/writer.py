@@ -263,7 +263,9 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     tags.extend(("KW", kw) for kw in record.keywords)
     if record.language:
         tags.append(("LA", record.language))
-    if record.accessed and record.accessed.year:
+    if record.accessed and not record.accessed.year:  # Y2 is a RIS date: YYYY/MM/DD/
+        report.lost(key, "accessed", "RIS", record=record, value=record.accessed.literal)
+    elif record.accessed:
         tags.append(("Y2", _da(record.accessed)))
         if record.accessed.end or record.accessed.circa:
             report.lost(key, "accessed", "RIS", record=record,
