@@ -966,13 +966,14 @@ def _particle_option(record: Record, fields: list[tuple[str, str]], report: Repo
     """BibTeX's name syntax has one von part; biblatex's ``options = {useprefix=false}`` says
     it drops (CSL's dropping particle: "Brandt, Ahasver von"), and the reader reads it so.
     One entry has one option: names with a particle of each kind cannot all come back."""
-    people = [*record.authors, *record.editors, *(p for names in record.names.values() for p in names)]
-    dropping = [p for p in people if p.dropping_particle and not p.non_dropping_particle]
+    people = [(role, person) for role, names in (("authors", record.authors), ("editors", record.editors),
+                                                 *record.names.items()) for person in names]
+    dropping = [(role, p) for role, p in people if p.dropping_particle and not p.non_dropping_particle]
     if not dropping:
         return
-    if any(p.non_dropping_particle for p in people):
-        for person in dropping:
-            report.lost(key, "names", target, "a non-dropping particle (the entry has names with both kinds)",
+    if any(p.non_dropping_particle for _, p in people):
+        for role, person in dropping:
+            report.lost(key, role, target, "a non-dropping particle (the entry has names with both kinds)",
                         record=record, value=_display(person))
         return
     at = next((i for i, (name, _) in enumerate(fields) if name.lower() == "options"), None)

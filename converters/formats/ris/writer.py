@@ -82,7 +82,7 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
         broken: set[str] = set()
         for tag, value in _tags(record, key, options, report):
             line, replaced = _line(value)
-            if line != value.strip() and _NEWLINES.search(value.strip()) and tag not in broken:
+            if not value.isprintable() and _NEWLINES.search(value.strip()) and tag not in broken:
                 broken.add(tag)  # (said once a tag: a paragraph break is no word)
                 report.lost(key, _path(tag, record, options), "RIS", record=record, value="its line breaks")
             if replaced:
