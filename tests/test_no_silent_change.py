@@ -14,8 +14,9 @@ from converters.loss import LOSS_CODES
 from converters.model import CSL_TYPES, Date, Name, Record, Text
 from converters.titles import VOLUME_VARIABLES
 
-WRITERS = ("bibtex", "biblatex", "ris", "jats", "csl-json", "refconv-json")
-OPTIONS = {"bibtex": {"tex": "utf8"}}  # ascii mode's missing macros are a reported loss of their own
+WRITERS = ("bibtex", "biblatex", "ris", "jats", "jats-articles", "csl-json", "refconv-json")
+OPTIONS = {"bibtex": {"tex": "utf8"},  # ascii mode's missing macros are a reported loss of their own
+           "jats-articles": {"jats_mode": "articles"}}  # (front matter: read back with jats_front)
 
 # the record's typed slots and a value of each
 SLOTS = {
@@ -31,8 +32,11 @@ def _plain(value):
 
 def _trip(record: Record, fmt: str) -> tuple[Record, set[str]]:
     diagnostics: list = []
-    text = converters.dumps([record], fmt, diagnostics=diagnostics, **OPTIONS.get(fmt, {}))
-    (back,) = converters.loads(text, fmt).records
+    articles = fmt == "jats-articles"
+    fmt = "jats" if articles else fmt
+    options = OPTIONS.get("jats-articles" if articles else fmt, {})
+    text = converters.dumps([record], fmt, diagnostics=diagnostics, **options)
+    (back,) = converters.loads(text, fmt, **({"jats_front": True} if articles else {})).records
     return back, {d.field for d in diagnostics if d.code in LOSS_CODES}
 
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from ...model import Name, Record, Text
+from ...model import Date, Name, Record, Text
 from ...text.ids import bare_orcid
 from .inline import Builder, element_text, local, plain, rich
 from .parts import (
@@ -18,6 +18,7 @@ from .parts import (
     Draft,
     add_identifier,
     href,
+    iso_date,
     parts_date,
     place_names,
     read_name,
@@ -250,6 +251,10 @@ def _custom_meta(el, draft, ctx, state):
             draft.container_title = rich(value_el)
         elif name == "publisher":
             draft.publisher = value
+        elif name in ("publisher-place", "number", "edition"):  # refconv's writer's, by the slot's name
+            setattr(draft, name.replace("-", "_"), value)
+        elif name == "accessed":
+            draft.accessed = iso_date(value) or Date(literal=value)
         elif ":" in name:
             draft.extras[name] = value  # an extra our writer put here, under its own key
         else:

@@ -118,11 +118,11 @@ def _years_only(date: Date) -> bool:
             and not date.open_ended)
 
 
-def _one_date(date: Date, path: str, record: Record, key: str, report: Reporter) -> None:
+def _one_date(date: Date, path: str, record: Record, key: str, report: Reporter,
+              target: str = "JATS element-citation") -> None:
     """A date element holds one date: the end of a range, or circa, is reported."""
     if date.end or date.circa:
-        report.lost(key, path, "JATS element-citation", record=record,
-                    value=f"end of range {date.end.iso()}" if date.end else "circa")
+        report.lost(key, path, target, record=record, value=f"end of range {date.end.iso()}" if date.end else "circa")
 
 
 def _date_parts(date: Date, order: str) -> str:
@@ -352,6 +352,7 @@ def _contrib(name: Name) -> str:
 def _front_article(record: Record, key: str, report: Reporter) -> str:
     record = as_one_volume(record, report, key, "JATS")
     report_unwritten(report, record, key, "JATS", FRONT_WRITTEN_VARIABLES, name_details=True)
+    report_line_breaks(report, record, key, "JATS", paragraphs=True)  # (an abstract's paragraphs are <p>s)
     ids = record.ids
     meta: list[str] = []
     if ids.arxiv:
@@ -381,6 +382,9 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
     if record.issued and record.issued.year is not None:
         meta.append(_el("pub-date", _date_parts(record.issued, "dmy"), date_type="preprint" if ids.arxiv else "pub",
                         iso_8601_date=record.issued.iso() or ""))
+        _one_date(record.issued, "issued", record, key, report, "JATS")
+    elif record.issued and record.issued.literal:  # (a pub-date holds parts only)
+        report.lost(key, "issued", "JATS", record=record, value=record.issued.literal)
     if record.volume:
         meta.append(_el("volume", _esc(record.volume)))
     if record.issue:
@@ -409,6 +413,13 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
         custom.append(("container-title", record.container_title.plain()))
     if record.publisher:
         custom.append(("publisher", record.publisher))
+    # what article-meta has no element for (its publisher is the journal's), read back by name
+    custom.extend((name, value) for name, value in (
+        ("publisher-place", record.publisher_place), ("number", record.number), ("edition", record.edition),
+        ("accessed", record.accessed and (record.accessed.iso() if record.accessed.year is not None
+                                          else record.accessed.literal))) if value)
+    if record.accessed and record.accessed.year is not None:
+        _one_date(record.accessed, "accessed", record, key, report, "JATS")
     if custom:
         meta.append(_el("custom-meta-group", "".join(
             _el("custom-meta", _el("meta-name", _esc(k)) + _el("meta-value", _esc(v))) for k, v in custom)))
