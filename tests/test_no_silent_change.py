@@ -11,8 +11,10 @@ import pytest
 import converters
 from converters import csl
 from converters.loss import LOSS_CODES
-from converters.model import CSL_TYPES, Date, Name, Record, Text
+from converters.model import CSL_TYPES, Date, Identifiers, Name, Record, Text
 from converters.titles import VOLUME_VARIABLES
+
+from .validators import assert_valid_jats
 
 WRITERS = ("bibtex", "biblatex", "ris", "jats", "jats-articles", "csl-json", "refconv-json")
 OPTIONS = {"bibtex": {"tex": "utf8"},  # ascii mode's missing macros are a reported loss of their own
@@ -103,3 +105,32 @@ def test_values_of_harder_shapes_come_back_or_are_reported(fmt):
                 if back.dates.get(variable) != value and variable not in reported:
                     silent.append((csl_type, variable, value, back.dates.get(variable)))
     assert not silent, f"{fmt}: changed without a report: {silent[:6]} ({len(silent)} in all)"
+
+
+IDENTIFIERS = [Identifiers(doi=("10.1000/a", "10.1000/b")),
+               Identifiers(isbn=("978-0-14-044793-4", "978-0-14-044794-1")), Identifiers(issn=("0003-3804", "1095-9203")), Identifiers(pmid="12345678", pmcid="PMC123"),
+               Identifiers(arxiv="2101.00001", arxiv_version=2, arxiv_class="cs.CL")]
+
+
+@pytest.mark.parametrize("fmt", WRITERS)
+def test_identifiers_of_every_kind_come_back_or_are_reported(fmt):
+    # JATS front matter (--jats-mode articles) dropped ISBNs, ISSNs, PMIDs and PMCIDs silently
+    silent = []
+    for csl_type in ("article-journal", "book", "chapter", "report", "article", "webpage"):
+        for ids in IDENTIFIERS:
+            record = Record(type=csl_type, title=Text("T"), authors=(Name(family="F", given="G"),), issued=Date(2000),
+                            ids=ids)
+            back, reported = _trip(record, fmt)
+            for name in ("doi", "isbn", "issn", "pmid", "pmcid", "arxiv", "arxiv_version", "arxiv_class"):
+                given, after = getattr(ids, name), getattr(back.ids, name)
+                if given and given != after and f"ids.{name}" not in reported:
+                    silent.append((csl_type, name, given, after))
+    assert not silent, f"{fmt}: changed without a report: {silent[:6]}"
+
+
+def test_front_matter_with_every_identifier_is_valid_jats():
+    record = Record(type="article-journal", key="k", title=Text("T"), authors=(Name(family="F", given="G"),),
+                    issued=Date(2000), ids=Identifiers(doi=("10.1000/a",), isbn=("978-0-14-044793-4",),
+                                                       issn=("0003-3804",), pmid="12345678", pmcid="PMC123"),
+                    publisher_place="London", number="7", edition="2", accessed=Date(2020, 1, 2))
+    assert_valid_jats(converters.dumps([record], "jats", jats_mode="articles"))

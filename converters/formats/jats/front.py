@@ -188,6 +188,11 @@ def _simple(attribute):
     return handler
 
 
+def _isbn(el, draft, ctx, state):
+    if element_text(el):
+        draft.isbn.append(element_text(el))
+
+
 def _pages(el, draft, ctx, state):
     state[local(el)] = element_text(el)
 
@@ -253,6 +258,8 @@ def _custom_meta(el, draft, ctx, state):
             draft.publisher = value
         elif name in ("publisher-place", "number", "edition"):  # refconv's writer's, by the slot's name
             setattr(draft, name.replace("-", "_"), value)
+        elif name == "issn":
+            draft.issn.extend(value.split())
         elif name == "accessed":
             draft.accessed = iso_date(value) or Date(literal=value)
         elif ":" in name:
@@ -267,7 +274,7 @@ _HANDLERS = {
     "volume": _simple("volume"), "issue": _simple("issue"), "elocation-id": _simple("number"),
     "fpage": _pages, "lpage": _pages, "page-range": _pages, "self-uri": _self_uri,
     "related-article": _related, "abstract": _abstract, "kwd-group": _keywords,
-    "custom-meta-group": _custom_meta, "custom-meta-wrap": _custom_meta,
+    "custom-meta-group": _custom_meta, "custom-meta-wrap": _custom_meta, "isbn": _isbn,
 }
 
 

@@ -360,6 +360,9 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
     own_doi = ids.derived_doi or (ids.doi[0] if ids.doi else None)
     if own_doi:
         meta.append(_el("article-id", _esc(own_doi), pub_id_type="doi"))
+    for kind, value in (("pmid", ids.pmid), ("pmcid", ids.pmcid)):
+        if value:
+            meta.append(_el("article-id", _esc(value), pub_id_type=kind))
     if ids.arxiv_version:
         meta.append(_el("article-version", f"v{ids.arxiv_version}", article_version_type="arxiv-version"))
     if ids.arxiv_class:  # the primary class alone; all keywords (categories too) go in kwd-group
@@ -389,6 +392,7 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
         meta.append(_el("volume", _esc(record.volume)))
     if record.issue:
         meta.append(_el("issue", _esc(record.issue)))
+    meta.extend(_el("isbn", _esc(isbn)) for isbn in ids.isbn)
     if record.pages:
         first, _, last = record.pages.replace("–", "-").partition("-")
         meta.append(_el("fpage", _esc(first.strip())) + (_el("lpage", _esc(last.strip())) if last.strip() else ""))
@@ -416,6 +420,7 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
     # what article-meta has no element for (its publisher is the journal's), read back by name
     custom.extend((name, value) for name, value in (
         ("publisher-place", record.publisher_place), ("number", record.number), ("edition", record.edition),
+        ("issn", " ".join(ids.issn)),  # (the journal's: journal-meta, which this mode does not write)
         ("accessed", record.accessed and (record.accessed.iso() if record.accessed.year is not None
                                           else record.accessed.literal))) if value)
     if record.accessed and record.accessed.year is not None:
