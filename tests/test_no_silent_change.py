@@ -108,7 +108,8 @@ def test_values_of_harder_shapes_come_back_or_are_reported(fmt):
 
 
 IDENTIFIERS = [Identifiers(doi=("10.1000/a", "10.1000/b")),
-               Identifiers(isbn=("978-0-14-044793-4", "978-0-14-044794-1")), Identifiers(issn=("0003-3804", "1095-9203")), Identifiers(pmid="12345678", pmcid="PMC123"),
+               Identifiers(isbn=("978-0-14-044793-4", "978-0-14-044794-1")),
+               Identifiers(issn=("0003-3804", "1095-9203")), Identifiers(pmid="12345678", pmcid="PMC123"),
                Identifiers(arxiv="2101.00001", arxiv_version=2, arxiv_class="cs.CL")]
 
 
