@@ -11,11 +11,12 @@ from .. import lazy_exports
 
 if TYPE_CHECKING:
     from .reader import detect, read
-    from .writer import DEFAULT_PUBLICATION_TYPE, PUBLICATION_TYPES, write
+    from .types import DEFAULT_PUBLICATION_TYPE, PUBLICATION_TYPES
+    from .writer import write
 
 __all__ = ["DEFAULT_PUBLICATION_TYPE", "PUBLICATION_TYPES", "detect", "read", "write"]
 
 __getattr__ = lazy_exports(__name__, {
-    "detect": "reader", "read": "reader", "DEFAULT_PUBLICATION_TYPE": "writer", "PUBLICATION_TYPES": "writer",
+    "detect": "reader", "read": "reader", "DEFAULT_PUBLICATION_TYPE": "types", "PUBLICATION_TYPES": "types",
     "write": "writer",
 })

@@ -28,7 +28,7 @@ from ...text.ids import (
 from ...text.months import MONTHS, SEASONS
 from ...text.names import split_display_name
 from .inline import element_text, local, plain
-from .types import PERSON_GROUP_ROLES
+from .types import PERSON_GROUP_ROLES, PUBLICATION_TYPES
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
@@ -153,8 +153,6 @@ class Draft:
         """Keep the input's publication-type/article-type only where our writer would not
         write the same again from the CSL type: round trips then compare equal, and other
         targets are not told about a value that was never lost."""
-        from .writer import PUBLICATION_TYPES
-
         csl_type = self.type or "document"
         if "jats:publication-type" in self.extras and \
                 self.extras["jats:publication-type"] == PUBLICATION_TYPES.get(csl_type):

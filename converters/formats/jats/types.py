@@ -1,13 +1,40 @@
 """JATS publication-type <-> CSL item type, as data.
 
 ``CSL_TYPES`` reads ``publication-type`` (JATS) and ``citation-type`` (NLM 2.x) values,
-lower-cased: the inverse of the writer's ``PUBLICATION_TYPES`` where that is one to
+lower-cased: the inverse of ``PUBLICATION_TYPES`` (the writer's) where that is one to
 one, plus the values real files carry (TaxPub's "article", ACS's "weblink" and
 "computer-program", NLM's "commun" and "gov"). The original value always travels in
 ``extras["jats:publication-type"]``, and our writer writes it back.
 """
 
 from __future__ import annotations
+
+# CSL type -> element-citation/@publication-type (JATS4R's recommended values)
+PUBLICATION_TYPES: dict[str, str] = {
+    "article": "preprint",
+    "article-journal": "journal",
+    "article-magazine": "magazine",
+    "article-newspaper": "newspaper",
+    "review": "journal",
+    "book": "book",
+    "classic": "book",
+    "collection": "book",
+    "chapter": "book",
+    "entry-encyclopedia": "book",
+    "entry-dictionary": "book",
+    "paper-conference": "confproc",
+    "report": "report",
+    "thesis": "thesis",
+    "webpage": "webpage",
+    "post": "webpage",
+    "post-weblog": "blog",
+    "dataset": "data",
+    "software": "software",
+    "patent": "patent",
+    "standard": "standard",
+    "manuscript": "working-paper",
+}
+DEFAULT_PUBLICATION_TYPE = "other"
 
 CSL_TYPES: dict[str, str] = {
     # journals and other periodicals

@@ -30,7 +30,14 @@ from ...text.markup import spans
 from ...titles import as_one_volume
 from ...unwritten import report_line_breaks, report_unwritten
 from .parts import text_date
-from .types import CSL_TYPES, PERSON_GROUP_TYPES, TITLE_IS_SOURCE, VARIABLE_ELEMENTS
+from .types import (
+    CSL_TYPES,
+    DEFAULT_PUBLICATION_TYPE,
+    PERSON_GROUP_TYPES,
+    PUBLICATION_TYPES,
+    TITLE_IS_SOURCE,
+    VARIABLE_ELEMENTS,
+)
 
 PUBLIC_ID = "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.4 20241031//EN"
 SYSTEM_ID = "JATS-archivearticle1-4.dtd"
@@ -38,32 +45,6 @@ DTD_VERSION = "1.4"
 XLINK = "http://www.w3.org/1999/xlink"
 MML = "http://www.w3.org/1998/Math/MathML"
 
-# CSL type -> element-citation/@publication-type (JATS4R's recommended values)
-PUBLICATION_TYPES: dict[str, str] = {
-    "article": "preprint",
-    "article-journal": "journal",
-    "article-magazine": "magazine",
-    "article-newspaper": "newspaper",
-    "review": "journal",
-    "book": "book",
-    "classic": "book",
-    "collection": "book",
-    "chapter": "book",
-    "entry-encyclopedia": "book",
-    "entry-dictionary": "book",
-    "paper-conference": "confproc",
-    "report": "report",
-    "thesis": "thesis",
-    "webpage": "webpage",
-    "post": "webpage",
-    "post-weblog": "blog",
-    "dataset": "data",
-    "software": "software",
-    "patent": "patent",
-    "standard": "standard",
-    "manuscript": "working-paper",
-}
-DEFAULT_PUBLICATION_TYPE = "other"
 
 _LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")  # BCP 47 shape, as xml:lang wants
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
