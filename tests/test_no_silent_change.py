@@ -83,6 +83,7 @@ HARD_SLOTS = [
     ("issued", Date(1850, circa=True)), ("issued", Date(1987, end=Date(0))), ("accessed", Date(literal="2019-03-12TZ")),
     ("pages", "xiii + 169"), ("pages", "12"), ("note", Text("First line.\nSecond line.")),
     ("abstract", Text("Background.\n\nMethods.")), ("keywords", ("Evolution, Biological", "Animals")),
+    ("language", "Old Norse"),
 ]
 HARD_DATES = [Date(2001, 2, 3, end=Date(2001, 2, 5)), Date(2001, circa=True), Date(-380), Date(1987, end=Date(0))]
 
@@ -110,7 +111,8 @@ def test_values_of_harder_shapes_come_back_or_are_reported(fmt):
 IDENTIFIERS = [Identifiers(doi=("10.1000/a", "10.1000/b")),
                Identifiers(isbn=("978-0-14-044793-4", "978-0-14-044794-1")),
                Identifiers(issn=("0003-3804", "1095-9203")), Identifiers(pmid="12345678", pmcid="PMC123"),
-               Identifiers(arxiv="2101.00001", arxiv_version=2, arxiv_class="cs.CL")]
+               Identifiers(arxiv="2101.00001", arxiv_version=2, arxiv_class="cs.CL"),
+               Identifiers(url="www.example.org/report.pdf")]
 
 
 @pytest.mark.parametrize("fmt", WRITERS)
@@ -122,7 +124,7 @@ def test_identifiers_of_every_kind_come_back_or_are_reported(fmt):
             record = Record(type=csl_type, title=Text("T"), authors=(Name(family="F", given="G"),), issued=Date(2000),
                             ids=ids)
             back, reported = _trip(record, fmt)
-            for name in ("doi", "isbn", "issn", "pmid", "pmcid", "arxiv", "arxiv_version", "arxiv_class"):
+            for name in ("doi", "isbn", "issn", "pmid", "pmcid", "arxiv", "arxiv_version", "arxiv_class", "url"):
                 given, after = getattr(ids, name), getattr(back.ids, name)
                 if given and given != after and f"ids.{name}" not in reported:
                     silent.append((csl_type, name, given, after))

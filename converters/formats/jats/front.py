@@ -256,8 +256,10 @@ def _custom_meta(el, draft, ctx, state):
             draft.container_title = rich(value_el)
         elif name == "publisher":
             draft.publisher = value
-        elif name in ("publisher-place", "number", "edition"):  # refconv's writer's, by the slot's name
+        elif name in ("publisher-place", "number", "edition", "language"):  # refconv's writer's, by slot name
             setattr(draft, name.replace("-", "_"), value)
+        elif name == "url":  # a link that is no web address (self-uri holds those)
+            draft.set_once("url", value, "custom-meta")
         elif name == "issn":
             draft.issn.extend(value.split())
         elif name == "accessed":

@@ -47,6 +47,7 @@ MML = "http://www.w3.org/1998/Math/MathML"
 
 
 _LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")  # BCP 47 shape, as xml:lang wants
+_WEB_LINK = re.compile(r"https?://", re.IGNORECASE)
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -377,8 +378,9 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
     if record.pages:
         first, _, last = record.pages.replace("–", "-").partition("-")
         meta.append(_el("fpage", _esc(first.strip())) + (_el("lpage", _esc(last.strip())) if last.strip() else ""))
-    if ids.primary_url:
-        meta.append(_el("self-uri", _esc(ids.primary_url), xlink__href=ids.primary_url))
+    url = ids.primary_url
+    if url and _WEB_LINK.match(url):  # (self-uri elsewhere names the article's own files: "elife-00666.pdf")
+        meta.append(_el("self-uri", _esc(url), xlink__href=url))
     for doi in ids.doi if ids.arxiv else ids.doi[1:]:
         meta.append(_el("related-article", "", related_article_type="published-article" if ids.arxiv else "companion",
                         ext_link_type="doi", xlink__href=doi))
@@ -402,6 +404,8 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
     custom.extend((name, value) for name, value in (
         ("publisher-place", record.publisher_place), ("number", record.number), ("edition", record.edition),
         ("issn", " ".join(ids.issn)),  # (the journal's: journal-meta, which this mode does not write)
+        ("url", url if url and not _WEB_LINK.match(url) else None),
+        ("language", record.language if record.language and not _LANGUAGE.fullmatch(record.language) else None),
         ("accessed", record.accessed and (record.accessed.iso() if record.accessed.year is not None
                                           else record.accessed.literal))) if value)
     if record.accessed and record.accessed.year is not None:
