@@ -41,19 +41,20 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
 def report_line_breaks(report: Reporter, record: Record, key: str | None, target: str, *,
-                       paragraphs: bool, unwritten: Container[str] = NOTHING) -> None:
-    """Report the text values whose line breaks the target turns into spaces: every break, or
-    (``paragraphs``: the writer reports paragraph breaks itself, as the BibTeX writer's last
-    guard does for every field) those within a paragraph. Text read from TeX is left alone: a
-    line break there was white space already. ``unwritten``: fields the writer reports as
-    dropped anyway."""
+                       paragraphs: bool | Container[str], unwritten: Container[str] = NOTHING) -> None:
+    """Report the text values whose line breaks the target turns into spaces: every break, or,
+    in the fields ``paragraphs`` names (True: all), those within a paragraph (the writer keeps
+    paragraphs there, as JATS front matter's abstract, or reports them itself, as the BibTeX
+    writer's last guard does for every field). Text read from TeX is left alone: a line break
+    there was white space already. ``unwritten``: fields the writer reports as dropped anyway."""
     values = [(slot, getattr(record, slot)) for slot in _TEXT_SLOTS]
     values.extend(record.variables.items())
     for path, text in values:
         if path in unwritten or text is None or text.syntax in _TEX or (
                 "\n" not in text.value and "\r" not in text.value):
             continue
-        pieces = _PARAGRAPH_BREAK.split(text.value.strip()) if paragraphs else [text.value.strip()]
+        kept = paragraphs is True or (paragraphs is not False and path in paragraphs)
+        pieces = _PARAGRAPH_BREAK.split(text.value.strip()) if kept else [text.value.strip()]
         if any(len(piece.strip().splitlines()) > 1 for piece in pieces):
             report.lost(key, path, target, record=record, value="its line breaks")
 

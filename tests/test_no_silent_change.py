@@ -82,6 +82,7 @@ HARD_SLOTS = [
     ("issued", Date(-44, 3, 15)), ("issued", Date(1990, 2, 1, end=Date(1990, 2, 3))),
     ("issued", Date(1850, circa=True)), ("issued", Date(1987, end=Date(0))), ("accessed", Date(literal="2019-03-12TZ")),
     ("pages", "xiii + 169"), ("pages", "12"), ("note", Text("First line.\nSecond line.")),
+    ("note", Text("First paragraph.\n\nSecond paragraph.")),
     ("abstract", Text("Background.\n\nMethods.")), ("keywords", ("Evolution, Biological", "Animals")),
     ("language", "Old Norse"),
 ]

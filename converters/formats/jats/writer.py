@@ -334,7 +334,7 @@ def _contrib(name: Name) -> str:
 def _front_article(record: Record, key: str, report: Reporter) -> str:
     record = as_one_volume(record, report, key, "JATS")
     report_unwritten(report, record, key, "JATS", FRONT_WRITTEN_VARIABLES, name_details=True)
-    report_line_breaks(report, record, key, "JATS", paragraphs=True)  # (an abstract's paragraphs are <p>s)
+    report_line_breaks(report, record, key, "JATS", paragraphs=("abstract",))  # (its paragraphs are <p>s)
     ids = record.ids
     meta: list[str] = []
     if ids.arxiv:
