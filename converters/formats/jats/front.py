@@ -189,8 +189,7 @@ def _simple(attribute):
 
 
 def _isbn(el, draft, ctx, state):
-    if element_text(el):
-        draft.isbn.append(element_text(el))
+    add_identifier("isbn", element_text(el), draft, ctx, el.sourceline, None, "isbn")
 
 
 def _pages(el, draft, ctx, state):
@@ -261,7 +260,8 @@ def _custom_meta(el, draft, ctx, state):
         elif name == "url":  # a link that is no web address (self-uri holds those)
             draft.set_once("url", value, "custom-meta")
         elif name == "issn":
-            draft.issn.extend(value.split())
+            for issn in value.split():
+                add_identifier("issn", issn, draft, ctx, meta.sourceline, None, "custom-meta")
         elif name == "accessed":
             draft.accessed = iso_date(value) or Date(literal=value)
         elif ":" in name:
