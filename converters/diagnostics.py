@@ -12,22 +12,10 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from .extras import Extra
+
 if TYPE_CHECKING:
     from .loss import LossTally
-
-
-# Extras that say how a BibTeX source wrote what the record carries elsewhere: a part joined
-# into a title, a language's babel name, the macro a value was written with, the keys a
-# patent's countries were written with, the field a variable was read from (fjournal). The
-# BibTeX writer reads them to write the same again; to every other writer they are no data,
-# so never a loss (CSL-JSON keeps them in custom for the way back). Other "@" extras are
-# data: @preamble text, "and others".
-SOURCE_FORM_PREFIXES = ("bibtex:@joined:", "bibtex:@written:", "bibtex:@string:", "bibtex:@keys:", "bibtex:@field:")
-
-
-def is_source_form(extra_key: str) -> bool:
-    """Whether an extra only records how the source wrote data the record carries."""
-    return extra_key.startswith(SOURCE_FORM_PREFIXES)
 
 
 class Severity(StrEnum):
@@ -119,14 +107,18 @@ class Reporter:
     def info(self, code: str, message: str, **where) -> Diagnostic:
         return self.add(Severity.INFO, code, message, **where)
 
-    def lost(self, key: str | None, field_name: str, target: str, where: str | None = None, *,
+    def lost(self, key: str | None, field_name: str | Extra, target: str, where: str | None = None, *,
              record=None, value: str | None = None) -> Diagnostic | None:
         """A value the target cannot carry: say where it went instead, or that it was dropped.
 
+        ``field_name``: a record field ("ids.pmid"), a CSL variable, or an extra's key (named
+        in its text form; an extra that only says how the source wrote carried data is no loss).
         With ``record``, the diagnostic points at the record's place in its input.
         """
-        if is_source_form(field_name):  # how the source wrote carried data: no loss
-            return None
+        if isinstance(field_name, Extra):
+            if field_name.is_source_form:
+                return None
+            field_name = str(field_name)
         shown = f"'{field_name}'" + (f" ({value})" if value else "")
         if where:
             message = f"{target} has no field for {shown}; written to {where}"

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import csl
+from .extras import Extra
 
 
 class Syntax(StrEnum):
@@ -225,8 +226,15 @@ def _empty_map() -> Mapping[str, Any]:
     return EMPTY_MAP
 
 
-def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str]:
-    return MappingProxyType(dict(value or {}))
+def _frozen_extras(value: Mapping[Extra, str] | None) -> Mapping[Extra, str]:
+    out = dict(value or {})
+    for key, item in out.items():
+        if type(key) is not Extra:
+            hint = f" (Extra.parse({key!r}) reads a text form)" if isinstance(key, str) else ""
+            raise TypeError(f"Record.extras keys must be Extra, got {type(key).__name__}{hint}")
+        if not isinstance(item, str):
+            raise TypeError(f"Record.extras[{key}] must be a str, got {type(item).__name__}")
+    return MappingProxyType(out)
 
 
 def _typed_map(value: Mapping[str, Any], allowed: frozenset[str], kind: type, name: str) -> Mapping[str, Any]:
@@ -252,9 +260,9 @@ def _typed_map(value: Mapping[str, Any], allowed: frozenset[str], kind: type, na
 class Record:
     """One bibliographic item.
 
-    ``extras`` keeps everything a reader could not map, keyed ``"<format>:<field>"``
-    (``"bibtex:howpublished"``, ``"arxiv:journal-ref"``), so nothing is lost and a
-    writer of the same format can put it back.
+    ``extras`` keeps everything a reader could not map, keyed by format and field
+    (``Extra("bibtex", "howpublished")``, ``Extra("arxiv", "journal-ref")``), so nothing
+    is lost and a writer of the same format can put it back.
     """
 
     type: str = "article"  # CSL item type; "article" is CSL's preprint type
@@ -283,13 +291,13 @@ class Record:
     names: Mapping[str, tuple[Name, ...]] = field(default_factory=_empty_map)  # name variables: "translator"
     dates: Mapping[str, Date] = field(default_factory=_empty_map)  # date variables: "original-date"
     ids: Identifiers = field(default_factory=Identifiers)
-    extras: Mapping[str, str] = field(default_factory=dict)
+    extras: Mapping[Extra, str] = field(default_factory=dict)
     position: Position | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.type not in CSL_TYPES:
             raise ValueError(f"unknown CSL item type {self.type!r}")
-        object.__setattr__(self, "extras", _frozen_mapping(self.extras))
+        object.__setattr__(self, "extras", _frozen_extras(self.extras))
         for name, allowed, kind in _TYPED_MAPS:  # (nearly all records leave them empty: nothing to do)
             value = getattr(self, name)
             if value is not EMPTY_MAP:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import csl
+from .extras import Extra, Kind
 from .model import CSL_TYPES, Date, Identifiers, Name, Record, Syntax
 
 ROOT = Path(__file__).resolve().parent
@@ -28,7 +29,11 @@ DESCRIPTIONS = {
     "variables": "every other CSL standard and number variable, by its CSL name",
     "names": "every other CSL name variable (translator, container-author, ...), by its CSL name",
     "dates": "every other CSL date variable (original-date, event-date, ...), by its CSL name",
-    "extras": "what a reader could not map to a CSL variable, keyed '<format>:<field>'",
+    "extras": "what a reader could not map to a CSL variable, by format and field, in the order read",
+    "format": "the format the value was read from: bibtex, ris, jats, arxiv, csl (CSL-JSON)",
+    "field": "the field, tag, element or variable as that format names it",
+    "kind": "what the value is: the field's value (the default), or how the source wrote data the record "
+            "carries (converters/extras.py)",
     "arxiv": "arXiv id without version",
     "doi": "bare DOIs, most important first",
     "affiliation": "institutions, as written",
@@ -39,6 +44,8 @@ CLASS_DESCRIPTIONS = {
             "braces protect case) or html (CSL rich text).",
     "name": "A person (family/given/particles/suffix) or an organisation (literal only).",
     "date": "A date, possibly partial (year only, year and month), a range (end), approximate (circa) or literal.",
+    "extra": "One value a reader kept that the record has no variable for (the key of Record.extras, an Extra, "
+             "with its value).",
     "identifiers": "Identifiers. The arXiv DataCite DOI (10.48550/arXiv.ID) and abstract URL are derived from the "
                    "arXiv id, never stored.",
 }
@@ -99,6 +106,22 @@ def _object(name: str, properties: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _extra() -> dict[str, Any]:
+    """An extra as refconv-json writes it: its key's parts (converters/extras.py), and the value."""
+    special: dict[str, dict[str, Any]] = {"format": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$"},
+                                          "kind": {"enum": [k.value for k in Kind], "default": Kind.VALUE.value}}
+    properties = {}
+    for name in Extra._fields:
+        annotation = Extra.__annotations__[name]
+        schema = dict(special.get(name) or _of(str(getattr(annotation, "__forward_arg__", annotation)), name))
+        schema["description"] = DESCRIPTIONS[name]
+        properties[name] = schema
+    properties["value"] = {"type": "string"}
+    out = _object("extra", properties)
+    out["required"] = ["format", "field", "value"]
+    return out
+
+
 def build() -> dict[str, Any]:
     names = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/name"}}
     record = _properties(Record, {
@@ -106,8 +129,7 @@ def build() -> dict[str, Any]:
         "variables": _keyed(csl.VARIABLES, {"$ref": "#/$defs/text"}),
         "names": _keyed(csl.NAME_VARIABLES, names),
         "dates": _keyed(csl.DATE_VARIABLES, {"$ref": "#/$defs/date"}),
-        "extras": {"type": "object", "additionalProperties": {"type": "string"},
-                   "propertyNames": {"pattern": "^[a-z][a-z0-9-]*:.+$"}},
+        "extras": {"type": "array", "items": {"$ref": "#/$defs/extra"}},
         "position": {"type": "object", "additionalProperties": False, "properties": {
             "source": {"type": "string"}, "line": _of("int", "line")}},
     })
@@ -128,6 +150,7 @@ def build() -> dict[str, Any]:
             "name": _object("name", _properties(Name)),
             "date": _object("date", _properties(Date)),
             "identifiers": _object("identifiers", _properties(Identifiers)),
+            "extra": _extra(),
         },
     }
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import fields
 from typing import Any
 
+from .extras import Extra, Kind
 from .model import Date, Identifiers, Name, Position, Record, Syntax, Text
 
 
@@ -63,11 +64,18 @@ def record_to_dict(record: Record, *, position: bool = False) -> dict[str, Any]:
             value = _compact({g.name: (list(v) if isinstance(v := getattr(value, g.name), tuple) else v)
                               for g in fields(Identifiers)})
         elif f.name == "extras":
-            value = dict(value)
+            value = [_extra(k, v) for k, v in value.items()]
         elif isinstance(value, tuple):
             value = list(value)
         out[f.name] = value
     return _compact(out) | {"type": record.type}
+
+
+def _extra(key: Extra, value: str) -> dict[str, str]:
+    out = {"format": key.format, "field": key.field, "value": value}
+    if key.kind is not Kind.VALUE:
+        out["kind"] = key.kind.value
+    return out
 
 
 def _text_in(data: dict | None) -> Text | None:
@@ -106,6 +114,8 @@ def record_from_dict(data: dict[str, Any]) -> Record:
             value = Identifiers(**ids)
         elif key == "position":
             value = Position(**value)
+        elif key == "extras":
+            value = {Extra(e["format"], e["field"], Kind(e.get("kind", Kind.VALUE))): e["value"] for e in value}
         elif key == "keywords":
             value = tuple(value)
         kwargs[key] = value

@@ -4,7 +4,7 @@ biblatex keeps a title's parts apart (title, subtitle, titleaddon) and cites a w
 ``shorttitle``, or else by its ``title`` alone, without the subtitle (the ``labeltitle``
 its styles print in short citations). The BibTeX reader joins the parts into the record's
 one title, as every other format has it, and keeps each part in extras
-(``bibtex:@joined:subtitle``, ``bibtex:@joined:titleaddon``). A format with a short-title
+(extras of kind JOINED: subtitle, titleaddon). A format with a short-title
 variable (CSL's title-short) gets that title without its parts when the record has no short
 title of its own, so a style's short form is what biblatex's is. Nothing is derived by
 guessing: a title with a colon but no subtitle field has no short form (pandoc cuts it at
@@ -16,10 +16,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .diagnostics import Reporter
+from .extras import Extra, Kind
 from .model import Record, Syntax, Text
 
 # the BibTeX reader's keys for the parts it joined into the title, and how it joined them
-_JOINED_PARTS = (("bibtex:@joined:subtitle", ": "), ("bibtex:@joined:titleaddon", ". "))
+_JOINED_PARTS = ((Extra("bibtex", "subtitle", Kind.JOINED), ": "), (Extra("bibtex", "titleaddon", Kind.JOINED), ". "))
 
 
 def derived_title_short(record: Record) -> Text | None:

@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 
 import converters
+from converters.extras import text_keyed
 from converters.text.biblatex_strings import BIBSTRINGS
 from converters.text.tex import tex_to_unicode
 
@@ -278,7 +279,7 @@ def _listed_entry_by_entry(field: str, kind: str) -> bool:
 def _as_listed(divergence) -> dict:
     file, key, field, kind, theirs, mine = divergence
     record = ours(_PATHS()[file]).get(key)  # none for a (record) divergence pandoc alone writes
-    extras = dict(record.extras) if record is not None else {}
+    extras = text_keyed(record.extras) if record is not None else {}
     if record is not None:  # refconv's titles of the entry, for cause_of
         for name, text in (("volume-title", record.variables.get("volume-title")), ("title", record.title),
                            ("container-title", record.container_title),

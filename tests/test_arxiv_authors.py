@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import converters
+from converters.extras import Extra
 from converters.formats.arxiv import authors as arxiv_authors
 from converters.formats.arxiv.authors import parse_author_string, split_author_string
 from converters.model import Name
@@ -101,7 +102,7 @@ def test_listing_author_line_affiliations_are_kept_like_the_other_arxiv_readers(
     (record,) = converters.loads(text, "arxiv-listing")
     assert plain_names(record.authors) == (Name(family="Bee", given="Ann"), Name(family="Dee", given="Carl"))
     assert affiliation_lines_of(record) == "Ann Bee: MIT, Cambridge"
-    assert record.authors[0].affiliation == ("MIT, Cambridge",) and "arxiv:affiliations" not in record.extras
+    assert record.authors[0].affiliation == ("MIT, Cambridge",) and Extra("arxiv", "affiliations") not in record.extras
 
 
 _PIECES = ["Ann Bee", "C. Dee", "Jr.", "III", "V. Roe", "et al", "et al.", "Carl Dee et al.", "and", "&",

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import converters
+from converters.extras import Extra
 from converters.model import Record
 
 from .shared import SHARED, shared_files
@@ -118,7 +119,7 @@ def _assert_arxiv_record(record: Record) -> None:
     assert record.type == "article" and record.publisher == "arXiv"
     assert record.ids.arxiv and record.issued is not None
     assert record.ids.derived_doi not in record.ids.doi  # derived, never stored
-    assert "@" not in (record.extras.get("arxiv:submitter") or "")  # scrambled e-mails stay out
+    assert "@" not in (record.extras.get(Extra("arxiv", "submitter")) or "")  # scrambled e-mails stay out
 
 
 def test_corpus_shapes_found_the_expected_totals():

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import converters
+from converters.extras import Extra
 from converters.model import Date, Name, Syntax, Text
 
 from .abs_listing import parse_abs, render_abs
@@ -150,9 +151,9 @@ def test_unknown_trailer_lines_are_kept_in_extras_and_categories_become_keywords
     trailer = ("arXiv:0704.0001\nJournal-ref: Phys.Rev.D76:013009,2007\nCategories: hep-ph hep-ex\n"
                "License: http://creativecommons.org/licenses/by/4.0/\nMSC-class: 81C05\nCreated: 2007-04-02")
     record = read(record_text(trailer=trailer))[0]
-    assert record.extras["arxiv:journal-ref"] == "Phys.Rev.D76:013009,2007"
-    assert record.extras["arxiv:license"] == "http://creativecommons.org/licenses/by/4.0/"
-    assert record.extras["arxiv:msc-class"] == "81C05"
+    assert record.extras[Extra("arxiv", "journal-ref")] == "Phys.Rev.D76:013009,2007"
+    assert record.extras[Extra("arxiv", "license")] == "http://creativecommons.org/licenses/by/4.0/"
+    assert record.extras[Extra("arxiv", "msc-class")] == "81C05"
     assert record.keywords == ("hep-ph", "hep-ex")
     assert record.ids.arxiv_class == "hep-ph"
 
@@ -232,7 +233,7 @@ def test_stray_text_is_a_warning_with_position_and_kept():
     assert result.ok and len(result) == 1
     stray = [d for d in result.diagnostics if d.code == "listing.stray-text"]
     assert [(d.line, d.column) for d in stray] == [(3, 17), (4, 1)]
-    assert result[0].extras["arxiv:unparsed"] == "(see also)\nsome stray words"
+    assert result[0].extras[Extra("arxiv", "unparsed")] == "(see also)\nsome stray words"
 
 
 def test_bad_doi_is_kept_and_reported():
@@ -322,7 +323,7 @@ def test_diagnostics_of_a_loaded_file_name_the_file(tmp_path):
 # --- one paper, two sources: the listing and the .abs file give the same record -----------
 
 # .abs lines the listing layout has no place for (its trailer takes any other "Key: value")
-_ABS_ONLY = {"arxiv:versions", "arxiv:submitter"}
+_ABS_ONLY = {Extra("arxiv", "versions"), Extra("arxiv", "submitter")}
 _TRAILERS = ("Journal-ref", "Report-no", "Categories", "MSC-class", "ACM-class", "License", "Proxy")
 
 

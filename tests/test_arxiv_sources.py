@@ -16,6 +16,7 @@ from click.testing import CliRunner
 import converters.serialize
 from converters import registry
 from converters.cli import main
+from converters.extras import Extra
 from converters.formats.arxiv.authors import name_from_parts, parse_author_string
 from converters.formats.arxiv.common import normalise_abstract
 from converters.formats.arxiv.journal_ref import parse_journal_ref
@@ -30,8 +31,8 @@ def affiliation_lines_of(record) -> str:
     """The authors' affiliations as the arXiv readers kept them before they went onto the
     names ("Name: affiliation; affiliation" a line), with any the names could not take."""
     lines = [f"{n.display()}: {'; '.join(n.affiliation)}" for n in record.authors if n.affiliation]
-    if "arxiv:affiliations" in record.extras:
-        lines.append(record.extras["arxiv:affiliations"])
+    if Extra("arxiv", "affiliations") in record.extras:
+        lines.append(record.extras[Extra("arxiv", "affiliations")])
     return "\n".join(lines)
 
 
@@ -175,12 +176,12 @@ def test_abs_old_style_id_revisions_affiliation_and_two_journal_refs():
     assert record.abstract.syntax is Syntax.TEX and "$AdS_5\\times S^5$" in record.abstract.value
     assert record.abstract.value.count("\n\n") == 1  # the indented line starts a second paragraph
     # two references: kept verbatim, not structured
-    assert record.extras["arxiv:journal-ref"] == (
+    assert record.extras[Extra("arxiv", "journal-ref")] == (
         "Adv.Theor.Math.Phys.2:231-252,1998; Int.J.Theor.Phys.38:1113-1133,1999")
     assert record.container_title is None and record.volume is None
     assert affiliation_lines_of(record) == "Juan M. Maldacena: Harvard University"
-    assert record.extras["arxiv:submitter"] == "Juan Maldacena"
-    assert record.extras["arxiv:versions"] == (
+    assert record.extras[Extra("arxiv", "submitter")] == "Juan Maldacena"
+    assert record.extras[Extra("arxiv", "versions")] == (
         "v1 1997-11-27T23:08:06Z (35kb)\nv2 1998-01-05T22:40:34Z (36kb)\nv3 1998-01-22T22:09:55Z (36kb)")
 
 
@@ -202,9 +203,9 @@ def test_abs_new_style_id_several_dois_and_numbered_affiliations():
         "Maxim A. Yurkin: Institute of Chemical Kinetics and Combustion, Novosibirsk; University of Amsterdam\n"
         "Valeri P. Maltsev: Institute of Chemical Kinetics and Combustion, Novosibirsk\n"
         "Alfons G. Hoekstra: University of Amsterdam")
-    assert record.extras["arxiv:license"] == "http://arxiv.org/licenses/nonexclusive-distrib/1.0/"
+    assert record.extras[Extra("arxiv", "license")] == "http://arxiv.org/licenses/nonexclusive-distrib/1.0/"
     # a reference with an erratum is two references: verbatim only
-    assert record.extras["arxiv:journal-ref"].startswith("J.Opt.Soc.Am.A 23, 2578-2591 (2006); Erratum:")
+    assert record.extras[Extra("arxiv", "journal-ref")].startswith("J.Opt.Soc.Am.A 23, 2578-2591 (2006); Erratum:")
     assert record.container_title is None
 
 
@@ -221,7 +222,7 @@ def test_abs_latin1_file_decodes_with_its_encoding():
     assert plain_names(record.authors)[0] == Name(family="Balázs", given="C.")
     assert "(été)" in record.abstract.value
     assert record.container_title == Text("Phys.Rev.D", Syntax.PLAIN)
-    assert (record.volume, record.pages, record.extras["arxiv:journal-year"]) == ("76", "013009", "2007")
+    assert (record.volume, record.pages, record.extras[Extra("arxiv", "journal-year")]) == ("76", "013009", "2007")
     assert record.issued == Date(2007, 4, 2)  # the arXiv date, not the journal year
 
 
@@ -270,11 +271,11 @@ def test_daily_mailing_new_cross_list_and_replacement():
     assert plain_names(new.authors) == (Name(literal="OpenAI"),)
     assert new.issued == Date(2023, 3, 15) and new.ids.arxiv_version == 1
     assert new.abstract.value.startswith("Fixture abstract in our own words")
-    assert "arxiv:announcement" not in new.extras
-    assert cross.extras["arxiv:announcement"] == "cross-list"
+    assert Extra("arxiv", "announcement") not in new.extras
+    assert cross.extras[Extra("arxiv", "announcement")] == "cross-list"
     assert plain_names(cross.authors)[0] == Name(family="Bubeck", given="Sébastien") and len(cross.authors) == 14
-    assert replaced.extras["arxiv:announcement"] == "replacement"
-    assert replaced.extras["arxiv:replaced"] == "2023-08-02T00:41:18Z (1124kb,D)"
+    assert replaced.extras[Extra("arxiv", "announcement")] == "replacement"
+    assert replaced.extras[Extra("arxiv", "replaced")] == "2023-08-02T00:41:18Z (1124kb,D)"
     assert replaced.abstract is None and replaced.ids.arxiv_version is None
     assert replaced.issued == Date(2017, 6)  # only the id's month is known
     assert [(d.code, d.line) for d in result.diagnostics if d.code == "mailing.issued-from-id"] == [
@@ -289,7 +290,7 @@ def test_monthly_listing_with_paper_headers_and_unnumbered_revisions():
     assert [a.display() for a in gkp.authors] == ["S. S. Gubser", "I. R. Klebanov", "A. M. Polyakov"]
     assert (gkp.container_title.value, gkp.volume, gkp.pages) == ("Phys.Lett. B", "428", "105-114")
     assert gkp.ids.doi == ("10.1016/S0370-2693(98)00377-3",) and gkp.abstract is None
-    assert witten.extras["arxiv:announcement"] == "cross-list"
+    assert witten.extras[Extra("arxiv", "announcement")] == "cross-list"
     assert witten.issued == Date(1998, 2, 19) and witten.number == "IASSNS-HEP-98-15"
     assert (witten.container_title.value, witten.volume, witten.pages) == ("Adv.Theor.Math.Phys.", "2", "253-291")
 
@@ -316,8 +317,8 @@ def test_atom_entries_duplicate_and_paging():
     assert first.ids.doi == ("10.1103/PhysRevD.76.013009",) and first.ids.arxiv_class == "hep-ph"
     assert [a.display() for a in first.authors] == ["C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C.-P. Yuan"]
     assert affiliation_lines_of(first) == "E. L. Berger: Argonne National Laboratory"
-    assert first.extras["arxiv:versions"] == "v1 2007-04-02T19:18:42Z\nv2 2007-07-24T20:10:27Z"
-    assert "arxiv:link" not in first.extras  # abstract, PDF and DOI links are derivable
+    assert first.extras[Extra("arxiv", "versions")] == "v1 2007-04-02T19:18:42Z\nv2 2007-07-24T20:10:27Z"
+    assert Extra("arxiv", "link") not in first.extras  # abstract, PDF and DOI links are derivable
     assert (first.volume, first.pages) == ("76", "013009")
     assert second.keywords == ("math.CO", "cs.CG") and second.ids.doi == ()
     duplicate = next(d for d in result.diagnostics if d.code == "atom.duplicate")
@@ -369,7 +370,7 @@ def test_oai_list_records_with_deleted_record_and_resumption_token():
     assert record.issued == Date(2007, 4, 2)
     assert plain_names(record.authors)[0] == Name(family="Balázs", given="C.")
     assert affiliation_lines_of(record) == "E. L. Berger: Argonne National Laboratory"
-    assert record.extras["arxiv:updated"] == "2007-07-24"
+    assert record.extras[Extra("arxiv", "updated")] == "2007-07-24"
     assert record.ids.doi == ("10.1103/PhysRevD.76.013009",) and record.number == "ANL-HEP-PR-07-12"
     deleted = next(d for d in result.diagnostics if d.code == "oai.deleted")
     assert (deleted.severity, deleted.key, deleted.line) == ("info", "arXiv:0704.0999", 20)
@@ -382,8 +383,8 @@ def test_oai_arxivraw_versions_and_author_string():
     assert record.ids.arxiv == "0704.0002" and record.ids.arxiv_version == 2
     assert record.issued == Date(2007, 3, 31)
     assert plain_names(record.authors) == (Name(family="Streinu", given="Ileana"), Name(family="Theran", given="Louis"))
-    assert record.extras["arxiv:versions"] == "v1 2007-03-31T02:26:18Z (20kb)\nv2 2008-12-13T17:26:00Z (20kb)"
-    assert record.extras["arxiv:submitter"] == "Louis Theran"
+    assert record.extras[Extra("arxiv", "versions")] == "v1 2007-03-31T02:26:18Z (20kb)\nv2 2008-12-13T17:26:00Z (20kb)"
+    assert record.extras[Extra("arxiv", "submitter")] == "Louis Theran"
     assert record.keywords == ("math.CO", "cs.CG")
 
 
@@ -427,7 +428,7 @@ def test_snapshot_bad_line_costs_only_itself():
     assert witten.ids.arxiv_class == "hep-th" and witten.number == "IASSNS-HEP-98-15"
     assert plain_names(babar.authors) == (Name(literal="The BABAR Collaboration"), Name(family="Aubert", given="B."))
     assert babar.authors_etal
-    assert babar.extras["arxiv:update-date"] == "2015-06-30"
+    assert babar.extras[Extra("arxiv", "update-date")] == "2015-06-30"
 
 
 def test_snapshot_prefers_authors_parsed_for_splitting():

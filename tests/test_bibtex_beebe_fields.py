@@ -10,6 +10,7 @@ import json
 import pytest
 
 import converters
+from converters.extras import Extra, Kind, text_keyed
 from converters.formats.bibtex.dates import parse_prose
 from converters.model import Date, Record, Syntax, Text
 
@@ -49,7 +50,7 @@ def test_of_journal_and_fjournal_the_longer_is_the_container_title_the_other_its
     record = _read(_article(f"journal = {{{journal}}}, fjournal = {{{fjournal}}}{abbreviation}"))
     assert record.container_title == Text(title, Syntax.BIBTEX)
     assert record.variables.get("container-title-short") == (Text(title_short, Syntax.BIBTEX) if title_short else None)
-    assert not [key for key in record.extras if not key.startswith("bibtex:@")]  # nothing left as data
+    assert not [key for key in text_keyed(record.extras) if not key.startswith("bibtex:@")]  # nothing left as data
     (item,) = json.loads(converters.dumps([record], "csl-json"))
     assert not [key for key in item.get("custom", {}) if not key.startswith("bibtex:@")]
 
@@ -74,7 +75,7 @@ def test_a_third_name_in_journalabr_leaves_journal_the_container_and_fjournal_da
     record = _read(_article("journal = {J. Chem.}, journalabr = {J Chem}, fjournal = {Journal of Chemistry}"))
     assert record.container_title == Text("J. Chem.", Syntax.BIBTEX)
     assert record.variables["container-title-short"] == Text("J Chem", Syntax.BIBTEX)
-    assert record.extras["bibtex:fjournal"] == "Journal of Chemistry"
+    assert record.extras[Extra("bibtex", "fjournal")] == "Journal of Chemistry"
 
 
 def test_fjournal_differing_from_journal_only_in_hyphenation_hints_is_written_again_as_given():
@@ -99,7 +100,7 @@ def test_an_isbn13_naming_the_isbns_books_is_how_the_source_wrote_them():
     record = _read("@book{k, title = {T}, isbn = {0-486-23928-4, 0-486-23929-2},"
                    " isbn-13 = {978-0-486-23928-6, 978-0-486-23929-3}}")
     assert record.ids.isbn == ("0-486-23928-4", "0-486-23929-2")
-    assert record.extras == {"bibtex:@written:isbn-13": "978-0-486-23928-6, 978-0-486-23929-3"}
+    assert text_keyed(record.extras) == {"bibtex:@written:isbn-13": "978-0-486-23928-6, 978-0-486-23929-3"}
     diagnostics: list = []
     converters.dumps([record], "ris", diagnostics=diagnostics)
     assert not [d for d in diagnostics if d.code == "write.lost"]
@@ -111,13 +112,13 @@ def test_an_isbn13_of_another_book_joins_the_records_isbns():
     record = _read("@book{k, title = {T}, isbn = {94-6208-440-8},"
                    " isbn-13 = {978-94-6208-440-7, 978-94-6208-451-3 (pdf)}}")
     assert record.ids.isbn == ("94-6208-440-8", "978-94-6208-451-3")
-    assert record.extras["bibtex:isbn-13"] == "978-94-6208-440-7, 978-94-6208-451-3 (pdf)"  # the qualifier
+    assert record.extras[Extra("bibtex", "isbn-13")] == "978-94-6208-440-7, 978-94-6208-451-3 (pdf)"  # the qualifier
 
 
 def test_a_qualifier_without_parentheses_is_no_part_of_the_isbn():
     record = _read("@book{k, title = {T}, isbn = {0-901420-59-X hardback}}")
     assert record.ids.isbn == ("0-901420-59-X",)
-    assert record.extras["bibtex:isbn"] == "0-901420-59-X hardback"  # the word lives on with the number
+    assert record.extras[Extra("bibtex", "isbn")] == "0-901420-59-X hardback"  # the word lives on with the number
 
 
 # --- conferences and dates in words -----------------------------------------------------------
@@ -161,7 +162,7 @@ def test_an_inspec_conference_is_the_event_and_its_fields_come_back():
     assert record.dates["event-date"] == Date(1994, 2, 9, end=Date(1994, 2, 10))
     assert record.dates["available-date"] == Date(2003, 6, 25)
     assert record.accessed == Date(2010, 11, 23)
-    assert all(key.startswith("bibtex:@written:") for key in record.extras)
+    assert all(key.startswith("bibtex:@written:") for key in text_keyed(record.extras))
     for dialect in ("bibtex", "biblatex"):
         out = converters.dumps([record], dialect)
         for words in ("meetingdate = {Feb 9--10 1994}", "onlinedate = {25 Jun 2003}",
@@ -198,12 +199,12 @@ def test_conferenceyear_beside_meetingdate_is_how_the_source_wrote_its_year_and_
     record = _read("@inproceedings{k, title = {T}, booktitle = {B}, year = 1994,"
                    " meetingdate = {Feb 9--10 1994}, conferenceyear = {1994}}")
     assert record.dates["event-date"] == Date(1994, 2, 9, end=Date(1994, 2, 10))
-    assert record.extras["bibtex:@written:conferenceyear"] == "1994"
+    assert record.extras[Extra("bibtex", "conferenceyear", Kind.AS_WRITTEN)] == "1994"
     alone = _read("@inproceedings{k, title = {T}, booktitle = {B}, year = 1994, conferenceyear = {1993}}")
     assert alone.dates["event-date"] == Date(1993)
     other = _read("@inproceedings{k, title = {T}, booktitle = {B}, year = 1994,"
                   " meetingdate = {Feb 9--10 1994}, conferenceyear = {1993}}")
-    assert other.extras["bibtex:conferenceyear"] == "1993"  # another year: data, not a source form
+    assert other.extras[Extra("bibtex", "conferenceyear")] == "1993"  # another year: data, not a source form
 
 
 def test_lastchecked_is_the_access_date_and_written_back_in_classic_bibtex():
@@ -219,13 +220,13 @@ def test_a_books_booktitle_naming_itself_is_how_the_source_wrote_its_title():
     # Beebe's @Proceedings and biblatex's @collection repeat the title for the entries that crossref them
     record = _read("@proceedings{p, title = {Proceedings of {TeX}84}, booktitle = {Proceedings of {\\TeX}84},"
                    " year = 1984}\n")
-    assert record.extras["bibtex:@written:booktitle"] == "Proceedings of {\\TeX}84"
-    assert "bibtex:booktitle" not in record.extras
+    assert record.extras[Extra("bibtex", "booktitle", Kind.AS_WRITTEN)] == "Proceedings of {\\TeX}84"
+    assert Extra("bibtex", "booktitle") not in record.extras
     assert "  booktitle = {Proceedings of {\\TeX}84}," in converters.dumps([record], "bibtex")
     (item,) = json.loads(converters.dumps([record], "csl-json"))
     assert "container-title" not in item and "bibtex:booktitle" not in item["custom"]
     other = _read("@book{b, title = {A Book}, booktitle = {Another Work}, year = 1984}\n")
-    assert other.extras["bibtex:booktitle"] == "Another Work"  # naming another work: data
+    assert other.extras[Extra("bibtex", "booktitle")] == "Another Work"  # naming another work: data
 
 
 # --- howpublished ------------------------------------------------------------------------------
@@ -234,7 +235,7 @@ def test_a_books_booktitle_naming_itself_is_how_the_source_wrote_its_title():
 def test_howpublished_is_the_container_title_where_the_writer_puts_one():
     record = _read("@misc{k, title = {A post}, howpublished = {Bigelow \\& Holmes (blog)}, year = 2020}")
     assert record.container_title == Text("Bigelow \\& Holmes (blog)", Syntax.BIBTEX)
-    assert "bibtex:howpublished" not in record.extras
+    assert Extra("bibtex", "howpublished") not in record.extras
     web = Record(type="webpage", title=Text("A post"), container_title=Text("Bigelow & Holmes (blog)"))
     for dialect in ("bibtex", "biblatex"):
         out = converters.dumps([web], dialect)
@@ -248,15 +249,15 @@ def test_a_link_in_howpublished_is_the_url_and_written_back_where_it_was():
     out = converters.dumps([record], "bibtex")
     assert "  howpublished = {\\url{https://example.org/a_b}}," in out  # plain.bst prints howpublished
     same = _read("@misc{k, title = {T}, url = {https://example.org}, howpublished = {\\url{https://example.org}}}")
-    assert same.ids.url == "https://example.org" and "bibtex:@written:howpublished" in same.extras
-    assert "bibtex:howpublished" not in same.extras
+    assert same.ids.url == "https://example.org" and Extra("bibtex", "howpublished", Kind.AS_WRITTEN) in same.extras
+    assert Extra("bibtex", "howpublished") not in same.extras
     other = _read("@misc{k, title = {T}, url = {https://example.org}, howpublished = {\\url{https://other.org}}}")
-    assert other.extras["bibtex:howpublished"] == "\\url{https://other.org}"  # a second link: data
+    assert other.extras[Extra("bibtex", "howpublished")] == "\\url{https://other.org}"  # a second link: data
 
 
 def test_a_periodicals_howpublished_is_no_container_of_it():
     record = _read("@periodical{k, title = {Journal of High Energy Physics}, howpublished = {Online journal.}}")
-    assert record.container_title is None and record.extras["bibtex:howpublished"] == "Online journal."
+    assert record.container_title is None and record.extras[Extra("bibtex", "howpublished")] == "Online journal."
 
 
 # --- "????" -------------------------------------------------------------------------------------
@@ -267,7 +268,7 @@ def test_question_marks_say_the_value_is_unknown_and_are_written_back_as_they_we
                    " pages = {????}, lccn = {????}, isbn = {????}, month = {??}, year = 1990}")
     assert (record.publisher, record.publisher_place, record.pages) == ("Org", None, None)
     assert not record.ids.isbn and "call-number" not in record.variables
-    assert {k for k in record.extras if not k.startswith("bibtex:@written:")} <= {"bibtex:type"}
+    assert {k for k in text_keyed(record.extras) if not k.startswith("bibtex:@written:")} <= {"bibtex:type"}
     diagnostics: list = []
     ris = converters.dumps([record], "ris", diagnostics=diagnostics)
     assert "????" not in ris and not [d for d in diagnostics if d.code == "write.lost"]
@@ -276,7 +277,7 @@ def test_question_marks_say_the_value_is_unknown_and_are_written_back_as_they_we
         assert field in out, out
     # the organization is the publisher now: written as publisher, the unknown publisher is gone
     assert "  publisher = {Org}," in out
-    extras = {k: v for k, v in record.extras.items() if k != "bibtex:@written:publisher"}
+    extras = {k: v for k, v in record.extras.items() if k != Extra("bibtex", "publisher", Kind.AS_WRITTEN)}
     assert _read(out) == record.evolve(extras=extras)
 
 
@@ -290,7 +291,7 @@ def test_question_marks_say_the_value_is_unknown_and_are_written_back_as_they_we
 def test_meetingdate2_saying_meetingdate_again_in_figures_is_how_the_source_wrote_it(words, figures, agree):
     record = _read(f"@inproceedings{{k, title = {{T}}, booktitle = {{B}}, year = 1990,"
                    f" meetingdate = {{{words}}}, meetingdate2 = {{{figures}}}}}")
-    key = "bibtex:@written:meetingdate2" if agree else "bibtex:meetingdate2"
+    key = Extra("bibtex", "meetingdate2", Kind.AS_WRITTEN if agree else Kind.VALUE)
     assert record.extras[key] == figures
     assert f"meetingdate2 = {{{figures}}}" in converters.dumps([record], "bibtex")
 
@@ -298,7 +299,7 @@ def test_meetingdate2_saying_meetingdate_again_in_figures_is_how_the_source_wrot
 def test_issn_l_names_one_of_the_journals_issns_or_adds_a_former_one():
     record = _read(_article("issn = {0036-8733 (print), 1946-7087 (electronic)}, issn-l = {0036-8733}"))
     assert record.ids.issn == ("0036-8733", "1946-7087")
-    assert record.extras["bibtex:@written:issn-l"] == "0036-8733"
+    assert record.extras[Extra("bibtex", "issn-l", Kind.AS_WRITTEN)] == "0036-8733"
     diagnostics: list = []
     converters.dumps([record], "ris", diagnostics=diagnostics)
     assert "bibtex:issn-l" not in {d.field for d in diagnostics}
@@ -328,7 +329,7 @@ def test_a_field_of_links_keeps_its_ampersands_and_hashes(dialect):
     links = ("http://www.elsevier.com/browse.cgi?year=1995&volume=19&issue=4; "
              "http://dblp.uni-trier.de/db/journals/cacm/cacm25.html#Samet82")
     out, again, diagnostics = _again(_article(f"bibsource = {{{links}}}, remark = {{A & B}}"), dialect)
-    assert again.extras["bibtex:bibsource"] == links
+    assert again.extras[Extra("bibtex", "bibsource")] == links
     assert "remark = {A \\& B}" in out  # text is still made safe for LaTeX
     assert not diagnostics
 
@@ -344,7 +345,7 @@ def test_isbns_each_with_its_qualifier_and_no_comma_between_are_all_read_and_wri
 def test_a_language_field_naming_two_languages_is_written_back_whole_to_classic_bibtex():
     out, again, diagnostics = _again("@book{k, title = {T}, year = 1996, language = {English and German}}")
     assert "language = {English and German}" in out
-    assert again.language == "en-US" and again.extras["bibtex:language"] == "English and German"
+    assert again.language == "en-US" and again.extras[Extra("bibtex", "language")] == "English and German"
     assert not diagnostics
 
 

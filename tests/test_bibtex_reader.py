@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import converters
 from converters.diagnostics import Reporter, Severity
+from converters.extras import Extra, Kind, text_keyed
 from converters.formats import bibtex
 from converters.model import Date, Identifiers, Name, Record, Syntax, Text
 from converters.options import Options
@@ -68,10 +69,10 @@ def test_string_macros_concatenation_and_redefinition():
     assert first.publisher == "North-Holland"
     assert first.note == bib("See J. Chem. Phys., vol. 3")
     # a field that is exactly one macro remembers it; concatenations are expanded
-    assert dict(first.extras) == {"bibtex:@string:journal": "jcp",
+    assert text_keyed(first.extras) == {"bibtex:@string:journal": "jcp",
                                   "bibtex:@string:publisher": "pub"}
     assert recs["redefined"].container_title == bib("Journal of Chemical Physics")
-    assert recs["redefined"].extras["bibtex:@string:journal"] == "JCP"
+    assert recs["redefined"].extras[Extra("bibtex", "journal", Kind.MACRO)] == "JCP"
     assert recs["undefined"].container_title == bib("nosuchjournal")
     assert problems(report) == [("bibtex.duplicate-string", 16, 1), ("bibtex.undefined-macro", 26, 13)]
 
@@ -112,7 +113,7 @@ def test_macros_survive_a_bibtex_round_trip():
 def test_year_month_day(key, date, kept):
     recs, _ = read_fixture("month-macros-and-day.bib")
     assert recs[key].issued == date
-    assert {k: v for k, v in recs[key].extras.items() if k != "bibtex:type"} == kept
+    assert {k: v for k, v in text_keyed(recs[key].extras).items() if k != "bibtex:type"} == kept
 
 
 @pytest.mark.parametrize("year, month, day, date, codes, kept", [
@@ -156,8 +157,8 @@ def test_biblatex_date_details():
     recs, report = read_fixture("biblatex-dates-edtf.bib")
     assert recs["accessed"].accessed == Date(2024, 1, 31)
     assert recs["accessed"].type == "webpage"
-    assert "bibtex:year" not in recs["both"].extras  # year/month agreeing with date are dropped
-    assert recs["conflict"].extras["bibtex:year"] == "2018"
+    assert "bibtex:year" not in text_keyed(recs["both"].extras)  # year/month agreeing with date are dropped
+    assert recs["conflict"].extras[Extra("bibtex", "year")] == "2018"
     assert problems(report) == [("bibtex.bad-date", 7, 25), ("bibtex.conflicting-date", 10, 37)]
 
 
@@ -170,7 +171,7 @@ def test_crossref_and_xdata_inheritance():
     assert paper.editors == (person("Babbage", "Charles"),)
     assert (paper.publisher, paper.publisher_place, paper.issued, paper.pages) == ("Murray", "London", Date(1843),
                                                                                    "1-10")
-    assert paper.extras["bibtex:crossref"] == "procs"
+    assert paper.extras[Extra("bibtex", "crossref")] == "procs"
     art = recs["art"]
     assert art.container_title == bib("Journal of Things")  # periodical title -> journaltitle
     assert art.volume == "3"
@@ -248,7 +249,8 @@ def test_preamble_and_comments_are_not_records():
     recs, report = read_fixture("preamble-and-comments.bib")
     assert list(recs) == ["real"]
     assert recs["real"].issued == Date(1999)  # \noopsort{...} prints nothing
-    assert recs["real"].extras["bibtex:@preamble:1"] == r"\newcommand{\noopsort}[1]{}"  # carried, not lost
+    # carried, not lost
+    assert recs["real"].extras[Extra("bibtex", "1", Kind.PREAMBLE)] == r"\newcommand{\noopsort}[1]{}"
     assert problems(report) == []
 
 
@@ -288,7 +290,7 @@ def test_arxiv_preprints_normalised_for_round_trips():
     assert recs["doi-only"].ids == Identifiers(arxiv="2501.12948")
     bad = recs["bad-id"]
     assert bad.ids == Identifiers()
-    assert bad.extras["bibtex:eprint"] == "2513.00001"
+    assert bad.extras[Extra("bibtex", "eprint")] == "2513.00001"
     assert problems(report) == [("bibtex.bad-arxiv-id", 34, 43)]
 
 
@@ -305,14 +307,14 @@ def test_identifiers_and_plain_fields():
     assert book.abstract == bib("About \\TeX.\n\nSecond paragraph.")  # spaces collapsed, paragraphs kept
     assert book.ids == Identifiers(doi=("10.1000/ABC_def",), url="https://example.org/x_y",
                                    isbn=("0-201-13447-0", "0-201-13448-9"), issn=("0036-8733",), pmid="12345")
-    assert dict(book.extras) == {"bibtex:@written:language": "english",  # the babel name beside en-US
+    assert text_keyed(book.extras) == {"bibtex:@written:language": "english",  # the babel name beside en-US
                                  "bibtex:isbn": "0-201-13447-0 (paperback); 0-201-13448-9"}
     assert dict(book.variables) == {"collection-title": bib(r"Computers \& Typesetting")}
     report_ = recs["report"]
     assert (report_.type, report_.publisher, report_.number) == ("report", "CERN", "CERN-TH-1")
     assert report_.variables["genre"] == bib("Research Note")
     assert (recs["thesis"].publisher, recs["thesis"].issued) == ("München", Date(1995, 6))
-    assert recs["issue"].issue == "4" and recs["issue"].extras["bibtex:issue"] == "Spring"
+    assert recs["issue"].issue == "4" and recs["issue"].extras[Extra("bibtex", "issue")] == "Spring"
     assert report.diagnostics == []
 
 
@@ -367,21 +369,21 @@ def test_entry_type_table(entry, csl_type):
     assert records[0].type == csl_type
     # the original type is kept unless a writer would choose it again from the CSL type
     written = entry[1:entry.index("{")].lower()
-    kept = records[0].extras.get("bibtex:type")
+    kept = records[0].extras.get(Extra("bibtex", "", Kind.ENTRY_TYPE))
     assert kept == written if written not in ENTRY_TYPES.get(csl_type, ()) else kept is None
     assert problems(report, Severity.WARNING) == []
 
 
 def test_unknown_type_is_a_document_and_reported():
     records, report = read_text("\n@wrong{foo, author = {wrong}}\n")
-    assert records[0].type == "document" and records[0].extras["bibtex:type"] == "wrong"
+    assert records[0].type == "document" and records[0].extras[Extra("bibtex", "", Kind.ENTRY_TYPE)] == "wrong"
     assert problems(report) == [("bibtex.unknown-type", 2, 1)]
 
 
 def test_unmapped_fields_are_kept_verbatim_in_extras():
     records, _ = read_text("@book{k, title={T}, usera = {Lecture Notes in {C}omputer Science},"
                            " Mrnumber = {Kept \\emph{as} TeX}}")
-    assert dict(records[0].extras) == {"bibtex:usera": "Lecture Notes in {C}omputer Science",
+    assert text_keyed(records[0].extras) == {"bibtex:usera": "Lecture Notes in {C}omputer Science",
                                        "bibtex:mrnumber": "Kept \\emph{as} TeX"}
 
 
@@ -585,7 +587,7 @@ def test_biblatex_examples_spot_checks():
     moraux = recs["moraux"]
     assert (moraux.type, moraux.publisher, moraux.language) == ("paper-conference", "Cambridge University Press",
                                                                 "fr-FR")
-    assert moraux.extras["bibtex:@string:publisher"] == "cup"
+    assert moraux.extras[Extra("bibtex", "publisher", Kind.MACRO)] == "cup"
     assert recs["kastenholz"].ids.doi == ("10.1063/1.2172593",)
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import converters
 from converters.diagnostics import Reporter, Severity
+from converters.extras import Extra, Kind, text_keyed
 from converters.formats import bibtex
 from converters.formats.bibtex import reader
 from converters.model import Record, Syntax, Text
@@ -129,7 +130,7 @@ def test_an_entry_missing_a_comma_between_fields_is_recovered_with_a_warning():
 def test_langid_hyphenation_and_language_become_bcp47_tags_with_the_original_kept(field, value, tag):
     records, _ = read_text(f"@article{{k, title={{T}}, {field} = {{{value}}}}}\n")
     assert records[0].language == tag
-    assert records[0].extras[f"bibtex:@written:{field}"] == value  # the language as written, beside the tag
+    assert text_keyed(records[0].extras)[f"bibtex:@written:{field}"] == value  # the language as written, beside the tag
     assert json.loads(converters.dumps(records, "csl-json"))[0]["language"] == tag
     assert f'xml:lang="{tag}"' in converters.dumps(records, "jats", jats_mode="articles")
     assert f"langid = {{{value}}}," in converters.dumps(records, "biblatex")  # biblatex wants the babel name
@@ -139,7 +140,7 @@ def test_langid_variant_and_a_list_of_languages():
     records, report = read_text("@book{k, title={T}, langid={english}, langidopts={variant=british}}\n"
                                 "@book{j, title={T}, language={langlatin and langgerman}}\n")
     assert [r.language for r in records] == ["en-GB", "la"]
-    assert records[1].extras["bibtex:language"] == "langlatin and langgerman"
+    assert records[1].extras[Extra("bibtex", "language")] == "langlatin and langgerman"
     [info] = report.diagnostics
     assert (info.code, info.severity, info.key) == ("bibtex.several-languages", Severity.INFO, "j")
     assert "langid = {english}," in converters.dumps(records, "biblatex")
@@ -147,7 +148,8 @@ def test_langid_variant_and_a_list_of_languages():
 
 def test_an_unknown_language_name_is_kept_as_written_and_reported():
     records, report = read_text("@book{k, title={T}, language={Klingonese}}\n")
-    assert records[0].language == "Klingonese" and records[0].extras["bibtex:@written:language"] == "Klingonese"
+    assert records[0].language == "Klingonese"
+    assert records[0].extras[Extra("bibtex", "language", Kind.AS_WRITTEN)] == "Klingonese"
     assert [d.code for d in report.diagnostics] == ["bibtex.unknown-language"]
     assert '"language": "Klingonese"' in converters.dumps(records, "csl-json")
     assert "xml:lang" not in converters.dumps(records, "jats", jats_mode="articles")  # not a tag
@@ -195,7 +197,7 @@ def test_preamble_blocks_are_carried_to_bibtex_output_before_the_entries():
 
 
 def test_a_preamble_with_unbalanced_braces_from_other_input_is_refused():
-    record = Record(key="k", title=Text("T"), extras={"bibtex:@preamble:1": "x}\n@misc{injected,"})
+    record = Record(key="k", title=Text("T"), extras={Extra("bibtex", "1", Kind.PREAMBLE): "x}\n@misc{injected,"})
     out = converters.dumps([record], "bibtex")
     assert "injected" not in out and "@preamble" not in out
 

@@ -9,6 +9,7 @@ import pytest
 
 import converters
 from converters import csl
+from converters.extras import Extra
 from converters.formats.bibtex.mapping import VARIABLE_FIELDS
 from converters.formats.bibtex.writer import WRITTEN_VARIABLES
 from converters.model import Date, Name, Record, Syntax, Text
@@ -67,7 +68,7 @@ IDS = [f"{field}={value}" for field, value, *_ in CASES]
 def test_a_biblatex_field_lands_in_its_csl_variable(field, value, variable, expected):
     record = _read(f"@book{{k, title = {{T}}, {field} = {{{value}}}, year = 2000}}")
     assert _map_value(record, variable) == expected
-    assert f"bibtex:{field}" not in record.extras  # read, so not also kept as the field
+    assert Extra("bibtex", field) not in record.extras  # read, so not also kept as the field
 
 
 @pytest.mark.parametrize(("field", "value", "variable", "expected"), CASES, ids=IDS)
@@ -101,7 +102,7 @@ def test_beebes_keyword_field_is_the_keywords_and_keywords_wins_over_it():
     record = _read("@article{k, title = {T}, keyword = {documentation; {TeX} languages}, year = 1987}")
     assert record.keywords == ("documentation", "TeX languages") and not record.extras
     both = _read("@article{k, title = {T}, keywords = {one, two}, keyword = {three}, year = 1987}")
-    assert both.keywords == ("one", "two") and both.extras["bibtex:keyword"] == "three"
+    assert both.keywords == ("one", "two") and both.extras[Extra("bibtex", "keyword")] == "three"
     (item,) = json.loads(converters.dumps([record], "csl-json"))
     assert item["keyword"] == "documentation, TeX languages" and "custom" not in item
 
@@ -109,13 +110,13 @@ def test_beebes_keyword_field_is_the_keywords_and_keywords_wins_over_it():
 def test_shortjournal_wins_over_journalabr_and_journalabr_stays_in_extras():
     record = _read("@article{k, title = {T}, shortjournal = {J. ACM}, journalabr = {J Assoc Comput Mach}}")
     assert record.variables["container-title-short"] == Text("J. ACM", Syntax.BIBTEX)
-    assert record.extras["bibtex:journalabr"] == "J Assoc Comput Mach"
+    assert record.extras[Extra("bibtex", "journalabr")] == "J Assoc Comput Mach"
 
 
 def test_annotation_wins_over_annote_and_annote_stays_in_extras():
     record = _read("@book{k, title = {T}, annotation = {New}, annote = {Old}, year = 2000}")
     assert record.variables["annote"] == Text("New", Syntax.BIBTEX)
-    assert record.extras["bibtex:annote"] == "Old"
+    assert record.extras[Extra("bibtex", "annote")] == "Old"
     assert "  annotation = {New},\n  annote = {Old}," in converters.dumps([record], "biblatex")
     diagnostics: list = []  # classic BibTeX has one annote: the old one is reported, not dropped silently
     assert "  annote = {New}," in converters.dumps([record], "bibtex", diagnostics=diagnostics)
@@ -231,13 +232,13 @@ def test_origyear_and_eventyear_are_read_when_there_is_no_date_field():
 
 def test_origdate_wins_over_origyear_which_stays_as_written():
     record = _read("@book{k, title = {T}, origdate = {1850}, origyear = {1851}, year = 1997}")
-    assert record.dates["original-date"] == Date(1850) and record.extras["bibtex:origyear"] == "1851"
+    assert record.dates["original-date"] == Date(1850) and record.extras[Extra("bibtex", "origyear")] == "1851"
 
 
 def test_a_bad_origmonth_is_reported_by_its_name_and_kept():
     result = converters.loads("@book{k, title = {T}, origyear = {1959}, origmonth = {13}, year = 1997}", "biblatex")
     (record,) = result.records
-    assert record.dates["original-date"] == Date(1959) and record.extras["bibtex:origmonth"] == "13"
+    assert record.dates["original-date"] == Date(1959) and record.extras[Extra("bibtex", "origmonth")] == "13"
     assert [(d.code, d.field) for d in result.diagnostics] == [("bibtex.bad-month", "origmonth")]
 
 
@@ -367,7 +368,7 @@ def test_editortype_names_the_csl_role_of_the_editors_both_ways():
     assert record.editors == ()
     assert [n.family for n in record.names["compiler"]] == ["Moretti"]
     assert [n.family for n in record.names["contributor"]] == ["Doe"]
-    assert record.extras["bibtex:editorbtype"] == "founder"  # no CSL role: stays as written
+    assert record.extras[Extra("bibtex", "editorbtype")] == "founder"  # no CSL role: stays as written
     out = converters.dumps([record], "biblatex")
     assert "editor = {Moretti, Franco},\n  editortype = {compiler},\n  editora = {Doe, Jane},\n" \
            "  editoratype = {collaborator}," in out
@@ -379,7 +380,7 @@ def test_editortype_names_the_csl_role_of_the_editors_both_ways():
 def test_an_editortype_without_a_csl_role_leaves_the_editors_editors():
     for kind in ("redactor", "organizer"):  # (biblatex's organizer edits a collection: not CSL's)
         record = _read(f"@book{{b, title = {{T}}, editor = {{Roe, Rita}}, editortype = {{{kind}}}, year = 2000}}")
-        assert [n.family for n in record.editors] == ["Roe"] and record.extras["bibtex:editortype"] == kind
+        assert [n.family for n in record.editors] == ["Roe"] and record.extras[Extra("bibtex", "editortype")] == kind
 
 
 def test_a_type_bibtex_cannot_write_is_reported_with_what_it_reads_back_as():

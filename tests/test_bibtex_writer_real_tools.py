@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 import converters
+from converters.extras import Extra
 
 from .tex_tools import missing_programs, run_biber, run_bibtex
 
@@ -134,7 +135,7 @@ def test_a_bare_ampersand_in_tex_text_gives_no_latex_error(dialect):
 def test_the_writer_never_closes_a_crossref_cycle_records_carry(dialect):
     # records that keep both links (another format's bibtex: extras, or an older reader's)
     first, second = converters.loads(CYCLE, "bibtex").records
-    records = [first, second.evolve(extras={**second.extras, "bibtex:crossref": "circ1"})]
+    records = [first, second.evolve(extras={**second.extras, Extra("bibtex", "crossref"): "circ1"})]
     written: list = []
     bib = converters.dumps(records, dialect, diagnostics=written)
     assert "crossref = {circ2}" in bib and "crossref = {circ1}" not in bib
@@ -196,7 +197,7 @@ def test_a_crossref_to_an_ids_alias_inherits_and_is_written_with_the_parents_key
     loaded = converters.loads(ALIASES, "bibtex")
     assert [d.code for d in loaded.diagnostics if d.code.startswith("bibtex.")] == []
     child = loaded.records[1]
-    assert (child.key, child.extras["bibtex:crossref"]) == ("ccr2", "ccr1")
+    assert (child.key, child.extras[Extra("bibtex", "crossref")]) == ("ccr2", "ccr1")
     # the parent's title is the child's maintitle: the whole work, with the child's title as its volume's
     assert (child.title.value, child.variables["volume-title"].value) == ("Stuff Concerning Varia", "Misc etc.")
     bib = converters.dumps(loaded.records, dialect)

@@ -8,6 +8,7 @@ import json
 import pytest
 
 import converters
+from converters.extras import Extra
 from converters.model import Identifiers, Name, Record, Syntax, Text
 from converters.text import tex
 
@@ -222,7 +223,7 @@ def test_ascii_mode_maps_thin_space_and_middle_dot_and_names_cyrillic():
 
 def test_ascii_mode_names_each_field_that_holds_a_character_without_a_macro():
     record = Record(key="fld", authors=(Name(family="Петров", given="Ivan"),), title=Text("Plain title"),
-                    publisher="Жук", note=Text("see Щ"), extras={"bibtex:series": "Ю"})
+                    publisher="Жук", note=Text("see Щ"), extras={Extra("bibtex", "series"): "Ю"})
     diagnostics: list = []
     _write([record], "bibtex", "ascii", diagnostics)
     warned = [(d.field, d.message.split(":")[0]) for d in diagnostics if d.code == "write.no-macro"]

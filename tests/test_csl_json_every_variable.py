@@ -9,6 +9,7 @@ import pytest
 
 import converters
 from converters import csl
+from converters.extras import Extra, Kind, text_keyed
 from converters.formats.csl_json import writer as csl_writer
 from converters.model import Date, Name, Record, Syntax, Text
 
@@ -69,7 +70,7 @@ def test_every_variable_is_read_into_its_typed_place(every_variable_item):
     assert set(record.dates) == csl.DATE_VARIABLES
     # only what CSL keeps outside the record's model: the processor's own, categories, and a legacy
     # spelling that differs from its CSL 1.0.2 one
-    assert set(record.extras) == {f"csl:{v}" for v in csl.PROCESSOR_VARIABLES | {"categories", *csl.LEGACY_NAMES}}
+    assert set(record.extras) == {Extra("csl", v) for v in csl.PROCESSOR_VARIABLES | {"categories", *csl.LEGACY_NAMES}}
     assert [d.code for d in result.diagnostics] == ["csl.legacy", "csl.legacy"]
     assert record.names["translator"] == (Name(family="Fam-translator", given="Gwen", non_dropping_particle="van"),
                                           Name(literal="translator Society"))
@@ -125,7 +126,7 @@ def test_rich_text_variables_are_written_as_rich_text_and_the_others_plain():
 def test_the_citation_key_is_the_records_key_and_a_different_id_is_kept():
     result = _read_one({"id": "http://zotero.org/users/1/items/ABCD1234", "citation-key": "smith2020", "type": "book"})
     (record,) = result
-    assert record.key == "smith2020" and dict(record.extras) == {"csl:id": "http://zotero.org/users/1/items/ABCD1234"}
+    assert record.key == "smith2020" and text_keyed(record.extras) == {"csl:id": "http://zotero.org/users/1/items/ABCD1234"}
     (item,) = assert_valid_csl(converters.dumps([record], "csl-json"))
     assert item["id"] == "smith2020" and "citation-key" not in item  # the id is the key: said once
     (again,) = converters.loads(json.dumps([item]), "csl-json")
@@ -157,7 +158,7 @@ def test_values_a_map_variable_cannot_use_are_kept_and_warned():
     (record,) = result
     assert record.variables == {} and record.names == {}
     assert record.dates == {"original-date": Date(1905)}
-    assert record.extras == {"csl:archive:raw": '{"x": 1}', "csl:translator": "Max Weber",
+    assert text_keyed(record.extras) == {"csl:archive:raw": '{"x": 1}', "csl:translator": "Max Weber",
                              "csl:original-date": '{"date-parts": [[1905, 13]]}'}
     assert [d.code for d in result.diagnostics] == ["csl.bad-value", "csl.bad-value", "csl.date"]
     assert_valid_csl(converters.dumps([record], "csl-json"))
@@ -188,7 +189,7 @@ def test_legacy_names_become_their_csl_1_0_2_names(given, variables, extras, cod
     result = _read_one({"id": "l", "type": "article-journal", **given})
     (record,) = result
     assert record.variables == {k: Text(v, Syntax.HTML) for k, v in variables.items()}
-    assert dict(record.extras) == extras
+    assert text_keyed(record.extras) == extras
     assert [d.code for d in result.diagnostics] == codes
     (item,) = assert_valid_csl(converters.dumps([record], "csl-json"))
     assert {k: item[k] for k in variables} == variables  # written under the CSL 1.0.2 name
@@ -198,7 +199,7 @@ def test_a_legacy_name_reaches_other_formats_under_its_csl_name():
     (record,) = _read_one({"id": "l", "type": "article-journal", "journalAbbreviation": "Phys. Rev."})
     diagnostics: list = []
     converters.dumps([record], "ris", diagnostics=diagnostics)
-    assert "csl:journalAbbreviation" not in record.extras
+    assert Extra("csl", "journalAbbreviation") not in record.extras
     assert all(d.field != "journalAbbreviation" for d in diagnostics)
 
 
@@ -224,11 +225,11 @@ def test_orcid_and_affiliation_on_names_are_read_into_the_names():
         Name(literal="ATLAS Collaboration"),  # an affiliation with more than a name: kept as given
         Name(family="Poe", given="Edgar"),
     )
-    assert json.loads(record.extras["csl:author-meta"]) == [
+    assert json.loads(record.extras[Extra("csl", "author", Kind.NAME_META)]) == [
         {"authenticated-orcid": False, "sequence": "first"}, {}, {},
         {"affiliation": [{"name": "CERN", "id": [{"id": "https://ror.org/01ggx4157"}]}]}, {"ORCID": "not an orcid"}]
     assert record.names["translator"] == record.authors[1:3]
-    assert "csl:translator-meta" not in record.extras
+    assert Extra("csl", "translator", Kind.NAME_META) not in record.extras
 
 
 def test_orcid_and_affiliation_round_trip_through_custom():
@@ -276,7 +277,7 @@ def test_meta_that_no_longer_lines_up_with_the_names_is_kept_not_applied():
             "custom": {"csl:author-meta": [{"ORCID": "0000-0002-1825-0097"}]}}
     (record,) = _read_one(item)
     assert record.authors == (Name(family="A"), Name(family="B"))
-    assert json.loads(record.extras["csl:author-meta"]) == [{"ORCID": "0000-0002-1825-0097"}]
+    assert json.loads(record.extras[Extra("csl", "author", Kind.NAME_META)]) == [{"ORCID": "0000-0002-1825-0097"}]
 
 
 def test_an_arxiv_record_with_a_version_variable_of_its_own():

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import converters
 from converters import csl
+from converters.extras import Extra, Kind, text_keyed
 from converters.formats.csl_json import reader as csl_reader
 from converters.formats.csl_json import tables
 from converters.model import CSL_TYPES, Date, Identifiers, Name, Record, Syntax, Text
@@ -59,12 +60,13 @@ def test_crossref_shapes():
     assert (record.volume, record.issue, record.pages) == ("15", "141", "20170387")  # a number becomes text
     assert record.ids == Identifiers(doi=("10.1098/rsif.2017.0387",), url="http://dx.doi.org/10.1098/rsif.2017.0387",
                                      issn=("1742-5689", "1742-5662"))
-    meta = json.loads(record.extras["csl:author-meta"])  # the name keys the record has no place for
+    # the name keys the record has no place for
+    meta = json.loads(record.extras[Extra("csl", "author", Kind.NAME_META)])
     assert meta == [{"authenticated-orcid": False, "sequence": "first"}, {"sequence": "additional"},
                     {"sequence": "additional"}]  # an empty affiliation list says nothing
     assert record.variables == {"source": Text("Crossref")}
-    assert json.loads(record.extras["csl:indexed"])["timestamp"] == 1533616957929
-    assert "csl:original-title" not in record.extras  # an empty list says nothing
+    assert json.loads(record.extras[Extra("csl", "indexed")])["timestamp"] == 1533616957929
+    assert Extra("csl", "original-title") not in record.extras  # an empty list says nothing
 
 
 def test_crossref_item_written_back_is_schema_valid_and_keeps_its_extras():
@@ -87,7 +89,8 @@ def test_dates_as_producers_write_them():
     }
     assert result[-1].accessed == Date(2021, 1, 19)
     excess = result[9]
-    assert excess.extras == {"csl:issued": '{"date-parts": [[2018, 10, 21, 13]]}'}  # what the model cannot hold
+    # what the model cannot hold
+    assert text_keyed(excess.extras) == {"csl:issued": '{"date-parts": [[2018, 10, 21, 13]]}'}
     assert [(d.code, d.line, d.column) for d in result.diagnostics] == [("csl.date", 11, 36)]
 
 
@@ -152,9 +155,10 @@ def test_names_particles_literal_suffix_and_parse_names():
         Name(family="Doe"),
     )
     assert record.authors_etal  # {"literal": "et al."}
-    assert json.loads(record.extras["csl:author-meta"])[3] == {"comma-suffix": True}
+    assert json.loads(record.extras[Extra("csl", "author", Kind.NAME_META)])[3] == {"comma-suffix": True}
     assert record.editors == (Name(given="Cher"),)
-    assert json.loads(record.extras["csl:editor"]) == [{"given": "Cher"}, {}]  # an empty name: the list is kept
+    # an empty name: the list is kept
+    assert json.loads(record.extras[Extra("csl", "editor")]) == [{"given": "Cher"}, {}]
     assert where(result) == [("csl.name", 14)]
 
 
@@ -165,7 +169,7 @@ def test_particles_are_not_parsed_unless_asked():
 
 def test_types_outside_the_schema_are_mapped_to_the_nearest_and_warned():
     result = load("types-outside-the-schema.json")
-    assert [(r.key, r.type, r.extras.get("csl:type")) for r in result] == [
+    assert [(r.key, r.type, r.extras.get(Extra("csl", "", Kind.ENTRY_TYPE))) for r in result] == [
         ("preprint", "article", "preprint"), ("crossref", "article-journal", "journal-article"),
         ("unknown", "document", "hologram"), ("missing", "document", None), (None, "book", None)]
     assert where(result) == [("csl.type", 2), ("csl.type", 3), ("csl.type", 4), ("csl.no-type", 5),
@@ -200,13 +204,13 @@ def test_our_arxiv_preprint_reads_back_with_everything_custom_carries():
     assert record.ids == Identifiers(arxiv="0704.0001", arxiv_version=2, arxiv_class="hep-ph",
                                      doi=("10.1103/PhysRevD.76.013009",))  # arXiv DOI and URL are derived
     assert record.number == "ANL-HEP-PR-07-12"
-    assert record.extras == {"arxiv:journal-ref": "Phys.Rev.D76:013009,2007"}
+    assert text_keyed(record.extras) == {"arxiv:journal-ref": "Phys.Rev.D76:013009,2007"}
     assert spans(record.title)[1] == ("nocase", "Tevatron")
 
 
 def test_unknown_keys_go_to_extras_and_come_back_where_they_were():
     (record,) = load("unknown-keys-to-extras.json")
-    assert dict(record.extras) == {
+    assert text_keyed(record.extras) == {
         "csl:custom.metadata-double-checked": "true", "csl:custom.other-ids": '["alternative-id"]',
         "csl:categories": '["Sociology", "History"]',
         "csl:short_url": "https://doi.org/b2nz", "csl:reference-count": "555",
@@ -224,7 +228,8 @@ def test_unknown_keys_go_to_extras_and_come_back_where_they_were():
 
 
 def test_a_csl_extra_without_a_schema_valid_shape_goes_to_custom():
-    record = Record(type="book", key="k", extras={"csl:translator": "Max Weber", "csl:original-date": "1905"})
+    record = Record(type="book", key="k",
+                    extras={Extra("csl", "translator"): "Max Weber", Extra("csl", "original-date"): "1905"})
     (item,) = assert_valid_csl(converters.dumps([record], "csl-json"))
     assert "translator" not in item and "original-date" not in item
     assert item["custom"] == {"csl:translator": "Max Weber", "csl:original-date": "1905"}
@@ -235,7 +240,8 @@ def test_values_of_the_wrong_kind_are_kept_and_warned():
     result = read(text)
     (record,) = result
     assert record.title is None and record.authors == ()
-    assert record.extras == {"csl:title:raw": '{"x": 1}', "csl:author": "Smith", "csl:ISSN:raw": '["1234-567X", 5]'}
+    assert text_keyed(record.extras) == {"csl:title:raw": '{"x": 1}', "csl:author": "Smith",
+                                         "csl:ISSN:raw": '["1234-567X", 5]'}
     assert [d.code for d in result.diagnostics] == ["csl.bad-value"] * 3
     assert_valid_csl(converters.dumps([record], "csl-json"))
 
@@ -390,7 +396,8 @@ def rich_records(draw) -> Record:
     if ids.arxiv:
         ids = replace(ids, arxiv_version=draw(st.one_of(st.none(), st.integers(1, 9))),
                       arxiv_class=draw(st.sampled_from([None, "cs.CL", "hep-th", "math.CA"])))
-    extras = draw(st.dictionaries(st.sampled_from(["bibtex:howpublished", "csl:reference-count", "arxiv:comments"]),
+    extras = draw(st.dictionaries(st.sampled_from([Extra("bibtex", "howpublished"), Extra("csl", "reference-count"),
+                                                   Extra("arxiv", "comments")]),
                                   words, max_size=2))
     return record.evolve(
         key=draw(st.one_of(st.none(), _KEY)),

@@ -9,6 +9,7 @@ import json
 import pytest
 
 import converters
+from converters.extras import Extra
 from converters.text.ids import normalize_isbn, normalize_issn
 
 SOURCES = {
@@ -41,7 +42,7 @@ def test_isbn_qualifiers_holding_commas_never_split_a_number():
             "  II, hardcover), 0-521-22044-0 (set of two hardcover volumes)}}")
     (record,) = converters.loads(text, "bibtex").records
     assert record.ids.isbn == ("0-521-21967-1", "0-521-21969-8", "0-521-22044-0")
-    assert "hardcover" in record.extras["bibtex:isbn"]  # the qualifiers live on
+    assert "hardcover" in record.extras[Extra("bibtex", "isbn")]  # the qualifiers live on
 
 
 @pytest.mark.parametrize("fmt", ["bibtex", "ris", "csl-json"])

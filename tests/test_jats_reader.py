@@ -20,6 +20,7 @@ from lxml import etree
 
 import converters
 from converters.diagnostics import Reporter, Severity
+from converters.extras import Extra, text_keyed
 from converters.formats.jats import detect, read, safety
 from converters.model import Date, Name, Record, Syntax, Text
 from converters.options import Options
@@ -84,8 +85,8 @@ def test_several_citations_in_one_ref_get_suffixed_keys():
     assert chapter.authors == (Name(family="Holmes", given="J. M."), Name(family="Gravel", given="M."))
     assert chapter.editors == (Name(family="Molander", given="G. A."),)
     assert (chapter.publisher, chapter.issued, chapter.volume, chapter.pages) == ("Elsevier", Date(2014), "4", "1384")
-    assert "jats:mixed-citation" not in chapter.extras  # only punctuation and "Ed.", "Vol." between the tags
-    assert by_key(result)["ref1a"].extras["jats:label"] == "a"
+    assert Extra("jats", "mixed-citation") not in chapter.extras  # only punctuation and "Ed.", "Vol." between the tags
+    assert by_key(result)["ref1a"].extras[Extra("jats", "label")] == "a"
     assert by_key(result)["ref1a"].position.line == 9
     # a ref with only a note: said, not an error
     assert [(d.code, d.line, d.key) for d in result.diagnostics] == [("jats.empty-ref", 25, "ref3")]
@@ -94,7 +95,7 @@ def test_several_citations_in_one_ref_get_suffixed_keys():
 def test_citation_alternatives_are_one_record():
     record = by_key(load("several-citations-in-one-ref.xml"))["ref4"]
     assert record.title == Text("One work, two forms")
-    assert record.extras["jats:mixed-citation"] == "Alt A. One work, two forms. J. Alt. 2001."
+    assert record.extras[Extra("jats", "mixed-citation")] == "Alt A. One work, two forms. J. Alt. 2001."
 
 
 def test_names_person_groups_collab_etal():
@@ -111,9 +112,9 @@ def test_names_person_groups_collab_etal():
     )
     assert book.authors_etal is True  # <etal/>, never a fake author
     assert book.editors == (Name(family="Knuth", given="Donald E."),) and book.editors_etal is True
-    assert book.extras["jats:prefix"] == "Dr Smith"
+    assert book.extras[Extra("jats", "prefix")] == "Dr Smith"
     assert book.names == {"translator": (Name(family="Garnett", given="Constance"),)}  # a CSL name variable
-    assert not any(k.startswith("jats:person-group") for k in book.extras)
+    assert not any(k.startswith("jats:person-group") for k in text_keyed(book.extras))
     assert book.type == "book" and book.title == Text("Collected Names") and book.container_title is None
     loose = by_key(result)["n2"]  # names directly in the citation are authors; a collab's members are not
     assert loose.authors == (Name(family="Direct", given="A."), Name(literal="The Consortium"))
@@ -131,7 +132,7 @@ def test_titles_keep_formatting_as_csl_rich_text():
     assert title.plain() == "The Drosophila gene bold, H2O, x2 and Small Caps & more"  # the xref is dropped
     assert result["t1"].container_title == Text("<i>Nature</i>", Syntax.HTML)
     assert result["t3"].title == Text("Plain title")  # no markup: plain, whitespace normalised
-    assert result["t3"].extras["jats:trans-title"] == "Titre"
+    assert result["t3"].extras[Extra("jats", "trans-title")] == "Titre"
     assert result["t4"].title == Text("MathML only: E=mc^2")  # MathML without TeX: its alttext
 
 
@@ -151,10 +152,10 @@ def test_publication_types_by_table_original_kept():
                 "unknown": "article-journal", "untyped-conf": "paper-conference",
                 "untyped-journal": "article-journal", "nlm-commun": "personal_communication"}
     assert {key: record.type for key, record in result.items()} == expected
-    assert result["weblink"].extras["jats:publication-type"] == "weblink"
-    assert result["software"].extras["jats:publication-type"] == "computer-program"
-    assert result["nlm-commun"].extras["jats:publication-type"] == "commun"  # NLM 2.x citation-type
-    assert "jats:publication-type" not in result["untyped-journal"].extras
+    assert result["weblink"].extras[Extra("jats", "publication-type")] == "weblink"
+    assert result["software"].extras[Extra("jats", "publication-type")] == "computer-program"
+    assert result["nlm-commun"].extras[Extra("jats", "publication-type")] == "commun"  # NLM 2.x citation-type
+    assert "jats:publication-type" not in text_keyed(result["untyped-journal"].extras)
     assert result["book"].title == Text("A Whole Book") and result["book"].container_title is None
     assert result["chapter"].title == Text("A Chapter") and result["chapter"].container_title == Text("The Book")
     assert result["data"].title == Text("A Data Set") and result["data"].container_title == Text("Dryad")
@@ -174,8 +175,8 @@ def test_identifiers_and_links():
     assert (first.ids.pmid, first.ids.pmcid) == ("123", "PMC456")
     assert first.ids.url == "https://example.org/a"  # the first link; xlink:href, not the link text
     assert first.ids.isbn == ("978-3-16-148410-0",) and first.ids.issn == ("0028-0836",)
-    assert first.extras["jats:pub-id:publisher-id"] == "x-9"
-    assert first.extras["jats:uri"] == "https://example.org/b"
+    assert first.extras[Extra("jats", "pub-id:publisher-id")] == "x-9"
+    assert first.extras[Extra("jats", "uri")] == "https://example.org/b"
     assert by_key(result)["i3"].ids.doi == ("10.2307/1436952",)  # ext-link-type="doi"
 
 
@@ -188,26 +189,26 @@ def test_arxiv_preprint_normalised_for_round_trips():
     assert preprint.ids.url is None  # the abstract page is derived too
     from_source = result["i4"]  # "arXiv preprint arXiv:ID" as the source
     assert (from_source.type, from_source.ids.arxiv, from_source.publisher) == ("article", "1706.03762", "arXiv")
-    assert from_source.extras["jats:source"] == "arXiv preprint arXiv:1706.03762"
+    assert from_source.extras[Extra("jats", "source")] == "arXiv preprint arXiv:1706.03762"
 
 
 def test_bad_arxiv_id_is_a_warning_with_line():
     result = load("identifiers-and-links.xml")
     assert [(d.code, d.line, d.key) for d in problems(result)] == [("jats.bad-arxiv", 24, "i5")]
-    assert by_key(result)["i5"].extras["jats:pub-id:arxiv"] == "not-an-id"
+    assert by_key(result)["i5"].extras[Extra("jats", "pub-id:arxiv")] == "not-an-id"
 
 
 def test_dates():
     result = by_key(load("dates.xml"))
     issued = {key: record.issued for key, record in result.items()}
     assert issued["d1"] == Date(2024, 12, 17)
-    assert issued["d2"] == Date(2003, 1) and result["d2"].extras["jats:year"] == "2003a"
+    assert issued["d2"] == Date(2003, 1) and result["d2"].extras[Extra("jats", "year")] == "2003a"
     assert issued["d3"] == Date(2010, season=1)
     assert issued["d4"] == Date(literal="in press")
     assert issued["d5"] == Date(2019, 3, 5)  # string-date
     assert issued["d6"] == Date(2018, 3, 5)  # <date date-type="pub">
-    assert issued["d9"] == Date(2020) and result["d9"].extras["jats:month"] == "13"
-    assert issued["d10"] == Date(1999, 1) and result["d10"].extras["jats:month"] == "Jan-Feb"
+    assert issued["d9"] == Date(2020) and result["d9"].extras[Extra("jats", "month")] == "13"
+    assert issued["d10"] == Date(1999, 1) and result["d10"].extras[Extra("jats", "month")] == "Jan-Feb"
     assert issued["d11"] == Date(2016, 3)  # iso-8601-date adds the month
     assert result["d7"].accessed == Date(2012, 7, 6)  # date-in-citation content-type="access-date"
     assert result["d8"].accessed == Date(2011, 1, 5)  # "[cited 2011 Jan 5]"
@@ -222,7 +223,7 @@ def test_pages_publisher_notes_and_unmapped_extras():
     book = records["p4"]
     assert (book.publisher, book.publisher_place, book.edition) == ("Wiley", "Hoboken, NJ", "2nd")
     assert book.note == Text("In <i>press</i>", Syntax.HTML)
-    assert book.variables["number-of-pages"] == Text("300") and book.extras["jats:foo"] == "bar"
+    assert book.variables["number-of-pages"] == Text("300") and book.extras[Extra("jats", "foo")] == "bar"
     assert records["p5"].ids.url == "http://x.org/page"  # the link in "Available: ..." comments
     assert records["p5"].note == Text("Available: http://x.org/page. Accessed 2012 Jan 5.")
     assert [(d.code, d.line, d.field) for d in result.diagnostics] == [("jats.unmapped", 10, "jats:foo")]
@@ -242,7 +243,7 @@ def test_untagged_and_tagged_rendering_of_one_work_is_one_record():
     result = load("scielo-paired-citations.xml")
     paired, alone = result
     assert paired.title == Text("Efectos del diálogo socrático") and paired.pages == "1-26"
-    assert paired.extras["jats:mixed-citation"].startswith("ACOSTA, B.C. Efectos")
+    assert paired.extras[Extra("jats", "mixed-citation")].startswith("ACOSTA, B.C. Efectos")
     assert alone.note == Text("VIDAL LEDO, M. Mapas conceptuales. Revista Cubana, 2007.")
     assert [(d.code, d.line, d.key) for d in problems(result)] == [("jats.unstructured", 12, "s2")]
 
@@ -250,9 +251,9 @@ def test_untagged_and_tagged_rendering_of_one_work_is_one_record():
 def test_mixed_citation_untagged_words_are_kept():
     records = by_key(load("mixed-citation-untagged-text.xml"))
     # name parts glued together in the XML are two words in the kept text
-    assert records["B1"].extras["jats:mixed-citation"] == (
+    assert records["B1"].extras[Extra("jats", "mixed-citation")] == (
         "Allan HH (1961) Flora of New Zealand, Vol. I. Government Printer, Wellington, liv + 1085 pp.")
-    assert "jats:mixed-citation" not in records["R1"].extras  # BMJ style: only punctuation untagged
+    assert "jats:mixed-citation" not in text_keyed(records["R1"].extras)  # BMJ style: only punctuation untagged
     assert records["R1"].authors_etal and records["R1"].pages == "565-71"
     assert records["B2"].title == Text("The salamanders of <i>Pseudoeurycea</i>", Syntax.HTML)  # TaxPub tags
 
@@ -278,11 +279,11 @@ def test_front_matter_on_request():
     assert front.ids.doi == ("10.7554/eLife.00013",) and front.ids.pmcid == "PMC3463246"
     assert front.ids.url == "https://elifesciences.org/articles/00013"  # not the relative PDF
     assert front.ids.issn == ("2050-084X",)
-    assert front.extras["jats:abstract:executive-summary"] == "Short version."
-    assert front.extras["jats:custom-meta:Author impact statement"] == "It matters."
-    assert front.extras["jats:related-article:commentary"] == "10.7554/eLife.00123"
+    assert front.extras[Extra("jats", "abstract:executive-summary")] == "Short version."
+    assert front.extras[Extra("jats", "custom-meta:Author impact statement")] == "It matters."
+    assert front.extras[Extra("jats", "related-article:commentary")] == "10.7554/eLife.00123"
     # research-article is what our writer writes for a journal article again: not kept
-    assert front.type == "article-journal" and "jats:article-type" not in front.extras
+    assert front.type == "article-journal" and Extra("jats", "article-type") not in front.extras
 
 
 def test_pmc_articleset_gives_each_article_then_its_refs():
@@ -782,7 +783,7 @@ def test_repo_sample_round_trips_whole_as_articles():
     assert_valid_articles(text)
     back = converters.loads(text, "jats", jats_front=True)
     assert [comparable(r, drop=()) for r in back] == [comparable(r, drop=()) for r in originals]
-    assert [{k: v for k, v in r.extras.items() if k != "jats:article-type"} for r in back] == [
+    assert [{k: v for k, v in r.extras.items() if k != Extra("jats", "article-type")} for r in back] == [
         dict(r.extras) for r in originals]
     # an element-citation has no place for the version and primary class: only the front keeps them
     cited = converters.loads(converters.dumps(originals, "jats"), "jats")

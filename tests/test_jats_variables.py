@@ -6,6 +6,7 @@ import pytest
 
 import converters
 from converters import csl
+from converters.extras import Extra
 from converters.model import Date, Name, Record, Text
 
 from .validators import assert_valid_jats
@@ -40,7 +41,7 @@ def test_person_group_types_and_variable_elements_are_read_into_csl_variables():
         "collection-editor": (Name(family="Sered", given="Sam"),),
         "container-author": (Name(family="Whole", given="W."),),
     }
-    assert record.extras["jats:person-group:assignee"] == "Acme"  # no CSL variable for it
+    assert record.extras[Extra("jats", "person-group:assignee")] == "Acme"  # no CSL variable for it
     assert record.variables == {"collection-title": Text("Classics"), "part-title": Text("Book One"),
                                 "version": Text("2"), "supplement": Text("Suppl. 1"),
                                 "number-of-pages": Text("1225"), "event-title": Text("Meeting"),

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 import converters
 from converters.cli import main
+from converters.extras import Extra
 from converters.model import Name, Record, Text
 
 
@@ -68,7 +69,7 @@ def test_a_lone_surrogate_read_from_csl_json_reaches_every_writer_as_encodable_t
 @pytest.mark.parametrize("to", ["bibtex", "biblatex", "ris", "csl-json", "jats", "refconv-json"])
 def test_dumps_never_returns_text_utf8_cannot_encode(to):
     record = Record(type="article", key="k\ud800", title=Text("T\ud800x\udfff"), authors=(Name(family="F\udc00"),),
-                    extras={"csl:x": "\ud800"})
+                    extras={Extra("csl", "x"): "\ud800"})
     diagnostics: list = []
     text = converters.dumps([record, Record(type="article", key="next", title=Text("Next"))], to,
                             diagnostics=diagnostics)

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from converters import UsageError, dumps
+from converters.extras import Extra
 from converters.keys import (
     DigestSet,
     KeyAllocator,
@@ -210,7 +211,7 @@ ASCII_HOSTILE = [
            ids=Identifiers(url="https://example.org/ü")),
     Record(key="Mueller2020x", type="chapter", title=Text("Ça va — naïve"),
            authors=(Name(family="Müller", given="J."),),
-           issued=Date(2020), note=Text("see Müller"), extras={"bibtex:crossref": "Müller2020"}),
+           issued=Date(2020), note=Text("see Müller"), extras={Extra("bibtex", "crossref"): "Müller2020"}),
     Record(key="王2021", title=Text("東京"), authors=(Name(family="王", given="小明"),), issued=Date(2021)),
     Record(key="Muller2020", title=Text("Plain"), issued=Date(2020)),
 ]

@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 from hypothesis import given
 
+from converters.extras import Extra
 from converters.model import CSL_TYPES, Date, Identifiers, Name, Record, Syntax, Text
 from converters.serialize import record_from_dict, record_to_dict
 
@@ -55,7 +56,7 @@ def test_a_full_record_round_trips_through_json():
         volume="1", issue="2", pages="3-4", number="5", edition="2", keywords=("a", "b"), language="en",
         ids=Identifiers(arxiv="hep-th/9711200", arxiv_version=3, arxiv_class="hep-th", doi=("10.1/x",),
                         url="https://e.org", isbn=("9780306406157",), issn=("0378-5955",), pmid="1", pmcid="PMC1"),
-        extras={"bibtex:howpublished": "x"},
+        extras={Extra("bibtex", "howpublished"): "x"},
     )
     data = record_to_dict(record)
     assert not list(VALIDATOR.iter_errors(data))
@@ -80,11 +81,11 @@ def test_the_model_refuses_nonsense(make):
 
 
 def test_records_are_immutable_and_extras_read_only():
-    record = Record(extras={"ris:M1": "x"})
+    record = Record(extras={Extra("ris", "M1"): "x"})
     with pytest.raises(AttributeError):
         record.title = Text("x")  # type: ignore[misc]
     with pytest.raises(TypeError):
-        record.extras["ris:M2"] = "y"  # type: ignore[index]
+        record.extras[Extra("ris", "M2")] = "y"  # type: ignore[index]
 
 
 def test_derived_identifiers():

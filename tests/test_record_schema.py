@@ -9,6 +9,7 @@ import pytest
 
 import converters
 from converters import csl, record_schema
+from converters.extras import Extra
 from converters.model import Date, Name, Record, Text
 from converters.serialize import record_from_dict, record_to_dict
 
@@ -76,7 +77,7 @@ def test_a_record_pickles_for_worker_processes():
 
     from converters.model import Position
 
-    record = _full_record().evolve(extras={"bibtex:usera": "x"}, position=Position("refs.bib", 7))
+    record = _full_record().evolve(extras={Extra("bibtex", "usera"): "x"}, position=Position("refs.bib", 7))
     again = pickle.loads(pickle.dumps(record))
     assert again == record and again.position == record.position
     assert type(again.variables) is type(record.variables)  # still read-only

@@ -12,6 +12,7 @@ import rispy
 
 import converters
 from converters import csl
+from converters.extras import Extra, text_keyed
 from converters.formats.ris import tables
 from converters.formats.ris.tables import RIS_TO_CSL, RIS_TYPES, variables_for
 from converters.model import Date, Name, Record, Text
@@ -80,7 +81,7 @@ KEPT_CASES = [("CASE", "SE"), ("BILL", "A3"), ("CASE", "A4"), ("JOUR", "C1"), ("
 def test_a_mapped_tag_reads_into_its_text_variable(ty, tag, variable):
     record = _read_one(_ris(ty, f"{tag}  - Value of {tag}"))
     assert record.variables.get(variable) == Text(f"Value of {tag}")
-    assert f"ris:{tag}" not in record.extras
+    assert Extra("ris", tag) not in record.extras
 
 
 @pytest.mark.parametrize(("ty", "tag", "variable"), NAME_CASES)
@@ -88,14 +89,14 @@ def test_a_mapped_tag_reads_into_its_name_variable(ty, tag, variable):
     record = _read_one(_ris(ty, f"{tag}  - van der Berg, Anna", f"{tag}  - Acme Corporation"))
     assert record.names.get(variable) == (Name(family="Berg", given="Anna", non_dropping_particle="van der"),
                                            Name(literal="Acme Corporation"))
-    assert f"ris:{tag}" not in record.extras
+    assert Extra("ris", tag) not in record.extras
     assert record.editors == ()
 
 
 @pytest.mark.parametrize(("ty", "tag"), KEPT_CASES)
 def test_a_tag_with_no_variable_for_its_type_stays_in_extras_and_comes_back(ty, tag):
     record = _read_one(_ris(ty, f"{tag}  - Kept value"))
-    assert record.extras[f"ris:{tag}"] == "Kept value"
+    assert text_keyed(record.extras)[f"ris:{tag}"] == "Kept value"
     assert not record.variables and not record.names
     assert f"{tag}  - Kept value\r\n" in converters.dumps([record], "ris")
 
@@ -115,7 +116,7 @@ def test_a2_outside_books_stays_the_editor():
 def test_j2_wins_over_ja_and_a_differing_ja_is_kept():
     record = _read_one(_ris("JOUR", "T2  - Journal of Things", "JA  - J. Th.", "J2  - J Things"))
     assert record.variables["container-title-short"] == Text("J Things")
-    assert record.extras["ris:JA"] == "J. Th."
+    assert record.extras[Extra("ris", "JA")] == "J. Th."
     assert record.container_title == Text("Journal of Things")
 
 
@@ -129,13 +130,13 @@ def test_a_doi_in_m3_is_no_genre():
     record = _read_one(_ris("JOUR", "M3  - 10.1000/xyz123"))
     assert "genre" not in record.variables
     assert record.ids.doi == ("10.1000/xyz123",)
-    assert record.extras["ris:M3"] == "10.1000/xyz123"
+    assert record.extras[Extra("ris", "M3")] == "10.1000/xyz123"
 
 
 def test_an_et_al_line_in_a_name_variable_stays_in_extras():
     record = _read_one(_ris("CHAP", "A3  - Series, Sam", "A3  - et al."))
     assert record.names == {"collection-editor": (Name(family="Series", given="Sam"),)}
-    assert record.extras["ris:A3"] == "et al."
+    assert record.extras[Extra("ris", "A3")] == "et al."
 
 
 @pytest.mark.parametrize(("ty", "tag", "variable"), TEXT_CASES + NAME_CASES)
@@ -232,7 +233,7 @@ def test_the_variable_table_names_csl_variables_and_ris_types():
 def test_research_notes_are_the_annote_both_ways():
     """biblatex's annotation (CSL annote) was reported dropped in RIS; RN is its place."""
     (record,) = converters.loads("TY  - BOOK\nTI  - T\nRN  - My reading notes\nER  - \n", "ris").records
-    assert record.variables["annote"].value == "My reading notes" and "ris:RN" not in record.extras
+    assert record.variables["annote"].value == "My reading notes" and Extra("ris", "RN") not in record.extras
     bib = converters.loads("@book{k, title = {T}, annotation = {An annotated entry}}", "bibtex").records
     diagnostics: list = []
     text = converters.dumps(bib, "ris", diagnostics=diagnostics)
@@ -318,20 +319,20 @@ def test_web_of_sciences_publisher_city_iso_abbreviation_and_month_day_are_read(
     assert (record.publisher, record.publisher_place) == ("PUBLIC LIBRARY SCIENCE", "SAN FRANCISCO")
     assert record.variables["container-title-short"] == Text("PLoS One")
     assert record.issued == Date(2010, 9, 22)
-    assert dict(record.extras) == {"ris:J9": "PLOS ONE"}  # its own 29-character abbreviation
+    assert text_keyed(record.extras) == {"ris:J9": "PLOS ONE"}  # its own 29-character abbreviation
     month = _read_one(_ris("JOUR", "DA  - DEC", "PY  - 2016"))
     assert month.issued == Date(2016, 12) and not month.extras
     assert _read_one(_ris("JOUR", "DA  - FEB 29", "PY  - 2012")).issued == Date(2012, 2, 29)
     no_such_day = _read_one(_ris("JOUR", "DA  - FEB 30", "PY  - 2012"))  # kept as the source wrote it
-    assert no_such_day.issued == Date(2012) and no_such_day.extras["ris:DA"] == "FEB 30"
+    assert no_such_day.issued == Date(2012) and no_such_day.extras[Extra("ris", "DA")] == "FEB 30"
     # PB and CY, where given, win; a differing PU is kept
     both = _read_one(_ris("BOOK", "PB  - Springer", "PU  - SPRINGER NATURE"))
-    assert both.publisher == "Springer" and both.extras["ris:PU"] == "SPRINGER NATURE"
+    assert both.publisher == "Springer" and both.extras[Extra("ris", "PU")] == "SPRINGER NATURE"
 
 
 def test_a_journal_articles_c7_is_its_article_number():
     record = _read_one(_ris("JOUR", "T2  - PLOS ONE", "IS  - 9", "C7  - e12292"))
     assert (record.issue, record.number) == ("9", "e12292") and not record.extras
     assert "M1  - e12292" in converters.dumps([record], "ris")  # written where every importer reads it
-    assert _read_one(_ris("JOUR", "M1  - 7", "C7  - e12292")).extras["ris:C7"] == "e12292"  # M1 first
-    assert _read_one(_ris("BOOK", "C7  - x")).extras["ris:C7"] == "x"  # other types: kept
+    assert _read_one(_ris("JOUR", "M1  - 7", "C7  - e12292")).extras[Extra("ris", "C7")] == "e12292"  # M1 first
+    assert _read_one(_ris("BOOK", "C7  - x")).extras[Extra("ris", "C7")] == "x"  # other types: kept

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 import converters
 from converters import UsageError
 from converters.cli import main
+from converters.extras import Extra
 from converters.formats.bibtex.writer import ENTRY_TYPES
 from converters.model import Date, Identifiers, Name, Record, Syntax, Text
 from converters.targets import TARGETS
@@ -96,7 +97,7 @@ def test_zotero_csl_json_names_keep_particles_and_suffix_in_family_and_given(eve
 def test_zotero_two_part_names_cover_every_name_variable_and_odd_names():
     record = _record("book", editors=(Name(family="Berg", non_dropping_particle="van den", suffix="Jr."),
                                       Name(given="Banksy"), Name(family="Oz", dropping_particle="d'")),
-                     extras={"csl:translator": json.dumps([{"family": "Hoff", "non-dropping-particle": "'t",
+                     extras={Extra("csl", "translator"): json.dumps([{"family": "Hoff", "non-dropping-particle": "'t",
                                                             "given": "Jan"}])})
     (item,) = assert_valid_csl(converters.dumps([record], "csl-json", target="zotero"))
     assert item["editor"] == [{"family": "van den Berg Jr."}, {"given": "Banksy"}, {"family": "d' Oz"}]

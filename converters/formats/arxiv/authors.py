@@ -262,6 +262,6 @@ def _decode(text: str | None) -> str:
 
 
 def affiliation_lines(affiliations: list[tuple[str, list[str]]]) -> str | None:
-    """``extras["arxiv:affiliations"]``: one ``Name: affiliation; affiliation`` line per author."""
+    """``extras[Extra("arxiv", "affiliations")]``: one ``Name: affiliation; affiliation`` line per author."""
     lines = [f"{name}: {'; '.join(dict.fromkeys(affs))}" for name, affs in affiliations if affs]
     return "\n".join(lines) or None

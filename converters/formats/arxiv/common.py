@@ -5,7 +5,7 @@ the rest exactly as ``arxiv_listing`` does: type ``article``, publisher ``arXiv`
 TeX title/abstract/comments, the id without version plus ``arxiv_version``, the
 primary category as ``arxiv_class``, categories as keywords, journal DOIs only (the
 arXiv DOI and abstract URL are derived by the model), ``issued`` = the v1 date and
-everything else in ``extras["arxiv:<field>"]``.
+everything else in ``extras[Extra("arxiv", field)]``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ...diagnostics import Reporter
+from ...extras import Extra
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
 from ...text.ids import (
     ArxivIdError,
@@ -62,7 +63,7 @@ class Draft:
     report_no: str | None = None
     submitted: Date | None = None  # the v1 date
     versions: list[tuple[int, str]] = field(default_factory=list)  # (n, "2007-04-02T19:18:42Z (443kb)")
-    extras: dict[str, str] = field(default_factory=dict)
+    extras: dict[Extra, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)  # source line per field, for diagnostics
     id_only: bool = False  # the source lists ids only: a missing title is expected
     checked_dois: bool = False  # the reader split and stripped its DOIs and reported malformed ones, with columns
@@ -78,12 +79,12 @@ class Draft:
         return self.lines.get(name, self.line)
 
     def add_extra(self, name: str, value: str) -> None:
-        """Keep a value under ``arxiv:<name>``; a repeated field keeps every value, one per line."""
+        """Keep a value under ``Extra("arxiv", name)``; a repeated field keeps every value, one per line."""
         value = value.strip()
         if not value:
             return
-        name = f"arxiv:{name.lower().replace(' ', '-')}"
-        self.extras[name] = f"{self.extras[name]}\n{value}" if name in self.extras else value
+        key = Extra("arxiv", name.lower().replace(" ", "-"))
+        self.extras[key] = f"{self.extras[key]}\n{value}" if key in self.extras else value
 
 
 def build(draft: Draft, report: Reporter, code: str) -> Record | None:
@@ -100,17 +101,17 @@ def build(draft: Draft, report: Reporter, code: str) -> Record | None:
     _journal(draft, fields)
     if draft.report_no:
         fields["number"] = normalise(draft.report_no)
-        fields["extras"]["arxiv:report-no"] = fields["number"]
+        fields["extras"][Extra("arxiv", "report-no")] = fields["number"]
     if draft.categories or draft.primary:
         fields["keywords"] = tuple(dict.fromkeys(([draft.primary] if draft.primary else []) + draft.categories))
     fields["issued"] = draft.submitted or _issued_from_id(ids["arxiv"], draft, report, code, key)
     if draft.versions:
-        fields["extras"]["arxiv:versions"] = "\n".join(f"v{n} {text}" for n, text in sorted(draft.versions))
+        fields["extras"][Extra("arxiv", "versions")] = "\n".join(f"v{n} {text}" for n, text in sorted(draft.versions))
     authors, unplaced = _with_affiliations(draft.authors, draft.affiliations)
     authors = tuple(map(spaced_initials, authors))
     affiliations = affiliation_lines(unplaced)
     if affiliations:  # for a name the author list does not have (a source's two spellings of it)
-        fields["extras"]["arxiv:affiliations"] = affiliations
+        fields["extras"][Extra("arxiv", "affiliations")] = affiliations
     _warn_mojibake(draft, report, code, key)
     try:
         return Record(
@@ -221,7 +222,7 @@ def _journal(draft: Draft, fields: dict) -> None:
     if not draft.journal_ref or not draft.journal_ref.strip():
         return
     verbatim = normalise(draft.journal_ref)
-    fields["extras"]["arxiv:journal-ref"] = verbatim
+    fields["extras"][Extra("arxiv", "journal-ref")] = verbatim
     parsed = parse_journal_ref(verbatim)
     if parsed is None:
         return
@@ -230,7 +231,7 @@ def _journal(draft: Draft, fields: dict) -> None:
     fields["pages"] = parsed.pages
     if parsed.issue:
         fields["issue"] = parsed.issue
-    fields["extras"]["arxiv:journal-year"] = str(parsed.year)  # issued stays the arXiv date
+    fields["extras"][Extra("arxiv", "journal-year")] = str(parsed.year)  # issued stays the arXiv date
 
 
 def _issued_from_id(arxiv_id: str, draft: Draft, report: Reporter, code: str, key: str) -> Date:

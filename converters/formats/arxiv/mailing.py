@@ -4,8 +4,8 @@ The records are ``.abs`` blocks (see ``blocks``) between separators and preamble
 What each shape yields:
 
 - daily mailings (``new``, ``new.XX``): new submissions with abstract and v1 date;
-  cross-lists (``extras["arxiv:announcement"] = "cross-list"``) likewise; replacements
-  carry the new version's date only (``extras["arxiv:replaced"]``), so their
+  cross-lists (``extras[Extra("arxiv", "announcement")] = "cross-list"``) likewise; replacements
+  carry the new version's date only (``extras[Extra("arxiv", "replaced")]``), so their
   ``issued`` is the year and month in the id, with an info diagnostic;
 - ``pastweek`` and monthly listings: header blocks without abstracts (id, dates,
   title, authors, categories, comments, journal-ref, DOI);

@@ -2,16 +2,13 @@
 
 Every field lands somewhere: in a model slot, in one of the record's typed maps by its
 CSL name (``VARIABLE_FIELDS``: translator, series, eventdate, ...), or verbatim (TeX
-source) in ``extras["bibtex:<field>"]``. The original entry type is ``extras["bibtex:type"]``.
-Meta keys use a second colon so the writer never mistakes them for fields:
-``bibtex:@string:<field>`` is the @string macro a field was written with (a BibTeX
-writer can write the macro again), ``bibtex:field:type`` an empty ``type`` field (its
-plain name is taken by the entry type), ``bibtex:@others:<field>`` the "and others"
-ending a name list of the maps (CSL names have no et al.), ``bibtex:@keys:location`` a
-patent's location as written with country keys, ``bibtex:@preamble:<n>`` the n-th @preamble
-block before the entry (after the last entry: its record's), which the BibTeX writer
-writes again before that entry: that is how the library returns @preamble blocks,
-record by record, so that reading stays a stream.
+source) in ``extras[Extra("bibtex", field)]``. An entry type the writer would not choose
+again is ``Extra("bibtex", "", Kind.ENTRY_TYPE)``. Other kinds of extra say how the source
+wrote what the record carries (below): the @string macro of a field, the "and others" ending
+a name list of the maps (CSL names have no et al.), a patent's location as written with
+country keys, and the n-th @preamble block before the entry (after the last entry: its
+record's), which the BibTeX writer writes again before that entry: that is how the library
+returns @preamble blocks, record by record, so that reading stays a stream.
 """
 
 from __future__ import annotations
@@ -21,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ...diagnostics import Reporter
+from ...extras import Extra, Kind
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
 from ...text.biblatex_strings import BIBSTRINGS
 from ...text.ids import (
@@ -149,19 +147,14 @@ NOT_RECORDS = {
     "ieeetranbstctl": "an IEEEtran.bst control entry",
 }
 
-# @preamble text is kept in the extras of the record after it, under this prefix and a number
-PREAMBLE_META = "bibtex:@preamble:"
-# a title's part the reader joined into the title (subtitle, booksubtitle, mainsubtitle ...),
-# under this prefix and the field's name: how the source wrote words the record carries
-JOINED_META = "bibtex:@joined:"
-# a field as the source wrote it where the record holds it in another form (a language's
-# babel name beside the record's BCP 47 tag), under this prefix and the field's name
-WRITTEN_META = "bibtex:@written:"
-# "and others" closing a name list of the record's maps (CSL names have no et al.)
-ETAL_META = "bibtex:@others:"
-# the variable a field was read into where that is not the field's usual one, under this
-# prefix and the field's name: Beebe's fjournal as the container title, journal as its short form
-FIELD_META = "bibtex:@field:"
+# Extras of the kinds below say how the source wrote what the record carries (converters/extras.py):
+# Kind.PREAMBLE, @preamble text, kept with the record after it; Kind.JOINED, a title's part joined
+# into the title (subtitle, booksubtitle ...); Kind.AS_WRITTEN, a field as written where the record
+# holds another form (a language's babel name beside its BCP 47 tag); Kind.OTHERS, "and others"
+# closing a name list of the record's maps; Kind.READ_AS, the variable a field was read into where
+# that is not its usual one (Beebe's fjournal as the container title, journal as its short form);
+# Kind.MACRO, the @string macro a field was written with; Kind.KEYS, a patent's location as written
+# with biblatex's country keys.
 
 # Entry type -> fields holding the container title, first present wins.
 CONTAINER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -280,7 +273,7 @@ SERIES_KEYS = {key: BIBSTRINGS[key] for key in ("newseries", "oldseries")}
 COUNTRY_KEYS = {key: BIBSTRINGS[key] for key in "countryde countryeu countryep countryfr countryuk countryus".split()}
 # where a patent's location was written with keys, the field as written (countryep and
 # countryeu both print "European Union")
-PATENT_LOCATION_META = "bibtex:@keys:location"
+PATENT_LOCATION_KEYS = Extra("bibtex", "location", Kind.KEYS)
 
 # An entry type that says what its genre is where no `type` field does (as pandoc reads them,
 # and as BibTeX styles print them: a thesis' degree is data CSL styles print too)
@@ -351,7 +344,7 @@ class _Builder:
         self.used: set[str] = set()
         self.args: dict = {}
         self.ids: dict = {}
-        self.meta: dict[str, str] = {}  # bookkeeping for BibTeX round trips (bibtex:@...)
+        self.meta: dict[Extra, str] = {}  # bookkeeping for BibTeX round trips (source forms)
         self.variables: dict[str, Text] = {}
         self.names: dict[str, tuple[Name, ...]] = {}
         self.dates: dict[str, Date] = {}
@@ -451,7 +444,7 @@ class _Builder:
             part = self.take(name)
             if part:
                 value += joiner + part[1].text
-                self.meta[JOINED_META + name] = part[1].text
+                self.meta[Extra("bibtex", name, Kind.JOINED)] = part[1].text
         self.args["container_title"] = Text(value, Syntax.BIBTEX)
         if found[0] in ("journal", "journaltitle") and value is found[1].text:
             self.full_journal(found[0], found[1])
@@ -483,7 +476,7 @@ class _Builder:
             if value is not None and title is not None and field not in self.used \
                     and _same_words(value.text, title.text):
                 self.used.add(field)
-                self.meta[WRITTEN_META + field] = value.text
+                self.meta[Extra("bibtex", field, Kind.AS_WRITTEN)] = value.text
 
     def full_journal(self, name: str, journal: Value) -> None:
         """Beebe's fjournal names the journal again, beside a journal field that is often its
@@ -491,16 +484,16 @@ class _Builder:
         Association for Computing Machinery" beside fjournal "Communications of the ACM"). The
         longer is the container title, the other its short form, unless shortjournal or
         journalabr gives a third name (then fjournal stays in extras). (Zotero's BibTeX importer
-        takes fjournal as the title whichever is longer.) FIELD_META keys tell the BibTeX writer
+        takes fjournal as the title whichever is longer.) Kind.READ_AS extras tell the BibTeX writer
         which variable each field holds, so it writes both again."""
         found = self.take("fjournal")
         if not found:
             return
         full = found[1].text
         if _same_words(full, journal.text):
-            self.meta[FIELD_META + "fjournal"] = "container-title"
+            self.meta[Extra("bibtex", "fjournal", Kind.READ_AS)] = "container-title"
             if full.strip() != journal.text.strip():  # hyphenation hints, say: written again as is
-                self.meta[WRITTEN_META + "fjournal"] = full
+                self.meta[Extra("bibtex", "fjournal", Kind.AS_WRITTEN)] = full
             return
         longer_is_fjournal = len(_words(full)) > len(_words(journal.text))
         shorter = journal.text if longer_is_fjournal else full
@@ -513,10 +506,10 @@ class _Builder:
             self.variables["container-title-short"] = Text(shorter, Syntax.BIBTEX)
         if longer_is_fjournal:
             self.args["container_title"] = Text(full, Syntax.BIBTEX)
-            self.meta[FIELD_META + "fjournal"] = "container-title"
-            self.meta[FIELD_META + name] = "container-title-short"
+            self.meta[Extra("bibtex", "fjournal", Kind.READ_AS)] = "container-title"
+            self.meta[Extra("bibtex", name, Kind.READ_AS)] = "container-title-short"
         else:
-            self.meta[FIELD_META + "fjournal"] = "container-title-short"
+            self.meta[Extra("bibtex", "fjournal", Kind.READ_AS)] = "container-title-short"
 
     def editor_roles(self) -> None:
         """Editors by another name (editortype = {compiler}) in the CSL role of that name; a
@@ -556,7 +549,7 @@ class _Builder:
             part = self.take(name)
             if part:
                 value += joiner + part[1].text
-                self.meta[JOINED_META + name] = part[1].text
+                self.meta[Extra("bibtex", name, Kind.JOINED)] = part[1].text
         contained = CONTAINER_FIELDS.get(self.entry.type) == ("booktitle",)
         slot = "container_title" if contained else "title"
         volume = self.args.get(slot)
@@ -637,12 +630,12 @@ class _Builder:
 
     def date(self, name: str, value: Value, aliases: tuple[str, ...]) -> Date:
         """A date field: biblatex's in ISO 8601, Beebe's in words ("Aug 29--Sep 2 1977"), whose
-        words the BibTeX writer writes again (WRITTEN_META). An alias saying the same date
+        words the BibTeX writer writes again (Kind.AS_WRITTEN). An alias saying the same date
         (meetingdate beside the eventdate refconv wrote for it, conferenceyear beside
         meetingdate) is read as how it was written."""
         parsed, problems = _parse_date(name, value.text)
         if name not in ISO_DATE_FIELDS:
-            self.meta[WRITTEN_META + name] = value.text
+            self.meta[Extra("bibtex", name, Kind.AS_WRITTEN)] = value.text
         self.report_dates(problems, {name: value})
         for alias in aliases:
             other = self.fields.get(alias)
@@ -650,7 +643,7 @@ class _Builder:
                     and alias not in ISO_DATE_FIELDS and (_agrees(_parse_date(alias, other.text)[0], parsed)
                                                           or _numeric_agrees(other.text, parsed)):
                 self.used.add(alias)
-                self.meta[WRITTEN_META + alias] = other.text
+                self.meta[Extra("bibtex", alias, Kind.AS_WRITTEN)] = other.text
         return parsed
 
     def identifiers(self) -> None:
@@ -684,7 +677,7 @@ class _Builder:
         if new:
             self.ids[slot] = (*have, *new)
         if field in self.used:  # (a qualifier, "(pdf)", keeps the field as data)
-            self.meta[WRITTEN_META + field] = found[1].text
+            self.meta[Extra("bibtex", field, Kind.AS_WRITTEN)] = found[1].text
 
     def typed_variables(self) -> None:
         """The fields of VARIABLE_FIELDS into the record's typed maps (after identifiers(),
@@ -702,7 +695,7 @@ class _Builder:
                 if people:
                     self.names[rule.variable] = people
                 if etal:  # CSL has no et al.: kept for BibTeX output
-                    self.meta[f"{ETAL_META}{name}"] = "others"
+                    self.meta[Extra("bibtex", name, Kind.OTHERS)] = "others"
                 if not people and not etal:
                     self.used.discard(name)
             elif rule.how == "date":
@@ -742,7 +735,7 @@ class _Builder:
         words = [COUNTRY_KEYS.get(part.lower(), part) for part in parts]
         self.variables["jurisdiction"] = Text("; ".join(words))
         if words != parts:
-            self.meta[PATENT_LOCATION_META] = found[1].text
+            self.meta[PATENT_LOCATION_KEYS] = found[1].text
 
     def legacy_date(self, variable: str, prefix: str) -> None:
         """origyear/origmonth/origday (and event...), biber's parts of origdate, as pandoc reads
@@ -770,7 +763,7 @@ class _Builder:
             found = self.take(name)
             if found:
                 value += joiner + found[1].text
-                self.meta[JOINED_META + name] = found[1].text
+                self.meta[Extra("bibtex", name, Kind.JOINED)] = found[1].text
         self.args["title"] = Text(value, Syntax.BIBTEX)
 
     def eprint_url(self) -> None:
@@ -814,7 +807,7 @@ class _Builder:
                 self.drop("version")
             elif version == int(version_field.text.strip()):  # the eprint's version again: how it was written
                 self.drop("version")
-                self.meta[WRITTEN_META + "version"] = version_field.text
+                self.meta[Extra("bibtex", "version", Kind.AS_WRITTEN)] = version_field.text
         self.ids["arxiv_version"] = version
         found = self.take(*ARXIV_CLASS_FIELDS)
         if found:
@@ -842,7 +835,7 @@ class _Builder:
             if not found or _verbatim(found[1].text) == link:
                 # how the source wrote the link (classic styles print howpublished, not url)
                 self.used.add("howpublished")
-                self.meta[WRITTEN_META + "howpublished"] = self.fields["howpublished"].text
+                self.meta[Extra("bibtex", "howpublished", Kind.AS_WRITTEN)] = self.fields["howpublished"].text
                 found = found or ("howpublished", self.fields["howpublished"])
         if not found:
             return
@@ -862,21 +855,21 @@ class _Builder:
         if (arxiv_id and text == f"arXiv:{arxiv_id}") or (self.entry.key and text == self.entry.key):
             self.drop("key")
 
-    def extras(self, csl_type: str) -> dict[str, str]:
+    def extras(self, csl_type: str) -> dict[Extra, str]:
         # the entry type is kept only where a writer would not choose it again from the
         # CSL type: @article and a preprint's @misc round-trip exactly, @conference is remembered
         extras = dict(self.meta)
         if self.entry.written_type.lower() not in ENTRY_TYPES_WRITTEN.get(csl_type, ()):
-            extras["bibtex:type"] = self.entry.written_type
+            extras[Extra("bibtex", "", Kind.ENTRY_TYPE)] = self.entry.written_type
         for name, value in self.fields.items():
             if value.macro and name != "month":
-                extras[f"bibtex:@string:{name}"] = value.macro
+                extras[Extra("bibtex", name, Kind.MACRO)] = value.macro
             if name in self.used:
                 continue
             if _UNKNOWN.fullmatch(value.text):  # "unknown": no data, how the source said so
-                extras[WRITTEN_META + name] = value.text
+                extras[Extra("bibtex", name, Kind.AS_WRITTEN)] = value.text
                 continue
-            extras["bibtex:field:type" if name == "type" else f"bibtex:{name}"] = value.text
+            extras[Extra("bibtex", name)] = value.text
         return extras
 
 
@@ -940,7 +933,7 @@ def _read_language(builder: _Builder, slot: str, name: str, value: Value) -> Non
     extras, so a BibTeX writer can write the babel name again: as a source form when the
     record's language is all it says, as data when it names several languages."""
     items = split_languages(_plain(value.text))
-    builder.meta[f"bibtex:{name}" if len(items) > 1 else WRITTEN_META + name] = value.text
+    builder.meta[Extra("bibtex", name, Kind.VALUE if len(items) > 1 else Kind.AS_WRITTEN)] = value.text
     tags = [to_bcp47(item) for item in items]
     if not items or tags[0] is None:
         # CSL's language is free text: keep what was written rather than lose it (JATS writes

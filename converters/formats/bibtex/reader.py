@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from ...diagnostics import Reporter
+from ...extras import Extra, Kind
 from ...keys import DigestSet
 from ...model import Record
 from ...options import Options
 from ..sniff import bibtex as detect  # noqa: F401 (the format's detector, re-exported)
 from .inherit import Resolver
-from .mapping import NOT_RECORDS, PREAMBLE_META, EntryInfo, to_record
+from .mapping import NOT_RECORDS, EntryInfo, to_record
 from .values import BadValue, Macros, Value, evaluate
 
 # bibtexparser logs each failed block; we report them as values, so keep it quiet
@@ -604,9 +605,9 @@ class _Window(Mapping):
 
 def _with_preambles(record: Record, preambles: Iterable[str]) -> Record:
     extras = dict(record.extras)
-    start = sum(1 for k in extras if k.startswith(PREAMBLE_META))
+    start = sum(1 for k in extras if k.kind is Kind.PREAMBLE)
     for n, text in enumerate(preambles, start + 1):
-        extras[f"{PREAMBLE_META}{n}"] = text
+        extras[Extra("bibtex", str(n), Kind.PREAMBLE)] = text
     return record.evolve(extras=extras)
 
 

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from ... import targets
 from ...diagnostics import Reporter
+from ...extras import Extra, Kind
 from ...keys import KeyAllocator, ascii_key
 from ...model import Date, Name, Record, Syntax, Text, iso_year
 from ...options import Options
@@ -38,21 +39,16 @@ from .mapping import (
     EDITOR_TYPES,
     ENTRY_GENRES,
     ENTRY_TYPES_WRITTEN,
-    ETAL_META,
-    FIELD_META,
     ISSUE_TYPES,
-    JOINED_META,
     JOURNAL_SERIES,
     MAIN_TITLE_PARTS,
-    PATENT_LOCATION_META,
-    PREAMBLE_META,
+    PATENT_LOCATION_KEYS,
     PUBSTATES,
     SERIES_KEYS,
     SERIES_NUMBER_TYPES,
     TITLE_PARTS,
     TYPE_KEYS,
     VARIABLE_FIELDS,
-    WRITTEN_META,
     VariableField,
     entry_csl_type,
     list_items,
@@ -78,8 +74,9 @@ PUBLISHER_FIELD = {
     "report": ("institution", "institution"),
 }
 
-# Reader's meta keys in extras (``bibtex:@string:<field>``, ``bibtex:field:type``) hold a second colon.
-_STRING_META = "bibtex:@string:"
+_ENTRY_TYPE = Extra("bibtex", "", Kind.ENTRY_TYPE)
+_FJOURNAL_READ_AS = Extra("bibtex", "fjournal", Kind.READ_AS)
+_VERSION_AS_WRITTEN = Extra("bibtex", "version", Kind.AS_WRITTEN)
 _MACRO_NAME = re.compile(r"^[A-Za-z][^\s\"#%'(),={}]*$")
 
 # Entry types and field names taken from the input (extras, CSL ``custom`` ``bibtex:`` keys)
@@ -177,7 +174,7 @@ class WrittenSoFar:
 def carries_state(record: Record) -> bool:
     """The record reads or adds to ``WrittenSoFar``: it has @string macros, @preamble text or a
     parent link (pieces of an output holding such records are written one after another)."""
-    return any(key.startswith((_STRING_META, PREAMBLE_META)) or key.rpartition(":")[2] in _LINKS
+    return any(key.kind is Kind.MACRO or key.kind is Kind.PREAMBLE or (key.kind is Kind.VALUE and key.field in _LINKS)
                for key in record.extras)
 
 
@@ -206,7 +203,7 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
             fields = [(name, combining_to_macros(value, biber=biblatex) if name in _LINKS else value)
                       for name, value in _without_cycles(fields, key, links, record, report, target)]
         fields, new_strings = (_with_macros(record, fields, strings)
-                               if any(name.startswith(_STRING_META) for name in record.extras) else (fields, ()))
+                               if any(key.kind is Kind.MACRO for key in record.extras) else (fields, ()))
         parts = ["\n"] if count else []
         blocks = [block for block in preamble_blocks(record, report, key, ascii=mode == "ascii")
                   if block not in preambles]
@@ -223,7 +220,7 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
 
 def _with_macros(record: Record, fields: list[tuple[str, str]], strings: dict[str, str]
                  ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Write a field as the @string macro it was read with (``bibtex:@string:<field>``).
+    """Write a field as the @string macro it was read with (an extra of kind MACRO).
 
     The macro is defined, before the first entry using it, with the value this writer
     would have written; a later record whose value differs gets the value in braces.
@@ -231,7 +228,7 @@ def _with_macros(record: Record, fields: list[tuple[str, str]], strings: dict[st
     out: list[tuple[str, str]] = []
     new: list[tuple[str, str]] = []
     for name, value in fields:
-        macro = record.extras.get(_STRING_META + name.lower())
+        macro = record.extras.get(Extra("bibtex", name.lower(), Kind.MACRO))
         if macro and _MACRO_NAME.match(macro) and macro.lower() not in MONTH_MACROS and value.startswith("{"):
             known = strings.get(macro.lower())
             if known is None:
@@ -256,7 +253,8 @@ def _without_cycles(fields: list[tuple[str, str]], key: str, links: dict[str, li
         kept = []
         for parent in (p.strip() for p in value[1:-1].split(",") if p.strip()):
             if _reaches(parent.lower(), key.lower(), links):
-                report.lost(key, f"bibtex:{name}", target, record=record, value=f"{parent}: it would close a cycle")
+                report.lost(key, Extra("bibtex", name), target, record=record,
+                            value=f"{parent}: it would close a cycle")
             else:
                 kept.append(parent)
                 links.setdefault(key.lower(), []).append(parent.lower())
@@ -331,7 +329,7 @@ def _verbatim(value: str, *, ascii: bool = False) -> str:
 def _fields(record: Record, key: str, mode: str, options: Options, biblatex: bool, report: Reporter,
             target: str) -> tuple[str, list[tuple[str, str]]]:
     dialect = 1 if biblatex else 0
-    original = record.extras.get("bibtex:type")
+    original = record.extras.get(_ENTRY_TYPE)
     if original and not _NAME.match(original):
         report.warning("write.bad-type", f"entry type {original!r} from the input is not a BibTeX name; "
                        "the record's own type is written", key=key, record=record, field="type")
@@ -400,7 +398,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("issuetitle", text(issue_title, protect=True)))
     if entry_type == "article" and record.type in _ARTICLE_SUBTYPES:  # biblatex's; BibTeX styles ignore it
         fields.append(("entrysubtype", _braced(_ARTICLE_SUBTYPES[record.type])))
-    if container_title and container in ("journal", "journaltitle") and FIELD_META + "fjournal" in record.extras:
+    if container_title and container in ("journal", "journaltitle") and _FJOURNAL_READ_AS in record.extras:
         record = _full_journal(record, container_title, fields, text, biblatex)
     elif container_title:
         fields.append((container, text(container_title, protect=container == "booktitle")))
@@ -462,7 +460,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("pages", _braced(pages) if pages else plain(record.pages)))
     if record.publisher and not (record.ids.arxiv and record.publisher == "arXiv"):
         name = PUBLISHER_FIELD.get(entry_type, ("publisher", "publisher"))[dialect]
-        if f"bibtex:{name}" in record.extras or (name == "institution" and "bibtex:school" in record.extras):
+        extras = record.extras
+        if Extra("bibtex", name) in extras or (name == "institution" and Extra("bibtex", "school") in extras):
             name = "publisher"  # the input had both, e.g. publisher and institution (school: its alias)
         fields.append((name, item(record.publisher) if biblatex else plain(record.publisher)))
     jurisdiction = record.variables.get("jurisdiction") if entry_type == "patent" else None
@@ -486,7 +485,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             fields.append(("eprintclass" if biblatex else "primaryClass", _verbatim(ids.arxiv_class)))
         if biblatex and ids.arxiv_version:
             fields.append(("version", _braced(str(ids.arxiv_version))))
-        elif ids.arxiv_version and record.extras.get(WRITTEN_META + "version", "").strip() != str(ids.arxiv_version):
+        elif ids.arxiv_version and record.extras.get(_VERSION_AS_WRITTEN, "").strip() != str(ids.arxiv_version):
             report.lost(key, "ids.arxiv_version", target, record=record)  # arXiv's own export drops it too
     if ids.primary_doi:
         fields.append(("doi", _verbatim(ids.primary_doi, ascii=mode == "ascii")))
@@ -496,7 +495,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("url", _verbatim(ids.primary_url, ascii=mode == "ascii")))
     for name, numbers, normalise in (("isbn", ids.isbn, normalize_isbn), ("issn", ids.issn, normalize_issn)):
         if numbers:
-            fields.append((name, plain(_as_given(record.extras.get(f"bibtex:{name}"), numbers, normalise)
+            fields.append((name, plain(_as_given(record.extras.get(Extra("bibtex", name)), numbers, normalise)
                                        or ", ".join(numbers))))
     if ids.pmid:
         fields.append(("pmid", plain(ids.pmid)))
@@ -518,10 +517,11 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         report.lost(key, "accessed", target, record=record, value=record.accessed.literal)
     elif record.accessed and biblatex:
         fields.append(("urldate", _braced(_iso(record.accessed))))
-    elif record.accessed and not any(WRITTEN_META + name in record.extras for name in ACCESSED_FIELDS[1:]):
+    elif record.accessed and not any(Extra("bibtex", name, Kind.AS_WRITTEN) in record.extras
+                                     for name in ACCESSED_FIELDS[1:]):
         report.lost(key, "accessed", target, record=record)  # (else written as the input had it)
     _variable_fields(record, fields, biblatex, report, key, target, text, item, names, entry_type)
-    if not biblatex and not record.authors and not record.editors and "bibtex:key" not in record.extras:
+    if not biblatex and not record.authors and not record.editors and Extra("bibtex", "key") not in record.extras:
         # plain.bst sorts by author and warns "to sort, need author or key" without one
         fields.append(("key", plain(f"arXiv:{ids.arxiv}" if ids.arxiv else key)))
     written = {name.lower() for name, _ in fields}
@@ -531,17 +531,17 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     if main_title:
         written.update(name for name, _ in MAIN_TITLE_PARTS)
     for extra_key, value in record.extras.items():
-        namespace, _, field_name = extra_key.partition(":")
-        if extra_key == "bibtex:field:type":
-            field_name = "type"
-        elif extra_key.startswith(WRITTEN_META):  # a field as written: again where another name holds it
-            field_name = extra_key[len(WRITTEN_META):]
-        elif namespace == "bibtex" and (":" in field_name or field_name == "type"):
-            continue  # the reader's meta keys, not fields
-        if namespace == "bibtex" and not _NAME.match(field_name):
+        field_name = extra_key.field
+        if extra_key.format != "bibtex":
+            report.lost(key, extra_key, target, record=record)
+            continue
+        if extra_key.kind is not Kind.VALUE and extra_key.kind is not Kind.AS_WRITTEN:
+            continue  # the entry type and the reader's notes on fields (a macro, a joined part ...)
+        # (a field as written is written again where another name holds the record's value)
+        if not _NAME.match(field_name):
             report.warning("write.bad-field-name", f"field name {field_name!r} from the input is not a BibTeX "
                            "name; the field is not written", key=key, record=record, field=field_name)
-        elif namespace == "bibtex" and field_name.lower() not in written:
+        elif field_name.lower() not in written:
             kept = tex.close_trailing_backslash(tex.balance_braces(value))  # TeX as read: only repaired
             kept = kept if field_name.lower() in _NOT_TEXT or _LINKS_ONLY.fullmatch(kept) else _escape_specials(kept)
             if mode == "ascii" and not kept.isascii():
@@ -549,13 +549,10 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
                 kept = (", ".join(ascii_key(k.strip()) for k in kept.split(",")) if field_name.lower() in _KEY_LISTS
                         else tex.encode_non_ascii(kept, missing))
             fields.append((field_name, _braced(kept)))
-        elif namespace == "bibtex" and field_name.lower() in written_values and not _says_the_same(
-                written_values[field_name.lower()], value):
+        elif field_name.lower() in written_values and not _says_the_same(written_values[field_name.lower()], value):
             # a second field of the input under a name written already (location and address
             # both given: BibTeX output has address only for the first)
             report.lost(key, extra_key, target, record=record, value=value[:60])
-        elif namespace != "bibtex":
-            report.lost(key, extra_key, target, record=record)
     for name, chars in missing.unmapped():
         path = _record_field(record, name)
         if name == "number" and entry_type == "article":
@@ -563,7 +560,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}" for c in chars)
         report.warning("write.no-macro", f"{shown}: no standard LaTeX text macro, written as {tex.UNMAPPED} in "
                        f"'{name}' (--tex utf8 keeps {'it' if len(chars) == 1 else 'them'})", key=key, record=record,
-                       field=path)
+                       field=str(path))
         report.lost(key, path, target, f"{tex.UNMAPPED} (no LaTeX macro)", record=record, value=shown)
     _particle_option(record, fields, report, key, target)
     read_back = entry_csl_type(entry_type, lambda name: _written(fields, name))
@@ -590,7 +587,7 @@ def _written(fields: list[tuple[str, str]], name: str) -> str | None:
 def _jurisdiction(record: Record, value: Text, mode: str, missing: CharSink) -> str:
     """A patent's countries as biblatex's list of keys (it prints them localised); the
     field as the input wrote it while it still says the same."""
-    written = record.extras.get(PATENT_LOCATION_META)
+    written = record.extras.get(PATENT_LOCATION_KEYS)
     words = [w.strip() for w in value.plain().split(";") if w.strip()]
     if written is not None:
         parts = list_items(written)
@@ -626,7 +623,7 @@ def _variable_field(record: Record, fields: list[tuple[str, str]], biblatex: boo
     if rule.how == "names":
         people = record.names.get(rule.variable)
         if people:
-            names(name, people, f"{ETAL_META}{name}" in record.extras, rule.variable)
+            names(name, people, Extra("bibtex", name, Kind.OTHERS) in record.extras, rule.variable)
         return
     value: Text | Date | None = (record.dates if rule.how == "date" else record.variables).get(rule.variable)
     if value is None:
@@ -637,7 +634,8 @@ def _variable_field(record: Record, fields: list[tuple[str, str]], biblatex: boo
                     value=_iso(value) if isinstance(value, Date) else value.plain())
         return
     if isinstance(value, Date):
-        written = next((alias for alias in rule.fields if WRITTEN_META + alias in record.extras), None)
+        written = next((alias for alias in rule.fields if Extra("bibtex", alias, Kind.AS_WRITTEN) in record.extras),
+                       None)
         if written is not None and (value.literal or written == name):
             return  # the input's words (meetingdate, onlinedate): written as it had them, with the extras
         if value.year is not None:
@@ -702,7 +700,7 @@ _RECORD_FIELD = {
 }
 
 
-def _record_field(record: Record, name: str) -> str:
+def _record_field(record: Record, name: str) -> str | Extra:
     """The record field a written BibTeX field carries, for loss reports: a variable of the
     record's maps only when the record has it (else the field came from extras)."""
     path = _RECORD_FIELD.get(name)
@@ -710,7 +708,7 @@ def _record_field(record: Record, name: str) -> str:
         return "collection-number"
     if path is None or (path in _VARIABLE_PATHS and path not in record.variables and path not in record.names
                         and path not in record.dates):
-        return f"bibtex:{name}"
+        return Extra("bibtex", name)
     return path
 
 
@@ -723,10 +721,10 @@ def _language(record: Record, language: str) -> str:
     as the same tag, else the tag."""
     extras = record.extras
     def written(name: str) -> str | None:
-        return extras.get(WRITTEN_META + name) or extras.get(f"bibtex:{name}")
+        return extras.get(Extra("bibtex", name, Kind.AS_WRITTEN)) or extras.get(Extra("bibtex", name))
 
     return _language_name(language, written("langid"), written("hyphenation"), written("language"),
-                          extras.get("bibtex:langidopts", ""))
+                          extras.get(Extra("bibtex", "langidopts"), ""))
 
 
 def _languages_as_written(record: Record) -> str | None:
@@ -734,7 +732,7 @@ def _languages_as_written(record: Record) -> str | None:
     it, when its first is the record's language: classic BibTeX has the one field for both."""
     from ...text.languages import split_languages, to_bcp47
 
-    several = record.extras.get("bibtex:language")
+    several = record.extras.get(Extra("bibtex", "language"))
     items = split_languages(tex.tex_to_unicode(several)) if several else ()
     return several if len(items) > 1 and to_bcp47(items[0]) == record.language else None
 
@@ -752,13 +750,13 @@ def _language_name(language: str, langid: str | None, hyphenation: str | None, w
 
 
 def preamble_blocks(record: Record, report: Reporter, key: str, *, ascii: bool = False) -> list[str]:
-    """The @preamble blocks the reader kept with this record (``bibtex:@preamble:<n>``),
+    """The @preamble blocks the reader kept with this record (extras of kind PREAMBLE),
     written before its entry. BibTeX counts every brace, escaped or not: text whose braces
     do not balance so could end the block early, and is refused; on one line, no `@`
     can start a line. ``ascii``: non-ASCII letters as TeX macros, as in the entries."""
     out = []
     for extra_key, value in record.extras.items():
-        if not extra_key.startswith(PREAMBLE_META):
+        if extra_key.kind is not Kind.PREAMBLE:
             continue
         if ascii and not value.isascii():
             value = tex.encode_non_ascii(value, [])
@@ -767,7 +765,7 @@ def preamble_blocks(record: Record, report: Reporter, key: str, *, ascii: bool =
             out.append(f"@preamble{{{{{' '.join(value.split())}}}}}\n\n")
         else:
             report.warning("write.bad-preamble", f"@preamble text with unbalanced braces not written: {value[:60]!r}",
-                           key=key, record=record, field=extra_key)
+                           key=key, record=record, field=str(extra_key))
     return out
 
 
@@ -777,19 +775,20 @@ _NUMBER_IN_LIST = re.compile(r"[0-9][0-9Xx\s-]{7,}[0-9Xx]")
 def _full_journal(record: Record, full: Text, fields: list[tuple[str, str]], text: Callable[..., str],
                   biblatex: bool) -> Record:
     """A journal read with Beebe's fjournal written so again: each of journal and fjournal
-    holds the variable it was read into (FIELD_META), the container title or its short
+    holds the variable it was read into (Kind.READ_AS), the container title or its short
     form; biblatex's journaltitle is always the container title. A short form written so
     is not written a second time as shortjournal in classic BibTeX."""
     extras = record.extras
     short = record.variables.get("container-title-short")
     held = {"container-title": full, "container-title-short": short}
-    journal = full if biblatex else held.get(extras.get(FIELD_META + "journal", "container-title")) or full
-    fjournal = held.get(extras[FIELD_META + "fjournal"]) or full
+    journal_holds = extras.get(Extra("bibtex", "journal", Kind.READ_AS))
+    fjournal_holds = extras[_FJOURNAL_READ_AS]
+    journal = full if biblatex else held.get(journal_holds or "container-title") or full
     fields.append(("journaltitle" if biblatex else "journal", text(journal)))
-    if WRITTEN_META + "fjournal" not in extras:  # else written as the input had it, with the extras
-        fields.append(("fjournal", text(fjournal)))
-    if not biblatex and short is not None and "container-title-short" in (
-            extras.get(FIELD_META + "journal"), extras[FIELD_META + "fjournal"]):  # (not journalabr's)
+    if Extra("bibtex", "fjournal", Kind.AS_WRITTEN) not in extras:  # else written as the input had it, with the extras
+        fields.append(("fjournal", text(held.get(fjournal_holds) or full)))
+    if not biblatex and short is not None and "container-title-short" in (journal_holds, fjournal_holds):
+        # (not journalabr's)
         variables = dict(record.variables)
         del variables["container-title-short"]
         record = replace(record, variables=variables)
@@ -821,13 +820,14 @@ def _editor_roles(record: Record, fields: list[tuple[str, str]], names: Callable
              if role in _EDITOR_TYPE_KEYS and people]
     if not roles:
         return
-    free = [f for f in EDITOR_FIELDS if not (f == "editor" and record.editors) and f"bibtex:{f}" not in record.extras]
+    free = [f for f in EDITOR_FIELDS
+            if not (f == "editor" and record.editors) and Extra("bibtex", f) not in record.extras]
     for kind, role in roles:
         if not free:
             report.lost(key, role, target, record=record, value=_display(record.names[role][0]))
             continue
         field = free.pop(0)
-        names(field, record.names[role], f"{ETAL_META}{field}" in record.extras, role)
+        names(field, record.names[role], Extra("bibtex", field, Kind.OTHERS) in record.extras, role)
         fields.append((f"{field}type", _braced(kind)))
 
 
@@ -850,7 +850,7 @@ def _split_subtitles(record: Record, title: Text, biblatex: bool, names: tuple[t
     subtitle: they get the whole title)."""
     parts: list[tuple[str, str]] = []
     for name, joiner in reversed(names):
-        part = record.extras.get(JOINED_META + name)
+        part = record.extras.get(Extra("bibtex", name, Kind.JOINED))
         if biblatex and part and title.syntax is Syntax.BIBTEX and title.value.endswith(joiner + part):
             title = Text(title.value[: -len(joiner + part)], Syntax.BIBTEX)
             parts.insert(0, (name, part))

@@ -33,16 +33,16 @@ The record's key is ``citation-key`` when given, else ``id`` (an earlier writer'
 ``custom["original-key"]`` first); our writer writes ``citation-key`` only when the id
 had to differ from the key (made unique).
 
-What the model has no field for is kept in extras: ``csl:<variable>`` (the processor's
-variables, ``categories`` and unknown keys: strings as they are, any other JSON value
-as JSON text; a name list holding "et al." outside ``author`` and ``editor``, as given;
-an ``id`` that is an item URI beside the ``citation-key``),
-``csl:<variable>-meta`` (the other keys of a variable's name objects, JSON, one object
-per name), ``csl:<variable>:raw`` (a value of a known variable the reader could not use
-as given), ``csl:custom.<key>`` (members of ``custom`` that are not ours, JSON) and, as
-they are, ``custom`` members named ``<namespace>:<field>`` (extras of other formats
-written by our writer; ``csl:<variable>-meta`` there is put back on the names). The
-writer puts each back where it came from.
+What the model has no field for is kept in extras (converters/extras.py):
+``Extra("csl", variable)`` (the processor's variables, ``categories`` and unknown keys:
+strings as they are, any other JSON value as JSON text; a name list holding "et al."
+outside ``author`` and ``editor``, as given; an ``id`` that is an item URI beside the
+``citation-key``), kind ``NAME_META`` (the other keys of a variable's name objects, JSON,
+one object per name), kind ``RAW`` (a value of a known variable the reader could not use
+as given), kind ``ENTRY_TYPE`` (a type that is no CSL type), kind ``CUSTOM`` (members of
+``custom`` that are not ours, JSON) and, under the key their text form names, ``custom``
+members named ``<format>:<field>`` (extras of other formats written by our writer; a
+names' meta there is put back on the names). The writer puts each back where it came from.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ from typing import Any, TextIO
 
 from ... import csl
 from ...diagnostics import Reporter
+from ...extras import Extra, Kind
 from ...model import (
     CSL_TYPES,
     Date,
@@ -472,7 +473,7 @@ class _Item:
         self.key = _label(item)  # a diagnostic names its own item, never the one before
         self.fields: dict = {}
         self.ids: dict = {}
-        self.extras: dict[str, str] = {}
+        self.extras: dict[Extra, str] = {}
         self.variables: dict[str, Text] = {}
         self.names: dict[str, tuple[Name, ...]] = {}
         self.dates: dict = {}
@@ -495,8 +496,8 @@ class _Item:
     def take(self, var: str) -> Any:
         return self.item.pop(var, _MISSING)
 
-    def keep(self, name: str, value: Any) -> None:
-        self.extras[f"csl:{name}"] = value if isinstance(value, str) else _dumps(value)
+    def keep(self, name: str, value: Any, kind: Kind = Kind.VALUE) -> None:
+        self.extras[Extra("csl", name, kind)] = value if isinstance(value, str) else _dumps(value)
 
     def string(self, var: str) -> str | None:
         """A text variable: numbers become strings, a list of strings its first value."""
@@ -512,10 +513,10 @@ class _Item:
             if len(values) > 1:
                 self.warn("csl.several-values", f"'{var}' has {len(values)} values; the first is used, "
                           f"all are kept in extras", var)
-                self.keep(f"{var}:raw", value)
+                self.keep(var, value, Kind.RAW)
             return values[0] if values else None
         self.warn("csl.bad-value", f"'{var}' should be text, got {_json_type(value)}; kept in extras", var)
-        self.keep(f"{var}:raw", value)
+        self.keep(var, value, Kind.RAW)
         return None
 
     # -- the record
@@ -543,7 +544,7 @@ class _Item:
                 names, etal = self._name_list(var, value, custom)
                 if names:
                     self.names[var] = names
-                if etal and f"csl:{var}" not in self.extras:  # "et al." has a place only in the list as given
+                if etal and Extra("csl", var) not in self.extras:  # "et al." has a place only in the list as given
                     self.keep(var, value)
             elif var in csl.DATE_VARIABLES:
                 self._date(var, self.dates)
@@ -573,7 +574,7 @@ class _Item:
         if not isinstance(custom, dict):
             self.warn("csl.bad-value", f"'custom' should be an object, got {_json_type(custom)}; kept in extras",
                       "custom")
-            self.keep("custom:raw", custom)
+            self.keep("custom", custom, Kind.RAW)
             return {}
         return dict(custom)
 
@@ -591,7 +592,7 @@ class _Item:
             self.warn("csl.no-id", "item has no 'id' (the schema requires one); a key is made when writing")
         elif not isinstance(value, (str, int)) or isinstance(value, bool):
             self.warn("csl.bad-value", f"'id' should be a string or number, got {_json_type(value)}", "id")
-            self.keep("id:raw", value)
+            self.keep("id", value, Kind.RAW)
             value = None
         elif citation is not None and str(value) != citation and not original and "://" in str(value):
             self.keep("id", str(value))  # an item URI (Zotero's) beside the citation key: the item's identity
@@ -608,7 +609,7 @@ class _Item:
         if value is _MISSING or value in (None, ""):
             self.warn("csl.no-type", f"item has no 'type' (the schema requires one); read as '{DEFAULT_TYPE}'")
             return DEFAULT_TYPE
-        self.keep("type", value)
+        self.keep("", value, Kind.ENTRY_TYPE)
         nearest = TYPE_ALIASES.get(value.strip().lower()) if isinstance(value, str) else None
         if nearest:
             self.warn("csl.type", f"type '{value}' is not a CSL type; read as '{nearest}' (original kept in extras)",
@@ -664,7 +665,7 @@ class _Item:
                       var)
             self.keep(var, value)
             return (), False
-        value = _with_meta(value, custom, f"csl:{var}-meta")
+        value = _with_meta(value, custom, str(Extra("csl", var, Kind.NAME_META)))
         names: list[Name] = []
         metas: list[dict] = []
         etal = lost = False
@@ -679,7 +680,7 @@ class _Item:
         if lost:
             self.keep(var, value)  # the whole list, as given
         if any(metas):
-            self.keep(f"{var}-meta", metas)
+            self.keep(var, metas, Kind.NAME_META)
         return tuple(names), etal
 
     def _name(self, var: str, raw: Any) -> tuple[Name | None, dict, bool]:
@@ -745,7 +746,7 @@ class _Item:
             words = value
         else:
             self.warn("csl.bad-value", f"'keyword' should be text, got {_json_type(value)}; kept in extras", "keyword")
-            self.keep("keyword:raw", value)
+            self.keep("keyword", value, Kind.RAW)
             return
         self.fields["keywords"] = tuple(w.strip() for w in words if w.strip())
 
@@ -772,7 +773,7 @@ class _Item:
         given = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         if value is not _MISSING and value is not None and not all(isinstance(v, str) for v in given):
             self.warn("csl.bad-value", f"'DOI' should be text, got {_json_type(value)}; kept in extras", "DOI")
-            self.keep("DOI:raw", value)
+            self.keep("DOI", value, Kind.RAW)
             given = []
         dois = [strip_doi(t) for v in given for t in v.split()]
         listed = custom.pop("DOIs", None)  # our writer: every DOI, given ones first, then the arXiv one
@@ -842,7 +843,7 @@ class _Item:
             values = [value] if isinstance(value, str) else value if isinstance(value, list) else None
             if values is None or not all(isinstance(v, str) for v in values):
                 self.warn("csl.bad-value", f"'{var}' should be text, got {_json_type(value)}; kept in extras", var)
-                self.keep(f"{var}:raw", value)
+                self.keep(var, value, Kind.RAW)
                 continue
             found = []
             for token in (t for v in values for t in _id_tokens(v, normalise)):
@@ -855,10 +856,11 @@ class _Item:
 
     def _rest_of_custom(self, custom: dict) -> None:
         for key, value in custom.items():
-            if ":" in key and key not in self.extras:  # "<namespace>:<field>": an extra our writer put there
-                self.extras[key] = value if isinstance(value, str) else _dumps(value)
+            extra = Extra.parse(key) if ":" in key else None  # "<format>:<field>": an extra our writer put there
+            if extra is not None and extra not in self.extras:
+                self.extras[extra] = value if isinstance(value, str) else _dumps(value)
             else:
-                self.extras[f"csl:custom.{key}"] = _dumps(value)
+                self.extras[Extra("csl", key, Kind.CUSTOM)] = _dumps(value)
 
 
 # --- values -------------------------------------------------------------------------------

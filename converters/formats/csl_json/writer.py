@@ -17,10 +17,12 @@ name keys read from CSL-JSON; the schema's ``comma-suffix`` and ``static-orderin
 back on the name. When an arXiv record has a ``version`` variable of its own,
 the arXiv version goes to ``custom["arxiv-version"]``.
 
-Extras read from CSL-JSON come back where they were: ``csl:<variable>`` as the
+Extras read from CSL-JSON come back where they were: ``Extra("csl", variable)`` as the
 top-level variable when the item does not already have it and the value has the
 shape the schema asks for (names, dates and ``categories`` are stored as JSON text;
-anything else goes to ``custom``), ``csl:custom.<key>`` (JSON text) as ``custom[key]``.
+anything else goes to ``custom``), a ``custom`` member (``Kind.CUSTOM``, JSON text) as
+``custom[member]``. Every other extra goes to ``custom`` under its text form
+(``"bibtex:howpublished"``, converters/extras.py), which the reader reads back.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any, TextIO
 
 from ... import csl, targets
 from ...diagnostics import Reporter
+from ...extras import Extra, Kind
 from ...keys import KeyAllocator
 from ...model import Date, Name, Record
 from ...options import Options
@@ -120,14 +123,14 @@ def _date(date: Date) -> dict[str, Any]:
 
 
 def _names(var: str, names: tuple[Name, ...], record: Record, item: dict[str, Any], custom: dict[str, Any],
-           used: set[str]) -> None:
+           used: set[str | Extra]) -> None:
     """``item[var]`` as CSL name objects; what a name carries that CSL has no key for (ORCID,
     affiliation, the other keys a producer wrote, read into extras ``csl:<var>-meta``) goes to
     ``custom["csl:<var>-meta"]``, one object per name, in order: the schema allows no other key
     on a name."""
     objects = [_name(n) for n in names]
     item[var] = objects
-    meta_key = f"csl:{var}-meta"
+    meta_key = Extra("csl", var, Kind.NAME_META)
     metas = _loads(record.extras[meta_key]) if meta_key in record.extras else None
     if isinstance(metas, list) and len(metas) == len(names) and all(isinstance(m, dict) for m in metas):
         used.add(meta_key)  # written here, with the names, not as an extra
@@ -149,7 +152,7 @@ def _names(var: str, names: tuple[Name, ...], record: Record, item: dict[str, An
             used.add("name affiliation")
         written.append(meta)
     if any(written):
-        custom[meta_key] = written
+        custom[str(meta_key)] = written
 
 
 def to_item(record: Record, key: str, options: Options, report: Reporter) -> dict[str, Any]:
@@ -158,7 +161,7 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
     if record.key and record.key != key:  # the id had to differ (made unique, or --new-keys): the key given
         item["citation-key"] = record.key  # CSL 1.0.2's own place for it (Zotero 7: Citation Key)
     custom: dict[str, Any] = {}
-    used: set[str] = set()  # extras written with the names, and "name orcid"/"name affiliation" when written
+    used: set[str | Extra] = set()  # extras written with the names, and "name orcid"/"name affiliation" when written
     plain_math = options.plain_math
     sentence = options.sentence_case and _english(record.language)
     if record.title:
@@ -238,17 +241,19 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
     for extra_key, value in record.extras.items():
         if extra_key in used:
             continue
-        namespace, _, name = extra_key.partition(":")
-        if namespace == "csl" and name.startswith("custom."):
-            custom.setdefault(name[len("custom."):], _loads(value, value))
+        name, kind = extra_key.field, extra_key.kind
+        if extra_key.format == "csl" and kind is Kind.CUSTOM:
+            custom.setdefault(name, _loads(value, value))
             continue
-        variable = _as_variable(name, value) if namespace == "csl" and name not in item else None
+        variable = (_as_variable(name, value) if extra_key.format == "csl" and kind is Kind.VALUE and name not in item
+                    else None)
+        flat = str(extra_key)  # custom's keys are text: the extra's text form
         if variable is not None:
             item[name] = variable
-        elif extra_key in custom:  # the names' meta, when it no longer lines up with the names
-            custom[f"{extra_key}.unaligned"] = value
+        elif flat in custom:  # the names' meta, when it no longer lines up with the names
+            custom[f"{flat}.unaligned"] = value
         else:
-            custom[extra_key] = value
+            custom[flat] = value
     if custom:
         item["custom"] = custom
     if options.target is not None:  # the one place an import target reshapes an item (targets.py)
@@ -272,7 +277,7 @@ def _loads(text: str, default: Any = None) -> Any:
 
 
 def _as_variable(name: str, value: str) -> Any:
-    """A "csl:" extra as the top-level variable's value, or None when it has no schema-valid shape."""
+    """A CSL-JSON extra as the top-level variable's value, or None when it has no schema-valid shape."""
     if name not in CSL_VARIABLES:
         return None
     if name in NAME_VARIABLES:

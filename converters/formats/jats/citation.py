@@ -1,6 +1,6 @@
 """One ``<ref>`` -> records: element-citation, mixed-citation, NLM 2.x citation and
 nlm-citation, each child element to its field by a handler table; what has no field
-goes to ``extras["jats:<element>"]``."""
+goes to ``extras[Extra("jats", element)]``."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from .parts import (
     read_name,
     text_date,
 )
-from .types import CSL_TYPES, PERSON_GROUP_ROLES, TITLE_IS_SOURCE, VARIABLE_ELEMENTS
+from .types import CSL_TYPES, PERSON_GROUP_ROLES, PUBLICATION_TYPE, TITLE_IS_SOURCE, VARIABLE_ELEMENTS
 
 CITATIONS = frozenset({"element-citation", "mixed-citation", "citation", "nlm-citation"})
 AUTHOR_ROLES = frozenset(role for role, where in PERSON_GROUP_ROLES.items() if "author" in where)
@@ -111,7 +111,7 @@ def read_citation(element, key: str | None, ctx: Context, source: str | None,
     draft = Draft(line=element.sourceline, key=key)
     raw_type = (element.get("publication-type") or element.get("citation-type") or "").strip()
     if raw_type:
-        draft.extras["jats:publication-type"] = raw_type
+        draft.extras[PUBLICATION_TYPE] = raw_type
     got = _Collected()
     _walk(element, draft, got, ctx, key)
     if alternative:

@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from ...extras import Extra
 from ...model import Date, Name, Record, Text
 from ...text.ids import bare_orcid
 from .inline import Builder, element_text, local, plain, rich
@@ -23,6 +24,7 @@ from .parts import (
     place_names,
     read_name,
 )
+from .types import ARTICLE_TYPE
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _VERSION = re.compile(r"v?(\d+)")
@@ -58,7 +60,7 @@ def read_meta(meta, ctx: Context, source: str | None, journal=None, article=None
     draft = Draft(line=meta.sourceline)
     article_type = article.get("article-type") if article is not None else None
     if article_type:
-        draft.extras["jats:article-type"] = article_type
+        draft.extras[ARTICLE_TYPE] = article_type
     draft.type = "article" if article_type == "preprint" else "article-journal"
     if article is not None and article.get(XML_LANG):
         draft.language = article.get(XML_LANG)
@@ -264,8 +266,8 @@ def _custom_meta(el, draft, ctx, state):
                 add_identifier("issn", issn, draft, ctx, meta.sourceline, None, "custom-meta")
         elif name == "accessed":
             draft.accessed = iso_date(value) or Date(literal=value)
-        elif ":" in name:
-            draft.extras[name] = value  # an extra our writer put here, under its own key
+        elif ":" in name and (extra := Extra.parse(name)) is not None:
+            draft.extras[extra] = value  # an extra our writer put here, under its text form
         else:
             draft.extra(f"custom-meta:{name}", value)
 

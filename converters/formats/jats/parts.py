@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ...csl import NAME_VARIABLES
 from ...diagnostics import Reporter
+from ...extras import Extra
 from ...model import (
     Date,
     Identifiers,
@@ -28,7 +29,7 @@ from ...text.ids import (
 from ...text.months import MONTHS, SEASONS
 from ...text.names import split_display_name
 from .inline import element_text, local, plain
-from .types import PERSON_GROUP_ROLES, PUBLICATION_TYPES
+from .types import ARTICLE_TYPE, PERSON_GROUP_ROLES, PUBLICATION_TYPE, PUBLICATION_TYPES
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
@@ -95,12 +96,12 @@ class Draft:
     variables: dict[str, Text] = field(default_factory=dict)  # CSL variables (Record.variables)
     names: dict[str, list[Name]] = field(default_factory=dict)  # CSL name variables (Record.names)
     dates: dict[str, Date] = field(default_factory=dict)  # CSL date variables (Record.dates)
-    extras: dict[str, str] = field(default_factory=dict)
+    extras: dict[Extra, str] = field(default_factory=dict)
 
     def extra(self, name: str, value: str | None) -> None:
-        """Keep a value under ``jats:<name>``, several joined by new lines."""
+        """Keep a value under ``Extra("jats", name)``, several joined by new lines."""
         if value:
-            key = f"jats:{name}"
+            key = Extra("jats", name)
             self.extras[key] = f"{self.extras[key]}\n{value}" if key in self.extras else value
 
     def set_once(self, attribute: str, value: str | None, extra_name: str) -> None:
@@ -154,11 +155,10 @@ class Draft:
         write the same again from the CSL type: round trips then compare equal, and other
         targets are not told about a value that was never lost."""
         csl_type = self.type or "document"
-        if "jats:publication-type" in self.extras and \
-                self.extras["jats:publication-type"] == PUBLICATION_TYPES.get(csl_type):
-            del self.extras["jats:publication-type"]
-        if self.extras.get("jats:article-type") == ("preprint" if csl_type == "article" else "research-article"):
-            del self.extras["jats:article-type"]
+        if PUBLICATION_TYPE in self.extras and self.extras[PUBLICATION_TYPE] == PUBLICATION_TYPES.get(csl_type):
+            del self.extras[PUBLICATION_TYPE]
+        if self.extras.get(ARTICLE_TYPE) == ("preprint" if csl_type == "article" else "research-article"):
+            del self.extras[ARTICLE_TYPE]
 
 
 # --- names ------------------------------------------------------------------------------

@@ -4,10 +4,17 @@
 lower-cased: the inverse of ``PUBLICATION_TYPES`` (the writer's) where that is one to
 one, plus the values real files carry (TaxPub's "article", ACS's "weblink" and
 "computer-program", NLM's "commun" and "gov"). The original value always travels in
-``extras["jats:publication-type"]``, and our writer writes it back.
+``extras[PUBLICATION_TYPE]``, and our writer writes it back.
 """
 
 from __future__ import annotations
+
+from ...extras import Extra
+
+# the input's publication-type (a citation's) and article-type (front matter's), where they
+# say more than the CSL type does: written back by the JATS writer
+PUBLICATION_TYPE = Extra("jats", "publication-type")
+ARTICLE_TYPE = Extra("jats", "article-type")
 
 # CSL type -> element-citation/@publication-type (JATS4R's recommended values)
 PUBLICATION_TYPES: dict[str, str] = {

@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ...csl import NAME_VARIABLES
-from ...diagnostics import Reporter, is_source_form
+from ...diagnostics import Reporter
+from ...extras import Extra
 from ...keys import KeyAllocator
 from ...model import Date, Name, Record, Text, iso_year
 from ...options import Options
@@ -31,9 +32,11 @@ from ...titles import as_one_volume
 from ...unwritten import report_line_breaks, report_unwritten
 from .parts import text_date
 from .types import (
+    ARTICLE_TYPE,
     CSL_TYPES,
     DEFAULT_PUBLICATION_TYPE,
     PERSON_GROUP_TYPES,
+    PUBLICATION_TYPE,
     PUBLICATION_TYPES,
     TITLE_IS_SOURCE,
     VARIABLE_ELEMENTS,
@@ -169,7 +172,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     record = as_one_volume(record, report, key, "JATS")
     report_unwritten(report, record, key, "JATS", WRITTEN_VARIABLES)
     report_line_breaks(report, record, key, "JATS", paragraphs=False, unwritten=("abstract",))
-    pub_type = _original("jats:publication-type", record) or PUBLICATION_TYPES.get(record.type,
+    pub_type = _original(PUBLICATION_TYPE, record) or PUBLICATION_TYPES.get(record.type,
                                                                                   DEFAULT_PUBLICATION_TYPE)
     parts: list[str] = []
     for role, names, etal in (("author", record.authors, record.authors_etal),
@@ -278,7 +281,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     if ids.arxiv_class:
         report.lost(key, "ids.arxiv_class", target, record=record)
     for extra_key in record.extras:
-        if extra_key != "jats:publication-type":
+        if extra_key != PUBLICATION_TYPE:
             report.lost(key, extra_key, target, record=record)
     if not any(parts):  # the DTD wants content: keep the record's place, and say so
         report.warning("write.empty-citation", "record has nothing a JATS citation can hold; written as an "
@@ -287,12 +290,12 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     return _el("element-citation", "".join(parts), publication_type=pub_type)
 
 
-def _original(extra_key: str, record: Record) -> str | None:
+def _original(extra_key: Extra, record: Record) -> str | None:
     """The publication-type/article-type the input gave, while it still names the record's type."""
     value = record.extras.get(extra_key)
     if value is None:
         return None
-    if extra_key == "jats:article-type":
+    if extra_key == ARTICLE_TYPE:
         return value if (value == "preprint") == (record.type == "article") else None
     return value if CSL_TYPES.get(value.strip().lower()) == record.type else None
 
@@ -394,8 +397,8 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
     if record.note:
         custom.append(("comments", record.note.plain()))
     for extra_key, value in record.extras.items():
-        if extra_key != "jats:article-type" and not is_source_form(extra_key):  # (the attribute carries it)
-            custom.append((extra_key, value))
+        if extra_key != ARTICLE_TYPE and not extra_key.is_source_form:  # (the attribute carries it)
+            custom.append((str(extra_key), value))  # read back by its text form
     if record.container_title:
         custom.append(("container-title", record.container_title.plain()))
     if record.publisher:
@@ -414,6 +417,6 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
         meta.append(_el("custom-meta-group", "".join(
             _el("custom-meta", _el("meta-name", _esc(k)) + _el("meta-value", _esc(v))) for k, v in custom)))
     front = _el("front", _el("article-meta", "".join(meta)))
-    article_type = _original("jats:article-type", record) or (
+    article_type = _original(ARTICLE_TYPE, record) or (
         "preprint" if record.type == "article" else "research-article")
     return _article_open(article_type, record.language) + front + "\n</article>\n"

@@ -16,7 +16,7 @@ Line grammar (what real exporters write, not only what the spec allows):
 
 Tags map to the model through ``tables.TAG_SLOTS`` (the record's slots) and
 ``tables.VARIABLE_TAGS`` (its CSL variable maps, by RIS type); every value that does not make it
-into the model is kept in ``extras["ris:<TAG>"]`` (several values joined with a line
+into the model is kept in ``extras[Extra("ris", TAG)]`` (several values joined with a line
 break, which the writer splits back into several lines).
 """
 
@@ -31,6 +31,7 @@ from typing import TextIO
 
 from ...csl import NAME_VARIABLES, VARIABLES
 from ...diagnostics import Reporter, Severity
+from ...extras import Extra
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi, arxiv_url
 from ...normalise import arxiv_id_from
 from ...options import Options
@@ -331,7 +332,7 @@ class _Builder:
         self.variables: dict[str, Text] = {}
         self.names: dict[str, tuple[Name, ...]] = {}
         self.more_editors: list[_Entry] = []  # tags that hold editors for this type (a book's A3)
-        self.kept: dict[str, list[str]] = {}  # extras' values, joined once at the end (linear)
+        self.kept: dict[Extra, list[str]] = {}  # extras' values, joined once at the end (linear)
 
     # -- helpers
 
@@ -344,7 +345,7 @@ class _Builder:
         return taken
 
     def keep(self, entry: _Entry) -> None:
-        self.kept.setdefault(f"ris:{entry.tag}", []).append(entry.value)
+        self.kept.setdefault(Extra("ris", entry.tag), []).append(entry.value)
 
     def warn(self, code: str, message: str, entry: _Entry | None = None, **more) -> None:
         where = {"line": entry.line, "column": entry.column} if entry else {"line": self.pending.line}
@@ -399,7 +400,7 @@ class _Builder:
         extras = {key: "\n".join(values) for key, values in self.kept.items()}
         original = ty_code if ty_code in RIS_TO_CSL else self.ty.value  # a long name counts as its code
         if self.ty.value and _writer_ty(csl_type, self.options) != original:
-            extras["ris:TY"] = original  # the writer would not give it back
+            extras[Extra("ris", "TY")] = original  # the writer would not give it back
         return Record(
             type=csl_type,
             key=key.value if key else None,
@@ -415,7 +416,7 @@ class _Builder:
         for number, text in self.pending.stray:
             self.report.warning("ris.stray-text", f"untagged text after the TY line, kept in extras: '{text[:60]}'",
                                 line=number, column=1, key=self.key)
-            self.kept.setdefault("ris:unparsed", []).append(text)
+            self.kept.setdefault(Extra("ris", "unparsed"), []).append(text)
 
     def _type(self) -> tuple[str, str]:
         raw = self.ty.value

@@ -63,7 +63,7 @@ DEFAULT_RIS_TYPE = "GEN"
 # Decisions: UNPB (unpublished work) -> "article", CSL's preprint/working-paper type,
 # which is also what our writer emits it for; MANSCPT -> manuscript; INPR (in press)
 # -> article-journal, an accepted journal article. A TY that the writer would not
-# give back for the mapped type is kept in extras["ris:TY"].
+# give back for the mapped type is kept in extras[Extra("ris", "TY")].
 RIS_TO_CSL: dict[str, str] = {
     **{ty: csl for csl, ty in reversed(list(RIS_TYPES.items()))},
     "BLOG": "post-weblog",
@@ -119,7 +119,7 @@ RIS_TYPE_NAMES: dict[str, str] = {
 # "container" is container_title, "start_page"/"end_page" make pages, "isbn_issn" is
 # told apart by check digits, "accession" holds arXiv ids (other values stay extras).
 # Within a slot, tags are taken in SLOT_ORDER where given, else in the order below;
-# a value that does not make it into the model stays in extras["ris:<TAG>"].
+# a value that does not make it into the model stays in extras[Extra("ris", TAG)].
 TAG_SLOTS: dict[str, str] = {
     "ID": "key",
     "TI": "title", "T1": "title", "CT": "title",
@@ -200,7 +200,7 @@ REPEATABLE_TAGS = frozenset({"A1", "A2", "A3", "A4", "AU", "ED", "KW", "N1", "UR
 # Tag -> {RIS type: CSL variable}, read both ways: the reader puts a tag's values in the
 # variable its record's TY gives, the writer writes a variable with the first tag (in the
 # order below) that gives it back for the TY it writes. ANY is every type not listed; a type
-# mapped to None keeps the tag in extras["ris:<TAG>"] (its meaning there has no CSL variable).
+# mapped to None keeps the tag in extras[Extra("ris", TAG)] (its meaning there has no CSL variable).
 # "editor" is the record's editors slot (written back as ED, which every importer reads as
 # editor). Sources: Zotero's RIS translator (RIS.js of 2023-07-28: fieldMap, with its
 # degenerateImportFieldMap for import-only tags) and the RIS specification's per-type field
@@ -298,7 +298,7 @@ MAP_VARIABLES = frozenset(v for rules in VARIABLE_TAGS.values() for v in rules.v
 STRUCTURE_TAGS = ("TY", "ER")
 
 # rispy's tags (rispy.TAG_KEY_MAPPING) that neither TAG_SLOTS nor VARIABLE_TAGS maps for any
-# type, and why: they stay in extras["ris:<TAG>"] and the RIS writer puts them back. (Tags
+# type, and why: they stay in extras[Extra("ris", TAG)] and the RIS writer puts them back. (Tags
 # VARIABLE_TAGS maps for some types only stay in extras for the others.)
 KEPT_TAGS: dict[str, str] = {
     "AD": "author address: one line for all authors in most exporters, so no author's affiliation can be told",

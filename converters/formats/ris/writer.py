@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ...diagnostics import Reporter
+from ...extras import Extra, Kind
 from ...keys import KeyAllocator
 from ...model import Date, Name, Record, Text, iso_year
 from ...options import Options
@@ -55,6 +56,7 @@ _PAGE_COUNT = re.compile(r"\s*(?:[0-9]+|[ivxlcdm]+)(?:\s*\+\s*(?:[0-9]+|[ivxlcdm
 # tag for them (tables.VARIABLE_TAGS); written_variables(record) says which for one record
 # (and a volume's titles, as the record's: titles.as_one_volume)
 WRITTEN_VARIABLES: frozenset[str] = MAP_VARIABLES | VOLUME_VARIABLES
+_TY = Extra("ris", "TY")  # the RIS type the input gave, where the writer would choose another
 
 
 def written_variables(record: Record, options: Options | None = None) -> frozenset[str]:
@@ -63,7 +65,7 @@ def written_variables(record: Record, options: Options | None = None) -> frozens
 
 
 def _ty(record: Record, options: Options) -> str:
-    original = record.extras.get("ris:TY")
+    original = record.extras.get(_TY)
     if original:
         return original
     if record.type == "article":
@@ -98,9 +100,9 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
 _TAG_PATHS = {"AB": "abstract", "N2": "abstract", "N1": "note", "TI": "title", "T1": "title", "T2": "container_title"}
 
 
-def _path(tag: str, record: Record, options: Options) -> str:
+def _path(tag: str, record: Record, options: Options) -> str | Extra:
     """The record's field a tag was written from, for the loss report."""
-    return _TAG_PATHS.get(tag) or variable_for(tag, _ty(record, options).upper()) or f"ris:{tag}"
+    return _TAG_PATHS.get(tag) or variable_for(tag, _ty(record, options).upper()) or Extra("ris", tag)
 
 
 def _report_split_literals(record: Record, key: str, report: Reporter) -> None:
@@ -280,10 +282,11 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
                 if variable in record.variables)
     written = {tag for tag, _ in tags}
     for extra_key, value in record.extras.items():
-        namespace, _, tag = extra_key.partition(":")
-        if namespace == "ris" and tag == "TY":
+        if extra_key == _TY:
             continue
-        if namespace == "ris" and _TAG.match(tag) and (tag not in written or tag in REPEATABLE_TAGS):
+        tag = extra_key.field
+        if extra_key.format == "ris" and extra_key.kind is Kind.VALUE and _TAG.match(tag) and (
+                tag not in written or tag in REPEATABLE_TAGS):
             tags.extend((tag, v) for v in value.split("\n"))
         else:  # another format's field, or a second value most importers would take instead of the first
             report.lost(key, extra_key, "RIS", record=record)
