@@ -223,3 +223,28 @@ def test_an_open_range_is_biblatexs_open_range_and_biber_takes_it():
     if not missing_programs():
         run = run_biber(out)
         assert run.keys == ["k"] and not run.tool_errors and not run.latex_errors, run.log[-3000:]
+
+
+# biblatex's data annotations (biblatex manual 3.7), as texlive's 97-annotations.bib writes them
+ANNOTATED = """@MISC{ann1,
+  AUTHOR           = {Last1, First1 and Last2, First2},
+  AUTHOR+an        = {1:family=student;2=corresponding},
+  TITLE            = {The Title},
+  DATE             = {2018},
+  TITLE+an:french  = {="Le titre"}
+}
+"""
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_data_annotations_are_written_back_as_the_fields_they_are(dialect):
+    # their names hold "+" and ":": they were refused as no field name ("+"), or dropped
+    # without a word as the reader's own notes (":")
+    out, _ = _converted(ANNOTATED, dialect)
+    assert 'author+an = {1:family=student;2=corresponding},' in out
+    assert 'title+an:french = {="Le titre"},' in out
+    (back,) = converters.loads(out, "bibtex").records
+    assert back.extras[Extra("bibtex", "title+an:french")] == '="Le titre"'
+    if dialect == "biblatex" and not missing_programs():
+        run = run_biber(out)
+        assert run.keys == ["ann1"] and not run.tool_errors and not run.latex_errors, run.log[-3000:]

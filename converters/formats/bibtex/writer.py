@@ -81,7 +81,7 @@ _MACRO_NAME = re.compile(r"^[A-Za-z][^\s\"#%'(),={}]*$")
 
 # Entry types and field names taken from the input (extras, CSL ``custom`` ``bibtex:`` keys)
 # are written only when they are names: anything else could end the entry or add fields.
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_:.-]*\Z")
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_:.+-]*\Z")
 
 # Line breaks (everything str.splitlines() breaks at) with the blanks around them: in a
 # value they become one space, as BibTeX reads them, so no line of a value starts with "@".
