@@ -536,13 +536,15 @@ def bench_listing(bench: Bench) -> None:
 
 def bench_jobs(bench: Bench) -> None:
     """--jobs 2 against --jobs 1, side by side: several inputs (--out-dir), and one big input
-    (-o), which refconv cuts into blocks (listing and RIS)."""
+    (-o), which refconv cuts into blocks (listing, RIS and BibTeX)."""
     spec = bench.manifest["spec"]
     parts = sorted(bench.path(f"listing-{spec['listing']}-parts").glob("*.txt"))
     cases = [
         ("--jobs: listing parts -> csl-json", parts, spec["listing"], "--out-dir"),
         ("--jobs: one listing file -> csl-json", [bench.path(f"listing-{spec['listing']}.txt")], spec["listing"], "-o"),
         ("--jobs: one RIS file -> csl-json", [bench.path(f"biblatex-{spec['bib']}.ris")], None, "-o"),
+        # a header of @string macros, crossref parents: cut around each family (split.bibtex_layout)
+        ("--jobs: one BibTeX file -> csl-json", [bench.path(f"biblatex-{spec['bib']}.bib")], spec["bib"], "-o"),
     ]
     cli = refconv_command()
     for task, inputs, records, mode in cases:

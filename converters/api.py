@@ -153,9 +153,13 @@ def read_block(block: Block, format: str, encoding: str, report: Reporter, optio
     and offsets; ``encoding`` is the one the whole file decodes with; ``opener`` opens the
     file's bytes when it is not local (``dask.py``)."""
     with open(block.path, "rb") if opener is None else opener(block.path) as handle:
+        prelude = None
+        if block.prelude:  # what the file defines before its first record (a .bib file's @string macros)
+            prelude = DecodedLines(io.BufferedReader(_Bounded(handle, block.prelude)), encoding, block.path).read()
         handle.seek(block.start)
         stream = DecodedLines(io.BufferedReader(_Bounded(handle, block.end - block.start)), encoding, block.path,
                               start=(block.start, block.lines))
+        stream.prelude = prelude  # read first by the reader, which reports nothing of it
         _, records = _stream(stream, format, block.path, report, options)
         yield from records
 

@@ -280,9 +280,10 @@ def split_file(path: str, from_: str | None, encoding: str, size: int | None, op
             format = api.reader_format(stream.read(api.HEAD_SIZE), from_, source or path, report).name
     except (OSError, ConversionError, UnicodeError):
         return None
-    if not split.cuttable(path, format, stream.encoding_name, opener):
-        return None  # (a BibTeX file whose entries share macros, parents or keys is read whole)
-    return format, split.blocks(path, format, size or split.BLOCK_SIZE, opener, total), report
+    layout = split.layout(path, format, stream.encoding_name, opener)
+    if layout is None:
+        return None  # (e.g. a BibTeX file defining macros between its entries is read whole)
+    return format, split.blocks(path, format, size or split.BLOCK_SIZE, opener, total, layout), report
 
 
 def _convert_blocks(plan, encoding: str, to: str, out: TextIO, out_report: Reporter, options: Options, jobs: int,

@@ -104,10 +104,14 @@ class _Run:
         self.out, self.out_report, self.on_record, self.on_block = out, out_report, on_record, on_block
         self.dealer = KeyDealer(to, options, out_report)
         self.outcome = Outcome()
-        self.asked: dict[int, tuple[list[str], int | None, str | None, list[Diagnostic], int]] = {}
+        self.asked: dict[int, tuple[list[str], int | None, str | None, list[Diagnostic], int, bool]] = {}
         self.pieces: dict[int, tuple[str, int, list[Diagnostic], LossTally | None]] = {}
         self.next_keys = self.next_piece = 0
         self.before = 0  # records in the blocks whose keys were handed out
+        # what the writer carries across records (Piece.state: BibTeX's macros written so far), as
+        # the last stateful block left it; a stateful block is written only once the one before is
+        self.state: Any = None
+        self.state_from: int | None = None  # the stateful block whose piece (and state) is awaited
 
     def run(self) -> Outcome:
         count, jobs = len(self.blocks), len(self.conns)
@@ -119,7 +123,10 @@ class _Run:
                 if message[0] == "read":
                     self.asked[message[1]] = message[2:]
                 else:
-                    self.pieces[message[1]] = message[2:]
+                    *piece, state = message[2:]
+                    self.pieces[message[1]] = tuple(piece)
+                    if message[1] == self.state_from:
+                        self.state, self.state_from = state, None
                     if message[1] + jobs < count:  # that worker is free: its next block
                         self._task(message[1] + jobs)
             self._hand_out_keys()
@@ -144,9 +151,14 @@ class _Run:
     def _hand_out_keys(self) -> None:
         """Keys in input order: a block's keys wait for every earlier block's."""
         while self.next_keys in self.asked:
-            bases, warn_at, last_key, diagnostics, failed = self.asked.pop(self.next_keys)
+            stateful = self.asked[self.next_keys][5]
+            if stateful and self.state_from is not None:
+                return  # it starts from the state an earlier block's writing leaves
+            bases, warn_at, last_key, diagnostics, failed, _ = self.asked.pop(self.next_keys)
             self.conns[self.next_keys % len(self.conns)].send((*self.dealer.deal(bases, warn_at, last_key),
-                                                               self.before))
+                                                               self.before, self.state if stateful else None))
+            if stateful:
+                self.state_from = self.next_keys
             self.before += len(bases)
             self.outcome.read += len(bases)
             self.outcome.failed += failed
@@ -179,15 +191,25 @@ def _work(conn: Connection, format: str, encoding: str, to: str, options: Option
                 return api.read_block(block, format, encoding, report, read_options)
 
             held = hold(read, block.path, to, options, out_name, count_losses)
-            conn.send(("read", index, *held.asked()))
+            conn.send(("read", index, *held.asked(), held.stateful))
             given = conn.recv()
             if given is None:
                 return
-            keys, ids, warn_at, key_before, before = given
-            conn.send(("piece", index, *write_held(held, to, options, keys, ids, warn_at, key_before, before, opens,
-                                                   closes)))
+            keys, ids, warn_at, key_before, before, state = given
+            if held.stateful and state is None:
+                state = _fresh_state(to)
+            piece = write_held(held, to, options, keys, ids, warn_at, key_before, before, opens, closes, state)
+            conn.send(("piece", index, *piece, state if held.stateful else None))
     except Exception:  # said to the main process, which stops the run with it
         conn.send(("error", traceback.format_exc()))
+
+
+def _fresh_state(to: str) -> Any:
+    """What the writer carries across records before the first (BibTeX: the @string macros,
+    @preamble text and parent links written so far)."""
+    from .formats.bibtex.writer import WrittenSoFar
+
+    return WrittenSoFar() if to in ("bibtex", "biblatex") else None
 
 
 # --- what a worker does and what the main process does with it, here and on Dask (dask.py) ---------

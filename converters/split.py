@@ -6,9 +6,12 @@ its own, to exactly the records and diagnostics the whole file gives there:
 - arXiv listing: after a ``Created:`` line (the reader closes the record it is in there);
 - RIS: after an ``ER  -`` line whose next non-blank line is ``TY  -`` (nothing between
   two records that the reader would report as stray text);
-- BibTeX: before a line starting ``@type{`` (bibtexparser ends any block there), and only in
-  a file whose entries share nothing (``free_entries``): ``@string`` macros, crossref parents
-  and the duplicate-key check span the file, so such a file is read by one process;
+- BibTeX: before a line starting ``@type{`` (bibtexparser ends any block there), in a file
+  whose entries share nothing but what a block can be given (``bibtex_layout``): ``@string``
+  macros defined before the first entry, which each block's reader reads first (its
+  ``prelude``), and crossref/xdata parents, which are never cut from their children; other
+  files (macros defined between entries, @preamble or @comment there, a key used twice, a
+  parent the file lacks) are read by one process;
 - line-delimited JSON (the arXiv snapshot, refconv-json, CSL-JSON as NDJSON): after any line
   feed, each line being read on its own. CSL-JSON is cut only when its reader reads it line by
   line (``csl_json.reader.one_item_a_line``: its first line is an item by itself); a block
@@ -20,6 +23,7 @@ Latin-1, cp1252, ...) are cut; a UTF-16 file is one block.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import os
 import re
@@ -59,12 +63,36 @@ BLOCK_SIZE = 1 << 20  # bytes: a block's records are held by its worker until wr
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """Bytes ``start`` to ``end`` of ``path``, with ``lines`` lines before ``start``."""
+    """Bytes ``start`` to ``end`` of ``path``, with ``lines`` lines before ``start``;
+    ``prelude``: the file's first bytes its reader reads first, for what they define (a .bib
+    file's @string macros), and reports nothing of."""
 
     path: str
     start: int
     end: int
     lines: int
+    prelude: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where a file may be cut: after ``header`` bytes (which every block's reader reads first,
+    see Block.prelude), and never inside a span (first, last], (a child and its parent)."""
+
+    header: int = 0
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def allows(self, cut: int) -> int | None:
+        """None when a block may start at ``cut``, else the offset to look again from."""
+        if cut <= self.header:
+            return self.header + 1
+        for first, last in self.spans:  # (few: the parents' spans, merged)
+            if first < cut <= last:
+                return last + 1
+        return None
+
+
+FREE = Layout()
 
 
 def can_split(format: str, encoding: str) -> bool:
@@ -75,11 +103,19 @@ def can_split(format: str, encoding: str) -> bool:
 
 def cuttable(path: str, format: str, encoding: str, opener: Opener = open_bytes) -> bool:
     """``path``, read as ``format`` in ``encoding``, gives in blocks what it gives whole."""
+    return layout(path, format, encoding, opener) is not None
+
+
+def layout(path: str, format: str, encoding: str, opener: Opener = open_bytes) -> Layout | None:
+    """How ``path``, read as ``format`` in ``encoding``, may be cut so that its blocks give what
+    it gives whole; None when it may not."""
     if not can_split(format, encoding):
-        return False
+        return None
     if format == "csl-json":
-        return _ndjson(path, encoding, opener)
-    return format not in ("bibtex", "biblatex") or free_entries(path, opener)
+        return FREE if _ndjson(path, encoding, opener) else None
+    if format in ("bibtex", "biblatex"):
+        return bibtex_layout(path, opener)
+    return FREE
 
 
 def _ndjson(path: str, encoding: str, opener: Opener) -> bool:
@@ -116,6 +152,173 @@ def free_entries(path: str, opener: Opener = open_bytes) -> bool:
                 return True
 
 
+# what a block can be given (bibtex_layout): the header's macros, parents kept with children
+_BIBTEX_HEAD = re.compile(rb"(?m)^[ \t]*@[ \t]*(\w*)[ \t]*[{(][ \t]*([^,\n]*?)[ \t]*(?:,|$)")
+_BIBTEX_HEADER_BLOCK = re.compile(rb"@[ \t]*(?:string|preamble|comment)[ \t]*[{(]")
+_BIBTEX_HEADER_TYPES = (b"string", b"preamble", b"comment")
+_MACRO_DEFINED = re.compile(rb"@[ \t]*string[ \t]*[{(][ \t]*([^\s=]+)[ \t]*=")
+# a value naming a macro: a bare word after "=" (a field's value when a field name is all
+# that comes before it on its line or after a comma) or after "#" (a concatenation). (Found
+# by the bare word, the few candidates then checked: a pattern starting with the field name
+# took 0.6 s on 15 MB.)
+_BARE_WORD = re.compile(rb"([=#])[ \t]*([a-z_][^\s,#\"{}()=%']*)")
+_FIELD_HEAD = re.compile(rb"[ \t]*[\w:.+-]+[ \t]*")
+_MONTHS = frozenset(b"jan feb mar apr may jun jul aug sep oct nov dec".split())
+_PARENT_FIELDS = (b"crossref", b"xdata", b"ids")
+_EQUALS = re.compile(rb"[ \t]*=")
+_KEY_LIST = re.compile(rb"[ \t]*(?:\{([^{}\n]*)\}|\"([^\"\n]*)\")")
+
+
+def bibtex_layout(path: str, opener: Opener = open_bytes) -> Layout | None:
+    """Where a .bib file may be cut, when its entries share only what blocks can be given:
+    @string macros defined before the first entry (a header of @string, @preamble and
+    @comment, which each block's reader reads first), and crossref/xdata parents (a block
+    holds a child and its parent, and what lies between). None, so one process reads it,
+    when a block would read otherwise: @string, @preamble or @comment after the first entry
+    (macros a block would lack, text the next entry takes), a key used twice (the warning
+    names the first), a macro no @string defines (one process waits for it to the end), or a
+    parent list not written as {keys}. A child whose parent the file
+    lacks waits for it to the end, as one process does: no cut after it. Read in windows;
+    the keys seen are held as digests."""
+    from .keys import DigestSet
+
+    keys = DigestSet()
+    header: int | None = None
+    defined: set[bytes] = set(_MONTHS)  # the header's macros, and BibTeX's own
+    late = -1  # the first @preamble or @comment after the header (after the last entry, the last record's)
+    last_entry = -1
+    children: list[tuple[int, list[bytes]]] = []  # an entry's offset and the parents it names
+    last: int | None = None  # the last entry started in the windows before
+    for base, low in _line_windows(path, opener):
+        heads = [(base + m.start(), m.group(1), m.group(2)) for m in _BIBTEX_HEAD.finditer(low)]
+        starts = [at for at, _, _ in heads]
+        for at, kind, key in heads:
+            if kind not in _BIBTEX_HEADER_TYPES:  # (those after the header: below)
+                header = at if header is None else header
+                last_entry = at
+                if not keys.add(key.decode("latin-1")):
+                    return None
+        for block in _BIBTEX_HEADER_BLOCK.finditer(low):
+            if header is not None and base + block.start() > header:
+                if b"string" in block.group():
+                    return None
+                late = base + block.start() if late < 0 else late  # the first: no entry may follow it
+        defined.update(m.group(1) for m in _MACRO_DEFINED.finditer(low))
+        # a macro no @string defines: one process waits for it to the end of the file (more may come)
+        if header is not None and _names_an_undefined_macro(low, max(0, header - base), defined):
+            return None
+        for field, at, end in _parent_fields(low):
+            listed = _KEY_LIST.match(low, end)
+            if listed is None:
+                return None  # a macro or a value over lines: not worth reading here
+            owner = _owner(starts, base + at, last)
+            if owner is None:
+                return None  # a field before any entry
+            if field != b"ids":
+                named = [k.strip() for k in (listed.group(1) or listed.group(2) or b"").split(b",") if k.strip()]
+                children.append((owner, named if field == b"xdata" else named[:1]))
+        last = starts[-1] if starts else last
+    if header is None:
+        return FREE  # no entry: one block
+    if 0 <= late < last_entry:
+        return None
+    tail = [(late, _END)] if late >= 0 else []  # never cut among the trailing blocks
+    if not children:
+        return Layout(header, tuple(tail))
+    parents = _parent_offsets(path, opener, {key for _, named in children for key in named})
+    spans = []
+    for child, named in children:
+        for key in named:
+            parent = parents.get(key)
+            # a parent the file lacks is waited for to its end: nothing after the child is cut off
+            spans.append((child, _END) if parent is None else (min(child, parent), max(child, parent)))
+    return Layout(header, tuple(_merged(spans + tail)))
+
+
+_END = 1 << 62  # past any file's end
+
+
+def _parent_offsets(path: str, opener: Opener, wanted: set[bytes]) -> dict[bytes, int]:
+    """The offset of the entry each wanted key (lower case) names, by its key or an ids alias."""
+    out: dict[bytes, int] = {}
+    last: int | None = None
+    for base, low in _line_windows(path, opener):
+        heads = [(base + m.start(), m.group(2)) for m in _BIBTEX_HEAD.finditer(low)]
+        for at, key in heads:
+            if key in wanted:
+                out.setdefault(key, at)
+        starts = [at for at, _ in heads]
+        for field, at, end in _parent_fields(low):
+            listed = _KEY_LIST.match(low, end)
+            owner = _owner(starts, base + at, last)
+            if field == b"ids" and listed is not None and owner is not None:
+                for alias in (listed.group(1) or listed.group(2) or b"").split(b","):
+                    if alias.strip() in wanted:
+                        out.setdefault(alias.strip(), owner)
+        last = starts[-1] if starts else last
+    return out
+
+
+def _parent_fields(low: bytes):
+    """(field, offset, end of "=") of each crossref, xdata and ids field in ``low``."""
+    for word in _PARENT_FIELDS:
+        at = low.find(word)
+        while at >= 0:
+            before = low[at - 1:at]
+            equals = _EQUALS.match(low, at + len(word))
+            if not (before.isalnum() or before in (b"_", b"-")) and equals:
+                yield word, at, equals.end()
+            at = low.find(word, at + 1)
+
+
+def _names_an_undefined_macro(low: bytes, start: int, defined: set[bytes]) -> bool:
+    """Whether a field value from ``start`` on names a macro not in ``defined``."""
+    for found in _BARE_WORD.finditer(low, start):
+        if found.group(2) in defined:
+            continue
+        at = found.start()
+        if found.group(1) == b"#":
+            if low[at - 1:at] in (b" ", b"\t", b"\n", b"\"", b"}"):
+                return True
+            continue
+        line = low.rfind(b"\n", 0, at) + 1
+        head = max(line, low.rfind(b",", line, at) + 1)
+        if _FIELD_HEAD.fullmatch(low, head, at):
+            return True
+    return False
+
+
+def _owner(starts: list[int], at: int, last: int | None) -> int | None:
+    """The offset of the entry a field at ``at`` is in: the last that starts before it."""
+    index = bisect.bisect_left(starts, at)
+    return starts[index - 1] if index else last
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for first, last in sorted(spans):
+        if out and first <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], last))
+        else:
+            out.append((first, last))
+    return out
+
+
+def _line_windows(path: str, opener: Opener):
+    """(offset, lowercased bytes) of whole lines, about a megabyte at a time."""
+    with opener(path) as handle:
+        base, tail = 0, b""
+        while True:
+            chunk = handle.read(1 << 20)
+            text = tail + chunk
+            cut = len(text) if not chunk else text.rfind(b"\n") + 1
+            if cut:
+                yield base, text[:cut].lower()
+            base, tail = base + cut, text[cut:]
+            if not chunk:
+                return
+
+
 def _names_a_tie_field(low: bytes) -> bool:
     for word in _BIBTEX_TIE_FIELDS:
         at = low.find(word)
@@ -127,10 +330,11 @@ def _names_a_tie_field(low: bytes) -> bool:
     return False
 
 
-def blocks(path: str, format: str, size: int = BLOCK_SIZE, opener: Opener = open_bytes, total: int | None = None
-           ) -> list[Block]:
-    """``path`` cut into blocks of about ``size`` bytes at the format's record boundaries;
-    ``opener`` and ``total`` (the file's size) for a file that is not local (``dask.py``).
+def blocks(path: str, format: str, size: int = BLOCK_SIZE, opener: Opener = open_bytes, total: int | None = None,
+           layout: Layout = FREE) -> list[Block]:
+    """``path`` cut into blocks of about ``size`` bytes at the format's record boundaries
+    that ``layout`` allows; ``opener`` and ``total`` (the file's size) for a file that is not
+    local (``dask.py``).
 
     Read in windows, not mapped: a mapped file's pages count in the process's memory as
     they are scanned, which made the main process as large as the input."""
@@ -145,12 +349,16 @@ def blocks(path: str, format: str, size: int = BLOCK_SIZE, opener: Opener = open
             cut = _next_cut(handle, format, at, total)
             if cut is None or cut >= total:
                 break
+            again = layout.allows(cut)
+            if again is not None:
+                at = again
+                continue
             cuts.append(cut)
             at = cut + size
         cuts.append(total)
         out, lines = [], 0
         for start, end in itertools.pairwise(cuts):
-            out.append(Block(path, start, end, lines))
+            out.append(Block(path, start, end, lines, layout.header if start else 0))
             lines += _count_lines(handle, start, end)
     return out
 

@@ -100,6 +100,7 @@ class DecodedLines(io.TextIOBase):
         self._binary = binary
         self._start = start
         self.first_line = start[1] + 1  # readers number lines from here
+        self.prelude: str | None = None  # a block's: what its reader reads first (split.Block.prelude)
         self._head = binary.read(512) or b""  # the BOM, or zero bytes telling a UTF-16 byte order
         self.encoding_name = sniff_bom(self._head, encoding)
         self._newline, self._unit = _newline(self.encoding_name)

@@ -50,12 +50,25 @@ _FIELD_NAME = re.compile(r"(?:^|[,{(\s])(?P<name>[^\s\"#%'(),={}]+)\s*=")
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
     state = _State(report)
+    prelude = getattr(stream, "prelude", None)
+    if prelude:  # a block of a larger file (split.py): the macros the file defines before its first entry
+        _define(state, prelude)
     first_line = getattr(stream, "first_line", 1)  # a block of a larger file (split.py) numbers on from its place
     for offset, line, text in split_batches(_chunks(stream), first_line):
-        state.walk(text, offset, line)
-        yield from state.drain()
+        yield from state.walk(text, offset, line)
     state.release(final=True)
     yield from state.drain()
+
+
+def _define(state: _State, prelude: str) -> None:
+    """Read the @string macros of a file's header (split.bibtex_layout: @string, @preamble and
+    @comment only) into ``state``, saying nothing: the block holding the header says it. Its
+    @preamble text belongs to the file's first entry, in that block."""
+    report, state.report = state.report, Reporter(state.report.source)
+    for offset, line, text in split_batches(_chunks([prelude])):
+        for _ in state.walk(text, offset, line):  # (a header gives no records)
+            pass
+    state.report, state.preambles, state.last_key = report, [], None
 
 
 # -- streaming: the input is read in chunks and cut where no block can continue ---------------
@@ -221,7 +234,11 @@ class _State:
         return found
 
     # -- walking the blocks
-    def walk(self, text: str, base: int, base_line: int) -> None:
+    def walk(self, text: str, base: int, base_line: int) -> Iterator[Record]:
+        """The records of ``text``, each given as soon as the next entry starts: a record is
+        read while the writer asks for it, whatever the chunk, so what reading it says (an
+        unknown TeX macro naming the record before) comes where it comes from a block of the
+        file read alone (parallel.py)."""
         import bibtexparser
         from bibtexparser import model
 
@@ -234,11 +251,14 @@ class _State:
                 offset = block.retried
             if isinstance(block, (model.DuplicateFieldKeyBlock, model.DuplicateBlockKeyBlock)):
                 inner = block.ignore_error_block
-                (self.entry if isinstance(inner, model.Entry) else self.string)(inner, offset)
+                if isinstance(inner, model.Entry):
+                    yield from self.entry(inner, offset)
+                else:
+                    self.string(inner, offset)
             elif isinstance(block, model.ParsingFailedBlock):
                 self.failed(block, offset)
             elif isinstance(block, model.Entry):
-                self.entry(block, offset)
+                yield from self.entry(block, offset)
             elif isinstance(block, model.String):
                 self.string(block, offset)
             elif isinstance(block, model.Preamble):
@@ -329,7 +349,9 @@ class _State:
                           # no record, is placed by the last entry read
                           key=key if head and head["type"].lower() not in _NOT_ENTRIES else self.last_key)
 
-    def entry(self, block, offset: int) -> None:
+    def entry(self, block, offset: int) -> Iterator[Record]:
+        """Read an entry; the records ready before it is mapped are given first (the one held
+        back for trailing @preamble text goes once another record's entry has been read)."""
         line, column = self.where(offset)
         key = block.key.strip()
         written_type = block.entry_type
@@ -350,9 +372,14 @@ class _State:
                 break
         if entry.ok:
             self.duplicate_key(entry)
+            if self.held is not None and info.type not in NOT_RECORDS:
+                self.ready.append(self.held)
+                self.held = None
+            yield from self.drain()
             self.enqueue(entry)
         if key:
             self.last_key = key
+        yield from self.drain()
 
     def duplicate_key(self, entry: _Entry) -> None:
         key = entry.info.key
