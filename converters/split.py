@@ -176,16 +176,16 @@ def bibtex_layout(path: str, opener: Opener = open_bytes) -> Layout | None:
     holds a child and its parent, and what lies between). None, so one process reads it,
     when a block would read otherwise: @string, @preamble or @comment after the first entry
     (macros a block would lack, text the next entry takes), a key used twice (the warning
-    names the first), a macro no @string defines (one process waits for it to the end), or a
-    parent list not written as {keys}. A child whose parent the file
-    lacks waits for it to the end, as one process does: no cut after it. Read in windows;
-    the keys seen are held as digests."""
+    names the first), or a parent list not written as {keys}. An entry whose parent the file
+    lacks, or that names a macro no @string defines, waits for it to the end, as one process
+    does: no cut after it. Read in windows; the keys seen are held as digests."""
     from .keys import DigestSet
 
     keys = DigestSet()
     header: int | None = None
     defined: set[bytes] = set(_MONTHS)  # the header's macros, and BibTeX's own
     late = -1  # the first @preamble or @comment after the header (after the last entry, the last record's)
+    waits: int | None = None  # the first entry naming a macro no @string defines
     last_entry = -1
     children: list[tuple[int, list[bytes]]] = []  # an entry's offset and the parents it names
     last: int | None = None  # the last entry started in the windows before
@@ -204,9 +204,13 @@ def bibtex_layout(path: str, opener: Opener = open_bytes) -> Layout | None:
                     return None
                 late = base + block.start() if late < 0 else late  # the first: no entry may follow it
         defined.update(m.group(1) for m in _MACRO_DEFINED.finditer(low))
-        # a macro no @string defines: one process waits for it to the end of the file (more may come)
-        if header is not None and _names_an_undefined_macro(low, max(0, header - base), defined):
-            return None
+        # a macro no @string defines: one process holds the entry back, waiting for it to the end of
+        # the file (an @string may come), and every entry after it: none of them is cut off
+        if header is not None and waits is None:
+            used = _undefined_macro(low, max(0, header - base), defined)
+            waits = None if used < 0 else _owner(starts, base + used, last)
+            if used >= 0 and waits is None:
+                return None
         for field, at, end in _parent_fields(low):
             listed = _KEY_LIST.match(low, end)
             if listed is None:
@@ -223,8 +227,10 @@ def bibtex_layout(path: str, opener: Opener = open_bytes) -> Layout | None:
     if 0 <= late < last_entry:
         return None
     tail = [(late, _END)] if late >= 0 else []  # never cut among the trailing blocks
+    if waits is not None:
+        tail.append((waits, _END))
     if not children:
-        return Layout(header, tuple(tail))
+        return Layout(header, tuple(_merged(tail)))
     parents = _parent_offsets(path, opener, {key for _, named in children for key in named})
     spans = []
     for child, named in children:
@@ -271,21 +277,21 @@ def _parent_fields(low: bytes):
             at = low.find(word, at + 1)
 
 
-def _names_an_undefined_macro(low: bytes, start: int, defined: set[bytes]) -> bool:
-    """Whether a field value from ``start`` on names a macro not in ``defined``."""
+def _undefined_macro(low: bytes, start: int, defined: set[bytes]) -> int:
+    """Where a field value from ``start`` on first names a macro not in ``defined``; -1 if none."""
     for found in _BARE_WORD.finditer(low, start):
         if found.group(2) in defined:
             continue
         at = found.start()
         if found.group(1) == b"#":
             if low[at - 1:at] in (b" ", b"\t", b"\n", b"\"", b"}"):
-                return True
+                return at
             continue
         line = low.rfind(b"\n", 0, at) + 1
         head = max(line, low.rfind(b",", line, at) + 1)
         if _FIELD_HEAD.fullmatch(low, head, at):
-            return True
-    return False
+            return at
+    return -1
 
 
 def _owner(starts: list[int], at: int, last: int | None) -> int | None:

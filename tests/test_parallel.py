@@ -157,8 +157,6 @@ def test_a_bib_file_with_a_macro_header_and_parents_converts_in_blocks_as_in_one
     "@preamble{\"x\"}\n@misc{m1, title = {M}}\n",  # text the next entry takes
     "@comment{x}\n@misc{m1, title = {M}}\n",
     "@misc{k3, title = {Same key}}\n",  # the duplicate warning names the first
-    "@misc{m2, journal = undefined}\n",  # one process waits for its @string to the end
-    "@misc{m3, title = {T}, publisher = acm # undefinedtoo}\n",
     "@misc{m4, crossref = acm}\n",  # a parent named by a macro: not read here
 ])
 def test_a_bib_file_with_a_macro_header_is_read_whole_when_blocks_would_read_otherwise(tmp_path, extra):
@@ -166,6 +164,22 @@ def test_a_bib_file_with_a_macro_header_is_read_whole_when_blocks_would_read_oth
     path.write_text(HEADER + "".join(_entry(n) for n in range(4)) + extra, encoding="utf-8")
     assert split.layout(str(path), "bibtex", "utf-8") is None
     assert split.layout(str(tmp_path / "tied.bib"), "bibtex", "utf-8") is None
+
+
+@pytest.mark.parametrize("use", ["journal = undefined", "publisher = acm # {, } # undefinedtoo"])
+def test_an_entry_naming_an_undefined_macro_is_never_cut_from_what_follows_it(tmp_path, use):
+    # one process holds it back, and every entry after it, waiting for an @string to the end
+    path = tmp_path / "waits.bib"
+    entries = [_entry(n) for n in range(40)]
+    entries[16] = f"@misc{{m16, title = {{Sixteen}}, {use}}}\n"
+    path.write_text(HEADER + "\n".join(entries), encoding="utf-8")
+    layout = split.layout(str(path), "bibtex", "utf-8")
+    assert layout is not None
+    blocks = split.blocks(str(path), "bibtex", 1, layout=layout)
+    data = path.read_bytes()
+    assert data.index(b"@misc{m16,") >= blocks[-1].start and len(blocks) > 4
+    for to in ("csl-json", "bibtex"):
+        _same_as_one_process(path, to, tmp_path)
 
 
 def test_a_macro_header_alone_or_words_like_macros_inside_values_still_cut(tmp_path):
