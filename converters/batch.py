@@ -190,7 +190,7 @@ def convert_files(inputs: Iterable[str | os.PathLike | IO], output: str | os.Pat
     with each input file's binary handle as it is opened (to follow how far it is read).
     ``options`` are the keywords of ``Options``; ``count_losses`` counts the writer's
     losses in ``losses`` instead of listing each in ``diagnostics``. With ``jobs`` > 1,
-    one big input (listing, RIS, BibTeX whose entries share nothing, or the arXiv snapshot
+    one big input (listing, RIS, BibTeX as ``split.bibtex_layout`` allows, or the arXiv snapshot
     and refconv-json lines) is cut into
     blocks of about ``block_size`` bytes that ``jobs`` processes convert (``parallel.py``):
     the same output, byte for byte. With ``dask`` (a scheduler's address, ``local[:N]`` or

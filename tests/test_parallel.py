@@ -77,25 +77,30 @@ def test_only_formats_whose_records_share_nothing_are_cut():
 FREE = "@article{a1,\n  title = {One},\n  year = 2001\n}\n\n@book{b2, title = {Two}}\n"
 
 
-@pytest.mark.parametrize(("extra", "free"), [
+@pytest.mark.parametrize(("extra", "cut"), [
     ("", True),
     ("@misc{c3, note = {text mentioning @string and crossref words}}\n", True),
-    ("@string{acm = {ACM}}\n", False),  # a macro a later block may use
+    ("@string{acm = {ACM}}\n@misc{c4, publisher = acm}\n", False),  # a macro an earlier block lacks
     ("@STRING (acm = {ACM})\n", False),
-    ("@preamble{\"\\newcommand{\\x}{y}\"}\n", False),  # kept with the entry after it
-    ("@comment{\n@misc{inside, title = {x}}\n}\n", False),  # matched by its braces across lines
-    ("@inproceedings{c3, crossref = {b2}}\n", False),  # the parent may be in another block
-    ("@inproceedings{c3,\n  xdata = {b2}}\n", False),
-    ("@set{s, entryset = {a1,b2}}\n", False),
+    ("@preamble{\"\\newcommand{\\x}{y}\"}\n@misc{c4}\n", False),  # kept with the entry after it
+    ("@preamble{\"\\newcommand{\\x}{y}\"}\n", True),  # after the last entry: the last record's
+    ("@comment{\n@misc{inside, title = {x}}\n}\n", False),  # a line in it looks like an entry after it
+    ("@inproceedings{c3, crossref = {b2}}\n", True),  # kept in one block with its parent
+    ("@inproceedings{c3,\n  xdata = {b2}}\n", True),
+    ("@inproceedings{c3, crossref = b2}\n", False),  # a parent named by a macro
+    ("@set{s, entryset = {a1,b2}}\n", True),
     ("@misc{A1, title = {Same key, other case}}\n", False),  # the duplicate warning names the first
 ])
-def test_a_bib_file_is_cut_only_when_its_entries_share_nothing(tmp_path, extra, free):
+def test_a_bib_file_is_cut_only_where_its_blocks_read_as_the_whole(tmp_path, extra, cut):
     path = tmp_path / "refs.bib"
     path.write_text(FREE + extra, encoding="utf-8")
-    assert split.free_entries(str(path)) is free
-    blocks = split.blocks(str(path), "bibtex", 1)
+    layout = split.layout(str(path), "bibtex", "utf-8")
+    assert (layout is not None) is cut
+    blocks = split.blocks(str(path), "bibtex", 1, layout=layout or split.FREE)
     data = path.read_bytes()
     assert all(re.match(rb"[ \t]*@", data[b.start:b.end]) for b in blocks[1:])
+    if cut:
+        _same_as_one_process(path, "bibtex", tmp_path)
 
 
 # A .bib file as Beebe and biblatex's examples write them: a header of @comment, @preamble and
@@ -221,21 +226,23 @@ def test_broken_bibtex_entries_are_reported_in_blocks_as_in_one_process(tmp_path
     entries[23] = "stray text between entries\n" + entries[23]
     path = tmp_path / "broken.bib"
     path.write_text("\n".join(entries) + "@article{last, title = {cut", encoding="utf-8")
-    assert split.free_entries(str(path)) and len(split.blocks(str(path), "bibtex", 1)) > 20
+    layout = split.layout(str(path), "bibtex", "utf-8")
+    assert layout is not None and len(split.blocks(str(path), "bibtex", 1, layout=layout)) > 20
     for to in ("csl-json", "bibtex", "ris"):
         _same_as_one_process(path, to, tmp_path)
 
 
 def test_bibtex_entries_naming_undefined_macros_convert_in_blocks_as_in_one_process(tmp_path):
-    # One process holds an entry naming an undefined macro back, waiting for an @string that
-    # may come later; a file without @string is cut, so it must never come: same records,
-    # same warnings, in the same order.
+    # One process holds an entry naming an undefined macro back, and every entry after it,
+    # waiting for an @string that may come later: the blocks end before the first such entry,
+    # the rest is one block. Same records, same warnings, in the same order.
     entries = [f"@article{{k{n},\n  author = {{Okafor, Ann}},\n  title = {{Title {n}}},\n"
-               f"  journal = {'prd' if n in (3, 17) else '{Phys. Rev. D}'},\n  year = 2021,\n"
-               f"  month = {'xyz' if n % 5 == 0 else 'jan'},\n}}\n" for n in range(30)]
+               f"  journal = {'prd' if n in (13, 17) else '{Phys. Rev. D}'},\n  year = 2021,\n"
+               f"  month = {'xyz' if n in (20, 25) else 'jan'},\n}}\n" for n in range(30)]
     path = tmp_path / "undefined.bib"
     path.write_text("\n".join(entries), encoding="utf-8")
-    assert split.free_entries(str(path)) and len(split.blocks(str(path), "bibtex", 1)) == 30
+    layout = split.layout(str(path), "bibtex", "utf-8")
+    assert layout is not None and len(split.blocks(str(path), "bibtex", 1, layout=layout)) == 14
     for to in ("csl-json", "bibtex"):
         _same_as_one_process(path, to, tmp_path)
 
