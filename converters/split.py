@@ -9,9 +9,10 @@ its own, to exactly the records and diagnostics the whole file gives there:
 - BibTeX: before a line starting ``@type{`` (bibtexparser ends any block there), in a file
   whose entries share nothing but what a block can be given (``bibtex_layout``): ``@string``
   macros defined before the first entry, which each block's reader reads first (its
-  ``prelude``), and crossref/xdata parents, which are never cut from their children; other
-  files (macros defined between entries, @preamble or @comment there, a key used twice, a
-  parent the file lacks) are read by one process;
+  ``prelude``), and crossref/xdata parents, which are never cut from their children (nor is
+  anything after an entry one process holds back to the end: one whose parent the file lacks,
+  or that names a macro no @string defines); other files (macros defined between entries,
+  @preamble or @comment there, a key used twice) are read by one process;
 - line-delimited JSON (the arXiv snapshot, refconv-json, CSL-JSON as NDJSON): after any line
   feed, each line being read on its own. CSL-JSON is cut only when its reader reads it line by
   line (``csl_json.reader.one_item_a_line``: its first line is an item by itself); a block
