@@ -128,6 +128,8 @@ def _ndjson(path: str, encoding: str, opener: Opener) -> bool:
 _BIBTEX_HEAD = re.compile(rb"(?m)^[ \t]*@[ \t]*(\w*)[ \t]*[{(][ \t]*([^,\n]*?)[ \t]*(?:,|$)")
 _BIBTEX_HEADER_BLOCK = re.compile(rb"@[ \t]*(?:string|preamble|comment)[ \t]*[{(]")
 _BIBTEX_HEADER_TYPES = (b"string", b"preamble", b"comment")
+# entries that are no records (bibtex.mapping.NOT_RECORDS): @preamble text waits past them for a record
+_NOT_RECORD_TYPES = (b"set", b"xdata", b"ieeetranbstctl")
 _MACRO_DEFINED = re.compile(rb"@[ \t]*string[ \t]*[{(][ \t]*([^\s=]+)[ \t]*=")
 # a value naming a macro: a bare word after "=" (a field's value when a field name is all
 # that comes before it on its line or after a comma) or after "#" (a concatenation). (Found
@@ -158,7 +160,8 @@ def bibtex_layout(path: str, opener: Opener = open_bytes) -> Layout | None:
     defined: set[bytes] = set(_MONTHS)  # the header's macros, and BibTeX's own
     late = -1  # the first @preamble or @comment after the header (after the last entry, the last record's)
     waits: int | None = None  # the first entry naming a macro no @string defines
-    last_entry = -1
+    last_entry = -1  # the last entry that is a record (trailing @preamble text is its)
+    first_record = -1  # the first (the header's @preamble text is its)
     children: list[tuple[int, list[bytes]]] = []  # an entry's offset and the parents it names
     last: int | None = None  # the last entry started in the windows before
     for base, low in _line_windows(path, opener):
@@ -167,7 +170,9 @@ def bibtex_layout(path: str, opener: Opener = open_bytes) -> Layout | None:
         for at, kind, key in heads:
             if kind not in _BIBTEX_HEADER_TYPES:  # (those after the header: below)
                 header = at if header is None else header
-                last_entry = at
+                if kind not in _NOT_RECORD_TYPES:
+                    last_entry = at
+                    first_record = at if first_record < 0 else first_record
                 if not keys.add(key.decode("latin-1")):
                     return None
         for block in _BIBTEX_HEADER_BLOCK.finditer(low):
@@ -199,6 +204,8 @@ def bibtex_layout(path: str, opener: Opener = open_bytes) -> Layout | None:
     if 0 <= late < last_entry:
         return None
     tail = [(last_entry, _END)] if late >= 0 else []  # trailing @preamble text is the last record's
+    if first_record > header:  # an @set or @xdata first: the header's @preamble text waits for the record
+        tail.append((header, first_record))
     if waits is not None:
         tail.append((waits, _END))
     if not children:

@@ -187,6 +187,21 @@ def test_an_entry_naming_an_undefined_macro_is_never_cut_from_what_follows_it(tm
         _same_as_one_process(path, to, tmp_path)
 
 
+@pytest.mark.parametrize("text", [
+    # the header's @preamble text waits past an @set for the first record (found by fuzzing)
+    HEADER + "@set{s0, entryset = {k1,k2}}\n" + "".join(_entry(n) for n in range(1, 8)),
+    # after the last record, an @set, then @preamble text: the last record's
+    HEADER + "".join(_entry(n) for n in range(1, 8)) + "@set{s9, entryset = {k1,k2}}\n@preamble{\"trailing\"}\n",
+])
+def test_preamble_text_reaches_the_record_one_process_gives_it_past_entries_that_are_no_records(tmp_path, text):
+    path = tmp_path / "sets.bib"
+    path.write_text(text, encoding="utf-8")
+    layout = split.layout(str(path), "bibtex", "utf-8")
+    assert layout is not None and len(split.blocks(str(path), "bibtex", 1, layout=layout)) > 2
+    for to in ("csl-json", "bibtex"):
+        _same_as_one_process(path, to, tmp_path)
+
+
 def test_a_macro_header_alone_or_words_like_macros_inside_values_still_cut(tmp_path):
     path = tmp_path / "values.bib"
     path.write_text(HEADER + "".join(_entry(n) for n in range(4))
