@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from converters import api, split
 from converters.batch import convert_files
@@ -200,6 +203,52 @@ def test_preamble_text_reaches_the_record_one_process_gives_it_past_entries_that
     assert layout is not None and len(split.blocks(str(path), "bibtex", 1, layout=layout)) > 2
     for to in ("csl-json", "bibtex"):
         _same_as_one_process(path, to, tmp_path)
+
+
+TITLE_WORDS = ["", "\\emdash", "x"]  # an unknown TeX macro: said once, naming the record it was met in
+
+
+@st.composite
+def bib_files(draw) -> str:
+    """A .bib file of the shapes bibtex_layout reads: a header (or none), entries naming macros
+    (now and then one no @string defines), crossref/xdata parents before and after their
+    children (now and then one the file lacks), @set and @xdata entries, and, now and then,
+    what makes one process read the file (a key used twice, @string or @preamble between
+    entries) or stray text."""
+    parts = [HEADER] if draw(st.booleans()) else []
+    if draw(st.booleans()):  # an entry that is no record first: the header's @preamble text waits past it
+        parts.append("@set{first, entryset = {k1,k2}}\n")
+    count = draw(st.integers(3, 14))
+    entries = [draw(st.sampled_from([("article", f"k{n}"), ("proceedings", f"p{n}"), ("xdata", f"x{n}"),
+                                     ("misc", f"k{n}")] * 20 + [("article", "k0")]))  # now and then twice
+               for n in range(count)]
+    keys = [key for _, key in entries]
+    for n, (kind, key) in enumerate(entries):
+        word = draw(st.sampled_from(TITLE_WORDS))
+        fields = [f"title = {{Title {n} {word}}}"]
+        if draw(st.booleans()):
+            fields.append(f"publisher = {draw(st.sampled_from(['acm', 'jacm', '{Plain}'] * 4 + ['undefined']))}")
+        link = draw(st.sampled_from([None, None, "crossref", "xdata"]))
+        if link:
+            fields.append(f"{link} = {{{draw(st.sampled_from(keys * 6 + ['absent']))}}}")
+        extra = draw(st.sampled_from([""] * 40 + [f"@set{{s{n}, entryset = {{k1,k2}}}}\n", "stray text\n",
+                                                  '@preamble{"between"}\n', "@string{late = {Late}}\n"]))
+        parts.append(f"{extra}@{kind}{{{key},\n  " + ",\n  ".join(fields) + "\n}\n\n")
+    if draw(st.booleans()):
+        parts.append('@preamble{"trailing"}\n')
+    return "".join(parts)
+
+
+@given(bib_files())
+@settings(max_examples=25)
+def test_a_generated_bib_file_gives_in_blocks_what_it_gives_in_one_process(text):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "drawn.bib"
+        path.write_text(text, encoding="utf-8")
+        layout = split.layout(str(path), "bibtex", "utf-8")
+        if layout is not None:
+            for to in ("csl-json", "bibtex"):
+                _same_as_one_process(path, to, Path(folder))
 
 
 def test_a_macro_header_alone_or_words_like_macros_inside_values_still_cut(tmp_path):
