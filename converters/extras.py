@@ -6,8 +6,8 @@ how the source wrote data the record does carry (the ``@string`` macro of a fiel
 language's babel name, a subtitle joined into the title): their ``kind`` says which.
 
 Writers read the parts (``key.format``, ``key.field``, ``key.kind``), never a string. Only
-formats whose own keys are flat strings (CSL-JSON's ``custom``, JATS ``<custom-meta>``,
-refconv-json files written before the keys were structured) hold the one text form,
+formats whose own keys are flat strings (CSL-JSON's ``custom``, JATS ``<custom-meta>``, loss
+reports; and refconv-json as written before 2026-12-05, still read) hold the one text form,
 ``str(key)``, which ``Extra.parse`` reads back.
 """
 

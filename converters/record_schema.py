@@ -129,7 +129,12 @@ def build() -> dict[str, Any]:
         "variables": _keyed(csl.VARIABLES, {"$ref": "#/$defs/text"}),
         "names": _keyed(csl.NAME_VARIABLES, names),
         "dates": _keyed(csl.DATE_VARIABLES, {"$ref": "#/$defs/date"}),
-        "extras": {"type": "array", "items": {"$ref": "#/$defs/extra"}},
+        "extras": {"oneOf": [
+            {"type": "array", "items": {"$ref": "#/$defs/extra"}},
+            {"type": "object", "additionalProperties": {"type": "string"},
+             "propertyNames": {"pattern": "^[a-z][a-z0-9-]*:.+$"},
+             "description": "keyed by the extras' text forms ('bibtex:usera'), as refconv wrote them before "
+                            "2026-12-05: still read"}]},
         "position": {"type": "object", "additionalProperties": False, "properties": {
             "source": {"type": "string"}, "line": _of("int", "line")}},
     })

@@ -78,6 +78,13 @@ def _extra(key: Extra, value: str) -> dict[str, str]:
     return out
 
 
+def _parsed(text: str) -> Extra:
+    key = Extra.parse(text)
+    if key is None:
+        raise ValueError(f"extras: {text!r} is no '<format>:<field>' key")
+    return key
+
+
 def _text_in(data: dict | None) -> Text | None:
     return None if data is None else Text(data["value"], Syntax(data.get("syntax", "plain")))
 
@@ -114,6 +121,8 @@ def record_from_dict(data: dict[str, Any]) -> Record:
             value = Identifiers(**ids)
         elif key == "position":
             value = Position(**value)
+        elif key == "extras" and isinstance(value, dict):  # the text-keyed form written before 2026-12-05
+            value = {_parsed(k): v for k, v in value.items()}
         elif key == "extras":
             value = {Extra(e["format"], e["field"], Kind(e.get("kind", Kind.VALUE))): e["value"] for e in value}
         elif key == "keywords":

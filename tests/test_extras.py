@@ -127,3 +127,12 @@ def test_no_module_takes_an_extra_key_apart_as_text():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if _TAKES_APART.search(line)]
     assert offenders == []
+
+
+def test_refconv_json_written_before_the_keys_were_structured_still_reads():
+    line = ('{"type": "book", "title": {"value": "T", "syntax": "plain"}, '
+            '"extras": {"bibtex:usera": "u", "bibtex:@string:journal": "jcp"}}\n')
+    (record,) = converters.loads(line, "refconv-json")
+    assert record.extras == {Extra("bibtex", "usera"): "u", Extra("bibtex", "journal", Kind.MACRO): "jcp"}
+    bad = converters.loads('{"type": "book", "extras": {"usera": "u"}}\n', "refconv-json")
+    assert len(bad) == 0 and bad.diagnostics[0].code == "refconv-json.record"

@@ -42,7 +42,7 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
                 report.error("refconv-json.syntax", problem.message, **where)
                 continue
             report.warning("refconv-json.surrogate", problem.message, **where)
-        problem = next(iter(_validator().iter_errors(data)), None)
+        problem = _best_match(_validator().iter_errors(data))  # (inside a oneOf: the branch the value's type takes)
         if problem is not None:
             path = "/".join(str(p) for p in problem.absolute_path) or "(record)"
             report.error("refconv-json.record", f"not a refconv record: {path}: {problem.message}", line=number,
@@ -55,6 +55,12 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
             continue
         # where it was read, unless the line says (it is provenance, and places bad bytes)
         yield record if record.position is not None else record.evolve(position=Position(report.source, number))
+
+
+def _best_match(errors):
+    from jsonschema.exceptions import best_match
+
+    return best_match(errors)
 
 
 @lru_cache(maxsize=1)
