@@ -468,6 +468,47 @@ def test_the_records_of_one_ris_file_over_several_files_give_the_same_output(pat
             assert (tmp_path / "pieces").read_bytes() == (tmp_path / "whole").read_bytes()
 
 
+_STRING_START = re.compile(rb"(?im)^[ \t]*@[ \t]*string[ \t]*[{(]")
+
+
+def _macros_of(header: bytes) -> bytes:
+    """The @string blocks of a .bib file's header, each to its closing brace or parenthesis
+    (what a part of the file needs to read as the whole file reads there; not its @preamble,
+    which is the first record's)."""
+    out = []
+    for found in _STRING_START.finditer(header):
+        depth, at = 1, found.end()
+        while depth and at < len(header):
+            depth += {ord("{"): 1, ord("("): 1, ord("}"): -1, ord(")"): -1}.get(header[at], 0)
+            at += 1
+        out.append(header[found.start():at] + b"\n")
+    return b"".join(out)
+
+
+@pytest.mark.skipif(not BIB_CORPUS, reason=f"{SHARED}/corpus/bibtex is absent")
+@pytest.mark.parametrize("path", BIB_CORPUS, ids=ids_for(BIB_CORPUS))
+def test_the_records_of_one_bib_file_over_several_files_give_the_same_output(path, tmp_path):
+    """Cut where --jobs cuts it (parents kept with their children), each part after the first
+    starting with the file's @string header, as a user would split it."""
+    layout = split.layout(str(path), "bibtex", "utf-8")
+    if layout is None:
+        pytest.skip("read by one process (split.bibtex_layout): no part would read as the whole does")
+    data = path.read_bytes()
+    macros = _macros_of(data[:layout.header])
+    (tmp_path / "parts").mkdir()
+    parts = []
+    for n, block in enumerate(split.blocks(str(path), "bibtex", 1 << 14, layout=layout)):
+        part = tmp_path / "parts" / f"{n:04d}.bib"
+        part.write_bytes((macros if block.start else b"") + data[block.start:block.end])
+        parts.append(part)
+    for to in ("csl-json", "bibtex"):
+        whole = convert_files([path], tmp_path / "whole", to, "bibtex")
+        pieces = convert_files(parts, tmp_path / "pieces", to, "bibtex")
+        assert pieces.count == whole.count
+        if whole.count:
+            assert (tmp_path / "pieces").read_bytes() == (tmp_path / "whole").read_bytes()
+
+
 def test_the_records_of_one_listing_over_several_files_give_the_same_output(tmp_path):
     path = _abs_corpus_listing(tmp_path)
     parts = _as_parts(path, "arxiv-listing", tmp_path / "parts")
