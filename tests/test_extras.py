@@ -136,3 +136,14 @@ def test_refconv_json_written_before_the_keys_were_structured_still_reads():
     assert record.extras == {Extra("bibtex", "usera"): "u", Extra("bibtex", "journal", Kind.MACRO): "jcp"}
     bad = converters.loads('{"type": "book", "extras": {"usera": "u"}}\n', "refconv-json")
     assert len(bad) == 0 and bad.diagnostics[0].code == "refconv-json.record"
+
+
+def test_every_kind_has_a_meaning_and_the_readme_table_is_generated_from_them():
+    from converters import extras
+
+    assert set(extras.MEANINGS) == set(Kind)
+    for kind, (_, example) in extras.MEANINGS.items():
+        assert example.kind is kind and Extra.parse(str(example)) == example
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    start, end = readme.index(extras.BEGIN), readme.index(extras.END) + len(extras.END)
+    assert readme[start:end] == extras.render(), "run: python -m converters.extras --write README.md"
