@@ -237,23 +237,13 @@ _END = 1 << 62  # past any file's end
 
 
 def _parent_offsets(path: str, opener: Opener, wanted: set[bytes]) -> dict[bytes, int]:
-    """The offset of the entry each wanted key (lower case) names, by its key or an ids alias."""
+    """The offset of the entry each wanted key (lower case) names (ids aliases: the first pass
+    has them all)."""
     out: dict[bytes, int] = {}
-    last: int | None = None
     for base, low in _line_windows(path, opener):
-        heads = _heads(low, base)
-        for at, _, key in heads:
+        for at, _, key in _heads(low, base):
             if key in wanted:
                 out.setdefault(key, at)
-        starts = [at for at, _, _ in heads]
-        for field, at, end in _parent_fields(low):
-            listed = _KEY_LIST.match(low, end)
-            owner = _owner(starts, base + at, last)
-            if field == b"ids" and listed is not None and owner is not None:
-                for alias in (listed.group(1) or listed.group(2) or b"").split(b","):
-                    if alias.strip() in wanted:
-                        out.setdefault(alias.strip(), owner)
-        last = starts[-1] if starts else last
     return out
 
 
