@@ -329,6 +329,27 @@ class GivenKeys(KeyAllocator):
         return _GivenIds(self)
 
 
+def report_change(report, record: Record, written: str) -> None:
+    """The input's key written as another (a ``\\cite`` or ``[@key]`` naming it would find
+    nothing): say how and why. Writers that write keys call it when input keys are kept."""
+    given = record.key
+    if not given or written == given:
+        return
+    base = _UNSAFE_KEY.sub("", given) or "ref"
+    why = []
+    if base != given:
+        dropped = ", ".join(repr(c) for c in dict.fromkeys(_UNSAFE_KEY.findall(given)))
+        why.append(f"a key cannot hold {dropped}")
+    if not base.isascii() and written.isascii():
+        base = ascii_key(base)
+        why.append("transliterated: ASCII BibTeX output (--tex ascii, classic BibTeX's default) has ASCII keys")
+    if written != base:
+        why.append(f"another record in this output has the key '{base}' (letter case aside: BibTeX and "
+                   "biber ignore it)")
+    report.warning("keys.changed", f"key '{given}' written as '{written}': {'; '.join(why)}", key=written,
+                   record=record, hint="a citation of the input's key must name the written one")
+
+
 def suffix_letters(n: int) -> str:
     """0 -> a, 25 -> z, 26 -> aa, ..."""
     out = ""

@@ -231,3 +231,46 @@ def test_tex_utf8_keeps_the_keys_as_the_input_gave_them():
     text = dumps(ASCII_HOSTILE, "biblatex")
     assert re.findall(r"^@\w+\{([^,]*),", text, re.MULTILINE) == ["Müller2020", "Mueller2020x", "王2021",
                                                                   "Muller2020"]
+
+
+# --- a key the input gave, written otherwise, is said --------------------------------------
+
+CHANGED_KEYS = [
+    HAS_KEY,
+    HAS_KEY.evolve(title=Text("The same key again")),  # a merged bibliography's second 'Doe2020Given'
+    HAS_KEY.evolve(key="doe2020given", title=Text("The key in other letter case")),
+    HAS_KEY.evolve(key="Doe 2020, {x}", title=Text("Characters no key may hold")),
+    HAS_KEY.evolve(key="Müller2020", title=Text("A key with a letter beyond ASCII")),
+]
+
+
+@pytest.mark.parametrize("target", ["bibtex", "biblatex", "csl-json"])
+def test_every_input_key_written_otherwise_is_said_with_the_written_key_and_why(target):
+    diagnostics: list = []
+    dumps(CHANGED_KEYS, target, diagnostics=diagnostics)
+    said = {d.key: d.message for d in diagnostics if d.code == "keys.changed"}
+    assert all(d.severity == "warning" and "citation" in d.hint for d in diagnostics if d.code == "keys.changed")
+    expected = {
+        "Doe2020Givena": "key 'Doe2020Given' written as 'Doe2020Givena': another record in this output has the "
+                         "key 'Doe2020Given' (letter case aside: BibTeX and biber ignore it)",
+        "doe2020givenb": "key 'doe2020given' written as 'doe2020givenb': another record in this output has the "
+                         "key 'doe2020given' (letter case aside: BibTeX and biber ignore it)",
+        "Doe2020x": "key 'Doe 2020, {x}' written as 'Doe2020x': a key cannot hold ' ', ',', '{', '}'",
+    }
+    if target == "bibtex":  # ASCII output (classic BibTeX's default): the key transliterated
+        expected["Muller2020"] = ("key 'Müller2020' written as 'Muller2020': transliterated: ASCII BibTeX output "
+                                  "(--tex ascii, classic BibTeX's default) has ASCII keys")
+    assert said == expected  # the first 'Doe2020Given', written as given, is not said
+
+
+def test_new_keys_asked_for_are_not_said_as_changed():
+    diagnostics: list = []
+    dumps(CHANGED_KEYS, "bibtex", keep_keys=False, diagnostics=diagnostics)
+    assert not [d for d in diagnostics if d.code == "keys.changed"]
+
+
+def test_ris_writes_its_ids_as_given_so_says_nothing():
+    diagnostics: list = []
+    text = dumps(CHANGED_KEYS, "ris", diagnostics=diagnostics)
+    assert text.count("ID  - Doe2020Given\r\n") == 2 and "ID  - Doe 2020, {x}\r\n" in text
+    assert not [d for d in diagnostics if d.code == "keys.changed"]

@@ -379,6 +379,16 @@ def test_keys_clash_across_blocks_as_in_one_process(tmp_path):
     _same_as_one_process(path, "jats", tmp_path)
 
 
+def test_keys_written_otherwise_are_said_in_blocks_as_in_one_process(tmp_path):
+    path = tmp_path / "ids.json"
+    items = [{"id": "same" if n % 3 else f"bad key {n}", "type": "book", "title": f"T{n}"} for n in range(30)]
+    path.write_text(json.dumps(items), encoding="utf-8")
+    for to in ("csl-json", "bibtex"):
+        _same_as_one_process(path, to, tmp_path)
+    said = _run(path, "bibtex", 2, tmp_path)[1]
+    assert sum('"keys.changed"' in line for line in said) == 29  # all but the first 'same'
+
+
 def test_a_key_pattern_left_unapplied_is_said_once(tmp_path):
     path = tmp_path / "ids.ris"
     path.write_text("".join(f"TY  - JOUR\nID  - id{n}\nTI  - Title {n}\nER  - \n\n" for n in range(20)),

@@ -20,6 +20,7 @@ from ... import targets
 from ...diagnostics import Reporter
 from ...extras import Extra, Kind
 from ...keys import KeyAllocator, ascii_key
+from ...keys import report_change as report_key_change
 from ...model import Date, Name, Record, Syntax, Text, iso_year
 from ...options import Options
 from ...piece import Piece
@@ -188,6 +189,8 @@ def _write(records: Iterable[Record], out: TextIO, report: Reporter, options: Op
     count = piece.before if piece else 0
     for record in records:
         key = keys.key_for(record)
+        if options.keep_keys and key != record.key:
+            report_key_change(report, record, key)
         entry_type, made = _fields(record, key, mode, options, biblatex, report, target)
         fields = []
         parents = False

@@ -35,6 +35,7 @@ from ... import csl, targets
 from ...diagnostics import Reporter
 from ...extras import Extra, Kind
 from ...keys import KeyAllocator
+from ...keys import report_change as report_key_change
 from ...model import Date, Name, Record
 from ...options import Options
 from ...piece import Piece
@@ -73,7 +74,10 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     if not options.ndjson and (piece is None or piece.opens):
         out.write("[")
     for record in records:
-        item = to_item(record, keys.key_for(record), options, report)
+        key = keys.key_for(record)
+        if options.keep_keys and key != record.key:
+            report_key_change(report, record, key)
+        item = to_item(record, key, options, report)
         if options.ndjson:
             out.write(encode_json(item) + "\n")
         else:
