@@ -181,18 +181,17 @@ class Identifiers:
         """The DOI arXiv registers for the arXiv id (10.48550/arXiv.ID), if there is an id."""
         return arxiv_doi(self.arxiv) if self.arxiv else None
 
-    @property
-    def primary_doi(self) -> str | None:
-        """The given DOI when there is one (the journal version), else the arXiv DOI."""
-        return self.doi[0] if self.doi else self.derived_doi
-
-    @property
-    def all_dois(self) -> tuple[str, ...]:
-        """The record's DOIs, then the arXiv DOI when it is not among them."""
+    def written_dois(self, preprint: bool) -> tuple[str, ...]:
+        """The DOIs a writer writes, most important first: the given ones (arXiv's last), and
+        arXiv's DataCite DOI, derived from the id, where the record is the arXiv paper itself
+        (``preprint``). A journal article or a book with an eprint is another work than its
+        preprint, whose DOI is not its own: theirs is written only where the input gave it."""
         derived = self.derived_doi
-        if derived and not any(d.lower() == derived.lower() for d in self.doi):
-            return (*self.doi, derived)
-        return self.doi
+        if derived is None:
+            return self.doi
+        own = tuple(d for d in self.doi if d.lower() != derived.lower())
+        given = next((d for d in self.doi if d.lower() == derived.lower()), None)  # as the input spelt it
+        return (*own, given or derived) if preprint or given else own
 
     @property
     def primary_url(self) -> str | None:
@@ -316,6 +315,38 @@ class Record:
     def evolve(self, **changes: Any) -> Record:
         """A copy with ``changes`` (records are frozen): ``record.evolve(title=Text("New"))``."""
         return replace(self, **changes)
+
+    @property
+    def dois(self) -> tuple[str, ...]:
+        """The DOIs written, most important first (``Identifiers.written_dois``): arXiv's
+        derived DOI only for the arXiv paper itself or where the input gave it."""
+        return self.ids.written_dois(self.is_arxiv_paper) if self.ids.arxiv else self.ids.doi
+
+    @property
+    def is_arxiv_paper(self) -> bool:
+        """The record is the arXiv paper itself, not a work with an eprint: a preprint (CSL
+        "article"), or arXiv named as its publisher or container (Manubot writes arXiv papers
+        as reports, Google Scholar and ADS as journal articles "arXiv preprint arXiv:ID" and
+        "arXiv e-prints"). The text as written: deciding this decodes no TeX."""
+        if self.type == "article":
+            return True
+        for text in (self.publisher, self.container_title.value if self.container_title else None):
+            if text and text.lstrip("{ ")[:5].lower() == "arxiv":
+                return True
+        return False
+
+    @property
+    def primary_doi(self) -> str | None:
+        """The DOI that names the record: the journal's when given, else arXiv's for a preprint."""
+        dois = self.dois
+        return dois[0] if dois else None
+
+    @property
+    def other_dois(self) -> tuple[str, ...]:
+        """The DOIs after the primary one that a reader would not derive again (a format
+        with room for one DOI loses them)."""
+        derived = self.ids.derived_doi if self.is_arxiv_paper else None
+        return tuple(d for d in self.dois[1:] if d != derived)
 
     @property
     def label(self) -> str:

@@ -4,7 +4,8 @@ Readers map fields; the forms of identifiers are decided here, once, so that the
 work read from two formats gives the same record:
 - DOIs bare (no resolver or ``doi:`` prefix), each once (DOIs are case-insensitive);
 - an arXiv id taken from arXiv's DataCite DOI (``10.48550/arXiv.ID``) or abstract page
-  when the reader found none, and that DOI and URL then not stored (the model derives them);
+  when the reader found none; that URL then not stored (the model derives it), nor that DOI
+  for a preprint (the model derives it for a preprint only: ``Record.dois``);
 - ISBNs and ISSNs in their canonical form when valid (``text.ids``), each once;
 - the language as a BCP 47 tag where it is a language's name or ISO 639-2 code ("English",
   "eng": en; ``text.languages.to_language_tag``), else as written.
@@ -39,18 +40,19 @@ def normalise(record: Record) -> Record:
         record = replace(record, language=tag)
     if not (ids.doi or ids.url or ids.isbn or ids.issn):
         return record
-    fixed = normalise_ids(ids)
+    fixed = normalise_ids(ids, preprint=record.is_arxiv_paper)
     return record if fixed is ids else replace(record, ids=fixed)
 
 
-def normalise_ids(ids: Identifiers) -> Identifiers:
+def normalise_ids(ids: Identifiers, preprint: bool = True) -> Identifiers:
     dois = _dois(ids.doi)
     arxiv, version, url = ids.arxiv, ids.arxiv_version, ids.url
     if arxiv is None:
         arxiv, version = arxiv_id_from(dois, url)
     if arxiv is not None:
-        derived = arxiv_doi(arxiv)
-        dois = tuple(d for d in dois if not same_doi(d, derived))
+        if preprint:
+            derived = arxiv_doi(arxiv)
+            dois = tuple(d for d in dois if not same_doi(d, derived))
         if url is not None and _is_abstract_page(url, arxiv, version):
             url = None
     isbn = _each_once(normalize_isbn(v)[0] for v in ids.isbn) if ids.isbn else ids.isbn

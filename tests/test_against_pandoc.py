@@ -384,19 +384,20 @@ def agreement(path: Path) -> tuple[int, int]:
     pairs = {(key, field) for side in (theirs, mine) for key, item in side.items() for field in item
              if field not in ("id", "custom")}
     differing = {(key, field) for _, key, field, _, _, _ in divergences(path)}
+    for side in (theirs, mine):  # a record one tool alone writes: none of its pairs agree
+        differing |= {(key, field) for key, item in side.items() if (key, "(record)") in differing for field in item}
     return len(pairs - differing), len(pairs)
 
 
-# measured on biblatex-examples.bib; issue 12 asks for 0.97 (raise this as mappings are completed)
-# 894 of 940 on 2026-12-05 (biblatex's useprefix=false as a dropping particle, a @periodical's
-# issuetitle as its title, sentence-cased; 890 before; an article's eid now its number: a pair pandoc lacks; 889 of 939
-# on 2026-12-04, before a journal's numbered series; 799 of 937 before CSL's sentence case,
-# maintitle as volume-title and biblatex's short titles; 656 before the BibTeX and CSL-JSON
-# maps). Each difference left is a rule or an entry of pandoc-corpus.json: refconv's arXiv DOI,
-# number, publisher, URL and type for arXiv eprints (17), pandoc's short titles cut at a colon
-# (7), the volume's short title pandoc drops (6), publisher lists (4), csquotes' inner quotes
-# (3), ISBN hyphenation (3), ...
-AGREEMENT_FLOOR = 0.951
+# measured on biblatex-examples.bib; issue 12 asks for 0.97 (raise this as mappings are completed).
+# 890 of 939 on 2026-12-05, counted honestly: the pairs of the two @set records pandoc alone writes
+# (typed "") no longer count as agreeing, and baez/article, a journal article with an eprint, no
+# longer gets arXiv's DOI (894 of 940 before; 656 before the BibTeX and CSL-JSON maps). Each
+# difference left is a rule or an entry of pandoc-corpus.json: refconv's arXiv number, publisher,
+# URL, type and a preprint's DOI for arXiv eprints (16), pandoc's short titles cut at a colon (7),
+# the volume's short title pandoc drops (6), publisher lists (4), csquotes' inner quotes (3), ISBN
+# hyphenation (3), the @set entries (2), ...
+AGREEMENT_FLOOR = 0.947
 
 
 def test_agreement_with_pandoc_on_biblatex_examples_is_at_least_the_floor():

@@ -70,8 +70,8 @@ def test_every_record_has_id_url_date_and_the_doi_where_given(shared_sample):
         assert record.issued is not None and record.issued.day is not None
     by_id = {r.ids.arxiv: r for r in shared_sample}
     assert by_id["2412.12557"].ids.doi == ("10.1016/j.physrep.2024.10.008",)
-    assert by_id["2412.12557"].ids.primary_doi == "10.1016/j.physrep.2024.10.008"
-    assert by_id["2501.04520"].ids.primary_doi == "10.48550/arXiv.2501.04520"
+    assert by_id["2412.12557"].primary_doi == "10.1016/j.physrep.2024.10.008"
+    assert by_id["2501.04520"].primary_doi == "10.48550/arXiv.2501.04520"
     assert by_id["2501.04520"].issued == Date(2025, 1, 8)
 
 
@@ -126,7 +126,7 @@ def test_doi_one_or_several_with_prefixes_stripped():
                "Created: 2007-03-31")
     record = read(record_text(trailer=trailer))[0]
     assert record.ids.doi == ("10.1364/JOSAA.23.002578", "10.1364/JOSAA.32.002407")
-    assert record.ids.all_dois[-1] == "10.48550/arXiv.0704.0033"
+    assert record.dois[-1] == "10.48550/arXiv.0704.0033"
 
 
 @pytest.mark.parametrize(

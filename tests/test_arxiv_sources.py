@@ -195,7 +195,7 @@ def test_abs_new_style_id_several_dois_and_numbered_affiliations():
     (record,) = load("new-style-several-dois-numbered-affiliations.abs")
     assert record.ids.arxiv == "0704.0033" and record.ids.arxiv_version == 2
     assert record.ids.doi == ("10.1364/JOSAA.23.002578", "10.1364/JOSAA.32.002407")
-    assert record.ids.primary_doi == "10.1364/JOSAA.23.002578"
+    assert record.primary_doi == "10.1364/JOSAA.23.002578"
     assert record.issued == Date(2007, 3, 31)
     assert record.title.value == "Convergence of the discrete dipole approximation. I. Theoretical analysis"
     assert record.keywords == ("physics.optics", "physics.comp-ph") and record.ids.arxiv_class == "physics.optics"
@@ -255,7 +255,7 @@ def test_abs_unreadable_date_falls_back_to_the_id_month_and_the_arxiv_doi_is_not
                                                   doi="10.48550/arXiv.0704.0002"), "arxiv-abs")
     (record,) = result
     assert record.issued == Date(2007, 4)
-    assert record.ids.doi == () and record.ids.primary_doi == "10.48550/arXiv.0704.0002"
+    assert record.ids.doi == () and record.primary_doi == "10.48550/arXiv.0704.0002"
     assert {"abs.bad-date", "abs.issued-from-id", "abs.arxiv-doi"} <= set(codes(result))
     assert [d.line for d in result.diagnostics if d.code == "abs.bad-date"] == [5]
 

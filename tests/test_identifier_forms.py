@@ -5,6 +5,7 @@ CSL-JSON compacted ISBNs)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -90,3 +91,51 @@ def test_bibtex_output_keeps_isbn_qualifiers_as_written():
     out = converters.dumps(converters.loads(text, "bibtex").records, "bibtex", diagnostics=diagnostics)
     assert "isbn = {0-486-23929-2 (paperback)}" in out and "issn = {0036-8733 (print), 1946-7087 (online)}" in out
     assert not [d for d in diagnostics if d.code == "write.lost"]
+
+
+# --- arXiv's DOI is the preprint's ------------------------------------------------------------
+
+JOURNAL_WITH_EPRINT = ("@article{baez, author = {Baez, John C.}, title = {Higher-Dimensional Algebra V},"
+                       " journaltitle = {Theory and Applications of Categories}, date = 2004,"
+                       " eprint = {math/0307200v3}, eprinttype = {arxiv}}")
+PREPRINTS = {
+    "@online": "@online{baez, author = {Baez, John C.}, title = {T}, date = 2004, eprint = {math/0307200},"
+               " eprinttype = {arxiv}}",
+    "Google Scholar's @article": "@article{baez, title = {T}, author = {Baez, John C.}, year = 2004,"
+                                " journal = {arXiv preprint math/0307200}, eprint = {math/0307200}, "
+                                "archivePrefix = {arXiv}}",
+    "ADS's @article": "@ARTICLE{baez, title = {T}, author = {Baez, John C.}, year = 2004,"
+                      " journal = {arXiv e-prints}, eprint = {math/0307200}, archivePrefix = {arXiv}}",
+}
+WRITTEN_DOI = {"bibtex": r"doi = \{(.*?)\}", "biblatex": r"doi = \{(.*?)\}", "csl-json": r'"DOI": "(.*?)"',
+               "ris": r"DO  - (.*?)\r", "jats": r'pub-id-type="doi">(.*?)<'}
+
+
+@pytest.mark.parametrize("to", WRITTEN_DOI)
+def test_a_journal_article_with_an_eprint_is_not_given_its_preprints_doi(to):
+    text = converters.dumps(converters.loads(JOURNAL_WITH_EPRINT, "bibtex").records, to)
+    assert re.findall(WRITTEN_DOI[to], text) == []
+    assert "math/0307200" in text  # the eprint still travels
+
+
+@pytest.mark.parametrize("to", WRITTEN_DOI)
+@pytest.mark.parametrize("source", PREPRINTS)
+def test_the_arxiv_paper_itself_gets_arxivs_doi(source, to):
+    text = converters.dumps(converters.loads(PREPRINTS[source], "bibtex").records, to)
+    assert re.findall(WRITTEN_DOI[to], text) == ["10.48550/arXiv.math/0307200"]
+
+
+@pytest.mark.parametrize("to", WRITTEN_DOI)
+def test_arxivs_doi_given_for_a_journal_article_is_kept_after_the_journals(to):
+    given = JOURNAL_WITH_EPRINT.replace("date = 2004,", "date = 2004, doi = {10.48550/arXiv.math/0307200},")
+    diagnostics: list = []
+    text = converters.dumps(converters.loads(given, "bibtex").records, to, diagnostics=diagnostics)
+    assert re.findall(WRITTEN_DOI[to], text) == ["10.48550/arXiv.math/0307200"]
+    both = JOURNAL_WITH_EPRINT.replace("date = 2004,",
+                                       "date = 2004, doi = {10.48550/arXiv.math/0307200 10.1000/tac.12},")
+    diagnostics = []
+    text = converters.dumps(converters.loads(both, "bibtex").records, to, diagnostics=diagnostics)
+    assert re.findall(WRITTEN_DOI[to], text)[0] == "10.1000/tac.12"
+    said = [d.message for d in diagnostics if "10.48550/arXiv.math/0307200" in d.message]
+    kept = text.count("10.48550/arXiv.math/0307200")  # JATS pub-ids, CSL-JSON's custom DOIs
+    assert kept == 1 if to in ("jats", "csl-json") else (kept, len(said)) == (0, 1)  # a one-DOI format says so

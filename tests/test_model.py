@@ -90,12 +90,26 @@ def test_records_are_immutable_and_extras_read_only():
 
 def test_derived_identifiers():
     ids = Identifiers(arxiv="hep-th/9711200", doi=("10.1023/A:1026654312961",))
+    preprint = Record(type="article", ids=ids)
     assert ids.derived_doi == "10.48550/arXiv.hep-th/9711200"
-    assert ids.primary_doi == "10.1023/A:1026654312961"
-    assert ids.all_dois == ("10.1023/A:1026654312961", "10.48550/arXiv.hep-th/9711200")
+    assert preprint.primary_doi == "10.1023/A:1026654312961"
+    assert preprint.dois == ("10.1023/A:1026654312961", "10.48550/arXiv.hep-th/9711200")
+    assert preprint.other_dois == ()  # the arXiv DOI comes back from the id
     assert ids.primary_url == "https://arxiv.org/abs/hep-th/9711200"
     datacite_doi = ("10.48550/ARXIV.2501.04520",)
-    assert Identifiers(arxiv="2501.04520", doi=datacite_doi).all_dois == datacite_doi
+    assert Record(ids=Identifiers(arxiv="2501.04520", doi=datacite_doi)).dois == datacite_doi
+
+
+def test_the_preprints_doi_is_not_a_journal_articles_own():
+    """A journal article with an eprint is another work than its preprint: arXiv's DOI is
+    written for it only where the input gave it."""
+    ids = Identifiers(arxiv="math/0307200")
+    assert Record(type="article", ids=ids).primary_doi == "10.48550/arXiv.math/0307200"
+    assert Record(type="article-journal", ids=ids).dois == ()
+    given = Identifiers(arxiv="math/0307200", doi=("10.48550/arXiv.math/0307200", "10.1000/j.1"))
+    journal = Record(type="article-journal", ids=given)
+    assert journal.dois == ("10.1000/j.1", "10.48550/arXiv.math/0307200")  # the journal's first
+    assert journal.other_dois == ("10.48550/arXiv.math/0307200",)  # a one-DOI format loses it: said
 
 
 def test_the_package_ships_the_record_schema():

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from ...diagnostics import Reporter
 from ...extras import Extra, Kind
-from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
+from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text
 from ...text.biblatex_strings import BIBSTRINGS
 from ...text.ids import (
     ArxivIdError,
@@ -814,8 +814,6 @@ class _Builder:
             self.ids["arxiv_class"] = _verbatim(found[1].text)
         elif subject:
             self.ids["arxiv_class"] = f"{arxiv_id.split('/')[0]}.{subject}"
-        derived_doi = arxiv_doi(arxiv_id).lower()
-        self.ids["doi"] = tuple(d for d in self.ids.get("doi", ()) if d.lower() != derived_doi)
 
     def type_of_eprint(self) -> str | None:
         kind = next((self.fields[n].text for n in ARXIV_TYPE_FIELDS if n in self.fields), None)

@@ -490,9 +490,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             fields.append(("version", _braced(str(ids.arxiv_version))))
         elif ids.arxiv_version and record.extras.get(_VERSION_AS_WRITTEN, "").strip() != str(ids.arxiv_version):
             report.lost(key, "ids.arxiv_version", target, record=record)  # arXiv's own export drops it too
-    if ids.primary_doi:
-        fields.append(("doi", _verbatim(ids.primary_doi, ascii=mode == "ascii")))
-        for extra in ids.doi[1:]:
+    if record.primary_doi:
+        fields.append(("doi", _verbatim(record.primary_doi, ascii=mode == "ascii")))
+        for extra in record.other_dois:
             report.lost(key, "ids.doi", target, record=record, value=extra)
     if ids.primary_url:
         fields.append(("url", _verbatim(ids.primary_url, ascii=mode == "ascii")))

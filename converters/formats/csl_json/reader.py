@@ -67,7 +67,6 @@ from ...model import (
     Record,
     Syntax,
     Text,
-    arxiv_doi,
     arxiv_url,
 )
 from ...normalise import arxiv_id_from
@@ -754,9 +753,7 @@ class _Item:
         dois = self._dois(custom)
         self._arxiv(custom, dois)
         url = self.string("URL")
-        if "arxiv" in self.ids:  # derived by the model: never stored
-            derived = arxiv_doi(self.ids["arxiv"]).lower()
-            dois = [d for d in dois if d.lower() != derived]
+        if "arxiv" in self.ids:  # derived by the model: never stored (arXiv's DOI: see normalise)
             url = None if url == arxiv_url(self.ids["arxiv"]) else url
         if dois:
             self.ids["doi"] = tuple(dict.fromkeys(dois))

@@ -205,10 +205,11 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
             custom["arxiv-primary-class"] = ids.arxiv_class
     elif record.number:
         item["number"] = record.number
-    if ids.primary_doi:
-        item["DOI"] = ids.primary_doi
-    if len(ids.all_dois) > 1:
-        custom["DOIs"] = list(ids.all_dois)
+    dois = record.dois
+    if dois:
+        item["DOI"] = dois[0]
+    if len(dois) > 1:
+        custom["DOIs"] = list(dois)
     if ids.primary_url:
         item["URL"] = ids.primary_url
     if ids.isbn:

@@ -16,7 +16,6 @@ from ...model import (
     Position,
     Record,
     Text,
-    arxiv_doi,
     arxiv_url,
 )
 from ...text.ids import (
@@ -124,9 +123,7 @@ class Draft:
                     except ArxivIdError:
                         continue
                     break
-        if self.arxiv is not None:
-            derived = arxiv_doi(self.arxiv).lower()
-            self.dois = [d for d in self.dois if d.lower() != derived]
+        if self.arxiv is not None:  # (arXiv's DOI: see normalise)
             if self.url and self.url.lower() == arxiv_url(self.arxiv).lower():
                 self.url = None
 

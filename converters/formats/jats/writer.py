@@ -236,7 +236,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
         parts.append(_el("elocation-id", _esc(record.number)))
     if ids.arxiv:
         parts.append(_el("pub-id", _esc(ids.arxiv), pub_id_type="arxiv"))
-    for doi in ids.all_dois:
+    for doi in record.dois:
         parts.append(_el("pub-id", _esc(doi), pub_id_type="doi"))
     if ids.pmid:
         parts.append(_el("pub-id", _esc(ids.pmid), pub_id_type="pmid"))

@@ -32,7 +32,7 @@ from typing import TextIO
 from ...csl import NAME_VARIABLES, VARIABLES
 from ...diagnostics import Reporter, Severity
 from ...extras import Extra
-from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi, arxiv_url
+from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_url
 from ...normalise import arxiv_id_from
 from ...options import Options
 from ...text.ids import (
@@ -616,9 +616,7 @@ class _Builder:
                 self.ids["arxiv"] = arxiv
                 if version:
                     self.ids["arxiv_version"] = version
-        if "arxiv" in self.ids:  # derived by the model: never stored
-            derived = arxiv_doi(self.ids["arxiv"]).lower()
-            dois = [d for d in dois if d.lower() != derived]
+        if "arxiv" in self.ids:  # derived by the model: never stored (arXiv's DOI: see normalise)
             urls = [(u, e) for u, e in urls if u != arxiv_url(self.ids["arxiv"])]
         if dois:
             self.ids["doi"] = tuple(dict.fromkeys(dois))

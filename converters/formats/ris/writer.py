@@ -251,9 +251,9 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
         tags.append(("AB", _text(record.abstract, options)))
     if record.note:
         tags.append(("N1", _text(record.note, options)))
-    if ids.primary_doi:
-        tags.append(("DO", ids.primary_doi))
-        for extra in ids.doi[1:]:
+    if record.primary_doi:
+        tags.append(("DO", record.primary_doi))
+        for extra in record.other_dois:
             report.lost(key, "ids.doi", "RIS", record=record, value=extra)
     if ids.primary_url:
         tags.append(("UR", ids.primary_url))
