@@ -442,3 +442,16 @@ def test_listing_sample_round_trips_through_csl_json():
             assert (getattr(after, name).plain() if text else None) == (text.plain() if text else None)
         for name in ("type", "authors", "authors_etal", "issued", "publisher", "ids", "keywords", "extras", "number"):
             assert getattr(after, name) == getattr(before, name), name
+
+
+def test_an_arxiv_number_is_the_arxiv_id_of_any_item():
+    """A journal article's "number": "arXiv:ID" (our writer's, Zotero's archive id) is its arXiv
+    id, with the version and class our writer puts beside it, whatever its publisher."""
+    item = {"id": "k", "type": "article-journal", "title": "T", "number": "arXiv:2101.00001", "version": "2",
+            "custom": {"arxiv-primary-class": "cs.CL"}}
+    (record,) = converters.loads(json.dumps([item]), "csl-json").records
+    assert (record.ids.arxiv, record.ids.arxiv_version, record.ids.arxiv_class) == ("2101.00001", 2, "cs.CL")
+    assert record.number is None and not record.extras and not record.variables
+    report = {"id": "r", "type": "report", "title": "T", "number": "2101.00001"}  # no prefix: a report number
+    (record,) = converters.loads(json.dumps([report]), "csl-json").records
+    assert record.number == "2101.00001" and record.ids.arxiv is None

@@ -787,7 +787,8 @@ class _Item:
     def _arxiv(self, custom: dict, dois: list[str]) -> None:
         number = self.string("number")
         on_arxiv = (self.fields.get("publisher") or "").strip().casefold() == "arxiv"
-        if number and on_arxiv and self._set_arxiv(number[6:] if number.lower().startswith("arxiv:") else number):
+        prefixed = number is not None and number.lower().startswith("arxiv:")  # an arXiv id whatever the item
+        if number and (on_arxiv or prefixed) and self._set_arxiv(number[6:] if prefixed else number):
             number = None
         if "arxiv" not in self.ids:  # arXiv's DataCite DOI, as the normalisation pass reads it
             arxiv, version = arxiv_id_from(dois)
