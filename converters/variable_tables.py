@@ -49,7 +49,7 @@ def _bibtex(variable: str) -> str:
     for rule in VARIABLE_FIELDS:
         if rule.variable == variable:
             names = " / ".join(f"`{f}`" for f in rule.fields)
-            return names + (f" (BibTeX: `{rule.bibtex}`)" if rule.bibtex else "")
+            return names + (f" (BibTeX: `{rule.written_as}`)" if rule.written_as else "")
     assert variable not in BIBTEX_WRITTEN, f"{variable}: written by the BibTeX writer, but no rule says how"
     return NONE
 

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ...diagnostics import Reporter
 from ...extras import Extra, Kind
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text
+from ...rules import Rule
+from ...rules import read as read_rules
 from ...text.biblatex_strings import BIBSTRINGS
 from ...text.ids import (
     ArxivIdError,
@@ -215,52 +219,192 @@ FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 
 # CSL variable <-> BibTeX/BibLaTeX field, for the record's typed maps (Record.variables,
-# .names, .dates): one table, read here and written by the writer. The reader takes the
-# first present of ``fields`` (the others stay in extras); the writer writes ``fields[0]``
-# (biblatex's name), or ``bibtex`` in classic BibTeX output where that names it otherwise.
-# ``how`` says how the value is read. Each is pandoc's choice (Text.Pandoc.Citeproc.BibTeX)
-# but event-title, which pandoc writes as CSL 1.0.1's "event" (deprecated in 1.0.2 for it).
-@dataclass(frozen=True, slots=True)
-class VariableField:
-    variable: str
-    fields: tuple[str, ...]
-    # "text" (TeX kept), "plain", "list" (biblatex literal list), "names", "date"; "series",
-    # "pubstate", "genre": biblatex's keys in the field read as the words they print (tables below)
-    how: str
-    bibtex: str | None = None  # classic BibTeX's name of the field, where it differs
+# .names, .dates): one table of rules.Rule, applied by the one engine (converters/rules.py) in
+# both directions: read here, written by the writer. The reader takes the first present of a
+# rule's ``fields`` (the others stay in extras); the writer writes ``fields[0]`` (biblatex's
+# name), or ``written_as`` in classic BibTeX output where that names it otherwise. ``how`` is
+# the conversion, its reading and its writing side by side (below). Each rule is pandoc's
+# choice (Text.Pandoc.Citeproc.BibTeX) but event-title, which pandoc writes as CSL 1.0.1's
+# "event" (deprecated in 1.0.2 for it).
+#
+# A conversion reads through the reader's _Builder (the engine's Source) and writes through
+# the writer's sink (writer.VariableSink): the BibTeX escaping, the report and the entry
+# being written are the sink's.
 
 
-VARIABLE_FIELDS: tuple[VariableField, ...] = (
-    VariableField("translator", ("translator",), "names"),
-    VariableField("container-author", ("bookauthor",), "names"),
-    VariableField("title-short", ("shorttitle",), "text"),
+class _Field:
+    """A value of Record.variables (a Text): what every field conversion writes unless it
+    says otherwise, once the field is free (a field the entry has already holds another
+    value: that one is lost, and said)."""
+
+    name = "text"
+    slot = "variables"
+
+    def read(self, entry: _Builder, rule: Rule, field: str, value: Value) -> Any:
+        return Text(value.text, Syntax.BIBTEX)  # TeX kept
+
+    def write(self, out: Any, rule: Rule, field: str, value: Any) -> str | None:
+        return None if out.clash(rule, field, value) else self.written(out, rule, field, value)
+
+    def written(self, out: Any, rule: Rule, field: str, value: Any) -> str | None:
+        return out.text(value, protect=rule.variable in TITLE_LIKE)
+
+
+class _Plain(_Field):
+    name = "plain"
+
+    def read(self, entry: _Builder, rule: Rule, field: str, value: Value) -> Any:
+        return Text(_plain(value.text))
+
+
+class _List(_Field):
+    """biblatex's literal list ("Durham and London", as location): its items joined by "; "."""
+
+    name = "list"
+
+    def read(self, entry: _Builder, rule: Rule, field: str, value: Value) -> Any:
+        return Text("; ".join(list_items(value.text)))
+
+    def written(self, out: Any, rule: Rule, field: str, value: Any) -> str | None:
+        return out.item(value.plain())  # the reader splits it in either dialect
+
+
+class _Pubstate(_Field):
+    """biblatex's pubstate keys, read as the words english.lbx prints; the key written again."""
+
+    name = "pubstate"
+
+    def read(self, entry: _Builder, rule: Rule, field: str, value: Value) -> Any:
+        text = _plain(value.text)
+        return Text(PUBSTATES.get(text.lower(), text))
+
+    def written(self, out: Any, rule: Rule, field: str, value: Any) -> str | None:
+        key = PUBSTATE_KEYS.get(value.plain())
+        return out.braced(key) if key else super().written(out, rule, field, value)
+
+
+class _Series(_Field):
+    """A series title; biblatex's keys ("newseries") and a journal's number (3: "3rd series")
+    read as the words biblatex prints, in BibTeX syntax, so CSL's sentence case gives them the
+    capital biblatex prints; written as the key or the number again."""
+
+    name = "series"
+
+    def read(self, entry: _Builder, rule: Rule, field: str, value: Value) -> Any:
+        words = SERIES_KEYS.get(_plain(value.text).lower())
+        if words is None and entry.entry.type in ISSUE_TYPES and _INTEGER.match(_plain(value.text)):
+            words = journal_series(int(_plain(value.text)))
+        return Text(words if words else value.text, Syntax.BIBTEX)
+
+    def written(self, out: Any, rule: Rule, field: str, value: Any) -> str | None:
+        key = SERIES_KEYS_WRITTEN.get(value.plain().lower())
+        if key:
+            return out.braced(key)
+        if out.entry_type == "article" and (number := JOURNAL_SERIES.match(value.plain())):
+            return out.braced(number[1])  # biblatex prints it as the words again
+        return super().written(out, rule, field, value)
+
+
+class _Genre(_Field):
+    """The `type` field: biblatex's keys (phdthesis, patentus ...) read as the words they
+    print; written as the key in BibLaTeX, not at all where the entry type says it."""
+
+    name = "genre"
+
+    def read(self, entry: _Builder, rule: Rule, field: str, value: Value) -> Any:
+        words = TYPE_KEYS.get(_plain(value.text).lower())
+        return Text(words) if words else Text(value.text, Syntax.BIBTEX)
+
+    def written(self, out: Any, rule: Rule, field: str, value: Any) -> str | None:
+        if value.plain().lower() == ENTRY_GENRES.get(out.entry_type, "").lower():
+            return None  # the entry type says it
+        key = TYPE_KEYS_WRITTEN.get(value.plain().lower())
+        if key and out.biblatex:
+            return out.braced(key)  # biblatex prints it localised
+        return super().written(out, rule, field, value)
+
+
+class _Date(_Field):
+    """A date field: ISO 8601 (and EDTF seasons) as biblatex reads it; Beebe's dates in words
+    are read as dates and written again as the input had them (extras)."""
+
+    name = "date"
+    slot = "dates"
+
+    def read(self, entry: _Builder, rule: Rule, field: str, value: Value) -> Any:
+        return entry.date(field, value, rule.fields)
+
+    def written(self, out: Any, rule: Rule, field: str, value: Any) -> str | None:
+        extras = out.record.extras
+        written = next((alias for alias in rule.fields if Extra("bibtex", alias, Kind.AS_WRITTEN) in extras), None)
+        if written is not None and (value.literal or written == field):
+            return None  # the input's words (meetingdate, onlinedate): written as it had them, with the extras
+        if value.year is not None:
+            return out.braced(out.iso(value))
+        if value.literal:
+            out.report.warning("write.literal-date", f"{rule.variable} '{value.literal}' is not structured; "
+                               "written as it is", key=out.key, record=out.record, field=rule.variable)
+            return out.text(Text(value.literal))
+        return None
+
+
+class _Names:
+    """A name list; "and others" is kept in extras (CSL names have no et al.) and written
+    again. Names are written whatever the entry has (a second name field is said by the
+    writer's extras loop)."""
+
+    name = "names"
+    slot = "names"
+
+    def read(self, entry: _Builder, rule: Rule, field: str, value: Value) -> Any:
+        people, etal = read_names(value.text, lambda message, hint=None: entry.warn(
+            "bibtex.bad-name", message, value, field, hint), entry.useprefix)
+        if etal:  # CSL has no et al.: kept for BibTeX output
+            entry.meta[Extra("bibtex", field, Kind.OTHERS)] = "others"
+        return people if people or etal else None  # (no one and no "others": the field stays for extras)
+
+    def write(self, out: Any, rule: Rule, field: str, value: tuple[Name, ...]) -> str | None:
+        out.names(field, value, Extra("bibtex", field, Kind.OTHERS) in out.record.extras, rule.variable)
+        return None  # (the writer's names() appended the field)
+
+
+TEXT, PLAIN, LIST, NAMES, DATE = _Field(), _Plain(), _List(), _Names(), _Date()
+PUBSTATE, SERIES, GENRE = _Pubstate(), _Series(), _Genre()
+# variables case-protected as the title is
+TITLE_LIKE = frozenset({"title-short", "original-title"})
+
+
+VARIABLE_FIELDS: tuple[Rule, ...] = (
+    Rule("translator", ("translator",), NAMES),
+    Rule("container-author", ("bookauthor",), NAMES),
+    Rule("title-short", ("shorttitle",), TEXT),
     # journalabr: the journal's abbreviation in Beebe's bibliographies (INSPEC records)
-    VariableField("container-title-short", ("shortjournal", "journalabr"), "text"),
-    VariableField("collection-title", ("series",), "series"),
+    Rule("container-title-short", ("shortjournal", "journalabr"), TEXT),
+    Rule("collection-title", ("series",), SERIES),
     # the aliases after biblatex's field: Beebe's names of a proceedings' conference (INSPEC
     # records: conference, meetingaddress, meetingdate; others: conftitle, conflocation, confdate,
     # procloc, procdate), their dates in words ("Aug 29--Sep 2 1977")
-    VariableField("event-title", ("eventtitle", "conference", "meetingname", "conftitle"), "text"),
-    VariableField("event-place", ("venue", "meetingaddress", "conflocation", "procloc"), "plain"),
-    VariableField("event-date", ("eventdate", "meetingdate", "confdate", "procdate", "conferenceyear", "meetingdate2"),
-                  "date"),
-    VariableField("original-title", ("origtitle",), "text"),
-    VariableField("original-publisher", ("origpublisher",), "plain"),
-    VariableField("original-publisher-place", ("origlocation",), "list"),
-    VariableField("original-date", ("origdate",), "date"),
-    VariableField("number-of-pages", ("pagetotal", "pagecount", "numpages"), "plain"),
-    VariableField("number-of-volumes", ("volumes",), "plain"),
+    Rule("event-title", ("eventtitle", "conference", "meetingname", "conftitle"), TEXT),
+    Rule("event-place", ("venue", "meetingaddress", "conflocation", "procloc"), PLAIN),
+    Rule("event-date", ("eventdate", "meetingdate", "confdate", "procdate", "conferenceyear", "meetingdate2"),
+         DATE),
+    Rule("original-title", ("origtitle",), TEXT),
+    Rule("original-publisher", ("origpublisher",), PLAIN),
+    Rule("original-publisher-place", ("origlocation",), LIST),
+    Rule("original-date", ("origdate",), DATE),
+    Rule("number-of-pages", ("pagetotal", "pagecount", "numpages"), PLAIN),
+    Rule("number-of-volumes", ("volumes",), PLAIN),
     # biblatex's part of a volume ("7.2" in pandoc, which joins it to the volume)
-    VariableField("part", ("part",), "plain"),
-    VariableField("chapter-number", ("chapter",), "plain"),
-    VariableField("version", ("version",), "plain"),
-    VariableField("annote", ("annotation", "annote"), "text", bibtex="annote"),
+    Rule("part", ("part",), PLAIN),
+    Rule("chapter-number", ("chapter",), PLAIN),
+    Rule("version", ("version",), PLAIN),
+    Rule("annote", ("annotation", "annote"), TEXT, written_as="annote"),
     # lccn: Beebe's bibliographies' Library of Congress call number (Zotero's importer reads it so)
-    VariableField("call-number", ("library", "lccn"), "plain"),
-    VariableField("status", ("pubstate",), "pubstate"),
+    Rule("call-number", ("library", "lccn"), PLAIN),
+    Rule("status", ("pubstate",), PUBSTATE),
     # Beebe's day a journal put the article online (biblatex has no field: read and written so)
-    VariableField("available-date", ("onlinedate",), "date"),
-    VariableField("genre", ("type",), "genre"),
+    Rule("available-date", ("onlinedate",), DATE),
+    Rule("genre", ("type",), GENRE),
 )
 
 # biblatex's localisation keys for the `type` field and the words english.lbx prints for
@@ -292,6 +436,10 @@ _LEGACY_PARTS = {prefix: frozenset(prefix + part for part in ("year", "month", "
 # biblatex's pubstate keys and the words english.lbx prints for them (pandoc resolves
 # them so); the writer writes the key again for the words.
 PUBSTATES = {key: BIBSTRINGS[key] for key in "inpreparation submitted forthcoming inpress prepublished".split()}
+# the words back to the keys, for the writer
+PUBSTATE_KEYS = {words: key for key, words in PUBSTATES.items()}
+TYPE_KEYS_WRITTEN = {words.lower(): key for key, words in TYPE_KEYS.items()}
+SERIES_KEYS_WRITTEN = {words.lower(): key for key, words in SERIES_KEYS.items()}
 
 # Entry types whose `number` is the number in a series (CSL collection-number), as pandoc
 # reads them; @conference is BibTeX's alias of @inproceedings (pandoc does not know it).
@@ -349,6 +497,7 @@ class _Builder:
         self.names: dict[str, tuple[Name, ...]] = {}
         self.dates: dict[str, Date] = {}
         self.useprefix = entry_useprefix(fields.get("options")) if "options" in fields else None
+        self.present: AbstractSet[str] = frozenset()  # the entry's fields some VARIABLE_FIELDS rule reads
 
     # -- helpers
     def take(self, *names: str) -> tuple[str, Value] | None:
@@ -371,6 +520,29 @@ class _Builder:
             message += f" (inherited from '{value.inherited_from}')"
         self.report.warning(code, message, line=value.line if value else self.entry.line,
                             column=value.column if value else None, key=self.entry.key, hint=hint, field=field)
+
+    # -- the engine's source (rules.Source) for VARIABLE_FIELDS
+    @property
+    def kind(self) -> str:
+        return self.entry.type
+
+    def take_for(self, rule: Rule) -> tuple[str, Value] | None:
+        if self.present.isdisjoint(rule.fields):
+            return None
+        return self.take(*(name for name in rule.fields if name not in self.used))
+
+    def give_back(self, field: str) -> None:
+        self.used.discard(field)
+
+    def put(self, rule: Rule, value: Any) -> None:
+        slot = rule.how.slot
+        if slot == "names":
+            if value:  # (no names, only "and others": nothing to put)
+                self.names[rule.variable] = value
+        elif slot == "dates":
+            self.dates[rule.variable] = value
+        else:
+            self.variables[rule.variable] = value
 
     # -- the mapping
     def build(self) -> Record:
@@ -680,45 +852,11 @@ class _Builder:
             self.meta[Extra("bibtex", field, Kind.AS_WRITTEN)] = found[1].text
 
     def typed_variables(self) -> None:
-        """The fields of VARIABLE_FIELDS into the record's typed maps (after identifiers(),
-        which may have read `version` as an arXiv version)."""
-        present = self.fields.keys() & _VARIABLE_FIELD_NAMES  # (most entries have none: no rule is tried)
-        for rule in VARIABLE_FIELDS if present else ():
-            found = None if present.isdisjoint(rule.fields) else self.take(
-                *(name for name in rule.fields if name not in self.used))
-            if not found:
-                continue
-            name, value = found
-            if rule.how == "names":
-                people, etal = read_names(value.text, lambda message, hint=None, value=value, name=name: self.warn(
-                    "bibtex.bad-name", message, value, name, hint), self.useprefix)
-                if people:
-                    self.names[rule.variable] = people
-                if etal:  # CSL has no et al.: kept for BibTeX output
-                    self.meta[Extra("bibtex", name, Kind.OTHERS)] = "others"
-                if not people and not etal:
-                    self.used.discard(name)
-            elif rule.how == "date":
-                self.dates[rule.variable] = self.date(name, value, rule.fields)
-            elif rule.how == "text":
-                self.variables[rule.variable] = Text(value.text, Syntax.BIBTEX)
-            elif rule.how == "list":  # "Durham and London", as location
-                self.variables[rule.variable] = Text("; ".join(list_items(value.text)))
-            elif rule.how == "pubstate":
-                text = _plain(value.text)
-                self.variables[rule.variable] = Text(PUBSTATES.get(text.lower(), text))
-            elif rule.how == "series":
-                # a key's words ("new series") are a series title as biblatex prints it: BibTeX
-                # syntax, so CSL's sentence case gives them the capital biblatex prints
-                words = SERIES_KEYS.get(_plain(value.text).lower())
-                if words is None and self.entry.type in ISSUE_TYPES and _INTEGER.match(_plain(value.text)):
-                    words = journal_series(int(_plain(value.text)))  # biblatex prints 3 as "3rd series"
-                self.variables[rule.variable] = Text(words if words else value.text, Syntax.BIBTEX)
-            elif rule.how == "genre":
-                words = TYPE_KEYS.get(_plain(value.text).lower())
-                self.variables[rule.variable] = Text(words) if words else Text(value.text, Syntax.BIBTEX)
-            else:
-                self.variables[rule.variable] = Text(_plain(value.text))
+        """The fields of VARIABLE_FIELDS into the record's typed maps, by the one engine
+        (after identifiers(), which may have read `version` as an arXiv version)."""
+        self.present = self.fields.keys() & _VARIABLE_FIELD_NAMES
+        if self.present:  # (most entries have none: no rule is tried)
+            read_rules(VARIABLE_FIELDS, self)
         if "genre" not in self.variables and self.entry.type in ENTRY_GENRES:
             self.variables["genre"] = Text(ENTRY_GENRES[self.entry.type])
         for variable, prefix in LEGACY_DATES.items():

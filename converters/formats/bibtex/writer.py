@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import accumulate
-from typing import TextIO
+from typing import Any, TextIO
 
 from ... import targets
 from ...diagnostics import Reporter
@@ -24,6 +24,8 @@ from ...keys import report_change as report_key_change
 from ...model import Date, Name, Record, Syntax, Text, iso_year
 from ...options import Options
 from ...piece import Piece
+from ...rules import Rule
+from ...rules import write as write_rules
 from ...text import tex
 from ...text.ids import normalize_isbn, normalize_issn
 from ...text.markup import to_tex
@@ -41,16 +43,11 @@ from .mapping import (
     ENTRY_GENRES,
     ENTRY_TYPES_WRITTEN,
     ISSUE_TYPES,
-    JOURNAL_SERIES,
     MAIN_TITLE_PARTS,
     PATENT_LOCATION_KEYS,
-    PUBSTATES,
-    SERIES_KEYS,
     SERIES_NUMBER_TYPES,
     TITLE_PARTS,
-    TYPE_KEYS,
     VARIABLE_FIELDS,
-    VariableField,
     entry_csl_type,
     list_items,
 )
@@ -126,14 +123,10 @@ _PAGE_RANGE = re.compile(r"^\s*(\w+)\s*[-–—]+\s*(\w+)\s*$")
 # volume-title-short where it has a field, the shorttitle of a volume that is not a chapter's book
 WRITTEN_VARIABLES: frozenset[str] = frozenset({rule.variable for rule in VARIABLE_FIELDS} | {
     "collection-number", "volume-title", "volume-title-short"} | set(EDITOR_TYPES.values()))
-_PUBSTATE_KEYS = {words: key for key, words in PUBSTATES.items()}
-_TYPE_KEYS = {words.lower(): key for key, words in TYPE_KEYS.items()}
 _GENRE_ENTRY_TYPES = {genre.lower(): entry_type for entry_type, genre in ENTRY_GENRES.items()}
 _PATENT_VARIABLES = WRITTEN_VARIABLES | {"jurisdiction"}
 _COUNTRY_KEYS = {words.lower(): key for key, words in reversed(COUNTRY_KEYS.items())}  # EU: countryeu
-_SERIES_KEYS = {words.lower(): key for key, words in SERIES_KEYS.items()}
 _EDITOR_TYPE_KEYS = {role: kind for kind, role in EDITOR_TYPES.items()}
-_TITLE_LIKE = frozenset({"title-short", "original-title"})  # case protected as the title is
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None,
@@ -607,60 +600,60 @@ def _jurisdiction(record: Record, value: Text, mode: str, missing: CharSink) -> 
 def _variable_fields(record: Record, fields: list[tuple[str, str]], biblatex: bool, report: Reporter, key: str,
                      target: str, text: Callable[..., str], item: Callable[[str], str],
                      names: Callable[..., None], entry_type: str) -> None:
-    """The record's typed maps, as the reader's table (VARIABLE_FIELDS) names their fields.
+    """The record's typed maps, by the reader's table (VARIABLE_FIELDS) and the one engine.
     A field the entry already has (an arXiv version as `version`) is not written twice."""
     if not (record.variables or record.names or record.dates):
         return
-    taken = {name.lower() for name, _ in fields}
-    for rule in VARIABLE_FIELDS:  # (an input field these shadow, annote beside annotation, is reported
-        # by the extras loop, as every field written twice is)
-        name = rule.bibtex if rule.bibtex and not biblatex else rule.fields[0]
-        _variable_field(record, fields, biblatex, report, key, target, text, item, names, entry_type, rule, name,
-                        taken)
+    # (an input field these shadow, annote beside annotation, is reported by the extras loop,
+    # as every field written twice is)
+    write_rules(VARIABLE_FIELDS, VariableSink(record, fields, biblatex, report, key, target, text, item, names,
+                                              entry_type))
 
 
-def _variable_field(record: Record, fields: list[tuple[str, str]], biblatex: bool, report: Reporter, key: str,
-                    target: str, text: Callable[..., str], item: Callable[[str], str], names: Callable[..., None],
-                    entry_type: str, rule: VariableField, name: str, taken: set[str]) -> None:
-    """One variable of the maps as the field ``name``, unless ``taken`` has it already."""
-    if rule.how == "names":
-        people = record.names.get(rule.variable)
-        if people:
-            names(name, people, Extra("bibtex", name, Kind.OTHERS) in record.extras, rule.variable)
-        return
-    value: Text | Date | None = (record.dates if rule.how == "date" else record.variables).get(rule.variable)
-    if value is None:
-        return
-    if name in taken:
-        # the entry's field of that name holds another value
-        report.lost(key, rule.variable, target, record=record,
-                    value=_iso(value) if isinstance(value, Date) else value.plain())
-        return
-    if isinstance(value, Date):
-        written = next((alias for alias in rule.fields if Extra("bibtex", alias, Kind.AS_WRITTEN) in record.extras),
-                       None)
-        if written is not None and (value.literal or written == name):
-            return  # the input's words (meetingdate, onlinedate): written as it had them, with the extras
-        if value.year is not None:
-            fields.append((name, _braced(_iso(value))))
-        elif value.literal:
-            report.warning("write.literal-date", f"{rule.variable} '{value.literal}' is not structured; "
-                           "written as it is", key=key, record=record, field=rule.variable)
-            fields.append((name, text(Text(value.literal))))
-    elif rule.how == "pubstate" and value.plain() in _PUBSTATE_KEYS:
-        fields.append((name, _braced(_PUBSTATE_KEYS[value.plain()])))
-    elif rule.how == "series" and value.plain().lower() in _SERIES_KEYS:
-        fields.append((name, _braced(_SERIES_KEYS[value.plain().lower()])))
-    elif rule.how == "series" and entry_type == "article" and (number := JOURNAL_SERIES.match(value.plain())):
-        fields.append((name, _braced(number[1])))  # biblatex prints it as the words again
-    elif rule.how == "genre" and value.plain().lower() == ENTRY_GENRES.get(entry_type, "").lower():
-        return  # the entry type says it
-    elif rule.how == "genre" and biblatex and value.plain().lower() in _TYPE_KEYS:
-        fields.append((name, _braced(_TYPE_KEYS[value.plain().lower()])))  # biblatex prints it localised
-    elif rule.how == "list":  # the reader splits it in either dialect
-        fields.append((name, item(value.plain())))
-    else:
-        fields.append((name, text(value, protect=rule.variable in _TITLE_LIKE)))
+class VariableSink:
+    """The writer's side of VARIABLE_FIELDS (rules.Sink): where a rule's conversion writes,
+    and the BibTeX it writes with."""
+
+    def __init__(self, record: Record, fields: list[tuple[str, str]], biblatex: bool, report: Reporter, key: str,
+                 target: str, text: Callable[..., str], item: Callable[[str], str], names: Callable[..., None],
+                 entry_type: str):
+        self.record = record
+        self.fields = fields
+        self.biblatex = biblatex
+        self.report = report
+        self.key = key
+        self.target = target
+        self.text = text
+        self.item = item
+        self.names = names
+        self.entry_type = entry_type
+        self.kind = entry_type
+        self.taken = {name.lower() for name, _ in fields}  # the fields written before the rules'
+
+    def value(self, rule: Rule) -> Any:
+        return getattr(self.record, rule.how.slot).get(rule.variable)
+
+    def field(self, rule: Rule) -> str:
+        return rule.written_as if rule.written_as and not self.biblatex else rule.fields[0]
+
+    def emit(self, field: str, written: str) -> None:
+        self.fields.append((field, written))
+
+    def clash(self, rule: Rule, field: str, value: Text | Date) -> bool:
+        """The entry has the field already, holding another value: this one is lost, and said."""
+        if field not in self.taken:
+            return False
+        self.report.lost(self.key, rule.variable, self.target, record=self.record,
+                         value=_iso(value) if isinstance(value, Date) else value.plain())
+        return True
+
+    @staticmethod
+    def braced(value: str) -> str:
+        return _braced(value)
+
+    @staticmethod
+    def iso(date: Date) -> str:
+        return _iso(date)
 
 
 class _Missing:
@@ -699,7 +692,7 @@ _RECORD_FIELD = {
     "edition": "edition", "isbn": "ids.isbn", "issn": "ids.issn", "pmid": "ids.pmid", "pmcid": "ids.pmcid",
     "abstract": "abstract", "keywords": "keywords", "language": "language", "langid": "language",
     "note": "note", "key": "key",
-    **{name: rule.variable for rule in VARIABLE_FIELDS for name in (*rule.fields, rule.bibtex) if name},
+    **{name: rule.variable for rule in VARIABLE_FIELDS for name in (*rule.fields, rule.written_as) if name},
 }
 
 

@@ -27,14 +27,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TextIO
+from typing import Any, TextIO
 
-from ...csl import NAME_VARIABLES, VARIABLES
 from ...diagnostics import Reporter, Severity
 from ...extras import Extra
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_url
 from ...normalise import arxiv_id_from
 from ...options import Options
+from ...rules import Rule
+from ...rules import read as read_rules
 from ...text.ids import (
     ArxivIdError,
     is_doi,
@@ -66,9 +67,8 @@ from .tables import (
     RIS_TYPE_NAMES,
     RIS_TYPES,
     TEXT_SLOTS,
-    VARIABLE_TAGS,
+    rules_for,
     tags_for,
-    tags_of,
     variable_for,
 )
 
@@ -470,44 +470,48 @@ class _Builder:
         self.fields.update(authors=authors, authors_etal=etal, editors=editors, editors_etal=editors_etal)
 
     def _name_variables(self, ty_code: str) -> None:
-        """Tags that hold a name variable for this type (A3 series editors, A4 translators):
-        taken before the editors slot, which reads A2 only where A2 is not a series editor."""
-        for tag in VARIABLE_TAGS:
-            variable = variable_for(tag, ty_code)
-            if tag not in self.tags or not (variable == "editor" or variable in NAME_VARIABLES):
-                continue
-            entries = self.take(tag)
-            if variable == "editor":
-                self.more_editors += entries
-                continue
-            for entry in entries:
-                if _ETAL.match(entry.value):  # the maps have no "et al." flag: the line stays as it is
-                    self.keep(entry)
-            names, _ = self._name_list([e for e in entries if not _ETAL.match(e.value)])
-            if names:
-                self.names[variable] = self.names.get(variable, ()) + names
+        """Tags that hold a name variable for this type (A3 series editors, A4 translators),
+        by the one engine: taken before the editors slot, which reads A2 only where A2 is not
+        a series editor."""
+        read_rules(rules_for(ty_code)[0], self)
 
     def _text_variables(self, ty_code: str) -> None:
-        """Tags that hold a text variable for this type (T3, ST, J2/JA, NV, SE, ...): the first
-        value by the table's precedence; differing others stay in extras."""
-        done: set[str] = set()
-        for tag in VARIABLE_TAGS:
-            variable = variable_for(tag, ty_code)
-            if variable is None or variable in done or variable not in VARIABLES:
-                continue
-            done.add(variable)
-            entries = self.take(*tags_of(variable, ty_code))
-            if variable == "genre":  # EndNote writes the DOI in M3: not a type of work (read as the DOI if no DO)
-                for entry in entries:
-                    if is_doi(strip_doi(entry.value)):
-                        self.keep(entry)
-                entries = [e for e in entries if not is_doi(strip_doi(e.value))]
-            chosen = self.choose(entries)
-            if chosen:
-                self.variables[variable] = Text(chosen.value, Syntax.PLAIN)
+        """Tags that hold a text variable for this type (T3, ST, J2/JA, NV, SE, ...), by the one
+        engine: the first value by the table's precedence; differing others stay in extras."""
+        read_rules(rules_for(ty_code)[1], self)
         short = self.variables.get("container-title-short")
         if short is not None and "container_title" not in self.fields:  # JA alone (Nature): Zotero does the same
             self.fields["container_title"] = short
+
+    # -- the engine's source (rules.Source) for VARIABLE_TAGS: every value of a rule's tags
+    @property
+    def kind(self) -> str:
+        return self.ty.value
+
+    def take_for(self, rule: Rule) -> tuple[str, list[_Entry]] | None:
+        entries = self.take(*rule.fields)
+        return (rule.fields[0], entries) if entries else None
+
+    def give_back(self, field: str) -> None:
+        """(Nothing goes back: a value not chosen is in extras already.)"""
+
+    def put(self, rule: Rule, value: Any) -> None:
+        slot = rule.how.slot
+        if slot == "names":
+            if value:
+                self.names[rule.variable] = self.names.get(rule.variable, ()) + value
+        elif slot == "editors":
+            self.more_editors += value
+        else:
+            self.variables[rule.variable] = value
+
+    def names_in(self, entries: list[_Entry]) -> tuple[Name, ...]:
+        """The names of a name variable's lines; an "et al." line stays as it is in extras (the
+        maps have no et al. flag)."""
+        for entry in entries:
+            if _ETAL.match(entry.value):
+                self.keep(entry)
+        return self._name_list([e for e in entries if not _ETAL.match(e.value)])[0]
 
     def _name_list(self, entries: list[_Entry]) -> tuple[tuple[Name, ...], bool]:
         names: list[Name] = []

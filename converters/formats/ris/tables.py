@@ -11,6 +11,12 @@ KEPT_TAGS (tests/test_ris_variables.py).
 from __future__ import annotations
 
 import functools
+from typing import Any
+
+from ...csl import NAME_VARIABLES, VARIABLES
+from ...model import Syntax, Text
+from ...rules import Rule
+from ...text.ids import is_doi, strip_doi
 
 # CSL type -> RIS TY, used by the writer. "article" (preprint) is decided by
 # Options.ris_type (--ris-type).
@@ -288,6 +294,91 @@ def tags_of(variable: str, ty: str) -> tuple[str, ...]:
 def variables_for(ty: str) -> frozenset[str]:
     """The map variables a record of RIS type ``ty`` carries in RIS."""
     return frozenset(v for tag in VARIABLE_TAGS if (v := variable_for(tag, ty)) and v != "editor")
+
+
+# --- the conversions, and VARIABLE_TAGS as the engine's rules -------------------------------
+# The reader and the writer both apply VARIABLE_TAGS through the one engine (converters/rules.py):
+# rules_for(TY) compiles it into a rule per variable, its tags in precedence order (read: every
+# value of them; written: under the first). A conversion reads through the record being built
+# (the reader's: its choose, keep and names_in) and writes through the writer's sink (its name
+# and text); reading and writing stand side by side here.
+
+
+class _Text:
+    """A text variable: the first value by the table's precedence; differing others stay in
+    extras. Written as one line."""
+
+    name = "text"
+    slot = "variables"
+
+    def read(self, source: Any, rule: Rule, tag: str, entries: list) -> Any:
+        chosen = source.choose(entries)
+        return Text(chosen.value, Syntax.PLAIN) if chosen else None
+
+    def write(self, sink: Any, rule: Rule, tag: str, value: Text) -> list[str]:
+        return [sink.text(value)]
+
+
+class _Genre(_Text):
+    """M3, the type of work: EndNote writes the DOI there, which is no type of work: kept in
+    extras (and read as the DOI where there is no DO)."""
+
+    def read(self, source: Any, rule: Rule, tag: str, entries: list) -> Any:
+        for entry in entries:
+            if is_doi(strip_doi(entry.value)):
+                source.keep(entry)
+        return super().read(source, rule, tag, [e for e in entries if not is_doi(strip_doi(e.value))])
+
+
+class _Names:
+    """A name variable: a name a line ("et al." lines stay in extras: the maps have no et al.)."""
+
+    name = "names"
+    slot = "names"
+
+    def read(self, source: Any, rule: Rule, tag: str, entries: list) -> Any:
+        return source.names_in(entries)
+
+    def write(self, sink: Any, rule: Rule, tag: str, value: tuple) -> list[str]:
+        return [sink.name(person) for person in value]
+
+
+class _Editors:
+    """Tags that hold editors for some types (a book's A3): read into the record's editors
+    with ED's; written as ED by the editors' own code."""
+
+    name = "editors"
+    slot = "editors"
+
+    def read(self, source: Any, rule: Rule, tag: str, entries: list) -> Any:
+        return entries
+
+    def write(self, sink: Any, rule: Rule, tag: str, value: Any) -> None:
+        return None
+
+
+TEXT, GENRE, NAMES, EDITORS = _Text(), _Genre(), _Names(), _Editors()
+
+
+@functools.cache
+def rules_for(ty: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    """VARIABLE_TAGS as the engine's rules for RIS type ``ty``: (the name rules, the text rules),
+    in the order of each variable's first tag."""
+    names: list[Rule] = []
+    texts: list[Rule] = []
+    done: set[str] = set()
+    for tag in VARIABLE_TAGS:
+        variable = variable_for(tag, ty)
+        if variable is None or variable in done:
+            continue
+        done.add(variable)
+        if variable == "editor":
+            names.append(Rule(variable, tags_of(variable, ty), EDITORS))
+        elif variable in NAME_VARIABLES:
+            names.append(Rule(variable, tags_of(variable, ty), NAMES))
+        elif variable in VARIABLES:
+            texts.append(Rule(variable, tags_of(variable, ty), GENRE if variable == "genre" else TEXT))
+    return tuple(names), tuple(texts)
 
 
 # Every variable some RIS type carries (the writer reports the others, and these where the

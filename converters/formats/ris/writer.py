@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TextIO
+from typing import Any, TextIO
 
 from ...diagnostics import Reporter
 from ...extras import Extra, Kind
@@ -27,6 +27,8 @@ from ...keys import KeyAllocator
 from ...model import Date, Name, Record, Text, iso_year
 from ...options import Options
 from ...piece import Piece
+from ...rules import Rule
+from ...rules import write as write_rules
 from ...text.markup import to_plain
 from ...text.months import SEASON_NAMES
 from ...titles import VOLUME_VARIABLES, as_one_volume
@@ -38,7 +40,7 @@ from .tables import (
     MAP_VARIABLES,
     REPEATABLE_TAGS,
     RIS_TYPES,
-    VARIABLE_TAGS,
+    rules_for,
     variable_for,
     variables_for,
 )
@@ -159,19 +161,32 @@ def _season_only(date: Date) -> bool:
     return date.season is not None and date.month is None and date.day is None
 
 
-def _variable_tags(record: Record, ty: str) -> list[tuple[str, str]]:
-    """(tag, variable) for each map variable the record has and its RIS type holds: the first
-    tag, in the table's order, that the reader takes back into that variable."""
-    if not (record.variables or record.names):
-        return []
-    out: list[tuple[str, str]] = []
-    done: set[str] = set()
-    for tag in VARIABLE_TAGS:
-        variable = variable_for(tag, ty)
-        if variable and variable not in done and (variable in record.variables or variable in record.names):
-            done.add(variable)
-            out.append((tag, variable))
-    return out
+class _VariableSink:
+    """The writer's side of VARIABLE_TAGS (rules.Sink): the rule's first tag, a line a value."""
+
+    def __init__(self, record: Record, ty: str, tags: list[tuple[str, str]], options: Options):
+        self.record = record
+        self.kind = ty
+        self.tags = tags
+        self.options = options
+
+    def value(self, rule: Rule) -> Any:
+        slot = rule.how.slot
+        if slot == "names":
+            return self.record.names.get(rule.variable)
+        return self.record.variables.get(rule.variable) if slot == "variables" else None  # (editors: ED)
+
+    def field(self, rule: Rule) -> str:
+        return rule.fields[0]
+
+    def emit(self, field: str, written: list[str]) -> None:
+        self.tags.extend((field, line) for line in written)
+
+    def name(self, person: Name) -> str:
+        return _name(person)
+
+    def text(self, value: Text) -> str:
+        return _text(value, self.options)
 
 
 def _report_uncarried(record: Record, key: str, report: Reporter) -> None:
@@ -194,7 +209,8 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     # (an event title without proceedings has no tag: a lone T2 reads back as the proceedings)
     conference = ty.upper() in CONFERENCE_TYPES and "event-title" in record.variables and bool(record.container_title)
     report_unwritten(report, record, key, "RIS", variables_for(ty.upper()) | ({"event-title"} if conference else set()))
-    variable_tags = _variable_tags(record, ty.upper())
+    name_rules, text_rules = rules_for(ty.upper())
+    maps = bool(record.variables or record.names)
     tags: list[tuple[str, str]] = [("TY", ty)]
     if record.key and options.keep_keys:
         tags.append(("ID", record.key))  # as given: RIS ids need not be unique or key-safe
@@ -204,8 +220,8 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     if record.authors_etal:
         report.lost(key, "authors_etal", "RIS", record=record)
     tags.extend(("ED", _name(n)) for n in record.editors)
-    tags.extend((tag, _name(n)) for tag, variable in variable_tags if variable in record.names
-                for n in record.names[variable])
+    if maps:
+        write_rules(name_rules, _VariableSink(record, ty, tags, options))
     _report_split_literals(record, key, report)
     _report_uncarried(record, key, report)
     if record.issued:
@@ -278,8 +294,8 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
         else:
             tags.append(("AN", ids.pmid))
             report.lost(key, "ids.pmid", "RIS", "AN (reads back as an accession number)", record=record)
-    tags.extend((tag, _text(record.variables[variable], options)) for tag, variable in variable_tags
-                if variable in record.variables)
+    if maps:
+        write_rules(text_rules, _VariableSink(record, ty, tags, options))
     written = {tag for tag, _ in tags}
     for extra_key, value in record.extras.items():
         if extra_key == _TY:
