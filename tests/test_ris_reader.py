@@ -719,3 +719,20 @@ def test_ris_corpus_round_trips_through_our_writer_and_nothing_is_dropped_silent
                 assert kept or (written_key, str(key)) in reported, (path, key)
         # a second pass changes nothing
         assert read(converters.dumps(again.records, "ris")).records == again.records, path
+
+
+@pytest.mark.parametrize("line", ["AU  Doe, Jane", "AU -Doe, Jane", "AU- Doe, Jane", "au  - Doe, Jane"])
+def test_a_line_meant_as_a_tag_line_is_read_as_a_continuation_and_said(line):
+    result = converters.loads(f"TY  - JOUR\nTI  - A title\n{line}\nPY  - 2001\nER  - \n", "ris")
+    (record,), diagnostics = result.records, result.diagnostics
+    assert record.title.value == f"A title {line}" and not record.authors  # read as RIS reads it
+    (said,) = [d for d in diagnostics if d.code == "ris.tag-like-line"]
+    assert (said.severity, said.line, said.field) == (Severity.WARNING, 3, "TI")
+    assert "(AU)" in said.message and "continuation of TI" in said.message
+
+
+@pytest.mark.parametrize("line", ["wrapped words of the title", "AN-1 is a method", "DOI-based search",
+                                  "XY  not a tag we know"])
+def test_a_continuation_that_only_starts_like_a_tag_is_not_said(line):
+    diagnostics = converters.loads(f"TY  - JOUR\nAB  - An abstract\n{line}\nER  - \n", "ris").diagnostics
+    assert not [d for d in diagnostics if d.code == "ris.tag-like-line"]

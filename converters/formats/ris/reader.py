@@ -61,6 +61,7 @@ from .tables import (
     CONFERENCE_TYPES,
     DEFAULT_RIS_TYPE,
     DOI_FALLBACK_TAGS,
+    KNOWN_TAGS,
     MULTILINE_TAGS,
     PREPRINT_TYS,
     RIS_TO_CSL,
@@ -74,6 +75,11 @@ from .tables import (
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9])[ \t]{1,2}-(?:[ \t]|$)")  # the value is the rest of the line
+_WARNINGS = frozenset({"ris.control-char", "ris.tag-like-line"})  # (the other cleanings are info)
+# a line a person meant as a tag line: a known tag, then two spaces or a hyphen beside a space, or
+# in lower case with the hyphen ("AU  Doe", "AU -Doe", "AU- Doe", "au  - Doe"): read as a
+# continuation, and said ("AN-1" in a wrapped abstract is not)
+_TAG_LIKE = re.compile(r"([A-Z][A-Z0-9])(?:[ \t]{2,}(?=[^\s-])|[ \t]+-|-[ \t])|([a-z][a-z0-9])[ \t]+-[ \t]")
 # Formats that look tagged but are not RIS: said once, instead of an error per line.
 _OTHER_FORMATS = (
     (re.compile(r"PMID- "), "MEDLINE/PubMed (.nbib)"),
@@ -228,6 +234,12 @@ class _Reader:
         if last.tag == "TY":
             current.stray.append((number, line.strip()))
             return
+        looks = _TAG_LIKE.match(line)
+        if looks is not None and (looks[1] or looks[2]).upper() in KNOWN_TAGS:
+            current.cleaned.append(("ris.tag-like-line", last.tag, number, 1,
+                                    f"'{line.strip()[:60]}' looks like a tag line ({(looks[1] or looks[2]).upper()}) "
+                                    "but is not one (a tag line is the tag in capitals, two spaces, '- ' and the "
+                                    f"value); read as a continuation of {last.tag}"))
         text = _fold(line.strip(), last.tag)
         if not last.value:
             last.value = text
@@ -373,7 +385,7 @@ class _Builder:
 
     def build(self) -> Record:
         for code, tag, line, column, text in self.pending.cleaned:
-            self.report.add(Severity.WARNING if code == "ris.control-char" else Severity.INFO, code, text,
+            self.report.add(Severity.WARNING if code in _WARNINGS else Severity.INFO, code, text,
                             line=line, column=column, key=self.key, field=tag)
         self._stray()
         ty_code, csl_type = self._type()

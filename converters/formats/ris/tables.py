@@ -408,3 +408,6 @@ KEPT_TAGS: dict[str, str] = {
     "TT": "translated title: CSL has no variable for it",
     "UK": "rispy's bucket for unknown tags, not a tag",
 }
+
+# every tag refconv knows: a line that looks like one of these without being a tag line is said
+KNOWN_TAGS = frozenset(TAG_SLOTS) | frozenset(VARIABLE_TAGS) | frozenset(KEPT_TAGS) - {"UK"} | frozenset(STRUCTURE_TAGS)
