@@ -278,7 +278,9 @@ def test_arxiv_preprints_normalised_for_round_trips():
     export = recs["arxiv-export"]
     assert export.type == "article" and export.publisher == "arXiv"
     assert export.ids == Identifiers(arxiv="1706.03762", arxiv_version=7, arxiv_class="cs.CL")
-    assert dict(export.extras) == {}  # derived doi/url and the eprint fields consumed; @misc is re-derived
+    # derived doi/url and the eprint fields consumed; @misc is re-derived; the eprint as written
+    # (with its version) is a source form, written so again by BibTeX output
+    assert dict(export.extras) == {Extra("bibtex", "eprint", Kind.AS_WRITTEN): "1706.03762v7"}
     online = recs["biblatex-style"]
     assert online.type == "article" and online.issued == Date(2024, 12, 17)
     assert online.ids == Identifiers(arxiv="2412.12557", arxiv_version=2, arxiv_class="physics.bio-ph",
@@ -288,6 +290,7 @@ def test_arxiv_preprints_normalised_for_round_trips():
     assert published.type == "article-journal" and published.publisher is None
     assert published.ids == Identifiers(arxiv="hep-th/9901001")
     assert recs["old-style"].ids == Identifiers(arxiv="math/0611800", arxiv_version=2, arxiv_class="math.CA")
+    assert recs["old-style"].extras == {Extra("bibtex", "eprint", Kind.AS_WRITTEN): "math.CA/0611800v2"}
     assert recs["doi-only"].ids == Identifiers(arxiv="2501.12948")
     bad = recs["bad-id"]
     assert bad.ids == Identifiers()

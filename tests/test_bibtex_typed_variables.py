@@ -184,6 +184,32 @@ def test_a_version_that_would_write_a_second_version_field_is_reported():
     assert any(d.code == "write.lost" and d.field == "version" for d in diagnostics)
 
 
+@pytest.mark.parametrize("to", ["biblatex", "bibtex"])
+@pytest.mark.parametrize("eprint", ["math/0307200v3", "arXiv:2101.00001v2", "math.CA/0611800v2"])
+def test_an_eprint_is_written_as_the_input_wrote_it(eprint, to):
+    """biblatex prints and links an eprint as written: "math/0307200v3" is the third version, not
+    the latest (biblatex-examples' baez entries)."""
+    entry = ("@article{k, title = {T}, journaltitle = {J}, date = 2004, eprint = {EPRINT}, eprinttype = {arxiv}}"
+             .replace("EPRINT", eprint))
+    record = _read(entry)
+    diagnostics: list = []
+    out = converters.dumps([record], to, diagnostics=diagnostics)
+    assert f"eprint = {{{eprint}}}," in out
+    assert "version = " not in out  # the eprint names it: no field the input did not have
+    assert not [d for d in diagnostics if d.field == "ids.arxiv_version"]  # nor is it lost
+    assert _read(out).ids == record.ids
+    with_field = _read(entry.replace("date = 2004,", "date = 2004, version = {3},"))
+    if eprint.endswith("v3"):  # both, as biblatex-examples has them: both again
+        assert "version = {3}," in converters.dumps([with_field], to)
+
+
+def test_an_eprint_as_written_gives_way_to_a_changed_version():
+    record = _read("@online{k, title = {T}, date = 2004, eprint = {math/0307200v3}, eprinttype = {arxiv}}")
+    changed = record.evolve(ids=record.ids.__class__(arxiv="math/0307200", arxiv_version=4))
+    out = converters.dumps([changed], "biblatex")
+    assert "eprint = {math/0307200}," in out and "version = {4}," in out
+
+
 def test_a_bad_event_date_is_a_literal_reported_and_written_again():
     record = _read("@inproceedings{k, title = {T}, booktitle = {B}, eventdate = {Spring 2001}, year = 2001}")
     assert record.dates["event-date"] == Date(literal="Spring 2001")

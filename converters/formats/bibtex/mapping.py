@@ -418,6 +418,9 @@ COUNTRY_KEYS = {key: BIBSTRINGS[key] for key in "countryde countryeu countryep c
 # where a patent's location was written with keys, the field as written (countryep and
 # countryeu both print "European Union")
 PATENT_LOCATION_KEYS = Extra("bibtex", "location", Kind.KEYS)
+# an arXiv eprint written otherwise than its bare id (with its version, "math/0307200v3", or
+# "arXiv:" before it): BibTeX output writes it so again (biblatex prints and links it as written)
+EPRINT_AS_WRITTEN = Extra("bibtex", "eprint", Kind.AS_WRITTEN)
 
 # An entry type that says what its genre is where no `type` field does (as pandoc reads them,
 # and as BibTeX styles print them: a thesis' degree is data CSL styles print too)
@@ -938,6 +941,8 @@ class _Builder:
             return
         self.drop("eprint", *ARXIV_TYPE_FIELDS)
         self.ids["arxiv"] = arxiv_id
+        if eprint is not None and _verbatim(eprint.text).strip() != arxiv_id:  # "math/0307200v3": written so again
+            self.meta[EPRINT_AS_WRITTEN] = _verbatim(eprint.text).strip()
         version_field = self.fields.get("version")
         if version_field is not None and _INTEGER.match(version_field.text.strip()):
             if version is None:

@@ -27,7 +27,7 @@ from ...piece import Piece
 from ...rules import Rule
 from ...rules import write as write_rules
 from ...text import tex
-from ...text.ids import normalize_isbn, normalize_issn
+from ...text.ids import ArxivIdError, normalize_isbn, normalize_issn, parse_arxiv_id
 from ...text.markup import to_tex
 from ...text.months import MACROS, SEASON_NAMES
 from ...text.tex_encode import CharSink, combining_to_macros
@@ -42,6 +42,7 @@ from .mapping import (
     EDITOR_TYPES,
     ENTRY_GENRES,
     ENTRY_TYPES_WRITTEN,
+    EPRINT_AS_WRITTEN,
     ISSUE_TYPES,
     MAIN_TITLE_PARTS,
     PATENT_LOCATION_KEYS,
@@ -473,15 +474,18 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("edition", plain(record.edition)))
     ids = record.ids
     if ids.arxiv:
-        fields.append(("eprint", _verbatim(ids.arxiv)))
+        eprint = _eprint_as_written(record)
+        fields.append(("eprint", _verbatim(eprint or ids.arxiv)))
         fields.append(("eprinttype", "{arxiv}"))
         if not biblatex:
             fields.append(("archivePrefix", "{arXiv}"))
         if ids.arxiv_class:
             fields.append(("eprintclass" if biblatex else "primaryClass", _verbatim(ids.arxiv_class)))
-        if biblatex and ids.arxiv_version:
+        in_eprint = eprint is not None and ids.arxiv_version is not None  # (as written, it names the version)
+        if biblatex and ids.arxiv_version and not (in_eprint and _VERSION_AS_WRITTEN not in record.extras):
             fields.append(("version", _braced(str(ids.arxiv_version))))
-        elif ids.arxiv_version and record.extras.get(_VERSION_AS_WRITTEN, "").strip() != str(ids.arxiv_version):
+        elif ids.arxiv_version and not in_eprint and record.extras.get(_VERSION_AS_WRITTEN, "").strip() != str(
+                ids.arxiv_version):
             report.lost(key, "ids.arxiv_version", target, record=record)  # arXiv's own export drops it too
     if record.primary_doi:
         fields.append(("doi", _verbatim(record.primary_doi, ascii=mode == "ascii")))
@@ -569,6 +573,20 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
 
 
 _ARTICLE_SUBTYPES = {csl_type: subtype for subtype, csl_type in ARTICLE_SUBTYPES.items()}
+
+
+def _eprint_as_written(record: Record) -> str | None:
+    """The input's eprint as it wrote it ("math/0307200v3"), while it still names the record's
+    arXiv id and version."""
+    written = record.extras.get(EPRINT_AS_WRITTEN)
+    if written is None:
+        return None
+    try:
+        arxiv_id, version, _ = parse_arxiv_id(written)
+    except ArxivIdError:
+        return None
+    ids = record.ids
+    return written if arxiv_id == ids.arxiv and version == ids.arxiv_version else None
 
 
 def _written(fields: list[tuple[str, str]], name: str) -> str | None:
