@@ -169,7 +169,7 @@ class Identifiers:
     arxiv: str | None = None  # without version, e.g. "2501.12948" or "hep-th/9901001"
     arxiv_version: int | None = None
     arxiv_class: str | None = None  # primary category, e.g. "cs.CL"
-    doi: tuple[str, ...] = ()  # given DOIs, most important first; the arXiv DOI is derived
+    doi: tuple[str, ...] = ()  # given DOIs, most important first; arXiv's DOI is derived (Record.dois)
     url: str | None = None  # given URL; the arXiv abstract page is derived
     isbn: tuple[str, ...] = ()
     issn: tuple[str, ...] = ()
@@ -345,8 +345,8 @@ class Record:
     def other_dois(self) -> tuple[str, ...]:
         """The DOIs after the primary one that a reader would not derive again (a format
         with room for one DOI loses them)."""
-        derived = self.ids.derived_doi if self.is_arxiv_paper else None
-        return tuple(d for d in self.dois[1:] if d != derived)
+        derived = (self.ids.derived_doi or "").lower() if self.is_arxiv_paper else None
+        return tuple(d for d in self.dois[1:] if d.lower() != derived)
 
     @property
     def label(self) -> str:

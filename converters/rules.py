@@ -83,7 +83,7 @@ class Sink(Protocol):
 
 def read(table: Iterable[Rule], source: Source) -> None:
     for rule in table:
-        if rule.when is not None and source.kind not in rule.when:
+        if not rule.holds(source.kind):
             continue
         found = source.take_for(rule)
         if found is None:
@@ -98,7 +98,7 @@ def read(table: Iterable[Rule], source: Source) -> None:
 
 def write(table: Iterable[Rule], sink: Sink) -> None:
     for rule in table:
-        if rule.when is not None and sink.kind not in rule.when:
+        if not rule.holds(sink.kind):
             continue
         value = sink.value(rule)
         if value is None:
