@@ -356,6 +356,41 @@ def test_a_location_list_splits_at_and_outside_braces_only():
     assert record.publisher_place == "Sun and Moon; Durham"
 
 
+@pytest.mark.parametrize(("field", "entry_type"), [("publisher", "book"), ("institution", "report"),
+                                                   ("organization", "manual")])
+def test_a_biblatex_entrys_publisher_is_a_list_split_at_and_outside_braces(field, entry_type):
+    record = _read(f"@{entry_type}{{b, title = {{T}}, {field} = {{A and {{Sun and Moon}}}}, date = 1998}}")
+    assert record.publisher == "A; Sun and Moon"
+
+
+def test_a_classic_entrys_publisher_with_and_is_one_name():
+    record = _read("@book{b, title = {T}, publisher = {John Wiley and Sons}, year = 1998, urldate = {2020-01-01}}")
+    assert record.publisher == "John Wiley and Sons"
+    assert converters.dumps([record], "biblatex").count("{{John Wiley and Sons}}") == 1  # one item
+
+
+def test_biblatex_lists_are_written_back_as_the_same_lists():
+    text = ("@book{b, title = {T}, date = 1998, publisher = {A and {Sun and Moon}},"
+            " location = {Durham and London}, origlocation = {Paris and Lyon}}")
+    written = converters.dumps([_read(text)], "biblatex")
+    assert "publisher = {A and {Sun and Moon}}" in written
+    assert "location = {Durham and London}" in written and "origlocation = {Paris and Lyon}" in written
+    assert _read(written).publisher == "A; Sun and Moon"
+
+
+def test_a_semicolon_in_a_value_from_another_format_is_text_not_a_list_separator():
+    (record,) = converters.loads("TY  - BOOK\nTI  - T\nPB  - Routledge. Tel: 800-354; Fax: 215-207\n"
+                                 "CY  - Durham; London\nER  - \n", "ris").records
+    written = converters.dumps([record], "biblatex")
+    assert "publisher = {Routledge. Tel: 800-354; Fax: 215-207}" in written
+    assert "location = {Durham; London}" in written
+
+
+def test_a_list_changed_after_reading_is_written_as_the_record_holds_it():
+    record = _read("@book{b, title = {T}, date = 1998, publisher = {A and B}}")
+    assert "publisher = {C; D}" in converters.dumps([record.evolve(publisher="C; D")], "biblatex")
+
+
 EVERY_FIELD = ("@book{every, author = {Ann Author}, title = {Every Field}, date = {2000}, publisher = {P},"
                " translator = {Doe, Jane and others}, bookauthor = {Bo Author}, shorttitle = {Every},"
                " shortjournal = {EJ}, series = {newseries}, number = {3}, eventtitle = {Meeting},"

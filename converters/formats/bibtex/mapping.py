@@ -14,7 +14,7 @@ returns @preamble blocks, record by record, so that reading stays a stream.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from typing import Any
@@ -200,6 +200,16 @@ PUBLISHER_FIELDS: dict[str, tuple[str, ...]] = {
     "report": ("publisher", "institution", "organization"),
 }
 DEFAULT_PUBLISHER_FIELDS = ("publisher", "organization")
+# biblatex's literal lists among them: "A and B" names two publishers (biber splits it, as
+# pandoc does), where classic BibTeX's "John Wiley and Sons" is one. Read as a list only in an
+# entry written for biblatex: one with a field of biblatex's own (urldate aside: Zotero's
+# classic BibTeX export writes it). The record joins the items with "; ", as location's.
+LIST_PUBLISHER_FIELDS = frozenset({"publisher", "institution", "organization"})
+BIBLATEX_OWN_FIELDS = frozenset({
+    "date", "location", "journaltitle", "langid", "langidopts", "eprinttype", "eprintclass", "maintitle",
+    "subtitle", "titleaddon", "booksubtitle", "booktitleaddon", "mainsubtitle", "origlocation", "origpublisher",
+    "origdate", "eventtitle", "eventdate", "venue", "pubstate", "entrysubtype", "editortype", "shortjournal",
+    "pagetotal", "sortname", "sorttitle", "indextitle", "shorthand", "bookauthor", "journalsubtitle"})
 
 # Model slot <- BibTeX fields (first present wins; the others stay in extras) and the reading.
 FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -263,10 +273,10 @@ class _List(_Field):
     name = "list"
 
     def read(self, entry: _Builder, rule: Rule, field: str, value: Value) -> Any:
-        return Text("; ".join(list_items(value.text)))
+        return Text(read_list(entry.meta, field, value))
 
     def written(self, out: Any, rule: Rule, field: str, value: Any) -> str | None:
-        return out.item(value.plain())  # the reader splits it in either dialect
+        return out.item(value.plain(), field)  # the reader splits it in either dialect
 
 
 class _Pubstate(_Field):
@@ -735,7 +745,9 @@ class _Builder:
 
     def publisher(self, csl_type: str) -> None:
         found = self.take(*PUBLISHER_FIELDS.get(csl_type, DEFAULT_PUBLISHER_FIELDS))
-        if found:
+        if found and found[0] in LIST_PUBLISHER_FIELDS and not BIBLATEX_OWN_FIELDS.isdisjoint(self.fields):
+            self.args["publisher"] = read_list(self.meta, *found)
+        elif found:
             self.args["publisher"] = _plain(found[1].text)
 
     def numbers(self) -> None:
@@ -1058,9 +1070,30 @@ def _read_place(builder: _Builder, slot: str, name: str, value: Value) -> None:
     """biblatex's location is a list ("Durham and London"); BibTeX's address is plain text,
     where "and" may be part of a name."""
     if name == "location":
-        builder.args[slot] = "; ".join(list_items(value.text))
+        builder.args[slot] = read_list(builder.meta, name, value)
     else:
         builder.args[slot] = _plain(value.text)
+
+
+def read_list(meta: dict[Extra, str], name: str, value: Value) -> str:
+    """A biblatex literal list as the record holds it, its items joined by "; " (CSL has one
+    string; pandoc joins so). A list of several items is also kept as written, so a BibLaTeX
+    writer writes the same items again (a "; " in a RIS or CSL-JSON value is only text)."""
+    items = list_items(value.text)
+    if len(items) > 1:
+        meta[Extra("bibtex", name, Kind.AS_WRITTEN)] = value.text
+    return "; ".join(items)
+
+
+def written_items(extras: Mapping[Extra, str], value: str, *names: str) -> list[str] | None:
+    """The items of a list read_list kept, while they are still the record's value."""
+    for name in names:
+        written = extras.get(Extra("bibtex", name, Kind.AS_WRITTEN))
+        if written is not None:
+            items = list_items(written)
+            if "; ".join(items) == value:
+                return items
+    return None
 
 
 def list_items(text: str) -> list[str]:

@@ -44,6 +44,7 @@ from .mapping import (
     ENTRY_TYPES_WRITTEN,
     EPRINT_AS_WRITTEN,
     ISSUE_TYPES,
+    LIST_PUBLISHER_FIELDS,
     MAIN_TITLE_PARTS,
     PATENT_LOCATION_KEYS,
     SERIES_NUMBER_TYPES,
@@ -51,6 +52,7 @@ from .mapping import (
     VARIABLE_FIELDS,
     entry_csl_type,
     list_items,
+    written_items,
 )
 
 MONTH_MACROS = MACROS
@@ -354,10 +356,12 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     def plain(value: str) -> str:
         return _braced(tex.escape_plain(value, mode, missing))
 
-    def item(value: str) -> str:
-        """A biblatex list field (publisher, location) holding one item: "and" is not a separator."""
-        escaped = tex.escape_plain(value, mode, missing)
-        return _braced(_braced(escaped) if _AND.search(escaped) else escaped)
+    def item(value: str, *read_from: str) -> str:
+        """A biblatex list field (publisher, location): the items the input's list field had
+        (read_from: its possible names), or else one item; "and" inside an item braced."""
+        items = written_items(record.extras, value, *read_from) or (value,)
+        escaped = (tex.escape_plain(part, mode, missing) for part in items)
+        return _braced(" and ".join(_braced(part) if _AND.search(part) else part for part in escaped))
 
     def names(role: str, people: tuple[Name, ...], etal: bool, path: str | None = None) -> None:
         text, braced_whole = _names(people, etal, mode, missing)
@@ -460,10 +464,10 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         extras = record.extras
         if Extra("bibtex", name) in extras or (name == "institution" and Extra("bibtex", "school") in extras):
             name = "publisher"  # the input had both, e.g. publisher and institution (school: its alias)
-        fields.append((name, item(record.publisher) if biblatex else plain(record.publisher)))
+        fields.append((name, item(record.publisher, *LIST_PUBLISHER_FIELDS) if biblatex else plain(record.publisher)))
     jurisdiction = record.variables.get("jurisdiction") if entry_type == "patent" else None
     if record.publisher_place:
-        fields.append(("location", item(record.publisher_place)) if biblatex and not jurisdiction
+        fields.append(("location", item(record.publisher_place, "location")) if biblatex and not jurisdiction
                       else ("address", plain(record.publisher_place)))
         if entry_type == "patent" and biblatex:  # biber reads address as location, a patent's countries
             report.lost(key, "publisher_place", target, "location (read back as jurisdiction)", record=record,
@@ -633,7 +637,7 @@ class VariableSink:
     and the BibTeX it writes with."""
 
     def __init__(self, record: Record, fields: list[tuple[str, str]], biblatex: bool, report: Reporter, key: str,
-                 target: str, text: Callable[..., str], item: Callable[[str], str], names: Callable[..., None],
+                 target: str, text: Callable[..., str], item: Callable[..., str], names: Callable[..., None],
                  entry_type: str):
         self.record = record
         self.fields = fields
