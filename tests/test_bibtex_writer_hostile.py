@@ -22,7 +22,7 @@ from .validators import parse_bibtex
 PIECES = [
     "{", "}", "}}", "\\", "\\{", "\\}", "@", "@misc(injected, title = \"pwned\", year = 1666)",
     "@comment{", "\n", "\r\n", "\r", "\u2028", "\u2029", "\u0085", "\x0b", "\x0c", "\x00", "\x1b", "\x7f",
-    "\x01", "%", "#", "$", "&", "_", "^", "~", "\"", ",", "=", " and ", "--", "``", "''",
+    "\x01", "%", "#", "$", "&", "_", "^", "~", "\"", ",", "=", " and ", "--", "``", "''", "`", "'", "; ",
     "word", "Title", "x", " ", "é", "Ø", "ß", "И", "中",
 ]
 hostile = st.lists(st.sampled_from(PIECES), min_size=1, max_size=12).map("".join)
@@ -116,3 +116,17 @@ def test_a_removed_control_character_does_not_join_dashes_into_a_ligature(mode):
     record = Record(key="k", type="book", title=Text("a--\x00--b ``\x01`` x\x03y"))
     written = converters.dumps([record], "bibtex", tex=mode)
     assert converters.loads(written, "bibtex").records[0].title.plain() == "a----b ```` xy"
+
+
+@pytest.mark.parametrize(("fmt", "written"), [
+    ("bibtex", "author = {Shafi\\textasciigrave{}i, \\textasciigrave{}Al{\\={a}}'},"),  # (8-bit BibTeX: ASCII)
+    # biber makes "{" the initial of a name part starting \textasciigrave{} (LaTeX: "Extra }")
+    ("biblatex", "author = {Shafi\\textasciigrave i, \\textasciigrave Alā'},"),
+])
+def test_a_literal_backtick_is_escaped_as_each_dialect_reads_it_and_comes_back(fmt, written):
+    record = Record(type="book", key="k", title=Text("A `literal' one"), issued=Date(2024),
+                    authors=(Name(family="Shafi`i", given="`Alā'"),))
+    text = converters.dumps([record], fmt)
+    assert written in text and "title = {A \\textasciigrave{}literal' one}," in text
+    (back,) = converters.loads(text, fmt).records
+    assert (back.authors, back.title.plain()) == (record.authors, "A `literal' one")

@@ -54,6 +54,10 @@ HOSTILE_CSL = [
      "author": [{"family": "van Loosdrecht", "given": "Q"}, {"family": "Evans", "given": "J", "suffix": "II"}],
      "custom": {"bibtex:type": "misc{injected2, title = {pwned}}\n@comment",
                 "bibtex:x = {1}, note = {pwned}, y": "value"}},
+    # a literal backtick (an Arabic 'ayn transliterated), which TeX prints as a quote unless escaped:
+    # biber made "{" the initial of a name part starting with the escape (LaTeX: "Extra }")
+    {"id": "grave", "type": "book", "title": "A `literal' backtick", "issued": {"date-parts": [[2024]]},
+     "author": [{"family": "Shafi`i", "given": "`Ala'"}, {"family": "`", "given": "x `"}]},
 ]
 
 

@@ -14,6 +14,10 @@ from converters.text.markup import Span, spans, to_csl, to_plain, to_tex
 
 # (TeX source, Unicode it means)
 DECODE = [
+    # TeX's quotes: `` and '' are double, a lone ` a left single quote and the ' closing it a right
+    # one; any other ' is an apostrophe, kept ASCII (O'Neil, it's)
+    ("``double''", "“double”"), ("`Manual'", "‘Manual’"), ("it's `a' b", "it's ‘a’ b"), ("O'Neil", "O'Neil"),
+    ("`open", "‘open"), (r"\emph{`x'}", "‘x’"), (r"`{Manual}'", "‘Manual’"), ("$`x'$", "$`x'$"),
     # acute, grave, circumflex, diaeresis, tilde, macron, dot, breve, caron, double acute
     (r"\'e", "é"), (r"\'{e}", "é"), (r"{\'e}", "é"), (r"\'E", "É"), (r"\'{A}", "Á"),
     (r"\`a", "à"), (r"\`{E}", "È"), (r"{\`u}", "ù"),
@@ -165,7 +169,8 @@ SPECIALS = [
     ("{x}", r"{\textbraceleft}x{\textbraceright}"), ("a\\b", r"a\textbackslash{}b"), ("a~b", r"a\textasciitilde{}b"),
     ("x^2", r"x\textasciicircum{}2"),
     # TeX would join these into one glyph: plain text keeps them apart
-    ("1--2", "1-{}-2"), ("a---b", "a-{}-{}-b"), ("``x''", "`{}`x'{}'"), ("!`", "!{}`"),
+    ("1--2", "1-{}-2"), ("a---b", "a-{}-{}-b"), ("``x''", r"\textasciigrave{}\textasciigrave{}x'{}'"),
+    ("!`", r"!\textasciigrave{}"), ("a `b", r"a \textasciigrave{}b"),  # (TeX prints a bare ` as ‘)
 ]
 
 

@@ -26,7 +26,7 @@ logging.getLogger("pylatexenc").addHandler(logging.NullHandler())
 
 # Characters that can make a string mean something other than itself in TeX. A string
 # with none of them is returned as it is, which keeps TeX decoding off the hot path.
-_TEX_TRIGGERS = re.compile(r"[\\{}$~%]|--|``|''|!`|\?`")
+_TEX_TRIGGERS = re.compile(r"[\\{}$~%`]|--|''")
 
 
 def has_tex(value: str) -> bool:
@@ -175,7 +175,7 @@ def flatten(pieces: list[tuple[str, str]]) -> str:
 
 
 # Runs of characters that mean themselves: taken in one step, not one by one.
-_PLAIN = re.compile(r"(?:[^\\{}$\-`'~!?]|-(?!-)|`(?!`)|'(?!')|[!?](?!`))+")
+_PLAIN = re.compile(r"(?:[^\\{}$\-`'~!?]|-(?!-)|[!?](?!`))+")
 _PLAIN_MATH = re.compile(r"[^\\{}$~]+")
 _CONTROL = re.compile(r"\\(?:([A-Za-z]+)|(.))", re.DOTALL)
 # TeX skips spaces and one line end after \name, but not a blank line (a paragraph break)
@@ -226,7 +226,7 @@ class _Scan:
     """One left-to-right pass: the pieces so far, the open frames and the current kind."""
 
     __slots__ = ("buffer", "buffer_kind", "frames", "groups", "kept", "kind", "literal_at", "math", "math_text",
-                 "pieces", "protect", "unknown", "value")
+                 "pieces", "protect", "single_open", "unknown", "value")
 
     def __init__(self, value: str, protect: bool, *, math: bool = False, math_text: bool = False) -> None:
         self.value = value
@@ -241,6 +241,7 @@ class _Scan:
         self.groups = 0  # how many of the frames are brace groups
         self.literal_at = -1  # where a group opens whose braces are kept (after an unknown macro)
         self.unknown: list[str] = []
+        self.single_open = False  # a ` opened a single quote that no ' has closed yet
 
     def run(self) -> list[tuple[str, str]]:
         value, i, n = self.value, 0, len(self.value)
@@ -333,6 +334,14 @@ class _Scan:
                 if value.startswith(ligature, i):
                     self.emit(text)
                     return i + len(ligature)
+            if ch == "`":  # TeX prints a left single quote: `Manual'
+                self.emit("‘")
+                self.single_open = True
+                return i + 1
+            if ch == "'" and self.single_open and not value[i + 1:i + 2].isalnum():
+                self.emit("’")  # the quote ` opened (an apostrophe elsewhere stays one: it's, O'Neil)
+                self.single_open = False
+                return i + 1
         self.emit(ch)
         return i + 1
 

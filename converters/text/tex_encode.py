@@ -27,6 +27,7 @@ _SPECIALS = {
     "_": r"\_",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    "`": r"\textasciigrave{}",  # TeX prints a bare ` as a left quote (‘)
 }
 _SPECIALS_RE = re.compile("|".join(re.escape(c) for c in _SPECIALS))
 
@@ -167,7 +168,7 @@ _LIGATURES = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
 
 _STRUCTURAL = re.compile(r"[\\{}]")
 # what either substitution of escape_plain would change: a special or a ligature pair
-_TO_ESCAPE = re.compile(r"[\\{}#$%&_~^]|--|``|''|[!?]`")
+_TO_ESCAPE = re.compile(r"[\\{}#$%&_~^`]|--|''")
 
 
 class CharSink(Protocol):
