@@ -193,6 +193,12 @@ def test_an_entry_with_a_duplicate_key_still_inherits():
     assert problems(report) == [("bibtex.duplicate-key", 2, 1)]
 
 
+def test_a_key_holding_a_space_is_read_and_warned_of_as_bibtex_rejects_it():
+    records, report = read_text("@book{Doe 2020, title={T}}\n@book{ok, title={U}}\n")
+    assert [r.key for r in records] == ["Doe 2020", "ok"]
+    assert problems(report) == [("bibtex.key-space", 1, 1)]
+
+
 def test_a_book_author_is_the_bookauthor_of_its_chapters_as_biber_inherits_it():
     """biber passes a book's author to an @inbook as author and as bookauthor (container-author):
     a chapter with its own author keeps the book's too; a @book volume of an @mvbook does not."""

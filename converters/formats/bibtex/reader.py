@@ -360,6 +360,10 @@ class _State:
         if not key:
             self.report.warning("bibtex.no-key", f"@{written_type} entry has no citation key", line=line,
                                 column=column, hint="write @type{key, ...}")
+        elif any(c.isspace() for c in key):  # read whole by bibtexparser; BibTeX stops the key at the space
+            self.report.warning("bibtex.key-space", f"key '{key}' holds a space: BibTeX and biber reject the "
+                                "entry", line=line, column=column, key=key,
+                                hint="write the key without spaces (refconv's BibTeX writers leave them out)")
         name_at: int | None
         value_at: int | None
         for fld, found in zip(block.fields, _field_offsets(block.raw or "", block.fields), strict=True):
