@@ -130,7 +130,14 @@ class _Rejoined(io.TextIOBase):
         self._lines = itertools.chain(self._head, stream)
 
     def read(self, size: int | None = -1) -> str:
-        return self._head.read() + self._stream.read()
+        """At most ``size`` characters (all that is left without one): a reader reading in
+        chunks (the XML readers) keeps to its chunk size on a pipe too."""
+        if size is None or size < 0:
+            return self._head.read() + self._stream.read()
+        text = self._head.read(size)
+        if len(text) < size:
+            text += self._stream.read(size - len(text))
+        return text
 
     def __iter__(self):
         # the head may end mid-line: join the pieces back into whole lines

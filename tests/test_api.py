@@ -15,6 +15,7 @@ from converters import Diagnostic, Severity, UsageError, api, batch
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "arxiv-listing.txt"
+FIXTURES = Path(__file__).parent / "fixtures"
 BROKEN = "Good.\n\narXiv:2101.00001\nCreated: 2021-01-01\n\nBad.\n\narXiv:2101.00002\nCreated: 2021-13-01\n"
 
 
@@ -54,6 +55,30 @@ def test_load_reads_non_seekable_streams():
             return False
 
     assert len(converters.load(Pipe(SAMPLE.read_text(encoding="utf-8")))) == 10
+
+
+def test_a_pipe_is_read_in_the_chunks_a_reader_asks_for():
+    """On a pipe the head read to guess the format is put back in front; a reader reading in
+    chunks (the XML readers) must get chunks, not the rest of the input at once."""
+    rest = api._Rejoined("ab", io.StringIO("cdefg"))
+    assert [rest.read(3), rest.read(3), rest.read(3), rest.read(3), rest.read()] == ["abc", "def", "g", "", ""]
+    assert api._Rejoined("ab", io.StringIO("cd\nef")).read() == "abcd\nef"
+
+    entry = (FIXTURES / "arxiv" / "atom-duplicate-entry-more-pages.atom.xml").read_text(encoding="utf-8")
+    asked: list[int] = []
+
+    class Pipe(io.StringIO):
+        def seekable(self):
+            return False
+
+        def read(self, size=-1):
+            got = super().read(size)
+            asked.append(len(got))
+            return got
+
+    padded = entry.replace("<feed", "<!--" + " " * 300_000 + "-->\n<feed", 1)  # more than a chunk
+    assert len(converters.load(Pipe(padded), "arxiv-atom")) == len(converters.loads(entry, "arxiv-atom"))
+    assert max(asked) <= 1 << 16
 
 
 def test_failures_are_values_not_exceptions():
