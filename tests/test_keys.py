@@ -269,6 +269,22 @@ def test_new_keys_asked_for_are_not_said_as_changed():
     assert not [d for d in diagnostics if d.code == "keys.changed"]
 
 
+def test_jats_says_which_keys_its_xml_ids_write_otherwise_in_the_loss_report():
+    records = [Record(key="Knuth:1984:TB", type="book", title=Text("T")), Record(key="plain", type="book"),
+               Record(key="plain", type="book")]
+    diagnostics: list = []
+    text = dumps(records, "jats", diagnostics=diagnostics)
+    assert '<ref id="Knuth-1984-TB">' in text and '<ref id="plain">' in text and '<ref id="plaina">' in text
+    moved = [(d.code, d.key, d.field, d.message) for d in diagnostics if d.field == "key"]
+    assert moved == [("write.moved", "Knuth-1984-TB", "key", "jats has no field for 'key' (Knuth:1984:TB); "
+                      "written to ref/@id as 'Knuth-1984-TB'"),
+                     ("write.moved", "plaina", "key", "jats has no field for 'key' (plain); "
+                      "written to ref/@id as 'plaina'")]
+    diagnostics = []
+    dumps(records, "jats", keep_keys=False, diagnostics=diagnostics)
+    assert not [d for d in diagnostics if d.field == "key"]
+
+
 def test_ris_writes_its_ids_as_given_so_says_nothing():
     diagnostics: list = []
     text = dumps(CHANGED_KEYS, "ris", diagnostics=diagnostics)

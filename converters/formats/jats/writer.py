@@ -150,6 +150,10 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
     for record in records:
         key = keys.key_for(record)
         ref_id = ref_ids.id_for(key)
+        if record.key and ref_id != record.key and options.keep_keys:
+            # JATS has no citation key: a JATS -> BibTeX round trip gives the XML id as the key
+            report.lost(ref_id, "key", "jats", f"ref/@id as '{ref_id}'", record=record,
+                        value=record.key)
         out.write(_el("ref", _citation(record, key, report), id=ref_id) + "\n")
         count += 1
     if piece is None or piece.closes:
