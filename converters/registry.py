@@ -205,7 +205,12 @@ def get(name: str) -> Format:
         if wanted == fmt.name or wanted in fmt.aliases:
             return fmt
     known = ", ".join(f.name for f in all_formats())
-    raise UsageError(f"unknown format '{name}'; known formats: {known}")
+    import difflib  # (only for a name mistyped)
+
+    names = [n for f in all_formats() for n in (f.name, *f.aliases)]
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.75)
+    guess = f"did you mean '{close[0]}'? " if close else ""
+    raise UsageError(f"unknown format '{name}'; {guess}known formats: {known}")
 
 
 def readers() -> list[Format]:

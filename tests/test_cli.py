@@ -107,6 +107,11 @@ def test_unknown_format_names_the_known_ones():
     assert "unknown format 'docx'; known formats: arxiv-listing, bibtex" in result.output
 
 
+def test_a_mistyped_format_gets_the_name_it_is_close_to():
+    result = run("convert", SAMPLE, "--to", "bibtx")
+    assert result.exit_code == 2 and "unknown format 'bibtx'; did you mean 'bibtex'? known formats:" in result.output
+
+
 def test_missing_input_is_an_error_for_that_input_only(tmp_path):
     result = run("convert", str(tmp_path / "nope.txt"), SAMPLE, "--to", "ris", "-q")
     assert result.exit_code == 1
