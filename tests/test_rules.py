@@ -174,3 +174,22 @@ def test_ris_rules_are_the_table_for_each_type(ty):
                         if v == "editor" or v in csl.NAME_VARIABLES or v in csl.VARIABLES}
     for rule in (*name_rules, *text_rules):
         assert rule.variable == "editor" or rule.variable in SLOT_VARIABLES[rule.how.slot], rule
+
+
+def test_the_records_plain_ris_slots_are_rules_of_the_tag_table_read_and_written_back():
+    from converters.formats.ris.tables import LANGUAGE_RULES, SLOT_RULES, TAG_SLOTS, TEXT_SLOTS
+
+    rules_ = SLOT_RULES + LANGUAGE_RULES
+    assert sorted(rule.variable for rule in rules_) == sorted(TEXT_SLOTS)
+    for rule in rules_:  # every tag the table gives the slot, the first written
+        assert set(rule.fields) == {tag for tag, slot in TAG_SLOTS.items() if slot == rule.variable}, rule
+    values = {"publisher": "P", "publisher_place": "Place", "volume": "3", "issue": "2", "number": "N-7",
+              "edition": "2nd", "language": "de"}
+    text = converters.dumps([Record(type="report", title=Text("T"), **values)], "ris")
+    assert [line[:2] for line in text.splitlines() if line[:2] in {r.fields[0] for r in rules_}] == \
+        ["PB", "CY", "VL", "IS", "M1", "ET", "LA"]
+    (back,) = converters.loads(text, "ris").records
+    assert {slot: getattr(back, slot) for slot in values} == values
+    # a second tag of a slot is read when the first is absent (Web of Science's PU and PI)
+    (wos,) = converters.loads("TY  - BOOK\nTI  - T\nPU  - Wiley\nPI  - Hoboken\nER  - \n", "ris").records
+    assert (wos.publisher, wos.publisher_place) == ("Wiley", "Hoboken")

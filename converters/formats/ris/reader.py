@@ -62,12 +62,13 @@ from .tables import (
     DEFAULT_RIS_TYPE,
     DOI_FALLBACK_TAGS,
     KNOWN_TAGS,
+    LANGUAGE_RULES,
     MULTILINE_TAGS,
     PREPRINT_TYS,
     RIS_TO_CSL,
     RIS_TYPE_NAMES,
     RIS_TYPES,
-    TEXT_SLOTS,
+    SLOT_RULES,
     rules_for,
     tags_for,
     variable_for,
@@ -514,6 +515,8 @@ class _Builder:
                 self.names[rule.variable] = self.names.get(rule.variable, ()) + value
         elif slot == "editors":
             self.more_editors += value
+        elif slot == "core":
+            self.fields[rule.variable] = value
         else:
             self.variables[rule.variable] = value
 
@@ -593,10 +596,7 @@ class _Builder:
         return chosen
 
     def _simple(self) -> None:
-        for name in TEXT_SLOTS:
-            entry = self.pick(tags_for(name))
-            if entry:
-                self.fields[name] = entry.value
+        read_rules(SLOT_RULES + LANGUAGE_RULES, self)
 
     def _pages(self) -> None:
         start, end = self.pick(tags_for("start_page")), self.pick(tags_for("end_page"))

@@ -164,11 +164,12 @@ SLOT_ORDER: dict[str, tuple[str, ...]] = {
     "issued": ("DA", "PY", "Y1"),
 }
 
-# Slots that are plain text fields of the Record (first value wins).
-TEXT_SLOTS = ("volume", "issue", "publisher", "publisher_place", "edition", "language", "number")
+# Slots that are plain text fields of the Record (first value wins): SLOT_RULES below.
+TEXT_SLOTS = ("publisher", "publisher_place", "volume", "issue", "number", "edition", "language")
 
 
 @functools.cache  # the reader asks ~15 times per record; tables edited at run time need tags_for.cache_clear()
+# (and SLOT_RULES rebuilt)
 def tags_for(slot: str) -> tuple[str, ...]:
     """The tags of a slot, in precedence order."""
     return SLOT_ORDER.get(slot) or tuple(tag for tag, name in TAG_SLOTS.items() if name == slot)
@@ -357,7 +358,30 @@ class _Editors:
         return None
 
 
-TEXT, GENRE, NAMES, EDITORS = _Text(), _Genre(), _Names(), _Editors()
+class _Slot:
+    """A plain text slot of the record itself (its volume, publisher ...): the first value by
+    the table's precedence; differing others stay in extras. Written as one line."""
+
+    name = "slot"
+    slot = "core"
+
+    def read(self, source: Any, rule: Rule, tag: str, entries: list) -> Any:
+        chosen = source.choose(entries)
+        return chosen.value if chosen else None
+
+    def write(self, sink: Any, rule: Rule, tag: str, value: str) -> list[str]:
+        return [value]
+
+
+TEXT, GENRE, NAMES, EDITORS, SLOT = _Text(), _Genre(), _Names(), _Editors(), _Slot()
+
+# The record's plain text slots (TEXT_SLOTS) as the engine's rules, their tags from TAG_SLOTS:
+# read by the reader, written by the writer under the first tag, in this order (its language
+# near the end of a record, after the keywords, as Zotero and EndNote write LA).
+SLOT_RULES: tuple[Rule, ...] = tuple(
+    Rule(slot, tags_for(slot), SLOT) for slot in ("publisher", "publisher_place", "volume", "issue", "number",
+                                                 "edition"))
+LANGUAGE_RULES: tuple[Rule, ...] = (Rule("language", tags_for("language"), SLOT),)
 
 
 @functools.cache

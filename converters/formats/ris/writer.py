@@ -37,9 +37,11 @@ from ..sniff import ris as detect  # noqa: F401 (the format's detector, re-expor
 from .tables import (
     CONFERENCE_TYPES,
     DEFAULT_RIS_TYPE,
+    LANGUAGE_RULES,
     MAP_VARIABLES,
     REPEATABLE_TAGS,
     RIS_TYPES,
+    SLOT_RULES,
     rules_for,
     variable_for,
     variables_for,
@@ -174,6 +176,8 @@ class _VariableSink:
         slot = rule.how.slot
         if slot == "names":
             return self.record.names.get(rule.variable)
+        if slot == "core":
+            return getattr(self.record, rule.variable) or None
         return self.record.variables.get(rule.variable) if slot == "variables" else None  # (editors: ED)
 
     def field(self, rule: Rule) -> str:
@@ -239,18 +243,8 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
         tags.append(("T2", _text(record.container_title, options)))
     elif is_preprint:
         tags.append(("T2", "arXiv"))
-    if record.publisher:
-        tags.append(("PB", record.publisher))
-    if record.publisher_place:
-        tags.append(("CY", record.publisher_place))
-    if record.volume:
-        tags.append(("VL", record.volume))
-    if record.issue:
-        tags.append(("IS", record.issue))
-    if record.number:
-        tags.append(("M1", record.number))
-    if record.edition:
-        tags.append(("ET", record.edition))
+    sink = _VariableSink(record, ty, tags, options)
+    write_rules(SLOT_RULES, sink)
     if record.pages and variable_for("SP", ty.upper()) == "number-of-pages":
         # a book's SP is its number of pages; its pages, when a count and no number of pages is
         # given, are that count (classic BibTeX's books, as Zotero reads them: numPages); a range
@@ -279,8 +273,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     if ids.arxiv_class and ids.arxiv_class not in record.keywords:
         tags.append(("KW", ids.arxiv_class))
     tags.extend(("KW", kw) for kw in record.keywords)
-    if record.language:
-        tags.append(("LA", record.language))
+    write_rules(LANGUAGE_RULES, sink)
     if record.accessed and not record.accessed.year:  # Y2 is a RIS date: YYYY/MM/DD/
         report.lost(key, "accessed", "RIS", record=record, value=record.accessed.literal)
     elif record.accessed:
@@ -295,7 +288,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
             tags.append(("AN", ids.pmid))
             report.lost(key, "ids.pmid", "RIS", "AN (reads back as an accession number)", record=record)
     if maps:
-        write_rules(text_rules, _VariableSink(record, ty, tags, options))
+        write_rules(text_rules, sink)
     written = {tag for tag, _ in tags}
     for extra_key, value in record.extras.items():
         if extra_key == _TY:
