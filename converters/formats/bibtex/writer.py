@@ -95,6 +95,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 _CONTROL_IN_LIGATURE = re.compile(r"(?<=[-`'!?])" + _CONTROL.pattern + r"+(?=[-`'])")  # "--\x00--"
 
 _AND = re.compile(r"\sand\s", re.IGNORECASE)
+_VERBATIM = frozenset({"url", "doi", "eprint"})  # biber reads them verbatim: no macros there
 # a literal backtick's macro ended by {}: biber makes "{" the initial of a name part starting so
 # (LaTeX stops at "Extra }"); ended by a space or by what follows, it is "`" to biber
 _GRAVE_BEFORE_SPACE = re.compile(r"\\textasciigrave\{\}(?=\s|$)")
@@ -103,7 +104,7 @@ _GRAVE = re.compile(r"\\textasciigrave\{\}")
 
 def _biber_grave(names: str) -> str:
     return _GRAVE.sub(r"\\textasciigrave ", _GRAVE_BEFORE_SPACE.sub(r"\\textasciigrave", names))
-_VERBATIM = frozenset({"url", "doi", "eprint"})  # biber reads them verbatim: no macros there
+
 
 # A bare & in TeX text is an alignment tab, an error in any bibliography field (none is an
 # alignment, in maths neither, unless an environment makes one); a bare % comments out the

@@ -378,9 +378,7 @@ TEXT, GENRE, NAMES, EDITORS, SLOT = _Text(), _Genre(), _Names(), _Editors(), _Sl
 # The record's plain text slots (TEXT_SLOTS) as the engine's rules, their tags from TAG_SLOTS:
 # read by the reader, written by the writer under the first tag, in this order (its language
 # near the end of a record, after the keywords, as Zotero and EndNote write LA).
-SLOT_RULES: tuple[Rule, ...] = tuple(
-    Rule(slot, tags_for(slot), SLOT) for slot in ("publisher", "publisher_place", "volume", "issue", "number",
-                                                 "edition"))
+SLOT_RULES: tuple[Rule, ...] = tuple(Rule(slot, tags_for(slot), SLOT) for slot in TEXT_SLOTS if slot != "language")
 LANGUAGE_RULES: tuple[Rule, ...] = (Rule("language", tags_for("language"), SLOT),)
 
 
