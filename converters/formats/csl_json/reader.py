@@ -84,7 +84,7 @@ from ...text.months import SEASONS
 from ...text.names import leading_particle, trailing_particle
 from ...text.patterns import matcher
 from ...textio import TOO_DEEP, vet_json
-from .tables import DEFAULT_TYPE, RICH_TEXT_VARIABLES, TEXT_VARIABLES, TYPE_ALIASES
+from .tables import DEFAULT_TYPE, RICH_TEXT_VARIABLES, SLOT_VARIABLES, TEXT_VARIABLES, TYPE_ALIASES
 
 _DECODER = json.JSONDecoder()
 _ITEM_START = re.compile(r"[,\[\n][ \t\r\n]*\{")
@@ -527,8 +527,7 @@ class _Item:
         self._texts()
         self._names(custom)
         self._dates()
-        for var, name in (("publisher", "publisher"), ("publisher-place", "publisher_place"), ("volume", "volume"),
-                          ("issue", "issue"), ("page", "pages"), ("edition", "edition"), ("language", "language")):
+        for name, var in SLOT_VARIABLES:
             value = self.string(var)
             if value is not None:
                 self.fields[name] = value

@@ -24,6 +24,12 @@ TEXT_VARIABLES = frozenset(
 )  # strings (some also numbers)
 CSL_VARIABLES = NAME_VARIABLES | DATE_VARIABLES | ARRAY_VARIABLES | TEXT_VARIABLES
 
+# The record's plain text slots and their CSL variables: read by the reader, written by the
+# writer, in this order (the record's own fields, not its maps: csl.py).
+SLOT_VARIABLES: tuple[tuple[str, str], ...] = (
+    ("publisher", "publisher"), ("publisher_place", "publisher-place"), ("volume", "volume"), ("issue", "issue"),
+    ("pages", "page"), ("edition", "edition"), ("language", "language"))
+
 # Title-like variables of the record's maps: CSL rich text (Syntax.HTML), as "title" and
 # "container-title" are; the other text and number variables are plain text.
 RICH_TEXT_VARIABLES = frozenset(

@@ -53,6 +53,7 @@ from .tables import (
     NAME_KEYS,
     NAME_VARIABLES,
     RICH_TEXT_VARIABLES,
+    SLOT_VARIABLES,
 )
 
 # the CSL variables of the record's maps this writer writes: all of them
@@ -187,8 +188,7 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
     if record.container_title:
         item["container-title"] = to_csl(record.container_title, plain_math=plain_math,
                                          sentence=sentence and record.type in CONTAINED_TYPES)
-    for attr, var in (("publisher", "publisher"), ("publisher_place", "publisher-place"), ("volume", "volume"),
-                      ("issue", "issue"), ("pages", "page"), ("edition", "edition"), ("language", "language")):
+    for attr, var in SLOT_VARIABLES:
         value = getattr(record, attr)
         if value:
             item[var] = value
