@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 import converters
-from converters.text.ids import ArxivIdError, arxiv_id_date, parse_arxiv_id
+from converters.text.ids import ArxivIdError, arxiv_fields, arxiv_id_date, parse_arxiv_id
 
 VALID = [
     # (input, id, version, subject class)
@@ -86,3 +86,18 @@ def test_a_listing_with_an_id_that_breaks_a_rule_is_an_error_at_the_id(rule):
     errors = [d for d in result.errors if d.code == "listing.bad-id"]
     assert len(errors) == 1 and message in errors[0].message and bad in errors[0].message
     assert (errors[0].line, errors[0].column) == (8, 7)
+
+
+@pytest.mark.parametrize(("value", "fields"), [
+    ("2101.00001", {"arxiv": "2101.00001"}),
+    ("arXiv:2101.00001v3", {"arxiv": "2101.00001", "arxiv_version": 3}),
+    ("math.GT/0309136v2", {"arxiv": "math/0309136", "arxiv_version": 2, "arxiv_class": "math.GT"}),
+    ("hep-th/9603067", {"arxiv": "hep-th/9603067"}),
+])
+def test_an_id_gives_the_records_identifier_fields_it_names(value, fields):
+    assert arxiv_fields(value) == fields
+
+
+def test_a_value_that_is_no_arxiv_id_gives_no_fields():
+    with pytest.raises(ArxivIdError):
+        arxiv_fields("not an id")

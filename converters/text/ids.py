@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*|info:doi/)", re.I)
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -103,6 +104,24 @@ def parse_arxiv_id(value: str) -> tuple[str, int | None, str | None]:
 
 def _version(text: str | None) -> int | None:
     return int(text) if text else None
+
+
+def arxiv_fields(value: str) -> dict[str, Any]:
+    """An arXiv id as a record's identifier fields: ``arxiv``, and ``arxiv_version`` and
+    ``arxiv_class`` where the id gives them (an old id's subject class: math.GT/0309136 is
+    math.GT); ArxivIdError if it is none."""
+    arxiv_id, version, subject = parse_arxiv_id(value)
+    fields: dict[str, Any] = {"arxiv": arxiv_id}
+    if version:
+        fields["arxiv_version"] = version
+    if subject:
+        fields["arxiv_class"] = subject_class(arxiv_id, subject)
+    return fields
+
+
+def subject_class(arxiv_id: str, subject: str) -> str:
+    """The class an old id's subject names within its archive (math/0309136, GT: math.GT)."""
+    return f"{arxiv_id.split('/')[0]}.{subject}"
 
 
 def arxiv_id_date(arxiv_id: str) -> tuple[int, int]:

@@ -25,6 +25,7 @@ from ...text.ids import (
     parse_arxiv_id,
     same_doi,
     strip_doi,
+    subject_class,
 )
 from ...text.tex import has_tex
 from .authors import affiliation_lines
@@ -177,7 +178,7 @@ def _identifiers(draft: Draft, report: Reporter, code: str) -> dict | None:
     if primary:
         ids["arxiv_class"] = primary
     elif "/" in arxiv_id:  # an old-style id names its primary archive (and subject class)
-        ids["arxiv_class"] = arxiv_id.split("/")[0] + (f".{subject}" if subject else "")
+        ids["arxiv_class"] = subject_class(arxiv_id, subject) if subject else arxiv_id.split("/")[0]
     dois = _dois(draft, arxiv_id, report, code)
     if dois:
         ids["doi"] = dois

@@ -34,6 +34,7 @@ from ...text.ids import (
     parse_arxiv_id,
     same_isbn,
     strip_doi,
+    subject_class,
 )
 from ...text.languages import split_languages, to_bcp47, with_variant
 from ...text.names import (
@@ -968,7 +969,7 @@ class _Builder:
         if found:
             self.ids["arxiv_class"] = _verbatim(found[1].text)
         elif subject:
-            self.ids["arxiv_class"] = f"{arxiv_id.split('/')[0]}.{subject}"
+            self.ids["arxiv_class"] = subject_class(arxiv_id, subject)
 
     def type_of_eprint(self) -> str | None:
         kind = next((self.fields[n].text for n in ARXIV_TYPE_FIELDS if n in self.fields), None)

@@ -73,11 +73,11 @@ from ...normalise import arxiv_id_from
 from ...options import Options
 from ...text.ids import (
     ArxivIdError,
+    arxiv_fields,
     bare_orcid,
     is_doi,
     normalize_isbn,
     normalize_issn,
-    parse_arxiv_id,
     strip_doi,
 )
 from ...text.months import SEASONS
@@ -814,14 +814,9 @@ class _Item:
 
     def _set_arxiv(self, value: str) -> bool:
         try:
-            arxiv_id, version, subject = parse_arxiv_id(value)
+            self.ids.update(arxiv_fields(value))
         except ArxivIdError:
             return False
-        self.ids["arxiv"] = arxiv_id
-        if version:
-            self.ids["arxiv_version"] = version
-        if subject:
-            self.ids["arxiv_class"] = f"{arxiv_id.split('/')[0]}.{subject}"
         return True
 
     def _version(self) -> None:

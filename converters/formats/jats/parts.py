@@ -24,6 +24,7 @@ from ...text.ids import (
     normalize_issn,
     parse_arxiv_id,
     strip_doi,
+    subject_class,
 )
 from ...text.months import MONTHS, SEASONS
 from ...text.names import split_display_name
@@ -382,7 +383,7 @@ def add_identifier(kind: str, value: str, draft: Draft, ctx: Context, line: int 
         if draft.arxiv is None:
             draft.arxiv, draft.arxiv_version = arxiv, version
             if subject:
-                draft.arxiv_class = arxiv.split("/")[0] + "." + subject
+                draft.arxiv_class = subject_class(arxiv, subject)
         elif draft.arxiv != arxiv:
             draft.extra(f"{origin}:arxiv", value)
     elif kind == "isbn":

@@ -38,10 +38,10 @@ from ...rules import Rule
 from ...rules import read as read_rules
 from ...text.ids import (
     ArxivIdError,
+    arxiv_fields,
     is_doi,
     normalize_isbn,
     normalize_issn,
-    parse_arxiv_id,
     strip_doi,
 )
 from ...text.months import SEASONS, month_number
@@ -644,17 +644,12 @@ class _Builder:
 
     def _set_arxiv(self, value: str, entry: _Entry | None = None) -> bool:
         try:
-            arxiv_id, version, subject = parse_arxiv_id(value)
+            self.ids.update(arxiv_fields(value))
         except ArxivIdError as exc:
             if entry is not None:
                 self.warn("ris.bad-arxiv-id", f"{exc}; kept in extras", entry)
                 self.keep(entry)
             return False
-        self.ids["arxiv"] = arxiv_id
-        if version:
-            self.ids["arxiv_version"] = version
-        if subject:
-            self.ids["arxiv_class"] = f"{arxiv_id.split('/')[0]}.{subject}"
         return True
 
     def _dois(self) -> list[str]:
