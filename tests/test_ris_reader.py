@@ -736,3 +736,23 @@ def test_a_line_meant_as_a_tag_line_is_read_as_a_continuation_and_said(line):
 def test_a_continuation_that_only_starts_like_a_tag_is_not_said(line):
     diagnostics = converters.loads(f"TY  - JOUR\nAB  - An abstract\n{line}\nER  - \n", "ris").diagnostics
     assert not [d for d in diagnostics if d.code == "ris.tag-like-line"]
+
+
+@pytest.mark.parametrize(("lines", "line", "column", "tag"), [
+    # Scopus cut a long N1 and glued the next tag line to it
+    ("N1  - References: ... American Psychiatric PubUR  - https://x.org/1", 3, 47, "N1"),
+    ("N1  - References: a\nb, American Psychiatric PubUR  - https://x.org/1", 4, 28, "N1"),
+    ("TI  - A title PY  - 2020", 3, 15, "TI"),
+])
+def test_a_tag_line_glued_into_a_value_is_read_as_text_and_said_where(lines, line, column, tag):
+    result = converters.loads(f"TY  - JOUR\nAU  - Doe, J\n{lines}\nER  - \n", "ris")
+    (record,) = result.records
+    assert record.ids.url is None and record.issued is None  # read as RIS reads it: text
+    (said,) = [d for d in result.diagnostics if d.code == "ris.tag-in-line"]
+    assert (said.severity, said.line, said.column, said.field) == (Severity.WARNING, line, column, tag)
+
+
+@pytest.mark.parametrize("text", ["A title - with a dash", "XY  - not a tag we know", "the AB-1 score"])
+def test_a_value_with_only_a_dash_or_an_unknown_tag_is_not_said(text):
+    diagnostics = converters.loads(f"TY  - JOUR\nTI  - {text}\nER  - \n", "ris").diagnostics
+    assert not [d for d in diagnostics if d.code == "ris.tag-in-line"]

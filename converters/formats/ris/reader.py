@@ -76,7 +76,10 @@ from .tables import (
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9])[ \t]{1,2}-(?:[ \t]|$)")  # the value is the rest of the line
-_WARNINGS = frozenset({"ris.control-char", "ris.tag-like-line"})  # (the other cleanings are info)
+_WARNINGS = frozenset({"ris.control-char", "ris.tag-like-line", "ris.tag-in-line"})  # (other cleanings: info)
+# a tag line glued to the end of the line before, as an exporter that cut a long value wrote it
+# (Scopus: "... American Psychiatric PubUR  - https://..."): read as text, as RIS says, and said
+_GLUED_TAG = re.compile(r"(?<=.)([A-Z][A-Z0-9])  - ")
 # a line a person meant as a tag line: a known tag, then two spaces or a hyphen beside a space, or
 # in lower case with the hyphen ("AU  Doe", "AU -Doe", "AU- Doe", "au  - Doe"): read as a
 # continuation, and said ("AN-1" in a wrapped abstract is not)
@@ -193,7 +196,19 @@ class _Reader:
             return self._close(self.current)
         else:
             self.current.entries.append(_Entry(tag, stripped, number, column))
+            if "  - " in value:
+                self._glued(number, value, tag, match.end())
         return None
+
+    def _glued(self, number: int, text: str, tag: str, offset: int) -> None:
+        """Said when ``text`` (of the value of ``tag``, from column ``offset`` + 1) holds a tag
+        line glued to it."""
+        glued = _GLUED_TAG.search(text)
+        if glued is not None and glued[1] in KNOWN_TAGS and self.current is not None:
+            self.current.cleaned.append((
+                "ris.tag-in-line", tag, number, offset + glued.start() + 1,
+                f"'{glued[1]}  - ' inside the value of {tag} looks like a tag line glued to the line before it "
+                f"(an exporter's cut value); read as text of {tag}"))
 
     def finish(self) -> Record | None:
         """The record the input ends in, when no ER closed it: everything it holds was read,
@@ -241,6 +256,8 @@ class _Reader:
                                     f"'{line.strip()[:60]}' looks like a tag line ({(looks[1] or looks[2]).upper()}) "
                                     "but is not one (a tag line is the tag in capitals, two spaces, '- ' and the "
                                     f"value); read as a continuation of {last.tag}"))
+        if "  - " in line:
+            self._glued(number, line, last.tag, 0)
         text = _fold(line.strip(), last.tag)
         if not last.value:
             last.value = text
