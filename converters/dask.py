@@ -1,10 +1,10 @@
 """Conversion on a Dask cluster (``pip install 'refconv[dask]'``; imported only when used).
 
 ``read_bag`` partitions inputs as ``--jobs`` cuts one big file (``split.py``): line-delimited
-inputs (the arXiv snapshot, refconv-json, CSL-JSON as NDJSON) at line feeds, listings, RIS and BibTeX at
-record boundaries (a .bib file's header macros read by every partition), anything else one partition per file. A
-partition is a list of records that also carries its reader's diagnostics, with the file's
-own lines.
+inputs (the arXiv snapshot, refconv-json, CSL-JSON as NDJSON) at line feeds; listings, RIS and
+BibTeX at record boundaries (a .bib file's header macros read by every partition); anything
+else one partition per file. A partition is a list of records that also carries its reader's
+diagnostics, with the file's own lines.
 
 ``to_format`` writes them with the ``--jobs`` protocol (``parallel.py``), as Dask tasks:
 
