@@ -229,6 +229,19 @@ def test_pages_publisher_notes_and_unmapped_extras():
     assert [(d.code, d.line, d.field) for d in result.diagnostics] == [("jats.unmapped", 10, "jats:foo")]
 
 
+def test_co_publishers_and_their_places_are_the_records_lists_not_extras():
+    ref = ('<ref id="r"><element-citation publication-type="book"><source>B</source>{}<year>1997</year>'
+           '</element-citation></ref>')
+    both = ("<publisher-loc>Oxford</publisher-loc><publisher-name>IUCr</publisher-name>"
+            "<publisher-loc>New York</publisher-loc><publisher-name>OUP</publisher-name>")
+    institution = "<institution>MIT</institution><publisher-name>MIT Press</publisher-name>"
+    text = f"<article><back><ref-list>{ref.format(both)}{ref.format(institution)}</ref-list></back></article>"
+    co, report = converters.loads(text, "jats").records
+    assert (co.publisher, co.publisher_place) == ("IUCr; OUP", "Oxford; New York") and not co.extras
+    # (an institution named first stays the publisher; the publisher-name is kept beside it)
+    assert (report.publisher, report.extras) == ("MIT", {Extra("jats", "publisher-name"): "MIT Press"})
+
+
 def test_nlm_2_3_citation_and_nlm_citation():
     result = load("nlm-2.3-citation.xml")
     first, second = result

@@ -246,6 +246,12 @@ def _simple(attribute):
     return handler
 
 
+def _listed(attribute):
+    def handler(el, draft, got, ctx, key):
+        draft.add_item(attribute, element_text(el) or None, local(el))
+    return handler
+
+
 def _page(el, draft, got, ctx, key):
     got.pages.setdefault(local(el), element_text(el))
 
@@ -340,7 +346,7 @@ _HANDLERS = {
     "year": _date_part, "month": _date_part, "day": _date_part, "season": _date_part,
     "date": _date, "string-date": _string_date, "date-in-citation": _date_in_citation, "access-date": _access_date,
     "volume": _simple("volume"), "issue": _simple("issue"), "edition": _simple("edition"),
-    "publisher-name": _simple("publisher"), "publisher-loc": _simple("publisher_place"),
+    "publisher-name": _listed("publisher"), "publisher-loc": _listed("publisher_place"),
     "elocation-id": _simple("number"),
     "fpage": _page, "lpage": _page, "page-range": _page,
     "pub-id": _pub_id, "ext-link": _link, "uri": _link, "isbn": _isbn_issn, "issn": _isbn_issn,

@@ -97,6 +97,22 @@ class Draft:
     names: dict[str, list[Name]] = field(default_factory=dict)  # CSL name variables (Record.names)
     dates: dict[str, Date] = field(default_factory=dict)  # CSL date variables (Record.dates)
     extras: dict[Extra, str] = field(default_factory=dict)
+    listed: set[str] = field(default_factory=set)  # the fields add_item filled
+
+    def add_item(self, attribute: str, value: str | None, extra_name: str) -> None:
+        """An element that may repeat for a list (co-publishers, their places): the items joined
+        by "; ", as the record holds a list (readers of biblatex's lists join so); a value another
+        element gave first keeps the field, and this one goes to extras."""
+        if not value:
+            return
+        current = getattr(self, attribute)
+        if current is None:
+            setattr(self, attribute, value)
+            self.listed.add(attribute)
+        elif attribute not in self.listed:
+            self.extra(extra_name, value)
+        elif value not in current.split("; "):
+            setattr(self, attribute, f"{current}; {value}")
 
     def extra(self, name: str, value: str | None) -> None:
         """Keep a value under ``Extra("jats", name)``, several joined by new lines."""
