@@ -369,6 +369,20 @@ def test_a_classic_entrys_publisher_with_and_is_one_name():
     assert converters.dumps([record], "biblatex").count("{{John Wiley and Sons}}") == 1  # one item
 
 
+@pytest.mark.parametrize("publisher", ["John Wiley and Sons", "Harper and Brothers", "Smith and Co."])
+def test_a_name_cut_in_two_by_a_biblatex_list_is_said(publisher):
+    result = converters.loads(f"@book{{b, title = {{T}}, date = 1998, publisher = {{{publisher}}}}}", "biblatex")
+    (said,) = [d for d in result.diagnostics if d.code == "bibtex.list-split"]
+    assert (said.severity, said.line, said.field) == ("warning", 1, "publisher") and "{and}" in said.hint
+    assert result.records[0].publisher == publisher.replace(" and ", "; ")  # read as biber reads it
+
+
+@pytest.mark.parametrize("value", ["{John Wiley and Sons}", "John Wiley {and} Sons", "Springer and Kluwer"])
+def test_a_braced_name_or_a_list_of_names_is_not_said(value):
+    result = converters.loads(f"@book{{b, title = {{T}}, date = 1998, publisher = {{{value}}}}}", "biblatex")
+    assert not [d for d in result.diagnostics if d.code == "bibtex.list-split"]
+
+
 def test_biblatex_lists_are_written_back_as_the_same_lists():
     text = ("@book{b, title = {T}, date = 1998, publisher = {A and {Sun and Moon}},"
             " location = {Durham and London}, origlocation = {Paris and Lyon}}")

@@ -274,7 +274,7 @@ class _List(_Field):
     name = "list"
 
     def read(self, entry: _Builder, rule: Rule, field: str, value: Value) -> Any:
-        return Text(read_list(entry.meta, field, value))
+        return Text(read_list(entry, field, value))
 
     def written(self, out: Any, rule: Rule, field: str, value: Any) -> str | None:
         return out.item(value.plain(), field)  # the reader splits it in either dialect
@@ -747,7 +747,7 @@ class _Builder:
     def publisher(self, csl_type: str) -> None:
         found = self.take(*PUBLISHER_FIELDS.get(csl_type, DEFAULT_PUBLISHER_FIELDS))
         if found and found[0] in LIST_PUBLISHER_FIELDS and not BIBLATEX_OWN_FIELDS.isdisjoint(self.fields):
-            self.args["publisher"] = read_list(self.meta, *found)
+            self.args["publisher"] = read_list(self, *found)
         elif found:
             self.args["publisher"] = _plain(found[1].text)
 
@@ -1071,19 +1071,30 @@ def _read_place(builder: _Builder, slot: str, name: str, value: Value) -> None:
     """biblatex's location is a list ("Durham and London"); BibTeX's address is plain text,
     where "and" may be part of a name."""
     if name == "location":
-        builder.args[slot] = read_list(builder.meta, name, value)
+        builder.args[slot] = read_list(builder, name, value)
     else:
         builder.args[slot] = _plain(value.text)
 
 
-def read_list(meta: dict[Extra, str], name: str, value: Value) -> str:
+def read_list(builder: _Builder, name: str, value: Value) -> str:
     """A biblatex literal list as the record holds it, its items joined by "; " (CSL has one
     string; pandoc joins so). A list of several items is also kept as written, so a BibLaTeX
     writer writes the same items again (a "; " in a RIS or CSL-JSON value is only text)."""
     items = list_items(value.text)
     if len(items) > 1:
-        meta[Extra("bibtex", name, Kind.AS_WRITTEN)] = value.text
+        builder.meta[Extra("bibtex", name, Kind.AS_WRITTEN)] = value.text
+        part = next((item for item in items[1:] if item.lower().rstrip(".") in _NAME_ENDINGS), None)
+        if part is not None:  # "John Wiley and Sons": one name, which biblatex prints the same either way
+            builder.warn("bibtex.list-split", f"{name} '{_plain(value.text)}' is a list of {len(items)} items, "
+                         f"as biber reads it ({'; '.join(items)}); '{part}' alone names nothing", value, name,
+                         hint="if it is one name, brace its 'and' as {and}, as biblatex's manual says")
     return "; ".join(items)
+
+
+# words that end a company's name after "and" (John Wiley and Sons, Harper and Brothers, Smith
+# and Co.): an item of a list by themselves, they are a name cut in two
+_NAME_ENDINGS = frozenset({"sons", "son", "co", "company", "brothers", "bros", "daughters", "associates",
+                           "partners"})
 
 
 def written_items(extras: Mapping[Extra, str], value: str, *names: str) -> list[str] | None:
