@@ -30,6 +30,7 @@ class Run:
     latex_errors: list[str]  # "! ..." messages from pdflatex, with the line of context after each
     undefined_macros: set[str] = field(default_factory=set)  # control sequences LaTeX did not know
     log: str = ""
+    bbl: str = ""  # what the tool wrote for LaTeX
 
 
 _BIBITEM = re.compile(r"\\bibitem(?:\[[^\]]*\])?\{([^}]*)\}")
@@ -138,7 +139,7 @@ def _run_bibtex(bib: str, stubs: tuple[str, ...]) -> Run:
             tool_errors.append(f"bibtex exit {done.returncode}: {done.stdout[-2000:]}")
         log = _latex(cwd)
         latex_errors, undefined = _latex_errors(log)
-        return Run(_BIBITEM.findall(bbl), tool_errors, latex_errors, undefined, blg + log)
+        return Run(_BIBITEM.findall(bbl), tool_errors, latex_errors, undefined, blg + log, bbl)
 
 
 def _is_bibtex_error(line: str) -> bool:
@@ -161,4 +162,4 @@ def _run_biber(bib: str, stubs: tuple[str, ...]) -> Run:
             tool_errors.append(f"biber exit {done.returncode}: {said[-2000:]}")
         log = _latex(cwd)
         latex_errors, undefined = _latex_errors(log)
-        return Run(_ENTRY.findall(bbl), tool_errors, latex_errors, undefined, said + log)
+        return Run(_ENTRY.findall(bbl), tool_errors, latex_errors, undefined, said + log, bbl)

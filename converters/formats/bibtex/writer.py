@@ -545,6 +545,7 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         written.update(name for name, _ in TITLE_PARTS)
     if main_title:
         written.update(name for name, _ in MAIN_TITLE_PARTS)
+    linked = biblatex and Extra("bibtex", "crossref") in record.extras
     for extra_key, value in record.extras.items():
         field_name = extra_key.field
         if extra_key.format != "bibtex":
@@ -552,6 +553,19 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             continue
         if extra_key.kind is not Kind.VALUE and extra_key.kind is not Kind.AS_WRITTEN:
             continue  # the entry type and the reader's notes on fields (a macro, a joined part ...)
+        # The record holds what its parents gave (a link kept is a parent found), and the entry
+        # is written whole. biber would inherit again what the entry lacks under the parent's
+        # names: a book's subtitle, read into the chapter's booktitle, would come back as its
+        # booksubtitle and print twice. So biblatex gets the crossref as xref (the link, no
+        # inheritance), and no xdata: its @xdata entry is not a record and is not written.
+        if extra_key.kind is Kind.VALUE and field_name.lower() == "xdata":
+            report.lost(key, extra_key, target, "the entry's own fields", record=record, value=value)
+            continue
+        if linked and extra_key.kind is Kind.VALUE and field_name.lower() in ("crossref", "xref"):
+            if field_name.lower() == "xref":  # (biblatex's xref names one entry: the crossref parent's)
+                report.lost(key, extra_key, target, record=record, value=value)
+                continue
+            field_name = "xref"
         # (a field as written is written again where another name holds the record's value)
         if not _NAME.match(field_name):
             report.warning("write.bad-field-name", f"field name {field_name!r} from the input is not a BibTeX "
