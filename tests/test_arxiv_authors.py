@@ -126,6 +126,12 @@ def test_author_split_fast_path_agrees_with_the_name_by_name_path(text):
     ("P. H. R. S. Moraes and J. E. Horvath", ["P. H. R. S. Moraes", "J. E. Horvath"]),
     ("Chritstiaan P. A. van Buchem and Ignas A. G. Snellen", ["Chritstiaan P. A. van Buchem", "Ignas A. G. Snellen"]),
     ("V.Bujarrabal and J.-F.Desmurs", ["V. Bujarrabal", "J.-F. Desmurs"]),  # glued initials
+    # 0704.0682 as written: numbered affiliations after the glued names (were one name, "and" its particle)
+    ("F.Colomer (2), V.Bujarrabal (2) and J.-F.Desmurs (2) ((1) JIVE, (2) Observatorio Astronomico Nacional)",
+     ["F. Colomer", "V. Bujarrabal", "J.-F. Desmurs"]),
+    ("A.B.Smith (MIT) and C.Jones (CERN)", ["A.B. Smith", "C. Jones"]),
+    # astro-ph/0601 as written: a stray ";" ended the last name (was a literal "V.S.Niemela;")
+    ("E.Fernandez Lajus and V.S.Niemela; (Facultad de Ciencias Astronomicas)", ["E.Fernandez Lajus", "V.S. Niemela"]),
     ("Caleb K. Lo, Robert W. Heath, Jr. and Sriram Vishwanath",  # 0704.0802
      ["Caleb K. Lo", "Robert W. Heath, Jr.", "Sriram Vishwanath"]),
     ("The CMS and LHCb Collaborations", ["The CMS and LHCb Collaborations"]),  # organisations stay whole

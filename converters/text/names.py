@@ -311,6 +311,7 @@ def _capitalised_particles(name: Name) -> Name:
     return replace(name, given=" ".join(words[:-moved]), family=" ".join([*words[-moved:], name.family or ""]).strip())
 
 
+_TRAILING_NON_WORD = re.compile(r"[^\w.]+$")
 _GLUED_INITIALS = re.compile(r"^((?:[A-Z][a-z]?\.-?)+)([A-Z][\w'’-]+)$")
 
 
@@ -456,7 +457,8 @@ def _looks_personal(text: str) -> bool:
     A suffix alone ("Heath, Jr. and S. Vishwanath") is a person's too."""
     if text.lower() in SUFFIXES:
         return True
-    text = _unglue_initials(text)
+    # (an arXiv affiliation's marker glued to the name, "V.Bujarrabal(2)", is no part of it)
+    text = _unglue_initials(_TRAILING_NON_WORD.sub("", text))
     tokens = text.split()
     if not 1 <= len(tokens) <= 8:
         return False

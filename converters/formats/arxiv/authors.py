@@ -97,12 +97,13 @@ def split_author_string(text: str) -> SplitAuthors:
     pieces = split_author_line(marked)
     if marks or not SUFFIXES.isdisjoint(map(str.lower, pieces)):  # (no Python step per name)
         pieces = _merge_suffixes(pieces, marks)
-    if not marks and _ETAL_HINT.search(marked.lower()) is None:
+    if not marks and _ETAL_HINT.search(marked.lower()) is None and ";" not in marked:
         out.names = pieces
         return out
     for piece in pieces:
         indices = [marks[m] for m in _MARKS.findall(piece) if m in marks] if marks else ()
         name_text = " ".join(_unmark(piece, marks).split()) if marks else piece
+        name_text = name_text.rstrip(" ;")  # "V.S.Niemela; (Facultad ...)": the separator is no part of it
         if _ETAL.match(name_text):
             out.etal = True
             continue
