@@ -132,3 +132,23 @@ def test_a_capitalised_prefix_before_the_last_word_begins_the_family_name(text, 
 
     name = split_display_name(text)
     assert (name.given, name.non_dropping_particle, name.family) == (given, particle, family)
+
+
+# "in 't Veld" (0704.0474's Pieter J. in 't Veld): BibTeX's von part is "in 't", since a word's first
+# letter decides its case; RIS, JATS and CSL-JSON (parse-names) read it by the one rule
+_VELD_RIS = "TY  - JOUR\nAU  - in 't Veld, Pieter J.\nTI  - T\nER  - \n"
+_VELD_JATS = ('<ref-list><ref id="r1"><element-citation publication-type="journal"><person-group '
+              'person-group-type="author"><name><surname>in \'t Veld</surname><given-names>Pieter J.</given-names>'
+              '</name></person-group><article-title>T</article-title></element-citation></ref></ref-list>')
+_VELD_CSL = ('[{"id": "a", "type": "book", '
+             '"author": [{"family": "in \'t Veld", "given": "Pieter J.", "parse-names": true}]}]')
+
+
+@pytest.mark.parametrize("fmt, text", [("ris", _VELD_RIS), ("jats", _VELD_JATS), ("csl-json", _VELD_CSL),
+                                       ("bibtex", "@book{a, author = {in 't Veld, Pieter J.}}")])
+def test_a_particle_starting_with_an_apostrophe_is_part_of_the_particle(fmt, text):
+    import converters
+
+    [record] = converters.loads(text, fmt).records
+    [name] = record.authors
+    assert (name.non_dropping_particle, name.family, name.given) == ("in 't", "Veld", "Pieter J.")

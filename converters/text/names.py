@@ -331,14 +331,24 @@ def leading_particle(family: str) -> tuple[str | None, str]: ...
 @overload
 def leading_particle(family: None) -> tuple[None, None]: ...
 def leading_particle(family: str | None) -> tuple[str | None, str | None]:
-    """"van der Berg" -> ("van der", "Berg"): lowercase words before the last (BibTeX's von)."""
+    """"van der Berg" -> ("van der", "Berg"): lowercase words before the last (BibTeX's von:
+    a word's first letter decides, so "in 't Veld" -> ("in 't", "Veld"))."""
     if not family:
         return None, family
     tokens = family.split()
     count = 0
-    while count < len(tokens) - 1 and tokens[count][:1].islower():
+    while count < len(tokens) - 1 and _first_letter_lower(tokens[count]):
         count += 1
-    return (" ".join(tokens[:count]) or None), " ".join(tokens[count:])
+    if not count:
+        return None, family  # as written ("Mirabet\u00a0V" keeps its no-break space)
+    return " ".join(tokens[:count]), " ".join(tokens[count:])
+
+
+def _first_letter_lower(word: str) -> bool:
+    for ch in word:
+        if ch.isalpha():
+            return ch.islower()
+    return False
 
 
 def trailing_particle(given: str | None, known: frozenset[str] | None = None) -> tuple[str | None, str | None]:

@@ -27,7 +27,7 @@ from ...text.ids import (
     subject_class,
 )
 from ...text.months import MONTHS, SEASONS
-from ...text.names import split_display_name
+from ...text.names import leading_particle, split_display_name, trailing_particle
 from .inline import element_text, local, plain
 from .types import ARTICLE_TYPE, PERSON_GROUP_ROLES, PUBLICATION_TYPE, PUBLICATION_TYPES
 
@@ -225,28 +225,10 @@ def _structured_name(element, draft: Draft) -> Name | None:
         draft.extra("prefix", f"{parts['prefix']} {surname or given or ''}".strip())
     if not surname and not given:
         return None
-    particle, family = _split_particle(surname) if surname else (None, None)
-    given, dropping = _split_trailing_particle(given) if given else (None, None)
+    particle, family = leading_particle(surname)
+    given, dropping = trailing_particle(given)  # (our writer puts a dropping particle after the given names)
     return Name(family=family, given=given, non_dropping_particle=particle, dropping_particle=dropping,
                 suffix=parts.get("suffix") or None)
-
-
-def _split_particle(surname: str) -> tuple[str | None, str]:
-    """"van der Meulen" -> ("van der", "Meulen"): leading lower-case words are a particle."""
-    words = surname.split(" ")
-    i = 0
-    while i < len(words) - 1 and words[i][:1].islower():
-        i += 1
-    return (" ".join(words[:i]), " ".join(words[i:])) if i else (None, surname)
-
-
-def _split_trailing_particle(given: str) -> tuple[str | None, str | None]:
-    """"Ludwig van" -> ("Ludwig", "van"): our writer puts a dropping particle after the given names."""
-    words = given.split(" ")
-    i = len(words)
-    while i > 1 and words[i - 1][:1].islower():
-        i -= 1
-    return (" ".join(words[:i]), " ".join(words[i:])) if i < len(words) else (given, None)
 
 
 # --- dates ------------------------------------------------------------------------------
