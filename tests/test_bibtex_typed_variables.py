@@ -392,6 +392,15 @@ def test_biblatex_lists_are_written_back_as_the_same_lists():
     assert _read(written).publisher == "A; Sun and Moon"
 
 
+def test_classic_bibtex_writes_a_biblatex_list_once_as_the_input_wrote_it():
+    text = ("@book{b, title = {T}, date = 1998, publisher = {Routledge and Kegan Paul},"
+            " location = {Durham and London}}")
+    written = converters.dumps([_read(text)], "bibtex")
+    # address, not address "Durham; London" beside the input's location: the place once, as written
+    assert "address = {Durham and London}" in written and "location" not in written
+    assert "publisher = {Routledge and Kegan Paul}" in written
+
+
 def test_a_semicolon_in_a_value_from_another_format_is_text_not_a_list_separator():
     (record,) = converters.loads("TY  - BOOK\nTI  - T\nPB  - Routledge. Tel: 800-354; Fax: 215-207\n"
                                  "CY  - Durham; London\nER  - \n", "ris").records

@@ -365,11 +365,18 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
     def plain(value: str) -> str:
         return _braced(tex.escape_plain(value, mode, missing))
 
+    lists_written: set[str] = set()  # list fields written from the input's items (their extras are used)
+
     def item(value: str, *read_from: str) -> str:
         """A biblatex list field (publisher, location): the items the input's list field had
-        (read_from: its possible names), or else one item; "and" inside an item braced."""
-        items = written_items(record.extras, value, *read_from) or (value,)
-        escaped = (tex.escape_plain(part, mode, missing) for part in items)
+        (read_from: its possible names), or else one item; "and" inside an item braced.
+        Classic BibTeX has no lists: the items as the input wrote them, or else the value."""
+        items = written_items(record.extras, value, *read_from)
+        if items is None and not biblatex:
+            return plain(value)
+        if items is not None:
+            lists_written.update(read_from)
+        escaped = (tex.escape_plain(part, mode, missing) for part in items or (value,))
         return _braced(" and ".join(_braced(part) if _AND.search(part) else part for part in escaped))
 
     def names(role: str, people: tuple[Name, ...], etal: bool, path: str | None = None) -> None:
@@ -475,11 +482,12 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         extras = record.extras
         if Extra("bibtex", name) in extras or (name == "institution" and Extra("bibtex", "school") in extras):
             name = "publisher"  # the input had both, e.g. publisher and institution (school: its alias)
-        fields.append((name, item(record.publisher, *LIST_PUBLISHER_FIELDS) if biblatex else plain(record.publisher)))
+        fields.append((name, item(record.publisher, *LIST_PUBLISHER_FIELDS)))
     jurisdiction = record.variables.get("jurisdiction") if entry_type == "patent" else None
     if record.publisher_place:
         fields.append(("location", item(record.publisher_place, "location")) if biblatex and not jurisdiction
-                      else ("address", plain(record.publisher_place)))
+                      else ("address", plain(record.publisher_place) if jurisdiction
+                            else item(record.publisher_place, "location")))
         if entry_type == "patent" and biblatex:  # biber reads address as location, a patent's countries
             report.lost(key, "publisher_place", target, "location (read back as jurisdiction)", record=record,
                         value=record.publisher_place)
@@ -553,6 +561,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             continue
         if extra_key.kind is not Kind.VALUE and extra_key.kind is not Kind.AS_WRITTEN:
             continue  # the entry type and the reader's notes on fields (a macro, a joined part ...)
+        if extra_key.kind is Kind.AS_WRITTEN and field_name.lower() in lists_written:
+            continue  # (its items are written, under the field the dialect names)
         # The record holds what its parents gave (a link kept is a parent found), and the entry
         # is written whole. biber would inherit again what the entry lacks under the parent's
         # names: a book's subtitle, read into the chapter's booktitle, would come back as its
