@@ -196,6 +196,12 @@ def test_dates_da_over_py_over_y1_and_y2_only_as_access_date():
     assert fifth.issued == Date(2024, 2, 1)
 
 
+def test_a_season_the_date_used_lacks_is_kept():
+    (record,) = converters.loads("TY  - JOUR\nTI  - U\nPY  - 2001///Spring\nDA  - 2001/03/04/\nER  - \n",
+                                 "ris").records
+    assert record.issued == Date(2001, 3, 4) and text_keyed(record.extras) == {"ris:PY": "2001///Spring"}
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("2020", (Date(2020), True)),
     ("2020///", (Date(2020), True)),

@@ -788,7 +788,7 @@ def _writer_ty(csl_type: str, options: Options) -> str:
 
 def _agrees(date: Date, chosen: Date) -> bool:
     return date.year == chosen.year and all(
-        getattr(date, part) in (None, getattr(chosen, part)) for part in ("month", "day"))
+        getattr(date, part) in (None, getattr(chosen, part)) for part in ("month", "day", "season"))
 
 
 _MONTH_DAY = re.compile(r"^\s*(?P<month>[^\W\d_]{3,}\.?)(?:\s+(?P<day>\d{1,2}))?\s*$")
