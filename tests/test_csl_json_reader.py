@@ -455,3 +455,14 @@ def test_an_arxiv_number_is_the_arxiv_id_of_any_item():
     report = {"id": "r", "type": "report", "title": "T", "number": "2101.00001"}  # no prefix: a report number
     (record,) = converters.loads(json.dumps([report]), "csl-json").records
     assert record.number == "2101.00001" and record.ids.arxiv is None
+
+
+# citeproc-js reads <sc> as small caps beside the span form (the CSL test suite's textcase_ImplicitNocase
+# writes it); read as text, the tags reached BibLaTeX and RIS as characters
+@pytest.mark.parametrize("fmt, written", [("biblatex", r"title = {My \textsc{small caps} title}"),
+                                          ("ris", "TI  - My small caps title"),
+                                          ("csl-json", '"My <span style=\\"font-variant:small-caps;\\">small caps'
+                                                       '</span> title"')])
+def test_small_caps_written_sc_is_markup(fmt, written):
+    result = converters.loads('[{"id": "a", "type": "book", "title": "My <sc>small caps</sc> title"}]', "csl-json")
+    assert written in converters.dumps(result.records, fmt)

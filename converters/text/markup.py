@@ -60,9 +60,9 @@ def _kept_spans(value: str) -> tuple[tuple[Span, ...], tuple[str, ...]]:
 
 
 _HTML_TAG = re.compile(
-    r'<(?P<close>/)?(?P<tag>i|b|sup|sub|span)(?P<attrs>(?:\s+[a-z-]+="[^"]*")*)\s*>', re.I
+    r'<(?P<close>/)?(?P<tag>i|b|sup|sub|sc|span)(?P<attrs>(?:\s+[a-z-]+="[^"]*")*)\s*>', re.I
 )
-_HTML_KIND = {"i": "i", "b": "b", "sup": "sup", "sub": "sub"}
+_HTML_KIND = {"i": "i", "b": "b", "sup": "sup", "sub": "sub", "sc": "sc"}  # <sc>: citeproc-js's small caps
 
 
 def _html_spans(value: str) -> tuple[Span, ...]:
