@@ -288,3 +288,13 @@ def test_biber_prints_an_inherited_subtitle_once():
     assert run.tool_errors == []
     kid = run.bbl.split("\\entry{kid}")[1].split("\\endentry")[0]
     assert kid.count("Parent Sub") == 1
+
+
+@needs_tex
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_ligatures_and_script_digits_in_ascii_mode_compile(dialect):
+    records = converters.loads("@misc{k, title = {ﬁeld eﬃcient H₂O x⁴}, year = 2000}", "bibtex").records
+    bib = converters.dumps(records, dialect, tex="ascii")
+    assert "{?}" not in bib
+    run = (run_bibtex if dialect == "bibtex" else run_biber)(bib)
+    assert (run.tool_errors, run.latex_errors, run.undefined_macros) == ([], [], set())

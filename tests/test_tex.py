@@ -279,3 +279,11 @@ def test_an_escaped_dollar_does_not_close_display_maths():
 def test_a_combining_mark_after_a_macro_composes_with_the_letter_before():
     # found by the tokenizer property test (tests/test_tex_fast_path.py): \TeX then U+0308 is TeẌ, NFC
     assert spans(Text("\\TeX\\emph\\em{\u0308", Syntax.TEX)) == (Span("text", "Te\u1e8c"),)
+
+
+def test_ascii_mode_writes_ligatures_as_letters_and_script_digits_with_kernel_macros():
+    # PDF text copies "ﬁeld"; chemistry writes "H₂O": each was "{?}", a lost letter, in classic BibTeX
+    missing: list[str] = []
+    assert tex.encode_non_ascii("ﬁeld ﬂow eﬃcient H₂O x⁴ C₆₀", missing) == \
+        r"field flow efficient H\textsubscript{2}O x\textsuperscript{4} C\textsubscript{6}\textsubscript{0}"
+    assert missing == []

@@ -62,7 +62,8 @@ STANDARD_MACROS = frozenset("""
     textnaira textnumero textonehalf textonequarter textonesuperior textopenbullet textordfeminine
     textordmasculine textparagraph textperiodcentered textpertenthousand textperthousand textpeso
     textquestiondown textquotedblleft textquotedblright textquoteleft textquoteright textrecipe
-    textreferencemark textregistered textrightarrow textsection textservicemark textsterling
+    textreferencemark textregistered textrightarrow textsection textservicemark textsterling textsubscript
+    textsuperscript
     textthreequarters textthreesuperior texttimes texttrademark texttwosuperior textuparrow
     textvisiblespace textwon textyen th theta top triangleleft triangleright u updownarrow uplus upsilon v
     varepsilon varphi varpi varrho varsigma vartheta vdash vdots vee wedge wp wr xi zeta
@@ -87,6 +88,13 @@ _EXTRA_MACROS = {
     "\u00b8": r"{\c{}}",
     "\u2032": r"{\ensuremath{\prime}}",
     "\u2212": r"{\ensuremath{-}}",
+    # typographic ligatures (text copied from PDFs): TeX makes them from the letters
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+    "\ufb06": "st",
+    # superscript and subscript digits and signs beyond latin-1's three (kernel macros since 2015)
+    **{chr(code): rf"\textsuperscript{{{char}}}" for code, char in zip((0x2070, *range(0x2074, 0x207F)),
+                                                                      "0456789+-=()", strict=True)},
+    **{chr(0x2080 + i): rf"\textsubscript{{{char}}}" for i, char in enumerate("0123456789+-=()")},
     # line breaks stay line breaks: the writer turns each run into a space
     "\u0085": "\n",
     "\u2028": "\n",
