@@ -152,3 +152,19 @@ def test_a_particle_starting_with_an_apostrophe_is_part_of_the_particle(fmt, tex
     [record] = converters.loads(text, fmt).records
     [name] = record.authors
     assert (name.non_dropping_particle, name.family, name.given) == ("in 't", "Veld", "Pieter J.")
+
+
+@pytest.mark.parametrize("name", ["Texas Instruments Incorporated", "Lorin Software", "Adobe Systems, Inc.",
+                                  "British Museum", "Ministry of Health"])
+def test_an_organisation_written_alone_in_ris_reads_back_whole(name):
+    import converters
+
+    [record] = converters.loads(f"TY  - BOOK\nAU  - {name}\nTI  - T\nER  - \n", "ris").records
+    assert [a.literal for a in record.authors] == [name]
+
+
+@pytest.mark.parametrize("line", ["M. Bureau", "W. H. Press", "A. Bank"])
+def test_surnames_that_are_also_words_stay_people(line):
+    from converters.text.names import is_organisation
+
+    assert not is_organisation(line)

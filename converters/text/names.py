@@ -20,7 +20,8 @@ ORGANISATION_WORDS = frozenset(
     """collaboration collaborations consortium team group project committee society association
     institute institution university laboratory laboratories lab initiative network alliance
     council organization organisation foundation survey collaborators centre center agency
-    department inc ltd corporation company working party members investigators""".split()
+    department inc ltd corporation company working party members investigators incorporated corp llc gmbh
+    plc software systems foundry museum library ministry commission academy federation hospital""".split()
 )
 
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "2nd", "3rd"})
