@@ -130,6 +130,11 @@ def test_author_split_fast_path_agrees_with_the_name_by_name_path(text):
     ("F.Colomer (2), V.Bujarrabal (2) and J.-F.Desmurs (2) ((1) JIVE, (2) Observatorio Astronomico Nacional)",
      ["F. Colomer", "V. Bujarrabal", "J.-F. Desmurs"]),
     ("A.B.Smith (MIT) and C.Jones (CERN)", ["A.B. Smith", "C. Jones"]),
+    # astro-ph/0001 and 2301 as written: no comma after an affiliation, which ends the name (as for arXiv)
+    ("Paul A. Crowther (UCL), D. John Hillier (Pittsburgh) Allan J. Willis (UCL), Patrick W. Morris (Amsterdam)",
+     ["Paul A. Crowther", "D. John Hillier", "Allan J. Willis", "Patrick W. Morris"]),
+    ("V. S. Veena (MPIfR, Bonn) Rolf Guesten (MPIfR, Bonn) F. Wyrowski (MPIfR, Bonn)",
+     ["V. S. Veena", "Rolf Guesten", "F. Wyrowski"]),
     # astro-ph/0601 as written: a stray ";" ended the last name (was a literal "V.S.Niemela;")
     ("E.Fernandez Lajus and V.S.Niemela; (Facultad de Ciencias Astronomicas)", ["E.Fernandez Lajus", "V.S. Niemela"]),
     ("Caleb K. Lo, Robert W. Heath, Jr. and Sriram Vishwanath",  # 0704.0802
@@ -152,3 +157,9 @@ def test_initials_written_together_are_spaced_as_arxivs_own_split_spaces_them():
     text = "A title\nA.A. Serga, M. Kostylev\n\nAbstract.\n\narXiv:0704.0024\nCreated: 2007-04-01\n"
     listing = converters.loads(text, "arxiv-listing").records
     assert [a.given for a in listing[0].authors] == ["A. A.", "M."]
+
+
+def test_a_name_after_an_affiliation_without_a_comma_keeps_its_own_affiliation():
+    split = split_author_string("D. John Hillier (Pittsburgh) Allan J. Willis (UCL) and A. Smith (MIT) Jr.")
+    assert split.names == ["D. John Hillier", "Allan J. Willis", "A. Smith Jr."]
+    assert split.affiliations == {0: ["Pittsburgh"], 1: ["UCL"], 2: ["MIT"]}

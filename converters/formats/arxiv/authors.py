@@ -34,6 +34,9 @@ _MARK_RANGES = (range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
 _MARKS = re.compile("[\U000F0000-\U000FFFFD\U00100000-\U0010FFFD]")
 _NUMBERED_BLOCK_ITEM = re.compile(r"\(\s*(\d+)\s*\)")
 _NUMBER_REFS = re.compile(r"^\s*\d+(?:\s*(?:,|and|&)\s*\d+)*\s*$")
+# "D. John Hillier (Pittsburgh) Allan J. Willis (UCL)": an affiliation ends its name (as arXiv's
+# own author parser reads it), so a name that follows it without a comma is the next one
+_MARK_THEN_NAME = re.compile(r"([\U000F0000-\U000FFFFD\U00100000-\U0010FFFD]) +(?!(?:and|&)\b)(?=[^\s,;:])")
 _ETAL = re.compile(r"^(?:and\s+)?et\.?\s*al\.?$", re.I)
 _TRAILING_ETAL = re.compile(r"\s+(?:(?:and|&)\s+)?et\.?\s*al\.?$", re.I)
 
@@ -94,6 +97,8 @@ def split_author_string(text: str) -> SplitAuthors:
     text = _balance(" ".join(text.split()), out)
     text, numbered = _numbered_block(text)
     marked, groups, marks = _mark_groups(text, out)
+    if marks:
+        marked = _MARK_THEN_NAME.sub(lambda m: f"{m[1]}, " if m[1] in marks else m[0], marked)
     pieces = split_author_line(marked)
     if marks or not SUFFIXES.isdisjoint(map(str.lower, pieces)):  # (no Python step per name)
         pieces = _merge_suffixes(pieces, marks)
