@@ -135,6 +135,9 @@ def test_author_split_fast_path_agrees_with_the_name_by_name_path(text):
      ["Paul A. Crowther", "D. John Hillier", "Allan J. Willis", "Patrick W. Morris"]),
     ("V. S. Veena (MPIfR, Bonn) Rolf Guesten (MPIfR, Bonn) F. Wyrowski (MPIfR, Bonn)",
      ["V. S. Veena", "Rolf Guesten", "F. Wyrowski"]),
+    # astro-ph/0001099 as written: a stray "." after the last affiliation (was family ".")
+    ("Vijay K. Narayanan (1 and 2), David H. Weinberg (1) .((1) Ohio State, (2) Princeton)",
+     ["Vijay K. Narayanan", "David H. Weinberg"]),
     # astro-ph/0601 as written: a stray ";" ended the last name (was a literal "V.S.Niemela;")
     ("E.Fernandez Lajus and V.S.Niemela; (Facultad de Ciencias Astronomicas)", ["E.Fernandez Lajus", "V.S. Niemela"]),
     ("Caleb K. Lo, Robert W. Heath, Jr. and Sriram Vishwanath",  # 0704.0802

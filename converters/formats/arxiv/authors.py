@@ -36,7 +36,9 @@ _NUMBERED_BLOCK_ITEM = re.compile(r"\(\s*(\d+)\s*\)")
 _NUMBER_REFS = re.compile(r"^\s*\d+(?:\s*(?:,|and|&)\s*\d+)*\s*$")
 # "D. John Hillier (Pittsburgh) Allan J. Willis (UCL)": an affiliation ends its name (as arXiv's
 # own author parser reads it), so a name that follows it without a comma is the next one
-_MARK_THEN_NAME = re.compile(r"([\U000F0000-\U000FFFFD\U00100000-\U0010FFFD]) +(?!(?:and|&)\b)(?=[^\s,;:])")
+_MARK_THEN_NAME = re.compile(r"([\U000F0000-\U000FFFFD\U00100000-\U0010FFFD]) +(?!(?:and|&)\b)(?=[^\W\d_])")
+# a separator left at a name's end ("V.S.Niemela; (Facultad ...)", "Weinberg (1) .((1) ...")
+_TRAILING_SEPARATOR = re.compile(r"(?:\s*;|\s+\.)+$")
 _ETAL = re.compile(r"^(?:and\s+)?et\.?\s*al\.?$", re.I)
 _TRAILING_ETAL = re.compile(r"\s+(?:(?:and|&)\s+)?et\.?\s*al\.?$", re.I)
 
@@ -108,7 +110,7 @@ def split_author_string(text: str) -> SplitAuthors:
     for piece in pieces:
         indices = [marks[m] for m in _MARKS.findall(piece) if m in marks] if marks else ()
         name_text = " ".join(_unmark(piece, marks).split()) if marks else piece
-        name_text = name_text.rstrip(" ;")  # "V.S.Niemela; (Facultad ...)": the separator is no part of it
+        name_text = _TRAILING_SEPARATOR.sub("", name_text.rstrip())
         if _ETAL.match(name_text):
             out.etal = True
             continue
