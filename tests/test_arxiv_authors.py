@@ -166,3 +166,18 @@ def test_a_name_after_an_affiliation_without_a_comma_keeps_its_own_affiliation()
     split = split_author_string("D. John Hillier (Pittsburgh) Allan J. Willis (UCL) and A. Smith (MIT) Jr.")
     assert split.names == ["D. John Hillier", "Allan J. Willis", "A. Smith Jr."]
     assert split.affiliations == {0: ["Pittsburgh"], 1: ["UCL"], 2: ["MIT"]}
+
+
+@pytest.mark.parametrize("parts, expected", [
+    # arXiv's own parse (OAI keyname/forenames, the snapshot's authors_parsed) splits collaborations too
+    (("Collaboration", "Super-Kamiokande"), Name(literal="Super-Kamiokande Collaboration")),
+    (("Collaboration", "Dipanwita Dutta for the CMS"), Name(literal="Dipanwita Dutta for the CMS Collaboration")),
+    (("Tak", "Floris van der"), Name(family="Tak", given="Floris van der")),
+    (("van der Tak", "Floris"), Name(family="Tak", given="Floris", non_dropping_particle="van der")),
+    (("in 't Veld", "Pieter J."), Name(family="Veld", given="Pieter J.", non_dropping_particle="in 't")),
+    ((":",), None),  # "BICEP2/Keck Array Collaborations: ...": no name (the reader warns)
+])
+def test_names_given_in_parts(parts, expected):
+    from converters.formats.arxiv.authors import name_from_parts
+
+    assert name_from_parts(*parts) == expected

@@ -146,6 +146,10 @@ def test_corpus_diagnostics_are_the_known_source_problems():
         ("id_abc_s0_m100_b79c8dcf6bc3.atom.xml", "error", "atom.api-error"),  # "incorrect id format for abc"
         ("id_0000.0000_s0_m100_8b51d9633a68.atom.xml", "warning", "atom.empty"),
         ("id_0808.05394_s0_m100_7b0c7d0a7cdd.atom.xml", "warning", "atom.empty"),
+        # arXiv's own parse of "BICEP2/Keck Array Collaborations: P. A. R. Ade, ...": an author ":"
+        *[("unit__responses__arxiv__sample_arxiv_record.xml", "warning", "oai.authors")] * 3,
+        ("unit__responses__arxiv__sample_arxiv_record4.xml", "warning", "oai.authors"),
+        ("unit__responses__arxiv__sample_arxiv_record8.xml", "warning", "oai.authors"),
     ])
 
 

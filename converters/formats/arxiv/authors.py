@@ -23,6 +23,7 @@ from ...model import Name
 from ...text.names import (
     SUFFIXES,
     is_organisation,
+    leading_particle,
     split_author_line,
     split_display_name,
 )
@@ -246,19 +247,16 @@ def _merge_suffixes(pieces: list[str], marks: dict[str, int]) -> list[str]:
 
 def name_from_parts(family: str, given: str = "", suffix: str = "") -> Name | None:
     """A Name from already-split parts: organisations literal (as the display splitter
-    decides), lowercase leading family words ("van der Tak") as the particle."""
+    decides; arXiv's own parse splits "Super-Kamiokande Collaboration" into forenames and
+    keyname too), lowercase leading family words ("van der Tak") as the particle. None when
+    there is no name (no part, or no letter: the ":" of "BICEP2/Keck Array Collaborations:").
+    """
     family, given, suffix = (_decode(p) for p in (family, given, suffix))
-    if not (family or given):
+    if not any(ch.isalnum() for ch in f"{given}{family}"):
         return None
-    if not given and not suffix and is_organisation(family):
-        return Name(literal=family)
-    particle = None
-    words = family.split()
-    lead = 0
-    while lead < len(words) - 1 and words[lead][:1].islower():
-        lead += 1
-    if lead:
-        particle, family = " ".join(words[:lead]), " ".join(words[lead:])
+    if not suffix and is_organisation(f"{given} {family}".strip()):
+        return Name(literal=f"{given} {family}".strip())
+    particle, family = leading_particle(family)
     if not family:
         return Name(literal=given)
     return Name(family=family, given=given or None, non_dropping_particle=particle, suffix=suffix or None)

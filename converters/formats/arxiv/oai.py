@@ -85,7 +85,7 @@ def _record(record, report: Reporter) -> Record | None:
     draft.lines["id"] = payload.sourceline
     _common_fields(payload, draft)
     if local(payload) == "arXiv":
-        _arxiv_fields(payload, draft)
+        _arxiv_fields(payload, draft, report)
     else:
         _raw_fields(payload, draft, report)
     if header is not None:
@@ -106,7 +106,7 @@ def _common_fields(payload, draft: Draft) -> None:
             draft.add_extra(name, " ".join("".join(child.itertext()).split()))
 
 
-def _arxiv_fields(payload, draft: Draft) -> None:
+def _arxiv_fields(payload, draft: Draft, report: Reporter) -> None:
     created, updated = text_of(payload, "created"), text_of(payload, "updated")
     if created:
         draft.submitted = parse_iso_date(created)
@@ -114,9 +114,12 @@ def _arxiv_fields(payload, draft: Draft) -> None:
         draft.add_extra("updated", updated)
     for group in children(payload, "authors"):
         for author in children(group, "author"):
-            name = name_from_parts(text_of(author, "keyname") or "", text_of(author, "forenames") or "",
-                                   text_of(author, "suffix") or "")
+            parts = [text_of(author, part) or "" for part in ("keyname", "forenames", "suffix")]
+            name = name_from_parts(*parts)
             if name is None:
+                if any(p.strip() for p in parts):
+                    report.warning(f"{CODE}.authors", f"author entry '{' '.join(parts).strip()}' has no letters; "
+                                   "skipped", line=draft.line, key=draft.key, field="authors")
                 continue
             draft.authors.append(name)
             affiliations = [" ".join(a.text.split()) for a in children(author, "affiliation") if a.text]

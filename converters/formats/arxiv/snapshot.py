@@ -110,7 +110,7 @@ def _draft(data: dict, number: int, report: Reporter) -> Draft:
 def _authors(data: dict, draft: Draft, report: Reporter) -> None:
     parsed = parse_author_string(_str(data, "authors", draft, report) or "")
     draft.authors_etal, draft.affiliations = parsed.etal, parsed.affiliations
-    names = _parsed_names(data.get("authors_parsed"))
+    names = _parsed_names(data.get("authors_parsed"), draft, report)
     if names is None:
         if data.get("authors_parsed") is not None:
             report.warning(f"{CODE}.authors-parsed", "'authors_parsed' is not a list of [family, given, suffix] "
@@ -121,7 +121,7 @@ def _authors(data: dict, draft: Draft, report: Reporter) -> None:
     draft.authors = names
 
 
-def _parsed_names(value) -> list | None:
+def _parsed_names(value, draft: Draft, report: Reporter) -> list | None:
     if not isinstance(value, list) or not all(isinstance(p, list) and p for p in value):
         return None
     names = []
@@ -132,6 +132,9 @@ def _parsed_names(value) -> list | None:
         name = name_from_parts(family, given, suffix)
         if name is not None:
             names.append(name)
+        elif f"{family}{given}{suffix}".strip():
+            report.warning(f"{CODE}.authors", f"author entry '{' '.join(parts[:3]).strip()}' has no letters; "
+                           "skipped", line=draft.line, key=draft.key, field="authors")
     return names
 
 
