@@ -563,7 +563,8 @@ def _symbol(scan: _Scan, name: str, start: int, after: int) -> int:
         # 49 of 52 lowercase words after one in the shared corpus mean; before a capital or a
         # digit the space is the author's ("\TeX Live", "{\TeXworks 0.4}"), so it stays
         follows = scan.value[after:after + 1]
-        return start + len(name) + 1 if follows.isupper() or follows.isdigit() else after
+        return start + len(name) + 1 if follows.isupper() or follows.isdigit() or name in tables.WORD_LOGOS \
+            else after
     scan.emit(tables.SYMBOLS[name])
     return after
 

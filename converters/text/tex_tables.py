@@ -31,7 +31,15 @@ LOGOS = {
     "DVD": "DVD",
     "HTML": "HTML", "XML": "XML", "SGML": "SGML", "VAX": "VAX", "UNIX": "UNIX", "WEB": "WEB", "Tib": "Tib",
     "mtex": "MusiXTeX", "La": "La", "CSTUG": "CSTUG", "GUST": "GUST", "DANTE": "DANTE",
+    # more of Beebe's bibliographies (font.bib, texbook3.bib) and tugboat.def
+    "POSTSCRIPT": "PostScript", "AMSTEX": "AMS-TeX", "LAMSTeX": "LAMS-TeX", "JTeX": "JTeX", "VorTeX": "VorTeX",
+    "TeXMaG": "TeXMaG", "MacOSX": "Mac OS X", "Java": "Java", "CSS": "CSS", "FEATPOST": "FEATPOST",
+    "DVItoVDU": "DVItoVDU", "tug": "TUG",
 }
+# Logos that are words of their own: the space after one is the author's ("The \POSTSCRIPT font
+# handbook", "\Java and TeX"), where a TeX logo joins what follows ("\TeX book")
+WORD_LOGOS = frozenset({"POSTSCRIPT", "PS", "PDF", "DVI", "DVD", "HTML", "XML", "SGML", "VAX", "UNIX", "Java", "CSS",
+                        "MacOSX", "CTAN", "TUG", "tug", "TUB", "CSTUG", "GUST", "DANTE", "LyX", "TikZ"})
 
 # An accent over an empty group prints the accent alone, as TeX does (\'{} is ´, not nothing);
 # \~{} and \^{} are how LaTeX writes a literal ~ and ^ (URLs). \d{} and \b{} have no
@@ -42,6 +50,7 @@ ACCENT_ON_NOTHING = {"~": "~", "^": "^", "'": "\u00b4", "`": "`", '"': "\u00a8",
 # Text symbols pylatexenc lacks or gets wrong for bibliographic data.
 SYMBOLS = {
     "slash": "/", "hyphen": "-", "S": "§", "P": "¶", "textasciicircum": "^", "Dash": "—",
+    "emdash": "—", "endash": "–",  # Beebe's bibliographies' dashes (Software\emdash Practice and Experience)
     "textbraceleft": "{", "textbraceright": "}", "textless": "<", "textgreater": ">", "textbar": "|",
     "textunderscore": "_", "textdollar": "$", "textquotesingle": "'", "textquotedbl": '"',
     "textellipsis": "…", "dag": "†", "ddag": "‡", "textdagger": "†", "textdaggerdbl": "‡",
@@ -89,6 +98,7 @@ KEEP_TEXT = {
     # TUGboat's tugboat.def: names of programs, packages, files, acronyms
     "acro": "{", "pkg": "{", "pgm": "{", "file": "{", "env": "{", "cls": "{", "dtn": "{", "progname": "{",
     "code": "{", "meta": "{", "tubissue": "{", "lib": "{", "manfnt": "{", "Abstract": "{",
+    "smash": "{",  # (its text without height: font.bib's \smash{TeX})
 }
 
 # Which argument of a KEEP_TEXT macro is its text, where it is not the last one.
