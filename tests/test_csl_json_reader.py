@@ -466,3 +466,20 @@ def test_an_arxiv_number_is_the_arxiv_id_of_any_item():
 def test_small_caps_written_sc_is_markup(fmt, written):
     result = converters.loads('[{"id": "a", "type": "book", "title": "My <sc>small caps</sc> title"}]', "csl-json")
     assert written in converters.dumps(result.records, fmt)
+
+
+# Crossref's CSL-JSON (doi.org content negotiation) and PubMed's carry JATS, DataCite HTML paragraphs
+@pytest.mark.parametrize("abstract, plain, tex", [
+    ("<jats:title>Abstract</jats:title><jats:p>The <jats:italic>Sci-Hub</jats:italic> site has "
+     "H<jats:sub>2</jats:sub>O.</jats:p><jats:p>Second.</jats:p>",
+     "Abstract\n\nThe Sci-Hub site has H2O.\n\nSecond.", r"The \textit{Sci-Hub} site has H\textsubscript{2}O."),
+    ('See <ext-link ext-link-type="uri" xlink:href="https://x.org">https://x.org</ext-link> now.',
+     "See https://x.org now.", "See https://x.org now."),
+    ("Dissertation.<br>This is my thesis.", "Dissertation.\nThis is my thesis.", "This is my thesis."),
+    ("Maths stays: $x<p$ and $y>q$, 0.1<z<0.95.", "Maths stays: $x<p$ and $y>q$, 0.1<z<0.95.", "0.1<z<0.95"),
+])
+def test_jats_and_html_blocks_from_producers_are_markup(abstract, plain, tex):
+    item = {"id": "a", "type": "article-journal", "title": "T", "abstract": abstract}
+    [record] = converters.loads(json.dumps([item]), "csl-json").records
+    assert record.abstract.plain() == plain
+    assert tex in converters.dumps([record], "biblatex")
