@@ -1,9 +1,10 @@
 """The BibTeX reader's fast paths against the long ways they stand in for.
 
 values.evaluate() takes a single regex match for a value that is one {...} or "..." part,
-and normalise_space() uses str.split; reader._find_field() replaces a regex compiled per
-field; mapping.split_persons() splits plain name lists with one regex instead of
-bibtexparser's state machine. Each is compared here with the code it replaces.
+and normalise_space() uses str.split (where no no-break or other space character is in the
+text); reader._find_field() replaces a regex compiled per field; mapping.split_persons()
+splits plain name lists with one regex instead of bibtexparser's state machine. Each is
+compared here with the code it replaces.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from converters.formats.bibtex.mapping import split_persons
 from converters.formats.bibtex.reader import _find_field
 from converters.formats.bibtex.values import BadValue, Macros, evaluate, normalise_space
 
-_PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_WHITE = " \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\u2028\u2029"  # (a no-break or em space is a character)
+_PARAGRAPH = re.compile(f"\n[ \t\r\f\v]*\n[{_WHITE}]*")
 
 
 def reference_normalise_space(text: str) -> str:
-    return "\n\n".join(re.sub(r"\s+", " ", p).strip() for p in _PARAGRAPH.split(text.strip()))
+    return "\n\n".join(re.sub(f"[{_WHITE}]+", " ", p).strip(_WHITE) for p in _PARAGRAPH.split(text.strip(_WHITE)))
 
 
 @settings(max_examples=1000)

@@ -20,7 +20,13 @@ _NUMBER = re.compile(r"\d+")
 # BibTeX identifiers: no whitespace and none of  " # % ' ( ) , = { }  and not starting with a digit
 _IDENTIFIER = re.compile(r"[^\s\"#%'(),={}0-9][^\s\"#%'(),={}]*")
 _NEXT_FIELD = re.compile(r"([^\s\"#%'(),={}]+)\s*=")
-_PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+# BibTeX's white space is ASCII's: a no-break or thin space (UTF-8 from Zotero, or what a
+# reader made of ~) is a character of the value, which str.split would make a space. (What
+# str.split splits ASCII at, and Unicode's line breaks, still are white space.)
+_WHITE = " \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+_SPACE_CHARACTER = re.compile(f"[^\\S{_WHITE}]")
+_WHITE_RUN = re.compile(f"[{_WHITE}]+")
+_PARAGRAPH = re.compile(f"\n[ \t\r\f\v]*\n[{_WHITE}]*")
 
 
 def _nested_group(depth: int) -> str:
@@ -108,11 +114,19 @@ def normalise_space(text: str, strip: bool = True) -> str:
     # what is white space) at a fraction of the cost; without a newline there is no
     # paragraph break to look for.
     if "\n" not in text:
-        return " ".join(text.split())
-    paragraphs = _PARAGRAPH.split(text.strip())
+        return _collapse(text)
+    paragraphs = _PARAGRAPH.split(text.strip(_WHITE))
     if len(paragraphs) == 1:  # wrapped lines, no blank line: the usual long value
-        return " ".join(paragraphs[0].split())
-    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+        return _collapse(paragraphs[0])
+    return "\n\n".join(_collapse(p) for p in paragraphs)
+
+
+
+
+def _collapse(text: str) -> str:
+    if text.isascii() or _SPACE_CHARACTER.search(text) is None:
+        return " ".join(text.split())
+    return _WHITE_RUN.sub(" ", text).strip(_WHITE)
 
 
 def evaluate(raw: str, macros: Macros, field_name: str | None = None, *, strip: bool = True) -> Evaluated:
