@@ -8,16 +8,20 @@ work read from two formats gives the same record:
   for a preprint (the model derives it for a preprint only: ``Record.dois``);
 - ISBNs and ISSNs in their canonical form when valid (``text.ids``), each once;
 - the language as a BCP 47 tag where it is a language's name or ISO 639-2 code ("English",
-  "eng": en; ``text.languages.to_language_tag``), else as written.
+  "eng": en; ``text.languages.to_language_tag``), else as written;
+- text composed (Unicode NFC): a source may write "ê" as e + U+0302, which every writer
+  passed on, so that the same title read from two files differed, and searching for it too.
 A record that needs none of this is returned as it is (nearly every record: no copy).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
+from typing import Any
 
-from .model import Identifiers, Record, arxiv_doi
+from .model import Identifiers, Name, Record, Syntax, Text, arxiv_doi
 from .text.ids import (
     ArxivIdError,
     arxiv_id_in_doi,
@@ -38,6 +42,9 @@ def normalise(record: Record) -> Record:
     language = record.language
     if language is not None and (tag := to_language_tag(language)) is not None and tag != language:
         record = replace(record, language=tag)
+    composed = _composed_fields(record)
+    if composed:
+        record = replace(record, **composed)
     if not (ids.doi or ids.url or ids.isbn or ids.issn):
         return record
     fixed = normalise_ids(ids, preprint=record.is_arxiv_paper)
@@ -100,3 +107,60 @@ def _is_abstract_page(url: str, arxiv: str, version: int | None) -> bool:
 
 def _each_once(values) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
+
+
+# --- composed text -----------------------------------------------------------------------
+
+_TEXTS = ("title", "abstract", "note", "container_title")
+_STRINGS = ("publisher", "publisher_place", "volume", "issue", "pages", "number", "edition")
+_NAME_PARTS = ("family", "given", "dropping_particle", "non_dropping_particle", "suffix", "literal")
+
+
+def _decomposed(value: str) -> bool:
+    return not value.isascii() and not unicodedata.is_normalized("NFC", value)
+
+
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+def _text(value: Text) -> Text:
+    if not _decomposed(value.value):
+        return value
+    if value.syntax in (Syntax.TEX, Syntax.BIBTEX) and "\\" in value.value:
+        return value  # TeX's decoder composes what it makes (and a mark after \o is no macro name)
+    return Text(_nfc(value.value), value.syntax)
+
+
+def _name(name: Name) -> Name:
+    parts = {part: _nfc(v) for part in _NAME_PARTS if (v := getattr(name, part)) and _decomposed(v)}
+    return replace(name, **parts) if parts else name
+
+
+def _names(names: tuple[Name, ...]) -> tuple[Name, ...]:
+    out = tuple(_name(n) for n in names)
+    return names if all(a is b for a, b in zip(out, names, strict=True)) else out
+
+
+def _composed_fields(record: Record) -> dict[str, Any]:
+    """The fields of record whose text is not NFC, composed (empty: nothing to do)."""
+    out: dict[str, Any] = {}
+    for attr in _TEXTS:
+        value = getattr(record, attr)
+        if value is not None and (new := _text(value)) is not value:
+            out[attr] = new
+    for attr in _STRINGS:
+        value = getattr(record, attr)
+        if value is not None and _decomposed(value):
+            out[attr] = _nfc(value)
+    if any(_decomposed(k) for k in record.keywords):
+        out["keywords"] = tuple(_nfc(k) for k in record.keywords)
+    for attr in ("authors", "editors"):
+        value = getattr(record, attr)
+        if value and (new_names := _names(value)) is not value:
+            out[attr] = new_names
+    if record.variables and any(_text(v) is not v for v in record.variables.values()):
+        out["variables"] = {k: _text(v) for k, v in record.variables.items()}
+    if record.names and any(_names(v) is not v for v in record.names.values()):
+        out["names"] = {k: _names(v) for k, v in record.names.items()}
+    return out
