@@ -708,3 +708,19 @@ def test_a_version_field_repeating_the_eprints_version_is_one_version_and_not_re
     again = converters.loads(converters.dumps([record], dialect, diagnostics=diagnostics), dialect).records[0]
     assert again.ids.arxiv_version == 3
     assert not diagnostics, diagnostics
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("C.~A. Kaemmerer", "C.\u00a0A. Kaemmerer"),  # a tie reads as the no-break space it prints
+    ("C.\u00a0A.\u2009Kaemmerer", "C.\u00a0A.\u2009Kaemmerer"),  # UTF-8 from Zotero: BibTeX's space is ASCII's
+])
+def test_a_no_break_space_is_a_character_and_survives_a_round_trip(written, expected):
+    [record] = converters.loads(f"@book{{k, title = {{T}}, publisher = {{{written}}}, year = 2000}}", "bibtex").records
+    assert record.publisher == expected
+    [again] = converters.loads(converters.dumps([record], "biblatex"), "bibtex").records
+    assert again.publisher == expected
+
+
+def test_an_empty_field_is_no_value():
+    [record] = converters.loads('@article{k, title = {T}, pages = "{}", volume = {}, year = 2000}', "bibtex").records
+    assert (record.pages, record.volume) == (None, None)

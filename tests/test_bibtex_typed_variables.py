@@ -524,3 +524,20 @@ def test_every_entry_type_the_reader_reads_a_booktitle_of_writes_it_there(entry_
     again = _read(out) if dialect == "bibtex" else converters.loads(out, "biblatex").records[0]
     assert (again.title, again.container_title, again.variables) == (record.title, record.container_title,
                                                                     record.variables)
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("@report{k, title = {T}, type = {technical report}, date = 2000}", "type = {techreport}"),  # biblatex's words
+    ("@report{k, title = {T}, type = {Technical Report}, date = 2000}", "type = {Technical Report}"),  # Beebe's
+    ("@mastersthesis{k, title = {T}, type = {Master's Thesis}, school = {S}, year = 2000}",
+     "type = {Master's Thesis}"),  # not the words the entry type prints: kept
+    ("@book{k, title = {T}, series = {New Series}, date = 2000}", "series = {New Series}"),
+])
+def test_a_key_is_written_only_for_its_own_words_in_their_letter_case(written, expected):
+    record = _read(written)
+    bib = converters.dumps([record], "biblatex")
+    assert expected in bib
+    def plain(r):
+        return {k: v.plain() for k, v in r.variables.items()}
+
+    assert plain(_read(bib)) == plain(record)

@@ -309,7 +309,7 @@ class _Series(_Field):
 
     def written(self, out: Any, rule: Rule, field: str, value: Any) -> str | None:
         key = SERIES_KEYS_WRITTEN.get(value.plain().lower())
-        if key:
+        if key and SERIES_KEYS[key] == value.plain():
             return out.braced(key)
         if out.entry_type == "article" and (number := JOURNAL_SERIES.match(value.plain())):
             return out.braced(number[1])  # biblatex prints it as the words again
@@ -327,11 +327,11 @@ class _Genre(_Field):
         return Text(words) if words else Text(value.text, Syntax.BIBTEX)
 
     def written(self, out: Any, rule: Rule, field: str, value: Any) -> str | None:
-        if value.plain().lower() == ENTRY_GENRES.get(out.entry_type, "").lower():
-            return None  # the entry type says it
+        if value.plain() == ENTRY_GENRES.get(out.entry_type):
+            return None  # the entry type says it (in other letter case, the input's words are written)
         key = TYPE_KEYS_WRITTEN.get(value.plain().lower())
-        if key and out.biblatex:
-            return out.braced(key)  # biblatex prints it localised
+        if key and out.biblatex and TYPE_KEYS[key] == value.plain():
+            return out.braced(key)  # biblatex prints it localised (words cased otherwise stay the input's)
         return super().written(out, rule, field, value)
 
 
@@ -569,6 +569,8 @@ class _Builder:
             found = self.take(*(n for n in names if n not in taken) if taken else names)
             if found:
                 READERS[how](self, slot, *found)
+                if self.args.get(slot) == "":  # "{}": no value (tugboat.bib's pages = "{}")
+                    del self.args[slot]
         self.subtitles()
         self.container()
         self.periodical_issue()
