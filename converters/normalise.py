@@ -133,7 +133,7 @@ def _text(value: Text) -> Text:
 
 
 def _name(name: Name) -> Name:
-    parts = {part: _nfc(v) for part in _NAME_PARTS if (v := getattr(name, part)) and _decomposed(v)}
+    parts: dict[str, Any] = {part: _nfc(v) for part in _NAME_PARTS if (v := getattr(name, part)) and _decomposed(v)}
     return replace(name, **parts) if parts else name
 
 
