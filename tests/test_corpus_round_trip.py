@@ -1,4 +1,5 @@
-"""Every corpus BibTeX file, written as BibLaTeX and read again, gives the same records.
+"""Every corpus BibTeX file, written as BibLaTeX and read again, gives the same records; and
+every CSL-JSON and JATS file, written in its own format.
 
 One format both ways can carry everything its reader read, so any difference is a writer and
 reader that disagree: it found a crossref child whose book's subtitle came back twice, and
@@ -18,7 +19,7 @@ import converters
 from converters.model import Date, Name, Record, Text
 
 from .corpus_oracles import BIBTEX_FILES, encoding, name_of
-from .shared import ids_for
+from .shared import ids_for, shared_files
 
 _SKIPPED = {"ids", "extras", "position", "variables", "names", "dates", "key"}
 
@@ -48,14 +49,31 @@ def view(record: Record) -> dict:
     return out
 
 
-@pytest.mark.parametrize("path", BIBTEX_FILES, ids=ids_for(BIBTEX_FILES))
-def test_biblatex_written_and_read_again_gives_the_same_records(path):
-    records = converters.load(path, encoding=encoding(path)).records
-    again = converters.loads(converters.dumps(records, "biblatex"), "bibtex").records
-    assert len(again) == len(records), name_of(path)
+def _differences(records: list[Record], again: list[Record]) -> list[tuple]:
+    assert len(again) == len(records)
     differences = []
     for first, second in zip(records, again, strict=True):
         before, after = view(first), view(second)
         differences += [(first.key, field, before.get(field), after.get(field))
                         for field in sorted(set(before) | set(after)) if before.get(field) != after.get(field)]
-    assert differences == [], name_of(path)
+    return differences
+
+
+@pytest.mark.parametrize("path", BIBTEX_FILES, ids=ids_for(BIBTEX_FILES))
+def test_biblatex_written_and_read_again_gives_the_same_records(path):
+    records = converters.load(path, encoding=encoding(path)).records
+    again = converters.loads(converters.dumps(records, "biblatex"), "bibtex").records
+    assert _differences(records, again) == [], name_of(path)
+
+
+CSL_FILES = shared_files("corpus/csl", "*.json")
+JATS_FILES = shared_files("corpus/jats", "*.xml", "*.nxml")
+
+
+@pytest.mark.skipif(not CSL_FILES and not JATS_FILES, reason="../shared/corpus is absent")
+@pytest.mark.parametrize("fmt", ["csl-json", "jats"])
+def test_csl_json_and_jats_written_in_their_own_format_give_the_same_records(fmt):
+    for path in CSL_FILES if fmt == "csl-json" else JATS_FILES:
+        records = converters.load(path, fmt).records
+        again = converters.loads(converters.dumps(records, fmt), fmt).records
+        assert _differences(records, again) == [], path.name
