@@ -287,3 +287,16 @@ def test_ascii_mode_writes_ligatures_as_letters_and_script_digits_with_kernel_ma
     assert tex.encode_non_ascii("ﬁeld ﬂow eﬃcient H₂O x⁴ C₆₀", missing) == \
         r"field flow efficient H\textsubscript{2}O x\textsuperscript{4} C\textsubscript{6}\textsubscript{0}"
     assert missing == []
+
+
+@pytest.mark.parametrize("tex_text, plain", [
+    # maths symbols out of maths, as arXiv abstracts write them: the space after the macro is the author's
+    (r"what proves that P \neq NP", "what proves that P ≠ NP"),  # 0704.0514
+    (r"coordinates x^\mu (with \mu= 0", "coordinates x^μ (with μ= 0"),  # 0704.0064
+    (r"$Z^0 \to 2\gamma$ and", "$Z^0 \\to 2\\gamma$ and"),  # (in maths: kept as maths)
+    (r"Z^0 \to 2\gamma and", "Z^0 → 2γ and"),  # 0704.0921
+    (r"mass M=3875.2\pm 0.7 MeV", "mass M=3875.2±0.7 MeV"),  # an operator written tight stays tight
+    (r"Stra\ss e and \o re", "Straße and øre"),  # a Latin letter joins the word going on, as in TeX
+])
+def test_a_maths_symbol_out_of_maths_keeps_the_space_after_it(tex_text, plain):
+    assert Text(tex_text, Syntax.TEX).plain() == plain

@@ -405,8 +405,15 @@ class _Scan:
         if name in pyl.accents:
             return self.accent(pyl.accents[name], name, i, after)
         if name in pyl.symbols:
-            self.emit(pyl.symbols[name])
-            return after
+            symbol = pyl.symbols[name]
+            self.emit(symbol)
+            # TeX ends a control word at its space; a Latin letter so made joins the word going
+            # on ("Stra\ss e"), but a maths symbol out of maths ("P \neq NP", "x^\mu (with",
+            # arXiv's abstracts) or a sign (\ldots or) is a word of its own, except an operator
+            # the author wrote with no space before it either ("3875.2\pm 0.7")
+            own = (not self.math and end < after < len(value) and value[after] != "}" and _own_word(symbol)
+                   and (i == 0 or value[i - 1] in " \t\n" or unicodedata.category(symbol[0]) != "Sm"))
+            return end if own else after
         if name in pyl.templates:
             return self.template(name, i, after)
         return self.keep_source(i, end, name)
@@ -537,6 +544,12 @@ def _missing(spec: str, spans: list[tuple[int, int] | None]) -> bool:
     if spec == "{":
         return spans[0] is None
     return any(kind == "{" and span is None for kind, span in zip(spec, spans, strict=True))
+
+
+@cache
+def _own_word(symbol: str) -> bool:
+    """A symbol that is no letter of a Latin word: the space after its macro is the author's."""
+    return bool(symbol) and not (symbol.isalpha() and unicodedata.name(symbol[0], "").startswith("LATIN"))
 
 
 def _skip_star(value: str, pos: int) -> int:
