@@ -762,3 +762,15 @@ def test_a_tag_line_glued_into_a_value_is_read_as_text_and_said_where(lines, lin
 def test_a_value_with_only_a_dash_or_an_unknown_tag_is_not_said(text):
     diagnostics = converters.loads(f"TY  - JOUR\nTI  - {text}\nER  - \n", "ris").diagnostics
     assert not [d for d in diagnostics if d.code == "ris.tag-in-line"]
+
+
+@pytest.mark.parametrize("note, plain", [
+    ("<p>XHTML tags should be stripped, leaving content <strong>intact</strong>.</p>",
+     "XHTML tags should be stripped, leaving content intact."),  # Zotero writes its notes as HTML
+    ("<div><p>First.</p><p>Second &amp; last.</p></div>", "First.\n\nSecond & last."),
+    ("a<b and c>d, R&amp;D", "a<b and c>d, R&amp;D"),  # no tag: plain text, as RIS is
+])
+def test_html_in_a_note_is_markup_not_characters(note, plain):
+    [record] = converters.loads(f"TY  - JOUR\nTI  - T\nN1  - {note}\nER  - \n", "ris").records
+    assert record.note.plain() == plain
+    assert "<p>" not in converters.dumps([record], "csl-json") and "<p>" not in converters.dumps([record], "biblatex")

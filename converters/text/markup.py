@@ -65,6 +65,44 @@ _HTML_TAG = re.compile(
 _HTML_KIND = {"i": "i", "b": "b", "sup": "sup", "sub": "sub", "sc": "sc"}  # <sc>: citeproc-js's small caps
 
 
+# What producers write in text values, which no citation processor reads: Crossref's and
+# PubMed's CSL-JSON carry JATS (<jats:p>, <jats:italic>, <ext-link>), DataCite's HTML
+# paragraphs (<p>, <br>), Zotero's RIS notes HTML (<p>, <div>, <strong>). Inline styles become
+# CSL's tags, paragraphs and headings paragraph breaks, and the other elements leave their
+# text. Only a well-formed tag counts ("$x<p$ and $y>q$" is maths, not a paragraph).
+_PRODUCER_TAG = re.compile(
+    r"<(/?)(?:jats:)?(p|div|title|h[1-6]|li|ul|ol|blockquote|br|sec|italic|em|bold|strong|sc|sup|sub|ext-link"
+    r"|a|underline|u|monospace|code|list|list-item|label|inline-formula|email|uri|named-content|styled-content)"
+    r"((?:\s+[\w:-]+=\"[^\"<>]*\")*)\s*(/?)>",
+    re.IGNORECASE)
+_PRODUCER_INLINE = {"italic": "i", "em": "i", "bold": "b", "strong": "b", "sc": "sc", "sup": "sup", "sub": "sub"}
+_PRODUCER_BLOCKS = frozenset({"p", "div", "title", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote"})
+_BREAKS = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t\n]*)?")
+
+
+def _producer_tag(match: re.Match[str]) -> str:
+    closing, name = match.group(1), match.group(2).lower()
+    if name in _PRODUCER_INLINE:
+        return f"<{closing}{_PRODUCER_INLINE[name]}>"
+    if name == "br":
+        return "\n"
+    return "\n\n" if closing and name in _PRODUCER_BLOCKS else ""
+
+
+def has_producer_markup(value: str) -> bool:
+    return "<" in value and _PRODUCER_TAG.search(value) is not None
+
+
+def producer_markup(value: str) -> str:
+    """CSL rich text for a value a producer wrote with JATS or HTML tags; else the value."""
+    if not has_producer_markup(value):
+        return value
+    text = _PRODUCER_TAG.sub(_producer_tag, value)
+    if "\n" not in text:
+        return text
+    return _BREAKS.sub(lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", text).strip()
+
+
 def _html_spans(value: str) -> tuple[Span, ...]:
     out: list[Span] = []
     stack: list[str] = []

@@ -80,6 +80,7 @@ from ...text.ids import (
     normalize_issn,
     strip_doi,
 )
+from ...text.markup import producer_markup
 from ...text.months import SEASONS
 from ...text.names import leading_particle, trailing_particle
 from ...text.patterns import matcher
@@ -860,39 +861,6 @@ class _Item:
 # --- values -------------------------------------------------------------------------------
 
 _NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal")
-# Crossref's and PubMed's CSL-JSON carry JATS in abstracts and titles (<jats:p>, <jats:italic>,
-# <ext-link>), DataCite's HTML paragraphs (<p>, <br>): citeproc reads none of them, so they
-# reached every writer as characters. Inline styles become CSL's tags, paragraphs and section
-# titles paragraph breaks, and the other elements leave their text. Only a well-formed tag
-# counts ("$x<p$ and $y>q$" is maths, not a paragraph).
-_PRODUCER_TAG = re.compile(
-    r"<(/?)(?:jats:)?(p|title|br|sec|italic|bold|sc|sup|sub|ext-link|underline|monospace|list|list-item|label"
-    r"|inline-formula|email|uri|named-content|styled-content)((?:\s+[\w:-]+=\"[^\"<>]*\")*)\s*(/?)>",
-    re.IGNORECASE)
-_PRODUCER_INLINE = {"italic": "i", "bold": "b", "sc": "sc", "sup": "sup", "sub": "sub"}
-_PRODUCER_BLOCKS = frozenset({"p", "title"})
-_BREAKS = re.compile(r"[ \t]*\n[ \t]*(?:\n[ \t\n]*)?")
-
-
-def _producer_tag(match: re.Match[str]) -> str:
-    closing, name = match.group(1), match.group(2).lower()
-    if name in _PRODUCER_INLINE:
-        return f"<{closing}{_PRODUCER_INLINE[name]}>"
-    if name == "br":
-        return "\n"
-    return "\n\n" if closing and name in _PRODUCER_BLOCKS else ""
-
-
-def producer_markup(value: str) -> str:
-    """CSL rich text for a value a producer wrote with JATS or HTML block tags; else the value."""
-    if "<" not in value or _PRODUCER_TAG.search(value) is None:
-        return value
-    text = _PRODUCER_TAG.sub(_producer_tag, value)
-    if "\n" not in text:
-        return text
-    return _BREAKS.sub(lambda m: "\n\n" if m.group().count("\n") > 1 else "\n", text).strip()
-
-
 _ETAL = re.compile(r"^(?:et\.?\s*al\.?|others)$", re.IGNORECASE)
 _ID_IN_TEXT = re.compile(r'"id"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+))')
 _EDTF = re.compile(r"^(?P<y>-?\d{1,4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[?~%])?$")

@@ -44,6 +44,7 @@ from ...text.ids import (
     normalize_issn,
     strip_doi,
 )
+from ...text.markup import has_producer_markup, producer_markup
 from ...text.months import SEASONS, month_number
 from ...text.names import (
     ORGANISATION_WORDS,
@@ -485,14 +486,14 @@ class _Builder:
             abstract, other = other, []
         if abstract:
             text = "\n".join(e.value for e in abstract)
-            self.fields["abstract"] = Text(text, Syntax.PLAIN)
+            self.fields["abstract"] = _text_or_markup(text)
             normalised = _norm(text) if other else ""
             for number, entry in enumerate(other):  # past a few, all are kept: the search would be quadratic
                 if number >= _DUPLICATE_CHECKS or _norm(entry.value) not in normalised:
                     self.keep(entry)
         notes = self.take(*tags_for("note"))
         if notes:
-            self.fields["note"] = Text("\n".join(e.value for e in notes), Syntax.PLAIN)
+            self.fields["note"] = _text_or_markup("\n".join(e.value for e in notes))
 
     def _names(self) -> None:
         authors, etal = self._name_list(self.take(*tags_for("authors")))
@@ -844,6 +845,12 @@ def parse_date(text: str) -> tuple[Date | None, bool]:
     if day is not None and (month is None or not 1 <= day <= calendar.monthrange(year, month)[1]):
         day, exact = None, False
     return Date(year, month, day), exact
+
+
+def _text_or_markup(text: str) -> Text:
+    """RIS is plain text, but Zotero writes its notes (and some exporters abstracts) as HTML,
+    <p>, <div>, <strong>: read as markup where such a tag is, so no tag reaches another format."""
+    return Text(producer_markup(text), Syntax.HTML) if has_producer_markup(text) else Text(text, Syntax.PLAIN)
 
 
 def _several_names(value: str) -> list[str] | None:
