@@ -338,18 +338,11 @@ def leading_particle(family: str | None) -> tuple[str | None, str | None]:
         return None, family
     tokens = family.split()
     count = 0
-    while count < len(tokens) - 1 and _first_letter_lower(tokens[count]):
+    while count < len(tokens) - 1 and _first_letter_is_lower(tokens[count]):
         count += 1
     if not count:
         return None, family  # as written ("Mirabet\u00a0V" keeps its no-break space)
     return " ".join(tokens[:count]), " ".join(tokens[count:])
-
-
-def _first_letter_lower(word: str) -> bool:
-    for ch in word:
-        if ch.isalpha():
-            return ch.islower()
-    return False
 
 
 def trailing_particle(given: str | None, known: frozenset[str] | None = None) -> tuple[str | None, str | None]:
