@@ -121,8 +121,6 @@ def normalise_space(text: str, strip: bool = True) -> str:
     return "\n\n".join(_collapse(p) for p in paragraphs)
 
 
-
-
 def _collapse(text: str) -> str:
     if text.isascii() or _SPACE_CHARACTER.search(text) is None:
         return " ".join(text.split())
