@@ -300,3 +300,8 @@ def test_ascii_mode_writes_ligatures_as_letters_and_script_digits_with_kernel_ma
 ])
 def test_a_maths_symbol_out_of_maths_keeps_the_space_after_it(tex_text, plain):
     assert Text(tex_text, Syntax.TEX).plain() == plain
+
+
+def test_a_text_macro_still_joins_the_word_after_its_space():
+    # the BibLaTeX writer ends \textasciigrave with a space (biber needs it): it joins "i"
+    assert Text(r"Shafi\textasciigrave i and Amiga\TeX\ldots or", Syntax.BIBTEX).plain() == "Shafi`i and AmigaTeX…or"

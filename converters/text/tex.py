@@ -407,10 +407,11 @@ class _Scan:
         if name in pyl.symbols:
             symbol = pyl.symbols[name]
             self.emit(symbol)
-            # TeX ends a control word at its space; a Latin letter so made joins the word going
-            # on ("Stra\ss e"), but a maths symbol out of maths ("P \neq NP", "x^\mu (with",
-            # arXiv's abstracts) or a sign (\ldots or) is a word of its own, except an operator
-            # the author wrote with no space before it either ("3875.2\pm 0.7")
+            # TeX ends a control word at its space, and a text macro's letter or sign joins the
+            # word going on ("Stra\ss e", "Shafi\textasciigrave i"); but a maths symbol out of
+            # maths ("P \neq NP", "x^\mu (with": arXiv's abstracts, which TeX never reads) is a
+            # word of its own, except an operator written with no space before it either
+            # ("3875.2\pm 0.7")
             own = (not self.math and end < after < len(value) and value[after] != "}" and _own_word(symbol)
                    and (i == 0 or value[i - 1] in " \t\n" or unicodedata.category(symbol[0]) != "Sm"))
             return end if own else after
@@ -548,8 +549,10 @@ def _missing(spec: str, spans: list[tuple[int, int] | None]) -> bool:
 
 @cache
 def _own_word(symbol: str) -> bool:
-    """A symbol that is no letter of a Latin word: the space after its macro is the author's."""
-    return bool(symbol) and not (symbol.isalpha() and unicodedata.name(symbol[0], "").startswith("LATIN"))
+    """A maths symbol (a Greek letter, an operator, a relation, an arrow): the space after its
+    macro, out of maths, is the author's."""
+    return bool(symbol) and (unicodedata.category(symbol[0]) == "Sm" or unicodedata.name(symbol[0], "").startswith(
+        ("GREEK", "MATHEMATICAL")) or "ARROW" in unicodedata.name(symbol[0], ""))
 
 
 def _skip_star(value: str, pos: int) -> int:
