@@ -769,8 +769,19 @@ def test_a_value_with_only_a_dash_or_an_unknown_tag_is_not_said(text):
      "XHTML tags should be stripped, leaving content intact."),  # Zotero writes its notes as HTML
     ("<div><p>First.</p><p>Second &amp; last.</p></div>", "First.\n\nSecond & last."),
     ("a<b and c>d, R&amp;D", "a<b and c>d, R&amp;D"),  # no tag: plain text, as RIS is
+    ("<p>First<p>Second, left open as HTML allows", "First\n\nSecond, left open as HTML allows"),
+    ("First line<br>second line", "First line\nsecond line"),
 ])
 def test_html_in_a_note_is_markup_not_characters(note, plain):
     [record] = converters.loads(f"TY  - JOUR\nTI  - T\nN1  - {note}\nER  - \n", "ris").records
     assert record.note.plain() == plain
     assert "<p>" not in converters.dumps([record], "csl-json") and "<p>" not in converters.dumps([record], "biblatex")
+
+
+# a tag named in plain text (a BibTeX abstract about HTML, written to RIS as it is) was read as
+# markup, and the whole value's entities with it: "Use a  element, AT&T."
+@pytest.mark.parametrize("text", ["Use a <p> element, AT&amp;T.", "the </p> end tag", "an <li> in <ul>s",
+                                  "<p>unclosed, then a stray </div>"])
+def test_a_tag_named_in_plain_text_is_text(text):
+    [record] = converters.loads(f"TY  - JOUR\nTI  - T\nAB  - {text}\nER  - \n", "ris").records
+    assert record.abstract.plain() == text

@@ -86,15 +86,38 @@ def _producer_tag(match: re.Match[str]) -> str:
         return f"<{closing}{_PRODUCER_INLINE[name]}>"
     if name == "br":
         return "\n"
-    return "\n\n" if closing and name in _PRODUCER_BLOCKS else ""
+    return "\n\n" if name in _PRODUCER_BLOCKS else ""  # (an opening tag too: "<p>One<p>Two")
 
 
 def has_producer_markup(value: str) -> bool:
-    return "<" in value and _PRODUCER_TAG.search(value) is not None
+    """A producer's tags, well nested: "<p>a</p>", "a<br>b", and HTML's "<p>a" at the start of
+    a value (its end tag may be left out); not "use the <p> element" or "the </p> tag"."""
+    if "<" not in value:
+        return False
+    found = False
+    open_tags: list[str] = []
+    for match in _PRODUCER_TAG.finditer(value):
+        found = True
+        closing, name, void = match.group(1), match.group(2).lower(), match.group(4)
+        if name == "br" or void:
+            continue
+        if not closing:
+            open_tags.append(name)
+            continue
+        while open_tags and open_tags[-1] != name and open_tags[-1] in _END_TAG_OPTIONAL:
+            open_tags.pop()
+        if not open_tags or open_tags.pop() != name:
+            return False
+    if open_tags and not value.lstrip().startswith("<"):
+        return False
+    return found and all(tag in _END_TAG_OPTIONAL for tag in open_tags)
+
+
+_END_TAG_OPTIONAL = frozenset({"p", "li"})  # HTML lets these close themselves
 
 
 def producer_markup(value: str) -> str:
-    """CSL rich text for a value a producer wrote with JATS or HTML tags; else the value."""
+    """CSL rich text for a value a producer wrote with JATS or HTML tags, well nested; else the value."""
     if not has_producer_markup(value):
         return value
     text = _PRODUCER_TAG.sub(_producer_tag, value)
