@@ -430,6 +430,23 @@ def test_round_trip_through_ndjson(record):
     assert back.ids == record.ids and back.authors == record.authors
 
 
+# the abstract is written plain (Zotero shows tags literally) but CSL strings are read as rich
+# text: "AT&amp;T" came back "AT&T" and a BibTeX abstract's "the <b> tag" came back bold
+@pytest.mark.parametrize("abstract", ["We use the <b> tag, i.e. <i>x</i>", "AT&amp;T and &lt;", "a <p> element",
+                                      "3<p_T<4 and x &gt y"])
+def test_an_abstract_that_reads_as_markup_is_escaped_and_comes_back_as_written(abstract):
+    record = Record(title=Text("T"), abstract=Text(abstract))
+    (item,) = json.loads(converters.dumps([record], "csl-json"))
+    (back,) = read(json.dumps([item]))
+    assert back.abstract.plain() == abstract
+
+
+@given(st.text(alphabet="<>&;/#bipx1 ", min_size=1, max_size=30).filter(str.strip))
+def test_any_plain_abstract_round_trips(abstract):
+    (back,) = read(converters.dumps([Record(title=Text("T"), abstract=Text(abstract))], "csl-json"))
+    assert back.abstract.plain() == abstract
+
+
 def test_listing_sample_round_trips_through_csl_json():
     original = converters.load(shared_path("samples", "arxiv-listing.txt")).records
     items = assert_valid_csl(converters.dumps(original, "csl-json"))

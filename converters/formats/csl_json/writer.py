@@ -3,7 +3,8 @@
 Only schema types and schema keys are written (one bad item makes Zotero reject the
 whole file). Everything without a CSL variable goes to ``custom``, which the schema
 keeps for exactly that. Titles are CSL rich text (``<span class="nocase">``);
-abstracts and notes plain text; maths stays TeX unless plain_math is asked for.
+abstracts plain text (escaped only where a reader would see a tag or an entity);
+maths stays TeX unless plain_math is asked for.
 English BibTeX titles of works are written in CSL's sentence case (text/sentence_case.py;
 ``sentence_case=False`` keeps the letters), and an entry with a subtitle but no short
 title gets biblatex's short form as title-short (titles.derived_title_short).
@@ -36,12 +37,12 @@ from ...diagnostics import Reporter
 from ...extras import Extra, Kind
 from ...keys import KeyAllocator
 from ...keys import report_change as report_key_change
-from ...model import Date, Name, Record
+from ...model import Date, Name, Record, Syntax, Text
 from ...options import Options
 from ...piece import Piece
 from ...serialize import encode_json, encode_json_parts, escape_line_breaks
 from ...text.ids import ORCID_URL
-from ...text.markup import to_csl, to_plain
+from ...text.markup import producer_markup, to_csl, to_plain
 from ...titles import CONTAINED_TYPES, derived_title_short
 from ...unwritten import report_unwritten
 from ..sniff import csl_json as detect  # noqa: F401 (the format's detector, re-exported)
@@ -108,6 +109,14 @@ def _name(name: Name) -> dict[str, str]:
         if value:
             out[key] = value
     return out
+
+
+def _read_back_as_written(plain: str) -> str:
+    """A plain abstract as it is, unless a reader of CSL strings (citeproc, refconv) would take
+    some of it for a tag or an entity ("the <b> tag", "AT&amp;T"): then "&" and "<" escaped."""
+    if ("<" in plain or "&" in plain) and to_plain(Text(producer_markup(plain), Syntax.HTML)) != plain:
+        return plain.replace("&", "&amp;").replace("<", "&lt;")
+    return plain
 
 
 def _date(date: Date) -> dict[str, Any]:
@@ -225,7 +234,7 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
         item["keyword"] = ("; " if any("," in word for word in record.keywords) else ", ").join(record.keywords)
     if record.abstract:
         # plain text: reference managers (Zotero) show an abstract's tags literally; CSL rich text is for titles
-        item["abstract"] = to_plain(record.abstract, plain_math=plain_math)
+        item["abstract"] = _read_back_as_written(to_plain(record.abstract, plain_math=plain_math))
     if record.note:
         item["note"] = to_csl(record.note, plain_math=plain_math)
     short = derived_title_short(record) if record.extras else None
