@@ -833,3 +833,13 @@ def test_a_year_span_is_a_range_of_years_both_ways():
     diagnostics = []
     assert "<year iso-8601-date=\"2019-05\">2019</year>" in converters.dumps([months], "jats", diagnostics=diagnostics)
     assert [d.field for d in diagnostics if d.code == "write.lost"] == ["issued"]
+
+
+# "$5 and $10": a listing pairs dollars as maths; the reader stripped the maths' spaces and
+# the article came back as "$5 and$10"
+@pytest.mark.parametrize("abstract", ["It costs $5 and $10 here.", "With $ x = 1 $ spaced.", r"Then $\alpha$ and $x$."])
+def test_maths_in_an_article_comes_back_as_written(abstract):
+    record = Record(title=Text("T"), abstract=Text(abstract, Syntax.TEX))
+    written = converters.dumps([record], "jats", jats_mode="articles")
+    (back,) = converters.loads(written, "jats", jats_front=True).records
+    assert back.abstract.value == abstract

@@ -132,16 +132,21 @@ def plain(element, skip: frozenset[str] = frozenset()) -> str:
 
 
 def _tex_source(source: str) -> str | None:
-    """tex-math content without document wrapper or delimiters; None if it is not usable."""
-    source = source.strip()
-    document = _DOCUMENT.search(source)
+    """tex-math content without document wrapper or delimiters; None if it is not usable.
+    A one-line source without them keeps the spaces at its edges: refconv writes "$5 and $10"
+    (dollars a listing paired as maths) as it was read, and reads it back so."""
+    bare = source.strip()
+    document = _DOCUMENT.search(bare)
     if document:
-        source = document.group(1).strip()
+        bare = document.group(1).strip()
     for start, end in _DELIMITERS:
-        if len(source) > len(start) + len(end) and source.startswith(start) and source.endswith(end):
-            source = source[len(start) : -len(end)].strip()
+        if len(bare) > len(start) + len(end) and bare.startswith(start) and bare.endswith(end):
+            bare = bare[len(start) : -len(end)].strip()
             break
-    return source if source and "$" not in source else None
+    else:
+        if not document and "\n" not in source:
+            bare = source
+    return bare if bare.strip() and "$" not in bare else None
 
 
 def _normalise(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
