@@ -143,6 +143,10 @@ def test_author_split_fast_path_agrees_with_the_name_by_name_path(text):
     ("Caleb K. Lo, Robert W. Heath, Jr. and Sriram Vishwanath",  # 0704.0802
      ["Caleb K. Lo", "Robert W. Heath, Jr.", "Sriram Vishwanath"]),
     ("The CMS and LHCb Collaborations", ["The CMS and LHCb Collaborations"]),  # organisations stay whole
+    # 1310.8286 (PHENIX) as written: the comma of a TeX thin space split off an author " Jr."
+    (r"D.E. Fields, M. Finger, M. Finger,\, Jr., F. Fleuret", ["D.E. Fields", "M. Finger", "M. Finger, Jr.",
+                                                              "F. Fleuret"]),
+    (r"A.\,B. Cee and X. Y\\, Z. W", ["A. B. Cee", "X. Y", "Z. W"]),  # (a line break stays a break)
 ])
 def test_and_splits_two_people_whose_names_have_initials_or_particles(line, expected):
     assert [n.display() for n in parse_author_string(line).names] == expected

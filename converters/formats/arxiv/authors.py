@@ -92,11 +92,16 @@ def has_no_letters(text: str, decode: bool = True) -> bool:
 _ETAL_HINT = re.compile(r"et\.?\s*al")
 
 
+_TEX_SPACE = re.compile(r"\\\\|\\[,;:!]")  # a line break (kept), a thin, medium, thick or negative space
+
+
 def split_author_string(text: str) -> SplitAuthors:
     """The names of an author string: split at commas and "and", affiliations taken out
     first (so their commas never split a name), suffixes ("Heath, Jr.") kept on their
     name, "et al" (alone or ending a name) turned into the flag."""
     out = SplitAuthors()
+    if "\\" in text:  # "M. Finger,\, Jr.": the comma of a thin space splits no name
+        text = _TEX_SPACE.sub(lambda m: m[0] if m[0] == "\\\\" else " ", text)
     text = _balance(" ".join(text.split()), out)
     text, numbered = _numbered_block(text)
     marked, groups, marks = _mark_groups(text, out)
