@@ -397,6 +397,11 @@ class _Scan:
         name = match.group(1)
         if value.startswith("*", end) and name + "*" in tables.QUOTES:
             name, end = name + "*", end + 1
+        return self.word(name, i, end)
+
+    def word(self, name: str, i: int, end: int) -> int:
+        """The control word ``name`` written from i to end."""
+        value = self.value
         after = _after_word(value, end).end()
         handler = _HANDLERS.get(name)
         if handler is not None:
@@ -725,6 +730,17 @@ def _symbol_code(scan: _Scan, name: str, start: int, after: int) -> int:
     return end
 
 
+_CSNAME = re.compile(r"([A-Za-z]+)\s*\\endcsname(?![A-Za-z])")
+
+
+def _csname(scan: _Scan, name: str, start: int, after: int) -> int:
+    """``\\csname c\\endcsname`` is ``\\c`` (refconv's BibLaTeX spells \\c and \\d so for biber)."""
+    match = _CSNAME.match(scan.value, after)
+    if match is None:
+        return scan.keep_source(start, after, name)
+    return scan.word(match.group(1), start, match.end())
+
+
 def _environment(scan: _Scan, name: str, start: int, after: int) -> int:
     value = scan.value
     (span,), end = scan.arguments("{", after)
@@ -771,7 +787,7 @@ _HANDLERS: dict[str, Callable[[_Scan, str, int, int], int]] = {
     **dict.fromkeys(tables.REFS, _ref),
     **dict.fromkeys(tables.BIBSTRING_MACROS, _bibstring),
     "begin": _environment, "end": _environment, "verb": _verb, "symbol": _symbol_code,
-    "kern": _kern, "mkern": _kern, "raise": _shift, "lower": _shift,
+    "kern": _kern, "mkern": _kern, "raise": _shift, "lower": _shift, "csname": _csname,
 }
 
 
