@@ -228,6 +228,33 @@ def test_truncated_last_record_is_reported_and_the_others_kept():
     assert error.code == "listing.truncated" and error.line == 6 and error.key == "arXiv:2101.00002"
 
 
+# An abstract wrapped so that a line starts with a reference was cut there: the line was
+# taken for the record's id, the record before it failed ("no Created: line") and the
+# paper lost its title, authors and abstract
+@pytest.mark.parametrize("abstract", [
+    "We extend the results of\narXiv:2012.00001 to the case of\nmany things.",
+    "We extend the results of\narXiv:2012.00001",  # its last line: another arXiv: line comes before Created:
+    "We extend the results, see\narXiv:2012.00001 and arXiv:2012.00002.",
+])
+@pytest.mark.parametrize("comments", [None, "13 pages"])
+def test_an_abstract_line_starting_with_an_arxiv_reference_is_abstract_text(abstract, comments):
+    result = read(record_text(header=("A title", "A. Author"), abstract=abstract, comments=comments) + "\n\n"
+                  + record_text(header=("Another", "B. Bee"), trailer="arXiv:2101.00002\nCreated: 2021-01-04"))
+    assert result.ok and [d for d in result.diagnostics if d.severity != "info"] == []
+    first, second = result.records
+    assert (first.ids.arxiv, first.title.plain(), first.abstract.value) == ("2101.00001", "A title",
+                                                                             " ".join(abstract.split()))
+    assert (second.ids.arxiv, second.title.plain()) == ("2101.00002", "Another")
+    assert (first.note.plain() if first.note else None) == comments
+
+
+@pytest.mark.parametrize("text", ["An abstract.\narXiv:2101.00001\nCreated: 2021-01-04",  # no blank line before it
+                                  "An abstract.\narXiv:2101.00001\n\nCreated: 2021-01-04"])
+def test_an_id_line_ending_the_abstract_paragraph_is_still_the_id(text):
+    (record,) = read(text)
+    assert record.ids.arxiv == "2101.00001" and record.abstract.value == "An abstract."
+
+
 def test_stray_text_is_a_warning_with_position_and_kept():
     result = read("Abstract.\n\narXiv:2101.00005 (see also)\nsome stray words\nCreated: 2021-01-05")
     assert result.ok and len(result) == 1
@@ -328,12 +355,12 @@ _TRAILERS = ("Journal-ref", "Report-no", "Categories", "MSC-class", "ACM-class",
 
 
 def _abstract(path: Path) -> str:
-    """What follows the second separator line (parse_abs splits at any "\\\\", which an
-    abstract may hold as a TeX line break)."""
+    """What lies between the second separator line and the last (parse_abs splits at any
+    "\\\\", which an abstract may hold as a TeX line break: 2103.11058's align)."""
     raw = path.read_bytes()
     text = raw.decode("latin-1" if "latin" in path.name else "utf-8")
-    parts = re.split(r"(?m)^\\\\[ \t]*\r?$", text)
-    return parts[2] if len(parts) > 2 else ""
+    parts = re.split(r"(?m)^(\\\\[ \t]*\r?)$", text)  # text, separator, text, separator, ...
+    return "".join(parts[4:-2] if len(parts) > 6 else parts[4:])
 
 
 def _as_listing(fields: dict, abstract: str, version: int | None) -> str | None:

@@ -242,6 +242,32 @@ DOI: {doi}
 """
 
 
+# 2103.11058's abstract holds an align whose rows end with TeX's \\\\ at a line's start: the
+# abstract stopped at the first of them, and the rest of it (five equations and the closing
+# sentences) was lost without a word
+_ALIGN = "  We find \\begin{align}\n  a &= 1, \\\\\n\\\\\n  b &= 2,\n\\end{align} where the rest matters.\n"
+
+
+@pytest.mark.parametrize("closing", ["\\\\\n", "\\\\\n\n", "\\\\ ( https://arxiv.org/abs/0704.0002 ,  5kb)\n"])
+def test_an_abstract_line_starting_with_a_tex_line_break_does_not_end_it(closing):
+    text = ABS_TEMPLATE.format(id="0704.0002", date="Mon, 2 Apr 2007 19:18:42 GMT", doi="10.1000/x")
+    text = text.replace("  An abstract.\n\\\\\n", _ALIGN + closing)
+    result = converters.loads(text, "arxiv-abs")
+    (record,) = result
+    assert record.abstract.value.endswith("\\end{align} where the rest matters.")
+    assert "b &= 2" in record.abstract.value and not [d for d in result.diagnostics if d.severity != "info"]
+
+
+def test_an_abstract_line_starting_with_a_tex_line_break_in_a_mailing_keeps_the_next_record():
+    one = ABS_TEMPLATE.format(id="0704.0002", date="Mon, 2 Apr 2007 19:18:42 GMT", doi="10.1000/x")
+    one = one.replace("  An abstract.\n", _ALIGN)
+    two = ABS_TEMPLATE.format(id="0704.0003", date="Mon, 2 Apr 2007 19:18:42 GMT", doi="10.1000/y")
+    records = converters.loads(one + two, "arxiv-mailing").records
+    assert [r.ids.arxiv for r in records] == ["0704.0002", "0704.0003"]
+    assert records[0].abstract.value.endswith("where the rest matters.")
+    assert records[1].abstract.value == "An abstract."
+
+
 def test_abs_bad_id_is_an_error_with_line_and_key():
     result = converters.loads(ABS_TEMPLATE.format(id="0713.0001", date="Mon, 2 Apr 2007 19:18:42 GMT",
                                                   doi="10.1000/x"), "arxiv-abs")

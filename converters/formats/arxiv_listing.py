@@ -57,6 +57,7 @@ class _Block:
     paragraphs: list[list[Line]] = field(default_factory=list)
     current: list[Line] = field(default_factory=list)
     arxiv_para: int | None = None  # index of the paragraph holding the arXiv: line
+    id_line: int | None = None  # its number
 
     def end_paragraph(self) -> None:
         if self.current:
@@ -85,31 +86,52 @@ def _lines(stream: TextIO | Iterable[str]) -> Iterator[Line]:
     return itertools.chain([(start, first.lstrip("\ufeff"))], enumerate(lines, start + 1))
 
 
-def _is_arxiv_line(text: str) -> bool:
-    # the prefix test first: the pattern is anchored on it, and most lines fail it
-    return text.startswith("arXiv:") and _ARXIV_LINE.match(text) is not None
-
-
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
     block = _Block()
+    # An arXiv: line that starts a paragraph is a record's id. One inside a paragraph may be an
+    # abstract wrapped before a reference ("... as in\narXiv:2101.00001 for ..."): it is text if
+    # text follows it in its paragraph, or if another arXiv: line comes before Created:.
+    candidate: Line | None = None
+    followed = False  # by text in its paragraph
+    alone: int | None = None  # the paragraph it was set apart in, when it ended one
     # The per-line work is kept inline (no method calls) and tests a line's prefix before
     # the anchored patterns: most lines are abstract text that fails both at once.
     for entry in _lines(stream):
         line = entry[1]
         if not line:  # blank: _lines removed trailing white space
+            if candidate is not None and alone is None:
+                if followed:
+                    candidate = None
+                else:  # set apart: the id, if Created: comes first
+                    block.current.pop()
+                    block.end_paragraph()
+                    block.current.append(candidate)
+                    alone = len(block.paragraphs)
             block.end_paragraph()
             continue
         if line.startswith("arXiv:") and _ARXIV_LINE.match(line):
-            if block.arxiv_para is not None:
-                block = _close_unfinished(block, block.arxiv_para, report)
-            block.arxiv_para = len(block.paragraphs)
+            if candidate is not None:  # it was text
+                if alone is not None:
+                    block.paragraphs[alone - 1].extend(block.paragraphs.pop(alone))
+                candidate = alone = None
+            if block.current:
+                candidate, followed = entry, False
+            else:
+                block = _take_id(block, len(block.paragraphs), entry[0], report)
+        elif candidate is not None and alone is None:
+            followed = True
         block.current.append(entry)
         if line.startswith("Created:") and _CREATED.match(line):
+            if candidate is not None:
+                block = _take_id(block, len(block.paragraphs) if alone is None else alone, candidate[0], report)
+                candidate = alone = None
             block.end_paragraph()
             record = _parse(block, report)
             if record is not None:
                 yield record
             block = _Block()
+    if candidate is not None:
+        block = _take_id(block, len(block.paragraphs) if alone is None else alone, candidate[0], report)
     block.end_paragraph()
     if not block.empty:
         report.error(
@@ -120,12 +142,22 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
         )
 
 
+def _take_id(block: _Block, paragraph: int, number: int, report: Reporter) -> _Block:
+    """The block once line ``number`` in ``paragraph`` (len(paragraphs): the current one) is
+    known to be a record's arXiv: line; the next record's, if the block already had one."""
+    if block.arxiv_para is not None:
+        paragraph -= block.arxiv_para + 1
+        block = _close_unfinished(block, block.arxiv_para, report)
+    block.arxiv_para, block.id_line = paragraph, number
+    return block
+
+
 def _close_unfinished(block: _Block, arxiv_para: int, report: Reporter) -> _Block:
     """A second arXiv: line before any Created: the previous record never closed.
     Report it; return a block of the paragraphs after that record's arXiv: line (its
     paragraph arxiv_para)."""
     block.end_paragraph()
-    done = _Block(block.paragraphs[: arxiv_para + 1], arxiv_para=arxiv_para)
+    done = _Block(block.paragraphs[: arxiv_para + 1], arxiv_para=arxiv_para, id_line=block.id_line)
     report.error(
         "listing.missing-created",
         "record has no 'Created: YYYY-MM-DD' line before the next record's arXiv: line",
@@ -138,8 +170,8 @@ def _close_unfinished(block: _Block, arxiv_para: int, report: Reporter) -> _Bloc
 def _id_of(block: _Block) -> str | None:
     if block.arxiv_para is None:
         return None
-    for _, text in block.paragraphs[block.arxiv_para]:
-        match = _ARXIV_LINE.match(text)
+    for number, text in block.paragraphs[block.arxiv_para]:
+        match = _ARXIV_LINE.match(text) if number == block.id_line else None
         if match:
             return f"arXiv:{match['id']}"
     return None
@@ -158,9 +190,9 @@ def _parse(block: _Block, report: Reporter) -> Record | None:
     content = block.paragraphs[: block.arxiv_para]
     trailer_lines = [line for para in block.paragraphs[block.arxiv_para :] for line in para]
     # lines before the arXiv: line in its own paragraph are content, not trailer
-    while trailer_lines and not _is_arxiv_line(trailer_lines[0][1]):
-        content.append([trailer_lines.pop(0)])
-        while trailer_lines and not _is_arxiv_line(trailer_lines[0][1]):
+    if trailer_lines and trailer_lines[0][0] != block.id_line:
+        content.append([])
+        while trailer_lines and trailer_lines[0][0] != block.id_line:
             content[-1].append(trailer_lines.pop(0))
 
     draft = Draft(line=block.first_line, checked_dois=True, title_optional=True)

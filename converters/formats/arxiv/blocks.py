@@ -38,6 +38,7 @@ _HEADER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z-]*(?: \([^)]*\))?):\s?(?P<value>
 _REVISED = re.compile(r"^Date \(revised(?: v(?P<n>\d+))?\)$")
 _REPLACED = re.compile(r"^replaced with revised version\s+(?P<date>.*)$")
 _DASHES = re.compile(r"^-{10,}\s*$")
+_CLOSING_LINK = re.compile(r"^\\\\ \(\s*https?://")  # a mailing's \\ ( https://arxiv.org/abs/ID ,  5650kb)
 _SECTIONS = (("%%%---", "end"), ("%%--%%", "replacement"), ("%-%-%-", "cross-list"))
 _EMAIL = re.compile(r"<[^>]*>|\S+@\S+")
 
@@ -76,8 +77,20 @@ def scan(stream: Iterable[str], report: Reporter, code: str) -> Iterator[Block]:
     """Yield the record blocks of a file, skipping preambles and separators."""
     section = "new"
     block: Block | None = None
+    pending: list[str] | None = None  # a \\ line in an abstract, and blank lines after it
     for number, line in _lines(stream):
         marker = _section(line)
+        if block is not None and pending is not None:
+            if not line.strip():
+                pending.append(line)
+                continue
+            if not (_DASHES.match(line) or marker or line.startswith("\\\\") or ID_LINE.match(line)):
+                block.abstract.extend(pending)  # text goes on: the line was TeX's line break
+                pending = None
+            else:  # the abstract ended there
+                block.closed = True
+                yield block
+                block = pending = None
         if block is None:
             if marker:
                 section = "new" if marker == "end" else marker
@@ -87,7 +100,9 @@ def scan(stream: Iterable[str], report: Reporter, code: str) -> Iterator[Block]:
                 block = Block((number, line), match, section)
             continue
         if block.in_abstract:
-            if line.startswith("\\\\") or _DASHES.match(line) or marker:
+            if line.startswith("\\\\") and not _CLOSING_LINK.match(line):
+                pending = [line]  # the end, unless more abstract follows (2103.11058's align has \\ lines)
+            elif line.startswith("\\\\") or _DASHES.match(line) or marker:
                 block.closed = True
                 yield block
                 block = None
@@ -110,7 +125,9 @@ def scan(stream: Iterable[str], report: Reporter, code: str) -> Iterator[Block]:
             yield block
             block = None
     if block is not None:
-        if any(text.strip() for text in block.abstract):
+        if pending is not None:
+            block.closed = True
+        elif any(text.strip() for text in block.abstract):
             report.warning(f"{code}.unclosed", "the last record's abstract has no closing '\\\\' line",
                            line=block.id_line[0], key=_key(block),
                            hint="the file may have been cut short; the abstract is kept")
