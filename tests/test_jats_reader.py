@@ -843,3 +843,16 @@ def test_maths_in_an_article_comes_back_as_written(abstract):
     written = converters.dumps([record], "jats", jats_mode="articles")
     (back,) = converters.loads(written, "jats", jats_front=True).records
     assert back.abstract.value == abstract
+
+
+# an arXiv abstract's align has blank lines (its rows were paragraphs in the .abs file): cut
+# into <p>s at the source's blank lines, the environment's body was written as text after an
+# empty \begin{align}\end{align}
+def test_an_abstracts_paragraphs_are_cut_between_maths_not_inside_it():
+    abstract = "We find \\begin{align}\n\na &= 1, \\\\\n\nb &= 2,\\end{align} where it matters.\n\nNext paragraph."
+    record = Record(title=Text("T"), abstract=Text(abstract, Syntax.TEX))
+    written = converters.dumps([record], "jats", jats_mode="articles")
+    assert "<p>We find <inline-formula><tex-math>\n\na &amp;= 1, \\\\\n\nb &amp;= 2,</tex-math></inline-formula>" \
+           " where it matters.</p><p>Next paragraph.</p>" in written
+    (back,) = converters.loads(written, "jats", jats_front=True).records
+    assert "b &= 2" in back.abstract.value and back.abstract.value.endswith("Next paragraph.")

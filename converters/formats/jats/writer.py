@@ -27,7 +27,7 @@ from ...model import Date, Name, Record, Text, iso_year
 from ...options import Options
 from ...piece import Piece
 from ...text.ids import ORCID_URL
-from ...text.markup import spans
+from ...text.markup import Span, spans
 from ...titles import as_one_volume
 from ...unwritten import report_line_breaks, report_unwritten
 from .parts import text_date
@@ -69,8 +69,26 @@ _INLINE = {"i": "italic", "b": "bold", "sc": "sc", "sup": "sup", "sub": "sub"}
 
 def _rich(text: Text) -> str:
     """Text as JATS mixed content: maths become <inline-formula><tex-math>."""
+    return _mixed(spans(text))
+
+
+def _paragraphs(text: Text) -> str:
+    """<p> per paragraph, cut in the text between maths and tags: an arXiv abstract's
+    \\begin{align} has blank lines, and a cut in the source left its body outside it."""
+    paragraphs: list[list[Span]] = [[]]
+    for span in spans(text):
+        pieces = span.content.split("\n\n") if span.kind != "math" else [span.content]
+        for number, piece in enumerate(pieces):
+            if number:
+                paragraphs.append([])
+            if piece:
+                paragraphs[-1].append(Span(span.kind, piece))
+    return "".join(_el("p", _mixed(paragraph)) for paragraph in paragraphs if paragraph)
+
+
+def _mixed(parts: Iterable[Span]) -> str:
     out = []
-    for kind, content in spans(text):
+    for kind, content in parts:
         if kind == "math":
             out.append(_el("inline-formula", _el("tex-math", _esc(content))))
         elif kind in _INLINE:
@@ -392,9 +410,7 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
         meta.append(_el("related-article", "", related_article_type="published-article" if ids.arxiv else "companion",
                         ext_link_type="doi", xlink__href=doi))
     if record.abstract:
-        paragraphs = record.abstract.value.split("\n\n")
-        body = "".join(_el("p", _rich(Text(p, record.abstract.syntax))) for p in paragraphs)
-        meta.append(_el("abstract", body))
+        meta.append(_el("abstract", _paragraphs(record.abstract)))
     if record.keywords:
         meta.append(_el("kwd-group", "".join(_el("kwd", _esc(k)) for k in record.keywords)))
     custom = []
