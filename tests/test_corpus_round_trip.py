@@ -1,5 +1,6 @@
 """Every corpus BibTeX file, written as BibLaTeX and read again, gives the same records; and
-every CSL-JSON and JATS file, written in its own format.
+every CSL-JSON and JATS file, written in its own format; and every arXiv file (.abs, listings,
+mailings, Atom, OAI, snapshot), written as CSL-JSON, which holds every field they have.
 
 One format both ways can carry everything its reader read, so any difference is a writer and
 reader that disagree: it found a crossref child whose book's subtitle came back twice, and
@@ -77,3 +78,17 @@ def test_csl_json_and_jats_written_in_their_own_format_give_the_same_records(fmt
         records = converters.load(path, fmt).records
         again = converters.loads(converters.dumps(records, fmt), fmt).records
         assert _differences(records, again) == [], path.name
+
+
+ARXIV_FILES = [p for p in shared_files("corpus/arxiv", "*") if p.suffix not in (".txt", ".tsv", ".md", ".py")]
+
+
+@pytest.mark.skipif(not ARXIV_FILES, reason="../shared/corpus/arxiv is absent")
+def test_arxiv_files_written_as_csl_json_give_the_same_records():
+    compared = 0
+    for path in ARXIV_FILES:
+        records = converters.load(path).records
+        again = converters.loads(converters.dumps(records, "csl-json"), "csl-json").records
+        assert _differences(records, again) == [], path.name
+        compared += len(records)
+    assert compared > 5000
