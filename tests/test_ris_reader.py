@@ -785,3 +785,17 @@ def test_html_in_a_note_is_markup_not_characters(note, plain):
 def test_a_tag_named_in_plain_text_is_text(text):
     [record] = converters.loads(f"TY  - JOUR\nTI  - T\nAB  - {text}\nER  - \n", "ris").records
     assert record.abstract.plain() == text
+
+
+# font.bib's {Electronic Arts} and {Advantage Computing} were written "AU  - Electronic Arts" and
+# read back as persons ("Arts, Electronic"); an organisation that reads as a person's names is
+# now written with EndNote's mark of a corporate author, a trailing comma
+@pytest.mark.parametrize("organisation, written", [("Electronic Arts", "Electronic Arts,"),
+                                                   ("Advantage Computing", "Advantage Computing,"),
+                                                   ("World Health Organization", "World Health Organization"),
+                                                   ("Nature", "Nature")])
+def test_an_organisation_comes_back_an_organisation(organisation, written):
+    record = Record(type="book", title=Text("T"), authors=(Name(literal=organisation),))
+    text = converters.dumps([record], "ris")
+    assert f"AU  - {written}\r\n" in text
+    assert converters.loads(text, "ris").records[0].authors == (Name(literal=organisation),)

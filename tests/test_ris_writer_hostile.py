@@ -118,6 +118,11 @@ def _all_name_chars(names) -> Counter:
     return total
 
 
+def _without_corporate_mark(read: list[str], expected: list[str]) -> list[str]:
+    return [value[:-1] if value == f"{want}," else value for value, want in zip(read, expected, strict=False)] \
+        + read[len(expected):]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=st.fixed_dictionaries({name: hostile for name in [*TEXT_FIELDS, "note"]}),
        keywords=st.lists(hostile, max_size=3), authors=st.lists(hostile, min_size=1, max_size=3),
@@ -140,8 +145,10 @@ def test_hostile_text_in_every_field_comes_back_intact_through_rispy_and_refconv
         assert theirs[0].get(key, "") == _expected(values[name]), name
     assert [n for n in theirs[0].get("notes", []) if n] == [e for e in [_expected(values["note"])] if e]
     assert [k for k in theirs[0].get("keywords", []) if k] == [e for e in map(_expected, keywords) if e]
-    assert theirs[0]["authors"] == expected_authors
-    assert theirs[0].get("unknown_tag", {}).get("ED", []) == expected_editors  # rispy has no name for ED
+    # (an organisation that reads as a person's names gets EndNote's trailing comma: "Electronic Arts,")
+    assert _without_corporate_mark(theirs[0]["authors"], expected_authors) == expected_authors
+    # rispy has no name for ED
+    assert _without_corporate_mark(theirs[0].get("unknown_tag", {}).get("ED", []), expected_editors) == expected_editors
 
     result = converters.loads(text, "ris")
     assert not result.errors, [e.render() for e in result.errors]

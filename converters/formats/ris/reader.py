@@ -875,12 +875,16 @@ def _has_organisation_word(text: str) -> bool:
 
 
 def parse_name(value: str) -> tuple[Name | None, str | None]:
-    """A RIS name: ``Family, Given[, Suffix]``; without a comma an organisation (literal),
-    ``Family Initials`` (``Liu R.``, Embase) or a name as written (``John Smith``).
+    """A RIS name: ``Family, Given[, Suffix]``; ending with its only comma (EndNote's mark of a
+    corporate author) an organisation (literal); without a comma an organisation, ``Family
+    Initials`` (``Liu R.``, Embase) or a name as written (``John Smith``).
 
     Returns the name (None for an empty value) and a doubt worth a warning.
     """
-    text = " ".join(value.split()).rstrip(" ,")  # a leading comma means "no family name"
+    text = " ".join(value.split())
+    if text.endswith(",") and "," not in text[:-1] and text[:-1].strip():
+        return Name(literal=text[:-1].rstrip()), None  # EndNote's mark of a corporate author: "Electronic Arts,"
+    text = text.rstrip(" ,")  # a leading comma means "no family name"
     if not text:
         return None, None
     parts = [p.strip() for p in text.split(",")]

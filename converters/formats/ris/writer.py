@@ -141,7 +141,7 @@ _FAMILY_SUFFIX = re.compile(r"(?P<family>[^,]+),\s*(?P<suffix>(?:Jr|Sr)\.?|I{2,3
 
 def _name(name: Name) -> str:
     if name.literal is not None:
-        return name.literal
+        return _organisation(name.literal)
     family = " ".join(p for p in (name.non_dropping_particle, name.family) if p)
     given = " ".join(p for p in (name.given, name.dropping_particle) if p)
     suffix = name.suffix
@@ -149,6 +149,17 @@ def _name(name: Name) -> str:
         family, suffix = match["family"].strip(), match["suffix"]
     parts = [family, given] + ([suffix] if suffix else [])
     return ", ".join(parts) if given or suffix else family
+
+
+def _organisation(literal: str) -> str:
+    """An organisation's name as is, or with EndNote's trailing comma where a reader would take
+    it for a person's given and family names ("Electronic Arts," not "Arts, Electronic")."""
+    if "," in literal or len(literal.split()) < 2:
+        return literal
+    from .reader import parse_name  # (an organisation of several words: rare)
+
+    again = parse_name(literal)[0]
+    return literal if again is not None and again.literal is not None else f"{literal.rstrip()},"
 
 
 def _da(date: Date) -> str:
