@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from ...extras import Extra
-from ...model import Date, Name, Record, Text
+from ...model import CSL_TYPES, Date, Name, Record, Text
 from ...text.ids import bare_orcid
 from .inline import Builder, element_text, local, plain, rich
 from .parts import (
@@ -253,6 +253,8 @@ def _custom_meta(el, draft, ctx, state):
             continue
         if name == "comments":
             draft.notes.append(Text(value))
+        elif name == "type" and value in CSL_TYPES:  # refconv's writer's: the record's CSL type
+            draft.type = value
         elif name == "container-title":
             draft.container_title = rich(value_el)
         elif name == "publisher":

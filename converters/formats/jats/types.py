@@ -40,6 +40,7 @@ PUBLICATION_TYPES: dict[str, str] = {
     "patent": "patent",
     "standard": "standard",
     "manuscript": "working-paper",
+    "document": "other",
 }
 DEFAULT_PUBLICATION_TYPE = "other"
 

@@ -23,6 +23,7 @@ from ...csl import NAME_VARIABLES
 from ...diagnostics import Reporter
 from ...extras import Extra
 from ...keys import KeyAllocator
+from ...model import CSL_TYPES as ALL_CSL_TYPES
 from ...model import Date, Name, Record, Text, iso_year
 from ...options import Options
 from ...piece import Piece
@@ -34,7 +35,6 @@ from .parts import text_date
 from .types import (
     ARTICLE_TYPE,
     CSL_TYPES,
-    DEFAULT_PUBLICATION_TYPE,
     PERSON_GROUP_TYPES,
     PUBLICATION_TYPE,
     PUBLICATION_TYPES,
@@ -96,6 +96,19 @@ def _mixed(parts: Iterable[Span]) -> str:
         else:
             out.append(_esc(content))
     return "".join(out)
+
+
+_SIMPLE_PAGES = re.compile(r"\s*([^\s,;+–-]+)\s*(?:[–-]+\s*([^\s,;+–-]+)\s*)?")
+
+
+def _page_elements(pages: str) -> str:
+    """fpage and lpage for a page or a range; for anything else ("100-", "431-456, 791-823",
+    "xii + 286") the first page and the whole as page-range, which the reader reads first."""
+    simple = _SIMPLE_PAGES.fullmatch(pages)
+    if simple:
+        return _el("fpage", _esc(simple[1])) + (_el("lpage", _esc(simple[2])) if simple[2] else "")
+    first = re.match(r"\s*([^\s,;+–-]*)", pages)
+    return (_el("fpage", _esc(first[1])) if first and first[1] else "") + _el("page-range", _esc(pages.strip()))
 
 
 def _name(name: Name) -> str:
@@ -194,8 +207,9 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     record = as_one_volume(record, report, key, "JATS")
     report_unwritten(report, record, key, "JATS", WRITTEN_VARIABLES)
     report_line_breaks(report, record, key, "JATS", paragraphs=False, unwritten=("abstract",))
-    pub_type = _original(PUBLICATION_TYPE, record) or PUBLICATION_TYPES.get(record.type,
-                                                                                  DEFAULT_PUBLICATION_TYPE)
+    # a type JATS4R has no value for is written by its CSL name (publication-type is free text),
+    # which the reader reads back
+    pub_type = _original(PUBLICATION_TYPE, record) or PUBLICATION_TYPES.get(record.type, record.type)
     parts: list[str] = []
     for role, names, etal in (("author", record.authors, record.authors_etal),
                               ("editor", record.editors, record.editors_etal)):
@@ -250,10 +264,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     if record.publisher_place:
         parts.append(_el("publisher-loc", _esc(record.publisher_place)))
     if record.pages:
-        first, _, last = record.pages.replace("–", "-").partition("-")
-        parts.append(_el("fpage", _esc(first.strip())))
-        if last.strip():
-            parts.append(_el("lpage", _esc(last.strip())))
+        parts.append(_page_elements(record.pages))
     if record.number and not ids.arxiv:
         parts.append(_el("elocation-id", _esc(record.number)))
     if ids.arxiv:
@@ -309,6 +320,14 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
         report.warning("write.empty-citation", "record has nothing a JATS citation can hold; written as an "
                        "empty <comment/>", key=key, record=record)  # the input's file and line
         parts.append("<comment/>")
+    # a type that shares its JATS4R value with another (a review is "journal"), or a book with a
+    # container title (its own title is then an article-title), reads back as the other type
+    back_type = CSL_TYPES.get(pub_type.lower()) or (pub_type if pub_type in ALL_CSL_TYPES else "document")
+    if back_type == "book" and any(part.startswith(("<article-title", "<chapter-title")) for part in parts):
+        back_type = "chapter"
+    if back_type != record.type:
+        report.lost(key, "type", target, f'publication-type="{pub_type}" (read back as {back_type})', record=record,
+                    value=record.type)
     return _el("element-citation", "".join(parts), publication_type=pub_type)
 
 
@@ -401,8 +420,7 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
         meta.append(_el("issue", _esc(record.issue)))
     meta.extend(_el("isbn", _esc(isbn)) for isbn in ids.isbn)
     if record.pages:
-        first, _, last = record.pages.replace("–", "-").partition("-")
-        meta.append(_el("fpage", _esc(first.strip())) + (_el("lpage", _esc(last.strip())) if last.strip() else ""))
+        meta.append(_page_elements(record.pages))
     url = ids.primary_url
     if url and _WEB_LINK.match(url):  # (self-uri elsewhere names the article's own files: "elife-00666.pdf")
         meta.append(_el("self-uri", _esc(url), xlink__href=url))
@@ -414,6 +432,8 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
     if record.keywords:
         meta.append(_el("kwd-group", "".join(_el("kwd", _esc(k)) for k in record.keywords)))
     custom = []
+    if record.type not in ("article", "article-journal"):  # (article-type says research article or preprint)
+        custom.append(("type", record.type))
     if record.note:
         custom.append(("comments", record.note.plain()))
     for extra_key, value in record.extras.items():

@@ -40,6 +40,7 @@ from .tables import (
     LANGUAGE_RULES,
     MAP_VARIABLES,
     REPEATABLE_TAGS,
+    RIS_TO_CSL,
     RIS_TYPES,
     SLOT_RULES,
     rules_for,
@@ -227,6 +228,9 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     name_rules, text_rules = rules_for(ty.upper())
     maps = bool(record.variables or record.names)
     tags: list[tuple[str, str]] = [("TY", ty)]
+    read_back = RIS_TO_CSL.get(ty.upper())
+    if read_back is not None and read_back != record.type and record.type != "article":  # (UNPB, GEN: the option)
+        report.lost(key, "type", "RIS", f"TY {ty} (read back as {read_back})", record=record, value=record.type)
     if record.key and options.keep_keys:
         tags.append(("ID", record.key))  # as given: RIS ids need not be unique or key-safe
     if record.title:
