@@ -124,7 +124,7 @@ def _maths(value: Text | None) -> list[str]:
     """The maths of a text as its plain rendering shows it: after a round trip through a
     plain-text format the same $...$ is there, though no longer marked as maths. A % or #
     in arXiv's maths means the sign, and BibTeX output spells it \\% (issue 17)."""
-    return [re.sub(r"(?<!\\)([%#])", r"\\\1", m.group().strip("$").strip())
+    return [" ".join(re.sub(r"(?<!\\)([%#])", r"\\\1", m.group().strip("$")).split())  # (white space: TeX's)
             for m in re.finditer(r"\$[^$]+\$", value.plain())] if value else []
 
 

@@ -45,6 +45,18 @@ def test_escape_text_specials_known_texts(text, expected):
     assert tex_encode._escape_text_specials(text) == expected
 
 
+# 2103.11058's abstract writes an align outside $...$: its & _ ^ were escaped as text
+# (\&=, \_{CP}, \textasciicircum{}) and \mathcal put in \ensuremath, which broke the maths
+@pytest.mark.parametrize("text, expected", [
+    ("we find \\begin{align} a_{CP} &= 1\\% \\\\ b^2 &= 2 \\end{align} with 5% & more",
+     "we find \\begin{align} a_{CP} &= 1\\% \\\\ b^2 &= 2 \\end{align} with 5\\% \\& more"),
+    ("\\begin{equation*} x # y \\end{equation*} and \\begin{foo} a_b \\end{foo}",
+     "\\begin{equation*} x \\# y \\end{equation*} and \\begin{foo} a\\_b \\end{foo}"),
+])
+def test_a_maths_environment_in_text_is_maths(text, expected):
+    assert tex_encode.escape_text_specials(text) == expected
+
+
 def _pairs_reference(text: str) -> bool:
     """Every brace counted, escaped or not (as BibTeX counts them): never below zero, zero at the end."""
     depths = list(accumulate(1 if char == "{" else -1 for char in text if char in "{}"))

@@ -14,7 +14,7 @@ from functools import cache, lru_cache, partial
 from typing import Protocol
 
 from .tex import _BRACE_TOKENS, nfc, tex_to_unicode
-from .tex_tables import LATEX_UTF8_RANGES
+from .tex_tables import LATEX_UTF8_RANGES, MATH_ENVIRONMENTS
 
 _SPECIALS = {
     "\\": r"\textbackslash{}",
@@ -363,14 +363,32 @@ def escape_text_specials(tex: str) -> str:
     and put maths macros found there (MATH_ONLY, MATH_ONE_ARG with its argument) in
     ``\\ensuremath``.
 
-    Maths (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) and escapes (``\\%``) are left alone,
-    but for ``%`` and ``#`` in maths, which would comment out the rest of the line or stop
-    LaTeX; a ``$`` that no later ``$`` closes is a dollar sign and is escaped too.
+    Maths (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``, ``\\begin{align}…``) and escapes
+    (``\\%``) are left alone, but for ``%`` and ``#`` in maths, which would comment out the
+    rest of the line or stop LaTeX; a ``$`` that no later ``$`` closes is a dollar sign and is
+    escaped too.
     """
+    if "\\begin{" in tex and _MATH_ENVIRONMENT.search(tex):  # (2103.11058's abstract: an align)
+        out: list[str] = []
+        pos = 0
+        for match in _MATH_ENVIRONMENT.finditer(tex):
+            out += [_specials_outside_maths(tex[pos : match.start()]), _escape_in_math(match.group())]
+            pos = match.end()
+        out.append(_specials_outside_maths(tex[pos:]))
+        return "".join(out)
+    return _specials_outside_maths(tex)
+
+
+def _specials_outside_maths(tex: str) -> str:
     try:
         return _SIMPLE_SPECIALS.sub(_simple_special, tex)
     except _NotSimple:
         return _escape_text_specials(tex)
+
+
+# a maths environment written in text, as $...$ is: its & _ ^ are the maths'
+_MATH_ENVIRONMENT = re.compile(r"\\begin\{(" + "|".join(re.escape(env) for env in sorted(MATH_ENVIRONMENTS))
+                               + r")\}.*?\\end\{\1\}", re.DOTALL)
 
 
 class _NotSimple(Exception):
