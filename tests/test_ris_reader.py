@@ -799,3 +799,6 @@ def test_an_organisation_comes_back_an_organisation(organisation, written):
     text = converters.dumps([record], "ris")
     assert f"AU  - {written}\r\n" in text
     assert converters.loads(text, "ris").records[0].authors == (Name(literal=organisation),)
+    # a CSL family name alone (issue_126.json's "American College of Sports Medicine") is written so too
+    family_only = converters.dumps([record.evolve(authors=(Name(family=organisation),))], "ris")
+    assert f"AU  - {written}\r\n" in family_only

@@ -149,12 +149,15 @@ def _name(name: Name) -> str:
     if "," in family and not suffix and (match := _FAMILY_SUFFIX.fullmatch(family)):
         family, suffix = match["family"].strip(), match["suffix"]
     parts = [family, given] + ([suffix] if suffix else [])
-    return ", ".join(parts) if given or suffix else family
+    if given or suffix:
+        return ", ".join(parts)
+    return family if name.non_dropping_particle else _organisation(family)  # (a family name alone reads as one)
 
 
 def _organisation(literal: str) -> str:
-    """An organisation's name as is, or with EndNote's trailing comma where a reader would take
-    it for a person's given and family names ("Electronic Arts," not "Arts, Electronic")."""
+    """An organisation's name (or a family name alone) as is, or with EndNote's trailing comma
+    where a reader would take it for a person's given and family names ("Electronic Arts,",
+    not "Arts, Electronic")."""
     if "," in literal or len(literal.split()) < 2:
         return literal
     from .reader import parse_name  # (an organisation of several words: rare)
