@@ -254,6 +254,13 @@ def test_urls_first_to_ids_the_rest_to_extras():
     assert text_keyed(record.extras) == {"ris:UR": "http://www.example.com\nhttp://c.org"}
 
 
+# bdj.pensoft's links to SICI DOIs ("...2.0.co;2") lost their ";2": UR was split at every ";"
+def test_a_semicolon_inside_a_link_does_not_split_it():
+    link = "http://dx.doi.org/10.1130/0016-7606(1961)72[605:adosc]2.0.co;2"
+    (record,) = read(f"TY  - JOUR\nUR  - {link}\nER  - \n")
+    assert record.ids.url == link and not record.extras
+
+
 def test_pages_from_sp_and_ep():
     assert read("TY  - JOUR\nSP  - 379\nEP  - 423\nER  - \n")[0].pages == "379-423"
     assert read("TY  - JOUR\nSP  - 105752\nEP  - 105752\nER  - \n")[0].pages == "105752"
