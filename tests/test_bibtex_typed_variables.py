@@ -401,6 +401,17 @@ def test_classic_bibtex_writes_a_biblatex_list_once_as_the_input_wrote_it():
     assert "publisher = {Routledge and Kegan Paul}" in written
 
 
+# biblatex-examples' wilde, "Leonard Smithers {and} Company" (one publisher), went to classic BibTeX
+# with the braces gone and came back as two publishers, "Leonard Smithers; Company"
+@pytest.mark.parametrize("source", ["@book{b, title = {T}, publisher = {Leonard Smithers {and} Company}}",
+                                    "TY  - BOOK\nTI  - T\nPB  - Leonard Smithers and Company\nER  - \n"])
+def test_classic_bibtex_keeps_one_item_with_and_one_item(source):
+    (record,) = converters.loads(source, "ris" if source.startswith("TY") else "bibtex").records
+    written = converters.dumps([record], "bibtex")
+    assert "publisher = {Leonard Smithers {and} Company}" in written
+    assert _read(written).publisher == "Leonard Smithers and Company"
+
+
 def test_a_semicolon_in_a_value_from_another_format_is_text_not_a_list_separator():
     (record,) = converters.loads("TY  - BOOK\nTI  - T\nPB  - Routledge. Tel: 800-354; Fax: 215-207\n"
                                  "CY  - Durham; London\nER  - \n", "ris").records

@@ -372,8 +372,10 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         (read_from: its possible names), or else one item; "and" inside an item braced.
         Classic BibTeX has no lists: the items as the input wrote them, or else the value."""
         items = written_items(record.extras, value, *read_from)
-        if items is None and not biblatex:
-            return plain(value)
+        if items is None and not biblatex:  # one item: its "and" braced, which readers of lists (biber,
+            # refconv) would split at ("Leonard Smithers {and} Company"); BibTeX prints the braces as nothing
+            return _braced(_AND.sub(lambda m: f"{m.group()[0]}{{{m.group()[1:-1]}}}{m.group()[-1]}",
+                                    tex.escape_plain(value, mode, missing)))
         if items is not None:
             lists_written.update(read_from)
         escaped = (tex.escape_plain(part, mode, missing) for part in items or (value,))
