@@ -19,6 +19,7 @@ from converters.extras import Extra, text_keyed
 from converters.formats.ris import reader as ris_reader
 from converters.formats.ris.tables import RIS_TO_CSL, RIS_TYPES
 from converters.keys import KeyAllocator
+from converters.loss import LOSS_CODES
 from converters.model import Date, Identifiers, Name, Record, Syntax, Text
 from converters.options import Options
 
@@ -809,3 +810,13 @@ def test_an_organisation_comes_back_an_organisation(organisation, written):
     # a CSL family name alone (issue_126.json's "American College of Sports Medicine") is written so too
     family_only = converters.dumps([record.evolve(authors=(Name(family=organisation),))], "ris")
     assert f"AU  - {written}\r\n" in family_only
+
+
+# manubot's arXiv preprints are CSL "report"s: written TY RPRT, they read back as preprints
+# ("article"), as our own arXiv records written with --ris-type RPRT must; said, not silent
+def test_a_report_on_arxiv_reads_back_as_a_preprint_and_the_writer_says_so():
+    record = Record(type="report", title=Text("T"), publisher="arXiv", ids=Identifiers(arxiv="1707.02264"))
+    diagnostics: list = []
+    text = converters.dumps([record], "ris", diagnostics=diagnostics)
+    assert converters.loads(text, "ris").records[0].type == "article"
+    assert [d.field for d in diagnostics if d.code in LOSS_CODES] == ["type"]
