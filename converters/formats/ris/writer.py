@@ -279,7 +279,8 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
             report.lost(key, "pages", "RIS", record=record, value=record.pages)
     elif record.pages:
         match = _PAGE_RANGE.match(record.pages)
-        tags.extend([("SP", match[1]), ("EP", match[2])] if match else [("SP", record.pages)])
+        # (a range whose ends agree, "120--120", stays whole: SP and EP alike read back as one page)
+        tags.extend([("SP", match[1]), ("EP", match[2])] if match and match[1] != match[2] else [("SP", record.pages)])
     if record.abstract:
         tags.append(("AB", _text(record.abstract, options)))
     if record.note:
