@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ...keys import suffix_letters
-from ...model import CSL_TYPES as ALL_CSL_TYPES
 from ...model import Date, Name, Record, Text
 from ...normalise import arxiv_id_from
 from ...text.ids import ArxivIdError, parse_arxiv_id
@@ -27,7 +26,7 @@ from .parts import (
     read_name,
     text_date,
 )
-from .types import CSL_TYPES, PERSON_GROUP_ROLES, PUBLICATION_TYPE, TITLE_IS_SOURCE, VARIABLE_ELEMENTS
+from .types import PERSON_GROUP_ROLES, PUBLICATION_TYPE, TITLE_IS_SOURCE, VARIABLE_ELEMENTS, csl_type
 
 CITATIONS = frozenset({"element-citation", "mixed-citation", "citation", "nlm-citation"})
 AUTHOR_ROLES = frozenset(role for role, where in PERSON_GROUP_ROLES.items() if "author" in where)
@@ -367,7 +366,7 @@ def _finish(draft: Draft, got: _Collected, raw_type: str, ctx: Context, line: in
     _names(draft, got)
     _issued(draft, got, ctx)
     _pages(draft, got)
-    csl = (CSL_TYPES.get(raw_type.lower()) or (raw_type if raw_type in ALL_CSL_TYPES else None)) if raw_type else None
+    csl = csl_type(raw_type) if raw_type else None
     if raw_type and csl is None:
         ctx.note_unknown_type(raw_type, line)
     draft.type = csl or _infer_type(draft, got)

@@ -10,6 +10,7 @@ one, plus the values real files carry (TaxPub's "article", ACS's "weblink" and
 from __future__ import annotations
 
 from ...extras import Extra
+from ...model import CSL_TYPES as ALL_CSL_TYPES
 
 # the input's publication-type (a citation's) and article-type (front matter's), where they
 # say more than the CSL type does: written back by the JATS writer
@@ -70,6 +71,12 @@ CSL_TYPES: dict[str, str] = {
     "film": "motion_picture", "clinicaltrial": "document", "clinical-trial": "document",
     "discussion": "document", "list": "document", "other": "document",
 }
+
+def csl_type(publication_type: str) -> str | None:
+    """The CSL type a publication-type value names: a value of the table, or a CSL type's own
+    name (refconv's writer writes those for types JATS4R has no value for)."""
+    return CSL_TYPES.get(publication_type.lower()) or (publication_type if publication_type in ALL_CSL_TYPES else None)
+
 
 # CSL types whose own title JATS puts in <source> (a whole book, report, data set)
 TITLE_IS_SOURCE = frozenset({"book", "classic", "collection", "report", "thesis", "dataset", "software",

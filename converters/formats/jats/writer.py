@@ -23,7 +23,6 @@ from ...csl import NAME_VARIABLES
 from ...diagnostics import Reporter
 from ...extras import Extra
 from ...keys import KeyAllocator
-from ...model import CSL_TYPES as ALL_CSL_TYPES
 from ...model import Date, Name, Record, Text, iso_year
 from ...options import Options
 from ...piece import Piece
@@ -34,12 +33,12 @@ from ...unwritten import report_line_breaks, report_unwritten
 from .parts import text_date
 from .types import (
     ARTICLE_TYPE,
-    CSL_TYPES,
     PERSON_GROUP_TYPES,
     PUBLICATION_TYPE,
     PUBLICATION_TYPES,
     TITLE_IS_SOURCE,
     VARIABLE_ELEMENTS,
+    csl_type,
 )
 
 PUBLIC_ID = "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.4 20241031//EN"
@@ -322,7 +321,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
         parts.append("<comment/>")
     # a type that shares its JATS4R value with another (a review is "journal"), or a book with a
     # container title (its own title is then an article-title), reads back as the other type
-    back_type = CSL_TYPES.get(pub_type.lower()) or (pub_type if pub_type in ALL_CSL_TYPES else "document")
+    back_type = csl_type(pub_type) or "document"
     if back_type == "book" and any(part.startswith(("<article-title", "<chapter-title")) for part in parts):
         back_type = "chapter"
     if back_type != record.type:
@@ -338,7 +337,7 @@ def _original(extra_key: Extra, record: Record) -> str | None:
         return None
     if extra_key == ARTICLE_TYPE:
         return value if (value == "preprint") == (record.type == "article") else None
-    return value if CSL_TYPES.get(value.strip().lower()) == record.type else None
+    return value if csl_type(value.strip()) == record.type else None
 
 
 def _write_articles(records: Iterable[Record], out: TextIO, report: Reporter, options: Options) -> int:

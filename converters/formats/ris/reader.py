@@ -65,11 +65,11 @@ from .tables import (
     KNOWN_TAGS,
     LANGUAGE_RULES,
     MULTILINE_TAGS,
-    PREPRINT_TYS,
     RIS_TO_CSL,
     RIS_TYPE_NAMES,
     RIS_TYPES,
     SLOT_RULES,
+    reads_as_preprint,
     rules_for,
     tags_for,
     variable_for,
@@ -712,8 +712,8 @@ class _Builder:
     def _preprint(self, ty_code: str, csl_type: str) -> str:
         """Our writer's arXiv preprint (UNPB, T2/PB arXiv, AN arXiv:ID) reads back as CSL's preprint."""
         container = self.fields.get("container_title")
-        on_arxiv = _is_arxiv(self.fields.get("publisher")) or (container is not None and _is_arxiv(container.value))
-        if not (self.ids.get("arxiv") and ty_code in PREPRINT_TYS and on_arxiv):
+        if not reads_as_preprint(ty_code, bool(self.ids.get("arxiv")), self.fields.get("publisher"),
+                                 container.value if container is not None else None):
             return csl_type
         if container is not None and _is_arxiv(container.value):
             del self.fields["container_title"]

@@ -184,6 +184,13 @@ MULTILINE_TAGS = frozenset({"AB", "N1", "N2", "KW"})
 # title is read back as a preprint (type "article"): the types our writer may use.
 PREPRINT_TYS = frozenset({"UNPB", "JOUR", "GEN", "MANSCPT", "INPR", "RPRT", "ELEC"})
 
+
+def reads_as_preprint(ty_code: str, has_arxiv_id: bool, publisher: str | None, container: str | None) -> bool:
+    """Whether a record of this TY with an arXiv id, and arXiv as publisher or container, is CSL's
+    preprint, whatever TY says (the writer's --ris-type may be RPRT, JOUR, ...)."""
+    return has_arxiv_id and ty_code in PREPRINT_TYS and any(
+        value is not None and value.strip().casefold() == "arxiv" for value in (publisher, container))
+
 # Where exporters put a DOI when they have no DO line (CINAHL: L3); used only when
 # the record has no DO and the whole value is a DOI or a doi.org URL.
 DOI_FALLBACK_TAGS = ("L3", "M3", "UR", "L1", "L2", "L4")

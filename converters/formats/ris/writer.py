@@ -39,11 +39,11 @@ from .tables import (
     DEFAULT_RIS_TYPE,
     LANGUAGE_RULES,
     MAP_VARIABLES,
-    PREPRINT_TYS,
     REPEATABLE_TAGS,
     RIS_TO_CSL,
     RIS_TYPES,
     SLOT_RULES,
+    reads_as_preprint,
     rules_for,
     variable_for,
     variables_for,
@@ -233,9 +233,8 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     maps = bool(record.variables or record.names)
     tags: list[tuple[str, str]] = [("TY", ty)]
     read_back = RIS_TO_CSL.get(ty.upper())
-    if ty.upper() in PREPRINT_TYS and record.ids.arxiv and any(  # (the reader's arXiv preprint)
-            (value.plain() if isinstance(value, Text) else value or "").strip().casefold() == "arxiv"
-            for value in (record.publisher, record.container_title)):
+    if reads_as_preprint(ty.upper(), bool(record.ids.arxiv), record.publisher,
+                         record.container_title.plain() if record.container_title else None):
         read_back = "article"
     if read_back is not None and read_back != record.type and record.type != "article":  # (UNPB, GEN: the option)
         report.lost(key, "type", "RIS", f"TY {ty} (read back as {read_back})", record=record, value=record.type)
