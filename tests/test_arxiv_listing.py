@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import converters
 from converters.extras import Extra
@@ -407,3 +409,30 @@ def test_a_paper_from_its_listing_and_from_its_abs_file_gives_the_same_record():
         assert listing == expected, path.name
         compared += 1
     assert compared > 600  # of the 689 files (the others lack a title, date or abstract)
+
+
+# --- arXiv: lines inside abstracts, at any place of the wrapping (property) -----------------
+
+_WORDS = st.lists(st.sampled_from(["we", "show", "results", "of", "the", "model", "see", "also", "(2020)."]),
+                  min_size=1, max_size=5).map(" ".join)
+_REFERENCE = st.builds(lambda n, tail: f"arXiv:2012.{n:05d}{tail}", st.integers(1, 99999),
+                       st.sampled_from(["", ".", ",", " for details.", " and later work"]))
+_ABSTRACT_LINE = st.one_of(_WORDS, _REFERENCE, st.builds("{} {}".format, _REFERENCE, _WORDS))
+
+
+@given(st.lists(st.tuples(st.lists(_ABSTRACT_LINE, min_size=1, max_size=4).filter(
+           lambda lines: not lines[0].startswith("arXiv:")),  # (a paragraph opening with an id line is one)
+                          st.booleans()), min_size=1, max_size=3))
+def test_abstracts_wrapped_at_any_arxiv_reference_keep_every_record_and_word(papers):
+    """Each paper: a header, an abstract whose lines may begin with an arXiv reference, maybe a
+    comments paragraph, then its id and Created: every record is read, with all its words."""
+    text = "\n\n".join(
+        f"Title {i}\nAnn Lee, Bo Roe\n\n" + "\n".join(lines) + ("\n\n9 pages" if comments else "")
+        + f"\n\narXiv:2101.{i + 1:05d}\nCreated: 2021-01-04"
+        for i, (lines, comments) in enumerate(papers))
+    result = read(text)
+    assert result.ok and [d for d in result.diagnostics if d.severity != "info"] == []
+    assert [r.ids.arxiv for r in result] == [f"2101.{i + 1:05d}" for i in range(len(papers))]
+    for record, (lines, comments) in zip(result, papers, strict=True):
+        assert record.abstract.value == " ".join(" ".join(lines).split())
+        assert (record.note.plain() if record.note else None) == ("9 pages" if comments else None)
