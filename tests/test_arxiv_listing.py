@@ -250,6 +250,14 @@ def test_an_abstract_line_starting_with_an_arxiv_reference_is_abstract_text(abst
     assert (first.note.plain() if first.note else None) == comments
 
 
+# found by fuzzing the new id-line rule: a second arXiv: line in the paragraph of a record's id
+# (no Created: between) raised IndexError; it is the next record's id, as it always was
+def test_a_second_arxiv_line_after_an_id_in_one_paragraph_is_the_next_records_id():
+    result = read("An abstract.\n\narXiv:2101.00001\narXiv:2101.00002\nCreated: 2021-01-04\n")
+    assert [(d.code, d.line) for d in result.errors] == [("listing.missing-created", 3)]
+    assert [r.ids.arxiv for r in result] == ["2101.00002"]
+
+
 @pytest.mark.parametrize("text", ["An abstract.\narXiv:2101.00001\nCreated: 2021-01-04",  # no blank line before it
                                   "An abstract.\narXiv:2101.00001\n\nCreated: 2021-01-04"])
 def test_an_id_line_ending_the_abstract_paragraph_is_still_the_id(text):

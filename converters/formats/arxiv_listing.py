@@ -88,9 +88,10 @@ def _lines(stream: TextIO | Iterable[str]) -> Iterator[Line]:
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
     block = _Block()
-    # An arXiv: line that starts a paragraph is a record's id. One inside a paragraph may be an
-    # abstract wrapped before a reference ("... as in\narXiv:2101.00001 for ..."): it is text if
-    # text follows it in its paragraph, or if another arXiv: line comes before Created:.
+    # An arXiv: line that starts a paragraph, or follows the record's id, is an id. One inside a
+    # paragraph before any id may be an abstract wrapped before a reference ("... as in\narXiv:
+    # 2101.00001 for ..."): it is text if text follows it in its paragraph, or if another arXiv:
+    # line comes before Created:.
     candidate: Line | None = None
     followed = False  # by text in its paragraph
     alone: int | None = None  # the paragraph it was set apart in, when it ended one
@@ -114,16 +115,16 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
                 if alone is not None:
                     block.paragraphs[alone - 1].extend(block.paragraphs.pop(alone))
                 candidate = alone = None
-            if block.current:
+            if block.current and block.arxiv_para is None:
                 candidate, followed = entry, False
             else:
-                block = _take_id(block, len(block.paragraphs), entry[0], report)
+                block = _take_id(block, entry[0], report)
         elif candidate is not None and alone is None:
             followed = True
         block.current.append(entry)
         if line.startswith("Created:") and _CREATED.match(line):
             if candidate is not None:
-                block = _take_id(block, len(block.paragraphs) if alone is None else alone, candidate[0], report)
+                block = _take_id(block, candidate[0], report, alone)
                 candidate = alone = None
             block.end_paragraph()
             record = _parse(block, report)
@@ -131,7 +132,7 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
                 yield record
             block = _Block()
     if candidate is not None:
-        block = _take_id(block, len(block.paragraphs) if alone is None else alone, candidate[0], report)
+        block = _take_id(block, candidate[0], report, alone)
     block.end_paragraph()
     if not block.empty:
         report.error(
@@ -142,13 +143,14 @@ def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | No
         )
 
 
-def _take_id(block: _Block, paragraph: int, number: int, report: Reporter) -> _Block:
-    """The block once line ``number`` in ``paragraph`` (len(paragraphs): the current one) is
-    known to be a record's arXiv: line; the next record's, if the block already had one."""
+def _take_id(block: _Block, number: int, report: Reporter, paragraph: int | None = None) -> _Block:
+    """The block once line ``number`` is known to be a record's arXiv: line (the next record's,
+    if the block already had one): in the current paragraph, or in ``paragraph`` where a
+    doubtful line was set apart (a block with no id yet)."""
     if block.arxiv_para is not None:
-        paragraph -= block.arxiv_para + 1
         block = _close_unfinished(block, block.arxiv_para, report)
-    block.arxiv_para, block.id_line = paragraph, number
+    block.arxiv_para = len(block.paragraphs) if paragraph is None else paragraph
+    block.id_line = number
     return block
 
 
