@@ -233,8 +233,8 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     maps = bool(record.variables or record.names)
     tags: list[tuple[str, str]] = [("TY", ty)]
     read_back = RIS_TO_CSL.get(ty.upper())
-    if reads_as_preprint(ty.upper(), bool(record.ids.arxiv), record.publisher,
-                         record.container_title.plain() if record.container_title else None):
+    if record.ids.arxiv and reads_as_preprint(  # (the container's text only for an arXiv record)
+            ty.upper(), True, record.publisher, record.container_title.plain() if record.container_title else None):
         read_back = "article"
     if read_back is not None and read_back != record.type and record.type != "article":  # (UNPB, GEN: the option)
         report.lost(key, "type", "RIS", f"TY {ty} (read back as {read_back})", record=record, value=record.type)
