@@ -64,7 +64,7 @@ def read_meta(meta, ctx: Context, source: str | None, journal=None, article=None
     draft.type = "article" if article_type == "preprint" else "article-journal"
     if article is not None and article.get(XML_LANG):
         draft.language = article.get(XML_LANG)
-    state: dict[str, Any] = {"version": None, "dates": []}
+    state: dict[str, Any] = {"version": None, "dates": [], "unlinked": []}
     for element in meta:
         handler = _HANDLERS.get(local(element))
         if handler is not None:
@@ -124,23 +124,59 @@ def _title_group(el, draft, ctx, state):
             draft.extra("alt-title", plain(group))
 
 
-def _affiliations(el) -> dict[str, str]:
-    """The front matter's <aff id="..."> texts (label aside), for the contribs that point at them."""
-    root = el.getparent() if el.getparent() is not None else el
-    out = {}
-    for aff in root.iter():
-        if local(aff) == "aff" and aff.get("id"):
-            out[aff.get("id")] = _aff_text(aff)
-    return out
+class _Affiliations:
+    """The front matter's <aff>s outside any <contrib>, and how contribs point at them: an
+    <xref> whose rid names an aff's id (ref-type "aff", or none: ACS writes <xref rid="aff1"/>),
+    or a rid-less <xref ref-type="aff"> whose text is an aff's label (BMJ Open writes
+    <xref ref-type="aff">1</xref>). An aff no contrib points at belongs to every contrib of
+    its <contrib-group> (or, outside one, of the front matter), as JATS has it for an
+    affiliation all authors share; unless contribs point at other affs: then it is kept in
+    extras, since whose it is cannot be told."""
+
+    def __init__(self, group) -> None:
+        root = group.getparent() if group.getparent() is not None else group
+        self.by_id: dict[str, str] = {}
+        self.by_label: dict[str, str] = {}
+        loose: list = []
+        xrefs: list = []
+        for el in root.iter():
+            kind = local(el)
+            if kind == "aff" and local(el.getparent()) != "contrib":
+                text = _aff_text(el)
+                if text:
+                    loose.append((el, text))
+                    if el.get("id"):
+                        self.by_id[el.get("id")] = text
+                    if _label(el):
+                        self.by_label.setdefault(_label(el), text)
+            elif kind == "xref" and (el.get("ref-type") or "aff") == "aff":
+                xrefs.append(el)
+        pointed = {text for xref in xrefs for text in self.targets(xref)}
+        self.linked = bool(pointed)  # some contrib points at an aff
+        self.shared = [text for el, text in dict.fromkeys(loose) if text not in pointed and (
+            el.getparent() is group or el.getparent() is root)]
+
+    def targets(self, xref) -> list[str]:
+        """The texts of the affs an <xref> points at."""
+        rids = (xref.get("rid") or "").split()
+        if rids:
+            return [self.by_id[rid] for rid in rids if rid in self.by_id]
+        label = " ".join(element_text(xref).split())
+        return [self.by_label[label]] if label in self.by_label else []
+
+
+def _label(aff) -> str:
+    label = next((c for c in aff if local(c) == "label"), None)
+    return " ".join(element_text(label).split()) if label is not None else ""
 
 
 def _aff_text(aff) -> str:
     return " ".join(plain(aff, frozenset({"label"})).split())
 
 
-def _person_details(contrib, name: Name, affiliations: dict[str, str]) -> Name:
+def _person_details(contrib, name: Name, affiliations: _Affiliations) -> Name:
     """A contrib's ORCID iD (<contrib-id contrib-id-type="orcid">) and affiliations (its own
-    <aff>s and those its <xref ref-type="aff"> points at) on its name."""
+    <aff>s, those its <xref>s point at and those of its whole group) on its name."""
     orcid, found = None, []
     for child in contrib:
         kind = local(child)
@@ -148,8 +184,10 @@ def _person_details(contrib, name: Name, affiliations: dict[str, str]) -> Name:
             orcid = orcid or bare_orcid(element_text(child))
         elif kind == "aff":
             found.append(_aff_text(child))
-        elif kind == "xref" and (child.get("ref-type") or "") == "aff":
-            found.extend(affiliations[rid] for rid in (child.get("rid") or "").split() if rid in affiliations)
+        elif kind == "xref" and (child.get("ref-type") or "aff") == "aff":
+            found.extend(affiliations.targets(child))
+    if not affiliations.linked:
+        found.extend(affiliations.shared)
     found = [a for a in dict.fromkeys(found) if a]
     if orcid is None and not found:
         return name
@@ -157,7 +195,12 @@ def _person_details(contrib, name: Name, affiliations: dict[str, str]) -> Name:
 
 
 def _contrib_group(el, draft, ctx, state):
-    affiliations = _affiliations(el)
+    affiliations = _Affiliations(el)
+    if affiliations.linked:
+        for text in affiliations.shared:
+            if text not in state["unlinked"]:
+                state["unlinked"].append(text)
+                draft.extra("aff", text)
     roles: list[str] = []
     for contrib in el:
         if local(contrib) == "etal":
