@@ -17,18 +17,21 @@ NOTHING: frozenset[str] = frozenset()
 
 
 def report_unwritten(report: Reporter, record: Record, key: str | None, target: str,
-                     written: Container[str] = NOTHING, *, name_details: bool = False) -> None:
+                     written: Container[str] = NOTHING, *, name_details: bool | Container[str] = False) -> None:
     """Report, as dropped, each CSL variable of the record's maps (``variables``, ``names``,
     ``dates``) that the writer does not write (``written``: CSL names), and the names'
-    affiliations and ORCID iDs when it does not write those: every writer calls this once
-    a record, so a variable a reader learns to fill is never lost silently."""
+    affiliations and ORCID iDs when it does not write those (``name_details``: True, both
+    written, or the ones written, ``{"affiliation"}``): every writer calls this once a
+    record, so a variable a reader learns to fill is never lost silently."""
     if record.variables or record.names or record.dates:
         for kind in (record.variables, record.names, record.dates):
             for name in kind:
                 if name not in written:
                     report.lost(key, name, target, record=record)
-    if not name_details:
+    if name_details is not True:
         for detail, get in _DETAILS:  # (map/any/attrgetter: no Python step per name)
+            if name_details and detail in name_details:
+                continue
             if any(map(get, record.authors)) or any(map(get, record.editors)) or (
                     record.names and any(any(map(get, names)) for names in record.names.values())):
                 report.lost(key, f"name {detail}", target, record=record)

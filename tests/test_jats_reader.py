@@ -744,8 +744,8 @@ def comparable(record: Record, *, drop=("abstract", "keywords", "language")) -> 
         if name in drop:
             continue
         value = getattr(record, name)
-        if name in ("authors", "editors"):  # a citation's names carry no ORCID iD or affiliation (reported)
-            value = tuple(replace(n, orcid=None, affiliation=()) for n in value)
+        if name in ("authors", "editors"):  # a citation's names carry no ORCID iD (reported)
+            value = tuple(replace(n, orcid=None) for n in value)
         out[name] = value.plain() if name in TEXT_FIELDS and value is not None else value
     return out
 

@@ -112,3 +112,57 @@ def test_front_matter_writes_orcid_affiliations_and_roles_back():
     assert '<contrib-id contrib-id-type="orcid">https://orcid.org/0000-0002-1825-0097</contrib-id>' in text
     (again,) = converters.loads(text, "jats", jats_front=True)
     assert (again.authors, again.names) == (record.authors, record.names)
+
+
+def _front(group: str) -> str:
+    return ('<?xml version="1.0"?><article><front><article-meta><title-group><article-title>T</article-title>'
+            f'</title-group>{group}</article-meta></front></article>')
+
+
+def _contrib(family: str, xref: str = "") -> str:
+    return f'<contrib contrib-type="author"><name><surname>{family}</surname></name>{xref}</contrib>'
+
+
+def _affiliations(text: str) -> list[tuple[str, ...]]:
+    (record,) = converters.loads(text, "jats", jats_front=True)
+    return [name.affiliation for name in record.authors]
+
+
+def test_front_matter_aff_no_contrib_points_at_belongs_to_the_whole_group():
+    # (ACS's JATS: one <aff id="aff1"> in the group and no <xref>: every author's)
+    text = _front(f'<contrib-group>{_contrib("Ann")}{_contrib("Bee")}<aff id="aff1">IISER Mohali</aff>'
+                  '</contrib-group>')
+    assert _affiliations(text) == [("IISER Mohali",), ("IISER Mohali",)]
+
+
+def test_front_matter_xref_without_ref_type_points_at_its_aff():
+    # (ACS's JATS: <xref rid="aff1"/>, no ref-type)
+    text = _front("<contrib-group>" + _contrib("Ann", '<xref rid="a1"/>') + _contrib("Bee", '<xref rid="a2"/>') +
+                  '<aff id="a1"><label>†</label>Oxford</aff><aff id="a2"><label>‡</label>Cambridge</aff>'
+                  '</contrib-group>')
+    assert _affiliations(text) == [("Oxford",), ("Cambridge",)]
+
+
+def test_front_matter_xref_without_rid_points_at_the_aff_of_its_label():
+    # (BMJ Open's JATS: <xref ref-type="aff">2</xref> and <aff id="af2"><label>2</label>...)
+    text = _front("<contrib-group>" + _contrib("Ann", '<xref ref-type="aff">1</xref>')
+                  + _contrib("Bee", '<xref ref-type="aff">2</xref>') + "</contrib-group>"
+                  '<aff id="af1"><label>1</label>Abidjan</aff><aff id="af2"><label>2</label>Bouake</aff>')
+    assert _affiliations(text) == [("Abidjan",), ("Bouake",)]
+
+
+def test_front_matter_aff_nobody_points_at_among_pointed_ones_is_kept_not_given_to_all():
+    text = _front("<contrib-group>" + _contrib("Ann", '<xref ref-type="aff" rid="a1"/>') + _contrib("Bee") +
+                  '<aff id="a1">Linked</aff><aff id="a2">Present address: Elsewhere</aff></contrib-group>')
+    (record,) = converters.loads(text, "jats", jats_front=True)
+    assert [name.affiliation for name in record.authors] == [("Linked",), ()]
+    assert record.extras[Extra("jats", "aff")] == "Present address: Elsewhere"
+
+
+def test_citation_aff_in_a_person_group_is_the_preceding_names():
+    text = ('<?xml version="1.0"?><article><back><ref-list><ref id="r1"><element-citation publication-type="journal">'
+            '<person-group person-group-type="author"><name><surname>Bee</surname></name><aff>Some Univ</aff>'
+            '<name><surname>Dee</surname></name></person-group><article-title>T</article-title></element-citation>'
+            '</ref></ref-list></back></article>')
+    (record,) = converters.loads(text, "jats")
+    assert record.authors == (Name(family="Bee", affiliation=("Some Univ",)), Name(family="Dee"))

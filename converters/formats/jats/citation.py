@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...keys import suffix_letters
 from ...model import Date, Name, Record, Text
@@ -175,6 +175,15 @@ def _person_group(el, draft, got, ctx, key):
             got.etal.add(role)
         elif name == "role":
             draft.extra("role", plain(child))
+        elif name == "aff":  # the preceding name's (the DTD allows it there)
+            _add_affiliation(" ".join(plain(child).split()), got.groups.get(role), draft)
+
+
+def _add_affiliation(text: str, names: list[Name] | None, draft) -> None:
+    if text and names:
+        names[-1] = replace(names[-1], affiliation=(*names[-1].affiliation, text))
+    else:
+        draft.extra("aff", text)
 
 
 def _add_name(el, role, draft, got, ctx, key):

@@ -202,9 +202,17 @@ def _article_open(article_type: str, language: str | None = "en") -> str:
             f'article-type="{_esc(article_type, True)}"{lang}>\n')
 
 
+_AFFILIATION = frozenset({"affiliation"})  # a cited name's <aff>s; <name> has no place for an ORCID iD
+
+
+def _cited_name(name: Name) -> str:
+    """A name in a citation's person-group, its affiliations after it (as the reader takes them)."""
+    return _name(name) + "".join(_el("aff", _esc(aff)) for aff in name.affiliation)
+
+
 def _citation(record: Record, key: str, report: Reporter) -> str:
     record = as_one_volume(record, report, key, "JATS")
-    report_unwritten(report, record, key, "JATS", WRITTEN_VARIABLES)
+    report_unwritten(report, record, key, "JATS", WRITTEN_VARIABLES, name_details=_AFFILIATION)
     report_line_breaks(report, record, key, "JATS", paragraphs=False, unwritten=("abstract",))
     # a type JATS4R has no value for is written by its CSL name (publication-type is free text),
     # which the reader reads back
@@ -213,11 +221,11 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     for role, names, etal in (("author", record.authors, record.authors_etal),
                               ("editor", record.editors, record.editors_etal)):
         if names or etal:
-            inner = "".join(_name(n) for n in names) + ("<etal/>" if etal else "")
+            inner = "".join(map(_cited_name, names)) + ("<etal/>" if etal else "")
             parts.append(_el("person-group", inner, person_group_type=role))
     for variable, names in record.names.items():  # translators, series editors ...: typed groups
         group_type = PERSON_GROUP_TYPES.get(variable)
-        inner = "".join(_name(n) for n in names)
+        inner = "".join(map(_cited_name, names))
         parts.append(_el("person-group", inner, person_group_type=group_type) if group_type else
                      _el("person-group", inner, person_group_type="custom", custom_type=variable))
     if not record.authors:
