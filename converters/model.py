@@ -199,6 +199,20 @@ class Identifiers:
         return self.url or (arxiv_url(self.arxiv) if self.arxiv else None)
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that goes with the record, as reference managers link one: BibTeX ``file``
+    (JabRef's, Zotero's and Mendeley's ``title:location:type`` list), RIS ``L1``."""
+
+    location: str  # a path (relative, absolute, Windows) or a URL, as given
+    title: str | None = None  # the manager's description: "Full Text PDF"
+    media_type: str | None = None  # as given: "application/pdf" (Zotero), "PDF" (JabRef's file type)
+
+    def __post_init__(self) -> None:
+        if not self.location:
+            raise ValueError("an Attachment needs a location")
+
+
 # CSL item types (the csl-data.json vocabulary); writers must only ever emit these.
 CSL_TYPES = frozenset(
     """article article-journal article-magazine article-newspaper bill book broadcast chapter
@@ -285,6 +299,10 @@ class Record:
     edition: str | None = None
     keywords: tuple[str, ...] = ()
     language: str | None = None
+    # the authors' institutions as the source gives them, for no one author: RIS AD, BibTeX
+    # affiliation (INSPEC's: its first author's, unsaid), a JATS <aff> no contrib points at
+    affiliations: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()  # files that go with it (PDFs), as reference managers link them
     # every other CSL variable, by its CSL name (converters/csl.py lists which go where)
     variables: Mapping[str, Text] = field(default_factory=_empty_map)  # standard and number variables
     names: Mapping[str, tuple[Name, ...]] = field(default_factory=_empty_map)  # name variables: "translator"

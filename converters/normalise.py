@@ -153,8 +153,10 @@ def _composed_fields(record: Record) -> dict[str, Any]:
         value = getattr(record, attr)
         if value is not None and _decomposed(value):
             out[attr] = _nfc(value)
-    if any(_decomposed(k) for k in record.keywords):
-        out["keywords"] = tuple(_nfc(k) for k in record.keywords)
+    for attr in ("keywords", "affiliations"):  # (not attachments: a macOS path is decomposed, and stays so)
+        values = getattr(record, attr)
+        if any(_decomposed(v) for v in values):
+            out[attr] = tuple(_nfc(v) for v in values)
     for attr in ("authors", "editors"):
         value = getattr(record, attr)
         if value and (new_names := _names(value)) is not value:

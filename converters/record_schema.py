@@ -18,7 +18,7 @@ from typing import Any
 
 from . import csl
 from .extras import Extra, Kind
-from .model import CSL_TYPES, Date, Identifiers, Name, Record, Syntax
+from .model import CSL_TYPES, Attachment, Date, Identifiers, Name, Record, Syntax
 
 ROOT = Path(__file__).resolve().parent
 SCHEMA = ROOT.parent / "schemas" / "record.schema.json"
@@ -38,6 +38,10 @@ DESCRIPTIONS = {
     "doi": "bare DOIs, most important first",
     "affiliation": "institutions, as written",
     "orcid": "bare ORCID iD, 0000-0002-1825-0097",
+    "affiliations": "the authors' institutions as the source gives them, for no one author (RIS AD, BibTeX "
+                    "affiliation, a JATS aff no contrib points at)",
+    "location": "a path or URL, as given",
+    "media_type": "as given: application/pdf (Zotero), PDF (JabRef)",
 }
 CLASS_DESCRIPTIONS = {
     "text": "A text value and the syntax it is written in: plain, tex (TeX source), bibtex (TeX whose top-level "
@@ -46,6 +50,7 @@ CLASS_DESCRIPTIONS = {
     "date": "A date, possibly partial (year only, year and month), a range (end), approximate (circa) or literal.",
     "extra": "One value a reader kept that the record has no variable for (the key of Record.extras, an Extra, "
              "with its value).",
+    "attachment": "A file that goes with the record (a PDF), as reference managers link one: BibTeX file, RIS L1.",
     "identifiers": "Identifiers. The arXiv DataCite DOI (10.48550/arXiv.ID) and abstract URL are derived from the "
                    "arXiv id, never stored.",
 }
@@ -58,7 +63,7 @@ RULES: dict[str, dict[str, Any]] = {
 }
 RANGES = {"month": (1, 12), "day": (1, 31), "season": (1, 4), "arxiv_version": (1, None), "line": (1, None)}
 
-_REFS = {"Text": "text", "Name": "name", "Date": "date", "Identifiers": "identifiers"}
+_REFS = {"Text": "text", "Name": "name", "Date": "date", "Identifiers": "identifiers", "Attachment": "attachment"}
 
 
 def _of(annotation: str, name: str) -> dict[str, Any]:
@@ -122,6 +127,13 @@ def _extra() -> dict[str, Any]:
     return out
 
 
+def _attachment() -> dict[str, Any]:
+    out = _object("attachment", _properties(Attachment))
+    out["properties"]["location"]["minLength"] = 1
+    out["required"] = ["location"]
+    return out
+
+
 def build() -> dict[str, Any]:
     names = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/name"}}
     record = _properties(Record, {
@@ -155,6 +167,7 @@ def build() -> dict[str, Any]:
             "name": _object("name", _properties(Name)),
             "date": _object("date", _properties(Date)),
             "identifiers": _object("identifiers", _properties(Identifiers)),
+            "attachment": _attachment(),
             "extra": _extra(),
         },
     }

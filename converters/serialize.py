@@ -11,7 +11,7 @@ from dataclasses import fields
 from typing import Any
 
 from .extras import Extra, Kind
-from .model import Date, Identifiers, Name, Position, Record, Syntax, Text
+from .model import Attachment, Date, Identifiers, Name, Position, Record, Syntax, Text
 
 
 def _text(value: Text | None) -> dict | None:
@@ -65,6 +65,8 @@ def record_to_dict(record: Record, *, position: bool = False) -> dict[str, Any]:
                               for g in fields(Identifiers)})
         elif f.name == "extras":
             value = [_extra(k, v) for k, v in value.items()]
+        elif f.name == "attachments":
+            value = [_compact({g.name: getattr(a, g.name) for g in fields(Attachment)}) for a in value]
         elif isinstance(value, tuple):
             value = list(value)
         out[f.name] = value
@@ -125,8 +127,10 @@ def record_from_dict(data: dict[str, Any]) -> Record:
             value = {_parsed(k): v for k, v in value.items()}
         elif key == "extras":
             value = {Extra(e["format"], e["field"], Kind(e.get("kind", Kind.VALUE))): e["value"] for e in value}
-        elif key == "keywords":
+        elif key in ("keywords", "affiliations"):
             value = tuple(value)
+        elif key == "attachments":
+            value = tuple(Attachment(**a) for a in value)
         kwargs[key] = value
     return Record(**kwargs)
 

@@ -500,3 +500,19 @@ def test_jats_and_html_blocks_from_producers_are_markup(abstract, plain, tex):
     [record] = converters.loads(json.dumps([item]), "csl-json").records
     assert record.abstract.plain() == plain
     assert tex in converters.dumps([record], "biblatex")
+
+
+def test_affiliations_and_attachments_our_writer_put_in_custom_come_back_and_others_stay():
+    from converters.model import Attachment, Record, Text
+
+    record = Record(type="article-journal", title=Text("T"), affiliations=("MIT",),
+                    attachments=(Attachment("/x.pdf", "Full Text PDF", "application/pdf"), Attachment("y.pdf")))
+    diagnostics: list = []
+    text = converters.dumps([record], "csl-json", diagnostics=diagnostics)
+    assert {(d.code, d.field) for d in diagnostics} == {("write.moved", "affiliations"), ("write.moved", "attachments")}
+    (back,) = converters.loads(text, "csl-json")
+    assert (back.affiliations, back.attachments, back.extras) == (record.affiliations, record.attachments, {})
+    foreign = '[{"id": "a", "type": "book", "custom": {"affiliations": "MIT", "attachments": [{"path": "x"}]}}]'
+    (other,) = converters.loads(foreign, "csl-json")
+    assert (other.affiliations, other.attachments) == ((), ())
+    assert set(other.extras) == {Extra("csl", "affiliations", Kind.CUSTOM), Extra("csl", "attachments", Kind.CUSTOM)}

@@ -60,6 +60,7 @@ from ...diagnostics import Reporter
 from ...extras import Extra, Kind
 from ...model import (
     CSL_TYPES,
+    Attachment,
     Date,
     Identifiers,
     Name,
@@ -92,6 +93,7 @@ _ITEM_START = re.compile(r"[,\[\n][ \t\r\n]*\{")
 _LINE_END = re.compile("\n")
 _space = matcher(r"[ \t\r\n]*")
 _MISSING = object()
+_ATTACHMENT_KEYS = frozenset({"location", "title", "media-type"})  # custom["attachments"]'s, as our writer writes
 
 
 def read(stream: TextIO | Iterable[str], report: Reporter, options: Options | None = None) -> Iterator[Record]:
@@ -534,6 +536,7 @@ class _Item:
                 self.fields[name] = value
         self._keywords()
         self._identifiers(custom)
+        self._ours_in_custom(custom)
         self._legacy_names()
         for var in list(self.item):  # the record's maps (csl.py), then unknown keys
             if var in csl.VARIABLES:
@@ -617,6 +620,20 @@ class _Item:
         self.warn("csl.type", f"unknown type {_dumps(value)}; read as '{DEFAULT_TYPE}' (original kept in extras)",
                   "type")
         return DEFAULT_TYPE
+
+    def _ours_in_custom(self, custom: dict) -> None:
+        """What our writer puts in ``custom`` for want of a CSL variable: the record's
+        affiliations (a list of texts) and attachments (objects with a location); a value
+        of another shape is not ours and stays."""
+        affiliations = custom.get("affiliations")
+        if isinstance(affiliations, list) and affiliations and all(isinstance(a, str) and a for a in affiliations):
+            self.fields["affiliations"] = tuple(custom.pop("affiliations"))
+        files = custom.get("attachments")
+        if isinstance(files, list) and files and all(
+                isinstance(f, dict) and isinstance(f.get("location"), str) and f["location"]
+                and set(f) <= _ATTACHMENT_KEYS and all(isinstance(v, str) for v in f.values()) for f in files):
+            self.fields["attachments"] = tuple(Attachment(f["location"], f.get("title"), f.get("media-type"))
+                                               for f in custom.pop("attachments"))
 
     def _texts(self) -> None:
         for var, name, syntax in (("title", "title", Syntax.HTML), ("container-title", "container_title", Syntax.HTML),

@@ -232,6 +232,14 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
     if record.keywords:
         # (a keyword holding a comma, "Evolution, Biological": the list is separated by semicolons)
         item["keyword"] = ("; " if any("," in word for word in record.keywords) else ", ").join(record.keywords)
+    if record.affiliations:  # (no CSL variable: the authors', for no one author)
+        custom["affiliations"] = list(record.affiliations)
+        report.lost(key, "affiliations", "CSL-JSON", "custom", record=record)
+    if record.attachments:
+        custom["attachments"] = [{name: value for name, value in (
+            ("location", a.location), ("title", a.title), ("media-type", a.media_type)) if value is not None}
+            for a in record.attachments]
+        report.lost(key, "attachments", "CSL-JSON", "custom", record=record)
     if record.abstract:
         # plain text: reference managers (Zotero) show an abstract's tags literally; CSL rich text is for titles
         item["abstract"] = _read_back_as_written(to_plain(record.abstract, plain_math=plain_math))
