@@ -356,3 +356,27 @@ def test_an_articles_issue_written_as_number_is_not_reported(dialect):
     out, again, diagnostics = _again(_article("volume = 19, number = 4"), dialect)
     assert again.issue == "4" and again.number is None
     assert not diagnostics, diagnostics
+
+
+# --- affiliation ----------------------------------------------------------------------------
+
+
+def test_affiliation_is_the_records_for_no_one_author_and_reaches_ris_and_jats():
+    record = _read(_article(r"affiliation = {Dept. of Comput. Sci., Hamburg Univ., Germany}, "
+                            r"affiliationaddress = {Hamburg, Ger}"))
+    assert record.affiliations == ("Dept. of Comput. Sci., Hamburg Univ., Germany",)
+    assert record.authors[0].affiliation == ()  # (INSPEC's is its first author's, but it does not say so)
+    assert text_keyed(record.extras) == {"bibtex:affiliationaddress": "Hamburg, Ger"}  # Compendex's: kept
+    again = converters.dumps([record], "bibtex")
+    assert "affiliation = {Dept. of Comput. Sci., Hamburg Univ., Germany}" in again
+    assert "affiliationaddress = {Hamburg, Ger}" in again
+    assert "AD  - Dept. of Comput. Sci., Hamburg Univ., Germany\r\n" in converters.dumps([record], "ris")
+
+
+def test_several_affiliations_are_one_field_separated_by_semicolons():
+    record = Record(type="article-journal", title=Text("T"), affiliations=("Univ. A", "Univ. B; Lab C"))
+    diagnostics: list = []
+    text = converters.dumps([record], "bibtex", diagnostics=diagnostics)
+    assert "affiliation = {Univ. A; Univ. B; Lab C}" in text
+    assert [(d.code, d.field) for d in diagnostics] == [("write.moved", "affiliations")]  # (its own ";")
+    assert _read(text).affiliations == ("Univ. A", "Univ. B", "Lab C")

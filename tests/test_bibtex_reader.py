@@ -615,6 +615,7 @@ def _comparable(record: Record) -> dict:
         "note": plain(record.note), "container": plain(record.container_title), "publisher": record.publisher,
         "volume": record.volume, "issue": record.issue, "pages": record.pages,
         "ids": (record.ids.arxiv, record.ids.doi, record.ids.primary_url),
+        "affiliations": record.affiliations, "attachments": record.attachments,
     }
 
 

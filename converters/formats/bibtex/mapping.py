@@ -45,6 +45,7 @@ from ...text.names import (
 )
 from ...text.tex import tex_to_unicode
 from . import dates
+from .files import read_file_field, write_file_field
 from .values import Value
 
 # --- tables ---------------------------------------------------------------------------
@@ -227,6 +228,9 @@ FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("keywords", ("keywords", "keyword"), "keywords"),
     # hyphenation is biblatex's older name of langid
     ("language", ("langid", "hyphenation", "language"), "language"),
+    # Beebe's bibliographies' (INSPEC's: its first author's, unsaid), institutions separated by
+    # ";"; their affiliationaddress (Compendex's) stays in extras
+    ("affiliations", ("affiliation",), "affiliations"),
 )
 
 # CSL variable <-> BibTeX/BibLaTeX field, for the record's typed maps (Record.variables,
@@ -432,6 +436,7 @@ PATENT_LOCATION_KEYS = Extra("bibtex", "location", Kind.KEYS)
 # an arXiv eprint written otherwise than its bare id (with its version, "math/0307200v3", or
 # "arXiv:" before it): BibTeX output writes it so again (biblatex prints and links it as written)
 EPRINT_AS_WRITTEN = Extra("bibtex", "eprint", Kind.AS_WRITTEN)
+FILE_AS_WRITTEN = Extra("bibtex", "file", Kind.AS_WRITTEN)
 
 # An entry type that says what its genre is where no `type` field does (as pandoc reads them,
 # and as BibTeX styles print them: a thesis' degree is data CSL styles print too)
@@ -581,6 +586,7 @@ class _Builder:
         self.issued()
         self.accessed()
         self.identifiers()
+        self.attachments()
         self.typed_variables()
         self.editor_roles()
         if volume_of_a_book and "title-short" in self.variables:  # the volume's short title
@@ -1001,6 +1007,20 @@ class _Builder:
             return  # the model derives it
         self.ids["url"] = url
 
+    def attachments(self) -> None:
+        """``file``: the linked files (files.py); written again as the input had it while
+        that still lists them (Kind.AS_WRITTEN)."""
+        found = self.take("file")
+        if not found:
+            return
+        attachments = read_file_field(found[1].text)
+        if not attachments:
+            self.give_back("file")
+            return
+        self.args["attachments"] = attachments
+        if write_file_field(attachments) != found[1].text.strip():
+            self.meta[FILE_AS_WRITTEN] = found[1].text
+
     def drop_derived_key(self) -> None:
         """The writer adds `key` (BibTeX's sort key) when there is no author: don't read it back as data."""
         found = self.fields.get("key")
@@ -1140,6 +1160,11 @@ def _read_language(builder: _Builder, slot: str, name: str, value: Value) -> Non
     builder.args[slot] = with_variant(tags[0], options.text) if options and name != "language" else tags[0]
 
 
+def _read_affiliations(builder: _Builder, slot: str, name: str, value: Value) -> None:
+    """Institutions separated by ";" (as the writer joins several: RIS's AD lines)."""
+    builder.args[slot] = tuple(part.strip() for part in _plain(value.text).split(";") if part.strip())
+
+
 def _read_pages(builder: _Builder, slot: str, name: str, value: Value) -> None:
     builder.args[slot] = _DASHES.sub("-", _plain(value.text))  # TeX's -- and --- decode to – and —
 
@@ -1164,6 +1189,7 @@ READERS: dict[str, Callable[[_Builder, str, str, Value], None]] = {
     "pages": _read_pages,
     "keywords": _read_keywords,
     "names": _read_names,
+    "affiliations": _read_affiliations,
 }
 
 

@@ -32,6 +32,7 @@ from ...text.markup import to_tex
 from ...text.months import MACROS, SEASON_NAMES
 from ...text.tex_encode import CharSink, combining_to_macros
 from ...unwritten import report_line_breaks, report_unwritten
+from .files import read_file_field, write_file_field
 from .mapping import (
     ACCESSED_FIELDS,
     ARTICLE_SUBTYPES,
@@ -43,6 +44,7 @@ from .mapping import (
     ENTRY_GENRES,
     ENTRY_TYPES_WRITTEN,
     EPRINT_AS_WRITTEN,
+    FILE_AS_WRITTEN,
     ISSUE_TYPES,
     LIST_PUBLISHER_FIELDS,
     MAIN_TITLE_PARTS,
@@ -533,6 +535,13 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         fields.append(("keywords", _braced(", ".join(
             "{" + escaped + "}" if "," in word or ";" in word else escaped
             for word in record.keywords for escaped in (tex.escape_plain(word, mode, missing),)))))
+    if record.affiliations:  # (Beebe's field: the authors', for no one author; several joined by "; ")
+        fields.append(("affiliation", plain("; ".join(record.affiliations))))
+        if any(";" in affiliation for affiliation in record.affiliations):
+            report.lost(key, "affiliations", target, "affiliation (read back split at its ';')", record=record)
+    if record.attachments:
+        _file(record, fields, mode, report, key, target)
+        lists_written.add("file")  # (the input's own form, if any, is used there)
     if record.language:
         several = None if biblatex else _languages_as_written(record)  # (biblatex: the list stays `language`)
         fields.append(("langid" if biblatex else "language", plain(several or _language(record, record.language))))
@@ -614,6 +623,22 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
 
 
 _ARTICLE_SUBTYPES = {csl_type: subtype for subtype, csl_type in ARTICLE_SUBTYPES.items()}
+
+
+def _file(record: Record, fields: list[tuple[str, str]], mode: str, report: Reporter, key: str,
+          target: str) -> None:
+    """``file``, as the input wrote it while that still lists the record's attachments, else
+    as JabRef and Zotero write it (files.py). A path is no TeX: it is written as it is, or
+    not at all where braces would not balance or ascii mode forbids its letters."""
+    written = record.extras.get(FILE_AS_WRITTEN)
+    value = (written.strip() if written is not None and read_file_field(written) == record.attachments
+             else write_file_field(record.attachments))
+    if mode == "ascii" and not value.isascii():
+        report.lost(key, "attachments", target, record=record, value=f"{value[:60]} (not ASCII)")
+    elif not (tex.bibtex_balanced(value) and tex.is_balanced(value)):
+        report.lost(key, "attachments", target, record=record, value=f"{value[:60]} (unbalanced braces)")
+    else:
+        fields.append(("file", _braced(value)))
 
 
 def _eprint_as_written(record: Record) -> str | None:
