@@ -127,15 +127,16 @@ def test_legacy_tags():
                                       "genre": Text("Article")}
     assert text_keyed(record.extras) == {
         "ris:JO": "Orthop J Sports Med",
-        "ris:U1": "102199192", "ris:L1": "https://example.org/full.pdf", "ris:L2": "https://example.org/landing",
-        "ris:L4": "Figure",
+        "ris:U1": "102199192", "ris:L2": "https://example.org/landing", "ris:L4": "Figure",
     }
+    assert [a.location for a in record.attachments] == ["https://example.org/full.pdf"]  # L1: a file
 
 
 def test_unknown_tags_are_kept_in_extras_never_dropped():
     (record,) = load("unknown-tags-kept-in-extras.ris")
     assert text_keyed(record.extras) == {"ris:JP": "CRISPR\nDirect Current", "ris:DC": "Direct Current",
-                                   "ris:C1": "Custom 1", "ris:AD": "Bell Labs"}
+                                   "ris:C1": "Custom 1"}
+    assert record.affiliations == ("Bell Labs",)  # (AD is known: the authors' address)
     written = converters.dumps([record], "ris")
     assert "JP  - CRISPR\r\nJP  - Direct Current\r\n" in written  # and the writer puts them back
 
@@ -686,7 +687,8 @@ def _ris_view(record: Record) -> dict:
         "language": record.language,
         "keywords": tuple(k for k in record.keywords if k != ids.arxiv_class),
         "arxiv": ids.arxiv, "arxiv_class": ids.arxiv_class, "doi": ids.doi[:1], "url": ids.url,
-        "isbn": ids.isbn, "issn": ids.issn,
+        "isbn": ids.isbn, "issn": ids.issn, "affiliations": record.affiliations,
+        "attachments": tuple(a.location for a in record.attachments),  # (L1: the location only)
     }
 
 

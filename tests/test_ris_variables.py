@@ -15,7 +15,7 @@ from converters import csl
 from converters.extras import Extra, text_keyed
 from converters.formats.ris import tables
 from converters.formats.ris.tables import RIS_TO_CSL, RIS_TYPES, variables_for
-from converters.model import Date, Name, Record, Text
+from converters.model import Attachment, Date, Name, Record, Text
 
 
 def _read_one(text: str) -> Record:
@@ -336,3 +336,32 @@ def test_a_journal_articles_c7_is_its_article_number():
     assert "M1  - e12292" in converters.dumps([record], "ris")  # written where every importer reads it
     assert _read_one(_ris("JOUR", "M1  - 7", "C7  - e12292")).extras[Extra("ris", "C7")] == "e12292"  # M1 first
     assert _read_one(_ris("BOOK", "C7  - x")).extras[Extra("ris", "C7")] == "x"  # other types: kept
+
+
+# --- AD and L1: the record's affiliations and attachments ------------------------------------
+
+
+def test_ad_lines_are_the_records_affiliations_and_l1_lines_its_files():
+    text = ("TY  - JOUR\r\nTI  - T\r\nAU  - Bee, Ann\r\nAD  - University of Alaska Museum, Fairbanks\r\n"
+            "AD  - University of Reading\r\nL1  - internal-pdf://1234/bee.pdf\r\nL1  - file:///home/ann/b.pdf\r\n"
+            "ER  - \r\n")
+    (record,) = converters.loads(text, "ris")
+    assert record.affiliations == ("University of Alaska Museum, Fairbanks", "University of Reading")
+    assert record.attachments == (Attachment("internal-pdf://1234/bee.pdf"), Attachment("file:///home/ann/b.pdf"))
+    assert record.authors[0].affiliation == ()  # (whose, a list of institutions cannot say)
+    assert not record.extras
+    diagnostics: list = []
+    assert converters.dumps([record], "ris", diagnostics=diagnostics) == text  # as it was
+    assert not diagnostics
+    assert rispy.loads(text)[0]["author_address"] == "University of Alaska Museum, Fairbanks"
+
+
+def test_names_affiliations_go_to_ad_each_once_as_scopus_writes_them_and_the_move_is_said():
+    record = Record(type="article-journal", title=Text("T"),
+                    authors=(Name(family="Bee", affiliation=("MIT", "CERN")), Name(family="Dee", affiliation=("MIT",))))
+    diagnostics: list = []
+    text = converters.dumps([record], "ris", diagnostics=diagnostics)
+    assert text.count("AD  - ") == 2 and "AD  - MIT\r\nAD  - CERN\r\n" in text
+    assert [(d.code, d.field) for d in diagnostics] == [("write.moved", "name affiliation")]
+    (back,) = converters.loads(text, "ris")
+    assert back.affiliations == ("MIT", "CERN")

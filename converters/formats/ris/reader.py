@@ -31,7 +31,7 @@ from typing import Any, TextIO
 
 from ...diagnostics import Reporter, Severity
 from ...extras import Extra
-from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_url
+from ...model import Attachment, Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_url
 from ...normalise import arxiv_id_from
 from ...options import Options
 from ...rules import Rule
@@ -422,6 +422,8 @@ class _Builder:
             self._pages()
         self._keywords()
         self._identifiers()
+        self._lines("affiliations", str)
+        self._lines("attachments", Attachment)  # (after the DOI search, which looks at L1 too)
         self._text_variables(ty_code)
         csl_type = self._preprint(ty_code, csl_type)
         self._arxiv_class()
@@ -635,6 +637,12 @@ class _Builder:
     def _keywords(self) -> None:
         words = [word.strip() for e in self.take(*tags_for("keywords")) for word in e.value.split("\n")]
         self.fields["keywords"] = tuple(w for w in words if w)
+
+    def _lines(self, slot: str, kind: type) -> None:
+        """A slot that takes one value a line (AD, L1)."""
+        values = [line.strip() for e in self.take(*tags_for(slot)) for line in e.value.split("\n")]
+        if any(values):
+            self.fields[slot] = tuple(kind(v) for v in values if v)
 
     def _identifiers(self) -> None:
         for entry in self.take(*tags_for("accession")):

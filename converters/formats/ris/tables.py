@@ -152,6 +152,9 @@ TAG_SLOTS: dict[str, str] = {
     "M1": "number",
     "DA": "issued", "PY": "issued", "Y1": "issued",
     "Y2": "accessed",
+    # one line an institution (Scopus, Web of Science), or one for all: whose cannot be told
+    "AD": "affiliations",
+    "L1": "attachments",  # a file: a path, EndNote's internal-pdf:// or a URL
 }
 
 # Precedence inside a slot (first present wins). Dates: DA over PY over Y1, never Y2.
@@ -206,7 +209,7 @@ BT_IS_TITLE = frozenset({"BOOK", "EBOOK", "EDBOOK", "UNPB", "CLSWK", "MANSCPT", 
 # file links): an extra for one of these is written even when the record already
 # filled the tag. A second value of any other tag would replace the first in most
 # importers, so such an extra is reported as lost instead.
-REPEATABLE_TAGS = frozenset({"A1", "A2", "A3", "A4", "AU", "ED", "KW", "N1", "UR", "L1", "L2", "L3", "L4"})
+REPEATABLE_TAGS = frozenset({"A1", "A2", "A3", "A4", "AD", "AU", "ED", "KW", "N1", "UR", "L1", "L2", "L3", "L4"})
 
 
 # --- tags <-> the record's CSL variable maps (Record.variables, Record.names) ---------------
@@ -421,13 +424,11 @@ STRUCTURE_TAGS = ("TY", "ER")
 # type, and why: they stay in extras[Extra("ris", TAG)] and the RIS writer puts them back. (Tags
 # VARIABLE_TAGS maps for some types only stay in extras for the others.)
 KEPT_TAGS: dict[str, str] = {
-    "AD": "author address: one line for all authors in most exporters, so no author's affiliation can be told",
     "C4": "type-dependent custom field whose uses (Zotero: genre of a film, words-by, attorney) overlap other tags",
     "C7": "custom field: a journal article's article number (ARTICLE_NUMBER_TYS, read as its number); no "
           "established use for other types (spec: PMCID for e-books)",
     "C8": "custom field with no established use",
     "CA": "caption (of a figure): no CSL variable",
-    "L1": "link to a PDF: an attachment, not bibliographic data",
     "L2": "link to the full text: an attachment (also searched for a DOI)",
     "L4": "link to a figure or image: an attachment",
     "LB": "the user's label; CSL citation-label is a processor variable the record does not keep",

@@ -209,6 +209,15 @@ class _VariableSink:
         return _text(value, self.options)
 
 
+_AFFILIATION = frozenset({"affiliation"})
+
+
+def _names_affiliations(record: Record) -> tuple[str, ...]:
+    """The names' institutions, each once, in order: AD, as Scopus and Web of Science write it."""
+    return tuple(dict.fromkeys(a for names in (record.authors, record.editors, *record.names.values())
+                               for name in names for a in name.affiliation))
+
+
 def _report_uncarried(record: Record, key: str, report: Reporter) -> None:
     """What RIS has no tag for, said once per record."""
     if record.editors_etal:
@@ -228,7 +237,9 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     ty = _ty(record, options)
     # (an event title without proceedings has no tag: a lone T2 reads back as the proceedings)
     conference = ty.upper() in CONFERENCE_TYPES and "event-title" in record.variables and bool(record.container_title)
-    report_unwritten(report, record, key, "RIS", variables_for(ty.upper()) | ({"event-title"} if conference else set()))
+    affiliations = record.affiliations or _names_affiliations(record)
+    report_unwritten(report, record, key, "RIS", variables_for(ty.upper()) | ({"event-title"} if conference else set()),
+                     name_details=_AFFILIATION if affiliations and not record.affiliations else False)
     name_rules, text_rules = rules_for(ty.upper())
     maps = bool(record.variables or record.names)
     tags: list[tuple[str, str]] = [("TY", ty)]
@@ -243,6 +254,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
     if record.title:
         tags.append(("TI", _text(record.title, options)))
     tags.extend(("AU", _name(n)) for n in record.authors)
+    tags.extend(("AD", affiliation) for affiliation in affiliations)  # (after the authors, as Scopus writes it)
     if record.authors_etal:
         report.lost(key, "authors_etal", "RIS", record=record)
     tags.extend(("ED", _name(n)) for n in record.editors)
@@ -292,6 +304,12 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
         tags.append(("UR", ids.primary_url))
     if ids.arxiv:
         tags.append(("AN", f"arXiv:{ids.arxiv}"))
+    if affiliations and not record.affiliations:
+        report.lost(key, "name affiliation", "RIS", "AD (read back as the authors', for no one author)",
+                    record=record)
+    tags.extend(("L1", attachment.location) for attachment in record.attachments)
+    if any(a.title or a.media_type for a in record.attachments):
+        report.lost(key, "attachments", "RIS", record=record, value="their titles and media types")
     tags.extend(("SN", value) for value in (*ids.isbn, *ids.issn))
     if ids.arxiv_class and ids.arxiv_class not in record.keywords:
         tags.append(("KW", ids.arxiv_class))
