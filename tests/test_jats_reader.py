@@ -740,7 +740,7 @@ def comparable(record: Record, *, drop=("abstract", "keywords", "language")) -> 
     out = {}
     for name in ("type", "title", "authors", "authors_etal", "editors", "editors_etal", "issued", "accessed",
                  "abstract", "note", "container_title", "publisher", "publisher_place", "volume", "issue", "pages",
-                 "number", "edition", "keywords", "language", "ids"):
+                 "number", "edition", "keywords", "language", "ids", "affiliations"):
         if name in drop:
             continue
         value = getattr(record, name)

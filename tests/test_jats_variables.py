@@ -128,11 +128,13 @@ def _affiliations(text: str) -> list[tuple[str, ...]]:
     return [name.affiliation for name in record.authors]
 
 
-def test_front_matter_aff_no_contrib_points_at_belongs_to_the_whole_group():
-    # (ACS's JATS: one <aff id="aff1"> in the group and no <xref>: every author's)
+def test_front_matter_aff_no_contrib_points_at_is_the_records_for_no_one_author():
+    # (ACS's JATS: one <aff id="aff1"> in the group and no <xref>: JATS has it the group's)
     text = _front(f'<contrib-group>{_contrib("Ann")}{_contrib("Bee")}<aff id="aff1">IISER Mohali</aff>'
-                  '</contrib-group>')
-    assert _affiliations(text) == [("IISER Mohali",), ("IISER Mohali",)]
+                  '</contrib-group><aff>Beside the group</aff>')
+    (record,) = converters.loads(text, "jats", jats_front=True)
+    assert record.affiliations == ("IISER Mohali", "Beside the group")
+    assert [name.affiliation for name in record.authors] == [(), ()]
 
 
 def test_front_matter_xref_without_ref_type_points_at_its_aff():
@@ -151,18 +153,29 @@ def test_front_matter_xref_without_rid_points_at_the_aff_of_its_label():
     assert _affiliations(text) == [("Abidjan",), ("Bouake",)]
 
 
-def test_front_matter_aff_nobody_points_at_among_pointed_ones_is_kept_not_given_to_all():
+def test_front_matter_aff_nobody_points_at_among_pointed_ones_is_the_records():
     text = _front("<contrib-group>" + _contrib("Ann", '<xref ref-type="aff" rid="a1"/>') + _contrib("Bee") +
                   '<aff id="a1">Linked</aff><aff id="a2">Present address: Elsewhere</aff></contrib-group>')
     (record,) = converters.loads(text, "jats", jats_front=True)
     assert [name.affiliation for name in record.authors] == [("Linked",), ()]
-    assert record.extras[Extra("jats", "aff")] == "Present address: Elsewhere"
+    assert record.affiliations == ("Present address: Elsewhere",)
 
 
-def test_citation_aff_in_a_person_group_is_the_preceding_names():
+@pytest.mark.parametrize("mode", ["references", "articles"])
+def test_the_records_affiliations_come_back_from_jats_as_they_went(mode):
+    record = Record(type="article-journal", title=Text("T"), authors=(Name(family="Bee", affiliation=("Own",)),),
+                    affiliations=("Shared Institute", "Second"))
+    text = converters.dumps([record], "jats", jats_mode=mode)
+    assert_valid_jats(text)
+    (again,) = converters.loads(text, "jats", jats_front=mode == "articles")
+    assert (again.affiliations, again.authors) == (record.affiliations, record.authors)
+
+
+def test_citation_aff_in_a_person_group_is_the_preceding_names_or_before_any_the_records():
     text = ('<?xml version="1.0"?><article><back><ref-list><ref id="r1"><element-citation publication-type="journal">'
-            '<person-group person-group-type="author"><name><surname>Bee</surname></name><aff>Some Univ</aff>'
-            '<name><surname>Dee</surname></name></person-group><article-title>T</article-title></element-citation>'
-            '</ref></ref-list></back></article>')
+            '<person-group person-group-type="author"><aff>For all</aff><name><surname>Bee</surname></name>'
+            '<aff>Some Univ</aff><name><surname>Dee</surname></name></person-group><article-title>T</article-title>'
+            '</element-citation></ref></ref-list></back></article>')
     (record,) = converters.loads(text, "jats")
     assert record.authors == (Name(family="Bee", affiliation=("Some Univ",)), Name(family="Dee"))
+    assert record.affiliations == ("For all",)

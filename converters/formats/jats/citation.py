@@ -175,15 +175,15 @@ def _person_group(el, draft, got, ctx, key):
             got.etal.add(role)
         elif name == "role":
             draft.extra("role", plain(child))
-        elif name == "aff":  # the preceding name's (the DTD allows it there)
+        elif name == "aff":  # the preceding name's; before any, the authors' for no one author
             _add_affiliation(" ".join(plain(child).split()), got.groups.get(role), draft)
 
 
 def _add_affiliation(text: str, names: list[Name] | None, draft) -> None:
     if text and names:
         names[-1] = replace(names[-1], affiliation=(*names[-1].affiliation, text))
-    else:
-        draft.extra("aff", text)
+    elif text and text not in draft.affiliations:
+        draft.affiliations.append(text)
 
 
 def _add_name(el, role, draft, got, ctx, key):

@@ -64,7 +64,7 @@ def read_meta(meta, ctx: Context, source: str | None, journal=None, article=None
     draft.type = "article" if article_type == "preprint" else "article-journal"
     if article is not None and article.get(XML_LANG):
         draft.language = article.get(XML_LANG)
-    state: dict[str, Any] = {"version": None, "dates": [], "unlinked": []}
+    state: dict[str, Any] = {"version": None, "dates": []}
     for element in meta:
         handler = _HANDLERS.get(local(element))
         if handler is not None:
@@ -128,10 +128,9 @@ class _Affiliations:
     """The front matter's <aff>s outside any <contrib>, and how contribs point at them: an
     <xref> whose rid names an aff's id (ref-type "aff", or none: ACS writes <xref rid="aff1"/>),
     or a rid-less <xref ref-type="aff"> whose text is an aff's label (BMJ Open writes
-    <xref ref-type="aff">1</xref>). An aff no contrib points at belongs to every contrib of
-    its <contrib-group> (or, outside one, of the front matter), as JATS has it for an
-    affiliation all authors share; unless contribs point at other affs: then it is kept in
-    extras, since whose it is cannot be told."""
+    <xref ref-type="aff">1</xref>). An aff no contrib points at, in the <contrib-group> or
+    beside it, is the record's affiliations: the authors', for no one author (JATS has it
+    the group's; ACS writes one so when all authors share it)."""
 
     def __init__(self, group) -> None:
         root = group.getparent() if group.getparent() is not None else group
@@ -152,7 +151,6 @@ class _Affiliations:
             elif kind == "xref" and (el.get("ref-type") or "aff") == "aff":
                 xrefs.append(el)
         pointed = {text for xref in xrefs for text in self.targets(xref)}
-        self.linked = bool(pointed)  # some contrib points at an aff
         self.shared = [text for el, text in dict.fromkeys(loose) if text not in pointed and (
             el.getparent() is group or el.getparent() is root)]
 
@@ -186,8 +184,6 @@ def _person_details(contrib, name: Name, affiliations: _Affiliations) -> Name:
             found.append(_aff_text(child))
         elif kind == "xref" and (child.get("ref-type") or "aff") == "aff":
             found.extend(affiliations.targets(child))
-    if not affiliations.linked:
-        found.extend(affiliations.shared)
     found = [a for a in dict.fromkeys(found) if a]
     if orcid is None and not found:
         return name
@@ -196,11 +192,9 @@ def _person_details(contrib, name: Name, affiliations: _Affiliations) -> Name:
 
 def _contrib_group(el, draft, ctx, state):
     affiliations = _Affiliations(el)
-    if affiliations.linked:
-        for text in affiliations.shared:
-            if text not in state["unlinked"]:
-                state["unlinked"].append(text)
-                draft.extra("aff", text)
+    for text in affiliations.shared:
+        if text not in draft.affiliations:
+            draft.affiliations.append(text)
     roles: list[str] = []
     for contrib in el:
         if local(contrib) == "etal":

@@ -84,6 +84,7 @@ class Draft:
     edition: str | None = None
     keywords: list[str] = field(default_factory=list)
     language: str | None = None
+    affiliations: list[str] = field(default_factory=list)  # the authors', for no one author
     arxiv: str | None = None
     arxiv_version: int | None = None
     arxiv_class: str | None = None
@@ -159,6 +160,7 @@ class Draft:
             container_title=self.container_title, publisher=self.publisher, publisher_place=self.publisher_place,
             volume=self.volume, issue=self.issue, pages=self.pages, number=self.number, edition=self.edition,
             keywords=tuple(dict.fromkeys(self.keywords)), language=self.language, ids=ids, extras=self.extras,
+            affiliations=tuple(self.affiliations),
             variables=self.variables, names={k: tuple(v) for k, v in self.names.items()}, dates=self.dates,
             position=Position(source, self.line),
         )

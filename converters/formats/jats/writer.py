@@ -213,21 +213,30 @@ def _cited_name(name: Name) -> str:
 def _citation(record: Record, key: str, report: Reporter) -> str:
     record = as_one_volume(record, report, key, "JATS")
     report_unwritten(report, record, key, "JATS", WRITTEN_VARIABLES, name_details=_AFFILIATION)
+    if record.attachments:  # (files of the cited work: no element of a citation holds them)
+        report.lost(key, "attachments", "JATS", record=record)
     report_line_breaks(report, record, key, "JATS", paragraphs=False, unwritten=("abstract",))
     # a type JATS4R has no value for is written by its CSL name (publication-type is free text),
     # which the reader reads back
     pub_type = _original(PUBLICATION_TYPE, record) or PUBLICATION_TYPES.get(record.type, record.type)
     parts: list[str] = []
+    # the record's affiliations (the authors', for no one author) open the first group: an
+    # <aff> before any name, which the reader takes so
+    shared = "".join(_el("aff", _esc(aff)) for aff in record.affiliations)
     for role, names, etal in (("author", record.authors, record.authors_etal),
                               ("editor", record.editors, record.editors_etal)):
         if names or etal:
             inner = "".join(map(_cited_name, names)) + ("<etal/>" if etal else "")
-            parts.append(_el("person-group", inner, person_group_type=role))
+            parts.append(_el("person-group", shared + inner, person_group_type=role))
+            shared = ""
     for variable, names in record.names.items():  # translators, series editors ...: typed groups
         group_type = PERSON_GROUP_TYPES.get(variable)
-        inner = "".join(map(_cited_name, names))
+        inner = shared + "".join(map(_cited_name, names))
+        shared = ""
         parts.append(_el("person-group", inner, person_group_type=group_type) if group_type else
                      _el("person-group", inner, person_group_type="custom", custom_type=variable))
+    if shared:
+        report.lost(key, "affiliations", "JATS", record=record, value="no person-group to hold them")
     if not record.authors:
         report.warning("write.no-authors", "record has no authors; JATS4R asks for a typed person-group",
                        key=key, record=record, field="authors")
@@ -385,6 +394,8 @@ def _contrib(name: Name) -> str:
 def _front_article(record: Record, key: str, report: Reporter) -> str:
     record = as_one_volume(record, report, key, "JATS")
     report_unwritten(report, record, key, "JATS", FRONT_WRITTEN_VARIABLES, name_details=True)
+    if record.attachments:  # (a reference manager's files: <self-uri> names the article's own online forms)
+        report.lost(key, "attachments", "JATS", record=record)
     report_line_breaks(report, record, key, "JATS", paragraphs=("abstract",))  # (its paragraphs are <p>s)
     ids = record.ids
     meta: list[str] = []
@@ -408,12 +419,16 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
     contribs = []
     groups = [("author", record.authors, record.authors_etal), ("editor", record.editors, record.editors_etal),
               *((PERSON_GROUP_TYPES.get(variable, variable), names, False) for variable, names in record.names.items())]
+    shared = "".join(_el("aff", _esc(aff)) for aff in record.affiliations)  # no contrib points at them
     for role, names, etal in groups:
         inner = "".join(_el("contrib", _contrib(n), contrib_type=role) for n in names)
         if etal:
             inner += "<etal/>"
         if inner:
-            contribs.append(_el("contrib-group", inner))
+            contribs.append(_el("contrib-group", inner + shared))
+            shared = ""
+    if shared:
+        report.lost(key, "affiliations", "JATS", record=record, value="no contrib-group to hold them")
     meta.extend(contribs)
     if record.issued and record.issued.year is not None:
         meta.append(_el("pub-date", _date_parts(record.issued, "dmy"), date_type="preprint" if ids.arxiv else "pub",
