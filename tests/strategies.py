@@ -6,7 +6,7 @@ import string
 
 from hypothesis import strategies as st
 
-from converters.model import Date, Identifiers, Name, Record, Syntax, Text
+from converters.model import Attachment, Date, Identifiers, Name, Record, Syntax, Text
 
 # Words with accents, non-Latin scripts and inner capitals, but none of the characters
 # that carry markup in some format: those have their own targeted tests.
@@ -41,6 +41,17 @@ doi = st.builds(lambda reg, suffix: f"10.{reg}/{suffix}", st.integers(1000, 9999
 
 plain_text = words.map(lambda s: Text(s, Syntax.PLAIN))
 
+# files as reference managers link them: POSIX and Windows paths, URLs, with or without a title and type
+_file_name = st.text(alphabet=string.ascii_letters + string.digits + "_-. éü", min_size=1, max_size=12).map(
+    str.strip).filter(bool)
+attachment = st.builds(
+    Attachment,
+    location=st.one_of(_file_name.map(lambda n: f"/home/ann/{n}.pdf"), _file_name.map(lambda n: f"C:\\Papers\\{n}.pdf"),
+                       _file_name.map(lambda n: f"https://example.org/{n.replace(' ', '%20')}.pdf")),
+    title=st.sampled_from([None, "Full Text PDF", "Snapshot"]),
+    media_type=st.sampled_from([None, "application/pdf", "PDF"]),
+)
+
 
 @st.composite
 def arxiv_records(draw) -> Record:
@@ -71,6 +82,8 @@ def journal_records(draw) -> Record:
         pages=draw(st.one_of(st.none(),
                              st.builds(lambda a, n: f"{a}-{a + n}", st.integers(1, 900), st.integers(1, 40)))),
         ids=Identifiers(doi=tuple(draw(st.lists(doi, max_size=1)))),
+        affiliations=tuple(draw(st.lists(words, max_size=2, unique=True))),
+        attachments=tuple(draw(st.lists(attachment, max_size=2))),
     )
 
 

@@ -12,7 +12,7 @@ import pytest
 import converters
 from converters.extras import Extra
 from converters.loss import LOSS_CODES
-from converters.model import Date, Identifiers, Name, Position, Record, Syntax, Text
+from converters.model import Attachment, Date, Identifiers, Name, Position, Record, Syntax, Text
 
 RICH = [
     Record(type="article", title=Text(r"Schr{\"o}dinger cats in {LLMs}: $E=mc^2$ revisited", Syntax.TEX),
@@ -28,7 +28,9 @@ RICH = [
     Record(type="article-journal", title=Text("Über die Elektrodynamik bewegter Körper"),
            authors=(Name(family="Einstein", given="Albert"),), issued=Date(1905, 6),
            container_title=Text("Annalen der Physik"), volume="322", issue="10", number="e1905",
-           pages="891-921", language="de",
+           pages="891-921", language="de", affiliations=("Patentamt, Bern", "Universität Zürich"),
+           attachments=(Attachment("papers/einstein.pdf", "Full Text PDF", "application/pdf"),
+                        Attachment(r"C:\Users\ann\snap.html", "Snapshot", "text/html")),
            ids=Identifiers(doi=("10.1002/andp.19053221004",), issn=("0003-3804",), url="https://example.org/einstein")),
     Record(type="book", title=Text("Война и мир"), authors=(Name(family="Толстой", given="Лев"),),
            editors=(Name(family="Smith", given="Ann"),), editors_etal=True, issued=Date(1869),
@@ -37,6 +39,7 @@ RICH = [
     Record(type="chapter", title=Text("A chapter on <i>E. coli</i>", Syntax.HTML),
            authors=(Name(family="Doe", given="Jane"),),
            issued=Date(2001, 3, 4), container_title=Text("The Book of Chapters"), pages="10-20", publisher="Press",
+           attachments=(Attachment("https://example.org/chapter.pdf"),),
            ids=Identifiers(pmid="12345678", pmcid="PMC123")),
     Record(type="report", title=Text("Technical report 7"), authors=(Name(literal="World Health Organization"),),
            issued=Date(2019, end=Date(2020)), number="WHO/7", publisher="WHO", accessed=Date(2024, 1, 2)),
@@ -49,8 +52,8 @@ RICH = [r.evolve(position=Position("rich", n + 1)) for n, r in enumerate(RICH)]
 
 FIELDS = ("type", "title", "authors", "authors_etal", "editors", "editors_etal", "issued", "accessed", "abstract",
           "note", "container_title", "publisher", "publisher_place", "volume", "issue", "pages", "number", "edition",
-          "keywords", "language", "ids.arxiv", "ids.arxiv_version", "ids.arxiv_class", "ids.doi", "ids.url",
-          "ids.isbn", "ids.issn", "ids.pmid", "ids.pmcid")
+          "keywords", "language", "affiliations", "attachments", "ids.arxiv", "ids.arxiv_version", "ids.arxiv_class",
+          "ids.doi", "ids.url", "ids.isbn", "ids.issn", "ids.pmid", "ids.pmcid")
 
 # What each format carries of the fields above (the README states the rest as losses).
 CARRIES = {
@@ -59,8 +62,9 @@ CARRIES = {
     "biblatex": set(FIELDS) - {"editors_etal"},
     # classic BibTeX has no @online: the web page is a @misc, which reads back as a document
     "bibtex": set(FIELDS) - {"ids.arxiv_version", "accessed", "editors_etal", "type"},
-    "ris": set(FIELDS) - {"authors_etal", "editors_etal", "ids.arxiv_version", "ids.pmid", "ids.pmcid"},
-    "jats": set(FIELDS) - {"abstract", "keywords", "language", "ids.arxiv_version", "ids.arxiv_class"},
+    # (RIS's L1 holds a file's location: its title and media type are lost)
+    "ris": set(FIELDS) - {"authors_etal", "editors_etal", "ids.arxiv_version", "ids.pmid", "ids.pmcid", "attachments"},
+    "jats": set(FIELDS) - {"abstract", "keywords", "language", "ids.arxiv_version", "ids.arxiv_class", "attachments"},
 }
 
 
