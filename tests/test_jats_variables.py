@@ -179,3 +179,42 @@ def test_citation_aff_in_a_person_group_is_the_preceding_names_or_before_any_the
     (record,) = converters.loads(text, "jats")
     assert record.authors == (Name(family="Bee", affiliation=("Some Univ",)), Name(family="Dee"))
     assert record.affiliations == ("For all",)
+
+
+def test_front_matter_keeps_every_csl_variable_and_the_record_level_fields():
+    from .test_unwritten_variables import _every_variable
+
+    record = _every_variable().evolve(type="article-journal", dates={
+        "submitted": Date(2019, 5, 6), "original-date": Date(1850), "event-date": Date(2019, 1, 2),
+        "available-date": Date(2020)}, affiliations=("Shared Institute",))
+    record = record.evolve(variables={**record.variables, "number-of-pages": Text("250")})
+    diagnostics: list = []
+    text = converters.dumps([record], "jats", jats_mode="articles", diagnostics=diagnostics)
+    assert_valid_jats(text)
+    assert '<history><date date-type="received" iso-8601-date="2019-05-06">' in text
+    assert '<counts><page-count count="250"></page-count></counts>' in text
+    assert not [d.field for d in diagnostics if d.code == "write.lost"]
+    (back,) = converters.loads(text, "jats", jats_front=True)
+    assert {k: v.plain() for k, v in back.variables.items()} == {k: v.plain() for k, v in record.variables.items()}
+    assert (back.dates, back.names, back.affiliations) == (record.dates, record.names, record.affiliations)
+
+
+def test_front_matter_elements_the_record_has_no_place_for_are_kept_not_dropped():
+    text = _front(f'<contrib-group>{_contrib("Ann")}</contrib-group>'
+                  '<author-notes><fn fn-type="corresp"><p>Corresponding author: Ann (<email>a@b.org</email>)</p></fn>'
+                  '<fn><label>†</label><p>Deceased</p></fn></author-notes>'
+                  '<history><date date-type="received"><day>06</day><month>05</month><year>2019</year></date>'
+                  '<date date-type="accepted"><day>01</day><month>09</month><year>2019</year></date></history>'
+                  '<permissions><copyright-statement>© 2019 Ann</copyright-statement><copyright-year>2019'
+                  '</copyright-year><license xmlns:xlink="http://www.w3.org/1999/xlink" '
+                  'xlink:href="http://creativecommons.org/licenses/by/4.0/"><license-p>CC BY</license-p></license>'
+                  '</permissions><funding-group><award-group><funding-source>NSF</funding-source><award-id>123</award-id>'
+                  '</award-group></funding-group><counts><fig-count count="3"/><page-count count="12"/></counts>')
+    (record,) = converters.loads(text, "jats", jats_front=True)
+    assert record.dates == {"submitted": Date(2019, 5, 6)}
+    assert record.variables == {"number-of-pages": Text("12")}
+    kept = {key.field: value for key, value in record.extras.items()}
+    assert kept == {"author-notes": "Corresponding author: Ann (a@b.org) † Deceased", "history:accepted": "2019-09-01",
+                    "copyright-statement": "© 2019 Ann", "copyright-year": "2019",
+                    "license": "http://creativecommons.org/licenses/by/4.0/", "funding-group": "NSF 123",
+                    "counts": "fig-count 3"}

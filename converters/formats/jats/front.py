@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from ... import csl
 from ...extras import Extra
 from ...model import CSL_TYPES, Date, Name, Record, Text
 from ...text.ids import bare_orcid
@@ -66,9 +67,8 @@ def read_meta(meta, ctx: Context, source: str | None, journal=None, article=None
         draft.language = article.get(XML_LANG)
     state: dict[str, Any] = {"version": None, "dates": []}
     for element in meta:
-        handler = _HANDLERS.get(local(element))
-        if handler is not None:
-            handler(element, draft, ctx, state)
+        if isinstance(element.tag, str):  # (not a comment or processing instruction)
+            _HANDLERS.get(local(element), _kept)(element, draft, ctx, state)
     _finish(draft, ctx, state)
     if journal is not None:
         _journal(journal, draft)
@@ -174,7 +174,7 @@ def _aff_text(aff) -> str:
 
 def _person_details(contrib, name: Name, affiliations: _Affiliations) -> Name:
     """A contrib's ORCID iD (<contrib-id contrib-id-type="orcid">) and affiliations (its own
-    <aff>s, those its <xref>s point at and those of its whole group) on its name."""
+    <aff>s and those its <xref>s point at) on its name."""
     orcid, found = None, []
     for child in contrib:
         kind = local(child)
@@ -305,10 +305,98 @@ def _custom_meta(el, draft, ctx, state):
                 add_identifier("issn", issn, draft, ctx, meta.sourceline, None, "custom-meta")
         elif name == "accessed":
             draft.accessed = iso_date(value) or Date(literal=value)
+        elif name in csl.VARIABLES:  # refconv's writer's, by CSL name (front matter has no element for it)
+            draft.variables[name] = Text(value)
+        elif name in csl.DATE_VARIABLES:
+            draft.dates[name] = iso_date(value) or Date(literal=value)
         elif ":" in name and (extra := Extra.parse(name)) is not None:
             draft.extras[extra] = value  # an extra our writer put here, under its text form
         else:
             draft.extra(f"custom-meta:{name}", value)
+
+
+def _history(el, draft, ctx, state):
+    """<history>'s dates: received is the record's submitted date; the others (accepted,
+    rev-recd ...) are kept by their date-type."""
+    for date_el in el:
+        if local(date_el) != "date":
+            continue
+        kind = (date_el.get("date-type") or "").strip().lower() or "date"
+        date = parts_date(date_el, draft, ctx, None)
+        if date is None:
+            continue
+        if kind == "received" and "submitted" not in draft.dates:
+            draft.dates["submitted"] = date
+        else:
+            draft.extra(f"history:{kind}", date.iso() or date.literal or element_text(date_el))
+
+
+def _permissions(el, draft, ctx, state):
+    """Copyright and licence: no CSL variable, kept (a licence by its link where it has one)."""
+    for part in el:
+        kind = local(part)
+        if kind == "license":
+            draft.extra("license", href(part) or " ".join(plain(part).split()))
+        elif kind in ("copyright-statement", "copyright-year", "copyright-holder"):
+            draft.extra(kind, element_text(part))
+        else:
+            _kept(part, draft, ctx, state)
+
+
+def _counts(el, draft, ctx, state):
+    """<counts>: the page count is number-of-pages; the others are kept as "fig-count 3"."""
+    for count in el:
+        number = (count.get("count") or "").strip()
+        if local(count) == "page-count" and number and "number-of-pages" not in draft.variables:
+            draft.variables["number-of-pages"] = Text(number)
+        elif number:
+            draft.extra("counts", f"{local(count)} {number}")
+
+
+# elements whose text stands apart from its neighbours' ("<p>a</p><p>b</p>" is "a b")
+_BLOCKS = frozenset({"p", "fn", "corresp", "title", "label", "list-item", "sec", "def-item", "term", "def",
+                     "funding-source", "award-id", "award-group", "funding-statement", "principal-award-recipient",
+                     "license", "license-p", "date", "kwd", "abstract", "caption", "name", "surname", "given-names",
+                     "string-name", "institution", "institution-wrap"})
+
+
+def _all_text(el) -> str:
+    """Every text of an element, footnotes and labels too (kept data, not a title to print),
+    its blocks set apart, white space collapsed."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        parts.append(node.text or "")
+        for sub in node:
+            if isinstance(sub.tag, str):  # (a comment's text is no data; its tail is)
+                block = local(sub) in _BLOCKS
+                parts.append(" " if block else "")
+                walk(sub)
+                parts.append(" " if block else "")
+            parts.append(sub.tail or "")
+
+    walk(el)
+    return " ".join("".join(parts).split())
+
+
+def _aff(el, draft, ctx, state):
+    """An <aff> beside the contrib-groups: theirs to read (_Affiliations); with none, the record's."""
+    parent = el.getparent()
+    if not any(local(sibling) == "contrib-group" for sibling in parent):
+        text = _aff_text(el)
+        if text and text not in draft.affiliations:
+            draft.affiliations.append(text)
+
+
+def _kept(el, draft, ctx, state):
+    """An element of the front matter the record has no place for: its text kept under its
+    name (author notes, funding, a translated abstract ...), so nothing goes without a word."""
+    text = _all_text(el)
+    if text:
+        draft.extra(local(el), text)
+    else:
+        ctx.report.info("jats.front-unread", f"<{local(el)}> of the front matter holds no text; not read",
+                        line=el.sourceline)
 
 
 _HANDLERS = {
@@ -318,6 +406,7 @@ _HANDLERS = {
     "fpage": _pages, "lpage": _pages, "page-range": _pages, "self-uri": _self_uri,
     "related-article": _related, "abstract": _abstract, "kwd-group": _keywords,
     "custom-meta-group": _custom_meta, "custom-meta-wrap": _custom_meta, "isbn": _isbn,
+    "history": _history, "permissions": _permissions, "counts": _counts, "aff": _aff,
 }
 
 

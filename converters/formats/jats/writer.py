@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from ...csl import NAME_VARIABLES
+from ...csl import DATE_VARIABLES, NAME_VARIABLES, VARIABLES
 from ...diagnostics import Reporter
 from ...extras import Extra
 from ...keys import KeyAllocator
@@ -157,8 +157,10 @@ def _date_parts(date: Date, order: str) -> str:
 # articles mode's front matter
 WRITTEN_VARIABLES: frozenset[str] = (NAME_VARIABLES | frozenset(VARIABLE_ELEMENTS.values())
                                      | {"number-of-pages", "event-date", "volume-title"})  # (titles.as_one_volume)
-# (contribs, with ORCID iDs and affiliations; a volume's title as the article's)
+# (contribs, with ORCID iDs and affiliations; a volume's title as the article's); the others go
+# to custom-meta under their CSL names (submitted: <history>, a page count: <counts>)
 FRONT_WRITTEN_VARIABLES: frozenset[str] = NAME_VARIABLES | {"volume-title"}
+_EVERY_VARIABLE = VARIABLES | NAME_VARIABLES | DATE_VARIABLES
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None,
@@ -393,7 +395,7 @@ def _contrib(name: Name) -> str:
 
 def _front_article(record: Record, key: str, report: Reporter) -> str:
     record = as_one_volume(record, report, key, "JATS")
-    report_unwritten(report, record, key, "JATS", FRONT_WRITTEN_VARIABLES, name_details=True)
+    report_unwritten(report, record, key, "JATS", _EVERY_VARIABLE, name_details=True)
     if record.attachments:  # (a reference manager's files: <self-uri> names the article's own online forms)
         report.lost(key, "attachments", "JATS", record=record)
     report_line_breaks(report, record, key, "JATS", paragraphs=("abstract",))  # (its paragraphs are <p>s)
@@ -443,6 +445,11 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
     meta.extend(_el("isbn", _esc(isbn)) for isbn in ids.isbn)
     if record.pages:
         meta.append(_page_elements(record.pages))
+    submitted = record.dates.get("submitted")
+    if submitted and submitted.year is not None:  # (received: the date the journal had it)
+        meta.append(_el("history", _el("date", _date_parts(submitted, "dmy"), date_type="received",
+                                       iso_8601_date=submitted.iso() or "")))
+        _one_date(submitted, "submitted", record, key, report, "JATS")
     url = ids.primary_url
     if url and _WEB_LINK.match(url):  # (self-uri elsewhere names the article's own files: "elife-00666.pdf")
         meta.append(_el("self-uri", _esc(url), xlink__href=url))
@@ -475,6 +482,19 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
                                           else record.accessed.literal))) if value)
     if record.accessed and record.accessed.year is not None:
         _one_date(record.accessed, "accessed", record, key, report, "JATS")
+    pages = record.variables["number-of-pages"].plain() if "number-of-pages" in record.variables else ""
+    counted = pages.isdigit()
+    # every other CSL variable has no element here: under its CSL name, as the reader reads it
+    for var, text in record.variables.items():
+        if var not in FRONT_WRITTEN_VARIABLES and not (var == "number-of-pages" and counted):
+            custom.append((var, text.plain()))
+    for var, date in record.dates.items():
+        if var != "submitted" or date.year is None:
+            custom.append((var, date.iso() or date.literal or ""))
+            if date.year is not None:
+                _one_date(date, var, record, key, report, "JATS")
+    if counted:
+        meta.append(_el("counts", _el("page-count", "", count=pages)))
     if custom:
         meta.append(_el("custom-meta-group", "".join(
             _el("custom-meta", _el("meta-name", _esc(k)) + _el("meta-value", _esc(v))) for k, v in custom)))
