@@ -218,3 +218,15 @@ def test_front_matter_elements_the_record_has_no_place_for_are_kept_not_dropped(
                     "copyright-statement": "© 2019 Ann", "copyright-year": "2019",
                     "license": "http://creativecommons.org/licenses/by/4.0/", "funding-group": "NSF 123",
                     "counts": "fig-count 3"}
+
+
+def test_front_matter_journal_abbreviation_and_ids_are_read():
+    text = ('<?xml version="1.0"?><article><front><journal-meta><journal-id journal-id-type="nlm-ta">Phys Rev Lett'
+            '</journal-id><journal-title-group><journal-title>Physical Review Letters</journal-title>'
+            '<abbrev-journal-title abbrev-type="publisher">Phys. Rev. Lett.</abbrev-journal-title>'
+            '</journal-title-group><issn>0031-9007</issn></journal-meta><article-meta><title-group>'
+            '<article-title>T</article-title></title-group></article-meta></front></article>')
+    (record,) = converters.loads(text, "jats", jats_front=True)
+    assert record.container_title.plain() == "Physical Review Letters"
+    assert record.variables == {"container-title-short": Text("Phys. Rev. Lett.")}
+    assert record.extras == {Extra("jats", "journal-id:nlm-ta"): "Phys Rev Lett"}

@@ -428,9 +428,16 @@ def _finish(draft: Draft, ctx: Context, state: dict) -> None:
 
 
 def _journal(journal, draft: Draft) -> None:
+    """The journal: its title, abbreviation (container-title-short), ISSNs and publisher;
+    its ids (NLM's, the publisher's ...) are kept."""
     title = next((e for e in journal.iter("{*}journal-title")), None)
     if title is not None and draft.container_title is None:
         draft.container_title = rich(title)
+    short = next((e for e in journal.iter("{*}abbrev-journal-title") if element_text(e)), None)
+    if short is not None and "container-title-short" not in draft.variables:
+        draft.variables["container-title-short"] = Text(element_text(short))
+    for journal_id in journal.iter("{*}journal-id"):
+        draft.extra(f"journal-id:{journal_id.get('journal-id-type') or 'other'}", element_text(journal_id))
     draft.issn.extend(element_text(e) for e in journal if local(e) == "issn" and element_text(e))
     publisher = child(journal, "publisher")
     name, place = child(publisher, "publisher-name"), child(publisher, "publisher-loc")
