@@ -555,3 +555,11 @@ def test_absurd_dates_are_diagnostics_not_crashes():
             "  Abstract.\n\\\\\n")
     result = converters.loads(text, "arxiv-abs")
     assert len(result) == 1 and result[0].issued.year == 2007
+
+
+def test_oai_author_part_given_twice_keeps_both():
+    # (hepcrawl's sample record: <keyname>Saxton</keyname><keyname>Walton</keyname>; the second was dropped)
+    text = (FIXTURES / "oai-listrecords-deleted-and-resumption-token.xml").read_text(encoding="utf-8").replace(
+        "<keyname>Balázs</keyname>", "<keyname>Balázs</keyname><keyname>Walton</keyname>")
+    (record,) = converters.loads(text, "arxiv-oai")
+    assert plain_names(record.authors)[0] == Name(family="Balázs Walton", given="C.")

@@ -114,7 +114,9 @@ def _arxiv_fields(payload, draft: Draft, report: Reporter) -> None:
         draft.add_extra("updated", updated)
     for group in children(payload, "authors"):
         for author in children(group, "author"):
-            parts = [text_of(author, part) or "" for part in ("keyname", "forenames", "suffix")]
+            # (a part given twice, <keyname>Saxton</keyname><keyname>Walton</keyname>: both, in order)
+            parts = [" ".join(filter(None, ("".join(c.itertext()).strip() for c in children(author, part))))
+                     for part in ("keyname", "forenames", "suffix")]
             name = name_from_parts(*parts)
             if name is None:
                 if any(p.strip() for p in parts):
