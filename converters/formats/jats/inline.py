@@ -27,6 +27,9 @@ _TEX_OPEN = {"i": r"\textit{", "b": r"\textbf{", "sup": r"\textsuperscript{", "s
 # elements whose content is not part of the running text
 _DROP = frozenset({"xref", "fn", "inline-graphic", "graphic", "media", "label", "contrib-group", "aff",
                    "target", "private-char"})
+# an <xref> of these kinds is a marker (a footnote's "*", an affiliation's "1"); any other
+# (a citation "Smith 2001", "Figure 2") is words of the sentence around it
+_MARKER_XREFS = frozenset({"fn", "table-fn", "aff", "corresp", "author-notes"})
 # elements whose children are words of their own even when the XML puts no space between them
 _SPACED = frozenset({"name", "string-name", "person-group", "name-alternatives"})
 _MATH = frozenset({"inline-formula", "disp-formula", "tex-math", "math"})
@@ -35,6 +38,11 @@ _DOCUMENT = re.compile(r"\\begin\{document\}(.*)\\end\{document\}", re.S)
 _DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
 # TeX ligatures that would change plain text ("--" is an en dash, ``...'' quotes)
 _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
+
+
+def _is_content(xref) -> bool:
+    """A cross-reference whose text belongs to the sentence (not a footnote or affiliation marker)."""
+    return (xref.get("ref-type") or "").strip().lower() not in _MARKER_XREFS
 
 
 def local(element) -> str:
@@ -65,7 +73,7 @@ class Builder:
         element_name = local(element)
         for child in element:
             name = local(child)
-            if name in skip or name in _DROP:
+            if name in skip or (name in _DROP and not (name == "xref" and _is_content(child))):
                 pass
             elif name in STYLES:
                 self.tokens.append(("o", STYLES[name]))
