@@ -216,8 +216,8 @@ def test_front_matter_elements_the_record_has_no_place_for_are_kept_not_dropped(
     kept = {key.field: value for key, value in record.extras.items()}
     assert kept == {"author-notes": "Corresponding author: Ann (a@b.org) † Deceased", "history:accepted": "2019-09-01",
                     "copyright-statement": "© 2019 Ann", "copyright-year": "2019",
-                    "license": "http://creativecommons.org/licenses/by/4.0/", "funding-group": "NSF 123",
-                    "counts": "fig-count 3"}
+                    "license": "http://creativecommons.org/licenses/by/4.0/", "license-text": "CC BY",
+                    "funding-group": "NSF 123", "counts": "fig-count 3"}
 
 
 def test_front_matter_journal_abbreviation_and_ids_are_read():
@@ -230,3 +230,47 @@ def test_front_matter_journal_abbreviation_and_ids_are_read():
     assert record.container_title.plain() == "Physical Review Letters"
     assert record.variables == {"container-title-short": Text("Phys. Rev. Lett.")}
     assert record.extras == {Extra("jats", "journal-id:nlm-ta"): "Phys Rev Lett"}
+
+
+def test_front_matter_people_details_the_record_has_no_place_for_are_kept():
+    text = _front(
+        '<contrib-group><contrib contrib-type="author"><name><surname>Bee</surname><given-names>Ann</given-names>'
+        '</name>'
+        '<uri content-type="orcid">https://orcid.org/0000-0002-1825-0097</uri><email>ann@example.org</email></contrib>'
+        '<contrib contrib-type="author"><collab>Staff Group<contrib-group><contrib><name><surname>Dee</surname>'
+        '<given-names>Carl</given-names></name></contrib></contrib-group></collab></contrib>'
+        '<on-behalf-of>for the Staff Team</on-behalf-of></contrib-group>'
+        '<contrib-group><contrib contrib-type="senior_editor"><name><surname>Moses</surname></name>'
+        '<role>Senior Editor</role><aff><institution>University of Toronto</institution></aff></contrib>'
+        '</contrib-group>')
+    (record,) = converters.loads(text, "jats", jats_front=True)
+    assert record.authors == (Name(family="Bee", given="Ann", orcid="0000-0002-1825-0097"),
+                              Name(literal="Staff Group"))
+    kept = {key.field: value for key, value in record.extras.items()}
+    assert kept == {"email": "Ann Bee: ann@example.org", "collab-members": "Staff Group: Carl Dee",
+                    "on-behalf-of": "for the Staff Team", "contrib:senior_editor": "Moses (University of Toronto)",
+                    "role": "Moses: Senior Editor"}
+
+
+def test_front_matter_abstract_keeps_the_citations_in_its_sentences():
+    # (eLife: "... results in disease (<xref ref-type="bibr">Dawidowicz 1987</xref>; ...)": it read "(; )")
+    text = _front('<abstract><p>Turnover is rapid (<xref ref-type="bibr" rid="b7">Dawidowicz 1987</xref>; '
+                  '<xref ref-type="bibr" rid="b24">Phillips et al., 2009</xref>), see <xref ref-type="fig" rid="f1">'
+                  'Figure 1</xref>.<xref ref-type="fn" rid="fn1">*</xref></p></abstract>')
+    (record,) = converters.loads(text, "jats", jats_front=True)
+    assert record.abstract.plain() == "Turnover is rapid (Dawidowicz 1987; Phillips et al., 2009), see Figure 1."
+
+
+def test_front_matter_other_dates_licence_text_and_notes_are_kept():
+    text = _front('<pub-date date-type="pub" publication-format="electronic"><day>11</day><month>03</month>'
+                  '<year>2015</year></pub-date><pub-date pub-type="collection"><year>2016</year></pub-date>'
+                  '<history><date date-type="received"><year>2014</year></date><fn><p>Preprint posted: '
+                  'bioRxiv</p></fn></history><permissions><license xmlns:xlink="http://www.w3.org/1999/xlink" '
+                  'xlink:href="http://creativecommons.org/licenses/by/4.0/"><license-p>Distributed under CC BY.'
+                  '</license-p></license></permissions>')
+    (record,) = converters.loads(text, "jats", jats_front=True)
+    assert (record.issued, record.dates) == (Date(2015, 3, 11), {"submitted": Date(2014)})
+    kept = {key.field: value for key, value in record.extras.items()}
+    assert kept == {"pub-date:collection": "2016", "history:fn": "Preprint posted: bioRxiv",
+                    "license": "http://creativecommons.org/licenses/by/4.0/",
+                    "license-text": "Distributed under CC BY."}

@@ -184,6 +184,8 @@ def _person_details(contrib, name: Name, affiliations: _Affiliations) -> Name:
             found.append(_aff_text(child))
         elif kind == "xref" and (child.get("ref-type") or "aff") == "aff":
             found.extend(affiliations.targets(child))
+        elif kind == "uri" and "orcid.org/" in (href(child) or element_text(child)):  # (Pensoft's ORCID)
+            orcid = orcid or bare_orcid(href(child) or element_text(child))
     found = [a for a in dict.fromkeys(found) if a]
     if orcid is None and not found:
         return name
@@ -213,8 +215,29 @@ def _contrib_group(el, draft, ctx, state):
         if name is None:
             continue
         name = _person_details(contrib, name, affiliations)
-        if not place_names(draft, role, [name]):
-            draft.extra(f"contrib:{role}", name.display())
+        if not place_names(draft, role, [name]):  # (a role CSL has no variable for: its words kept)
+            where = f" ({'; '.join(name.affiliation)})" if name.affiliation else ""
+            draft.extra(f"contrib:{role}", name.display() + where)
+        _contrib_notes(contrib, name, draft, ctx)
+    for part in el:  # the group's own: "for the eLife Staff Team", "Reviewing Editor"
+        if local(part) in ("on-behalf-of", "role") and element_text(part):
+            draft.extra(local(part), element_text(part))
+
+
+def _contrib_notes(contrib, name: Name, draft, ctx) -> None:
+    """What a contrib says beside its name that the record has no place for (its role as
+    worded, e-mail, a collaboration's members), kept as "Name: text"."""
+    for child in contrib:
+        kind = local(child)
+        if kind in ("role", "email") and element_text(child):
+            draft.extra(kind, f"{name.display()}: {element_text(child)}")
+        elif kind == "collab":
+            members = [n.display() for group in child if local(group) == "contrib-group"
+                       for member in group if local(member) == "contrib"
+                       for name_el in member if local(name_el) in NAME_ELEMENTS
+                       if (n := read_name(name_el, ctx, None, draft)) is not None]
+            if members:
+                draft.extra("collab-members", f"{name.display()}: {'; '.join(members)}")
 
 
 def _pub_date(el, draft, ctx, state):
@@ -317,9 +340,11 @@ def _custom_meta(el, draft, ctx, state):
 
 def _history(el, draft, ctx, state):
     """<history>'s dates: received is the record's submitted date; the others (accepted,
-    rev-recd ...) are kept by their date-type."""
+    rev-recd ...) are kept by their date-type, and what else it holds by its name."""
     for date_el in el:
-        if local(date_el) != "date":
+        if local(date_el) != "date":  # (a note beside the dates: eLife's preprint citation)
+            if isinstance(date_el.tag, str) and (text := _all_text(date_el)):
+                draft.extra(f"history:{local(date_el)}", text)
             continue
         kind = (date_el.get("date-type") or "").strip().lower() or "date"
         date = parts_date(date_el, draft, ctx, None)
@@ -336,7 +361,10 @@ def _permissions(el, draft, ctx, state):
     for part in el:
         kind = local(part)
         if kind == "license":
-            draft.extra("license", href(part) or " ".join(plain(part).split()))
+            text = _all_text(part)
+            draft.extra("license", href(part) or text)
+            if href(part) and text:
+                draft.extra("license-text", text)
         elif kind in ("copyright-statement", "copyright-year", "copyright-holder"):
             draft.extra(kind, element_text(part))
         else:
@@ -425,6 +453,11 @@ def _finish(draft: Draft, ctx: Context, state: dict) -> None:
             _DATE_RANK.get((d.get("date-type") or d.get("pub-type") or "").lower(), 4),
             (d.get("publication-format") or "").lower() not in _ONLINE))
         draft.issued = parts_date(best, draft, ctx, None)
+        for other in state["dates"]:  # (the collection's year, the print date ...: kept by kind)
+            if other is not best and (date := parts_date(other, draft, ctx, None)) is not None \
+                    and date != draft.issued:
+                kind = other.get("date-type") or other.get("pub-type") or other.get("publication-format") or "other"
+                draft.extra(f"pub-date:{kind}", date.iso() or date.literal or "")
 
 
 def _journal(journal, draft: Draft) -> None:
@@ -438,6 +471,8 @@ def _journal(journal, draft: Draft) -> None:
         draft.variables["container-title-short"] = Text(element_text(short))
     for journal_id in journal.iter("{*}journal-id"):
         draft.extra(f"journal-id:{journal_id.get('journal-id-type') or 'other'}", element_text(journal_id))
+    for uri in (e for e in journal if local(e) == "self-uri"):  # (the journal's site: ACS)
+        draft.extra("journal-uri", href(uri) or element_text(uri))
     draft.issn.extend(element_text(e) for e in journal if local(e) == "issn" and element_text(e))
     publisher = child(journal, "publisher")
     name, place = child(publisher, "publisher-name"), child(publisher, "publisher-loc")
