@@ -274,3 +274,18 @@ def test_front_matter_other_dates_licence_text_and_notes_are_kept():
     assert kept == {"pub-date:collection": "2016", "history:fn": "Preprint posted: bioRxiv",
                     "license": "http://creativecommons.org/licenses/by/4.0/",
                     "license-text": "Distributed under CC BY."}
+
+
+def test_a_refs_own_note_is_kept_and_written_back_before_its_citation():
+    # (ACS: <ref><note><p>For selected reviews, see:</p></note><element-citation>...)
+    text = ('<?xml version="1.0"?><article><back><ref-list><ref id="r1"><note><p>For selected reviews, see:</p></note>'
+            '<element-citation publication-type="journal"><person-group person-group-type="author"><name><surname>'
+            'Bee</surname></name></person-group><article-title>T</article-title></element-citation></ref>'
+            '</ref-list></back></article>')
+    (record,) = converters.loads(text, "jats")
+    assert record.extras == {Extra("jats", "ref-note"): "For selected reviews, see:"}
+    diagnostics: list = []
+    again = converters.dumps([record], "jats", diagnostics=diagnostics)
+    assert_valid_jats(again)
+    assert '<ref id="r1"><note><p>For selected reviews, see:</p></note><element-citation' in again
+    assert not [d for d in diagnostics if d.code == "write.lost"]

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from ...extras import Extra
 from ...keys import suffix_letters
 from ...model import Date, Name, Record, Text
 from ...normalise import arxiv_id_from
@@ -51,9 +52,13 @@ def read_ref(ref, ctx: Context, source: str | None) -> Iterator[Record]:
         ctx.report.info("jats.empty-ref", "<ref> holds no citation (only notes or a label); skipped",
                         line=ref.sourceline, key=ref_id)
         return
+    # the ref's own note ("For selected reviews, see:", ACS), kept with its first citation
+    note = "\n".join(text for child in ref if local(child) == "note" and (text := " ".join(plain(child).split())))
     for i, (element, alternative) in enumerate(citations):
         key = f"{ref_id}{suffix_letters(i)}" if ref_id and len(citations) > 1 else ref_id
         record = read_citation(element, key, ctx, source, alternative)
+        if record is not None and note:
+            record, note = record.evolve(extras={**record.extras, Extra("jats", "ref-note"): note}), ""
         if record is not None:
             yield record
 

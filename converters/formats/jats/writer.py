@@ -186,7 +186,9 @@ def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Opt
             # JATS has no citation key: a JATS -> BibTeX round trip gives the XML id as the key
             report.lost(ref_id, "key", "jats", f"ref/@id as '{ref_id}'", record=record,
                         value=record.key)
-        out.write(_el("ref", _citation(record, key, report), id=ref_id) + "\n")
+        note = record.extras.get(_REF_NOTE)  # (the ref's own note, before its citation)
+        out.write(_el("ref", (_el("note", _el("p", _esc(note))) if note else "") + _citation(record, key, report),
+                      id=ref_id) + "\n")
         count += 1
     if piece is None or piece.closes:
         out.write("</ref-list>\n</back>\n</article>\n")
@@ -205,6 +207,7 @@ def _article_open(article_type: str, language: str | None = "en") -> str:
 
 
 _AFFILIATION = frozenset({"affiliation"})  # a cited name's <aff>s; <name> has no place for an ORCID iD
+_REF_NOTE = Extra("jats", "ref-note")  # a <ref>'s own <note>, written before its citation
 
 
 def _cited_name(name: Name) -> str:
@@ -332,7 +335,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     if ids.arxiv_class:
         report.lost(key, "ids.arxiv_class", target, record=record)
     for extra_key in record.extras:
-        if extra_key != PUBLICATION_TYPE:
+        if extra_key != PUBLICATION_TYPE and extra_key != _REF_NOTE:
             report.lost(key, extra_key, target, record=record)
     if not any(parts):  # the DTD wants content: keep the record's place, and say so
         report.warning("write.empty-citation", "record has nothing a JATS citation can hold; written as an "
