@@ -119,6 +119,10 @@ def _front(group: str) -> str:
             f'</title-group>{group}</article-meta></front></article>')
 
 
+def _references(refs: str) -> str:
+    return f'<?xml version="1.0"?><article><back><ref-list>{refs}</ref-list></back></article>'
+
+
 def _contrib(family: str, xref: str = "") -> str:
     return f'<contrib contrib-type="author"><name><surname>{family}</surname></name>{xref}</contrib>'
 
@@ -172,10 +176,10 @@ def test_the_records_affiliations_come_back_from_jats_as_they_went(mode):
 
 
 def test_citation_aff_in_a_person_group_is_the_preceding_names_or_before_any_the_records():
-    text = ('<?xml version="1.0"?><article><back><ref-list><ref id="r1"><element-citation publication-type="journal">'
-            '<person-group person-group-type="author"><aff>For all</aff><name><surname>Bee</surname></name>'
-            '<aff>Some Univ</aff><name><surname>Dee</surname></name></person-group><article-title>T</article-title>'
-            '</element-citation></ref></ref-list></back></article>')
+    text = _references('<ref id="r1"><element-citation publication-type="journal"><person-group '
+                       'person-group-type="author"><aff>For all</aff><name><surname>Bee</surname></name><aff>Some Univ'
+                       '</aff><name><surname>Dee</surname></name></person-group><article-title>T</article-title>'
+                       '</element-citation></ref>')
     (record,) = converters.loads(text, "jats")
     assert record.authors == (Name(family="Bee", affiliation=("Some Univ",)), Name(family="Dee"))
     assert record.affiliations == ("For all",)
@@ -278,10 +282,8 @@ def test_front_matter_other_dates_licence_text_and_notes_are_kept():
 
 def test_a_refs_own_note_is_kept_and_written_back_before_its_citation():
     # (ACS: <ref><note><p>For selected reviews, see:</p></note><element-citation>...)
-    text = ('<?xml version="1.0"?><article><back><ref-list><ref id="r1"><note><p>For selected reviews, see:</p></note>'
-            '<element-citation publication-type="journal"><person-group person-group-type="author"><name><surname>'
-            'Bee</surname></name></person-group><article-title>T</article-title></element-citation></ref>'
-            '</ref-list></back></article>')
+    text = _references('<ref id="r1"><note><p>For selected reviews, see:</p></note><element-citation '
+                       'publication-type="journal"><article-title>T</article-title></element-citation></ref>')
     (record,) = converters.loads(text, "jats")
     assert record.extras == {Extra("jats", "ref-note"): "For selected reviews, see:"}
     diagnostics: list = []
