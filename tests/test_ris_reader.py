@@ -263,6 +263,13 @@ def test_a_semicolon_inside_a_link_does_not_split_it():
     assert record.ids.url == link and not record.extras
 
 
+# EndNote's Web of Science links (Rayyan's export, asreview's ris_issue_992) were cut at their spaces:
+# URL "<Go", the rest in extras
+def test_a_link_that_starts_with_no_scheme_stays_whole():
+    (record,) = read("TY  - JOUR\nUR  - <Go to ISI>://WOS:000298449100001\nER  - \n")
+    assert record.ids.url == "<Go to ISI>://WOS:000298449100001" and not record.extras
+
+
 def test_pages_from_sp_and_ep():
     assert read("TY  - JOUR\nSP  - 379\nEP  - 423\nER  - \n")[0].pages == "379-423"
     assert read("TY  - JOUR\nSP  - 105752\nEP  - 105752\nER  - \n")[0].pages == "105752"

@@ -651,7 +651,7 @@ class _Builder:
             else:
                 self.keep(entry)
         dois = self._dois()
-        urls = [(url, e) for e in self.take(*tags_for("url")) for url in _SPLIT_URLS.split(e.value) if url]
+        urls = [(url, e) for e in self.take(*tags_for("url")) for url in _links(e.value)]
         if "arxiv" not in self.ids:  # arXiv's DataCite DOI or its pages, as the normalisation pass reads them
             arxiv, version = arxiv_id_from(dois, *(url for url, _ in urls))
             if arxiv is not None:
@@ -743,6 +743,16 @@ _RANGE = re.compile(r"\w\s*[-–—]+\s*\w")
 # several links in one UR: apart at white space, or at a ";" that ends a link (not the ";2" of a
 # SICI DOI's link, "...2.0.co;2")
 _SPLIT_URLS = re.compile(r"\s+|;(?=\s|$|(?:https?|ftp)://|www\.)", re.IGNORECASE)
+_LINK_START = re.compile(r"[a-z][a-z0-9+.-]*:|www\.|10\.\d", re.IGNORECASE)
+
+
+def _links(value: str) -> list[str]:
+    """The links of a UR value, split at white space, unless it starts with no link: EndNote's
+    Web of Science link "<Go to ISI>://WOS:000298449100001" has spaces in it (it stays whole)."""
+    pieces = [piece for piece in _SPLIT_URLS.split(value) if piece]
+    if len(pieces) > 1 and not _LINK_START.match(pieces[0]):
+        return [value.strip()]
+    return pieces
 _ARXIV_ARCHIVES = (
     "astro-ph|cond-mat|cs|econ|eess|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math|math-ph|nlin|nucl-ex|nucl-th|"
     "physics|q-bio|q-fin|quant-ph|stat|acc-phys|adap-org|alg-geom|ao-sci|atom-ph|bayes-an|chao-dyn|chem-ph|"
