@@ -380,3 +380,18 @@ def test_several_affiliations_are_one_field_separated_by_semicolons():
     assert "affiliation = {Univ. A; Univ. B; Lab C}" in text
     assert [(d.code, d.field) for d in diagnostics] == [("write.moved", "affiliations")]  # (its own ";")
     assert _read(text).affiliations == ("Univ. A", "Univ. B", "Lab C")
+
+
+# --- keywords -------------------------------------------------------------------------------
+
+
+def test_keywords_separated_by_semicolons_keep_the_commas_inside_them():
+    # (Beebe's subject headings: "Mitchell, Nelson P." was read as two keywords, "Mitchell" and "Nelson P.")
+    record = _read(_article('keywords = "Mitchell, Nelson P.; Printing --- Specimens.; Type and\n'
+                            '                 type-founding --- Poetry."'))
+    assert record.keywords == ("Mitchell, Nelson P.", "Printing — Specimens.", "Type and type-founding — Poetry.")
+    assert "KW  - Mitchell, Nelson P.\r\n" in converters.dumps([record], "ris")
+    assert _read(converters.dumps([record], "bibtex")).keywords == record.keywords
+    # braces round a comma say commas separate: both are separators there
+    assert _read(_article("keywords = {typesetting; TeX, {Knuth, Donald}}")).keywords == (
+        "typesetting", "TeX", "Knuth, Donald")

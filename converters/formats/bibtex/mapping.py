@@ -483,6 +483,7 @@ _TEX_ESCAPE_IN_VERBATIM = re.compile(r"\\([_%&#$~])")
 _URL_MACRO = re.compile(r"^\\url\s*\{(.*)\}$", re.DOTALL)
 _DASHES = re.compile(r"\s*(?:-{1,3}|–|—)\s*")
 _LIST_SEPARATORS = re.compile(r"[,;]")
+_BRACED_COMMA = re.compile(r"\{[^{}]*,[^{}]*\}")  # "{Knuth, Donald}": commas separate, braces protect
 _INTEGER = re.compile(r"^\d+$")
 # a number followed by a word without parentheses ("0-901420-59-X hardback")
 _NUMBER_THEN_WORDS = re.compile(r"^(?P<number>[\dXx][\dXx -]*?[\dXx])\s+(?P<words>[^\W\d_].*)$")
@@ -1170,7 +1171,13 @@ def _read_pages(builder: _Builder, slot: str, name: str, value: Value) -> None:
 
 
 def _read_keywords(builder: _Builder, slot: str, name: str, value: Value) -> None:
-    words = (_plain(part) for part in split_top_level(_LIST_SEPARATORS.sub(",", value.text)))
+    """A list separated by ";" where the value has one and braces no comma (Beebe's subject
+    headings "Mitchell, Nelson P.; Printing --- Specimens.", Web of Science's lists: the
+    commas are inside keywords), else by "," and ";" ("TeX; {Knuth, Donald}, typesetting")."""
+    parts = split_top_level(value.text, ";")
+    if len(parts) < 2 or _BRACED_COMMA.search(value.text):
+        parts = split_top_level(_LIST_SEPARATORS.sub(",", value.text))
+    words = (_plain(part) for part in parts)
     builder.args[slot] = tuple(w for w in words if w)
 
 
