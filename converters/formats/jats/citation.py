@@ -19,6 +19,7 @@ from .parts import (
     Context,
     Draft,
     add_identifier,
+    aff_text,
     date_from,
     href,
     iso_date,
@@ -53,7 +54,7 @@ def read_ref(ref, ctx: Context, source: str | None) -> Iterator[Record]:
                         line=ref.sourceline, key=ref_id)
         return
     # the ref's own note ("For selected reviews, see:", ACS), kept with its first citation
-    note = "\n".join(text for child in ref if local(child) == "note" and (text := " ".join(plain(child).split())))
+    note = "\n".join(text for child in ref if local(child) == "note" and (text := plain(child)))
     for i, (element, alternative) in enumerate(citations):
         key = f"{ref_id}{suffix_letters(i)}" if ref_id and len(citations) > 1 else ref_id
         record = read_citation(element, key, ctx, source, alternative)
@@ -181,7 +182,7 @@ def _person_group(el, draft, got, ctx, key):
         elif name == "role":
             draft.extra("role", plain(child))
         elif name == "aff":  # the preceding name's; before any, the authors' for no one author
-            _add_affiliation(" ".join(plain(child).split()), got.groups.get(role), draft)
+            _add_affiliation(aff_text(child), got.groups.get(role), draft)
 
 
 def _add_affiliation(text: str, names: list[Name] | None, draft) -> None:

@@ -19,6 +19,7 @@ from .parts import (
     Context,
     Draft,
     add_identifier,
+    aff_text,
     href,
     iso_date,
     parts_date,
@@ -141,13 +142,13 @@ class _Affiliations:
         for el in root.iter():
             kind = local(el)
             if kind == "aff" and local(el.getparent()) != "contrib":
-                text = _aff_text(el)
+                text = aff_text(el)
                 if text:
                     loose.append((el, text))
                     if el.get("id"):
                         self.by_id[el.get("id")] = text
-                    if _label(el):
-                        self.by_label.setdefault(_label(el), text)
+                    if label := _label(el):
+                        self.by_label.setdefault(label, text)
             elif kind == "xref" and (el.get("ref-type") or "aff") == "aff":
                 xrefs.append(el)
         pointed = {text for xref in xrefs for text in self.targets(xref)}
@@ -159,17 +160,13 @@ class _Affiliations:
         rids = (xref.get("rid") or "").split()
         if rids:
             return [self.by_id[rid] for rid in rids if rid in self.by_id]
-        label = " ".join(element_text(xref).split())
+        label = element_text(xref)
         return [self.by_label[label]] if label in self.by_label else []
 
 
 def _label(aff) -> str:
     label = next((c for c in aff if local(c) == "label"), None)
-    return " ".join(element_text(label).split()) if label is not None else ""
-
-
-def _aff_text(aff) -> str:
-    return " ".join(plain(aff, frozenset({"label"})).split())
+    return element_text(label) if label is not None else ""
 
 
 def _person_details(contrib, name: Name, affiliations: _Affiliations) -> Name:
@@ -181,7 +178,7 @@ def _person_details(contrib, name: Name, affiliations: _Affiliations) -> Name:
         if kind == "contrib-id" and (child.get("contrib-id-type") or "").lower() == "orcid":
             orcid = orcid or bare_orcid(element_text(child))
         elif kind == "aff":
-            found.append(_aff_text(child))
+            found.append(aff_text(child))
         elif kind == "xref" and (child.get("ref-type") or "aff") == "aff":
             found.extend(affiliations.targets(child))
         elif kind == "uri" and "orcid.org/" in (href(child) or element_text(child)):  # (Pensoft's ORCID)
@@ -411,7 +408,7 @@ def _aff(el, draft, ctx, state):
     """An <aff> beside the contrib-groups: theirs to read (_Affiliations); with none, the record's."""
     parent = el.getparent()
     if not any(local(sibling) == "contrib-group" for sibling in parent):
-        text = _aff_text(el)
+        text = aff_text(el)
         if text and text not in draft.affiliations:
             draft.affiliations.append(text)
 

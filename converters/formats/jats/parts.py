@@ -199,6 +199,11 @@ NAME_ELEMENTS = frozenset({"name", "string-name", "collab", "anonymous", "name-a
 _COLLAB_NOISE = frozenset({"contrib-group", "xref", "aff", "address", "email", "uri", "ext-link", "role"})
 
 
+def aff_text(aff) -> str:
+    """An <aff>'s text, its label ("1", "†": the marker contribs point with) aside."""
+    return plain(aff, frozenset({"label"}))
+
+
 def read_name(element, ctx: Context, key: str | None, draft: Draft) -> Name | None:
     """One person or organisation; None (with a warning) for an empty one."""
     kind = local(element)

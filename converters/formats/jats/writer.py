@@ -210,9 +210,13 @@ _AFFILIATION = frozenset({"affiliation"})  # a cited name's <aff>s; <name> has n
 _REF_NOTE = Extra("jats", "ref-note")  # a <ref>'s own <note>, written before its citation
 
 
+def _affs(texts: tuple[str, ...]) -> str:
+    return "".join(_el("aff", _esc(text)) for text in texts)
+
+
 def _cited_name(name: Name) -> str:
     """A name in a citation's person-group, its affiliations after it (as the reader takes them)."""
-    return _name(name) + "".join(_el("aff", _esc(aff)) for aff in name.affiliation)
+    return _name(name) + _affs(name.affiliation)
 
 
 def _citation(record: Record, key: str, report: Reporter) -> str:
@@ -227,7 +231,7 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
     parts: list[str] = []
     # the record's affiliations (the authors', for no one author) open the first group: an
     # <aff> before any name, which the reader takes so
-    shared = "".join(_el("aff", _esc(aff)) for aff in record.affiliations)
+    shared = _affs(record.affiliations)
     for role, names, etal in (("author", record.authors, record.authors_etal),
                               ("editor", record.editors, record.editors_etal)):
         if names or etal:
@@ -393,7 +397,7 @@ def _chain(first: Record, second: Record, rest: Iterable[Record]):
 def _contrib(name: Name) -> str:
     """A contributor of the front matter: ORCID iD (as JATS4R writes it), name, affiliations."""
     orcid = _el("contrib-id", _esc(ORCID_URL + name.orcid), contrib_id_type="orcid") if name.orcid else ""
-    return orcid + _name(name) + "".join(_el("aff", _esc(aff)) for aff in name.affiliation)
+    return orcid + _name(name) + _affs(name.affiliation)
 
 
 def _front_article(record: Record, key: str, report: Reporter) -> str:
@@ -424,7 +428,7 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
     contribs = []
     groups = [("author", record.authors, record.authors_etal), ("editor", record.editors, record.editors_etal),
               *((PERSON_GROUP_TYPES.get(variable, variable), names, False) for variable, names in record.names.items())]
-    shared = "".join(_el("aff", _esc(aff)) for aff in record.affiliations)  # no contrib points at them
+    shared = _affs(record.affiliations)  # (no contrib points at them)
     for role, names, etal in groups:
         inner = "".join(_el("contrib", _contrib(n), contrib_type=role) for n in names)
         if etal:
