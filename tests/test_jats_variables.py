@@ -185,6 +185,49 @@ def test_citation_aff_in_a_person_group_is_the_preceding_names_or_before_any_the
     assert record.affiliations == ("For all",)
 
 
+def test_front_matter_aff_parts_with_nothing_between_read_as_separated_and_ids_kept_apart():
+    # (eLife's JATS: <institution-wrap><institution-id>ROR</institution-id><institution>…</institution>
+    # </institution-wrap><addr-line><named-content>City</named-content></addr-line><country>, no text between)
+    text = _front("<contrib-group>" + _contrib("Ann", '<xref ref-type="aff" rid="a1"/>') +
+                  '<aff id="a1"><label>1</label><institution-wrap><institution-id institution-id-type="ror">'
+                  "https://ror.org/03rc6as71</institution-id><institution>Tongji University</institution>"
+                  "</institution-wrap><addr-line><named-content content-type=\"city\">Shanghai</named-content>"
+                  "</addr-line><country>China</country></aff></contrib-group>")
+    (record,) = converters.loads(text, "jats", jats_front=True)
+    assert record.authors[0].affiliation == ("Tongji University, Shanghai, China",)
+    assert record.extras[Extra("jats", "institution-id")] == "Tongji University: https://ror.org/03rc6as71"
+
+
+def test_front_matter_aff_parts_on_lines_of_their_own_are_separated_and_written_spaces_kept():
+    pretty = ('<aff id="a1">\n  <institution content-type="dept">Department of Production</institution>\n'
+              "  <institution>eLife</institution>\n  <country>United Kingdom</country>\n</aff>")
+    spaced = ('<aff id="a2"><institution>Univ</institution>, <addr-line content-type="postal-code">72076</addr-line>'
+              ' <addr-line content-type="city">Tübingen</addr-line>, <country>Germany</country></aff>')
+    text = _front("<contrib-group>" + _contrib("Ann", '<xref ref-type="aff" rid="a1 a2"/>') + pretty + spaced +
+                  "</contrib-group>")
+    assert _affiliations(text) == [("Department of Production, eLife, United Kingdom", "Univ, 72076 Tübingen, Germany")]
+
+
+def test_front_matter_aff_written_out_whole_and_in_parts_is_read_once():
+    # (Pensoft's JATS: the whole address as a verbatim addr-line, then the same words in parts)
+    text = _front("<contrib-group>" + _contrib("Ann", '<xref ref-type="aff" rid="a1"/>') +
+                  '<aff id="a1"><label>1</label><addr-line content-type="verbatim">California Academy of Sciences, '
+                  "San Francisco, CA, United States of America</addr-line>\n<institution>California Academy of "
+                  'Sciences</institution>\n<addr-line content-type="city">San Francisco, CA</addr-line>\n'
+                  "<country>United States of America</country>\n<email>a@example.org</email></aff></contrib-group>")
+    assert _affiliations(text) == [
+        ("California Academy of Sciences, San Francisco, CA, United States of America, a@example.org",)]
+
+
+def test_citation_aff_parts_with_nothing_between_are_separated():
+    text = _references('<ref id="r1"><element-citation publication-type="journal"><person-group '
+                       'person-group-type="author"><name><surname>Bee</surname></name><aff><institution>Some Univ'
+                       "</institution><country>Chile</country></aff></person-group><article-title>T</article-title>"
+                       "</element-citation></ref>")
+    (record,) = converters.loads(text, "jats")
+    assert record.authors == (Name(family="Bee", affiliation=("Some Univ, Chile",)),)
+
+
 def test_front_matter_keeps_every_csl_variable_and_the_record_level_fields():
     from .test_unwritten_variables import _every_variable
 

@@ -22,6 +22,7 @@ from .parts import (
     aff_text,
     date_from,
     href,
+    institution_ids,
     iso_date,
     parts_date,
     place_names,
@@ -183,6 +184,8 @@ def _person_group(el, draft, got, ctx, key):
             draft.extra("role", plain(child))
         elif name == "aff":  # the preceding name's; before any, the authors' for no one author
             _add_affiliation(aff_text(child), got.groups.get(role), draft)
+            for ident in institution_ids(child):
+                draft.extra("institution-id", ident)
 
 
 def _add_affiliation(text: str, names: list[Name] | None, draft) -> None:

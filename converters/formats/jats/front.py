@@ -21,6 +21,7 @@ from .parts import (
     add_identifier,
     aff_text,
     href,
+    institution_ids,
     iso_date,
     parts_date,
     place_names,
@@ -189,8 +190,19 @@ def _person_details(contrib, name: Name, affiliations: _Affiliations) -> Name:
     return replace(name, orcid=orcid or name.orcid, affiliation=tuple(found) or name.affiliation)
 
 
+def _institution_ids(el, draft) -> None:
+    """The institution ids (ROR ...) of the affs in ``el``, kept: an aff's text is its words."""
+    for aff in el.iter():
+        if local(aff) == "aff":
+            for ident in institution_ids(aff):
+                kept = draft.extras.get(Extra("jats", "institution-id"), "").split("\n")
+                if ident not in kept:
+                    draft.extra("institution-id", ident)
+
+
 def _contrib_group(el, draft, ctx, state):
     affiliations = _Affiliations(el)
+    _institution_ids(el, draft)
     for text in affiliations.shared:
         if text not in draft.affiliations:
             draft.affiliations.append(text)
@@ -407,6 +419,7 @@ def _all_text(el) -> str:
 def _aff(el, draft, ctx, state):
     """An <aff> beside the contrib-groups: theirs to read (_Affiliations); with none, the record's."""
     parent = el.getparent()
+    _institution_ids(el, draft)
     if not any(local(sibling) == "contrib-group" for sibling in parent):
         text = aff_text(el)
         if text and text not in draft.affiliations:

@@ -199,9 +199,67 @@ NAME_ELEMENTS = frozenset({"name", "string-name", "collab", "anonymous", "name-a
 _COLLAB_NOISE = frozenset({"contrib-group", "xref", "aff", "address", "email", "uri", "ext-link", "role"})
 
 
+# The parts an <aff> is made of: where two meet with nothing written between them (eLife's
+# <institution>…</institution><addr-line>…), a reader sees a comma, not one word.
+_AFF_PARTS = frozenset({"institution", "institution-wrap", "addr-line", "country", "city", "state", "postal-code",
+                        "named-content", "email", "phone", "fax", "uri", "ext-link"})
+_AFF_CONTAINERS = frozenset({"institution-wrap", "addr-line"})  # parts made of parts
+_AFF_SKIPPED = frozenset({"label", "institution-id"})  # a marker; an identifier (institution_ids)
+
+
 def aff_text(aff) -> str:
-    """An <aff>'s text, its label ("1", "†": the marker contribs point with) aside."""
-    return plain(aff, frozenset({"label"}))
+    """An <aff>'s text: its label ("1", "†": the marker contribs point with) and institution
+    ids aside, its parts separated by a comma where the source writes nothing between them.
+    An address written out whole (Pensoft's <addr-line content-type="verbatim">, followed by
+    the same words in parts) is the text, with any part it lacks after it."""
+    verbatim = next((c for c in aff if local(c) == "addr-line" and c.get("content-type") == "verbatim"), None)
+    if verbatim is not None:
+        whole = plain(verbatim)
+        rest = [t for c in aff if c is not verbatim and local(c) in _AFF_PARTS
+                for t in [plain(c, _AFF_SKIPPED)] if t and t not in whole]
+        return ", ".join([whole, *rest]) if whole else ", ".join(rest)
+    pieces: list[str] = []
+    _aff_pieces(aff, pieces)
+    return " ".join("".join(pieces).split()).strip(" ,;")
+
+
+def _aff_pieces(element, pieces: list[str]) -> None:
+    pieces.append(element.text or "")
+    for child in element:
+        name = local(child)
+        if name not in _AFF_SKIPPED:
+            text = _aff_part(child) if name in _AFF_PARTS else plain(child)
+            if text:
+                if name in _AFF_PARTS and _unpunctuated(pieces):
+                    pieces[-1] = ", "  # nothing written between this part and what came before
+                pieces.append(text)
+        pieces.append(child.tail or "")
+
+
+def _unpunctuated(pieces: list[str]) -> bool:
+    """Nothing but layout (no text, or a line break and indentation) since the last part; a
+    space alone is written ("72076 Tübingen")."""
+    between = pieces[-1]
+    return not between.strip() and (not between or "\n" in between) and bool("".join(pieces).strip())
+
+
+def _aff_part(element) -> str:
+    if local(element) in _AFF_CONTAINERS and any(local(c) in _AFF_PARTS | _AFF_SKIPPED for c in element):
+        pieces: list[str] = []
+        _aff_pieces(element, pieces)
+        return " ".join("".join(pieces).split())
+    return plain(element)
+
+
+def institution_ids(aff) -> list[str]:
+    """"Institution: id" for each institution id (ROR, Ringgold ...) in an <aff>."""
+    found = []
+    for el in aff.iter():
+        if local(el) == "institution-id" and (ident := element_text(el)):
+            wrap = el.getparent()
+            names = [plain(c) for c in wrap if local(c) == "institution"] if wrap is not None else []
+            found.append(f"{names[0]}: {ident}" if names and names[0] else ident)
+    return found
 
 
 def read_name(element, ctx: Context, key: str | None, draft: Draft) -> Name | None:
