@@ -121,3 +121,59 @@ def test_every_ris_value_is_read(path):
             if len(_letters(piece)) >= 4 and not _found(piece, read):
                 missing.append((number, tag, piece[:60]))
     assert missing == [], missing[:5]
+
+
+_WORDS = re.compile(r"[^\W_]+")
+# words the XML itself glues: an inline element's text runs into the text after it
+_GLUED_IN_THE_SOURCE = {
+    ("elife-kitchen-sink.xml", "rosettais"),  # "<italic>S. rosetta</italic>is triggered"
+    ("elife-kitchen-sink.xml", "17m"),  # "as low as 10<sup>-17</sup>M."
+}
+
+
+def _source_words(tree) -> set[str]:
+    """The words of every text, attribute value (ids, links) and element name (extras keys)."""
+    texts: list[str] = []
+    for node in tree.iter():
+        texts.append(node.tail or "")
+        if isinstance(node.tag, str):
+            texts.extend((node.text or "", etree.QName(node).localname, *node.attrib.values()))
+    return {w.casefold() for w in _WORDS.findall(unicodedata.normalize("NFC", " ".join(texts)))}
+
+
+@pytest.mark.skipif(not JATS_FILES, reason="../shared/corpus/jats is absent")
+@pytest.mark.parametrize("path", JATS_FILES, ids=ids_for(JATS_FILES))
+def test_no_two_words_of_jats_are_read_as_one(path):
+    # Elements the XML puts side by side (eLife's <institution>…</institution><country>, TaxPub's
+    # taxon-name parts, a citation's <source>…</source><volume>) are words of their own:
+    # "Tongji UniversityShanghaiChina", "Anemonesect.Himalayicae", "Zhurnal74" are changed words.
+    tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, recover=True))
+    source = _source_words(tree)
+    glued = set()
+    for front in (False, True):
+        strings: list[str] = []
+        for record in converters.load(path, "jats", jats_front=front).records:
+            _strings(record_to_dict(record), strings)
+        for word in _WORDS.findall(unicodedata.normalize("NFC", " ".join(strings))):
+            folded = word.casefold()
+            if folded not in source and not folded.isdigit() and any(folded[:i] in source and folded[i:] in source
+                                            for i in range(1, len(folded))):
+                glued.add(folded)
+    assert sorted(glued - {w for f, w in _GLUED_IN_THE_SOURCE if f == path.name}) == []
+
+
+# the record's own words beside the source's: a type, a markup syntax, a key ("ref10a"), an
+# extra's format and field name, identifiers in their canonical form ("PMC3166277")
+_NOT_SOURCE_TEXT = frozenset({"type", "syntax", "key", "format", "field", "ids"})
+
+
+def _strings(value, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(_TAG.sub(" ", html.unescape(value)) if "<" in value or "&" in value else value)
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            if name not in _NOT_SOURCE_TEXT:
+                _strings(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _strings(item, out)

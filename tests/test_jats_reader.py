@@ -271,6 +271,18 @@ def test_mixed_citation_untagged_words_are_kept():
     assert records["B2"].title == Text("The salamanders of <i>Pseudoeurycea</i>", Syntax.HTML)  # TaxPub tags
 
 
+def test_parts_the_xml_puts_side_by_side_are_words_of_their_own():
+    # TaxPub's taxon-name parts and a citation's fields, nothing between them in the XML: not glued
+    # ("Anemonesect.Himalayicae", "Zhurnal74"); an empty part adds no space, a style inside a word
+    # none, and text the XML writes ("group).") stays as written
+    records = by_key(load("mixed-citation-untagged-text.xml"))
+    assert records["B3"].extras[Extra("jats", "mixed-citation")] == (
+        "Smith A (1989) New taxa of the Anemone sect. Himalayicae (godmani group).Botanicheskii Zhurnal 74: "
+        "1344–1346, H2O.")
+    assert records["B4"].title == Text("Geographic variation in <i>Rhadinaea hempsteadae</i>", Syntax.HTML)
+    assert records["B4"].container_title == Text("Herpetologica")
+
+
 # --- whole articles -----------------------------------------------------------------------
 
 def test_front_matter_on_request():

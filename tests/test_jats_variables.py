@@ -219,6 +219,16 @@ def test_front_matter_aff_written_out_whole_and_in_parts_is_read_once():
         ("California Academy of Sciences, San Francisco, CA, United States of America, a@example.org",)]
 
 
+def test_front_matter_kept_element_reads_its_fields_as_words_and_styles_inside_words_as_written():
+    text = _front('<pub-history><event><event-desc>Published as a preprint.</event-desc><date date-type="preprint">'
+                  "<day>22</day><month>09</month><year>2024</year></date><self-uri>x</self-uri></event></pub-history>"
+                  "<funding-group><funding-statement>At 10<sup>-17</sup>M, <italic>S. rosetta</italic>is"
+                  "</funding-statement></funding-group>")
+    (record,) = converters.loads(text, "jats", jats_front=True)
+    assert record.extras[Extra("jats", "pub-history")] == "Published as a preprint. 22 09 2024 x"
+    assert record.extras[Extra("jats", "funding-group")] == "At 10-17M, S. rosettais"
+
+
 def test_citation_aff_parts_with_nothing_between_are_separated():
     text = _references('<ref id="r1"><element-citation publication-type="journal"><person-group '
                        'person-group-type="author"><name><surname>Bee</surname></name><aff><institution>Some Univ'

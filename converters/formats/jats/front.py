@@ -397,23 +397,35 @@ _BLOCKS = frozenset({"p", "fn", "corresp", "title", "label", "list-item", "sec",
                      "string-name", "institution", "institution-wrap"})
 
 
+# elements inside a word or a sentence ("10<sup>-17</sup>M", "<italic>S. rosetta</italic>,");
+# any other element's text is a word of its own where it meets another's with nothing between
+# ("<year>2010</year><article-title>Menopausal ...": "2010 Menopausal", not "2010Menopausal")
+_INLINE = frozenset({"italic", "bold", "sup", "sub", "sc", "monospace", "underline", "overline", "roman",
+                     "sans-serif", "strike", "styled-content", "named-content", "abbrev", "xref", "ext-link", "uri",
+                     "email", "inline-formula", "tex-math", "math", "inline-graphic", "private-char", "x"})
+_MATHML = "{http://www.w3.org/1998/Math/MathML}"
+_EDGE = "\x00"  # where an element's text begins or ends: a word boundary between word characters
+_EDGES = re.compile(r"(?<=\w)\x00+(?=\w)")
+
+
 def _all_text(el) -> str:
     """Every text of an element, footnotes and labels too (kept data, not a title to print),
-    its blocks set apart, white space collapsed."""
+    its blocks and fields set apart, white space collapsed."""
     parts: list[str] = []
 
     def walk(node) -> None:
         parts.append(node.text or "")
         for sub in node:
             if isinstance(sub.tag, str):  # (a comment's text is no data; its tail is)
-                block = local(sub) in _BLOCKS
-                parts.append(" " if block else "")
+                name = local(sub)
+                edge = " " if name in _BLOCKS else "" if name in _INLINE or sub.tag.startswith(_MATHML) else _EDGE
+                parts.append(edge)
                 walk(sub)
-                parts.append(" " if block else "")
+                parts.append(edge)
             parts.append(sub.tail or "")
 
     walk(el)
-    return " ".join("".join(parts).split())
+    return " ".join(_EDGES.sub(" ", "".join(parts)).replace(_EDGE, "").split())
 
 
 def _aff(el, draft, ctx, state):

@@ -31,13 +31,28 @@ _DROP = frozenset({"xref", "fn", "inline-graphic", "graphic", "media", "label", 
 # (a citation "Smith 2001", "Figure 2") is words of the sentence around it
 _MARKER_XREFS = frozenset({"fn", "table-fn", "aff", "corresp", "author-notes"})
 # elements whose children are words of their own even when the XML puts no space between them
-_SPACED = frozenset({"name", "string-name", "person-group", "name-alternatives"})
+# (TaxPub's <tp:taxon-name>: <tp:taxon-name-part>Anemone</…><tp:taxon-name-part>tenuicaulis</…>; a
+# citation's fields: <source>Botanicheskii Zhurnal</source><volume>74</volume>)
+_SPACED = frozenset({"name", "string-name", "person-group", "name-alternatives", "taxon-name",
+                     "mixed-citation", "element-citation", "citation", "nlm-citation"})
 _MATH = frozenset({"inline-formula", "disp-formula", "tex-math", "math"})
 _SPACE = re.compile(r"[ \t\r\n]+")  # XML white space; a no-break space is content
 _DOCUMENT = re.compile(r"\\begin\{document\}(.*)\\end\{document\}", re.S)
 _DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
 # TeX ligatures that would change plain text ("--" is an en dash, ``...'' quotes)
 _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
+
+
+def _apart(before, child) -> bool:
+    """Two neighbours in a _SPACED element with nothing between them, neither a style inside a
+    word ("H<sub>2</sub>O")."""
+    return (not before.tail and isinstance(child.tag, str) and isinstance(before.tag, str)
+            and local(child) not in STYLES and local(before) not in STYLES
+            and not _empty(before) and not _empty(child))
+
+
+def _empty(element) -> bool:
+    return not "".join(element.itertext()).strip()
 
 
 def _is_content(xref) -> bool:
@@ -71,7 +86,10 @@ class Builder:
         """Add the content of an element (not its tail)."""
         self.text(element.text)
         element_name = local(element)
-        for child in element:
+        spaced = element_name in _SPACED
+        for index, child in enumerate(element):
+            if spaced and index and _apart(element[index - 1], child):
+                self.text(" ")  # <surname>Allan</surname><given-names>HH</given-names>: two words
             name = local(child)
             if name in skip or (name in _DROP and not (name == "xref" and _is_content(child))):
                 pass
@@ -85,8 +103,6 @@ class Builder:
                 self.text(" ")
             elif name:
                 self.walk(child, skip)
-            if element_name in _SPACED and not child.tail:
-                self.text(" ")  # <surname>Allan</surname><given-names>HH</given-names>: two words
             self.text(child.tail)
         return self
 
