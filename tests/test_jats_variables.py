@@ -229,6 +229,29 @@ def test_front_matter_kept_element_reads_its_fields_as_words_and_styles_inside_w
     assert record.extras[Extra("jats", "funding-group")] == "At 10-17M, S. rosettais"
 
 
+def test_front_matter_collaboration_members_keep_what_their_contribs_say():
+    text = _front('<contrib-group><contrib contrib-type="author"><collab>Tech Group<contrib-group><role>Writing group'
+                  '</role><contrib><contrib-id contrib-id-type="orcid">https://orcid.org/0000-0002-1825-0097'
+                  "</contrib-id><name><surname>Nott</surname><given-names>Graham</given-names></name><aff>"
+                  "<institution>Nott Enterprises</institution><country>Canada</country></aff><email>g@example.org"
+                  "</email></contrib><contrib><name><surname>Bee</surname></name></contrib></contrib-group></collab>"
+                  "</contrib></contrib-group>")
+    (record,) = converters.loads(text, "jats", jats_front=True)
+    assert record.authors == (Name(literal="Tech Group"),)
+    assert record.extras[Extra("jats", "collab-members")] == (
+        "Tech Group: Writing group: Graham Nott (Nott Enterprises, Canada; ORCID 0000-0002-1825-0097; "
+        "g@example.org); Bee")
+
+
+def test_front_matter_keyword_group_of_another_kind_says_which():
+    text = _front('<kwd-group kwd-group-type="author-keywords"><title>Author keywords</title><kwd>cells</kwd>'
+                  '</kwd-group><kwd-group kwd-group-type="research-organism"><title>Research organism</title>'
+                  "<kwd>Human</kwd><kwd>Mouse</kwd></kwd-group>")
+    (record,) = converters.loads(text, "jats", jats_front=True)
+    assert record.keywords == ("cells", "Human", "Mouse")
+    assert record.extras[Extra("jats", "kwd-group")] == "Research organism: Human; Mouse"
+
+
 def test_citation_aff_parts_with_nothing_between_are_separated():
     text = _references('<ref id="r1"><element-citation publication-type="journal"><person-group '
                        'person-group-type="author"><name><surname>Bee</surname></name><aff><institution>Some Univ'

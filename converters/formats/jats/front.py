@@ -241,12 +241,28 @@ def _contrib_notes(contrib, name: Name, draft, ctx) -> None:
         if kind in ("role", "email") and element_text(child):
             draft.extra(kind, f"{name.display()}: {element_text(child)}")
         elif kind == "collab":
-            members = [n.display() for group in child if local(group) == "contrib-group"
-                       for member in group if local(member) == "contrib"
-                       for name_el in member if local(name_el) in NAME_ELEMENTS
-                       if (n := read_name(name_el, ctx, None, draft)) is not None]
-            if members:
-                draft.extra("collab-members", f"{name.display()}: {'; '.join(members)}")
+            for group in child:
+                if local(group) == "contrib-group":
+                    _collab_members(group, name, draft, ctx)
+
+
+def _collab_members(group, collab: Name, draft, ctx) -> None:
+    """A collaboration's members (one line a sub-group), each with what the contrib says of
+    them: "eLife Production Group: Writing group: Alistair Shearer (eLife, Cambridge, United
+    Kingdom; ORCID 0000-0002-1825-0097; a.shearer@example.org)"."""
+    affiliations = _Affiliations(group)
+    members = []
+    for member in group:
+        name_el = next((c for c in member if local(c) in NAME_ELEMENTS), None) if local(member) == "contrib" else None
+        if name_el is None or (name := read_name(name_el, ctx, None, draft)) is None:
+            continue
+        name = _person_details(member, name, affiliations)
+        details = [*name.affiliation, *([f"ORCID {name.orcid}"] if name.orcid else []),
+                   *(element_text(c) for c in member if local(c) in ("role", "email") and element_text(c))]
+        members.append(name.display() + (f" ({'; '.join(details)})" if details else ""))
+    roles = [element_text(c) for c in group if local(c) == "role" and element_text(c)]
+    if members:
+        draft.extra("collab-members", ": ".join([collab.display(), *roles, "; ".join(members)]))
 
 
 def _pub_date(el, draft, ctx, state):
@@ -310,7 +326,12 @@ def _paragraphs(el, builder: Builder, top: bool = False) -> None:
 
 
 def _keywords(el, draft, ctx, state):
-    draft.keywords.extend(element_text(k) for k in el if local(k) == "kwd" and element_text(k))
+    """Keywords; a group of another kind (eLife's "Research organism") says which, in extras too."""
+    words = [element_text(k) for k in el if local(k) == "kwd" and element_text(k)]
+    draft.keywords.extend(words)
+    title = next((element_text(c) for c in el if local(c) == "title"), "") or el.get("kwd-group-type") or ""
+    if words and title and title.lower().replace("-", " ") not in ("keywords", "author keywords", "kwd"):
+        draft.extra("kwd-group", f"{title}: {'; '.join(words)}")
 
 
 def _custom_meta(el, draft, ctx, state):
