@@ -775,6 +775,25 @@ def test_a_tag_line_glued_into_a_value_is_read_as_text_and_said_where(lines, lin
     assert (said.severity, said.line, said.column, said.field) == (Severity.WARNING, line, column, tag)
 
 
+# Rayyan's Embase export writes two tag lines on one line, white space between: the URL read as
+# links "U2", "-" and "L2029880245", the DOI line's LK link as a bad DOI
+def test_a_second_tag_line_after_white_space_is_read_as_a_line_of_its_own_and_said_where():
+    result = converters.loads("TY  - JOUR\nUR  - https://x.org/a?id=1     U2  - L2029880245\n"
+                              "DO  - 10.1038/x     LK  - https://y.org/l?d=2\nER  - \n", "ris")
+    (record,) = result.records
+    assert (record.ids.url, record.ids.doi) == ("https://x.org/a?id=1", ("10.1038/x",))
+    assert text_keyed(record.extras) == {"ris:U2": "L2029880245", "ris:LK": "https://y.org/l?d=2"}
+    said = [(d.severity, d.line, d.column, d.field) for d in result.diagnostics if d.code == "ris.tag-in-line"]
+    assert said == [(Severity.WARNING, 2, 32, "UR"), (Severity.WARNING, 3, 21, "DO")]
+    assert [d.code for d in result.diagnostics if d.code != "ris.tag-in-line"] == []
+
+
+def test_words_after_a_link_stay_one_text():
+    (record,) = read("TY  - JOUR\nUR  - http://x.org/a http://x.org/b (accessed 5 March 2020)\nER  - \n")
+    assert record.ids.url == "http://x.org/a"
+    assert text_keyed(record.extras) == {"ris:UR": "http://x.org/b\n(accessed 5 March 2020)"}
+
+
 @pytest.mark.parametrize("text", ["A title - with a dash", "XY  - not a tag we know", "the AB-1 score"])
 def test_a_value_with_only_a_dash_or_an_unknown_tag_is_not_said(text):
     diagnostics = converters.loads(f"TY  - JOUR\nTI  - {text}\nER  - \n", "ris").diagnostics

@@ -81,6 +81,9 @@ _WARNINGS = frozenset({"ris.control-char", "ris.tag-like-line", "ris.tag-in-line
 # a tag line glued to the end of the line before, as an exporter that cut a long value wrote it
 # (Scopus: "... American Psychiatric PubUR  - https://..."): read as text, as RIS says, and said
 _GLUED_TAG = re.compile(r"(?<=.)([A-Z][A-Z0-9])  - ")
+# a second tag line after white space on the same line (Rayyan's Embase export: "UR  - https://…
+# U2  - L2029880245"): a line break the exporter lost, so read as a line of its own, and said
+_SECOND_TAG = re.compile(r"[ \t]{2,}([A-Z][A-Z0-9])  - ")
 # a line a person meant as a tag line: a known tag, then two spaces or a hyphen beside a space, or
 # in lower case with the hyphen ("AU  Doe", "AU -Doe", "AU- Doe", "au  - Doe"): read as a
 # continuation, and said ("AN-1" in a wrapped abstract is not)
@@ -176,7 +179,7 @@ class _Reader:
             self.current.cleaned.extend((code, tag, number, column, text) for code, column, text in found)
         return record
 
-    def _feed(self, number: int, line: str) -> Record | None:
+    def _feed(self, number: int, line: str, offset: int = 0) -> Record | None:
         if not self.seen_content and line.strip():
             self.seen_content = True
             if self._other_format(number, line):
@@ -186,9 +189,14 @@ class _Reader:
             self._text(number, line)
             return None
         tag, value = match[1], line[match.end():]
+        second = _SECOND_TAG.search(value) if "  - " in value and tag not in ("TY", "ER") else None
+        if second is not None and second[1] in ("TY", "ER"):  # (a record's bounds: on lines of their own)
+            second = None
+        if second is not None:
+            value = value[:second.start()]
         lead = value.lstrip()
         stripped = _fold(lead.rstrip(), tag)
-        column = match.end() + 1 + len(value) - len(lead)  # 1-based, at the value's first character
+        column = offset + match.end() + 1 + len(value) - len(lead)  # 1-based, at the value's first character
         if tag == "TY":
             self._open(_Entry(tag, stripped, number, column))
         elif self.current is None:
@@ -197,8 +205,15 @@ class _Reader:
             return self._close(self.current)
         else:
             self.current.entries.append(_Entry(tag, stripped, number, column))
-            if "  - " in value:
-                self._glued(number, value, tag, match.end())
+            if second is not None:
+                start = match.end() + second.start(1)
+                self.current.cleaned.append((
+                    "ris.tag-in-line", tag, number, offset + start + 1,
+                    f"'{second[1]}  - ' after white space inside the value of {tag}: two tag lines on one line (an "
+                    f"exporter lost the line break, as Rayyan's Embase export does); read as a line of its own"))
+                self._feed(number, line[start:], offset + start)
+            elif "  - " in value:
+                self._glued(number, value, tag, offset + match.end())
         return None
 
     def _glued(self, number: int, text: str, tag: str, offset: int) -> None:
@@ -748,11 +763,16 @@ _LINK_START = re.compile(r"[a-z][a-z0-9+.-]*:|www\.|10\.\d", re.IGNORECASE)
 
 def _links(value: str) -> list[str]:
     """The links of a UR value, split at white space, unless it starts with no link: EndNote's
-    Web of Science link "<Go to ISI>://WOS:000298449100001" has spaces in it (it stays whole)."""
+    Web of Science link "<Go to ISI>://WOS:000298449100001" has spaces in it (it stays whole).
+    Words after the links ("http://x.org/a (accessed 2020)") stay one text, after them."""
     pieces = [piece for piece in _SPLIT_URLS.split(value) if piece]
     if len(pieces) > 1 and not _LINK_START.match(pieces[0]):
         return [value.strip()]
-    return pieces
+    words = next((i for i, piece in enumerate(pieces) if not _LINK_START.match(piece)), None)
+    if words is None:
+        return pieces
+    rest = value[value.index(pieces[words], sum(len(p) for p in pieces[:words])):].strip()
+    return [*pieces[:words], rest]
 _ARXIV_ARCHIVES = (
     "astro-ph|cond-mat|cs|econ|eess|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math|math-ph|nlin|nucl-ex|nucl-th|"
     "physics|q-bio|q-fin|quant-ph|stat|acc-phys|adap-org|alg-geom|ao-sci|atom-ph|bayes-an|chao-dyn|chem-ph|"
