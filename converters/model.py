@@ -171,6 +171,7 @@ class Identifiers:
     arxiv_class: str | None = None  # primary category, e.g. "cs.CL"
     doi: tuple[str, ...] = ()  # given DOIs, most important first; arXiv's DOI is derived (Record.dois)
     url: str | None = None  # given URL; the arXiv abstract page is derived
+    links: tuple[str, ...] = ()  # further links to the work, after url (RIS's second UR, Beebe's "url = a; b")
     isbn: tuple[str, ...] = ()
     issn: tuple[str, ...] = ()
     pmid: str | None = None

@@ -139,3 +139,55 @@ def test_arxivs_doi_given_for_a_journal_article_is_kept_after_the_journals(to):
     said = [d.message for d in diagnostics if "10.48550/arXiv.math/0307200" in d.message]
     kept = text.count("10.48550/arXiv.math/0307200")  # JATS pub-ids, CSL-JSON's custom DOIs
     assert kept == 1 if to in ("jats", "csl-json") else (kept, len(said)) == (0, 1)  # a one-DOI format says so
+
+
+# Beebe's bibliographies list a work's links in one url ("ftp://...; http://..."): the whole list
+# was the URL, which reference managers cannot open; RIS writes a link a UR line, JATS an ext-link
+LINKS = ("ftp://uiarchive.example.edu/pub/etext/", "http://www.loc.gov/catdir/toc/wap041/2001033646.html",
+         "http://example.com/books.asp?id=1481")
+_A, _B, _C = LINKS
+LINK_SOURCES = {
+    "bibtex": f'@book{{k, title = {{T}}, url = "{_A};\n   {_B};\n   {_C}"}}',
+    "ris": f"TY  - BOOK\nTI  - T\nUR  - {_A}\nUR  - {_B}; {_C}\nER  - \n",
+    "csl-json": json.dumps([{"id": "k", "type": "book", "title": "T", "URL": _A, "custom": {"links": [_B, _C]}}]),
+    "jats": ('<ref-list xmlns:xlink="http://www.w3.org/1999/xlink"><ref id="k"><element-citation '
+             'publication-type="book"><source>T</source>'
+             + "".join(f'<ext-link ext-link-type="uri" xlink:href="{link}">{link}</ext-link>' for link in LINKS)
+             + "</element-citation></ref></ref-list>"),
+}
+
+
+@pytest.mark.parametrize("fmt", LINK_SOURCES)
+def test_every_reader_gives_the_url_and_the_further_links(fmt):
+    (record,) = converters.loads(LINK_SOURCES[fmt], fmt).records
+    assert (record.ids.url, record.ids.links) == (LINKS[0], LINKS[1:])
+
+
+@pytest.mark.parametrize("target", ["ris", "csl-json", "jats", "refconv-json"])
+@pytest.mark.parametrize("fmt", LINK_SOURCES)
+def test_the_links_come_back_from_every_writer_that_holds_several(fmt, target):
+    (record,) = converters.loads(LINK_SOURCES[fmt], fmt).records
+    (again,) = converters.loads(converters.dumps([record], target), target).records
+    assert (again.ids.url, again.ids.links) == (LINKS[0], LINKS[1:])
+
+
+def test_bibtex_writes_the_links_as_the_input_listed_them_and_reports_others():
+    (beebe,) = converters.loads(LINK_SOURCES["bibtex"], "bibtex").records
+    assert f"url = {{{'; '.join(LINKS)}}}" in converters.dumps([beebe], "bibtex")
+    (ris,) = converters.loads(LINK_SOURCES["ris"], "ris").records
+    diagnostics: list = []
+    text = converters.dumps([ris], "biblatex", diagnostics=diagnostics)
+    assert f"url = {{{LINKS[0]}}}" in text  # biblatex has one url
+    assert [(d.code, d.field) for d in diagnostics] == [("write.lost", "ids.links")] * 2
+
+
+def test_jats_front_matter_self_uri_of_a_file_is_kept_by_its_kind():
+    text = ('<article xmlns:xlink="http://www.w3.org/1999/xlink"><front><article-meta><title-group><article-title>T'
+            '</article-title></title-group><self-uri xlink:href="https://example.org/a"/><self-uri content-type="pdf" '
+            'xlink:href="elife-00666.pdf"/><self-uri xlink:href="ftp://example.org/b"/></article-meta></front></article>')
+    (record,) = converters.loads(text, "jats", jats_front=True).records
+    assert (record.ids.url, record.ids.links) == ("https://example.org/a", ("ftp://example.org/b",))
+    assert record.extras[Extra("jats", "self-uri:pdf")] == "elife-00666.pdf"
+    (again,) = converters.loads(converters.dumps([record], "jats", jats_mode="articles"), "jats",
+                                jats_front=True).records
+    assert again.ids == record.ids

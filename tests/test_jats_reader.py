@@ -176,7 +176,7 @@ def test_identifiers_and_links():
     assert first.ids.url == "https://example.org/a"  # the first link; xlink:href, not the link text
     assert first.ids.isbn == ("978-3-16-148410-0",) and first.ids.issn == ("0028-0836",)
     assert first.extras[Extra("jats", "pub-id:publisher-id")] == "x-9"
-    assert first.extras[Extra("jats", "uri")] == "https://example.org/b"
+    assert first.ids.links == ("https://example.org/b",) and Extra("jats", "uri") not in first.extras
     assert by_key(result)["i3"].ids.doi == ("10.2307/1436952",)  # ext-link-type="doi"
 
 

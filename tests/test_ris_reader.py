@@ -250,10 +250,14 @@ def test_doi_is_normalised_and_taken_from_l3_when_there_is_no_do():
     assert codes(result) == ["ris.doi-elsewhere"]
 
 
-def test_urls_first_to_ids_the_rest_to_extras():
+def test_urls_first_to_the_url_the_rest_to_further_links_written_back_each_a_line():
     (record,) = read("TY  - JOUR\nUR  - http://example.com; http://www.example.com\nUR  - http://c.org\nER  - \n")
-    assert record.ids.url == "http://example.com"
-    assert text_keyed(record.extras) == {"ris:UR": "http://www.example.com\nhttp://c.org"}
+    assert (record.ids.url, record.ids.links) == ("http://example.com", ("http://www.example.com", "http://c.org"))
+    assert not record.extras
+    text = converters.dumps([record], "ris")
+    assert [line for line in text.splitlines() if line.startswith("UR")] == [
+        "UR  - http://example.com", "UR  - http://www.example.com", "UR  - http://c.org"]
+    assert read(text)[0].ids == record.ids
 
 
 # bdj.pensoft's links to SICI DOIs ("...2.0.co;2") lost their ";2": UR was split at every ";"
@@ -790,8 +794,8 @@ def test_a_second_tag_line_after_white_space_is_read_as_a_line_of_its_own_and_sa
 
 def test_words_after_a_link_stay_one_text():
     (record,) = read("TY  - JOUR\nUR  - http://x.org/a http://x.org/b (accessed 5 March 2020)\nER  - \n")
-    assert record.ids.url == "http://x.org/a"
-    assert text_keyed(record.extras) == {"ris:UR": "http://x.org/b\n(accessed 5 March 2020)"}
+    assert (record.ids.url, record.ids.links) == ("http://x.org/a", ("http://x.org/b",))
+    assert text_keyed(record.extras) == {"ris:UR": "(accessed 5 March 2020)"}
 
 
 @pytest.mark.parametrize("text", ["A title - with a dash", "XY  - not a tag we know", "the AB-1 score"])

@@ -168,3 +168,29 @@ def normalize_issn(value: str) -> tuple[str, bool]:
     except Exception:
         pass
     return value.strip(), False
+
+
+# several links in one value: split at white space, or at a ";" that ends a link (not the ";2" of
+# a SICI DOI's link)
+_SPLIT_LINKS = re.compile(r"\s+|;(?=\s|$|(?:https?|ftp)://|www\.)", re.IGNORECASE)
+_LINK_START = re.compile(r"[a-z][a-z0-9+.-]*:|www\.|10\.\d", re.IGNORECASE)
+
+
+def split_links(value: str) -> list[str]:
+    """The links of a value that may hold several (RIS's UR, Beebe's BibTeX "url = a; b"), in
+    order, unless it starts with no link: EndNote's Web of Science link "<Go to ISI>://WOS:0002"
+    has spaces in it (it stays whole). Words after the links ("http://x.org/a (accessed 2020)")
+    stay one text, the last item."""
+    pieces = [piece for piece in _SPLIT_LINKS.split(value) if piece]
+    if len(pieces) > 1 and not _LINK_START.match(pieces[0]):
+        return [value.strip()]
+    words = next((i for i, piece in enumerate(pieces) if not _LINK_START.match(piece)), None)
+    if words is None:
+        return pieces
+    rest = value[value.index(pieces[words], sum(len(p) for p in pieces[:words])):].strip()
+    return [*pieces[:words], rest]
+
+
+def is_link(value: str) -> bool:
+    """A value that starts as a link does (a scheme, www., a DOI)."""
+    return _LINK_START.match(value) is not None

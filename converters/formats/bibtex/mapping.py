@@ -29,10 +29,12 @@ from ...text.ids import (
     ArxivIdError,
     arxiv_id_in_doi,
     is_doi,
+    is_link,
     normalize_isbn,
     normalize_issn,
     parse_arxiv_id,
     same_isbn,
+    split_links,
     strip_doi,
     subject_class,
 )
@@ -436,6 +438,7 @@ PATENT_LOCATION_KEYS = Extra("bibtex", "location", Kind.KEYS)
 # an arXiv eprint written otherwise than its bare id (with its version, "math/0307200v3", or
 # "arXiv:" before it): BibTeX output writes it so again (biblatex prints and links it as written)
 EPRINT_AS_WRITTEN = Extra("bibtex", "eprint", Kind.AS_WRITTEN)
+URL_AS_WRITTEN = Extra("bibtex", "url", Kind.AS_WRITTEN)
 FILE_AS_WRITTEN = Extra("bibtex", "file", Kind.AS_WRITTEN)
 
 # An entry type that says what its genre is where no `type` field does (as pandoc reads them,
@@ -1003,6 +1006,10 @@ class _Builder:
         if not found:
             return
         url = _verbatim(found[1].text)
+        links = split_links(url) if found[0] == "url" else [url]
+        if len(links) > 1 and all(map(is_link, links)):  # Beebe's "url = a; b": the URL and further links
+            self.meta[URL_AS_WRITTEN] = url  # (written again so while it lists the same links)
+            url, self.ids["links"] = links[0], tuple(dict.fromkeys(link for link in links[1:] if link != links[0]))
         arxiv_id = self.ids.get("arxiv")
         if arxiv_id and re.fullmatch(rf"https?://(?:www\.)?arxiv\.org/abs/{re.escape(arxiv_id)}", url, re.IGNORECASE):
             return  # the model derives it

@@ -27,7 +27,7 @@ from ...piece import Piece
 from ...rules import Rule
 from ...rules import write as write_rules
 from ...text import tex
-from ...text.ids import ArxivIdError, normalize_isbn, normalize_issn, parse_arxiv_id
+from ...text.ids import ArxivIdError, normalize_isbn, normalize_issn, parse_arxiv_id, split_links
 from ...text.markup import to_tex
 from ...text.months import MACROS, SEASON_NAMES
 from ...text.tex_encode import CharSink, combining_to_macros
@@ -51,6 +51,7 @@ from .mapping import (
     PATENT_LOCATION_KEYS,
     SERIES_NUMBER_TYPES,
     TITLE_PARTS,
+    URL_AS_WRITTEN,
     VARIABLE_FIELDS,
     entry_csl_type,
     list_items,
@@ -519,7 +520,9 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
         for extra in record.other_dois:
             report.lost(key, "ids.doi", target, record=record, value=extra)
     if ids.primary_url:
-        fields.append(("url", _verbatim(ids.primary_url, ascii=mode == "ascii")))
+        fields.append(("url", _verbatim(_url(record, key, target, report), ascii=mode == "ascii")))
+    elif ids.links:
+        report.lost(key, "ids.links", target, record=record, value="; ".join(ids.links))
     for name, numbers, normalise in (("isbn", ids.isbn, normalize_isbn), ("issn", ids.issn, normalize_issn)):
         if numbers:
             fields.append((name, plain(_as_given(record.extras.get(Extra("bibtex", name)), numbers, normalise)
@@ -572,8 +575,8 @@ def _fields(record: Record, key: str, mode: str, options: Options, biblatex: boo
             continue
         if extra_key.kind is not Kind.VALUE and extra_key.kind is not Kind.AS_WRITTEN:
             continue  # the entry type and the reader's notes on fields (a macro, a joined part ...)
-        if extra_key.kind is Kind.AS_WRITTEN and field_name.lower() in lists_written:
-            continue  # (its items are written, under the field the dialect names)
+        if extra_key.kind is Kind.AS_WRITTEN and field_name.lower() in lists_written or extra_key == URL_AS_WRITTEN:
+            continue  # (its items are written, under the field the dialect names; the links in _url)
         # The record holds what its parents gave (a link kept is a parent found), and the entry
         # is written whole. biber would inherit again what the entry lacks under the parent's
         # names: a book's subtitle, read into the chapter's booktitle, would come back as its
@@ -639,6 +642,18 @@ def _file(record: Record, fields: list[tuple[str, str]], mode: str, report: Repo
         report.lost(key, "attachments", target, record=record, value=f"{value[:60]} (unbalanced braces)")
     else:
         fields.append(("file", _braced(value)))
+
+
+def _url(record: Record, key: str, target: str, report: Reporter) -> str:
+    """The URL; with further links, the input's "a; b" (Beebe's) while it lists the same links.
+    biblatex has one url: links from elsewhere (RIS's second UR) are reported."""
+    ids = record.ids
+    written = record.extras.get(URL_AS_WRITTEN)
+    if written is not None and split_links(written) == [ids.primary_url, *ids.links]:
+        return written
+    for link in ids.links:
+        report.lost(key, "ids.links", target, record=record, value=link)
+    return ids.primary_url or ""
 
 
 def _eprint_as_written(record: Record) -> str | None:

@@ -623,8 +623,11 @@ class _Item:
 
     def _ours_in_custom(self, custom: dict) -> None:
         """What our writer puts in ``custom`` for want of a CSL variable: the record's
-        affiliations (a list of texts) and attachments (objects with a location); a value
-        of another shape is not ours and stays."""
+        affiliations (a list of texts), further links (a list of texts) and attachments
+        (objects with a location); a value of another shape is not ours and stays."""
+        links = custom.get("links")
+        if isinstance(links, list) and links and all(isinstance(a, str) and a for a in links):
+            self.ids["links"] = tuple(custom.pop("links"))
         affiliations = custom.get("affiliations")
         if isinstance(affiliations, list) and affiliations and all(isinstance(a, str) and a for a in affiliations):
             self.fields["affiliations"] = tuple(custom.pop("affiliations"))

@@ -235,6 +235,9 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
     if record.affiliations:  # (no CSL variable: the authors', for no one author)
         custom["affiliations"] = list(record.affiliations)
         report.lost(key, "affiliations", "CSL-JSON", "custom", record=record)
+    if ids.links:  # (CSL has one URL)
+        custom["links"] = list(ids.links)
+        report.lost(key, "ids.links", "CSL-JSON", "custom", record=record)
     if record.attachments:
         custom["attachments"] = [{name: value for name, value in (
             ("location", a.location), ("title", a.title), ("media-type", a.media_type)) if value is not None}

@@ -287,7 +287,7 @@ def _link(el, draft, got, ctx, key):
     if add_identifier(kind, target, draft, ctx, el.sourceline, key, "ext-link"):
         return
     if kind in ("uri", "url", "ftp", "web"):
-        draft.set_once("url", target or None, local(el))
+        draft.add_link(target)
     else:
         draft.extra(f"ext-link:{kind}", target)
 

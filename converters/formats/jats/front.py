@@ -284,9 +284,14 @@ def _pages(el, draft, ctx, state):
 
 
 def _self_uri(el, draft, ctx, state):
+    """A web link is the article's URL (the first) or a further link; another (eLife's
+    "elife-00666.pdf", a file of the article) is kept by its content type."""
     target = href(el)
-    if re.match(r"https?://", target):
-        draft.set_once("url", target, "self-uri")
+    if re.match(r"(?:https?|ftp)://", target, re.IGNORECASE):
+        draft.add_link(target)
+    elif target:
+        kind = (el.get("content-type") or "").strip()
+        draft.extra(f"self-uri:{kind}" if kind else "self-uri", target)
 
 
 def _related(el, draft, ctx, state):

@@ -90,6 +90,7 @@ class Draft:
     arxiv_class: str | None = None
     dois: list[str] = field(default_factory=list)
     url: str | None = None
+    links: list[str] = field(default_factory=list)  # further web links (Identifiers.links)
     isbn: list[str] = field(default_factory=list)
     issn: list[str] = field(default_factory=list)
     pmid: str | None = None
@@ -130,6 +131,15 @@ class Draft:
         elif getattr(self, attribute) != value:
             self.extra(extra_name, value)
 
+    def add_link(self, target: str | None) -> None:
+        """A web link: the first is the URL, the others further links."""
+        if not target:
+            return
+        if self.url is None:
+            self.url = target
+        elif target != self.url and target not in self.links:
+            self.links.append(target)
+
     def drop_derived_arxiv_values(self) -> None:
         """A DOI or URL the model derives from the arXiv id is not stored (it would be written twice)."""
         if self.arxiv is None:
@@ -151,7 +161,8 @@ class Draft:
         if self.notes:
             note = self.notes[0] if len(self.notes) == 1 else Text("; ".join(n.plain() for n in self.notes))
         ids = Identifiers(arxiv=self.arxiv, arxiv_version=self.arxiv_version, arxiv_class=self.arxiv_class,
-                          doi=tuple(dict.fromkeys(self.dois)), url=self.url, isbn=tuple(dict.fromkeys(self.isbn)),
+                          doi=tuple(dict.fromkeys(self.dois)), url=self.url, links=tuple(self.links),
+                          isbn=tuple(dict.fromkeys(self.isbn)),
                           issn=tuple(dict.fromkeys(self.issn)), pmid=self.pmid, pmcid=self.pmcid)
         return Record(
             type=self.type or "document", key=self.key, title=self.title, authors=tuple(self.authors),

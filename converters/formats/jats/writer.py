@@ -49,7 +49,7 @@ MML = "http://www.w3.org/1998/Math/MathML"
 
 
 _LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")  # BCP 47 shape, as xml:lang wants
-_WEB_LINK = re.compile(r"https?://", re.IGNORECASE)
+_WEB_LINK = re.compile(r"(?:https?|ftp)://", re.IGNORECASE)
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -304,8 +304,8 @@ def _citation(record: Record, key: str, report: Reporter) -> str:
         parts.append(_el("isbn", _esc(isbn)))
     for issn in ids.issn:
         parts.append(_el("issn", _esc(issn)))
-    if ids.primary_url:
-        parts.append(_el("ext-link", _esc(ids.primary_url), ext_link_type="uri", xlink__href=ids.primary_url))
+    for link in filter(None, (ids.primary_url, *ids.links)):
+        parts.append(_el("ext-link", _esc(link), ext_link_type="uri", xlink__href=link))
     if record.accessed and record.accessed.year is not None:
         parts.append(_el("date-in-citation", _esc(record.accessed.iso() or ""), content_type="access-date",
                          iso_8601_date=record.accessed.iso() or ""))
@@ -458,8 +458,12 @@ def _front_article(record: Record, key: str, report: Reporter) -> str:
                                        iso_8601_date=submitted.iso() or "")))
         _one_date(submitted, "submitted", record, key, report, "JATS")
     url = ids.primary_url
-    if url and _WEB_LINK.match(url):  # (self-uri elsewhere names the article's own files: "elife-00666.pdf")
-        meta.append(_el("self-uri", _esc(url), xlink__href=url))
+    # (self-uri elsewhere names the article's own files: "elife-00666.pdf")
+    for link in (url, *ids.links) if url and _WEB_LINK.match(url) else ids.links:
+        if _WEB_LINK.match(link):
+            meta.append(_el("self-uri", _esc(link), xlink__href=link))
+        else:
+            report.lost(key, "ids.links", "JATS", record=record, value=link)
     for doi in ids.doi if ids.arxiv else ids.doi[1:]:
         meta.append(_el("related-article", "", related_article_type="published-article" if ids.arxiv else "companion",
                         ext_link_type="doi", xlink__href=doi))

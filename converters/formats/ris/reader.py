@@ -40,8 +40,10 @@ from ...text.ids import (
     ArxivIdError,
     arxiv_fields,
     is_doi,
+    is_link,
     normalize_isbn,
     normalize_issn,
+    split_links,
     strip_doi,
 )
 from ...text.markup import has_producer_markup, producer_markup
@@ -666,7 +668,7 @@ class _Builder:
             else:
                 self.keep(entry)
         dois = self._dois()
-        urls = [(url, e) for e in self.take(*tags_for("url")) for url in _links(e.value)]
+        urls = [(url, e) for e in self.take(*tags_for("url")) for url in split_links(e.value)]
         if "arxiv" not in self.ids:  # arXiv's DataCite DOI or its pages, as the normalisation pass reads them
             arxiv, version = arxiv_id_from(dois, *(url for url, _ in urls))
             if arxiv is not None:
@@ -679,8 +681,12 @@ class _Builder:
             self.ids["doi"] = tuple(dict.fromkeys(dois))
         if urls:
             self.ids["url"] = urls[0][0]
+            links = tuple(dict.fromkeys(url for url, _ in urls[1:] if is_link(url) and url != urls[0][0]))
+            if links:
+                self.ids["links"] = links
             for url, entry in urls[1:]:
-                self.keep(_Entry("UR", url, entry.line, entry.column))
+                if not is_link(url):  # (words after a link: "(accessed 5 March 2020)")
+                    self.keep(_Entry("UR", url, entry.line, entry.column))
         self._isbn_issn()
 
     def _set_arxiv(self, value: str, entry: _Entry | None = None) -> bool:
@@ -757,22 +763,6 @@ _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 _RANGE = re.compile(r"\w\s*[-–—]+\s*\w")
 # several links in one UR: apart at white space, or at a ";" that ends a link (not the ";2" of a
 # SICI DOI's link, "...2.0.co;2")
-_SPLIT_URLS = re.compile(r"\s+|;(?=\s|$|(?:https?|ftp)://|www\.)", re.IGNORECASE)
-_LINK_START = re.compile(r"[a-z][a-z0-9+.-]*:|www\.|10\.\d", re.IGNORECASE)
-
-
-def _links(value: str) -> list[str]:
-    """The links of a UR value, split at white space, unless it starts with no link: EndNote's
-    Web of Science link "<Go to ISI>://WOS:000298449100001" has spaces in it (it stays whole).
-    Words after the links ("http://x.org/a (accessed 2020)") stay one text, after them."""
-    pieces = [piece for piece in _SPLIT_URLS.split(value) if piece]
-    if len(pieces) > 1 and not _LINK_START.match(pieces[0]):
-        return [value.strip()]
-    words = next((i for i, piece in enumerate(pieces) if not _LINK_START.match(piece)), None)
-    if words is None:
-        return pieces
-    rest = value[value.index(pieces[words], sum(len(p) for p in pieces[:words])):].strip()
-    return [*pieces[:words], rest]
 _ARXIV_ARCHIVES = (
     "astro-ph|cond-mat|cs|econ|eess|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math|math-ph|nlin|nucl-ex|nucl-th|"
     "physics|q-bio|q-fin|quant-ph|stat|acc-phys|adap-org|alg-geom|ao-sci|atom-ph|bayes-an|chao-dyn|chem-ph|"

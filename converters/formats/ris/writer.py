@@ -302,6 +302,7 @@ def _tags(record: Record, key: str, options: Options, report: Reporter) -> list[
             report.lost(key, "ids.doi", "RIS", record=record, value=extra)
     if ids.primary_url:
         tags.append(("UR", ids.primary_url))
+    tags.extend(("UR", link) for link in ids.links)
     if ids.arxiv:
         tags.append(("AN", f"arXiv:{ids.arxiv}"))
     if affiliations and not record.affiliations:
