@@ -252,6 +252,9 @@ def divergences(path: Path) -> tuple:
     theirs = {item["id"]: item for item in json.loads(done.stdout)}
     records = ours(path)
     mine = {item["id"]: item for item in json.loads(converters.dumps(records.values(), "csl-json"))}
+    for item in mine.values():  # (Beebe's "url = a; b": pandoc's URL is the list, refconv's its first, the rest links)
+        if "URL" in item and item.get("custom", {}).get("links"):
+            item["URL"] = "; ".join([item["URL"], *item["custom"]["links"]])
     found = [(name_of(path), key, "(record)", "refconv writes none", "written", None)
              for key in sorted(set(theirs) - set(mine))]
     found += [(name_of(path), key, "(record)", "pandoc writes none", None, "written")
