@@ -12,6 +12,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import IO, TYPE_CHECKING, TextIO, TypeAlias
 
 from . import registry
@@ -117,7 +118,8 @@ def _stream(stream: TextSource, fmt: str | None, name: str | None, report: Repor
         rest = stream
     else:
         rest = _Rejoined(head, stream)
-    records = map(normalise, chosen.load("reader")(rest, report, options))  # one pass after every reader
+    # one pass after every reader
+    records = map(partial(normalise, report=report), chosen.load("reader")(rest, report, options))
     return chosen, _guarded(records, report, stream)
 
 

@@ -10,7 +10,10 @@ work read from two formats gives the same record:
 - the language as a BCP 47 tag where it is a language's name or ISO 639-2 code ("English",
   "eng": en; ``text.languages.to_language_tag``), else as written;
 - text composed (Unicode NFC): a source may write "ê" as e + U+0302, which every writer
-  passed on, so that the same title read from two files differed, and searching for it too.
+  passed on, so that the same title read from two files differed, and searching for it too;
+- text encoded as UTF-8 and decoded as Latin-1 (arXiv's API answers hold "WeiÃ\x9fl" for
+  "Weißl", "$Ï\x89$" for "$ω$") decoded again, where a C1 control character, which no text
+  holds, proves it, and said: the writers would drop the control character, "WeiÃl".
 A record that needs none of this is returned as it is (nearly every record: no copy).
 """
 
@@ -21,6 +24,7 @@ import unicodedata
 from dataclasses import replace
 from typing import Any
 
+from .diagnostics import Reporter
 from .model import Identifiers, Name, Record, Syntax, Text, arxiv_doi
 from .text.ids import (
     ArxivIdError,
@@ -37,14 +41,18 @@ from .text.languages import to_language_tag
 _ARXIV_ABS = re.compile(r"^https?://(?:www\.|export\.)?arxiv\.org/abs/(?P<id>[^?#\s]+?)/?$", re.I)
 
 
-def normalise(record: Record) -> Record:
+def normalise(record: Record, report: Reporter | None = None) -> Record:
     ids = record.ids
     language = record.language
     if language is not None and (tag := to_language_tag(language)) is not None and tag != language:
         record = replace(record, language=tag)
-    composed = _composed_fields(record)
+    repaired: list[tuple[str, str]] = []
+    composed = _composed_fields(record, repaired)
     if composed:
         record = replace(record, **composed)
+    if repaired and report is not None:
+        report.warning("text.double-encoded", repair_said(repaired), key=record.key, record=record,
+                       hint="the source decoded UTF-8 bytes as Latin-1 before encoding them again")
     if not (ids.doi or ids.url or ids.isbn or ids.issn):
         return record
     fixed = normalise_ids(ids, preprint=record.is_arxiv_paper)
@@ -116,53 +124,93 @@ _STRINGS = ("publisher", "publisher_place", "volume", "issue", "pages", "number"
 _NAME_PARTS = ("family", "given", "dropping_particle", "non_dropping_particle", "suffix", "literal")
 
 
+_C1 = re.compile("[\x80-\x9f]")
+# one character's UTF-8 bytes, each read as a Latin-1 character ("ß" is c3 9f: "Ã\x9f")
+_UTF8_AS_LATIN1 = re.compile("[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def _decomposed(value: str) -> bool:
-    return not value.isascii() and not unicodedata.is_normalized("NFC", value)
+    """Text to compose or to decode again (not ASCII, and not NFC or holding a C1 character)."""
+    return not value.isascii() and (not unicodedata.is_normalized("NFC", value) or _C1.search(value) is not None)
 
 
-def _nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value)
+def _redecoded(match: re.Match) -> str:
+    try:
+        return match[0].encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:
+        return match[0]
 
 
-def _text(value: Text) -> Text:
+def decoded_again(value: str) -> str | None:
+    """``value`` with its UTF-8-read-as-Latin-1 characters decoded again, where a C1 control
+    character (which no text holds) proves it encoded twice over; None where nothing is."""
+    if _C1.search(value) is None:
+        return None
+    fixed = _UTF8_AS_LATIN1.sub(_redecoded, value)
+    return fixed if fixed != value else None
+
+
+def _nfc(value: str, repaired: list[tuple[str, str]], compose: bool = True) -> str:
+    fixed = decoded_again(value)
+    if fixed is not None:
+        repaired.append((value, fixed))
+        value = fixed
+    return unicodedata.normalize("NFC", value) if compose else value
+
+
+def repair_said(repaired: list[tuple[str, str]]) -> str:
+    """The first repair, in its words: "'Ã\\x9f' read as 'ß' in '... Weißl ...'"."""
+    before, after = repaired[0]
+    match = next(m for m in _UTF8_AS_LATIN1.finditer(before) if _redecoded(m) != m[0])
+    at = len(_UTF8_AS_LATIN1.sub(_redecoded, before[:match.start()]))
+    context = after[max(0, at - 30):at + 30]
+    more = f" (and {len(repaired) - 1} more values)" if len(repaired) > 1 else ""
+    return (f"text encoded as UTF-8 twice over, decoded again: {match[0]!r} read as {_redecoded(match)!r} "
+            f"in {context!r}{more}")
+
+
+def _text(value: Text, repaired: list[tuple[str, str]]) -> Text:
     if not _decomposed(value.value):
         return value
-    if value.syntax in (Syntax.TEX, Syntax.BIBTEX) and "\\" in value.value:
-        return value  # TeX's decoder composes what it makes (and a mark after \o is no macro name)
-    return Text(_nfc(value.value), value.syntax)
+    # TeX's decoder composes what it makes (and a mark after \o is no macro name)
+    compose = value.syntax not in (Syntax.TEX, Syntax.BIBTEX) or "\\" not in value.value
+    text = _nfc(value.value, repaired, compose)
+    return value if text == value.value else Text(text, value.syntax)
 
 
-def _name(name: Name) -> Name:
-    parts: dict[str, Any] = {part: _nfc(v) for part in _NAME_PARTS if (v := getattr(name, part)) and _decomposed(v)}
+def _name(name: Name, repaired: list[tuple[str, str]]) -> Name:
+    parts: dict[str, Any] = {part: _nfc(v, repaired) for part in _NAME_PARTS
+                             if (v := getattr(name, part)) and _decomposed(v)}
     return replace(name, **parts) if parts else name
 
 
-def _names(names: tuple[Name, ...]) -> tuple[Name, ...]:
-    out = tuple(_name(n) for n in names)
+def _names(names: tuple[Name, ...], repaired: list[tuple[str, str]]) -> tuple[Name, ...]:
+    out = tuple(_name(n, repaired) for n in names)
     return names if all(a is b for a, b in zip(out, names, strict=True)) else out
 
 
-def _composed_fields(record: Record) -> dict[str, Any]:
-    """The fields of record whose text is not NFC, composed (empty: nothing to do)."""
+def _composed_fields(record: Record, repaired: list[tuple[str, str]]) -> dict[str, Any]:
+    """The fields of record whose text is not NFC, composed, or UTF-8 read as Latin-1, decoded
+    again (``repaired`` says which); empty: nothing to do."""
     out: dict[str, Any] = {}
     for attr in _TEXTS:
         value = getattr(record, attr)
-        if value is not None and (new := _text(value)) is not value:
+        if value is not None and (new := _text(value, repaired)) is not value:
             out[attr] = new
     for attr in _STRINGS:
         value = getattr(record, attr)
         if value is not None and _decomposed(value):
-            out[attr] = _nfc(value)
+            out[attr] = _nfc(value, repaired)
     for attr in ("keywords", "affiliations"):  # (not attachments: a macOS path is decomposed, and stays so)
         values = getattr(record, attr)
         if any(_decomposed(v) for v in values):
-            out[attr] = tuple(_nfc(v) for v in values)
+            out[attr] = tuple(_nfc(v, repaired) for v in values)
     for attr in ("authors", "editors"):
         value = getattr(record, attr)
-        if value and (new_names := _names(value)) is not value:
+        if value and (new_names := _names(value, repaired)) is not value:
             out[attr] = new_names
-    if record.variables and any(_text(v) is not v for v in record.variables.values()):
-        out["variables"] = {k: _text(v) for k, v in record.variables.items()}
-    if record.names and any(_names(v) is not v for v in record.names.values()):
-        out["names"] = {k: _names(v) for k, v in record.names.items()}
+    if record.variables and any(_decomposed(v.value) for v in record.variables.values()):
+        out["variables"] = {k: _text(v, repaired) for k, v in record.variables.items()}
+    if record.names and any(_names(v, []) is not v for v in record.names.values()):
+        out["names"] = {k: _names(v, repaired) for k, v in record.names.items()}
     return out

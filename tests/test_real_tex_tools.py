@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 import converters
+from converters.normalise import decoded_again
 
 from .shared import ROOT, SHARED, shared_files
 from .tex_tools import Run, missing_programs, run_biber, run_bibtex
@@ -183,6 +184,8 @@ def _source_text(group: str) -> str:
         texts.append(text)
         if path.suffix in (".json", ".jsonl"):
             texts.append(text.encode().decode("unicode_escape", errors="replace"))
+        if (again := decoded_again(text)) is not None:  # (as the reader decodes text encoded twice over)
+            texts.append(again)
     return "\n".join(texts)
 
 

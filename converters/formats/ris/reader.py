@@ -32,7 +32,7 @@ from typing import Any, TextIO
 from ...diagnostics import Reporter, Severity
 from ...extras import Extra
 from ...model import Attachment, Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_url
-from ...normalise import arxiv_id_from
+from ...normalise import arxiv_id_from, decoded_again, repair_said
 from ...options import Options
 from ...rules import Rule
 from ...rules import read as read_rules
@@ -79,7 +79,8 @@ from .tables import (
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9])[ \t]{1,2}-(?:[ \t]|$)")  # the value is the rest of the line
-_WARNINGS = frozenset({"ris.control-char", "ris.tag-like-line", "ris.tag-in-line"})  # (other cleanings: info)
+# (other cleanings: info)
+_WARNINGS = frozenset({"ris.control-char", "ris.tag-like-line", "ris.tag-in-line", "text.double-encoded"})
 # a tag line glued to the end of the line before, as an exporter that cut a long value wrote it
 # (Scopus: "... American Psychiatric PubUR  - https://..."): read as text, as RIS says, and said
 _GLUED_TAG = re.compile(r"(?<=.)([A-Z][A-Z0-9])  - ")
@@ -781,6 +782,13 @@ def _clean(line: str) -> tuple[str, list[tuple[str, int, str]]]:
     as U+FFFD; what was found: (code, 1-based column of the first, message)."""
     breaks: list[tuple[int, str]] = []
     controls: list[tuple[int, str]] = []
+    found = []
+    again = decoded_again(line)  # (a C1 character inside "Ã\x9f" is the line's UTF-8 encoded twice over)
+    if again is not None:
+        found.append(("text.double-encoded", 1, repair_said([(line, again)])))
+        line = again
+        if _SUSPECT.search(line) is None:
+            return line, found
 
     def fix(match: re.Match) -> str:
         char = match[0]
@@ -788,7 +796,6 @@ def _clean(line: str) -> tuple[str, list[tuple[str, int, str]]]:
         return "\n" if char in _BREAKS else "\ufffd"
 
     line = _SUSPECT.sub(fix, line)
-    found = []
     if breaks:
         column, char = breaks[0]
         found.append(("ris.line-break", column, f"line break U+{ord(char):04X} inside a line read as a line break"
