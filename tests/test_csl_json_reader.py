@@ -45,6 +45,39 @@ def where(result) -> list[tuple]:
 # --- what producers write ------------------------------------------------------------------
 
 
+# Zotero writes its Extra field into the note, and citeproc-js and pandoc read "variable: value"
+# lines there as the variables (the CSL test suite's variables_ContainerTitleShort2 and
+# number_LimitOrdinalsToDayOne give theirs so): refconv kept them as a note only
+def test_the_notes_variable_lines_are_the_variables_the_item_lacks():
+    note = ("original-date: 1984-03-02\ntranslator: Garnett || Constance\ntranslator: Maude || Aylmer\n"
+            "container-title: From the note\nissued: 1999\ntype: article\nstandard_id: doi:10.1/x\n"
+            "event-date: 2004-10-01/2004-10-14\nPMID: 123\ncollection-editor: The Board\n"
+            "This line is prose: it ends the variables\ngenre: stays prose")
+    result = read(json.dumps([{"id": "a", "type": "book", "title": "T", "issued": {"date-parts": [[2000]]},
+                               "note": note}]))
+    (record,) = result.records
+    assert record.dates["original-date"] == Date(1984, 3, 2)
+    assert record.names["translator"] == (Name(family="Garnett", given="Constance"),
+                                          Name(family="Maude", given="Aylmer"))
+    assert record.names["collection-editor"] == (Name(literal="The Board"),)
+    assert record.container_title.plain() == "From the note" and record.ids.pmid == "123"
+    assert record.dates["event-date"] == Date(2004, 10, 1, end=Date(2004, 10, 14))
+    assert (record.type, record.issued) == ("book", Date(2000))  # the item's own values win
+    assert record.note.plain() == ("issued: 1999\ntype: article\nstandard_id: doi:10.1/x\n"
+                                   "This line is prose: it ends the variables\ngenre: stays prose")
+    (said,) = [d for d in result.diagnostics if d.code == "csl.note-variables"]
+    assert "original-date, translator, container-title, event-date, PMID, collection-editor" in said.message
+
+
+def test_a_note_of_variables_only_is_no_note():
+    (record,) = read(json.dumps([{"id": "a", "type": "post-weblog", "title": "T", "note":
+                                  "reviewed-title: Decrease\ngenre: Peer commentary\nreviewed-author: Hall || W.C."}]))
+    assert record.note is None and record.variables["genre"].plain() == "Peer commentary"
+    assert record.names["reviewed-author"] == (Name(family="Hall", given="W.C."),)
+    assert record.variables["reviewed-title"].plain() == "Decrease"
+
+
+
 def test_crossref_shapes():
     result = load("crossref-shapes.json")
     assert result.diagnostics == []

@@ -93,6 +93,10 @@ _ITEM_START = re.compile(r"[,\[\n][ \t\r\n]*\{")
 _LINE_END = re.compile("\n")
 _space = matcher(r"[ \t\r\n]*")
 _MISSING = object()
+# the note-field convention: "variable: value" lines opening the note (name: "Family || Given")
+_NOTE_VARIABLE = re.compile(r"^\s*([A-Za-z][A-Za-z_-]*)\s*:\s*(\S.*?)\s*$")
+_NOTE_VARIABLES = frozenset(csl.SLOTS) | csl.VARIABLES | csl.NAME_VARIABLES | csl.DATE_VARIABLES
+_NOT_FROM_NOTE = frozenset({"type", "note", "citation-key"})
 _ATTACHMENT_KEYS = frozenset({"location", "title", "media-type"})  # custom["attachments"]'s, as our writer writes
 
 
@@ -524,6 +528,7 @@ class _Item:
     # -- the record
 
     def build(self) -> Record:
+        self._note_variables()
         custom = self._custom()
         key = self._key(custom)
         csl_type = self._type()
@@ -620,6 +625,47 @@ class _Item:
         self.warn("csl.type", f"unknown type {_dumps(value)}; read as '{DEFAULT_TYPE}' (original kept in extras)",
                   "type")
         return DEFAULT_TYPE
+
+    def _note_variables(self) -> None:
+        """The note's leading ``variable: value`` lines, as citeproc-js and pandoc read them
+        (Zotero writes its Extra field so: "original-date: 1984-03-02", "translator: Garnett
+        || Constance"): variables the item lacks. A line for a variable the item gives, or for
+        no CSL variable ("standard_id: ..."), stays in the note, as does everything from the
+        first line that is not "name: value" on (prose)."""
+        note = self.item.get("note")
+        if not isinstance(note, str) or ":" not in note:
+            return
+        lines = note.split("\n")
+        found: dict[str, Any] = {}
+        kept: list[str] = []
+        read = 0
+        for line in lines:
+            match = _NOTE_VARIABLE.match(line)
+            if match is None:
+                break
+            var, value = match[1], match[2]
+            read += 1
+            if var not in _NOTE_VARIABLES or var in _NOT_FROM_NOTE or self.item.get(var) not in (None, "", []):
+                kept.append(line)  # (no CSL variable; the item's own value wins; its type and key are its own)
+            elif var in csl.NAME_VARIABLES or var in ("author", "editor"):
+                family, bar, given = value.partition("||")
+                name = {"family": family.strip(), "given": given.strip()} if bar else {"literal": value}
+                found.setdefault(var, []).append({k: v for k, v in name.items() if v})
+            elif var not in found:
+                found[var] = {"raw": value} if var in csl.DATE_VARIABLES or var in ("issued", "accessed") else value
+            else:
+                kept.append(line)
+        if not found:
+            return
+        self.item.update(found)
+        rest = "\n".join(kept + lines[read:]).strip("\n")
+        if rest.strip():
+            self.item["note"] = rest
+        else:
+            del self.item["note"]
+        self.info("csl.note-variables", f"the note's leading lines give {', '.join(found)} (the note-field "
+                  "convention citeproc-js, pandoc and Zotero's Extra field use)"
+                  + (f"; {len(kept)} line(s) for variables the item gives stay in the note" if kept else ""), "note")
 
     def _ours_in_custom(self, custom: dict) -> None:
         """What our writer puts in ``custom`` for want of a CSL variable: the record's

@@ -762,8 +762,6 @@ _DUPLICATE_CHECKS = 32  # N2 values looked for inside the abstract (exporters wr
 _ETAL = re.compile(r"^et\.?\s*al\.?$", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
 _RANGE = re.compile(r"\w\s*[-–—]+\s*\w")
-# several links in one UR: apart at white space, or at a ";" that ends a link (not the ";2" of a
-# SICI DOI's link, "...2.0.co;2")
 _ARXIV_ARCHIVES = (
     "astro-ph|cond-mat|cs|econ|eess|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math|math-ph|nlin|nucl-ex|nucl-th|"
     "physics|q-bio|q-fin|quant-ph|stat|acc-phys|adap-org|alg-geom|ao-sci|atom-ph|bayes-an|chao-dyn|chem-ph|"
