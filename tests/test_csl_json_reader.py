@@ -69,6 +69,17 @@ def test_the_notes_variable_lines_are_the_variables_the_item_lacks():
     assert "original-date, translator, container-title, event-date, PMID, collection-editor" in said.message
 
 
+def test_a_note_that_would_read_back_as_variables_is_said_by_the_writer():
+    diagnostics: list = []
+    record = Record(type="book", title=Text("T"), note=Text("status: submitted to the journal\nmore"))
+    text = converters.dumps([record], "csl-json", diagnostics=diagnostics)
+    assert [(d.code, d.field) for d in diagnostics] == [("write.note-reads-as-variables", "note")]
+    assert read(text).records[0].variables["status"].plain() == "submitted to the journal"
+    diagnostics.clear()
+    converters.dumps([replace(record, note=Text("Status: submitted"))], "csl-json", diagnostics=diagnostics)
+    assert diagnostics == []  # (no variable is spelt so)
+
+
 def test_a_note_of_variables_only_is_no_note():
     (record,) = read(json.dumps([{"id": "a", "type": "post-weblog", "title": "T", "note":
                                   "reviewed-title: Decrease\ngenre: Peer commentary\nreviewed-author: Hall || W.C."}]))

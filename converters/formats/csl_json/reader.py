@@ -86,6 +86,7 @@ from ...text.months import SEASONS
 from ...text.names import leading_particle, trailing_particle
 from ...text.patterns import matcher
 from ...textio import TOO_DEEP, vet_json
+from . import tables
 from .tables import DEFAULT_TYPE, RICH_TEXT_VARIABLES, SLOT_VARIABLES, TEXT_VARIABLES, TYPE_ALIASES
 
 _DECODER = json.JSONDecoder()
@@ -93,10 +94,6 @@ _ITEM_START = re.compile(r"[,\[\n][ \t\r\n]*\{")
 _LINE_END = re.compile("\n")
 _space = matcher(r"[ \t\r\n]*")
 _MISSING = object()
-# the note-field convention: "variable: value" lines opening the note (name: "Family || Given")
-_NOTE_VARIABLE = re.compile(r"^\s*([A-Za-z][A-Za-z_-]*)\s*:\s*(\S.*?)\s*$")
-_NOTE_VARIABLES = frozenset(csl.SLOTS) | csl.VARIABLES | csl.NAME_VARIABLES | csl.DATE_VARIABLES
-_NOT_FROM_NOTE = frozenset({"type", "note", "citation-key"})
 _ATTACHMENT_KEYS = frozenset({"location", "title", "media-type"})  # custom["attachments"]'s, as our writer writes
 
 
@@ -640,19 +637,20 @@ class _Item:
         kept: list[str] = []
         read = 0
         for line in lines:
-            match = _NOTE_VARIABLE.match(line)
+            match = tables.NOTE_VARIABLE.match(line)
             if match is None:
                 break
             var, value = match[1], match[2]
             read += 1
-            if var not in _NOTE_VARIABLES or var in _NOT_FROM_NOTE or self.item.get(var) not in (None, "", []):
+            if (var not in tables.CSL_VARIABLES or var in tables.NOT_FROM_NOTE
+                    or self.item.get(var) not in (None, "", [])):
                 kept.append(line)  # (no CSL variable; the item's own value wins; its type and key are its own)
-            elif var in csl.NAME_VARIABLES or var in ("author", "editor"):
+            elif var in tables.NAME_VARIABLES:
                 family, bar, given = value.partition("||")
                 name = {"family": family.strip(), "given": given.strip()} if bar else {"literal": value}
                 found.setdefault(var, []).append({k: v for k, v in name.items() if v})
             elif var not in found:
-                found[var] = {"raw": value} if var in csl.DATE_VARIABLES or var in ("issued", "accessed") else value
+                found[var] = {"raw": value} if var in tables.DATE_VARIABLES else value
             else:
                 kept.append(line)
         if not found:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # The schema's item keys (except id, type, custom): what a "csl:" extra may be written
 # back to. tests/test_csl_json_reader.py checks these sets against the schema.
 NAME_VARIABLES = frozenset(
@@ -80,3 +82,23 @@ TYPE_ALIASES: dict[str, str] = {
     "statute": "legislation",
 }
 DEFAULT_TYPE = "document"
+
+
+# The note-field convention (citeproc-js, pandoc, Zotero's Extra): "variable: value" lines opening
+# a note are the variables the item lacks, until the first line of another shape (prose)
+NOTE_VARIABLE = re.compile(r"^\s*([A-Za-z][A-Za-z_-]*)\s*:\s*(\S.*?)\s*$")
+NOT_FROM_NOTE = frozenset({"type", "note", "citation-key", "id", "categories", "citation-label",
+                           "citation-number", "first-reference-note-number", "locator", "year-suffix"})
+
+
+def note_variable_lines(note: str, given) -> list[tuple[str, str]]:
+    """(variable, value) of the note's lines that give a variable not in ``given`` (the
+    item's keys), as the reader takes them; the others stay in the note."""
+    found = []
+    for line in note.split("\n"):
+        match = NOTE_VARIABLE.match(line)
+        if match is None:
+            break
+        if match[1] in CSL_VARIABLES and match[1] not in NOT_FROM_NOTE and match[1] not in given:
+            found.append((match[1], match[2]))
+    return found
