@@ -93,3 +93,8 @@ def test_a_path_bibtex_cannot_hold_is_reported_not_mangled():
     text = converters.dumps([Record(type="document", title=Text("T"), attachments=(Attachment("/tmp/Müller.pdf"),))],
                             "bibtex", tex="ascii", diagnostics=diagnostics)
     assert "file" not in text and [d.field for d in diagnostics] == ["attachments"]
+    # a line break in a path: a value is written on one line, and a space would be another path
+    diagnostics = []
+    text = converters.dumps([Record(type="document", title=Text("T"), attachments=(Attachment("/tmp/a\nb.pdf"),))],
+                            "bibtex", diagnostics=diagnostics)
+    assert "file" not in text and [d.field for d in diagnostics] == ["attachments"]

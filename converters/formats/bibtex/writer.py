@@ -638,6 +638,8 @@ def _file(record: Record, fields: list[tuple[str, str]], mode: str, report: Repo
              else write_file_field(record.attachments))
     if mode == "ascii" and not value.isascii():
         report.lost(key, "attachments", target, record=record, value=f"{value[:60]} (not ASCII)")
+    elif _BREAKS.search(value):  # (a value is one line: the path would change)
+        report.lost(key, "attachments", target, record=record, value=f"{value[:60]!r} (a line break in a path)")
     elif not (tex.bibtex_balanced(value) and tex.is_balanced(value)):
         report.lost(key, "attachments", target, record=record, value=f"{value[:60]} (unbalanced braces)")
     else:
