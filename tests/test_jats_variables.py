@@ -252,6 +252,15 @@ def test_front_matter_keyword_group_of_another_kind_says_which():
     assert record.extras[Extra("jats", "kwd-group")] == "Research organism: Human; Mouse"
 
 
+def test_front_matter_compound_and_nested_keywords_are_keywords():
+    text = _front("<kwd-group><kwd>cells</kwd><compound-kwd><compound-kwd-part content-type=\"code\">A01"
+                  "</compound-kwd-part><compound-kwd-part content-type=\"text\">Anatomy</compound-kwd-part>"
+                  "</compound-kwd><nested-kwd><kwd>Biology</kwd><nested-kwd><kwd>Cell biology</kwd></nested-kwd>"
+                  "</nested-kwd></kwd-group>")
+    (record,) = converters.loads(text, "jats", jats_front=True)
+    assert record.keywords == ("cells", "A01 Anatomy", "Biology", "Cell biology")
+
+
 def test_citation_aff_parts_with_nothing_between_are_separated():
     text = _references('<ref id="r1"><element-citation publication-type="journal"><person-group '
                        'person-group-type="author"><name><surname>Bee</surname></name><aff><institution>Some Univ'

@@ -332,11 +332,24 @@ def _paragraphs(el, builder: Builder, top: bool = False) -> None:
 
 def _keywords(el, draft, ctx, state):
     """Keywords; a group of another kind (eLife's "Research organism") says which, in extras too."""
-    words = [element_text(k) for k in el if local(k) == "kwd" and element_text(k)]
+    words = [text for k in el for text in _keyword_texts(k)]
     draft.keywords.extend(words)
     title = next((element_text(c) for c in el if local(c) == "title"), "") or el.get("kwd-group-type") or ""
     if words and title and title.lower().replace("-", " ") not in ("keywords", "author keywords", "kwd"):
         draft.extra("kwd-group", f"{title}: {'; '.join(words)}")
+
+
+def _keyword_texts(el) -> list[str]:
+    """A <kwd>'s text; a <compound-kwd>'s parts as one keyword; a <nested-kwd>'s keywords."""
+    kind = local(el)
+    if kind == "kwd":
+        return [text] if (text := element_text(el)) else []
+    if kind == "compound-kwd":
+        text = " ".join(t for part in el if local(part) == "compound-kwd-part" and (t := element_text(part)))
+        return [text] if text else []
+    if kind == "nested-kwd":
+        return [text for child in el for text in _keyword_texts(child)]
+    return []
 
 
 def _custom_meta(el, draft, ctx, state):
