@@ -119,8 +119,21 @@ def _front(group: str) -> str:
             f'</title-group>{group}</article-meta></front></article>')
 
 
+def _front_record(group: str) -> Record:
+    (record,) = converters.loads(_front(group), "jats", jats_front=True)
+    return record
+
+
 def _references(refs: str) -> str:
     return f'<?xml version="1.0"?><article><back><ref-list>{refs}</ref-list></back></article>'
+
+
+def _cited(authors: str) -> Record:
+    """The record of one journal citation whose author person-group holds ``authors``."""
+    (record,) = converters.loads(_references(
+        '<ref id="r1"><element-citation publication-type="journal"><person-group person-group-type="author">'
+        f"{authors}</person-group><article-title>T</article-title></element-citation></ref>"), "jats")
+    return record
 
 
 def _contrib(family: str, xref: str = "") -> str:
@@ -176,11 +189,8 @@ def test_the_records_affiliations_come_back_from_jats_as_they_went(mode):
 
 
 def test_citation_aff_in_a_person_group_is_the_preceding_names_or_before_any_the_records():
-    text = _references('<ref id="r1"><element-citation publication-type="journal"><person-group '
-                       'person-group-type="author"><aff>For all</aff><name><surname>Bee</surname></name><aff>Some Univ'
-                       '</aff><name><surname>Dee</surname></name></person-group><article-title>T</article-title>'
-                       '</element-citation></ref>')
-    (record,) = converters.loads(text, "jats")
+    record = _cited("<aff>For all</aff><name><surname>Bee</surname></name><aff>Some Univ</aff><name><surname>Dee"
+                    "</surname></name>")
     assert record.authors == (Name(family="Bee", affiliation=("Some Univ",)), Name(family="Dee"))
     assert record.affiliations == ("For all",)
 
@@ -188,12 +198,12 @@ def test_citation_aff_in_a_person_group_is_the_preceding_names_or_before_any_the
 def test_front_matter_aff_parts_with_nothing_between_read_as_separated_and_ids_kept_apart():
     # (eLife's JATS: <institution-wrap><institution-id>ROR</institution-id><institution>…</institution>
     # </institution-wrap><addr-line><named-content>City</named-content></addr-line><country>, no text between)
-    text = _front("<contrib-group>" + _contrib("Ann", '<xref ref-type="aff" rid="a1"/>') +
-                  '<aff id="a1"><label>1</label><institution-wrap><institution-id institution-id-type="ror">'
-                  "https://ror.org/03rc6as71</institution-id><institution>Tongji University</institution>"
-                  "</institution-wrap><addr-line><named-content content-type=\"city\">Shanghai</named-content>"
-                  "</addr-line><country>China</country></aff></contrib-group>")
-    (record,) = converters.loads(text, "jats", jats_front=True)
+    group = ("<contrib-group>" + _contrib("Ann", '<xref ref-type="aff" rid="a1"/>') +
+             '<aff id="a1"><label>1</label><institution-wrap><institution-id institution-id-type="ror">'
+             "https://ror.org/03rc6as71</institution-id><institution>Tongji University</institution>"
+             "</institution-wrap><addr-line><named-content content-type=\"city\">Shanghai</named-content>"
+             "</addr-line><country>China</country></aff></contrib-group>")
+    record = _front_record(group)
     assert record.authors[0].affiliation == ("Tongji University, Shanghai, China",)
     assert record.extras[Extra("jats", "institution-id")] == "Tongji University: https://ror.org/03rc6as71"
 
@@ -220,23 +230,23 @@ def test_front_matter_aff_written_out_whole_and_in_parts_is_read_once():
 
 
 def test_front_matter_kept_element_reads_its_fields_as_words_and_styles_inside_words_as_written():
-    text = _front('<pub-history><event><event-desc>Published as a preprint.</event-desc><date date-type="preprint">'
-                  "<day>22</day><month>09</month><year>2024</year></date><self-uri>x</self-uri></event></pub-history>"
-                  "<funding-group><funding-statement>At 10<sup>-17</sup>M, <italic>S. rosetta</italic>is"
-                  "</funding-statement></funding-group>")
-    (record,) = converters.loads(text, "jats", jats_front=True)
+    group = ('<pub-history><event><event-desc>Published as a preprint.</event-desc><date date-type="preprint">'
+             "<day>22</day><month>09</month><year>2024</year></date><self-uri>x</self-uri></event></pub-history>"
+             "<funding-group><funding-statement>At 10<sup>-17</sup>M, <italic>S. rosetta</italic>is"
+             "</funding-statement></funding-group>")
+    record = _front_record(group)
     assert record.extras[Extra("jats", "pub-history")] == "Published as a preprint. 22 09 2024 x"
     assert record.extras[Extra("jats", "funding-group")] == "At 10-17M, S. rosettais"
 
 
 def test_front_matter_collaboration_members_keep_what_their_contribs_say():
-    text = _front('<contrib-group><contrib contrib-type="author"><collab>Tech Group<contrib-group><role>Writing group'
-                  '</role><contrib><contrib-id contrib-id-type="orcid">https://orcid.org/0000-0002-1825-0097'
-                  "</contrib-id><name><surname>Nott</surname><given-names>Graham</given-names></name><aff>"
-                  "<institution>Nott Enterprises</institution><country>Canada</country></aff><email>g@example.org"
-                  "</email></contrib><contrib><name><surname>Bee</surname></name></contrib></contrib-group></collab>"
-                  "</contrib></contrib-group>")
-    (record,) = converters.loads(text, "jats", jats_front=True)
+    group = ('<contrib-group><contrib contrib-type="author"><collab>Tech Group<contrib-group><role>Writing group'
+             '</role><contrib><contrib-id contrib-id-type="orcid">https://orcid.org/0000-0002-1825-0097'
+             "</contrib-id><name><surname>Nott</surname><given-names>Graham</given-names></name><aff>"
+             "<institution>Nott Enterprises</institution><country>Canada</country></aff><email>g@example.org"
+             "</email></contrib><contrib><name><surname>Bee</surname></name></contrib></contrib-group></collab>"
+             "</contrib></contrib-group>")
+    record = _front_record(group)
     assert record.authors == (Name(literal="Tech Group"),)
     assert record.extras[Extra("jats", "collab-members")] == (
         "Tech Group: Writing group: Graham Nott (Nott Enterprises, Canada; ORCID 0000-0002-1825-0097; "
@@ -244,29 +254,26 @@ def test_front_matter_collaboration_members_keep_what_their_contribs_say():
 
 
 def test_front_matter_keyword_group_of_another_kind_says_which():
-    text = _front('<kwd-group kwd-group-type="author-keywords"><title>Author keywords</title><kwd>cells</kwd>'
-                  '</kwd-group><kwd-group kwd-group-type="research-organism"><title>Research organism</title>'
-                  "<kwd>Human</kwd><kwd>Mouse</kwd></kwd-group>")
-    (record,) = converters.loads(text, "jats", jats_front=True)
+    group = ('<kwd-group kwd-group-type="author-keywords"><title>Author keywords</title><kwd>cells</kwd>'
+             '</kwd-group><kwd-group kwd-group-type="research-organism"><title>Research organism</title>'
+             "<kwd>Human</kwd><kwd>Mouse</kwd></kwd-group>")
+    record = _front_record(group)
     assert record.keywords == ("cells", "Human", "Mouse")
     assert record.extras[Extra("jats", "kwd-group")] == "Research organism: Human; Mouse"
 
 
 def test_front_matter_compound_and_nested_keywords_are_keywords():
-    text = _front("<kwd-group><kwd>cells</kwd><compound-kwd><compound-kwd-part content-type=\"code\">A01"
-                  "</compound-kwd-part><compound-kwd-part content-type=\"text\">Anatomy</compound-kwd-part>"
-                  "</compound-kwd><nested-kwd><kwd>Biology</kwd><nested-kwd><kwd>Cell biology</kwd></nested-kwd>"
-                  "</nested-kwd></kwd-group>")
-    (record,) = converters.loads(text, "jats", jats_front=True)
+    group = ("<kwd-group><kwd>cells</kwd><compound-kwd><compound-kwd-part content-type=\"code\">A01"
+             "</compound-kwd-part><compound-kwd-part content-type=\"text\">Anatomy</compound-kwd-part>"
+             "</compound-kwd><nested-kwd><kwd>Biology</kwd><nested-kwd><kwd>Cell biology</kwd></nested-kwd>"
+             "</nested-kwd></kwd-group>")
+    record = _front_record(group)
     assert record.keywords == ("cells", "A01 Anatomy", "Biology", "Cell biology")
 
 
 def test_citation_aff_parts_with_nothing_between_are_separated():
-    text = _references('<ref id="r1"><element-citation publication-type="journal"><person-group '
-                       'person-group-type="author"><name><surname>Bee</surname></name><aff><institution>Some Univ'
-                       "</institution><country>Chile</country></aff></person-group><article-title>T</article-title>"
-                       "</element-citation></ref>")
-    (record,) = converters.loads(text, "jats")
+    record = _cited("<name><surname>Bee</surname></name><aff><institution>Some Univ</institution><country>Chile"
+                    "</country></aff>")
     assert record.authors == (Name(family="Bee", affiliation=("Some Univ, Chile",)),)
 
 
