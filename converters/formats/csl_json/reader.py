@@ -632,18 +632,11 @@ class _Item:
         note = self.item.get("note")
         if not isinstance(note, str) or ":" not in note:
             return
-        lines = note.split("\n")
+        opening, after = tables.note_lines(note)
         found: dict[str, Any] = {}
         kept: list[str] = []
-        read = 0
-        for line in lines:
-            match = tables.NOTE_VARIABLE.match(line)
-            if match is None:
-                break
-            var, value = match[1], match[2]
-            read += 1
-            if (var not in tables.CSL_VARIABLES or var in tables.NOT_FROM_NOTE
-                    or self.item.get(var) not in (None, "", [])):
+        for line, var, value in opening:
+            if not tables.from_note(var, self.item):
                 kept.append(line)  # (no CSL variable; the item's own value wins; its type and key are its own)
             elif var in tables.NAME_VARIABLES:
                 family, bar, given = value.partition("||")
@@ -656,14 +649,14 @@ class _Item:
         if not found:
             return
         self.item.update(found)
-        rest = "\n".join(kept + lines[read:]).strip("\n")
+        rest = "\n".join(kept + after).strip("\n")
         if rest.strip():
             self.item["note"] = rest
         else:
             del self.item["note"]
         self.info("csl.note-variables", f"the note's leading lines give {', '.join(found)} (the note-field "
                   "convention citeproc-js, pandoc and Zotero's Extra field use)"
-                  + (f"; {len(kept)} line(s) for variables the item gives stay in the note" if kept else ""), "note")
+                  + (f"; {len(kept)} other line(s) of that form stay in the note" if kept else ""), "note")
 
     def _ours_in_custom(self, custom: dict) -> None:
         """What our writer puts in ``custom`` for want of a CSL variable: the record's

@@ -91,14 +91,18 @@ NOT_FROM_NOTE = frozenset({"type", "note", "citation-key", "id", "categories", "
                            "citation-number", "first-reference-note-number", "locator", "year-suffix"})
 
 
-def note_variable_lines(note: str, given) -> list[tuple[str, str]]:
-    """(variable, value) of the note's lines that give a variable not in ``given`` (the
-    item's keys), as the reader takes them; the others stay in the note."""
-    found = []
-    for line in note.split("\n"):
+def note_lines(note: str) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """The note's opening "name: value" lines as (line, name, value), and the lines after them."""
+    lines = note.split("\n")
+    opening = []
+    for line in lines:
         match = NOTE_VARIABLE.match(line)
         if match is None:
             break
-        if match[1] in CSL_VARIABLES and match[1] not in NOT_FROM_NOTE and match[1] not in given:
-            found.append((match[1], match[2]))
-    return found
+        opening.append((line, match[1], match[2]))
+    return opening, lines[len(opening):]
+
+
+def from_note(name: str, item: dict) -> bool:
+    """A note line's name is a variable the item lacks, which the line gives."""
+    return name in CSL_VARIABLES and name not in NOT_FROM_NOTE and item.get(name) in (None, "", [])

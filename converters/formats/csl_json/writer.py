@@ -55,7 +55,8 @@ from .tables import (
     NAME_VARIABLES,
     RICH_TEXT_VARIABLES,
     SLOT_VARIABLES,
-    note_variable_lines,
+    from_note,
+    note_lines,
 )
 
 # the CSL variables of the record's maps this writer writes: all of them
@@ -288,7 +289,8 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
             plain_note = to_plain(record.note, plain_math=plain_math) if record.note else None
             shape.apply(item, plain_note)
     note = item.get("note")
-    if isinstance(note, str) and ":" in note and (misread := note_variable_lines(note, item)):
+    if isinstance(note, str) and ":" in note and (
+            misread := [(var, value) for _, var, value in note_lines(note)[0] if from_note(var, item)]):
         var, value = misread[0]
         report.warning("write.note-reads-as-variables", f"the note opens with '{var}: {value[:40]}', which "
                        f"citeproc-js, pandoc and refconv read as the variable {var}", key=key, record=record,
