@@ -6,11 +6,13 @@ import json
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import converters
 from converters.diagnostics import Severity
 from converters.model import Name, Record, Syntax, Text
-from converters.normalise import normalise
+from converters.normalise import decoded_again, normalise
 
 DECOMPOSED = unicodedata.normalize("NFD", "Emergência do português")  # e + U+0302, o + U+0303 ...
 
@@ -71,3 +73,13 @@ def test_text_that_only_may_be_utf8_read_as_latin1_is_kept():
     # "Ã©" is "é" twice encoded, or the letters Ã and ©: no C1 character proves which
     record = Record(authors=(Name(family="Ram\u00c3\u00adrez"),), title=Text("Caf\u00c3\u00a9"))
     assert normalise(record) is record
+
+
+@given(st.text(min_size=1))
+def test_any_text_encoded_twice_over_is_decoded_back_when_a_c1_character_shows_it(text):
+    twice = text.encode("utf-8", "surrogatepass").decode("latin-1")
+    again = decoded_again(twice)
+    if any("\x80" <= c <= "\x9f" for c in twice) and not any("\x80" <= c <= "\x9f" for c in text):
+        assert again == text
+    if not any("\x80" <= c <= "\x9f" for c in twice):
+        assert again is None  # (nothing proves it: kept as given)
