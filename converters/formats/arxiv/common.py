@@ -18,6 +18,7 @@ from functools import lru_cache
 from ...diagnostics import Reporter
 from ...extras import Extra
 from ...model import Date, Identifiers, Name, Position, Record, Syntax, Text, arxiv_doi
+from ...normalise import decoded_again
 from ...text.ids import (
     ArxivIdError,
     arxiv_id_date,
@@ -38,7 +39,6 @@ _URL = re.compile(r"(?i:https?|ftp)://\S+|\bwww\.\S+")
 _SIZE = re.compile(r"\s*\([^)]*\)\s*$")  # "(443kb)" or "(0kb,I)" after an .abs date
 # UTF-8 read as Latin-1 turns "ü" into "Ã¼": worth a warning, never a silent repair
 _MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]")
-_C1 = re.compile("[\u0080-\u009f]")
 
 
 def _may_be_mojibake(*texts: str) -> bool:
@@ -248,7 +248,7 @@ def _warn_mojibake(draft: Draft, report: Reporter, code: str, key: str) -> None:
         return  # two C-level scans instead of a search in every name
     texts = [draft.title or "", *(n.display() for n in draft.authors)]
     for text in texts:
-        if _C1.search(text):
+        if decoded_again(text) is not None:
             continue  # proven so by a C1 character: decoded again by the normalisation pass, which says so
         match = _MOJIBAKE.search(text)
         if match:
