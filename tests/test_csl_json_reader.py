@@ -211,6 +211,78 @@ def test_particles_are_not_parsed_unless_asked():
     assert record.authors == (Name(family="de la Fontaine", given="Jean"),)
 
 
+# citeproc-js and pandoc read what follows a comma in a given name as the suffix (Zotero's manual
+# tells users to enter "Martin Luther, Jr." so), ",!" as a suffix after a comma, and a family name
+# in double quotes as one to take as it is; refconv wrote "Doe, {John,! Jr.}" and '"van Happel", Eduard'
+def _authors(item_names: str):
+    result = read(f'[{{"id": "a", "type": "book", "title": "T", "author": [{item_names}]}}]')
+    (record,) = result
+    meta = record.extras.get(Extra("csl", "author", Kind.NAME_META))
+    return record, (json.loads(meta) if meta else None), result.diagnostics
+
+
+def test_a_comma_in_a_given_name_sets_the_suffix_as_processors_read_it():
+    record, meta, diagnostics = _authors('{"family": "King", "given": "Martin Luther, Jr."}, '
+                                         '{"family": "Doe", "given": "John,! III"}')
+    assert record.authors == (Name(family="King", given="Martin Luther", suffix="Jr."),
+                              Name(family="Doe", given="John", suffix="III"))
+    assert meta == [{}, {"comma-suffix": True}]
+    (info,) = [d for d in diagnostics if d.code == "csl.name-suffix"]
+    assert "'Martin Luther, Jr.' read as given 'Martin Luther' and suffix 'Jr.'" in info.message
+    assert "(and 1 more)" in info.message and info.line == 1
+
+
+def test_et_al_after_a_comma_in_a_given_name_is_the_lists_et_al():
+    record, _, _ = _authors('{"family": "Smith", "given": "Ann"}, {"family": "Roe", "given": "Bo, et al."}')
+    assert record.authors == (Name(family="Smith", given="Ann"), Name(family="Roe", given="Bo"))
+    assert record.authors_etal
+
+
+def test_a_given_name_is_left_whole_when_the_item_says_so_or_has_a_suffix():
+    record, meta, diagnostics = _authors('{"family": "Doe", "given": "John, Jr.", "parse-names": false}, '
+                                         '{"family": "Roe", "given": "Jo, Jr.", "suffix": "III"}, '
+                                         '{"family": "Poe", "given": "Ed,"}')
+    assert record.authors == (Name(family="Doe", given="John, Jr."), Name(family="Roe", given="Jo, Jr.", suffix="III"),
+                              Name(family="Poe", given="Ed,"))
+    assert meta == [{"parse-names": False}, {}, {}]  # kept, so processors leave it whole too
+    assert "csl.name-suffix" not in [d.code for d in diagnostics]
+
+
+def test_a_family_name_in_double_quotes_is_the_name_as_written():
+    record, meta, _ = _authors('{"family": "\\"van Happel\\"", "given": "Eduard"}, '
+                               '{"family": "\\"de la Fontaine\\"", "given": "Jean", "parse-names": true}')
+    assert record.authors == (Name(family="van Happel", given="Eduard"), Name(family="de la Fontaine", given="Jean"))
+    assert meta == [{"parse-names": False}, {"parse-names": False}]
+    bibtex = converters.dumps([record], "bibtex")
+    assert "author = {{van Happel}, Eduard and {de la Fontaine}, Jean}" in bibtex
+    again = json.loads(converters.dumps([record], "csl-json"))[0]["author"]
+    assert again == [{"family": "van Happel", "given": "Eduard", "parse-names": False},
+                     {"family": "de la Fontaine", "given": "Jean", "parse-names": False}]
+
+
+def test_a_given_name_holding_a_comma_from_elsewhere_is_written_for_processors_to_leave_whole():
+    (record,) = converters.loads("@book{a, author = {Doe, {John, Jr.}}, title = {T}}", "bibtex")
+    (item,) = json.loads(converters.dumps([record], "csl-json"))
+    assert item["author"] == [{"family": "Doe", "given": "John, Jr.", "parse-names": False}]
+    (back,) = read(json.dumps([item]))
+    assert back.authors == record.authors
+
+
+@pytest.mark.skipif(not shared_files("corpus/csl", "magic_NameSuffixWithComma.json"),
+                    reason="../shared/corpus/csl (the CSL test suite's inputs) is absent")
+@pytest.mark.parametrize("case, written", [
+    ("magic_NameSuffixWithComma", "author = {Doe, Jr., John}"),
+    ("magic_NameSuffixNoComma", "author = {Doe, III, John}"),
+    ("bugreports_parseName", "author = {{van Happel}, Eduard}"),
+    ("name_ParticleCaps3", "author = {Van Dyke, Dick}"),
+])
+def test_the_csl_test_suites_name_markup_is_read_not_printed(case, written):
+    (path,) = shared_files("corpus/csl", f"{case}.json")
+    bibtex = converters.dumps(converters.load(path, "csl-json"), "bibtex")
+    assert written in bibtex
+    assert "!" not in bibtex and '"' not in bibtex
+
+
 def test_types_outside_the_schema_are_mapped_to_the_nearest_and_warned():
     result = load("types-outside-the-schema.json")
     assert [(r.key, r.type, r.extras.get(Extra("csl", "", Kind.ENTRY_TYPE))) for r in result] == [

@@ -480,6 +480,7 @@ class _Item:
         self.variables: dict[str, Text] = {}
         self.names: dict[str, tuple[Name, ...]] = {}
         self.dates: dict = {}
+        self.parsed: list[tuple[str, str | None, str | None, str | None]] = []  # given names split as processors do
 
     # -- helpers
 
@@ -559,6 +560,12 @@ class _Item:
             else:
                 self.keep(var, self.item.pop(var))
         self._rest_of_custom(custom)
+        if self.parsed:
+            var, written, given, suffix = self.parsed[0]
+            more = f" (and {len(self.parsed) - 1} more)" if len(self.parsed) > 1 else ""
+            read = f"suffix '{suffix}'" if suffix else "the list's et al."
+            self.info("csl.name-suffix", f"'{var}': given name '{written}' read as given '{given or ''}' and {read}, "
+                      f"as CSL processors read a comma in a given name{more}", var)
         return Record(
             type=csl_type,
             key=key,
@@ -749,7 +756,9 @@ class _Item:
             self.warn("csl.name", f"a name in '{var}' is {_json_type(raw)}, not an object; kept in extras", var)
             return None, {}, False
         parts = {k: _text_or_none(raw.get(k)) for k in _NAME_PARTS}
-        meta = {k: v for k, v in raw.items() if k not in _NAME_PARTS and k != "parse-names"}
+        # parse-names: false is kept (and written back): without it processors would split the name
+        parse = "parse-names" not in raw or _truthy(raw["parse-names"])
+        meta = {k: v for k, v in raw.items() if k not in _NAME_PARTS and (k != "parse-names" or not parse)}
         if not any(parts.values()) and isinstance(meta.get("name"), str):  # Crossref organisations
             parts["literal"] = meta.pop("name")
         orcid, affiliation = _name_details(meta)
@@ -766,13 +775,26 @@ class _Item:
         if not (parts["family"] or parts["given"]):
             self.warn("csl.name", f"a name in '{var}' has no family, given or literal part; kept in extras", var)
             return None, {}, False
-        family, given = parts["family"], parts["given"]
+        family, given, suffix = parts["family"], parts["given"], parts["suffix"]
         dropping, non_dropping = parts["dropping-particle"], parts["non-dropping-particle"]
-        if _truthy(raw.get("parse-names")) and not (dropping or non_dropping):
+        is_etal = quoted = False
+        if parse:
+            family, quoted = _unquoted(family)
+            if quoted:
+                meta["parse-names"] = False  # the name as its producer fixed it, for processors too
+            if given and not suffix:
+                given, suffix, comma, is_etal = _suffix_in_given(given)
+                if comma:
+                    meta.setdefault("comma-suffix", True)
+                if suffix or is_etal:
+                    self.parsed.append((var, parts["given"], given, suffix))
+        if _truthy(raw.get("parse-names")) and not quoted and not (dropping or non_dropping):
             non_dropping, family = leading_particle(family)
             given, dropping = trailing_particle(given)
+        if not (family or given):  # "Doe, et al." has no name left but the et al.
+            return None, {}, is_etal
         return Name(family=family, given=given, dropping_particle=dropping, non_dropping_particle=non_dropping,
-                    suffix=parts["suffix"], affiliation=affiliation, orcid=orcid), meta, False
+                    suffix=suffix, affiliation=affiliation, orcid=orcid), meta, is_etal
 
     # -- dates
 
@@ -980,6 +1002,30 @@ def _text_or_none(value: Any) -> str | None:
     if isinstance(value, str):
         return value.strip() or None
     return str(value) if _is_number(value) else None
+
+
+# citeproc-js's reading of a given name: what follows its first comma is the suffix ("Martin
+# Luther, Jr.", as Zotero's manual tells users to enter one), "," + "!" asks for a comma before it
+_GIVEN_SUFFIX = re.compile(r"\s*,(!*)\s*")
+
+
+def _suffix_in_given(given: str) -> tuple[str | None, str | None, bool, bool]:
+    """(given, suffix, comma-suffix, et al.) of a CSL given name as processors split it; "et al."
+    after the comma is the list's et al., not a suffix."""
+    match = _GIVEN_SUFFIX.search(given)
+    if match is None or not given[match.end():].strip():
+        return given, None, False, False
+    before, after = given[:match.start()].strip() or None, given[match.end():].strip()
+    if _ETAL.match(after):
+        return before, None, False, True
+    return before, after, len(match[1]) == 1, False
+
+
+def _unquoted(family: str | None) -> tuple[str | None, bool]:
+    """A family name in double quotes is citeproc-js's "take it as it is" (no particle in it)."""
+    if family and len(family) > 2 and family[0] == family[-1] == '"':
+        return family[1:-1].strip() or None, True
+    return family, False
 
 
 def _truthy(value: Any) -> bool:

@@ -14,9 +14,11 @@ rich text, the others plain, names as name objects, dates as date objects. A nam
 ORCID iD and affiliation, which the schema allows on no name object, go to
 ``custom["csl:<variable>-meta"]`` (one object per name, in order, Crossref's keys:
 ``"ORCID": "https://orcid.org/..."``, ``"affiliation": [{"name": ...}]``) with the other
-name keys read from CSL-JSON; the schema's ``comma-suffix`` and ``static-ordering`` go
-back on the name. When an arXiv record has a ``version`` variable of its own,
-the arXiv version goes to ``custom["arxiv-version"]``.
+name keys read from CSL-JSON; the schema's ``comma-suffix``, ``static-ordering`` and
+``parse-names`` go back on the name (``parse-names: false`` also on a given name holding a
+comma, which processors would otherwise split into given name and suffix). When an arXiv
+record has a ``version`` variable of its own, the arXiv version goes to
+``custom["arxiv-version"]``.
 
 Extras read from CSL-JSON come back where they were: ``Extra("csl", variable)`` as the
 top-level variable when the item does not already have it and the value has the
@@ -67,7 +69,7 @@ WRITTEN_VARIABLES: frozenset[str] = csl.VARIABLES | csl.NAME_VARIABLES | csl.DAT
 SENTENCE_CASE_VARIABLES = frozenset(
     "title title-short collection-title volume-title original-title part-title reviewed-title".split())
 # name keys the schema allows beside the name's parts: put back on the name object
-_NAME_FLAGS = ("comma-suffix", "static-ordering")
+_NAME_FLAGS = ("comma-suffix", "static-ordering", "parse-names")
 
 
 def write(records: Iterable[Record], out: TextIO, report: Reporter, options: Options | None = None,
@@ -113,6 +115,11 @@ def _name(name: Name) -> dict[str, str]:
     return out
 
 
+def _split_by_processors(name: Name) -> bool:
+    """Whether CSL processors (and refconv) would read part of this given name as a suffix."""
+    return name.given is not None and "," in name.given and not name.suffix
+
+
 def _read_back_as_written(plain: str) -> str:
     """A plain abstract as it is, unless a reader of CSL strings (citeproc, refconv) would take
     some of it for a tag or an entity ("the <b> tag", "AT&amp;T"): then "&" and "<" escaped."""
@@ -150,13 +157,15 @@ def _names(var: str, names: tuple[Name, ...], record: Record, item: dict[str, An
     metas = _loads(record.extras[meta_key]) if meta_key in record.extras else None
     if isinstance(metas, list) and len(metas) == len(names) and all(isinstance(m, dict) for m in metas):
         used.add(meta_key)  # written here, with the names, not as an extra
-    elif any(n.orcid or n.affiliation for n in names):
+    elif any(n.orcid or n.affiliation or _split_by_processors(n) for n in names):
         metas = [{}] * len(names)  # (copied below)
     else:
         return  # nearly every record
     written = []
     for name, obj, meta in zip(names, objects, metas, strict=True):
         meta = dict(meta)
+        if _split_by_processors(name):
+            meta["parse-names"] = False  # a given name with a comma, as written ("John, Jr." from elsewhere)
         for flag in _NAME_FLAGS:
             if flag in meta and (_scalar(meta[flag]) or isinstance(meta[flag], bool)):
                 obj[flag] = meta.pop(flag)
