@@ -632,3 +632,17 @@ def test_affiliations_and_attachments_our_writer_put_in_custom_come_back_and_oth
     (other,) = converters.loads(foreign, "csl-json")
     assert (other.affiliations, other.attachments) == ((), ())
     assert set(other.extras) == {Extra("csl", "affiliations", Kind.CUSTOM), Extra("csl", "attachments", Kind.CUSTOM)}
+
+
+# citeproc's "\-" in a page is a hyphen that is no range ("3\-B"); refconv wrote BibTeX
+# "3\textbackslash{}-B" and JATS <fpage>3\</fpage><lpage>B</lpage>
+def test_an_escaped_hyphen_in_a_page_is_no_range_in_any_format():
+    (record,) = read(r'[{"id": "a", "type": "article-journal", "title": "T", "container-title": "J", '
+                     r'"page": "3\\-B"}, {"id": "b", "type": "article-journal", "page": "4-6"}]').records[:1]
+    assert record.pages == "3\u2011B"
+    assert json.loads(converters.dumps([record], "csl-json"))[0]["page"] == "3\\-B"
+    jats = converters.dumps([record], "jats")
+    assert "<fpage>3\u2011B</fpage>" in jats and "<lpage>" not in jats
+    assert "SP  - 3\u2011B" in converters.dumps([record], "ris")
+    for dialect in ("bibtex", "biblatex"):
+        assert "\\" not in converters.dumps([record], dialect).split("pages = ")[1].split("\n")[0]

@@ -87,7 +87,15 @@ from ...text.names import leading_particle, trailing_particle
 from ...text.patterns import matcher
 from ...textio import TOO_DEEP, vet_json
 from . import tables
-from .tables import DEFAULT_TYPE, RICH_TEXT_VARIABLES, SLOT_VARIABLES, TEXT_VARIABLES, TYPE_ALIASES
+from .tables import (
+    DEFAULT_TYPE,
+    ESCAPED_HYPHEN,
+    NON_RANGE_HYPHEN,
+    RICH_TEXT_VARIABLES,
+    SLOT_VARIABLES,
+    TEXT_VARIABLES,
+    TYPE_ALIASES,
+)
 
 _DECODER = json.JSONDecoder()
 _ITEM_START = re.compile(r"[,\[\n][ \t\r\n]*\{")
@@ -537,6 +545,8 @@ class _Item:
             value = self.string(var)
             if value is not None:
                 self.fields[name] = value
+        if ESCAPED_HYPHEN in self.fields.get("pages", ""):
+            self.fields["pages"] = self.fields["pages"].replace(ESCAPED_HYPHEN, NON_RANGE_HYPHEN)
         self._keywords()
         self._identifiers(custom)
         self._ours_in_custom(custom)

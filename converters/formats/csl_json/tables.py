@@ -32,6 +32,10 @@ SLOT_VARIABLES: tuple[tuple[str, str], ...] = (
     ("publisher", "publisher"), ("publisher_place", "publisher-place"), ("volume", "volume"), ("issue", "issue"),
     ("pages", "page"), ("edition", "edition"), ("language", "language"))
 
+# citeproc's "\-" in a page: a hyphen that is no range ("3\-B"). The record holds it as a
+# non-breaking hyphen, which no writer takes for a range either (JATS fpage, RIS SP, biblatex)
+ESCAPED_HYPHEN, NON_RANGE_HYPHEN = "\\-", "\u2011"
+
 # Title-like variables of the record's maps: CSL rich text (Syntax.HTML), as "title" and
 # "container-title" are; the other text and number variables are plain text.
 RICH_TEXT_VARIABLES = frozenset(

@@ -53,8 +53,10 @@ from .tables import (
     CSL_VARIABLES,
     DATE_KEYS,
     DATE_VARIABLES,
+    ESCAPED_HYPHEN,
     NAME_KEYS,
     NAME_VARIABLES,
+    NON_RANGE_HYPHEN,
     RICH_TEXT_VARIABLES,
     SLOT_VARIABLES,
     from_note,
@@ -212,6 +214,8 @@ def to_item(record: Record, key: str, options: Options, report: Reporter) -> dic
         value = getattr(record, attr)
         if value:
             item[var] = value
+    if NON_RANGE_HYPHEN in item.get("page", ""):
+        item["page"] = item["page"].replace(NON_RANGE_HYPHEN, ESCAPED_HYPHEN)
     ids = record.ids
     if ids.arxiv:
         item["number"] = f"arXiv:{ids.arxiv}"
