@@ -211,8 +211,8 @@ def test_particles_are_not_parsed_unless_asked():
     assert record.authors == (Name(family="de la Fontaine", given="Jean"),)
 
 
-# citeproc-js and pandoc read what follows a comma in a given name as the suffix (Zotero's manual
-# tells users to enter "Martin Luther, Jr." so), ",!" as a suffix after a comma, and a family name
+# citeproc-js and pandoc read what follows a comma in a given name as the suffix ("Martin Luther,
+# Jr."), ",!" as a suffix after a comma, and a family name
 # in double quotes as one to take as it is; refconv wrote "Doe, {John,! Jr.}" and '"van Happel", Eduard'
 def _authors(item_names: str):
     result = read(f'[{{"id": "a", "type": "book", "title": "T", "author": [{item_names}]}}]')

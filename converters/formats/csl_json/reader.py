@@ -1014,8 +1014,8 @@ def _text_or_none(value: Any) -> str | None:
     return str(value) if _is_number(value) else None
 
 
-# citeproc-js's reading of a given name: what follows its first comma is the suffix ("Martin
-# Luther, Jr.", as Zotero's manual tells users to enter one), "," + "!" asks for a comma before it
+# citeproc-js's reading of a given name (pandoc's too): what follows its first comma is the
+# suffix ("Martin Luther, Jr."), "," + "!" asks for a comma before it
 _GIVEN_SUFFIX = re.compile(r"\s*,(!*)\s*")
 
 
