@@ -268,6 +268,20 @@ def test_a_given_name_holding_a_comma_from_elsewhere_is_written_for_processors_t
     assert back.authors == record.authors
 
 
+_NAME_PART = st.text(alphabet=string.ascii_letters[:6] + ' ,!"', min_size=1, max_size=10).filter(
+    lambda s: s.strip() == s)
+_ANY_PERSON = st.builds(Name, family=_NAME_PART, given=st.one_of(st.none(), _NAME_PART),
+                        suffix=st.one_of(st.none(), _NAME_PART))
+
+
+@given(st.lists(_ANY_PERSON, min_size=1, max_size=3))
+def test_a_name_comes_back_from_csl_json_whatever_processors_would_read_into_it(names):
+    record = Record(title=Text("T"), authors=tuple(names))
+    (item,) = assert_valid_csl(converters.dumps([record], "csl-json"))
+    (back,) = read(json.dumps([item]))
+    assert back.authors == record.authors
+
+
 @pytest.mark.skipif(not shared_files("corpus/csl", "magic_NameSuffixWithComma.json"),
                     reason="../shared/corpus/csl (the CSL test suite's inputs) is absent")
 @pytest.mark.parametrize("case, written", [

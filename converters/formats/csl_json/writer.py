@@ -118,8 +118,11 @@ def _name(name: Name) -> dict[str, str]:
 
 
 def _split_by_processors(name: Name) -> bool:
-    """Whether CSL processors (and refconv) would read part of this given name as a suffix."""
-    return name.given is not None and "," in name.given and not name.suffix
+    """Whether CSL processors (and refconv) would read this name otherwise than its parts say:
+    part of a given name as a suffix, or a family name in double quotes as one without them."""
+    family = name.family
+    return (name.given is not None and "," in name.given and not name.suffix) or (
+        family is not None and len(family) > 2 and family[0] == family[-1] == '"')
 
 
 def _read_back_as_written(plain: str) -> str:
@@ -167,7 +170,7 @@ def _names(var: str, names: tuple[Name, ...], record: Record, item: dict[str, An
     for name, obj, meta in zip(names, objects, metas, strict=True):
         meta = dict(meta)
         if _split_by_processors(name):
-            meta["parse-names"] = False  # a given name with a comma, as written ("John, Jr." from elsewhere)
+            meta["parse-names"] = False  # as written: a given name with a comma ("John, Jr." from elsewhere)
         for flag in _NAME_FLAGS:
             if flag in meta and (_scalar(meta[flag]) or isinstance(meta[flag], bool)):
                 obj[flag] = meta.pop(flag)
