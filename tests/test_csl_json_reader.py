@@ -238,6 +238,13 @@ def test_et_al_after_a_comma_in_a_given_name_is_the_lists_et_al():
     assert record.authors_etal
 
 
+def test_a_person_whose_family_name_reads_like_et_al_is_a_person():
+    # {"family": "Others", "given": "Sam"} was taken for "and others" and dropped without a word
+    record, _, _ = _authors('{"family": "Others", "given": "Sam"}, {"literal": "others"}')
+    assert record.authors == (Name(family="Others", given="Sam"),)
+    assert record.authors_etal
+
+
 def test_a_given_name_is_left_whole_when_the_item_says_so_or_has_a_suffix():
     record, meta, diagnostics = _authors('{"family": "Doe", "given": "John, Jr.", "parse-names": false}, '
                                          '{"family": "Roe", "given": "Jo, Jr.", "suffix": "III"}, '

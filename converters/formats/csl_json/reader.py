@@ -773,7 +773,8 @@ class _Item:
             parts["literal"] = meta.pop("name")
         orcid, affiliation = _name_details(meta)
         literal = parts["literal"]
-        if literal and _ETAL.match(literal) or parts["family"] and _ETAL.match(parts["family"]):
+        # "et al." as a name of its own (pandoc writes {"literal": "others"}); Sam Others is a person
+        if literal and _ETAL.match(literal) or parts["family"] and not parts["given"] and _ETAL.match(parts["family"]):
             return None, {}, True
         if literal and (parts["family"] or parts["given"]):
             self.warn("csl.name", f"a name in '{var}' has both literal and family/given parts; the parts are used, "
