@@ -22,7 +22,7 @@ import converters
 from converters.diagnostics import Reporter, Severity
 from converters.extras import Extra, text_keyed
 from converters.formats.jats import detect, read, safety
-from converters.model import Date, Name, Record, Syntax, Text
+from converters.model import Date, Identifiers, Name, Record, Syntax, Text
 from converters.options import Options
 
 from .shared import SHARED, ids_for, shared_files, shared_path
@@ -868,3 +868,24 @@ def test_an_abstracts_paragraphs_are_cut_between_maths_not_inside_it():
            " where it matters.</p><p>Next paragraph.</p>" in written
     (back,) = converters.loads(written, "jats", jats_front=True).records
     assert "b &= 2" in back.abstract.value and back.abstract.value.endswith("Next paragraph.")
+
+
+def test_an_extra_keeps_its_lines_and_spacing_through_article_front_matter():
+    # custom-meta values were read with their white space collapsed: two keyword groups
+    # ("Research organism: Human\nAuthor keywords: ...") came back as one line
+    extras = {Extra("jats", "kwd-group"): "Research organism: Human\nAuthor keywords: x; y",
+              Extra("arxiv", "comments"): "para one\n\npara two", Extra("bibtex", "usera"): "a  <b> & c"}
+    text = converters.dumps([Record(title=Text("T"), extras=extras)], "jats", jats_mode="articles")
+    assert_valid_articles(text)
+    (back,) = converters.loads(text, "jats", jats_front=True)
+    assert {k: v for k, v in back.extras.items() if k != Extra("jats", "article-type")} == extras
+
+
+def test_a_url_that_is_no_web_address_stays_the_url_beside_its_links():
+    # the URL went to custom-meta and the links to self-uri; read back, the first link became the URL
+    record = Record(title=Text("T"), ids=Identifiers(url="file:paper.pdf", links=("https://a.org/x", "https://b.org/y")))
+    text = converters.dumps([record], "jats", jats_mode="articles")
+    assert_valid_articles(text)
+    (back,) = converters.loads(text, "jats", jats_front=True)
+    assert (back.ids.url, back.ids.links) == (record.ids.url, record.ids.links)
+    assert not [k for k in back.extras if k != Extra("jats", "article-type")]

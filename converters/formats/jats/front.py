@@ -369,8 +369,10 @@ def _custom_meta(el, draft, ctx, state):
             draft.publisher = value
         elif name in ("publisher-place", "number", "edition", "language"):  # refconv's writer's, by slot name
             setattr(draft, name.replace("-", "_"), value)
-        elif name == "url":  # a link that is no web address (self-uri holds those)
-            draft.set_once("url", value, "custom-meta")
+        elif name == "url":  # our writer's URL that is no web address: the self-uris are the links after it
+            if draft.url is not None and draft.url != value and draft.url not in draft.links:
+                draft.links.insert(0, draft.url)
+            draft.url = value
         elif name == "issn":
             for issn in value.split():
                 add_identifier("issn", issn, draft, ctx, meta.sourceline, None, "custom-meta")
@@ -381,9 +383,15 @@ def _custom_meta(el, draft, ctx, state):
         elif name in csl.DATE_VARIABLES:
             draft.dates[name] = iso_date(value) or Date(literal=value)
         elif ":" in name and (extra := Extra.parse(name)) is not None:
-            draft.extras[extra] = value  # an extra our writer put here, under its text form
+            # an extra our writer put here, under its text form, as written ("A: x\nB: y" is two lines)
+            draft.extras[extra] = _lines_kept(value_el)
         else:
             draft.extra(f"custom-meta:{name}", value)
+
+
+def _lines_kept(el) -> str:
+    """An element's text as written (our writer's: line breaks and spacing are the value's)."""
+    return "".join(el.itertext()).strip()
 
 
 def _history(el, draft, ctx, state):
