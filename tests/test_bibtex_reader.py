@@ -184,6 +184,27 @@ def test_crossref_and_xdata_inheritance():
     assert problems(report) == [("bibtex.not-a-record", 29, 1), ("bibtex.missing-parent", 51, 3)]
 
 
+def test_a_child_dated_by_its_year_takes_its_parents_month_and_day_of_that_year():
+    # Beebe's proceedings papers ("year = 1989" under "month = nov"): BibTeX and
+    # biber print the parent's month for them; refconv gave the year alone (43 corpus papers)
+    text = ("@inproceedings{legacy, title={A}, year={1989}, crossref={p1}}\n"
+            "@proceedings{p1, title={P}, year={1989}, month=nov, day={16}}\n"
+            "@inproceedings{iso, title={B}, year={1989}, crossref={p2}}\n"
+            "@proceedings{p2, title={P}, date={1989-11-05}}\n"
+            "@inproceedings{later, title={C}, year={1990}, crossref={p2}}\n"
+            "@inproceedings{own, title={D}, year={1989}, month=jan, crossref={p1}}\n"
+            "@inproceedings{range, title={E}, year={1989}, crossref={p3}}\n"
+            "@proceedings{p3, title={P}, date={1989-11/1990-02}}\n")
+    records, report = read_text(text)
+    issued = {r.key: r.issued for r in records}
+    assert issued["legacy"] == Date(1989, 11, 16)
+    assert issued["iso"] == Date(1989, 11, 5)
+    # a parent of another year, a month of its own, a parent's range: the child's date as it is
+    # (biber would make the 1990 paper "November 1990")
+    assert (issued["later"], issued["own"], issued["range"]) == (Date(1990), Date(1989, 1), Date(1989))
+    assert problems(report) == []
+
+
 def test_an_entry_with_a_duplicate_key_still_inherits():
     text = "@inproceedings{p, title={A}, crossref={c}}\n@inproceedings{p, title={B}, crossref={c}}\n" \
            "@proceedings{c, title={Procs}, year=1999}\n"

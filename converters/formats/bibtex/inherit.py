@@ -8,6 +8,7 @@ way (a proceedings' ``title`` is its papers' ``booktitle``); some are never inhe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from .values import Value
@@ -41,13 +42,16 @@ ALSO_AS: tuple[tuple[frozenset[str], frozenset[str], Mapping[str, str]], ...] = 
     (frozenset({"mvbook", "book"}), frozenset({"inbook", "bookinbook", "suppbook"}), {"author": "bookauthor"}),
 )
 
-# Fields that say the same thing: a child with one of a group inherits none of it
-# (a child's year must not be completed by its parent's date).
+# Fields that say the same thing: a child with one of a group inherits none of it (a child's
+# year is not completed by a parent's date of another year; of the same year, see _DAY_OF_YEAR).
 SAME_DATUM: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
     "date year month day", "location address", "journaltitle journal", "annotation annote",
     "institution school", "eprinttype archiveprefix", "eprintclass primaryclass",
 ))
 _GROUP_OF = {name: group for group in SAME_DATUM for name in group}
+
+_YEAR = re.compile(r"\d{4}")
+_DATE_IN_YEAR = re.compile(r"(?P<year>\d{4})(?:-\d{2}){1,2}")  # one day or month, no range
 
 Fields = dict[str, Value]
 Warn = Callable[[str, str, str, Value | None, str | None], None]  # (code, message, key, where, hint)
@@ -60,10 +64,29 @@ def renames_for(parent_type: str, child_type: str) -> Mapping[str, str | None]:
     return {}
 
 
+def _day_of_year(fields: Fields, parent_fields: Fields) -> dict[str, Value]:
+    """A child dated by its year alone (a paper in proceedings) takes its parent's month and day
+    when the parent's date is in that year, as biber and BibTeX print it ("November 1989"); a
+    parent of another year gives nothing (biber would make a 1990 paper "November 1990")."""
+    year = fields.get("year")
+    if year is None or not _YEAR.fullmatch(year.text.strip()) or any(n in fields for n in ("date", "month", "day")):
+        return {}
+    date = parent_fields.get("date")
+    if date is not None:
+        match = _DATE_IN_YEAR.fullmatch(date.text.strip())
+        return {"date": date} if match and match["year"] == year.text.strip() else {}
+    parent_year = parent_fields.get("year")
+    if parent_year is None or parent_year.text.strip() != year.text.strip():
+        return {}
+    return {n: parent_fields[n] for n in ("month", "day") if n in parent_fields}
+
+
 def inherit(child_type: str, fields: Fields, parent_type: str, parent_fields: Fields, parent_key: str,
             *, renaming: bool = True) -> Fields:
     """The child's fields completed from one parent's (already resolved) fields."""
     out = dict(fields)
+    for name, value in _day_of_year(fields, parent_fields).items():
+        out[name] = Value(value.text, value.line, value.column, value.macro, value.inherited_from or parent_key)
     renames = renames_for(parent_type, child_type) if renaming else {}
     for name, value in parent_fields.items():
         if name in NOT_INHERITED:
