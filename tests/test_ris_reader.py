@@ -128,6 +128,7 @@ def test_legacy_tags():
     assert text_keyed(record.extras) == {
         "ris:JO": "Orthop J Sports Med",
         "ris:U1": "102199192", "ris:L2": "https://example.org/landing", "ris:L4": "Figure",
+        "ris:SN": "2325-9671 (electronic)",  # which ISSN it is, said by nothing else
     }
     assert [a.location for a in record.attachments] == ["https://example.org/full.pdf"]  # L1: a file
 
@@ -239,6 +240,15 @@ def test_isbn_and_issn_told_apart_with_check_digits():
     assert record.ids.issn == ("0306-4530", "1478-6435", "1478-6443")
     assert text_keyed(record.extras) == {"ris:SN": "12345"}
     assert [(d.code, d.line) for d in result.diagnostics] == [("ris.bad-sn", 6)]
+
+
+def test_a_qualifier_that_says_more_than_the_numbers_kind_is_kept():
+    # "(electronic)" (rispy's example) says which ISSN it is; it was dropped without a word
+    result = read("TY  - JOUR\nSN  - 2325-9671 (electronic)\nSN  - 03064530 (ISSN)\nER  - \n")
+    (record,) = result
+    assert record.ids.issn == ("2325-9671", "0306-4530")
+    assert text_keyed(record.extras) == {"ris:SN": "2325-9671 (electronic)"}
+    assert [(d.code, d.line) for d in result.diagnostics] == [("ris.sn-text", 2)]
 
 
 def test_doi_is_normalised_and_taken_from_l3_when_there_is_no_do():

@@ -968,12 +968,14 @@ def _plain_first_von_last(tokens: list[str]) -> Name:
 
 def _sn_tokens(value: str) -> tuple[list[str], str]:
     """ISBNs/ISSNs in an SN value ("03064530 (ISSN)", "1478-6435 1478-6443", '["1932-8494" "1932-8486"]',
-    "0 19 852663 6") and the text left besides them and their qualifiers."""
+    "0 19 852663 6") and the text left besides them and the qualifiers that only name their kind
+    (a qualifier that says more, "(electronic)", is text left)."""
+    said = " ".join(q for q in _SN_QUALIFIER.findall(value) if q.strip("()").strip().upper() not in ("ISSN", "ISBN"))
     text = _SN_QUALIFIER.sub(" ", value).strip()
     if _sn_kind(text)[0]:
-        return [text], ""
+        return [text], said
     tokens = _SN_NUMBER.findall(text)
-    leftover = _SN_NUMBER.sub("", text).strip(" \t;,[]\"'")
+    leftover = " ".join(filter(None, (_SN_NUMBER.sub("", text).strip(" \t;,[]\"'"), said)))
     return tokens, leftover
 
 
