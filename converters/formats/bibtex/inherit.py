@@ -43,7 +43,7 @@ ALSO_AS: tuple[tuple[frozenset[str], frozenset[str], Mapping[str, str]], ...] = 
 )
 
 # Fields that say the same thing: a child with one of a group inherits none of it (a child's
-# year is not completed by a parent's date of another year; of the same year, see _DAY_OF_YEAR).
+# year is not completed by a parent's date of another year; of the same year, see _day_of_year).
 SAME_DATUM: tuple[frozenset[str], ...] = tuple(frozenset(g.split()) for g in (
     "date year month day", "location address", "journaltitle journal", "annotation annote",
     "institution school", "eprinttype archiveprefix", "eprintclass primaryclass",

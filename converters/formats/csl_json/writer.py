@@ -16,7 +16,8 @@ ORCID iD and affiliation, which the schema allows on no name object, go to
 ``"ORCID": "https://orcid.org/..."``, ``"affiliation": [{"name": ...}]``) with the other
 name keys read from CSL-JSON; the schema's ``comma-suffix``, ``static-ordering`` and
 ``parse-names`` go back on the name (``parse-names: false`` also on a given name holding a
-comma, which processors would otherwise split into given name and suffix). When an arXiv
+comma and a family name in double quotes, which processors would otherwise read as a suffix
+and as a name without them). When an arXiv
 record has a ``version`` variable of its own, the arXiv version goes to
 ``custom["arxiv-version"]``.
 
