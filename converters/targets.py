@@ -54,10 +54,12 @@ def _two_part(name: dict[str, Any]) -> dict[str, Any]:
     The non-dropping particle goes before the family name ("van Loosdrecht"), the dropping
     particle after the given name ("Ludwig van"): CSL prints and sorts a dropping particle with
     the given name in inverted order ("Beethoven, Ludwig van"), and it is the split our RIS
-    output gives. The suffix goes after the family name ("Evans II"), not into the given name:
-    styles that initialise given names would turn "John, II" into "J. I.", while the family
-    name is printed whole. A literal (organisation) becomes the family name: the importer keeps
-    only family and given (MAPPING.md), and a family name with no given name prints whole.
+    output gives. The suffix goes after a comma in the given name ("John, II"; ",! " where the
+    name asks for a comma before it), which citeproc-js, Zotero's processor, reads back as the
+    suffix: APA prints "Evans, J., II", as for a suffix of its own, where a family name "Evans
+    II" printed "Evans II, J." (citeproc-js 2.4.63). With no given name it goes after the
+    family name. A literal (organisation) becomes the family name: the importer keeps only
+    family and given (MAPPING.md), and a family name with no given name prints whole.
     """
     if "literal" in name:
         return {"family": name["literal"]}
@@ -68,8 +70,11 @@ def _two_part(name: dict[str, Any]) -> dict[str, Any]:
         given = f"{given} {dropping}"
     elif dropping:
         family = f"{dropping} {family}".strip()
-    if name.get("suffix"):
-        family = f"{family} {name['suffix']}".strip()
+    suffix = name.get("suffix")
+    if suffix and given:
+        given = f"{given},{'!' if name.get('comma-suffix') else ''} {suffix}"
+    elif suffix:
+        family = f"{family} {suffix}".strip()
     out = {}
     if family:
         out["family"] = family

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 import converters
 from converters import UsageError
 from converters.cli import main
-from converters.extras import Extra
+from converters.extras import Extra, Kind
 from converters.formats.bibtex.writer import ENTRY_TYPES
 from converters.model import Date, Identifiers, Name, Record, Syntax, Text
 from converters.targets import TARGETS
@@ -88,10 +88,21 @@ def test_zotero_csl_json_names_keep_particles_and_suffix_in_family_and_given(eve
     for item in items.values():
         assert item["author"] == [
             {"family": "van Loosdrecht", "given": "Mark"},
-            {"family": "Evans II", "given": "John"},
+            {"family": "Evans", "given": "John, II"},  # citeproc-js reads the suffix back from it
             {"family": "Beethoven", "given": "Ludwig van"},
             {"family": "ATLAS Collaboration"},
         ]
+
+
+def test_zotero_names_keep_a_suffix_where_citeproc_reads_it_back_and_the_item_reads_back_whole():
+    # the suffix went after the family name ("Evans II"), which Zotero's citeproc-js prints as a
+    # family name ("Evans II, J." in APA) where "John, II" prints as the suffix ("Evans, J., II")
+    record = _record("book", authors=(Name(family="King", given="Martin Luther", suffix="Jr."),),
+                     extras={Extra("csl", "author", Kind.NAME_META): json.dumps([{"comma-suffix": True}])})
+    (item,) = assert_valid_csl(converters.dumps([record], "csl-json", target="zotero"))
+    assert item["author"] == [{"family": "King", "given": "Martin Luther,! Jr."}]
+    (back,) = converters.loads(json.dumps([item]), "csl-json")
+    assert back.authors == record.authors
 
 
 def test_zotero_two_part_names_cover_every_name_variable_and_odd_names():
@@ -224,7 +235,7 @@ SOFTWARE_CSL = json.dumps([{"id": "tool", "type": "software", "title": "Tool",
 def test_library_convert_takes_target():
     conversion = converters.convert(SOFTWARE_CSL, to="csl-json", target="zotero")
     (item,) = json.loads(conversion.text)
-    assert item["type"] == "document" and item["author"] == [{"family": "Evans II", "given": "John"}]
+    assert item["type"] == "document" and item["author"] == [{"family": "Evans", "given": "John, II"}]
     (plain,) = json.loads(converters.convert(SOFTWARE_CSL, to="csl-json").text)
     assert plain["type"] == "software"
 
@@ -265,7 +276,7 @@ def test_cli_csl_json_file_with_every_schema_type_comes_out_whole_for_zotero(tmp
     assert [item["id"] for item in written] == [item["id"] for item in items]
     assert {item["type"] for item in written} <= set(_schema_types()) - ZOTERO_REFUSED_CSL_TYPES
     assert all(item["author"] == [{"family": "van Loosdrecht", "given": "Mark"},
-                                  {"family": "Evans II", "given": "John"}] for item in written)
+                                  {"family": "Evans", "given": "John, II"}] for item in written)
 
 
 def test_cli_for_offers_the_table_consumers_and_refuses_others(tmp_path):
