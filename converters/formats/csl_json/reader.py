@@ -90,6 +90,7 @@ from . import tables
 from .tables import (
     DEFAULT_TYPE,
     ESCAPED_HYPHEN,
+    ETAL,
     NON_RANGE_HYPHEN,
     RICH_TEXT_VARIABLES,
     SLOT_VARIABLES,
@@ -774,7 +775,7 @@ class _Item:
         orcid, affiliation = _name_details(meta)
         literal = parts["literal"]
         # "et al." as a name of its own (pandoc writes {"literal": "others"}); Sam Others is a person
-        if literal and _ETAL.match(literal) or parts["family"] and not parts["given"] and _ETAL.match(parts["family"]):
+        if literal and ETAL.match(literal) or parts["family"] and not parts["given"] and ETAL.match(parts["family"]):
             return None, {}, True
         if literal and (parts["family"] or parts["given"]):
             self.warn("csl.name", f"a name in '{var}' has both literal and family/given parts; the parts are used, "
@@ -790,11 +791,11 @@ class _Item:
         dropping, non_dropping = parts["dropping-particle"], parts["non-dropping-particle"]
         is_etal = quoted = False
         if parse:
-            family, quoted = _unquoted(family)
+            family, quoted = tables.unquoted(family)
             if quoted:
                 meta["parse-names"] = False  # the name as its producer fixed it, for processors too
             if given and not suffix:
-                given, suffix, comma, is_etal = _suffix_in_given(given)
+                given, suffix, comma, is_etal = tables.suffix_in_given(given)
                 if comma:
                     meta.setdefault("comma-suffix", True)
                 if suffix or is_etal:
@@ -951,7 +952,6 @@ class _Item:
 # --- values -------------------------------------------------------------------------------
 
 _NAME_PARTS = ("family", "given", "dropping-particle", "non-dropping-particle", "suffix", "literal")
-_ETAL = re.compile(r"^(?:et\.?\s*al\.?|others)$", re.IGNORECASE)
 _ID_IN_TEXT = re.compile(r'"id"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+))')
 _EDTF = re.compile(r"^(?P<y>-?\d{1,4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?(?P<q>[?~%])?$")
 
@@ -1013,30 +1013,6 @@ def _text_or_none(value: Any) -> str | None:
     if isinstance(value, str):
         return value.strip() or None
     return str(value) if _is_number(value) else None
-
-
-# citeproc-js's reading of a given name (pandoc's too): what follows its first comma is the
-# suffix ("Martin Luther, Jr."), "," + "!" asks for a comma before it
-_GIVEN_SUFFIX = re.compile(r"\s*,(!*)\s*")
-
-
-def _suffix_in_given(given: str) -> tuple[str | None, str | None, bool, bool]:
-    """(given, suffix, comma-suffix, et al.) of a CSL given name as processors split it; "et al."
-    after the comma is the list's et al., not a suffix."""
-    match = _GIVEN_SUFFIX.search(given)
-    if match is None or not given[match.end():].strip():
-        return given, None, False, False
-    before, after = given[:match.start()].strip() or None, given[match.end():].strip()
-    if _ETAL.match(after):
-        return before, None, False, True
-    return before, after, len(match[1]) == 1, False
-
-
-def _unquoted(family: str | None) -> tuple[str | None, bool]:
-    """A family name in double quotes is citeproc-js's "take it as it is" (no particle in it)."""
-    if family and len(family) > 2 and family[0] == family[-1] == '"':
-        return family[1:-1].strip() or None, True
-    return family, False
 
 
 def _truthy(value: Any) -> bool:

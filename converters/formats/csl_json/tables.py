@@ -32,6 +32,33 @@ SLOT_VARIABLES: tuple[tuple[str, str], ...] = (
     ("publisher", "publisher"), ("publisher_place", "publisher-place"), ("volume", "volume"), ("issue", "issue"),
     ("pages", "page"), ("edition", "edition"), ("language", "language"))
 
+# A name of its own that is the list's "et al." (pandoc writes BibTeX's "and others" as {"literal": "others"})
+ETAL = re.compile(r"^(?:et\.?\s*al\.?|others)$", re.IGNORECASE)
+# citeproc-js's reading of a given name (pandoc's too): what follows its first comma is the
+# suffix ("Martin Luther, Jr."), "," + "!" asks for a comma before it
+_GIVEN_SUFFIX = re.compile(r"\s*,(!*)\s*")
+
+
+def suffix_in_given(given: str) -> tuple[str | None, str | None, bool, bool]:
+    """(given, suffix, comma-suffix, et al.) of a CSL given name as processors split it; "et al."
+    after the comma is the list's et al., not a suffix. The reader reads names so; the writer
+    keeps a name it would change whole (parse-names: false)."""
+    match = _GIVEN_SUFFIX.search(given)
+    if match is None or not given[match.end():].strip():
+        return given, None, False, False
+    before, after = given[:match.start()].strip() or None, given[match.end():].strip()
+    if ETAL.match(after):
+        return before, None, False, True
+    return before, after, len(match[1]) == 1, False
+
+
+def unquoted(family: str | None) -> tuple[str | None, bool]:
+    """A family name in double quotes is citeproc-js's "take it as it is" (no particle in it)."""
+    if family and len(family) > 2 and family[0] == family[-1] == '"':
+        return family[1:-1].strip() or None, True
+    return family, False
+
+
 # citeproc's "\-" in a page: a hyphen that is no range ("3\-B"). The record holds it as a
 # non-breaking hyphen, which no writer takes for a range either (JATS fpage, RIS SP, biblatex)
 ESCAPED_HYPHEN, NON_RANGE_HYPHEN = "\\-", "\u2011"

@@ -62,6 +62,8 @@ from .tables import (
     SLOT_VARIABLES,
     from_note,
     note_lines,
+    suffix_in_given,
+    unquoted,
 )
 
 # the CSL variables of the record's maps this writer writes: all of them
@@ -119,11 +121,11 @@ def _name(name: Name) -> dict[str, str]:
 
 
 def _split_by_processors(name: Name) -> bool:
-    """Whether CSL processors (and refconv) would read this name otherwise than its parts say:
-    part of a given name as a suffix, or a family name in double quotes as one without them."""
-    family = name.family
-    return (name.given is not None and "," in name.given and not name.suffix) or (
-        family is not None and len(family) > 2 and family[0] == family[-1] == '"')
+    """Whether CSL processors (and refconv's reader) would read this name otherwise than its
+    parts say: part of a given name as a suffix, or a family name in double quotes as one without them."""
+    given = name.given
+    return (given is not None and not name.suffix and suffix_in_given(given) != (given, None, False, False)) or (
+        unquoted(name.family)[1])
 
 
 def _read_back_as_written(plain: str) -> str:
