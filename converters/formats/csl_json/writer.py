@@ -17,9 +17,8 @@ ORCID iD and affiliation, which the schema allows on no name object, go to
 name keys read from CSL-JSON; the schema's ``comma-suffix``, ``static-ordering`` and
 ``parse-names`` go back on the name (``parse-names: false`` also on a given name holding a
 comma and a family name in double quotes, which processors would otherwise read as a suffix
-and as a name without them). When an arXiv
-record has a ``version`` variable of its own, the arXiv version goes to
-``custom["arxiv-version"]``.
+and as a name without them). When an arXiv record has a ``version`` variable of its own, the
+arXiv version goes to ``custom["arxiv-version"]``.
 
 Extras read from CSL-JSON come back where they were: ``Extra("csl", variable)`` as the
 top-level variable when the item does not already have it and the value has the
